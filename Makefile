@@ -1,0 +1,48 @@
+# Two commands do everything on a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SAMPLE := .run/sample
+
+.PHONY: run test install lint typecheck contracts pytest bench clean sample
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Until the coding TUI and the bundled example study land, `make run` builds a small sample
+# project from projects/sample/ and prints `qcode info` for it.
+run: install sample
+	$(BIN)/qcode -p $(SAMPLE) info
+
+sample: install
+	rm -rf $(SAMPLE)
+	$(BIN)/qcode init $(SAMPLE) --name "Sample: flexible workers and pensions" --user researcher
+	$(BIN)/qcode -p $(SAMPLE) import projects/sample/*.txt --attr region=sample
+	$(BIN)/qcode -p $(SAMPLE) code --from projects/sample/codings.csv --create
+
+lint: install
+	$(BIN)/ruff check qcode tests benchmarks
+	$(BIN)/ruff format --check qcode tests benchmarks
+
+typecheck: install
+	$(BIN)/mypy
+
+contracts: install
+	$(BIN)/lint-imports
+
+pytest: install
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+test: lint typecheck contracts pytest
+
+bench: install
+	$(BIN)/python benchmarks/bench_foundation.py
+
+clean:
+	rm -rf $(VENV) .run build *.egg-info

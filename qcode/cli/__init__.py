@@ -1,0 +1,1 @@
+"""Command line: Typer commands with rich output; thin over qcode.services."""

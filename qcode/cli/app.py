@@ -1,0 +1,37 @@
+"""The Typer application object and the project option shared by every command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qcode.services import Project
+
+app = typer.Typer(
+    name="qcode",
+    help="Grounded-theory qualitative coding: import transcripts, code them, analyse, exchange.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_state: dict[str, Path | None] = {"project": None}
+
+
+def project() -> Project:
+    """Open the project named by --project, $QCODE_PROJECT, or the current folder."""
+    return Project.open(_state["project"])
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    project_dir: Path | None = typer.Option(
+        None, "--project", "-p", help="Project folder (default: $QCODE_PROJECT or the current one)."
+    ),
+) -> None:
+    _state["project"] = project_dir
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())

@@ -1,0 +1,127 @@
+"""Cases and attributes: qcode cases ..., qcode attrs ..."""
+
+from __future__ import annotations
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.output import emit_json, ok, table
+from qcode.services.attributes import parse_assignments
+
+cases_app = typer.Typer(help="Manage cases (usually one per interviewee).", no_args_is_help=True)
+attrs_app = typer.Typer(help="Typed attributes of cases and documents.", no_args_is_help=True)
+app.add_typer(cases_app, name="cases")
+app.add_typer(attrs_app, name="attrs")
+
+_SCOPE = typer.Option(False, "--doc", help="Document attributes rather than case attributes.")
+
+
+@cases_app.command("list")
+def cases_list(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Every case with its document count and attributes."""
+    cases = project().cases.list()
+    if json_:
+        emit_json([c.as_json() for c in cases])
+        return
+    table(
+        None,
+        ["id", "case", "documents", "attributes"],
+        [
+            (c.id, c.name, c.documents, ", ".join(f"{k}={v}" for k, v in c.attributes.items()))
+            for c in cases
+        ],
+        justify_right=["id", "documents"],
+    )
+
+
+@cases_app.command("add")
+def cases_add(
+    name: str,
+    description: str = typer.Option("", "--description"),
+    attr: list[str] = typer.Option([], "--attr", help="KEY=VALUE (repeatable)."),
+) -> None:
+    """Add a case."""
+    c = project().cases.add(name, description, parse_assignments(attr))
+    ok(f"added case {c.name!r}")
+
+
+@cases_app.command("rename")
+def cases_rename(name: str, new_name: str) -> None:
+    """Rename a case."""
+    ok(f"renamed to {project().cases.rename(name, new_name).name!r}")
+
+
+@cases_app.command("delete")
+def cases_delete(
+    name: str, force: bool = typer.Option(False, "--force", help="Detach its documents.")
+) -> None:
+    """Delete a case (refused while documents belong to it unless --force)."""
+    project().cases.delete(name, force)
+    ok(f"deleted case {name!r}")
+
+
+@cases_app.command("assign")
+def cases_assign(document: str, case: str) -> None:
+    """Put a document in a case (created if new)."""
+    project().cases.assign(document, case)
+    ok(f"{document!r} is now in case {case!r}")
+
+
+@attrs_app.command("list")
+def attrs_list(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Attribute definitions with their types."""
+    defs = project().attributes.list()
+    if json_:
+        emit_json([a.as_json() for a in defs])
+        return
+    table(
+        None,
+        ["name", "type", "scope", "values"],
+        [(a.name, a.type, a.scope, a.values) for a in defs],
+        justify_right=["values"],
+    )
+
+
+@attrs_app.command("define")
+def attrs_define(
+    name: str,
+    type_: str = typer.Option("text", "--type", help="text, number, date or boolean."),
+    doc: bool = _SCOPE,
+) -> None:
+    """Define an attribute and its type before any value is set."""
+    a = project().attributes.define(name, type_, "document" if doc else "case")
+    ok(f"defined {a.scope} attribute {a.name!r} ({a.type})")
+
+
+@attrs_app.command("set")
+def attrs_set(target: str, assignments: list[str], doc: bool = _SCOPE) -> None:
+    """Set KEY=VALUE attributes on a case (or a document with --doc)."""
+    vals = project().attributes.set(
+        target, parse_assignments(assignments), "document" if doc else "case"
+    )
+    ok(", ".join(f"{k}={v}" for k, v in vals.get(target, {}).items()))
+
+
+@attrs_app.command("unset")
+def attrs_unset(target: str, names: list[str], doc: bool = _SCOPE) -> None:
+    """Remove attribute values from a case (or a document with --doc)."""
+    project().attributes.unset(target, names, "document" if doc else "case")
+    ok(f"removed {', '.join(names)} from {target!r}")
+
+
+@attrs_app.command("show")
+def attrs_show(
+    target: str | None = typer.Argument(None),
+    doc: bool = _SCOPE,
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Attribute values of every case (or one), or of documents with --doc."""
+    vals = project().attributes.values("document" if doc else "case", target)
+    if json_:
+        emit_json(vals)
+        return
+    table(
+        None,
+        ["", "attributes"],
+        [(k, ", ".join(f"{a}={v}" for a, v in d.items())) for k, d in vals.items()],
+    )

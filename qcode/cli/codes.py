@@ -1,0 +1,105 @@
+"""The codebook: qcode codes add|list|show|rename|move|merge|edit|delete."""
+
+from __future__ import annotations
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.output import emit_json, ok, table
+
+codes_app = typer.Typer(help="Manage the codebook.", no_args_is_help=True)
+app.add_typer(codes_app, name="codes")
+
+
+@codes_app.command("add")
+def add(
+    name: str,
+    parent: str | None = typer.Option(None, "--parent", help="Parent code (name or path)."),
+    description: str = typer.Option("", "--description", help="What the code means."),
+    color: str | None = typer.Option(None, "--color", help="Colour as #RRGGBB."),
+    level: str = typer.Option("open", "--level", help="open, axial or selective."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Add a code."""
+    c = project().codes.add(name, parent, description, color, level)
+    if json_:
+        emit_json(c.as_json())
+    else:
+        ok(f"added code {c.path!r}")
+
+
+@codes_app.command("list")
+def list_(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """The code tree with coding and document counts."""
+    codes = project().codes.list()
+    if json_:
+        emit_json([c.as_json() for c in codes])
+        return
+    table(
+        None,
+        ["id", "code", "level", "codings", "docs", "colour", "description"],
+        [
+            (
+                c.id,
+                "  " * c.path.count("/") + c.name,
+                c.level,
+                c.codings,
+                c.documents,
+                c.color,
+                c.description,
+            )
+            for c in codes
+        ],
+        justify_right=["id", "codings", "docs"],
+    )
+
+
+@codes_app.command("show")
+def show(code: str) -> None:
+    """One code as JSON."""
+    emit_json(project().codes.get(code).as_json())
+
+
+@codes_app.command("rename")
+def rename(code: str, new_name: str) -> None:
+    """Rename a code (its path changes; codings stay)."""
+    ok(f"renamed to {project().codes.rename(code, new_name).path!r}")
+
+
+@codes_app.command("move")
+def move(
+    code: str,
+    parent: str | None = typer.Argument(None, help="New parent; omit (or --top) for the top."),
+    top: bool = typer.Option(False, "--top", help="Move to the top level."),
+) -> None:
+    """Move a code (with its sub-codes) under another code."""
+    if parent is None and not top:
+        raise typer.BadParameter("name a new parent, or pass --top")
+    ok(f"moved to {project().codes.move(code, None if top else parent).path!r}")
+
+
+@codes_app.command("merge")
+def merge(source: str, target: str) -> None:
+    """Merge SOURCE into TARGET: codings and sub-codes follow, SOURCE is deleted."""
+    c = project().codes.merge(source, target)
+    ok(f"merged into {c.path!r} ({c.codings} codings)")
+
+
+@codes_app.command("edit")
+def edit(
+    code: str,
+    description: str | None = typer.Option(None, "--description"),
+    color: str | None = typer.Option(None, "--color"),
+    level: str | None = typer.Option(None, "--level"),
+) -> None:
+    """Change a code's description, colour or level."""
+    ok(f"updated {project().codes.edit(code, description, color, level).path!r}")
+
+
+@codes_app.command("delete")
+def delete(
+    code: str, force: bool = typer.Option(False, "--force", help="Delete its codings too.")
+) -> None:
+    """Delete a code and its sub-codes (refused while codings exist unless --force)."""
+    n = project().codes.delete(code, force)
+    ok(f"deleted {code!r}" + (f" and {n} coding(s)" if n else ""))

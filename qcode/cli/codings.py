@@ -1,0 +1,122 @@
+"""Coding: qcode code, qcode uncode, qcode codings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.output import clip, emit_json, ok, table
+from qcode.errors import InvalidInputError
+from qcode.services.codings import CodingInfo, CodingRequest
+
+
+def _int(value: str, what: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidInputError(f"{what} {value!r} is not a whole number") from None
+
+
+def _report(infos: list[CodingInfo], json_: bool) -> None:
+    if json_:
+        emit_json([c.as_json() for c in infos])
+        return
+    for c in infos[:20]:
+        ok(f"coded {c.document!r} [{c.start}, {c.end}) with {c.code!r}: {clip(c.text)!r}")
+    if len(infos) > 20:
+        ok(f"... {len(infos)} codings in all")
+
+
+@app.command()
+def code(
+    args: list[str] = typer.Argument(None, help="DOC START END CODE, or DOC CODE with --text."),
+    text: str | None = typer.Option(None, "--text", help="Code where these exact words occur."),
+    all_: bool = typer.Option(False, "--all", help="With --text: every occurrence."),
+    from_file: Path | None = typer.Option(
+        None, "--from", help="CSV/JSONL: document,start,end,code,coder."
+    ),
+    coder: str | None = typer.Option(None, "--coder", help="Coder (default: your user name)."),
+    create: bool = typer.Option(False, "--create", help="Create codes that do not exist yet."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Apply a code to [START, END) code points of a document."""
+    p = project()
+    args = args or []
+    if from_file is not None:
+        if args or text:
+            raise InvalidInputError("--from takes no DOC, range, code or --text")
+        _report(p.codings.apply_file(from_file, create, coder), json_)
+        return
+    if text is not None:
+        if len(args) != 2:
+            raise InvalidInputError(
+                "with --text give DOC and CODE: qcode code DOC --text WORDS CODE"
+            )
+        doc, code_ref = args
+        ranges = p.codings.find_text(doc, text, all_)
+        reqs = [CodingRequest(doc, a, b, code_ref, coder) for a, b in ranges]
+        _report(p.codings.apply_many(reqs, create), json_)
+        return
+    if len(args) != 4:
+        raise InvalidInputError(
+            "give DOC START END CODE (or DOC --text WORDS CODE, or --from FILE)"
+        )
+    doc, start, end, code_ref = args
+    info = p.codings.apply(doc, _int(start, "START"), _int(end, "END"), code_ref, coder, create)
+    _report([info], json_)
+
+
+@app.command()
+def uncode(
+    args: list[str] = typer.Argument(None, help="DOC START END CODE, or DOC CODE with --text."),
+    ids: list[int] = typer.Option([], "--id", help="Coding id to remove (repeatable)."),
+    text: str | None = typer.Option(None, "--text", help="Where these exact words occur."),
+    all_: bool = typer.Option(False, "--all", help="With --text: every occurrence."),
+    coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
+    overlapping: bool = typer.Option(
+        False, "--overlapping", help="Remove every coding of CODE that overlaps the range."
+    ),
+) -> None:
+    """Remove codings: by id, or CODE on exactly [START, END) (or overlapping it)."""
+    p = project()
+    args = args or []
+    targets = list(ids)
+    if text is not None:
+        if len(args) != 2:
+            raise InvalidInputError("with --text give DOC and CODE")
+        doc, code_ref = args
+        for a, b in p.codings.find_text(doc, text, all_):
+            targets += p.codings.matching(doc, a, b, code_ref, coder, overlapping)
+    elif args:
+        if len(args) != 4:
+            raise InvalidInputError("give DOC START END CODE, or --id ID")
+        doc, start, end, code_ref = args
+        targets += p.codings.matching(
+            doc, _int(start, "START"), _int(end, "END"), code_ref, coder, overlapping
+        )
+    if not targets:
+        raise InvalidInputError("name codings to remove: --id ID, or DOC START END CODE")
+    ok(f"removed {p.codings.remove(targets)} coding(s)")
+
+
+@app.command()
+def codings(
+    doc: str | None = typer.Option(None, "--doc", help="Only this document."),
+    code_ref: str | None = typer.Option(None, "--code", help="Only this code."),
+    coder: str | None = typer.Option(None, "--coder", help="Only this coder."),
+    subcodes: bool = typer.Option(False, "--subcodes", help="With --code: include sub-codes."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List codings with the text they cover."""
+    rows = project().codings.list(doc, code_ref, coder, include_subcodes=subcodes)
+    if json_:
+        emit_json([c.as_json() for c in rows])
+        return
+    table(
+        None,
+        ["id", "document", "start", "end", "code", "coder", "text"],
+        [(c.id, c.document, c.start, c.end, c.code, c.coder, clip(c.text)) for c in rows],
+        justify_right=["id", "start", "end"],
+    )

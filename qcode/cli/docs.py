@@ -1,0 +1,84 @@
+"""Documents: list, show, units, rename, delete."""
+
+from __future__ import annotations
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.output import clip, emit_json, ok, table
+
+docs_app = typer.Typer(help="List and manage documents.", no_args_is_help=True)
+app.add_typer(docs_app, name="docs")
+
+
+@docs_app.command("list")
+def list_(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Every document with its case, length and coding count."""
+    docs = project().documents.list()
+    if json_:
+        emit_json([d.as_json() for d in docs])
+        return
+    table(
+        None,
+        ["id", "name", "case", "chars", "lang", "codings", "turns", "sentences"],
+        [
+            (
+                d.id,
+                d.name,
+                d.case,
+                d.chars,
+                d.language,
+                d.codings,
+                d.units["turn"],
+                d.units["sentence"],
+            )
+            for d in docs
+        ],
+        justify_right=["id", "chars", "codings", "turns", "sentences"],
+    )
+
+
+@docs_app.command("show")
+def show(document: str, json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Print a document's stored text (exactly, with --json as a string)."""
+    p = project()
+    text = p.documents.text(document)
+    if json_:
+        emit_json({**p.documents.get(document).as_json(), "text": text})
+    else:
+        typer.echo(text)
+
+
+@docs_app.command("units")
+def units(
+    document: str,
+    kind: str = typer.Option("sentence", "--unit", help="sentence, paragraph or turn"),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """A document's sentences, paragraphs or speaker turns with their offsets."""
+    rows = project().documents.units(document, kind)
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        None,
+        ["start", "end", "speaker", "text"],
+        [(r["start"], r["end"], r["speaker"], clip(r["text"], 80)) for r in rows],
+        justify_right=["start", "end"],
+    )
+
+
+@docs_app.command("rename")
+def rename(document: str, new_name: str) -> None:
+    """Rename a document."""
+    d = project().documents.rename(document, new_name)
+    ok(f"renamed to {d.name!r}")
+
+
+@docs_app.command("delete")
+def delete(
+    document: str, force: bool = typer.Option(False, "--force", help="Delete its codings too.")
+) -> None:
+    """Delete a document (refused while it has codings unless --force)."""
+    project().documents.delete(document, force)
+    ok(f"deleted {document!r}")

@@ -1,0 +1,141 @@
+"""Project-wide commands: init, info, import, undo, redo, log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from qcode.cli.app import app, project
+from qcode.cli.output import emit_json, err, ok, table, warn
+from qcode.errors import InvalidInputError
+from qcode.services import Project
+
+
+@app.command()
+def init(
+    directory: Path = typer.Argument(..., help="Folder to create the project in."),
+    name: str | None = typer.Option(None, "--name", help="Project name (default: folder name)."),
+    language: str = typer.Option("en", "--language", help="Default language: en, zh, ..."),
+    user: str | None = typer.Option(None, "--user", help="Default coder name."),
+    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database."),
+) -> None:
+    """Create a project folder with its database and settings file."""
+    p = Project.init(directory, name=name, language=language, user=user, db_url=db)
+    ok(f"created project {p.settings.name!r} in {p.root}")
+
+
+@app.command()
+def info(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Summarise the project."""
+    data = project().info()
+    if json_:
+        emit_json(data)
+        return
+    table(None, ["", ""], [(k, v) for k, v in data.items()])
+
+
+@app.command("import")
+def import_(
+    files: list[Path] = typer.Argument(..., help="Transcripts: .txt .md .docx .vtt .srt"),
+    case: str | None = typer.Option(
+        None, "--case", help="Case for every file (default: one case per document, named after it)."
+    ),
+    attr: list[str] = typer.Option([], "--attr", help="Case attribute KEY=VALUE (repeatable)."),
+    doc_attr: list[str] = typer.Option([], "--doc-attr", help="Document attribute KEY=VALUE."),
+    name: str | None = typer.Option(None, "--name", help="Document name (single file only)."),
+    encoding: str | None = typer.Option(None, "--encoding", help="Text encoding, e.g. gb18030."),
+    language: str | None = typer.Option(None, "--language", help="Language of these documents."),
+    allow_duplicates: bool = typer.Option(
+        False, "--allow-duplicates", help="Import content already in the project again."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Import transcripts (normalised once; paragraphs, speaker turns, sentences stored)."""
+    p = project()
+    kwargs = dict(
+        case=case,
+        attrs=attr,
+        doc_attrs=doc_attr,
+        name=name,
+        encoding=encoding,
+        language=language,
+        allow_duplicates=allow_duplicates,
+    )
+    if len(files) > 1:
+        with Progress(
+            TextColumn("importing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("", total=len(files))
+
+            def step(done: int, total: int, doc: str) -> None:
+                bar.update(task, completed=done, total=total, description=doc)
+
+            result = p.documents.import_files(files, on_progress=step, **kwargs)  # type: ignore[arg-type]
+    else:
+        result = p.documents.import_files(files, **kwargs)  # type: ignore[arg-type]
+    if json_:
+        emit_json(
+            {
+                "imported": [d.as_json() for d in result.imported],
+                "skipped": [s.__dict__ for s in result.skipped],
+            }
+        )
+        return
+    for d in result.imported:
+        u = d.units
+        ok(
+            f"imported {d.name!r}: {d.chars} characters, {u['paragraph']} paragraphs, "
+            f"{u['turn']} turns, {u['sentence']} sentences (case {d.case!r})"
+        )
+    for s in result.skipped:
+        warn(f"skipped {s.path}: {s.reason}")
+
+
+@app.command()
+def undo() -> None:
+    """Undo the last change (works across sessions)."""
+    ok(f"undone: {project().history.undo()}")
+
+
+@app.command()
+def redo() -> None:
+    """Redo the last undone change."""
+    ok(f"redone: {project().history.redo()}")
+
+
+@app.command()
+def log(
+    coder: str | None = typer.Option(None, "--coder", help="Only this coder's actions."),
+    since: str | None = typer.Option(None, "--since", help="Only from this date (YYYY-MM-DD)."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many, newest."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Who did what and when, from the event log."""
+    when = None
+    if since:
+        try:
+            when = datetime.fromisoformat(since)
+        except ValueError:
+            raise InvalidInputError(f"--since {since!r} is not a date (YYYY-MM-DD)") from None
+    entries = project().history.log(coder, when, limit)
+    if json_:
+        emit_json([e.as_json() for e in entries])
+        return
+    table(
+        None,
+        ["#", "when (UTC)", "who", "action", "what"],
+        [
+            (e.id, e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action, e.summary)
+            for e in entries
+        ],
+        justify_right=["#"],
+    )

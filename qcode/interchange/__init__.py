@@ -1,0 +1,1 @@
+"""Codebook and project exchange formats."""

@@ -1,0 +1,118 @@
+"""Recording changes: every write goes through a :class:`Change`, inside one transaction.
+
+A service opens ``with project.change("codes.add") as ch:`` and writes through ``ch.insert``,
+``ch.delete`` and ``ch.update``. On leaving the block the transaction commits together with one
+:class:`~qcode.store.models.Event` holding the row operations (enough to reverse them) and one
+entry on the undo stack. If anything raises, nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from qcode.store.models import Base
+from qcode.store.oplog import Op, delete_ids, fetch_rows, to_json, update_ids
+
+
+def _defaults(table: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """Fill Python-side column defaults so the logged row equals the stored one."""
+    out = dict(row)
+    for col in table.columns:
+        if col.name in out or col.default is None or col.primary_key:
+            continue
+        default = col.default
+        if default.is_callable:
+            out[col.name] = default.arg(None)
+        elif default.is_scalar:
+            out[col.name] = default.arg
+    return out
+
+
+class Change:
+    """One user action: its writes and their log."""
+
+    def __init__(self, session: Session, actor: str, action: str, summary: str = "") -> None:
+        self.session = session
+        self.actor = actor
+        self.action = action
+        self.summary = summary
+        self.ops: list[Op] = []
+
+    def insert(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert rows; returns their new ids in order."""
+        if not rows:
+            return []
+        table: Any = model.__table__
+        full = [_defaults(table, r) for r in rows]
+        pk = next(iter(table.primary_key.columns))
+        stmt = insert(table).returning(pk, sort_by_parameter_order=True)
+        ids = list(self.session.execute(stmt, full).scalars())
+        self.ops.append(["insert", table.name, ids])
+        return ids
+
+    def insert_one(self, model: type[Base], **values: Any) -> int:
+        return self.insert(model, [values])[0]
+
+    def delete(self, model: type[Base], ids: Iterable[int]) -> int:
+        ids = list(ids)
+        if not ids:
+            return 0
+        table: Any = model.__table__
+        rows = fetch_rows(self.session, table, ids)
+        delete_ids(self.session, table, ids)
+        self.ops.append(["delete", table.name, [to_json(table, r) for r in rows]])
+        return len(rows)
+
+    def update(self, model: type[Base], ids: Iterable[int], **values: Any) -> None:
+        """Set ``values`` on the rows ``ids``, logging each row's previous values."""
+        ids = list(ids)
+        if not ids:
+            return
+        table: Any = model.__table__
+        pk = next(iter(table.primary_key.columns))
+        cols = [table.c[k] for k in values]
+        groups: dict[tuple[Any, ...], list[int]] = {}
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            for row in self.session.execute(select(pk, *cols).where(pk.in_(part))):
+                groups.setdefault(tuple(row[1:]), []).append(row[0])
+        after = to_json(table, values)
+        for before_values, group_ids in groups.items():
+            before = to_json(table, dict(zip(values, before_values, strict=True)))
+            if before == after:
+                continue
+            update_ids(self.session, table, group_ids, values)
+            self.ops.append(["update", table.name, group_ids, before, after])
+
+    # -- attribute values: rows keyed by (owner id, attribute id) ------------------------------
+    def put_value(self, model: type[Base], owner: int, key: int, value: str) -> None:
+        """Insert or change the ``value`` of the row keyed (owner, key)."""
+        table: Any = model.__table__
+        owner_col, key_col = list(table.primary_key.columns)
+        where = (owner_col == owner, key_col == key)
+        current = self.session.execute(select(table.c.value).where(*where)).first()
+        if current is None:
+            self.session.execute(
+                insert(table).values({owner_col.name: owner, key_col.name: key, "value": value})
+            )
+            self.ops.append(["insert_kv", table.name, owner, key])
+        elif current[0] != value:
+            self.session.execute(update(table).where(*where).values(value=value))
+            self.ops.append(["update_kv", table.name, owner, key, current[0], value])
+
+    def drop_values(self, model: type[Base], owner: int, keys: Iterable[int] | None = None) -> int:
+        """Delete the owner's values (all of them, or those with the given keys)."""
+        table: Any = model.__table__
+        owner_col, key_col = list(table.primary_key.columns)
+        q = select(key_col, table.c.value).where(owner_col == owner)
+        if keys is not None:
+            q = q.where(key_col.in_(list(keys)))
+        rows = self.session.execute(q).all()
+        for key, value in rows:
+            self.session.execute(delete(table).where(owner_col == owner, key_col == key))
+            self.ops.append(["delete_kv", table.name, owner, key, value])
+        return len(rows)

@@ -1,0 +1,329 @@
+"""The codebook: codes in a tree, with unique names among siblings and paths joined by '/'."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from qcode.errors import ConflictError, InvalidInputError, NotFoundError
+from qcode.store.models import Code, Coding
+
+if TYPE_CHECKING:
+    from qcode.services.changes import Change
+    from qcode.services.project import Project
+
+LEVELS = ("open", "axial", "selective")
+# Okabe and Ito's colour-blind-safe palette, then further distinct colours.
+PALETTE = (
+    "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
+    "#999999", "#882255", "#44AA99", "#117733", "#332288", "#AA4499", "#DDCC77",
+)  # fmt: skip
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+@dataclass
+class CodeInfo:
+    id: int
+    uuid: str
+    name: str
+    path: str
+    parent: str | None
+    level: str
+    description: str
+    color: str
+    codings: int = 0
+    documents: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check_name(name: str) -> str:
+    clean = " ".join(name.split())
+    if not clean:
+        raise InvalidInputError("a code name cannot be empty")
+    if "/" in clean:
+        raise InvalidInputError(
+            f"code name {name!r} contains '/', which separates levels of a path"
+        )
+    if len(clean) > 300:
+        raise InvalidInputError(f"code name {clean[:40]!r}... is longer than 300 characters")
+    return clean
+
+
+def check_color(color: str) -> str:
+    if not _COLOR.match(color):
+        raise InvalidInputError(f"colour {color!r} is not of the form #RRGGBB")
+    return color.upper()
+
+
+class CodeTree:
+    """All codes of a project in memory: id -> (name, parent_id), with paths."""
+
+    def __init__(self, session: Session) -> None:
+        rows = session.execute(select(Code.id, Code.name, Code.parent_id)).all()
+        self.name = {r.id: r.name for r in rows}
+        self.parent = {r.id: r.parent_id for r in rows}
+        self.children: dict[int | None, list[int]] = {}
+        for r in rows:
+            self.children.setdefault(r.parent_id, []).append(r.id)
+        self._paths: dict[int, str] = {}
+
+    def path(self, cid: int) -> str:
+        p = self._paths.get(cid)
+        if p is None:
+            parts = []
+            cur: int | None = cid
+            seen = set()
+            while cur is not None and cur not in seen:
+                seen.add(cur)
+                parts.append(self.name[cur])
+                cur = self.parent[cur]
+            p = "/".join(reversed(parts))
+            self._paths[cid] = p
+        return p
+
+    def subtree(self, cid: int) -> list[int]:
+        out, stack = [], [cid]
+        while stack:
+            c = stack.pop()
+            out.append(c)
+            stack.extend(self.children.get(c, []))
+        return out
+
+    def child_named(self, parent: int | None, name: str) -> int | None:
+        for c in self.children.get(parent, []):
+            if self.name[c] == name:
+                return c
+        return None
+
+    def resolve(self, ref: str) -> int:
+        """A code by path ('a/b/c'), by unique name, or by id."""
+        ref = ref.strip()
+        by_path = [c for c in self.name if self.path(c) == ref]
+        if by_path:
+            return by_path[0]
+        by_name = [c for c, n in self.name.items() if n == ref]
+        if len(by_name) == 1:
+            return by_name[0]
+        if len(by_name) > 1:
+            paths = ", ".join(sorted(self.path(c) for c in by_name))
+            raise NotFoundError(f"code name {ref!r} is ambiguous; give its path: {paths}")
+        if ref.isdigit() and int(ref) in self.name:
+            return int(ref)
+        raise NotFoundError(f"no code {ref!r}")
+
+    def ordered(self) -> list[int]:
+        """Depth-first, siblings by name."""
+        out: list[int] = []
+
+        def walk(parent: int | None) -> None:
+            for c in sorted(self.children.get(parent, []), key=lambda c: self.name[c].casefold()):
+                out.append(c)
+                walk(c)
+
+        walk(None)
+        return out
+
+
+class CodeService:
+    def __init__(self, project: Project) -> None:
+        self.p = project
+
+    # -- reading -------------------------------------------------------------------------------
+    def list(self, counts: bool = True) -> list[CodeInfo]:
+        with self.p.read() as s:
+            tree = CodeTree(s)
+            rows = {
+                r.id: r
+                for r in s.execute(
+                    select(Code.id, Code.uuid, Code.level, Code.description, Code.color)
+                )
+            }
+            n_codings: dict[int, int] = {}
+            n_docs: dict[int, int] = {}
+            if counts:
+                q = select(
+                    Coding.code_id, func.count(), func.count(func.distinct(Coding.document_id))
+                ).group_by(Coding.code_id)
+                for cid, n, d in s.execute(q):
+                    n_codings[cid] = n
+                    n_docs[cid] = d
+        out = []
+        for cid in tree.ordered():
+            r = rows[cid]
+            parent = tree.parent[cid]
+            out.append(
+                CodeInfo(
+                    cid,
+                    r.uuid,
+                    tree.name[cid],
+                    tree.path(cid),
+                    tree.path(parent) if parent is not None else None,
+                    r.level,
+                    r.description,
+                    r.color,
+                    n_codings.get(cid, 0),
+                    n_docs.get(cid, 0),
+                )
+            )
+        return out
+
+    def get(self, ref: str) -> CodeInfo:
+        with self.p.read() as s:
+            cid = CodeTree(s).resolve(ref)
+        return next(c for c in self.list() if c.id == cid)
+
+    # -- changing ------------------------------------------------------------------------------
+    def add_in(
+        self,
+        ch: Change,
+        name: str,
+        parent: str | None = None,
+        description: str = "",
+        color: str | None = None,
+        level: str = "open",
+    ) -> int:
+        """Add a code inside an open change (used by other services too); returns its id."""
+        name = check_name(name)
+        if level not in LEVELS:
+            raise InvalidInputError(f"unknown level {level!r} (open, axial or selective)")
+        tree = CodeTree(ch.session)
+        parent_id = tree.resolve(parent) if parent else None
+        if tree.child_named(parent_id, name) is not None:
+            where = f"under {tree.path(parent_id)!r}" if parent_id is not None else "at the top"
+            raise ConflictError(f"a code named {name!r} already exists {where}")
+        color = check_color(color) if color else PALETTE[len(tree.name) % len(PALETTE)]
+        cid = ch.insert_one(
+            Code, name=name, parent_id=parent_id, description=description, color=color, level=level
+        )
+        ch.summary = ch.summary or f"add code {name!r}"
+        return cid
+
+    def add(
+        self,
+        name: str,
+        parent: str | None = None,
+        description: str = "",
+        color: str | None = None,
+        level: str = "open",
+    ) -> CodeInfo:
+        with self.p.change("codes.add") as ch:
+            cid = self.add_in(ch, name, parent, description, color, level)
+        return self._info(cid)
+
+    def _info(self, cid: int) -> CodeInfo:
+        return next(c for c in self.list() if c.id == cid)
+
+    def rename(self, ref: str, new_name: str) -> CodeInfo:
+        new_name = check_name(new_name)
+        with self.p.change("codes.rename") as ch:
+            tree = CodeTree(ch.session)
+            cid = tree.resolve(ref)
+            other = tree.child_named(tree.parent[cid], new_name)
+            if other is not None and other != cid:
+                raise ConflictError(f"a sibling named {new_name!r} already exists")
+            ch.update(Code, [cid], name=new_name)
+            ch.summary = f"rename code {tree.path(cid)!r} to {new_name!r}"
+        return self._info(cid)
+
+    def edit(
+        self,
+        ref: str,
+        description: str | None = None,
+        color: str | None = None,
+        level: str | None = None,
+    ) -> CodeInfo:
+        values: dict[str, Any] = {}
+        if description is not None:
+            values["description"] = description
+        if color is not None:
+            values["color"] = check_color(color)
+        if level is not None:
+            if level not in LEVELS:
+                raise InvalidInputError(f"unknown level {level!r} (open, axial or selective)")
+            values["level"] = level
+        with self.p.change("codes.edit") as ch:
+            tree = CodeTree(ch.session)
+            cid = tree.resolve(ref)
+            ch.update(Code, [cid], **values)
+            ch.summary = f"edit code {tree.path(cid)!r}"
+        return self._info(cid)
+
+    def move(self, ref: str, new_parent: str | None) -> CodeInfo:
+        """Move a code (with its sub-codes) under another code, or to the top with ``None``."""
+        with self.p.change("codes.move") as ch:
+            tree = CodeTree(ch.session)
+            cid = tree.resolve(ref)
+            pid = tree.resolve(new_parent) if new_parent else None
+            if pid is not None and pid in tree.subtree(cid):
+                raise ConflictError(
+                    f"cannot move {tree.path(cid)!r} under {tree.path(pid)!r}: that is itself "
+                    "or one of its sub-codes"
+                )
+            other = tree.child_named(pid, tree.name[cid])
+            if other is not None and other != cid:
+                raise ConflictError(f"a code named {tree.name[cid]!r} already exists there")
+            ch.update(Code, [cid], parent_id=pid)
+            dest = tree.path(pid) if pid is not None else "the top"
+            ch.summary = f"move code {tree.path(cid)!r} under {dest}"
+        return self._info(cid)
+
+    def merge(self, source: str, target: str) -> CodeInfo:
+        """Merge ``source`` into ``target``: its codings and sub-codes move to ``target``, codings
+        that would duplicate one of ``target``'s are dropped, and ``source`` is deleted."""
+        with self.p.change("codes.merge") as ch:
+            s = ch.session
+            tree = CodeTree(s)
+            src, dst = tree.resolve(source), tree.resolve(target)
+            if src == dst:
+                raise ConflictError("cannot merge a code into itself")
+            if dst in tree.subtree(src):
+                raise ConflictError(
+                    f"cannot merge {tree.path(src)!r} into its own sub-code {tree.path(dst)!r}"
+                )
+            for child in tree.children.get(src, []):
+                if tree.child_named(dst, tree.name[child]) is not None:
+                    raise ConflictError(
+                        f"both codes have a sub-code named {tree.name[child]!r}; rename one first"
+                    )
+            key = (Coding.document_id, Coding.coder_id, Coding.start, Coding.end)
+            have = {tuple(r) for r in s.execute(select(*key).where(Coding.code_id == dst))}
+            moving: list[int] = []
+            dupes: list[int] = []
+            for row in s.execute(select(Coding.id, *key).where(Coding.code_id == src)):
+                (dupes if tuple(row[1:]) in have else moving).append(row[0])
+            ch.delete(Coding, dupes)
+            ch.update(Coding, moving, code_id=dst)
+            ch.update(Code, tree.children.get(src, []), parent_id=dst)
+            ch.delete(Code, [src])
+            ch.summary = f"merge code {tree.path(src)!r} into {tree.path(dst)!r}"
+        return self._info(dst)
+
+    def delete(self, ref: str, force: bool = False) -> int:
+        """Delete a code and its sub-codes; refused while any has codings unless ``force``, which
+        deletes those codings too. Returns the number of codings deleted."""
+        with self.p.change("codes.delete") as ch:
+            s = ch.session
+            tree = CodeTree(s)
+            cid = tree.resolve(ref)
+            ids = tree.subtree(cid)
+            coding_ids = list(s.scalars(select(Coding.id).where(Coding.code_id.in_(ids))))
+            if coding_ids and not force:
+                raise ConflictError(
+                    f"code {tree.path(cid)!r} has {len(coding_ids)} coding(s)"
+                    f"{' in it or its sub-codes' if len(ids) > 1 else ''}; use --force to delete "
+                    "them too"
+                )
+            ch.delete(Coding, coding_ids)
+            # children before parents, so foreign keys hold at every step
+            for code_id in reversed(ids):
+                ch.delete(Code, [code_id])
+            ch.summary = f"delete code {tree.path(cid)!r}" + (
+                f" and {len(ids) - 1} sub-code(s)" if len(ids) > 1 else ""
+            )
+        return len(coding_ids)

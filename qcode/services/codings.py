@@ -1,0 +1,376 @@
+"""Codings: a code applied to a half-open code-point range of a document's stored text."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from qcode.errors import InputFileError, InvalidInputError, NotFoundError, QcodeError
+from qcode.services.codes import CodeTree
+from qcode.store.models import Code, Coder, Coding, Document
+from qcode.text import normalize
+from qcode.text.offsets import snap_range
+
+if TYPE_CHECKING:
+    from qcode.services.changes import Change
+    from qcode.services.project import Project
+
+
+@dataclass
+class CodingInfo:
+    id: int
+    uuid: str
+    document: str
+    code: str
+    coder: str
+    start: int
+    end: int
+    text: str
+    created: str
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CodingRequest:
+    """One coding to apply: document and code by name (or path, or id), range in code points."""
+
+    document: str
+    start: int
+    end: int
+    code: str
+    coder: str | None = None
+
+
+def find_document(session: Session, ref: str) -> Document:
+    """A document by name, or by id when no document has that name."""
+    doc = session.scalars(select(Document).where(Document.name == ref)).first()
+    if doc is None and ref.strip().isdigit():
+        doc = session.get(Document, int(ref))
+    if doc is None:
+        raise NotFoundError(f"no document {ref!r}")
+    return doc
+
+
+def check_range(doc_name: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """Validate ``[start, end)`` against ``text`` and snap it to whole graphemes."""
+    n = len(text)
+    if start < 0 or end < 0:
+        raise InvalidInputError(f"range [{start}, {end}) of {doc_name!r} has a negative offset")
+    if end <= start:
+        raise InvalidInputError(f"range [{start}, {end}) of {doc_name!r} is empty")
+    if end > n:
+        raise InvalidInputError(
+            f"range [{start}, {end}) is past the end of {doc_name!r} ({n} characters)"
+        )
+    return snap_range(text, start, end)
+
+
+class CodingService:
+    def __init__(self, project: Project) -> None:
+        self.p = project
+
+    # -- applying ------------------------------------------------------------------------------
+    def apply(
+        self,
+        document: str,
+        start: int,
+        end: int,
+        code: str,
+        coder: str | None = None,
+        create: bool = False,
+    ) -> CodingInfo:
+        """Apply ``code`` to ``[start, end)`` of ``document``; returns the stored coding."""
+        return self.apply_many([CodingRequest(document, start, end, code, coder)], create)[0]
+
+    def apply_many(
+        self, requests: Sequence[CodingRequest], create: bool = False, action: str = "code"
+    ) -> list[CodingInfo]:
+        """Apply many codings in one transaction (one undo step): all or nothing."""
+        if not requests:
+            return []
+        with self.p.change(action) as ch:
+            ids = self.apply_in(ch, requests, create)
+            ch.summary = (
+                f"code {len(ids)} segment(s)"
+                if len(ids) != 1
+                else f"code {requests[0].document!r} [{requests[0].start}, {requests[0].end}) "
+                f"with {requests[0].code!r}"
+            )
+        return self.list(ids=ids)
+
+    def apply_in(
+        self,
+        ch: Change,
+        requests: Sequence[CodingRequest],
+        create: bool = False,
+        where: Sequence[str] | None = None,
+    ) -> list[int]:
+        """Apply codings inside an open change. ``where[i]`` names request i in errors."""
+        s = ch.session
+        tree = CodeTree(s)
+        docs: dict[str, Document] = {}
+        codes: dict[str, int] = {}
+        coders: dict[str | None, int] = {}
+        rows: list[dict[str, Any]] = []
+        seen: set[tuple[int, int, int, int, int]] = set()
+        for i, r in enumerate(requests):
+            at = f"{where[i]}: " if where else ""
+            try:
+                doc = docs.get(r.document)
+                if doc is None:
+                    doc = docs[r.document] = find_document(s, r.document)
+                text = self.p.text_of(s, doc)
+                start, end = check_range(doc.name, text, r.start, r.end)
+                cid = codes.get(r.code)
+                if cid is None:
+                    cid = self._code_id(ch, tree, r.code, create)
+                    codes[r.code] = cid
+                coder_id = coders.get(r.coder)
+                if coder_id is None:
+                    coder_id = coders[r.coder] = self.p.ensure_coder(ch, r.coder)
+            except QcodeError as exc:
+                raise type(exc)(f"{at}{exc}") from exc
+            key = (doc.id, cid, coder_id, start, end)
+            if (
+                key in seen
+                or s.scalar(
+                    select(Coding.id).where(
+                        Coding.document_id == doc.id,
+                        Coding.code_id == cid,
+                        Coding.coder_id == coder_id,
+                        Coding.start == start,
+                        Coding.end == end,
+                    )
+                )
+                is not None
+            ):
+                raise InvalidInputError(
+                    f"{at}[{start}, {end}) of {doc.name!r} is already coded with "
+                    f"{tree.path(cid)!r} by this coder"
+                )
+            seen.add(key)
+            rows.append(
+                dict(
+                    document_id=doc.id,
+                    code_id=cid,
+                    coder_id=coder_id,
+                    start=start,
+                    end=end,
+                    text=text[start:end],
+                )
+            )
+        return ch.insert(Coding, rows)
+
+    def _code_id(self, ch: Change, tree: CodeTree, ref: str, create: bool) -> int:
+        try:
+            return tree.resolve(ref)
+        except NotFoundError:
+            if not create:
+                raise NotFoundError(f"no code {ref!r} (use --create to make it)") from None
+        *parents, name = [part for part in ref.split("/")]
+        parent = "/".join(parents) or None
+        if parent:
+            self._code_id(ch, tree, parent, create)
+        cid = self.p.codes.add_in(ch, name, parent)
+        tree.__init__(ch.session)  # type: ignore[misc]  # refresh after the insert
+        return cid
+
+    def find_text(self, document: str, needle: str, all_: bool = False) -> list[tuple[int, int]]:
+        """Ranges where ``needle`` (normalised like stored text) occurs in ``document``."""
+        needle = normalize(needle)
+        if not needle:
+            raise InvalidInputError("the text to find is empty")
+        with self.p.read() as s:
+            doc = find_document(s, document)
+            text = self.p.text_of(s, doc)
+        out = []
+        pos = text.find(needle)
+        while pos >= 0:
+            out.append((pos, pos + len(needle)))
+            if not all_:
+                break
+            pos = text.find(needle, pos + len(needle))
+        if not out:
+            raise NotFoundError(f"text {needle[:60]!r} does not occur in {doc.name!r}")
+        return out
+
+    def apply_file(
+        self, path: str | Path, create: bool = False, coder: str | None = None
+    ) -> list[CodingInfo]:
+        """Apply codings listed in a CSV (document,start,end,code[,coder]) or JSON Lines file."""
+        reqs, where = read_coding_file(Path(path), coder)
+        if not reqs:
+            raise InputFileError(path, "has no codings")
+        with self.p.change("code.file") as ch:
+            ids = self.apply_in(ch, reqs, create, where)
+            ch.summary = f"code {len(ids)} segment(s) from {Path(path).name}"
+        return self.list(ids=ids)
+
+    # -- removing ------------------------------------------------------------------------------
+    def remove(self, ids: Iterable[int]) -> int:
+        ids = list(dict.fromkeys(ids))
+        with self.p.change("uncode") as ch:
+            found = set(ch.session.scalars(select(Coding.id).where(Coding.id.in_(ids))))
+            missing = [i for i in ids if i not in found]
+            if missing:
+                raise NotFoundError(f"no coding with id {missing[0]}")
+            ch.delete(Coding, ids)
+            ch.summary = f"remove {len(ids)} coding(s)"
+        return len(ids)
+
+    def matching(
+        self,
+        document: str,
+        start: int,
+        end: int,
+        code: str,
+        coder: str | None = None,
+        overlapping: bool = False,
+    ) -> list[int]:
+        """Ids of ``code``'s codings on exactly ``[start, end)`` (snapped), or overlapping it."""
+        with self.p.read() as s:
+            doc = find_document(s, document)
+            start, end = check_range(doc.name, self.p.text_of(s, doc), start, end)
+            cid = CodeTree(s).resolve(code)
+            q = select(Coding.id).where(Coding.document_id == doc.id, Coding.code_id == cid)
+            if overlapping:
+                q = q.where(Coding.start < end, Coding.end > start)
+            else:
+                q = q.where(Coding.start == start, Coding.end == end)
+            if coder:
+                q = q.join(Coder).where(Coder.name == coder)
+            ids = list(s.scalars(q))
+        if not ids:
+            raise NotFoundError(
+                f"no coding of {code!r} on [{start}, {end}) of {doc.name!r}"
+                + (f" by {coder!r}" if coder else "")
+            )
+        return ids
+
+    # -- listing -------------------------------------------------------------------------------
+    def list(
+        self,
+        document: str | None = None,
+        code: str | None = None,
+        coder: str | None = None,
+        ids: Sequence[int] | None = None,
+        include_subcodes: bool = False,
+    ) -> list[CodingInfo]:
+        with self.p.read() as s:
+            tree = CodeTree(s)
+            q = (
+                select(
+                    Coding.id,
+                    Coding.uuid,
+                    Document.name,
+                    Coding.code_id,
+                    Coder.name,
+                    Coding.start,
+                    Coding.end,
+                    Coding.text,
+                    Coding.created,
+                )
+                .join(Document, Coding.document_id == Document.id)
+                .join(Coder, Coding.coder_id == Coder.id)
+                .order_by(Document.name, Coding.start, Coding.end, Coding.id)
+            )
+            if document is not None:
+                q = q.where(Coding.document_id == find_document(s, document).id)
+            if code is not None:
+                cid = tree.resolve(code)
+                wanted = tree.subtree(cid) if include_subcodes else [cid]
+                q = q.where(Coding.code_id.in_(wanted))
+            if coder is not None:
+                if s.scalar(select(Coder.id).where(Coder.name == coder)) is None:
+                    raise NotFoundError(f"no coder {coder!r}")
+                q = q.where(Coder.name == coder)
+            if ids is not None:
+                q = q.where(Coding.id.in_(list(ids)))
+            rows = s.execute(q).all()
+        return [
+            CodingInfo(
+                r[0],
+                r[1],
+                r[2],
+                tree.path(r[3]),
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                r[8].isoformat(timespec="seconds") + "Z",
+            )
+            for r in rows
+        ]
+
+
+def _int(value: str, what: str) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        raise InvalidInputError(f"{what} {value!r} is not a whole number") from None
+
+
+def read_coding_file(path: Path, coder: str | None = None) -> tuple[list[CodingRequest], list[str]]:
+    """Parse a codings file; errors name the file and line."""
+    if not path.is_file():
+        raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
+    suffix = path.suffix.lower()
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(path, f"is not UTF-8 text ({exc.reason})") from exc
+    records: list[tuple[int, dict[str, Any]]] = []
+    if suffix == ".csv":
+        reader = csv.DictReader(raw.splitlines())
+        need = {"document", "start", "end", "code"}
+        fields = {f.strip().lower() for f in (reader.fieldnames or [])}
+        if not need <= fields:
+            missing = ", ".join(sorted(need - fields))
+            raise InputFileError(path, f"line 1: missing column(s) {missing}")
+        for row in reader:
+            clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+            records.append((reader.line_num, clean))
+    elif suffix in (".jsonl", ".ndjson"):
+        for n, line in enumerate(raw.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputFileError(path, f"line {n}: not valid JSON ({exc.msg})") from exc
+            if not isinstance(obj, dict):
+                raise InputFileError(path, f"line {n}: expected an object")
+            records.append((n, obj))
+    else:
+        raise InputFileError(path, f"unsupported codings file type {suffix!r} (.csv or .jsonl)")
+    reqs, where = [], []
+    for n, rec in records:
+        try:
+            for key in ("document", "start", "end", "code"):
+                if rec.get(key) in (None, ""):
+                    raise InvalidInputError(f"missing {key}")
+            reqs.append(
+                CodingRequest(
+                    str(rec["document"]),
+                    _int(rec["start"], "start"),
+                    _int(rec["end"], "end"),
+                    str(rec["code"]),
+                    (str(rec.get("coder") or "").strip() or coder),
+                )
+            )
+        except QcodeError as exc:
+            raise InputFileError(path, f"line {n}: {exc}") from exc
+        where.append(f"{path}: line {n}")
+    return reqs, where
+
+
+__all__ = ["CodingInfo", "CodingRequest", "CodingService", "find_document", "Code"]

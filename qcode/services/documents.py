@@ -1,0 +1,305 @@
+"""Documents: import of transcripts (normalised once, segmented once), listing, renaming."""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import regex
+from sqlalchemy import func, select
+
+from qcode.errors import ConflictError, InputFileError, InvalidInputError
+from qcode.ingest import Loaded, read_document
+from qcode.services.attributes import parse_assignments
+from qcode.services.codings import find_document
+from qcode.store.models import Case, Coding, Document, DocumentAttribute, Segment
+from qcode.text import text_hash
+from qcode.text.segment import UNIT_KINDS, compile_speaker_patterns, segment
+
+if TYPE_CHECKING:
+    from qcode.services.project import Project
+
+_HAN = regex.compile(r"\p{Han}")
+_LETTER = regex.compile(r"\p{L}")
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class DocumentInfo:
+    id: int
+    uuid: str
+    name: str
+    case: str | None
+    chars: int
+    language: str
+    source: str
+    format: str
+    imported: str
+    hash: str
+    codings: int = 0
+    units: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+    duplicate_of: str | None = None
+
+
+@dataclass
+class ImportResult:
+    imported: list[DocumentInfo] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def detect_language(text: str, default: str) -> str:
+    """``zh`` when Han characters make up a fifth of the letters, else ``default`` (or ``en`` for
+    a Chinese project's document with almost no Han characters)."""
+    sample = text[:20000]
+    letters = len(_LETTER.findall(sample)) or 1
+    han = len(_HAN.findall(sample)) / letters
+    if han >= 0.2:
+        return "zh"
+    if default == "zh" and han < 0.02:
+        return "en"
+    return default
+
+
+@dataclass
+class _Prepared:
+    path: Path
+    name: str
+    loaded: Loaded
+    hash: str
+
+
+class DocumentService:
+    def __init__(self, project: Project) -> None:
+        self.p = project
+
+    # -- import --------------------------------------------------------------------------------
+    def import_files(
+        self,
+        paths: Sequence[str | Path],
+        case: str | None = None,
+        attrs: dict[str, str] | Sequence[str] | None = None,
+        doc_attrs: dict[str, str] | Sequence[str] | None = None,
+        name: str | None = None,
+        encoding: str | None = None,
+        language: str | None = None,
+        allow_duplicates: bool = False,
+        on_progress: Progress | None = None,
+    ) -> ImportResult:
+        """Import transcripts. Every file is read and checked before anything is written; then
+        each document is written in its own transaction (with its case, attributes and units), so
+        an interrupted import keeps exactly the documents already reported.
+
+        ``case`` puts every document in that case; without it each document gets a case of its
+        own name. ``attrs`` are set on the case, ``doc_attrs`` on the document.
+        """
+        if not paths:
+            raise InvalidInputError("no files to import")
+        if name is not None and len(paths) > 1:
+            raise InvalidInputError("--name works with a single file only")
+        case_values = attrs if isinstance(attrs, dict) else parse_assignments(list(attrs or []))
+        doc_values = (
+            doc_attrs if isinstance(doc_attrs, dict) else parse_assignments(list(doc_attrs or []))
+        )
+        patterns = self.p.settings.speaker_patterns
+        try:
+            compile_speaker_patterns(patterns)
+        except ValueError as exc:
+            raise InputFileError(self.p.root / "qcode.toml", str(exc)) from exc
+
+        # Phase 1: read, decode, normalise and check everything; no writes.
+        result = ImportResult()
+        prepared: list[_Prepared] = []
+        with self.p.read() as s:
+            self.p.attributes.prepare(s, "case", case_values)
+            self.p.attributes.prepare(s, "document", doc_values)
+            known = dict(s.execute(select(Document.text_hash, Document.name)).all())
+            taken = set(s.scalars(select(Document.name)))
+        batch_names: dict[str, Path] = {}
+        for raw in paths:
+            path = Path(raw)
+            loaded = read_document(path, encoding)
+            doc_name = (name or path.stem).strip()
+            if not doc_name:
+                raise InputFileError(path, "gives an empty document name; use --name")
+            h = text_hash(loaded.text)
+            dup = known.get(h)
+            if dup is not None and not allow_duplicates:
+                result.skipped.append(
+                    Skipped(str(path), f"identical content to document {dup!r}", dup)
+                )
+                continue
+            if doc_name in taken:
+                raise InputFileError(
+                    path, f"a document named {doc_name!r} already exists; use --name or rename it"
+                )
+            if doc_name in batch_names:
+                raise InputFileError(
+                    path,
+                    f"same document name {doc_name!r} as "
+                    f"{batch_names[doc_name]}; import it with --name",
+                )
+            batch_names[doc_name] = path
+            known[h] = doc_name
+            prepared.append(_Prepared(path, doc_name, loaded, h))
+
+        # Phase 2: segment and write, one document per transaction.
+        keep = self.p.settings.keep_source
+        for i, item in enumerate(prepared, 1):
+            lang = language or detect_language(item.loaded.text, self.p.settings.language)
+            units = segment(item.loaded.text, lang, patterns)
+            with self.p.change("import") as ch:
+                case_name = case or item.name
+                case_id = self.p.cases.ensure_in(ch, case_name)
+                self.p.attributes.set_in(ch, "case", case_id, case_values)
+                doc_id = ch.insert_one(
+                    Document,
+                    name=item.name,
+                    case_id=case_id,
+                    text=item.loaded.text,
+                    text_hash=item.hash,
+                    chars=len(item.loaded.text),
+                    language=lang,
+                    source_name=item.path.name,
+                    source_format=item.loaded.format,
+                    source_encoding=item.loaded.encoding,
+                    source_bytes=item.loaded.source if keep else None,
+                )
+                ch.insert(
+                    Segment,
+                    [
+                        {
+                            "document_id": doc_id,
+                            "kind": u.kind,
+                            "start": u.start,
+                            "end": u.end,
+                            "speaker": u.speaker,
+                        }
+                        for u in units
+                    ],
+                )
+                self.p.attributes.set_in(ch, "document", doc_id, doc_values)
+                ch.summary = f"import {item.path.name} as {item.name!r}"
+            result.imported.append(self.get(str(doc_id)))
+            if on_progress is not None:
+                on_progress(i, len(prepared), item.name)
+        return result
+
+    # -- reading -------------------------------------------------------------------------------
+    def list(self) -> builtins.list[DocumentInfo]:
+        return self._infos(None)
+
+    def get(self, ref: str) -> DocumentInfo:
+        with self.p.read() as s:
+            doc_id = find_document(s, ref).id
+        return self._infos(doc_id)[0]
+
+    def _infos(self, doc_id: int | None) -> builtins.list[DocumentInfo]:
+        with self.p.read() as s:
+            q = (
+                select(
+                    Document.id,
+                    Document.uuid,
+                    Document.name,
+                    Case.name,
+                    Document.chars,
+                    Document.language,
+                    Document.source_name,
+                    Document.source_format,
+                    Document.imported,
+                    Document.text_hash,
+                )
+                .outerjoin(Case, Case.id == Document.case_id)
+                .order_by(Document.name)
+            )
+            cq = select(Coding.document_id, func.count()).group_by(Coding.document_id)
+            uq = select(Segment.document_id, Segment.kind, func.count()).group_by(
+                Segment.document_id, Segment.kind
+            )
+            if doc_id is not None:
+                q = q.where(Document.id == doc_id)
+                cq = cq.where(Coding.document_id == doc_id)
+                uq = uq.where(Segment.document_id == doc_id)
+            codings = dict(s.execute(cq).all())
+            units: dict[int, dict[str, int]] = {}
+            for d, kind, n in s.execute(uq):
+                units.setdefault(d, {})[kind] = n
+            return [
+                DocumentInfo(
+                    r[0],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8].isoformat(timespec="seconds") + "Z",
+                    r[9],
+                    codings.get(r[0], 0),
+                    {k: units.get(r[0], {}).get(k, 0) for k in UNIT_KINDS},
+                )
+                for r in s.execute(q)
+            ]
+
+    def text(self, ref: str) -> str:
+        with self.p.read() as s:
+            return self.p.text_of(s, find_document(s, ref))
+
+    def units(self, ref: str, kind: str) -> builtins.list[dict[str, Any]]:
+        if kind not in UNIT_KINDS:
+            raise InvalidInputError(f"unknown unit {kind!r} ({', '.join(UNIT_KINDS)})")
+        with self.p.read() as s:
+            doc = find_document(s, ref)
+            text = self.p.text_of(s, doc)
+            rows = s.execute(
+                select(Segment.start, Segment.end, Segment.speaker)
+                .where(Segment.document_id == doc.id, Segment.kind == kind)
+                .order_by(Segment.start)
+            ).all()
+        return [
+            {"kind": kind, "start": a, "end": b, "speaker": sp, "text": text[a:b]}
+            for a, b, sp in rows
+        ]
+
+    # -- changing ------------------------------------------------------------------------------
+    def rename(self, ref: str, new_name: str) -> DocumentInfo:
+        new_name = new_name.strip()
+        if not new_name:
+            raise InvalidInputError("a document needs a name")
+        with self.p.change("docs.rename") as ch:
+            doc = find_document(ch.session, ref)
+            if ch.session.scalar(select(Document.id).where(Document.name == new_name)):
+                raise ConflictError(f"a document named {new_name!r} already exists")
+            ch.update(Document, [doc.id], name=new_name)
+            ch.summary = f"rename document {doc.name!r} to {new_name!r}"
+        return self.get(new_name)
+
+    def delete(self, ref: str, force: bool = False) -> None:
+        """Delete a document with its units; refused while it has codings unless ``force``."""
+        with self.p.change("docs.delete") as ch:
+            s = ch.session
+            doc = find_document(s, ref)
+            codings = list(s.scalars(select(Coding.id).where(Coding.document_id == doc.id)))
+            if codings and not force:
+                raise ConflictError(
+                    f"document {doc.name!r} has {len(codings)} coding(s); use --force"
+                )
+            ch.delete(Coding, codings)
+            ch.delete(
+                Segment, list(s.scalars(select(Segment.id).where(Segment.document_id == doc.id)))
+            )
+            ch.drop_values(DocumentAttribute, doc.id)
+            ch.delete(Document, [doc.id])
+            ch.summary = f"delete document {doc.name!r}"

@@ -1,0 +1,278 @@
+"""The project: where its settings and database are, and the door every operation goes through.
+
+```python
+import qcode
+p = qcode.open_project("my-study")
+doc = p.documents.import_files(["int01.txt"]).imported[0]
+p.codes.add("financial pressure")
+p.codings.apply(doc.name, 10, 42, "financial pressure")
+p.history.undo()
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from qcode import settings as settings_mod
+from qcode.errors import ConflictError, InvalidInputError, QcodeError
+from qcode.services.changes import Change
+from qcode.settings import Settings
+from qcode.store import db
+from qcode.store.models import (
+    Case,
+    Code,
+    Coder,
+    Coding,
+    Document,
+    Event,
+    HistoryEntry,
+    ProjectRow,
+    Segment,
+    new_uuid,
+)
+
+LANGUAGE_CODES = frozenset(
+    [
+        "af",
+        "ar",
+        "bg",
+        "bn",
+        "ca",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "eu",
+        "fa",
+        "fi",
+        "fr",
+        "ga",
+        "gu",
+        "he",
+        "hi",
+        "hr",
+        "hu",
+        "hy",
+        "id",
+        "is",
+        "it",
+        "ja",
+        "kn",
+        "ko",
+        "lt",
+        "lv",
+        "mk",
+        "ml",
+        "mr",
+        "nb",
+        "ne",
+        "nl",
+        "pl",
+        "pt",
+        "ro",
+        "ru",
+        "sa",
+        "si",
+        "sk",
+        "sl",
+        "sq",
+        "sr",
+        "sv",
+        "ta",
+        "te",
+        "th",
+        "tl",
+        "tr",
+        "tt",
+        "uk",
+        "ur",
+        "vi",
+        "xx",
+        "yo",
+        "zh",
+    ]
+)
+
+
+class Project:
+    """An open project: settings, engine, and the services that act on it."""
+
+    def __init__(self, root: Path, settings: Settings, engine: Engine) -> None:
+        from qcode.services.attributes import AttributeService, CaseService
+        from qcode.services.codes import CodeService
+        from qcode.services.codings import CodingService
+        from qcode.services.documents import DocumentService
+        from qcode.services.history import HistoryService
+
+        self.root = root
+        self.settings = settings
+        self.engine = engine
+        self.Session: sessionmaker[Session] = db.session_factory(engine)
+        self.documents = DocumentService(self)
+        self.codes = CodeService(self)
+        self.codings = CodingService(self)
+        self.cases = CaseService(self)
+        self.attributes = AttributeService(self)
+        self.history = HistoryService(self)
+        self._texts: dict[str, str] = {}
+
+    # -- opening -------------------------------------------------------------------------------
+    @classmethod
+    def init(
+        cls,
+        root: str | Path,
+        name: str | None = None,
+        language: str = "en",
+        db_url: str | None = None,
+        user: str | None = None,
+    ) -> Project:
+        root = Path(root)
+        if (root / settings_mod.SETTINGS_FILE).exists():
+            raise ConflictError(f"{root}: already a qcode project")
+        if root.exists() and not root.is_dir():
+            raise InvalidInputError(f"{root}: exists and is not a folder")
+        if language not in LANGUAGE_CODES:
+            raise InvalidInputError(f"unknown language code {language!r} (e.g. en, zh)")
+        created = not root.exists()
+        root.mkdir(parents=True, exist_ok=True)
+        s = Settings(name=name or root.resolve().name, language=language, user=user)
+        if db_url:
+            s.db_url = db_url
+        try:
+            engine = db.make_engine(settings_mod.resolve_db_url(root.resolve(), s.db_url))
+            db.upgrade(engine)
+            with engine.begin() as conn:
+                conn.execute(
+                    insert(ProjectRow).values(uuid=new_uuid(), name=s.name, language=language)
+                )
+            settings_mod.save(root, s)
+        except Exception:
+            if created:
+                import shutil
+
+                shutil.rmtree(root, ignore_errors=True)
+            raise
+        return cls(root.resolve(), s, engine)
+
+    @classmethod
+    def open(cls, root: str | Path | None = None) -> Project:
+        folder = settings_mod.find_project(root)
+        s = settings_mod.load(folder)
+        engine = db.make_engine(settings_mod.resolve_db_url(folder, s.db_url))
+        try:
+            db.upgrade(engine)
+        except OperationalError as exc:
+            raise QcodeError(f"{folder}: cannot open the project database ({exc.orig})") from exc
+        return cls(folder, s, engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- sessions and changes ------------------------------------------------------------------
+    @property
+    def user(self) -> str:
+        return settings_mod.default_user(self.settings)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.Session() as s:
+            yield s
+
+    @contextmanager
+    def change(self, action: str, summary: str = "", actor: str | None = None) -> Iterator[Change]:
+        """One transaction for one user action, logged as one event and one undo step."""
+        with self.Session() as s:
+            try:
+                with s.begin():
+                    ch = Change(s, actor or self.user, action, summary)
+                    yield ch
+                    if ch.ops:
+                        batch = new_uuid()
+                        s.add(
+                            Event(
+                                actor=ch.actor,
+                                action=action,
+                                summary=ch.summary,
+                                batch=batch,
+                                payload={"ops": ch.ops},
+                            )
+                        )
+                        s.execute(delete(HistoryEntry).where(HistoryEntry.state == "undone"))
+                        s.add(HistoryEntry(batch=batch, state="done", summary=ch.summary))
+            except IntegrityError as exc:
+                raise ConflictError(f"{action}: refused by the database ({exc.orig})") from exc
+
+    # -- shared helpers ------------------------------------------------------------------------
+    def text_of(self, session: Session, doc: Document | Any) -> str:
+        """The stored text of a document, cached by its UUID (stored text never changes)."""
+        text = self._texts.get(doc.uuid)
+        if text is None:
+            text = session.scalar(select(Document.text).where(Document.id == doc.id)) or ""
+            if len(self._texts) > 64:
+                self._texts.clear()
+            self._texts[doc.uuid] = text
+        return text
+
+    def ensure_coder(self, ch: Change, name: str | None) -> int:
+        name = (name or self.user).strip()
+        if not name:
+            raise InvalidInputError("a coder needs a name")
+        cid = ch.session.scalar(select(Coder.id).where(Coder.name == name))
+        if cid is None:
+            cid = ch.insert_one(Coder, name=name)
+        return cid
+
+    def info(self) -> dict[str, Any]:
+        with self.read() as s:
+            row = s.scalars(select(ProjectRow)).first()
+            count = {
+                m.__tablename__: s.scalar(select(func.count()).select_from(m)) or 0
+                for m in (Document, Case, Code, Coding, Coder, Segment, Event)
+            }
+            chars = s.scalar(select(func.coalesce(func.sum(Document.chars), 0))) or 0
+            undo = s.scalar(select(func.count()).where(HistoryEntry.state == "done")) or 0
+            redo = s.scalar(select(func.count()).where(HistoryEntry.state == "undone")) or 0
+        return {
+            "name": self.settings.name,
+            "uuid": row.uuid if row else None,
+            "path": str(self.root),
+            "database": db.describe_url(self.engine),
+            "language": self.settings.language,
+            "user": self.user,
+            "schema": db.current_revision(self.engine),
+            "documents": count["documents"],
+            "characters": chars,
+            "cases": count["cases"],
+            "codes": count["codes"],
+            "codings": count["codings"],
+            "coders": count["coders"],
+            "segments": count["segments"],
+            "events": count["events"],
+            "undo_steps": undo,
+            "redo_steps": redo,
+        }
+
+
+def open_project(root: str | Path | None = None) -> Project:
+    return Project.open(root)
+
+
+def init_project(root: str | Path, **kwargs: Any) -> Project:
+    return Project.init(root, **kwargs)

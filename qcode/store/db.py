@@ -1,0 +1,109 @@
+"""Engine and session set-up, and migrations run on open.
+
+SQLite is the embedded default (one file per project) and is opened in WAL mode with foreign keys
+on, a busy timeout and ``synchronous=NORMAL``: a committed transaction survives the process being
+killed. Any other SQLAlchemy URL (PostgreSQL for teams) is used as given; nothing in the services
+is specific to SQLite.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from qcode.errors import QcodeError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_S = 30
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    u = make_url(url)
+    if u.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # Let SQLAlchemy, not pysqlite, issue BEGIN so transactions are real and serialisable.
+        event.listen(engine, "connect", _no_pysqlite_tx)
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _no_pysqlite_tx(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _alembic_config(engine: Engine) -> Any:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
+    """Bring the schema to the newest revision; returns the backup made first, if any.
+
+    For a SQLite file that already holds data, a copy is made beside it before any migration runs
+    (``<file>.bak-<revision>-<UTC time>``).
+    """
+    from alembic import command
+
+    head = head_revision(engine)
+    current = current_revision(engine)
+    if current == head:
+        return None
+    backup = None
+    db_file = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    has_tables = bool(inspect(engine).get_table_names())
+    if db_file and has_tables and db_file != ":memory:":
+        src = Path(db_file)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        backup = (backup_dir or src.parent) / f"{src.name}.bak-{current or 'base'}-{stamp}"
+        # SQLite's online backup copies a consistent snapshot, WAL content included.
+        with closing(sqlite3.connect(src)) as source, closing(sqlite3.connect(backup)) as copy:
+            source.backup(copy)
+    try:
+        command.upgrade(_alembic_config(engine), "head")
+    except Exception as exc:  # pragma: no cover - reported, never swallowed
+        raise QcodeError(f"migration to {head} failed ({exc}); backup kept at {backup}") from exc
+    return backup
+
+
+def describe_url(engine: Engine) -> str:
+    """The engine's URL with any password hidden."""
+    return engine.url.render_as_string(hide_password=True)

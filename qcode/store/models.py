@@ -1,0 +1,207 @@
+"""SQLAlchemy 2.0 typed models: the whole schema of a qcode project.
+
+Every entity carries a stable UUID (``uuid``) used for exchange with other tools and projects; the
+integer ``id`` is local to one database. Offsets are code points into ``Document.text``.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ProjectRow(Base):
+    """One row: the project's identity."""
+
+    __tablename__ = "project"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Coder(Base):
+    __tablename__ = "coders"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    color: Mapped[str | None] = mapped_column(String(7))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    text_hash: Mapped[str] = mapped_column(String(64), index=True)
+    chars: Mapped[int] = mapped_column(Integer)
+    language: Mapped[str] = mapped_column(String(16), default="en")
+    source_name: Mapped[str] = mapped_column(String(500), default="")
+    source_format: Mapped[str] = mapped_column(String(16), default="txt")
+    source_encoding: Mapped[str | None] = mapped_column(String(40))
+    source_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
+    imported: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Segment(Base):
+    """A unit of a document: a paragraph, a speaker turn or a sentence."""
+
+    __tablename__ = "segments"
+    __table_args__ = (Index("ix_segments_doc_kind_start", "document_id", "kind", "start"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(String(200))
+
+
+class AttributeDef(Base):
+    """A typed attribute that cases or documents may carry (occupation, age group, ...)."""
+
+    __tablename__ = "attributes"
+    __table_args__ = (
+        UniqueConstraint("scope", "name"),
+        CheckConstraint("type IN ('text', 'number', 'date', 'boolean')", name="type"),
+        CheckConstraint("scope IN ('case', 'document')", name="scope"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(10))
+    scope: Mapped[str] = mapped_column(String(10))
+
+
+class CaseAttribute(Base):
+    __tablename__ = "case_attributes"
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    attribute_id: Mapped[int] = mapped_column(ForeignKey("attributes.id"), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class DocumentAttribute(Base):
+    __tablename__ = "document_attributes"
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), primary_key=True)
+    attribute_id: Mapped[int] = mapped_column(ForeignKey("attributes.id"), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Code(Base):
+    __tablename__ = "codes"
+    __table_args__ = (CheckConstraint("level IN ('open', 'axial', 'selective')", name="level"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(300))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("codes.id"), index=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    color: Mapped[str] = mapped_column(String(7))
+    level: Mapped[str] = mapped_column(String(10), default="open")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Coding(Base):
+    """Code ``code_id`` applied by ``coder_id`` to ``[start, end)`` of a document."""
+
+    __tablename__ = "codings"
+    __table_args__ = (
+        UniqueConstraint("document_id", "code_id", "coder_id", "start", "end"),
+        Index("ix_codings_doc_start", "document_id", "start"),
+        Index("ix_codings_code", "code_id"),
+        Index("ix_codings_coder", "coder_id"),
+        CheckConstraint('start >= 0 AND "end" > start', name="range"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Event(Base):
+    """Append-only log of every change: who, what, when, and the row operations that made it.
+
+    ``payload`` holds ``{"ops": [...]}``; each op is ``["insert"|"delete", table, [rows]]`` or
+    ``["update", table, id, before, after]``, enough to reverse it or apply it again. Undo and redo
+    append events of their own (``action`` "undo"/"redo", ``target`` the batch they act on).
+    """
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(60))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    batch: Mapped[str] = mapped_column(String(36), index=True)
+    target: Mapped[str | None] = mapped_column(String(36), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class HistoryEntry(Base):
+    """The undo stack, derived from events: one row per undoable batch, done or undone.
+
+    Undone entries are always the newest ones (a new change clears them), so undo takes the
+    newest done batch and redo the oldest undone one.
+    """
+
+    __tablename__ = "history"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch: Mapped[str] = mapped_column(String(36), unique=True)
+    state: Mapped[str] = mapped_column(String(8), default="done", index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+TABLES = {t.name: t for t in Base.metadata.sorted_tables}

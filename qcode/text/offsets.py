@@ -1,0 +1,117 @@
+"""Offsets into normalised text.
+
+qcode counts in code points (Python ``str`` indices), half-open ``[start, end)``. Other units are
+converted only at the boundary that needs them: UTF-16 code units (NVivo, Word, JavaScript) and
+UTF-8 bytes (tree-sitter, some web tools). Ranges are snapped to extended grapheme clusters so that
+a coding never splits an emoji, a flag or a letter from its combining mark.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+import regex
+
+_GRAPHEME = regex.compile(r"\X", regex.DOTALL)
+
+
+def grapheme_boundaries(text: str, lo: int = 0, hi: int | None = None) -> list[int]:
+    """Every grapheme boundary of ``text`` within ``[lo, hi]`` (both ends included).
+
+    ``lo`` must itself be a boundary; 0 and any position just after a line feed always are.
+    """
+    hi = len(text) if hi is None else hi
+    out = [lo]
+    for m in _GRAPHEME.finditer(text, lo, hi):
+        out.append(m.end())
+    return out
+
+
+def _line_start(text: str, pos: int) -> int:
+    """A position at or before ``pos`` that is certainly a grapheme boundary."""
+    nl = text.rfind("\n", 0, pos)
+    return 0 if nl < 0 else nl + 1
+
+
+def _line_end(text: str, pos: int) -> int:
+    nl = text.find("\n", pos)
+    return len(text) if nl < 0 else nl + 1
+
+
+def snap_start(text: str, pos: int) -> int:
+    """The grapheme boundary at or before ``pos``."""
+    if pos <= 0:
+        return 0
+    if pos >= len(text):
+        return len(text)
+    bounds = grapheme_boundaries(text, _line_start(text, pos), min(len(text), _line_end(text, pos)))
+    return bounds[bisect.bisect_right(bounds, pos) - 1]
+
+
+def snap_end(text: str, pos: int) -> int:
+    """The grapheme boundary at or after ``pos``."""
+    if pos <= 0:
+        return 0
+    if pos >= len(text):
+        return len(text)
+    bounds = grapheme_boundaries(text, _line_start(text, pos), min(len(text), _line_end(text, pos)))
+    return bounds[bisect.bisect_left(bounds, pos)]
+
+
+def snap_range(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen ``[start, end)`` to whole graphemes."""
+    return snap_start(text, start), snap_end(text, end)
+
+
+class UnitIndex:
+    """Converts code-point offsets of one text to and from UTF-16 or UTF-8 offsets.
+
+    Built once per text in O(n); each conversion is O(log k) where k is the number of code points
+    whose width in the other unit is not 1.
+    """
+
+    def __init__(self, text: str, unit: str = "utf-16") -> None:
+        if unit not in ("utf-16", "utf-8"):
+            raise ValueError(f"unknown unit {unit!r}")
+        self.unit = unit
+        self.length = len(text)
+        # positions (code-point index) of characters wider than one unit, and their extra width
+        self._cp: list[int] = []
+        self._extra_before: list[int] = [0]
+        extra = 0
+        if unit == "utf-16":
+            for i, ch in enumerate(text):
+                if ord(ch) > 0xFFFF:
+                    extra += 1
+                    self._cp.append(i)
+                    self._extra_before.append(extra)
+        else:
+            for i, ch in enumerate(text):
+                o = ord(ch)
+                if o > 0x7F:
+                    extra += 1 if o <= 0x7FF else 2 if o <= 0xFFFF else 3
+                    self._cp.append(i)
+                    self._extra_before.append(extra)
+        # unit offset at which each wide character starts, for the reverse direction
+        self._unit_pos = [cp + self._extra_before[k] for k, cp in enumerate(self._cp)]
+
+    def to_units(self, cp: int) -> int:
+        """Code-point offset -> offset in the other unit."""
+        k = bisect.bisect_left(self._cp, cp)
+        return cp + self._extra_before[k]
+
+    def from_units(self, u: int) -> int:
+        """Offset in the other unit -> code-point offset (a position inside a character rounds
+        down to the character's start)."""
+        k = bisect.bisect_right(self._unit_pos, u)
+        if k and u < self._unit_pos[k - 1] + self._width(k - 1):
+            return self._cp[k - 1]
+        return u - self._extra_before[k]
+
+    def _width(self, k: int) -> int:
+        return 1 + self._extra_before[k + 1] - self._extra_before[k]
+
+
+def slices(text: str, ranges: Sequence[tuple[int, int]]) -> list[str]:
+    return [text[s:e] for s, e in ranges]

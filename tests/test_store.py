@@ -1,0 +1,53 @@
+"""The SQLite store: pragmas, migrations (no drift, backup before upgrading), UUIDs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select
+
+from qcode import Project
+from qcode.store import db
+from qcode.store.models import Base, Code
+
+
+def test_sqlite_pragmas(project: Project) -> None:
+    with project.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_migrations_match_the_models(project: Project) -> None:
+    with project.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    assert db.current_revision(project.engine) == db.head_revision(project.engine)
+
+
+def test_upgrade_backs_up_first(project: Project) -> None:
+    from alembic import command
+
+    project.codes.add("kept")
+    root = project.root
+    command.downgrade(db._alembic_config(project.engine), "base")
+    # simulate an old file: a table from the old schema still holding data
+    with project.engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE legacy (x INTEGER)")
+        conn.exec_driver_sql("INSERT INTO legacy VALUES (1)")
+    project.close()
+    again = Project.open(root)
+    backups = list(Path(root).glob("project.db.bak-base-*"))
+    assert len(backups) == 1 and backups[0].stat().st_size > 0
+    assert db.current_revision(again.engine) == db.head_revision(again.engine)
+    again.close()
+
+
+def test_every_entity_has_a_stable_uuid(project: Project) -> None:
+    a = project.codes.add("a")
+    project.codes.rename("a", "b")
+    with project.read() as s:
+        assert s.scalar(select(Code.uuid)) == a.uuid
+    assert len(a.uuid) == 36
