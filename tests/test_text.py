@@ -110,3 +110,15 @@ def test_offsets_survive_line_break_styles(raw: str, data: st.DataObject) -> Non
     variant = lf.replace("\n", style)
     assert normalize(variant) == lf
     assert normalize("\ufeff" + variant) == lf
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=30))
+@settings(max_examples=300)
+def test_fast_boundary_test_agrees_with_the_grapheme_iterator(raw: str) -> None:
+    from qcode.text.offsets import is_boundary_fast
+
+    text = normalize(raw)
+    bounds = set(grapheme_boundaries(text))
+    for pos in range(len(text) + 1):
+        if is_boundary_fast(text, pos):
+            assert pos in bounds

@@ -9,20 +9,26 @@ entry on the undo stack. If anything raises, nothing is written.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from qcode.store.models import Base
 from qcode.store.oplog import Op, delete_ids, fetch_rows, to_json, update_ids
 
 
+@lru_cache(maxsize=None)
+def _defaulted(table: Any) -> tuple[Any, ...]:
+    return tuple(c for c in table.columns if c.default is not None and not c.primary_key)
+
+
 def _defaults(table: Any, row: dict[str, Any]) -> dict[str, Any]:
     """Fill Python-side column defaults so the logged row equals the stored one."""
     out = dict(row)
-    for col in table.columns:
-        if col.name in out or col.default is None or col.primary_key:
+    for col in _defaulted(table):
+        if col.name in out:
             continue
         default = col.default
         if default.is_callable:
@@ -37,6 +43,8 @@ class Change:
 
     def __init__(self, session: Session, actor: str, action: str, summary: str = "") -> None:
         self.session = session
+        # Core statements go straight to the connection: no ORM unit-of-work on the hot path.
+        self.conn: Connection = session.connection()
         self.actor = actor
         self.action = action
         self.summary = summary
@@ -44,15 +52,41 @@ class Change:
 
     def insert(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert rows; returns their new ids in order."""
+        return [r["id"] for r in self.insert_full(model, rows)]
+
+    def insert_full(
+        self, model: type[Base], rows: Sequence[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Insert rows; returns them as stored (defaults filled in, ``id`` set)."""
         if not rows:
             return []
         table: Any = model.__table__
         full = [_defaults(table, r) for r in rows]
         pk = next(iter(table.primary_key.columns))
         stmt = insert(table).returning(pk, sort_by_parameter_order=True)
-        ids = list(self.session.execute(stmt, full).scalars())
+        ids = list(self.conn.execute(stmt, full).scalars())
+        for row, new_id in zip(full, ids, strict=True):
+            row[pk.name] = new_id
         self.ops.append(["insert", table.name, ids])
-        return ids
+        return full
+
+    def insert_children(
+        self, model: type[Base], rows: Sequence[dict[str, Any]], parent_col: str, parent_id: int
+    ) -> int:
+        """Insert many rows that all belong to a parent created in this same change (so every row
+        of that parent is one of these): a plain bulk insert, then one query for their ids."""
+        if not rows:
+            return 0
+        table: Any = model.__table__
+        if any(r[parent_col] != parent_id for r in rows):
+            raise ValueError(f"every row must have {parent_col} = {parent_id}")
+        self.conn.execute(insert(table), [_defaults(table, r) for r in rows])
+        pk = next(iter(table.primary_key.columns))
+        ids = list(self.conn.scalars(select(pk).where(table.c[parent_col] == parent_id)))
+        if len(ids) != len(rows):
+            raise ValueError(f"{table.name}: parent {parent_id} was not new in this change")
+        self.ops.append(["insert", table.name, ids])
+        return len(ids)
 
     def insert_one(self, model: type[Base], **values: Any) -> int:
         return self.insert(model, [values])[0]
@@ -62,8 +96,8 @@ class Change:
         if not ids:
             return 0
         table: Any = model.__table__
-        rows = fetch_rows(self.session, table, ids)
-        delete_ids(self.session, table, ids)
+        rows = fetch_rows(self.conn, table, ids)
+        delete_ids(self.conn, table, ids)
         self.ops.append(["delete", table.name, [to_json(table, r) for r in rows]])
         return len(rows)
 
@@ -78,14 +112,14 @@ class Change:
         groups: dict[tuple[Any, ...], list[int]] = {}
         for i in range(0, len(ids), 500):
             part = ids[i : i + 500]
-            for row in self.session.execute(select(pk, *cols).where(pk.in_(part))):
+            for row in self.conn.execute(select(pk, *cols).where(pk.in_(part))):
                 groups.setdefault(tuple(row[1:]), []).append(row[0])
         after = to_json(table, values)
         for before_values, group_ids in groups.items():
             before = to_json(table, dict(zip(values, before_values, strict=True)))
             if before == after:
                 continue
-            update_ids(self.session, table, group_ids, values)
+            update_ids(self.conn, table, group_ids, values)
             self.ops.append(["update", table.name, group_ids, before, after])
 
     # -- attribute values: rows keyed by (owner id, attribute id) ------------------------------
@@ -94,14 +128,14 @@ class Change:
         table: Any = model.__table__
         owner_col, key_col = list(table.primary_key.columns)
         where = (owner_col == owner, key_col == key)
-        current = self.session.execute(select(table.c.value).where(*where)).first()
+        current = self.conn.execute(select(table.c.value).where(*where)).first()
         if current is None:
-            self.session.execute(
+            self.conn.execute(
                 insert(table).values({owner_col.name: owner, key_col.name: key, "value": value})
             )
             self.ops.append(["insert_kv", table.name, owner, key])
         elif current[0] != value:
-            self.session.execute(update(table).where(*where).values(value=value))
+            self.conn.execute(update(table).where(*where).values(value=value))
             self.ops.append(["update_kv", table.name, owner, key, current[0], value])
 
     def drop_values(self, model: type[Base], owner: int, keys: Iterable[int] | None = None) -> int:
@@ -111,8 +145,8 @@ class Change:
         q = select(key_col, table.c.value).where(owner_col == owner)
         if keys is not None:
             q = q.where(key_col.in_(list(keys)))
-        rows = self.session.execute(q).all()
+        rows = self.conn.execute(q).all()
         for key, value in rows:
-            self.session.execute(delete(table).where(owner_col == owner, key_col == key))
+            self.conn.execute(delete(table).where(owner_col == owner, key_col == key))
             self.ops.append(["delete_kv", table.name, owner, key, value])
         return len(rows)

@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
@@ -64,7 +64,7 @@ def check_color(color: str) -> str:
 class CodeTree:
     """All codes of a project in memory: id -> (name, parent_id), with paths."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session | Connection) -> None:
         rows = session.execute(select(Code.id, Code.name, Code.parent_id)).all()
         self.name = {r.id: r.name for r in rows}
         self.parent = {r.id: r.parent_id for r in rows}

@@ -6,10 +6,11 @@ import csv
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputFileError, InvalidInputError, NotFoundError, QcodeError
@@ -50,14 +51,24 @@ class CodingRequest:
     coder: str | None = None
 
 
-def find_document(session: Session, ref: str) -> Document:
+class DocRef(NamedTuple):
+    """What most operations need of a document: not its text."""
+
+    id: int
+    uuid: str
+    name: str
+    chars: int
+
+
+def find_document(conn: Session | Connection, ref: str) -> DocRef:
     """A document by name, or by id when no document has that name."""
-    doc = session.scalars(select(Document).where(Document.name == ref)).first()
-    if doc is None and ref.strip().isdigit():
-        doc = session.get(Document, int(ref))
-    if doc is None:
+    cols = select(Document.id, Document.uuid, Document.name, Document.chars)
+    row = conn.execute(cols.where(Document.name == ref)).first()
+    if row is None and ref.strip().isdigit():
+        row = conn.execute(cols.where(Document.id == int(ref))).first()
+    if row is None:
         raise NotFoundError(f"no document {ref!r}")
-    return doc
+    return DocRef(*row)
 
 
 def check_range(doc_name: str, text: str, start: int, end: int) -> tuple[int, int]:
@@ -98,14 +109,14 @@ class CodingService:
         if not requests:
             return []
         with self.p.change(action) as ch:
-            ids = self.apply_in(ch, requests, create)
+            infos = self.apply_in(ch, requests, create)
             ch.summary = (
-                f"code {len(ids)} segment(s)"
-                if len(ids) != 1
+                f"code {len(infos)} segment(s)"
+                if len(infos) != 1
                 else f"code {requests[0].document!r} [{requests[0].start}, {requests[0].end}) "
                 f"with {requests[0].code!r}"
             )
-        return self.list(ids=ids)
+        return infos
 
     def apply_in(
         self,
@@ -113,11 +124,12 @@ class CodingService:
         requests: Sequence[CodingRequest],
         create: bool = False,
         where: Sequence[str] | None = None,
-    ) -> list[int]:
+    ) -> list[CodingInfo]:
         """Apply codings inside an open change. ``where[i]`` names request i in errors."""
-        s = ch.session
+        s = ch.conn
         tree = CodeTree(s)
-        docs: dict[str, Document] = {}
+        docs: dict[str, DocRef] = {}
+        coder_names: dict[int, str] = {}
         codes: dict[str, int] = {}
         coders: dict[str | None, int] = {}
         rows: list[dict[str, Any]] = []
@@ -137,6 +149,7 @@ class CodingService:
                 coder_id = coders.get(r.coder)
                 if coder_id is None:
                     coder_id = coders[r.coder] = self.p.ensure_coder(ch, r.coder)
+                    coder_names[coder_id] = (r.coder or self.p.user).strip()
             except QcodeError as exc:
                 raise type(exc)(f"{at}{exc}") from exc
             key = (doc.id, cid, coder_id, start, end)
@@ -168,7 +181,21 @@ class CodingService:
                     text=text[start:end],
                 )
             )
-        return ch.insert(Coding, rows)
+        names = {d.id: d.name for d in docs.values()}
+        return [
+            CodingInfo(
+                r["id"],
+                r["uuid"],
+                names[r["document_id"]],
+                tree.path(r["code_id"]),
+                coder_names[r["coder_id"]],
+                r["start"],
+                r["end"],
+                r["text"],
+                _stamp(r["created"]),
+            )
+            for r in ch.insert_full(Coding, rows)
+        ]
 
     def _code_id(self, ch: Change, tree: CodeTree, ref: str, create: bool) -> int:
         try:
@@ -181,7 +208,7 @@ class CodingService:
         if parent:
             self._code_id(ch, tree, parent, create)
         cid = self.p.codes.add_in(ch, name, parent)
-        tree.__init__(ch.session)  # type: ignore[misc]  # refresh after the insert
+        tree.__init__(ch.conn)  # type: ignore[misc]  # refresh after the insert
         return cid
 
     def find_text(self, document: str, needle: str, all_: bool = False) -> list[tuple[int, int]]:
@@ -211,9 +238,9 @@ class CodingService:
         if not reqs:
             raise InputFileError(path, "has no codings")
         with self.p.change("code.file") as ch:
-            ids = self.apply_in(ch, reqs, create, where)
-            ch.summary = f"code {len(ids)} segment(s) from {Path(path).name}"
-        return self.list(ids=ids)
+            infos = self.apply_in(ch, reqs, create, where)
+            ch.summary = f"code {len(infos)} segment(s) from {Path(path).name}"
+        return infos
 
     # -- removing ------------------------------------------------------------------------------
     def remove(self, ids: Iterable[int]) -> int:
@@ -297,19 +324,13 @@ class CodingService:
                 q = q.where(Coding.id.in_(list(ids)))
             rows = s.execute(q).all()
         return [
-            CodingInfo(
-                r[0],
-                r[1],
-                r[2],
-                tree.path(r[3]),
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                r[8].isoformat(timespec="seconds") + "Z",
-            )
+            CodingInfo(r[0], r[1], r[2], tree.path(r[3]), r[4], r[5], r[6], r[7], _stamp(r[8]))
             for r in rows
         ]
+
+
+def _stamp(when: datetime) -> str:
+    return when.isoformat(timespec="seconds") + "Z"
 
 
 def _int(value: str, what: str) -> int:

@@ -176,7 +176,7 @@ class DocumentService:
                     source_encoding=item.loaded.encoding,
                     source_bytes=item.loaded.source if keep else None,
                 )
-                ch.insert(
+                ch.insert_children(
                     Segment,
                     [
                         {
@@ -188,6 +188,8 @@ class DocumentService:
                         }
                         for u in units
                     ],
+                    "document_id",
+                    doc_id,
                 )
                 self.p.attributes.set_in(ch, "document", doc_id, doc_values)
                 ch.summary = f"import {item.path.name} as {item.name!r}"

@@ -70,7 +70,7 @@ class HistoryService:
                         .order_by(Event.id.desc())
                     ).first()
                     assert last is not None
-                    ops = revert(s, last.payload["ops"])
+                    ops = revert(s.connection(), last.payload["ops"])
                     s.add(
                         Event(
                             actor=self.p.user,

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,6 +37,7 @@ from qcode.store.models import (
     ProjectRow,
     Segment,
     new_uuid,
+    utcnow,
 )
 
 LANGUAGE_CODES = frozenset(
@@ -105,6 +106,14 @@ LANGUAGE_CODES = frozenset(
 )
 
 
+_EVENTS: Any = Event.__table__
+_HISTORY: Any = HistoryEntry.__table__
+_INSERT_EVENT = _EVENTS.insert()
+_CLEAR_REDO = _HISTORY.delete().where(_HISTORY.c.state == "undone")
+_PUSH_UNDO = _HISTORY.insert().values(state="done")
+_CODER_BY_NAME = select(Coder.id).where(Coder.name == bindparam("name"))
+
+
 class Project:
     """An open project: settings, engine, and the services that act on it."""
 
@@ -126,6 +135,7 @@ class Project:
         self.attributes = AttributeService(self)
         self.history = HistoryService(self)
         self._texts: dict[str, str] = {}
+        self._user: str | None = None
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -188,7 +198,10 @@ class Project:
     # -- sessions and changes ------------------------------------------------------------------
     @property
     def user(self) -> str:
-        return settings_mod.default_user(self.settings)
+        """The default coder: $QCODE_USER, the settings' user, or the login name."""
+        if self._user is None:
+            self._user = settings_mod.default_user(self.settings)
+        return self._user
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -205,22 +218,24 @@ class Project:
                     yield ch
                     if ch.ops:
                         batch = new_uuid()
-                        s.add(
-                            Event(
-                                actor=ch.actor,
-                                action=action,
-                                summary=ch.summary,
-                                batch=batch,
-                                payload={"ops": ch.ops},
-                            )
+                        event = dict(
+                            uuid=new_uuid(),
+                            at=utcnow(),
+                            actor=ch.actor,
+                            action=action,
+                            summary=ch.summary,
+                            batch=batch,
+                            target=None,
+                            payload={"ops": ch.ops},
                         )
-                        s.execute(delete(HistoryEntry).where(HistoryEntry.state == "undone"))
-                        s.add(HistoryEntry(batch=batch, state="done", summary=ch.summary))
+                        ch.conn.execute(_INSERT_EVENT, event)
+                        ch.conn.execute(_CLEAR_REDO)
+                        ch.conn.execute(_PUSH_UNDO, dict(batch=batch, summary=ch.summary))
             except IntegrityError as exc:
                 raise ConflictError(f"{action}: refused by the database ({exc.orig})") from exc
 
     # -- shared helpers ------------------------------------------------------------------------
-    def text_of(self, session: Session, doc: Document | Any) -> str:
+    def text_of(self, session: Session | Connection, doc: Document | Any) -> str:
         """The stored text of a document, cached by its UUID (stored text never changes)."""
         text = self._texts.get(doc.uuid)
         if text is None:
@@ -234,7 +249,7 @@ class Project:
         name = (name or self.user).strip()
         if not name:
             raise InvalidInputError("a coder needs a name")
-        cid = ch.session.scalar(select(Coder.id).where(Coder.name == name))
+        cid = ch.conn.scalar(_CODER_BY_NAME, {"name": name})
         if cid is None:
             cid = ch.insert_one(Coder, name=name)
         return cid

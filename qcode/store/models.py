@@ -81,14 +81,14 @@ class Document(Base):
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     name: Mapped[str] = mapped_column(String(300), unique=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, deferred=True)
     text_hash: Mapped[str] = mapped_column(String(64), index=True)
     chars: Mapped[int] = mapped_column(Integer)
     language: Mapped[str] = mapped_column(String(16), default="en")
     source_name: Mapped[str] = mapped_column(String(500), default="")
     source_format: Mapped[str] = mapped_column(String(16), default="txt")
     source_encoding: Mapped[str | None] = mapped_column(String(40))
-    source_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
+    source_bytes: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     imported: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

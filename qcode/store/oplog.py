@@ -22,8 +22,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, LargeBinary, Table, delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, DateTime, LargeBinary, Table, delete, insert, select, update
 
 from qcode.store.models import TABLES
 
@@ -66,7 +65,7 @@ def _chunks(seq: Sequence[Any]) -> list[Sequence[Any]]:
     return [seq[i : i + CHUNK] for i in range(0, len(seq), CHUNK)]
 
 
-def fetch_rows(session: Session, table: Table, ids: Sequence[Any]) -> list[dict[str, Any]]:
+def fetch_rows(session: Connection, table: Table, ids: Sequence[Any]) -> list[dict[str, Any]]:
     pk = _pk(table)
     rows: list[dict[str, Any]] = []
     for part in _chunks(ids):
@@ -76,24 +75,26 @@ def fetch_rows(session: Session, table: Table, ids: Sequence[Any]) -> list[dict[
     return rows
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def insert_rows(session: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     for part in _chunks(rows):
         session.execute(insert(table), list(part))
 
 
-def delete_ids(session: Session, table: Table, ids: Sequence[Any]) -> None:
+def delete_ids(session: Connection, table: Table, ids: Sequence[Any]) -> None:
     pk = _pk(table)
     for part in _chunks(ids):
         session.execute(delete(table).where(pk.in_(part)))
 
 
-def update_ids(session: Session, table: Table, ids: Sequence[Any], values: dict[str, Any]) -> None:
+def update_ids(
+    session: Connection, table: Table, ids: Sequence[Any], values: dict[str, Any]
+) -> None:
     pk = _pk(table)
     for part in _chunks(ids):
         session.execute(update(table).where(pk.in_(part)).values(**values))
 
 
-def revert(session: Session, ops: Sequence[Op]) -> list[Op]:
+def revert(session: Connection, ops: Sequence[Op]) -> list[Op]:
     """Undo ``ops`` (last first) and return the ops of what was done."""
     done: list[Op] = []
     for op in reversed(ops):

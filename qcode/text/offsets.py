@@ -39,12 +39,27 @@ def _line_end(text: str, pos: int) -> int:
     return len(text) if nl < 0 else nl + 1
 
 
+def _simple(ch: str) -> bool:
+    """True for characters that join with no neighbour into a grapheme cluster: those below
+    U+0300 (Latin, Greek letters before the combining marks; no Extend, ZWJ, SpacingMark, Prepend,
+    Regional Indicator or Hangul among them) and the CJK Unified Ideographs."""
+    o = ord(ch)
+    return o < 0x300 or 0x4E00 <= o <= 0x9FFF
+
+
+def is_boundary_fast(text: str, pos: int) -> bool:
+    """A cheap sufficient test: ``pos`` lies between two simple characters."""
+    return 0 < pos < len(text) and _simple(text[pos - 1]) and _simple(text[pos])
+
+
 def snap_start(text: str, pos: int) -> int:
     """The grapheme boundary at or before ``pos``."""
     if pos <= 0:
         return 0
     if pos >= len(text):
         return len(text)
+    if is_boundary_fast(text, pos):
+        return pos
     bounds = grapheme_boundaries(text, _line_start(text, pos), min(len(text), _line_end(text, pos)))
     return bounds[bisect.bisect_right(bounds, pos) - 1]
 
@@ -55,6 +70,8 @@ def snap_end(text: str, pos: int) -> int:
         return 0
     if pos >= len(text):
         return len(text)
+    if is_boundary_fast(text, pos):
+        return pos
     bounds = grapheme_boundaries(text, _line_start(text, pos), min(len(text), _line_end(text, pos)))
     return bounds[bisect.bisect_left(bounds, pos)]
 
