@@ -19,12 +19,62 @@ from pathlib import Path
 from qcode import Project
 from qcode.services.codings import CodingRequest
 
-WORDS = (
-    "the contribution base is about 845 yuan a month and my income changes every month so I "
-    "stopped paying last year platform orders rain heat rules contract employee pension scheme "
-    "residents employees province records moved home village son state union accident policy "
-    "commercial cover flexible work rider driver streamer designer keep money own hands"
-).split()
+WORDS = [
+    "the",
+    "contribution",
+    "base",
+    "is",
+    "about",
+    "845",
+    "yuan",
+    "a",
+    "month",
+    "and",
+    "my",
+    "income",
+    "changes",
+    "every",
+    "month",
+    "so",
+    "I",
+    "stopped",
+    "paying",
+    "last",
+    "year",
+    "platform",
+    "orders",
+    "rain",
+    "heat",
+    "rules",
+    "contract",
+    "employee",
+    "pension",
+    "scheme",
+    "residents",
+    "employees",
+    "province",
+    "records",
+    "moved",
+    "home",
+    "village",
+    "son",
+    "state",
+    "union",
+    "accident",
+    "policy",
+    "commercial",
+    "cover",
+    "flexible",
+    "work",
+    "rider",
+    "driver",
+    "streamer",
+    "designer",
+    "keep",
+    "money",
+    "own",
+    "hands",
+]
 
 
 def transcript(rng: random.Random, size: int) -> str:
@@ -57,8 +107,10 @@ def bench_import(root: Path, n_docs: int, size: int) -> None:
     result = p.documents.import_files(paths)
     dt = time.perf_counter() - t0
     units = p.info()["segments"]
-    print(f"import: {len(result.imported)} transcripts, {mb:.1f} MB, {units} units stored: "
-          f"{dt:.2f} s in all, {dt / mb:.3f} s per MB, {1000 * dt / n_docs:.1f} ms per transcript")
+    print(
+        f"import: {len(result.imported)} transcripts, {mb:.1f} MB, {units} units stored: "
+        f"{dt:.2f} s in all, {dt / mb:.3f} s per MB, {1000 * dt / n_docs:.1f} ms per transcript"
+    )
     p.close()
 
 
@@ -78,8 +130,10 @@ def bench_codings(root: Path, n: int) -> None:
     for a, b, c in spans:
         p.codings.apply("one", a, b, c)
     dt = time.perf_counter() - t0
-    print(f"codings, one transaction each: {n} through the service API: {dt:.2f} s, "
-          f"{1000 * dt / n:.3f} ms per coding")
+    print(
+        f"codings, one transaction each: {n} through the service API: {dt:.2f} s, "
+        f"{1000 * dt / n:.3f} ms per coding"
+    )
     reqs = [CodingRequest("one", a, b, c, "batch") for a, b, c in spans]
     t0 = time.perf_counter()
     p.codings.apply_many(reqs)
@@ -107,18 +161,27 @@ def bench_big(root: Path, n_codings: int) -> None:
         reqs = []
         for _ in range(min(20_000, n_codings - made)):
             a = rng.randrange(0, 39_000)
-            reqs.append(CodingRequest(f"doc{rng.randrange(100):03d}", a, a + rng.randint(5, 900),
-                                      rng.choice(names), rng.choice(["ann", "ben", "chen"])))
+            reqs.append(
+                CodingRequest(
+                    f"doc{rng.randrange(100):03d}",
+                    a,
+                    a + rng.randint(5, 900),
+                    rng.choice(names),
+                    rng.choice(["ann", "ben", "chen"]),
+                )
+            )
         try:
             p.codings.apply_many(reqs)
             made += len(reqs)
         except Exception:  # an accidental duplicate span: draw again
             continue
-    exe = Path(sys.executable).with_name("qcode")
+    exe = [sys.executable, "-m", "qcode.cli.main"]
     env = {**os.environ, "QCODE_PROJECT": str(p.root)}
     for args in (["info"], ["codes", "list"], ["codes", "list", "--json"]):
-        best = min(_timed([str(exe), *args], env) for _ in range(3))
-        print(f"`qcode {' '.join(args)}` on {made} codings: {best:.3f} s (best of 3, whole process)")
+        best = min(_timed([*exe, *args], env) for _ in range(3))
+        print(
+            f"`qcode {' '.join(args)}` on {made} codings: {best:.3f} s (best of 3, whole process)"
+        )
     t0 = time.perf_counter()
     p.info()
     t1 = time.perf_counter()

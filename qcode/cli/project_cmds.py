@@ -12,6 +12,7 @@ from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, err, ok, table, warn
 from qcode.errors import InvalidInputError
 from qcode.services import Project
+from qcode.services.documents import DocumentInfo
 
 
 @app.command()
@@ -55,46 +56,48 @@ def import_(
 ) -> None:
     """Import transcripts (normalised once; paragraphs, speaker turns, sentences stored)."""
     p = project()
-    kwargs = dict(
-        case=case,
-        attrs=attr,
-        doc_attrs=doc_attr,
-        name=name,
-        encoding=encoding,
-        language=language,
-        allow_duplicates=allow_duplicates,
-    )
-    if len(files) > 1:
-        with Progress(
-            TextColumn("importing"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("", total=len(files))
 
-            def step(done: int, total: int, doc: str) -> None:
-                bar.update(task, completed=done, total=total, description=doc)
+    def report(d: DocumentInfo) -> None:
+        u = d.units
+        ok(
+            f"imported {d.name!r}: {d.chars} characters, {u['paragraph']} paragraphs, "
+            f"{u['turn']} turns, {u['sentence']} sentences (case {d.case!r})"
+        )
 
-            result = p.documents.import_files(files, on_progress=step, **kwargs)  # type: ignore[arg-type]
-    else:
-        result = p.documents.import_files(files, **kwargs)  # type: ignore[arg-type]
+    with Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=len(files) < 2,
+    ) as bar:
+        task = bar.add_task("", total=len(files))
+
+        def step(done: int, total: int, doc: DocumentInfo) -> None:
+            bar.update(task, completed=done, total=total, description=doc.name)
+            if not json_:
+                report(doc)
+
+        result = p.documents.import_files(
+            files,
+            case=case,
+            attrs=attr,
+            doc_attrs=doc_attr,
+            name=name,
+            encoding=encoding,
+            language=language,
+            allow_duplicates=allow_duplicates,
+            on_progress=step,
+        )
     if json_:
         emit_json(
             {
                 "imported": [d.as_json() for d in result.imported],
                 "skipped": [s.__dict__ for s in result.skipped],
             }
-        )
-        return
-    for d in result.imported:
-        u = d.units
-        ok(
-            f"imported {d.name!r}: {d.chars} characters, {u['paragraph']} paragraphs, "
-            f"{u['turn']} turns, {u['sentence']} sentences (case {d.case!r})"
         )
     for s in result.skipped:
         warn(f"skipped {s.path}: {s.reason}")

@@ -9,7 +9,7 @@ entry on the undo stack. If anything raises, nothing is written.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -19,7 +19,7 @@ from qcode.store.models import Base
 from qcode.store.oplog import Op, delete_ids, fetch_rows, to_json, update_ids
 
 
-@lru_cache(maxsize=None)
+@cache
 def _defaulted(table: Any) -> tuple[Any, ...]:
     return tuple(c for c in table.columns if c.default is not None and not c.primary_key)
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 _HAN = regex.compile(r"\p{Han}")
 _LETTER = regex.compile(r"\p{L}")
-Progress = Callable[[int, int, str], None]
+Progress = Callable[[int, int, "DocumentInfo"], None]
 
 
 @dataclass
@@ -193,9 +193,10 @@ class DocumentService:
                 )
                 self.p.attributes.set_in(ch, "document", doc_id, doc_values)
                 ch.summary = f"import {item.path.name} as {item.name!r}"
-            result.imported.append(self.get(str(doc_id)))
-            if on_progress is not None:
-                on_progress(i, len(prepared), item.name)
+            info = self.get(str(doc_id))
+            result.imported.append(info)
+            if on_progress is not None:  # only once committed: a report is a promise
+                on_progress(i, len(prepared), info)
         return result
 
     # -- reading -------------------------------------------------------------------------------
