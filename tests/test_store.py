@@ -25,6 +25,7 @@ def test_migrations_match_the_models(project: Project) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
     assert db.current_revision(project.engine) == db.head_revision(project.engine)
+    assert db.HEAD == db.head_revision(project.engine) == db.stored_revision(project.engine)
 
 
 def test_upgrade_backs_up_first(project: Project) -> None:

@@ -181,7 +181,7 @@ class Project:
         s = settings_mod.load(folder)
         engine = db.make_engine(settings_mod.resolve_db_url(folder, s.db_url))
         try:
-            db.upgrade(engine)
+            db.ensure_schema(engine)
         except OperationalError as exc:
             raise QcodeError(f"{folder}: cannot open the project database ({exc.orig})") from exc
         return cls(folder, s, engine)
@@ -271,7 +271,7 @@ class Project:
             "database": db.describe_url(self.engine),
             "language": self.settings.language,
             "user": self.user,
-            "schema": db.current_revision(self.engine),
+            "schema": db.stored_revision(self.engine),
             "documents": count["documents"],
             "characters": chars,
             "cases": count["cases"],

@@ -155,7 +155,7 @@ class Coding(Base):
     __table_args__ = (
         UniqueConstraint("document_id", "code_id", "coder_id", "start", "end"),
         Index("ix_codings_doc_start", "document_id", "start"),
-        Index("ix_codings_code", "code_id"),
+        Index("ix_codings_code_doc", "code_id", "document_id"),
         Index("ix_codings_coder", "coder_id"),
         CheckConstraint('start >= 0 AND "end" > start', name="range"),
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 01:10:00.182965
+Create Date: 2026-11-23 01:34:37.143044
 """
 
 from __future__ import annotations
@@ -183,7 +183,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("uuid", name=op.f("uq_codings_uuid")),
     )
     with op.batch_alter_table("codings", schema=None) as batch_op:
-        batch_op.create_index("ix_codings_code", ["code_id"], unique=False)
+        batch_op.create_index("ix_codings_code_doc", ["code_id", "document_id"], unique=False)
         batch_op.create_index("ix_codings_coder", ["coder_id"], unique=False)
         batch_op.create_index("ix_codings_doc_start", ["document_id", "start"], unique=False)
 
@@ -235,7 +235,7 @@ def downgrade() -> None:
     with op.batch_alter_table("codings", schema=None) as batch_op:
         batch_op.drop_index("ix_codings_doc_start")
         batch_op.drop_index("ix_codings_coder")
-        batch_op.drop_index("ix_codings_code")
+        batch_op.drop_index("ix_codings_code_doc")
 
     op.drop_table("codings")
     with op.batch_alter_table("documents", schema=None) as batch_op:
