@@ -23,8 +23,9 @@ def table(
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
     justify_right: Sequence[str] = (),
+    header: bool = True,
 ) -> None:
-    t = Table(title=title, show_edge=False, header_style="bold")
+    t = Table(title=title, show_edge=False, header_style="bold", show_header=header)
     for c in columns:
         t.add_column(c, justify="right" if c in justify_right else "left", overflow="fold")
     for r in rows:

@@ -35,7 +35,7 @@ def info(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> Non
     if json_:
         emit_json(data)
         return
-    table(None, ["", ""], [(k, v) for k, v in data.items()])
+    table(None, ["", ""], [(k, v) for k, v in data.items()], header=False)
 
 
 @app.command("import")
