@@ -164,3 +164,37 @@ def test_sample_project_builds(tmp_path: Path, cli) -> None:  # type: ignore[no-
     info = ok(cli("-p", str(root), "info", "--json")).json()
     assert (info["documents"], info["coders"]) == (3, 2)
     assert json.loads(ok(cli("-p", str(root), "docs", "list", "--json")).out)[2]["language"] == "zh"
+
+
+def test_memos_from_the_command_line(proj: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = ["-p", str(proj)]
+    ok(cli(*p, "codes", "add", "cost"))
+    body = write(tmp_path / "memo.md", "# Cost\nThe *fixed* contribution.")
+    m = ok(
+        cli(
+            *p,
+            "memos",
+            "add",
+            "Cost",
+            "--file",
+            str(body),
+            "--type",
+            "theory",
+            "--code",
+            "cost",
+            "--doc",
+            "int01",
+            "--json",
+        )
+    ).json()
+    assert m["body"] == "# Cost\nThe *fixed* contribution."
+    assert [(lk["kind"], lk["label"]) for lk in m["links"]] == [
+        ("code", "cost"),
+        ("document", "int01"),
+    ]
+    found = ok(cli(*p, "memos", "list", "--search", "fixed", "--json")).json()
+    assert [f["id"] for f in found] == [m["id"]]
+    ok(cli(*p, "memos", "edit", str(m["id"]), "--title", "Cost barrier"))
+    assert ok(cli(*p, "memos", "show", str(m["id"]), "--json")).json()["title"] == "Cost barrier"
+    fail(cli(*p, "memos", "add", "x", "--code", "nope"), "no code 'nope'")
+    fail(cli(*p, "memos", "show", "99"), "no memo with id 99")

@@ -10,6 +10,7 @@ from conftest import snapshot, write
 
 from qcode import Project
 from qcode.errors import QcodeError
+from qcode.services.memos import Target
 
 Action = Callable[[Project, Path], object]
 
@@ -23,6 +24,8 @@ def _setup(p: Project, tmp: Path) -> None:
     p.codings.apply("a", 0, 11, "cost")
     p.codings.apply("a", 13, 20, "cost/fixed")
     p.cases.add("spare")
+    coding = p.codings.list()[0].id
+    p.memos.add("first", "text", "code", [Target("code", "other"), Target("coding", str(coding))])
 
 
 ACTIONS: dict[str, Action] = {
@@ -49,6 +52,15 @@ ACTIONS: dict[str, Action] = {
     "attrs.unset": lambda p, t: p.attributes.unset("a", ["occupation"]),
     "docs.rename": lambda p, t: p.documents.rename("a", "interview A"),
     "docs.delete": lambda p, t: p.documents.delete("a", force=True),
+    "memos.add": lambda p, t: p.memos.add(
+        "why cost",
+        "**body**",
+        "theory",
+        [Target("code", "cost"), Target("document", "a", 0, 5), Target("case", "a")],
+    ),
+    "memos.edit": lambda p, t: p.memos.edit(p.memos.list()[0].id, body="changed"),
+    "memos.delete": lambda p, t: p.memos.delete(p.memos.list()[0].id),
+    "codes.delete+memo": lambda p, t: p.codes.delete("other"),
 }
 
 
@@ -111,5 +123,5 @@ def test_event_log_records_who_and_what(project: Project, tmp_path: Path) -> Non
     project.history.undo()
     log = project.history.log()
     assert log[0].action == "import" and log[0].actor == "alice"
-    assert log[-1].action == "undo" and log[-1].summary == "add case 'spare'"
+    assert log[-1].action == "undo" and log[-1].summary == "add memo 'first'"
     assert {e.action for e in project.history.log(actor="nobody")} == set()

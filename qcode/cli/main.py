@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from qcode.cli import cases, codes, codings, docs, project_cmds  # noqa: F401  (registration)
+from qcode.cli import cases, codes, codings, docs, memos, project_cmds  # noqa: F401
 from qcode.cli.app import app
 from qcode.cli.output import err
 from qcode.errors import QcodeError

@@ -309,6 +309,7 @@ class CaseService:
                     f"case {name!r} has {len(docs)} document(s); use --force to detach them"
                 )
             ch.update(Document, docs, case_id=None)
+            ch.unlink_memos("case", [cid])
             ch.drop_values(CaseAttribute, cid)
             ch.delete(Case, [cid])
             ch.summary = f"delete case {name!r}"

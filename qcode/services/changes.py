@@ -150,3 +150,14 @@ class Change:
             self.conn.execute(delete(table).where(owner_col == owner, key_col == key))
             self.ops.append(["delete_kv", table.name, owner, key, value])
         return len(rows)
+
+    def unlink_memos(self, kind: str, ids: Sequence[int]) -> None:
+        """Remove memo links to things this change deletes (the memos themselves stay)."""
+        if not ids:
+            return
+        from qcode.store.models import MemoLink
+
+        found = self.conn.scalars(
+            select(MemoLink.id).where(MemoLink.target_kind == kind, MemoLink.target_id.in_(ids))
+        )
+        self.delete(MemoLink, list(found))

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
-from qcode.store.models import Code, Coding
+from qcode.store.models import Code, Coding, MemoLink
 
 if TYPE_CHECKING:
     from qcode.services.changes import Change
@@ -297,8 +297,17 @@ class CodeService:
             dupes: list[int] = []
             for row in s.execute(select(Coding.id, *key).where(Coding.code_id == src)):
                 (dupes if tuple(row[1:]) in have else moving).append(row[0])
+            ch.unlink_memos("coding", dupes)
             ch.delete(Coding, dupes)
             ch.update(Coding, moving, code_id=dst)
+            memo_links = list(
+                s.scalars(
+                    select(MemoLink.id).where(
+                        MemoLink.target_kind == "code", MemoLink.target_id == src
+                    )
+                )
+            )
+            ch.update(MemoLink, memo_links, target_id=dst)
             ch.update(Code, tree.children.get(src, []), parent_id=dst)
             ch.delete(Code, [src])
             ch.summary = f"merge code {tree.path(src)!r} into {tree.path(dst)!r}"
@@ -319,6 +328,8 @@ class CodeService:
                     f"{' in it or its sub-codes' if len(ids) > 1 else ''}; use --force to delete "
                     "them too"
                 )
+            ch.unlink_memos("coding", coding_ids)
+            ch.unlink_memos("code", ids)
             ch.delete(Coding, coding_ids)
             # children before parents, so foreign keys hold at every step
             for code_id in reversed(ids):

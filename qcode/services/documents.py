@@ -299,6 +299,8 @@ class DocumentService:
                 raise ConflictError(
                     f"document {doc.name!r} has {len(codings)} coding(s); use --force"
                 )
+            ch.unlink_memos("coding", codings)
+            ch.unlink_memos("document", [doc.id])
             ch.delete(Coding, codings)
             ch.delete(
                 Segment, list(s.scalars(select(Segment.id).where(Segment.document_id == doc.id)))

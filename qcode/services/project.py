@@ -34,6 +34,8 @@ from qcode.store.models import (
     Document,
     Event,
     HistoryEntry,
+    Memo,
+    Preference,
     ProjectRow,
     Segment,
     new_uuid,
@@ -123,6 +125,7 @@ class Project:
         from qcode.services.codings import CodingService
         from qcode.services.documents import DocumentService
         from qcode.services.history import HistoryService
+        from qcode.services.memos import MemoService
 
         self.root = root
         self.settings = settings
@@ -134,6 +137,7 @@ class Project:
         self.cases = CaseService(self)
         self.attributes = AttributeService(self)
         self.history = HistoryService(self)
+        self.memos = MemoService(self)
         self._texts: dict[str, str] = {}
         self._user: str | None = None
 
@@ -254,12 +258,28 @@ class Project:
             cid = ch.insert_one(Coder, name=name)
         return cid
 
+    def get_pref(self, key: str, default: str | None = None) -> str | None:
+        """A per-user interface preference (not part of the research record)."""
+        with self.read() as s:
+            value = s.scalar(
+                select(Preference.value).where(Preference.user == self.user, Preference.key == key)
+            )
+        return default if value is None else value
+
+    def set_pref(self, key: str, value: str) -> None:
+        with self.Session() as s, s.begin():
+            row = s.get(Preference, (self.user, key))
+            if row is None:
+                s.add(Preference(user=self.user, key=key, value=value))
+            else:
+                row.value = value
+
     def info(self) -> dict[str, Any]:
         with self.read() as s:
             row = s.scalars(select(ProjectRow)).first()
             count = {
                 m.__tablename__: s.scalar(select(func.count()).select_from(m)) or 0
-                for m in (Document, Case, Code, Coding, Coder, Segment, Event)
+                for m in (Document, Case, Code, Coding, Coder, Segment, Event, Memo)
             }
             chars = s.scalar(select(func.coalesce(func.sum(Document.chars), 0))) or 0
             undo = s.scalar(select(func.count()).where(HistoryEntry.state == "done")) or 0
@@ -278,6 +298,7 @@ class Project:
             "codes": count["codes"],
             "codings": count["codings"],
             "coders": count["coders"],
+            "memos": count["memos"],
             "segments": count["segments"],
             "events": count["events"],
             "undo_steps": undo,

@@ -204,4 +204,54 @@ class HistoryEntry(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
 
 
+class Memo(Base):
+    """A researcher's memo: titled Markdown text by a coder, linked to anything in the project."""
+
+    __tablename__ = "memos"
+    __table_args__ = (
+        CheckConstraint(
+            "type IN ('code', 'theory', 'method', 'sampling', 'storyline', 'free')",
+            name="type",
+        ),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    type: Mapped[str] = mapped_column(String(12), default="free")
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class MemoLink(Base):
+    """A memo's link to a code, document, coding, case or another memo. A link to a document may
+    carry a range ``[start, end)``: a memo on a span of text that no coding covers."""
+
+    __tablename__ = "memo_links"
+    __table_args__ = (
+        UniqueConstraint("memo_id", "target_kind", "target_id"),
+        CheckConstraint(
+            "target_kind IN ('code', 'document', 'coding', 'case', 'memo')", name="kind"
+        ),
+        Index("ix_memo_links_target", "target_kind", "target_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    memo_id: Mapped[int] = mapped_column(ForeignKey("memos.id"))
+    target_kind: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+
+
+class Preference(Base):
+    """Per-user interface state (last position in each document, theme ...); not part of the
+    research record, so not logged as events and not undone."""
+
+    __tablename__ = "preferences"
+    user: Mapped[str] = mapped_column(String(200), primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 TABLES = {t.name: t for t in Base.metadata.sorted_tables}

@@ -1,0 +1,112 @@
+"""Memos: qcode memos add|list|show|edit|delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.output import clip, emit_json, ok, table
+from qcode.errors import InputFileError
+from qcode.services.memos import MemoInfo, Target
+
+memos_app = typer.Typer(help="Write and find memos.", no_args_is_help=True)
+app.add_typer(memos_app, name="memos")
+
+
+def _body(body: str | None, file: Path | None) -> str | None:
+    if file is None:
+        return body
+    try:
+        return file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputFileError(file, f"cannot be read as UTF-8 text ({exc})") from None
+
+
+def _show(m: MemoInfo) -> None:
+    ok(f"#{m.id} {m.title} [{m.type}] by {m.coder}, {m.updated}")
+    for lk in m.links:
+        span = f" [{lk.start}, {lk.end})" if lk.start is not None else ""
+        ok(f"  -> {lk.kind}: {lk.label}{span}")
+    ok(m.body)
+
+
+@memos_app.command("add")
+def add(
+    title: str,
+    body: str | None = typer.Option(None, "--body", help="Markdown text."),
+    file: Path | None = typer.Option(None, "--file", help="Read the Markdown text from a file."),
+    type_: str = typer.Option(
+        "free", "--type", help="free, code, theory, method, sampling, storyline."
+    ),
+    code: list[str] = typer.Option([], "--code", help="Link to a code (repeatable)."),
+    doc: list[str] = typer.Option([], "--doc", help="Link to a document (repeatable)."),
+    coding: list[int] = typer.Option([], "--coding", help="Link to a coding id (repeatable)."),
+    case: list[str] = typer.Option([], "--case", help="Link to a case (repeatable)."),
+    coder: str | None = typer.Option(None, "--coder"),
+    json_: bool = typer.Option(False, "--json"),
+) -> None:
+    """Write a memo."""
+    targets = (
+        [Target("code", c) for c in code]
+        + [Target("document", d) for d in doc]
+        + [Target("coding", str(i)) for i in coding]
+        + [Target("case", c) for c in case]
+    )
+    m = project().memos.add(title, _body(body, file) or "", type_, targets, coder)
+    if json_:
+        emit_json(m.as_json())
+    else:
+        ok(f"added memo #{m.id} {m.title!r}")
+
+
+@memos_app.command("list")
+def list_(
+    search: str | None = typer.Option(None, "--search", help="Only memos containing this text."),
+    json_: bool = typer.Option(False, "--json"),
+) -> None:
+    """Memos, newest first."""
+    memos = project().memos.list(search=search)
+    if json_:
+        emit_json([m.as_json() for m in memos])
+        return
+    table(
+        None,
+        ["id", "title", "type", "coder", "updated", "links", "text"],
+        [
+            (m.id, m.title, m.type, m.coder, m.updated, len(m.links), clip(m.body, 40))
+            for m in memos
+        ],
+        justify_right=["id", "links"],
+    )
+
+
+@memos_app.command("show")
+def show(memo_id: int, json_: bool = typer.Option(False, "--json")) -> None:
+    """One memo in full."""
+    m = project().memos.get(memo_id)
+    if json_:
+        emit_json(m.as_json())
+    else:
+        _show(m)
+
+
+@memos_app.command("edit")
+def edit(
+    memo_id: int,
+    title: str | None = typer.Option(None, "--title"),
+    body: str | None = typer.Option(None, "--body"),
+    file: Path | None = typer.Option(None, "--file"),
+    type_: str | None = typer.Option(None, "--type"),
+) -> None:
+    """Change a memo's title, text or type."""
+    m = project().memos.edit(memo_id, title, _body(body, file), type_)
+    ok(f"updated memo #{m.id}")
+
+
+@memos_app.command("delete")
+def delete(memo_id: int) -> None:
+    """Delete a memo."""
+    project().memos.delete(memo_id)
+    ok(f"deleted memo #{memo_id}")
