@@ -34,4 +34,24 @@ def _root(
 ) -> None:
     _state["project"] = project_dir
     if ctx.invoked_subcommand is None:
-        typer.echo(ctx.get_help())
+        from qcode.errors import NotFoundError
+        from qcode.settings import find_project
+
+        try:
+            find_project(project_dir)
+        except NotFoundError:
+            typer.echo(ctx.get_help())
+            return
+        from qcode.tui.app import run
+
+        run(project_dir)
+
+
+@app.command()
+def tui(
+    coder: list[str] = typer.Option([], "--coder", help="Show only these coders' codings."),
+) -> None:
+    """Open the coding workbench (also: plain `qcode` inside a project folder)."""
+    from qcode.tui.app import run
+
+    run(_state["project"], coder or None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import csv
 import json
 from collections.abc import Iterable, Sequence
@@ -38,6 +39,19 @@ class CodingInfo:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A coding as a viewer draws it."""
+
+    id: int
+    start: int
+    end: int
+    code_id: int
+    code: str
+    color: str
+    coder: str
 
 
 @dataclass(frozen=True)
@@ -285,6 +299,23 @@ class CodingService:
         return ids
 
     # -- listing -------------------------------------------------------------------------------
+    def spans(self, document: str, coders: Sequence[str] | None = None) -> builtins.list[Span]:
+        """Every coding of one document, by start, with its code's path and colour."""
+        with self.p.read() as s:
+            doc = find_document(s, document)
+            tree = CodeTree(s)
+            q = (
+                select(Coding.id, Coding.start, Coding.end, Coding.code_id, Code.color, Coder.name)
+                .join(Code, Code.id == Coding.code_id)
+                .join(Coder, Coder.id == Coding.coder_id)
+                .where(Coding.document_id == doc.id)
+                .order_by(Coding.start, Coding.end.desc(), Coding.id)
+            )
+            if coders:
+                q = q.where(Coder.name.in_(list(coders)))
+            rows = s.execute(q).all()
+        return [Span(i, a, b, c, tree.path(c), color, coder) for i, a, b, c, color, coder in rows]
+
     def list(
         self,
         document: str | None = None,

@@ -1,0 +1,103 @@
+"""The qcode terminal UI: ``qcode tui`` (or plain ``qcode`` inside a project folder)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from qcode.errors import QcodeError
+from qcode.services import Project
+from qcode.tui.commands import QcodeCommands
+from qcode.tui.screens.codebook import CodebookScreen
+from qcode.tui.screens.coding import CodingScreen
+from qcode.tui.screens.help import HelpScreen
+from qcode.tui.screens.memos import MemosScreen
+
+
+class QcodeApp(App[None]):
+    CSS_PATH = "qcode.tcss"
+    TITLE = "qcode"
+    MODES = {"coding": CodingScreen, "codebook": CodebookScreen, "memos": MemosScreen}
+    DEFAULT_MODE = "coding"
+    COMMANDS = App.COMMANDS | {QcodeCommands}
+    BINDINGS = [
+        Binding("1", "switch_mode('coding')", "coding"),
+        Binding("2", "switch_mode('codebook')", "codebook"),
+        Binding("3", "switch_mode('memos')", "memos"),
+        Binding("f1,question_mark", "help", "help"),
+        Binding("ctrl+z", "undo", "undo", show=False),
+        Binding("ctrl+y", "redo", "redo", show=False),
+        Binding("f5", "refresh_all", "refresh", show=False),
+    ]
+
+    def __init__(self, project: Project, coders: list[str] | None = None) -> None:
+        super().__init__()
+        self.project = project
+        self.visible_coders = coders
+        self.sub_title = project.settings.name
+
+    # -- helpers used by screens and the command palette ---------------------------------------
+    def coding_screen(self) -> CodingScreen:
+        self.switch_mode("coding")
+        screen = self.screen
+        assert isinstance(screen, CodingScreen)
+        return screen
+
+    def open_document(self, name: str) -> None:
+        self.coding_screen().open_document(name)
+
+    def open_at(self, name: str, start: int, end: int) -> None:
+        from qcode.tui.widgets.transcript import TranscriptView
+
+        screen = self.coding_screen()
+        screen.open_document(name)
+        screen.query_one(TranscriptView).select(start, end)
+
+    def apply_code(self, path: str) -> None:
+        if isinstance(self.screen, CodingScreen):
+            self.screen.apply_code(path)
+        else:
+            self.notify("apply codes on the coding screen", severity="warning")
+
+    def show_code(self, path: str) -> None:
+        self.switch_mode("codebook")
+        screen = self.screen
+        if isinstance(screen, CodebookScreen):
+            screen.select_code(path)
+
+    def show_memo(self, memo_id: int) -> None:
+        self.switch_mode("memos")
+        screen = self.screen
+        if isinstance(screen, MemosScreen):
+            screen.open_memo(memo_id)
+
+    # -- actions -------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_undo(self) -> None:
+        self._history("undo")
+
+    def action_redo(self) -> None:
+        self._history("redo")
+
+    def _history(self, which: str) -> None:
+        try:
+            summary = getattr(self.project.history, which)()
+        except QcodeError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        self.notify(f"{which}: {summary}")
+        self.action_refresh_all()
+
+    def action_refresh_all(self) -> None:
+        reload = getattr(self.screen, "reload", None)
+        if reload is not None:
+            reload()
+
+
+def run(project_dir: str | Path | None = None, coders: list[str] | None = None) -> None:
+    with Project.open(project_dir) as project:
+        QcodeApp(project, coders).run()

@@ -1,0 +1,45 @@
+"""Command palette (ctrl+p): apply a code, open a document, jump to a code or a memo, switch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from qcode.tui.app import QcodeApp
+
+
+class QcodeCommands(Provider):
+    def _entries(self) -> list[tuple[str, Callable[[], object], str]]:
+        app: QcodeApp = self.app  # type: ignore[assignment]
+        p = app.project
+        out: list[tuple[str, Callable[[], object], str]] = []
+        for mode, label in (("coding", "Coding"), ("codebook", "Codebook"), ("memos", "Memos")):
+            out.append((f"Switch to {label}", partial(app.switch_mode, mode), "screen"))
+        for c in p.codes.list(counts=False):
+            out.append(
+                (f"Apply code: {c.path}", partial(app.apply_code, c.path), "code the selection")
+            )
+            out.append((f"Jump to code: {c.path}", partial(app.show_code, c.path), "codebook"))
+        for d in p.documents.list():
+            out.append(
+                (f"Open document: {d.name}", partial(app.open_document, d.name), f"case {d.case}")
+            )
+        for m in p.memos.list():
+            out.append((f"Open memo: {m.title}", partial(app.show_memo, m.id), m.type))
+        return out
+
+    async def discover(self) -> Hits:
+        for text, action, help_text in self._entries():
+            if text.startswith(("Switch", "Open document")):
+                yield DiscoveryHit(text, action, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for text, action, help_text in self._entries():
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), action, help=help_text)

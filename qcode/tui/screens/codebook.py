@@ -1,0 +1,216 @@
+"""The codebook screen: the code tree with counts; rename, move, merge, delete, describe; every
+segment of the selected code in its context, with a jump to the source."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+from textual.widgets.tree import TreeNode
+
+from qcode.errors import QcodeError
+from qcode.services.codes import CodeInfo
+from qcode.tui.widgets.codetree import fill_code_tree
+from qcode.tui.widgets.pickers import Choice, Confirm, MemoEditor, Picker, Prompt
+
+if TYPE_CHECKING:
+    from qcode.tui.app import QcodeApp
+
+TOP = "\x00top"
+CONTEXT = 60
+
+
+class CodebookScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "rename", "rename"),
+        Binding("m", "move", "move"),
+        Binding("g", "merge", "merge"),
+        Binding("e", "describe", "describe"),
+        Binding("d", "delete", "delete"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.code: str | None = None
+        self._codes: list[CodeInfo] = []
+        self._code_nodes: dict[str, TreeNode[str]] = {}
+
+    @property
+    def qapp(self) -> QcodeApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            yield Tree("codebook", id="cb-tree", classes="side-wide")
+            with Vertical(id="cb-right"):
+                yield Static("", id="cb-info")
+                yield OptionList(id="cb-segments")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one("#cb-tree", Tree).focus()
+
+    def reload(self) -> None:
+        self._codes = self.qapp.project.codes.list()
+        tree: Tree[str] = self.query_one("#cb-tree", Tree)
+        self._code_nodes = fill_code_tree(
+            tree,
+            self._codes,
+            lambda c: Text.assemble(
+                ("■ ", c.color),
+                c.name,
+                (f"  {c.level}", "italic dim"),
+                (f"  {c.codings} codings · {c.documents} docs", "dim"),
+            ),
+        )
+        if self.code and not any(c.path == self.code for c in self._codes):
+            self.code = None
+        if self.code is None and self._codes:
+            self.code = self._codes[0].path
+        self.select_code(self.code)
+
+    def select_code(self, path: str | None) -> None:
+        self.code = path
+        node = self._code_nodes.get(path) if path is not None else None
+        if node is not None:
+            self.query_one("#cb-tree", Tree).move_cursor(node)
+        self._show()
+
+    @on(Tree.NodeHighlighted, "#cb-tree")
+    def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
+        if event.node.data and event.node.data != self.code:
+            self.code = event.node.data
+            self._show()
+
+    def _show(self) -> None:
+        info = self.query_one("#cb-info", Static)
+        segments = self.query_one("#cb-segments", OptionList)
+        segments.clear_options()
+        code = next((c for c in self._codes if c.path == self.code), None)
+        if code is None:
+            info.update("no codes yet: add them on the coding screen (c) or with qcode codes add")
+            return
+        info.update(
+            Text.assemble(
+                ("■ ", code.color),
+                (code.path, "bold"),
+                f"   {code.level} · {code.color}\n",
+                f"{code.codings} codings in {code.documents} documents\n",
+                (code.description or "(no description: e to write one)", "italic"),
+            )
+        )
+        p = self.qapp.project
+        texts: dict[str, str] = {}
+        for c in p.codings.list(code=code.path):
+            text = texts.get(c.document)
+            if text is None:
+                text = texts[c.document] = p.documents.text(c.document)
+            left = text[max(0, c.start - CONTEXT) : c.start].replace("\n", " ")
+            right = text[c.end : c.end + CONTEXT].replace("\n", " ")
+            label = Text.assemble(
+                (f"{c.document} [{c.start}, {c.end}) {c.coder}\n", "dim"),
+                ("…" + left, "dim"),
+                (c.text.replace("\n", " "), "bold"),
+                (right + "…", "dim"),
+            )
+            segments.add_option(Option(label, id=f"{c.document}\x00{c.start}\x00{c.end}"))
+
+    @on(OptionList.OptionSelected, "#cb-segments")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            doc, start, end = event.option.id.split("\x00")
+            self.qapp.open_at(doc, int(start), int(end))
+
+    # -- editing -------------------------------------------------------------------------------
+    def _run(self, fn: object, *args: object) -> bool:
+        try:
+            fn(*args)  # type: ignore[operator]
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        return True
+
+    def action_rename(self) -> None:
+        code = self.code
+        if code is None:
+            return
+
+        def done(name: str | None) -> None:
+            if name and self._run(self.qapp.project.codes.rename, code, name):
+                parent = code.rsplit("/", 1)[0] if "/" in code else None
+                self.code = f"{parent}/{name.strip()}" if parent else name.strip()
+                self.reload()
+
+        self.app.push_screen(Prompt(f"Rename {code}", code.rsplit("/", 1)[-1]), done)
+
+    def _pick_other(self, title: str, with_top: bool) -> Picker:
+        choices = [Choice(TOP, "(top level)")] if with_top else []
+        choices += [Choice(c.path, c.path) for c in self._codes if c.path != self.code]
+        return Picker(title, choices)
+
+    def action_move(self) -> None:
+        code = self.code
+        if code is None:
+            return
+
+        def done(target: str | None) -> None:
+            if target is None:
+                return
+            parent = None if target == TOP else target
+            if self._run(self.qapp.project.codes.move, code, parent):
+                name = code.rsplit("/", 1)[-1]
+                self.code = f"{parent}/{name}" if parent else name
+                self.reload()
+
+        self.app.push_screen(self._pick_other(f"Move {code} under", True), done)
+
+    def action_merge(self) -> None:
+        code = self.code
+        if code is None:
+            return
+
+        def done(target: str | None) -> None:
+            if target and self._run(self.qapp.project.codes.merge, code, target):
+                self.code = target
+                self.reload()
+
+        self.app.push_screen(self._pick_other(f"Merge {code} into", False), done)
+
+    def action_describe(self) -> None:
+        code = next((c for c in self._codes if c.path == self.code), None)
+        if code is None:
+            return
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result is not None and self._run(self.qapp.project.codes.edit, code.path, result[1]):
+                self.reload()
+
+        self.app.push_screen(
+            MemoEditor(f"Description of {code.path}", code.name, code.description), done
+        )
+
+    def action_delete(self) -> None:
+        code = next((c for c in self._codes if c.path == self.code), None)
+        if code is None:
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes and self._run(self.qapp.project.codes.delete, code.path, True):
+                self.code = None
+                self.reload()
+
+        self.app.push_screen(
+            Confirm(
+                f"Delete {code.path} with its sub-codes and {code.codings} coding(s)? "
+                "(ctrl+z undoes it)"
+            ),
+            done,
+        )

@@ -1,0 +1,340 @@
+"""The coding screen: documents, the transcript, the code tree and the details of the cursor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static, Tree
+from textual.widgets.option_list import Option
+
+from qcode.errors import QcodeError
+from qcode.services.codes import CodeInfo
+from qcode.services.codings import Span
+from qcode.services.memos import Target
+from qcode.tui.widgets.codetree import fill_code_tree
+from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker
+from qcode.tui.widgets.transcript import TranscriptView, Unit
+
+if TYPE_CHECKING:
+    from qcode.tui.app import QcodeApp
+
+
+def in_vivo_name(words: str) -> str:
+    """A code name from selected words: one line, no '/', at most 60 characters."""
+    name = " ".join(words.replace("/", " ").split())
+    return name if len(name) <= 60 else name[:59].rstrip() + "…"
+
+
+class CodingScreen(Screen[None]):
+    BINDINGS = [
+        Binding("c", "pick_code", "code", tooltip="Apply a code to the selection"),
+        Binding("r", "reapply", "again", tooltip="Apply the last code again"),
+        Binding("v", "in_vivo", "in vivo", tooltip="Make an in-vivo code from the selection"),
+        Binding("x", "uncode", "uncode", tooltip="Remove a code at the cursor"),
+        Binding("m", "memo", "memo", tooltip="Write a memo on the span"),
+        Binding("n", "jump(1)", "next", tooltip="Next coded span"),
+        Binding("p", "jump(-1)", "prev", tooltip="Previous coded span"),
+        Binding("N", "jump(1, True)", "next of code", show=False),
+        Binding("P", "jump(-1, True)", "prev of code", show=False),
+        Binding("slash", "focus_filter", "find doc", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.document: str | None = None
+        self.doc_uuid: str | None = None
+        self.last_code: str | None = None
+        self.tree_code: str | None = None
+        self._codes: list[CodeInfo] = []
+
+    @property
+    def qapp(self) -> QcodeApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="coding"):
+            with Vertical(id="left", classes="side"):
+                yield Input(placeholder="filter: name, case, attribute", id="doc-filter")
+                yield OptionList(id="docs")
+            with Vertical(id="center"):
+                yield Static("", id="doc-title")
+                yield TranscriptView(id="transcript")
+            with Vertical(id="right", classes="side"):
+                yield Tree("codes", id="codes")
+                yield Static("", id="details")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        last = self.qapp.project.get_pref("last_document")
+        names = [d.name for d in self.qapp.project.documents.list()]
+        if names:
+            self.open_document(last if last in names else names[0])
+        self.query_one(TranscriptView).focus()
+
+    # -- loading -------------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Read documents, codes and the open document's codings again from the project."""
+        self._fill_documents(self.query_one("#doc-filter", Input).value)
+        self._fill_codes()
+        if self.document is not None:
+            self._refresh_spans()
+
+    def _fill_documents(self, query: str) -> None:
+        p = self.qapp.project
+        attrs = p.attributes.values("case")
+        q = query.casefold().strip()
+        options = []
+        for d in p.documents.list():
+            hay = " ".join([d.name, d.case or "", *map(str, attrs.get(d.case or "", {}).values())])
+            if q and q not in hay.casefold():
+                continue
+            label = Text.assemble(d.name, (f"  {d.codings}", "dim"))
+            options.append(Option(label, id=d.name))
+        docs = self.query_one("#docs", OptionList)
+        docs.clear_options()
+        docs.add_options(options)
+
+    def _fill_codes(self) -> None:
+        self._codes = self.qapp.project.codes.list()
+        tree: Tree[str] = self.query_one("#codes", Tree)
+        fill_code_tree(
+            tree,
+            self._codes,
+            lambda c: Text.assemble(("■ ", c.color), c.name, (f" {c.codings}", "dim")),
+        )
+
+    def open_document(self, name: str) -> None:
+        p = self.qapp.project
+        self._remember_position()
+        try:
+            info = p.documents.get(name)
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        text = p.documents.text(name)
+        units = {
+            kind: [Unit(u["start"], u["end"], u["speaker"]) for u in p.documents.units(name, kind)]
+            for kind in ("sentence", "turn", "paragraph")
+        }
+        cursor = int(p.get_pref(f"pos:{info.uuid}", "0") or 0)
+        self.document, self.doc_uuid = info.name, info.uuid
+        view = self.query_one(TranscriptView)
+        view.load(text, self._spans(), units, cursor)
+        self.query_one("#doc-title", Static).update(
+            Text.assemble((info.name, "bold"), f"  case {info.case}  ·  {info.chars} characters")
+        )
+        p.set_pref("last_document", info.name)
+        self._show_details()
+
+    def _spans(self) -> list[Span]:
+        assert self.document is not None
+        return self.qapp.project.codings.spans(self.document, self.qapp.visible_coders)
+
+    def _refresh_spans(self) -> None:
+        self.query_one(TranscriptView).set_spans(self._spans())
+        self._show_details()
+
+    def _remember_position(self) -> None:
+        if self.doc_uuid is not None:
+            view = self.query_one(TranscriptView)
+            self.qapp.project.set_pref(f"pos:{self.doc_uuid}", str(view.cursor))
+
+    def on_unmount(self) -> None:
+        self._remember_position()
+
+    # -- events --------------------------------------------------------------------------------
+    @on(Input.Changed, "#doc-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill_documents(event.value)
+
+    @on(OptionList.OptionSelected, "#docs")
+    def _doc_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_document(event.option.id)
+            self.query_one(TranscriptView).focus()
+
+    @on(Tree.NodeSelected, "#codes")
+    def _code_selected(self, event: Tree.NodeSelected[str]) -> None:
+        self.tree_code = event.node.data
+        if self.query_one(TranscriptView).selection is not None and self.tree_code:
+            self.apply_code(self.tree_code)
+        self._show_details()
+
+    @on(TranscriptView.CursorMoved)
+    def _moved(self) -> None:
+        self._show_details()
+
+    def _show_details(self) -> None:
+        view = self.query_one(TranscriptView)
+        lines = [Text(f"offset {view.cursor}", style="dim")]
+        sel = view.selection
+        if sel:
+            lines.append(Text(f"selection [{sel[0]}, {sel[1]}) · {sel[1] - sel[0]} characters"))
+        for s in view.spans_at(view.cursor):
+            lines.append(
+                Text.assemble(
+                    ("■ ", s.color),
+                    s.code,
+                    (f"  {s.coder}", "dim"),
+                    (f"  [{s.start}, {s.end})", "dim"),
+                )
+            )
+            for m in self.qapp.project.memos.list(kind="coding", target_id=s.id):
+                lines.append(Text(f"   memo: {m.title}", style="italic"))
+        if self.tree_code:
+            lines.append(Text(f"tree code: {self.tree_code}", style="dim"))
+        if self.last_code:
+            lines.append(Text(f"last code (r): {self.last_code}", style="dim"))
+        self.query_one("#details", Static).update(Text("\n").join(lines))
+
+    # -- coding actions ------------------------------------------------------------------------
+    def _selection(self) -> tuple[int, int] | None:
+        sel = self.query_one(TranscriptView).selection
+        if sel is None or self.document is None:
+            self.notify("select some text first (shift+arrows, drag, s or t)", severity="warning")
+            return None
+        return sel
+
+    def apply_code(self, code: str, create: bool = False) -> None:
+        sel = self._selection()
+        if sel is None or self.document is None:
+            return
+        try:
+            info = self.qapp.project.codings.apply(
+                self.document, sel[0], sel[1], code, create=create
+            )
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.last_code = info.code
+        self._refresh_spans()
+        if create:
+            self._fill_codes()
+
+    def action_pick_code(self) -> None:
+        if self._selection() is None:
+            return
+        choices = [Choice(c.path, c.path) for c in self.qapp.project.codes.list(counts=False)]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                new = value.startswith(NEW)
+                self.apply_code(value[len(NEW) :] if new else value, create=new)
+                self._fill_codes()
+
+        self.app.push_screen(Picker("Apply code", choices, allow_new=True), chosen)
+
+    def action_reapply(self) -> None:
+        if self.last_code is None:
+            self.notify("no code applied yet", severity="warning")
+            return
+        self.apply_code(self.last_code)
+
+    def action_in_vivo(self) -> None:
+        sel = self._selection()
+        if sel is None:
+            return
+        view = self.query_one(TranscriptView)
+        name = in_vivo_name(view.text[sel[0] : sel[1]])
+        if not name:
+            self.notify("the selection holds no words", severity="warning")
+            return
+        self.apply_code(name, create=True)
+
+    def action_uncode(self) -> None:
+        view = self.query_one(TranscriptView)
+        spans = view.spans_at(view.cursor)
+        if view.selection:
+            a, b = view.selection
+            exact = [s for s in spans if (s.start, s.end) == (a, b)]
+            spans = exact or spans
+        if not spans:
+            self.notify("no coding at the cursor", severity="warning")
+            return
+
+        def remove(value: str | None) -> None:
+            if value is None:
+                return
+            try:
+                self.qapp.project.codings.remove([int(value)])
+            except QcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self._refresh_spans()
+            self._fill_codes()
+
+        if len(spans) == 1:
+            remove(str(spans[0].id))
+            return
+        choices = [Choice(str(s.id), f"{s.code} · {s.coder} · [{s.start}, {s.end})") for s in spans]
+        self.app.push_screen(Picker("Remove which coding?", choices), remove)
+
+    def action_memo(self) -> None:
+        view = self.query_one(TranscriptView)
+        if self.document is None:
+            return
+        targets: list[Target] = []
+        sel = view.selection
+        spans = view.spans_at(view.cursor)
+        if sel:
+            exact = [s for s in spans if (s.start, s.end) == sel]
+            targets = [Target("coding", str(s.id)) for s in exact] or [
+                Target("document", self.document, sel[0], sel[1])
+            ]
+        elif spans:
+            targets = [Target("coding", str(s.id)) for s in spans]
+        else:
+            self.notify("select text, or put the cursor on a coding", severity="warning")
+            return
+        excerpt = in_vivo_name(view.text[sel[0] : sel[1]]) if sel else spans[0].code
+
+        def save(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            title, body = result
+            try:
+                self.qapp.project.memos.add(title or f"Memo on {excerpt}", body, "free", targets)
+            except QcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify("memo saved")
+            self._show_details()
+
+        self.app.push_screen(MemoEditor(f"Memo on {excerpt}"), save)
+
+    def action_jump(self, step: int, only_tree_code: bool = False) -> None:
+        view = self.query_one(TranscriptView)
+        spans = view.spans
+        if only_tree_code:
+            if not self.tree_code:
+                self.notify("select a code in the tree first", severity="warning")
+                return
+            spans = [
+                s
+                for s in spans
+                if s.code == self.tree_code or s.code.startswith(self.tree_code + "/")
+            ]
+        cur = view.cursor
+        if step > 0:
+            ahead = [s for s in spans if s.start > cur]
+            target = min(ahead, key=lambda s: s.start) if ahead else None
+        else:
+            behind = [s for s in spans if s.start < cur]
+            target = max(behind, key=lambda s: s.start) if behind else None
+        if target is None:
+            self.notify("no more coded spans", severity="information")
+            return
+        view.select(target.start, target.end)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#doc-filter", Input).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 100, "narrow")

@@ -1,0 +1,26 @@
+"""The help screen (F1 or ?), written in Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+HELP = (Path(__file__).resolve().parents[1] / "help.md").read_text(encoding="utf-8")
+
+
+class HelpScreen(ModalScreen[None]):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 90%; height: 90%; border: thick $primary;
+                                  background: $panel; }
+    """
+    BINDINGS = [Binding("escape,q,f1,question_mark", "app.pop_screen", "close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Markdown(HELP)

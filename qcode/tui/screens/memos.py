@@ -1,0 +1,163 @@
+"""The memos screen: list, full-text search, edit in Markdown, link to codes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from qcode.errors import QcodeError
+from qcode.services.memos import Target
+from qcode.tui.widgets.pickers import Choice, Confirm, Picker
+
+if TYPE_CHECKING:
+    from qcode.tui.app import QcodeApp
+
+
+class MemosScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "save", priority=True),
+        Binding("ctrl+n", "new", "new memo", priority=True),
+        Binding("ctrl+l", "link", "link code", priority=True),
+        Binding("ctrl+d", "delete", "delete", priority=True),
+        Binding("slash", "search", "search", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.memo_id: int | None = None
+
+    @property
+    def qapp(self) -> QcodeApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Horizontal():
+            with Vertical(id="memo-left", classes="side-wide"):
+                yield Input(placeholder="search memos", id="memo-search")
+                yield OptionList(id="memo-list")
+            with Vertical(id="memo-right"):
+                yield Input(placeholder="title", id="memo-title")
+                yield TextArea("", id="memo-body", soft_wrap=True)
+                yield Static("", id="memo-links")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        query = self.query_one("#memo-search", Input).value
+        memos = self.qapp.project.memos.list(search=query or None)
+        options = self.query_one("#memo-list", OptionList)
+        options.clear_options()
+        options.add_options(
+            [
+                Option(Text.assemble(m.title, (f"  {m.type} · {m.coder}", "dim")), id=str(m.id))
+                for m in memos
+            ]
+        )
+        if self.memo_id is not None and any(m.id == self.memo_id for m in memos):
+            self.open_memo(self.memo_id)
+        elif memos:
+            self.open_memo(memos[0].id)
+        else:
+            self._clear()
+
+    def _clear(self) -> None:
+        self.memo_id = None
+        self.query_one("#memo-title", Input).value = ""
+        self.query_one("#memo-body", TextArea).text = ""
+        self.query_one("#memo-links", Static).update("new memo: write, then ctrl+s")
+
+    def open_memo(self, memo_id: int) -> None:
+        try:
+            m = self.qapp.project.memos.get(memo_id)
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.memo_id = m.id
+        self.query_one("#memo-title", Input).value = m.title
+        self.query_one("#memo-body", TextArea).text = m.body
+        links = ", ".join(
+            f"{lk.kind} {lk.label}" + (f" [{lk.start}, {lk.end})" if lk.start is not None else "")
+            for lk in m.links
+        )
+        self.query_one("#memo-links", Static).update(
+            Text.assemble(
+                (f"{m.type} · {m.coder} · {m.updated}\n", "dim"), f"links: {links or 'none'}"
+            )
+        )
+
+    @on(Input.Changed, "#memo-search")
+    def _search(self) -> None:
+        self.reload()
+
+    @on(OptionList.OptionSelected, "#memo-list")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.open_memo(int(event.option.id))
+
+    def action_search(self) -> None:
+        self.query_one("#memo-search", Input).focus()
+
+    def action_new(self) -> None:
+        self._clear()
+        self.query_one("#memo-title", Input).focus()
+
+    def action_save(self) -> None:
+        title = self.query_one("#memo-title", Input).value
+        body = self.query_one("#memo-body", TextArea).text
+        memos = self.qapp.project.memos
+        try:
+            if self.memo_id is None:
+                self.memo_id = memos.add(title, body).id
+            else:
+                memos.edit(self.memo_id, title=title, body=body)
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.notify("memo saved")
+        self.reload()
+
+    def action_link(self) -> None:
+        if self.memo_id is None:
+            self.notify("save the memo first (ctrl+s)", severity="warning")
+            return
+        memo_id = self.memo_id
+        choices = [Choice(c.path, c.path) for c in self.qapp.project.codes.list(counts=False)]
+
+        def done(path: str | None) -> None:
+            if path is None:
+                return
+            try:
+                self.qapp.project.memos.link(memo_id, [Target("code", path)])
+            except QcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.open_memo(memo_id)
+
+        self.app.push_screen(Picker("Link memo to code", choices), done)
+
+    def action_delete(self) -> None:
+        memo_id = self.memo_id
+        if memo_id is None:
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                try:
+                    self.qapp.project.memos.delete(memo_id)
+                except QcodeError as exc:
+                    self.notify(str(exc), severity="error")
+                    return
+                self.memo_id = None
+                self.reload()
+
+        self.app.push_screen(Confirm("Delete this memo? (ctrl+z undoes it)"), done)

@@ -1,0 +1,194 @@
+"""Modal dialogs: a fuzzy picker, a text prompt, a memo editor and a confirmation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+NEW = "\x00new:"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+class Picker(ModalScreen[str | None]):
+    """Type to filter, arrows to move, Enter to choose; with ``allow_new`` a name that matches
+    nothing exactly is offered as a new entry (returned as ``NEW + name``)."""
+
+    DEFAULT_CSS = """
+    Picker { align: center middle; }
+    Picker > Vertical {
+        width: 70; max-width: 95%; height: auto; max-height: 80%;
+        border: thick $primary; background: $panel; padding: 0 1;
+    }
+    Picker OptionList { height: auto; max-height: 20; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "cancel"),
+        Binding("down", "cursor(1)", show=False, priority=True),
+        Binding("up", "cursor(-1)", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        choices: list[Choice],
+        allow_new: bool = False,
+        placeholder: str = "type to filter",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.allow_new = allow_new
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            yield Input(placeholder=self.placeholder, id="picker-input")
+            yield OptionList(id="picker-options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        query = query.strip()
+        if query:
+            matcher = Matcher(query)
+            scored = [(matcher.match(c.label), c) for c in self.choices]
+            ranked = [c for score, c in sorted(scored, key=lambda t: -t[0]) if score > 0]
+            items = [Option(matcher.highlight(c.label), id=c.value) for c in ranked]
+        else:
+            items = [Option(c.label, id=c.value) for c in self.choices]
+        if self.allow_new and query and all(c.label != query for c in self.choices):
+            items.append(Option(f"+ new: {query}", id=NEW + query))
+        options.add_options(items)
+        if items:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#picker-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#picker-input")
+    def _submitted(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is None:
+            return
+        self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cursor(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            current = options.highlighted or 0
+            options.highlighted = (current + step) % options.option_count
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Prompt(ModalScreen[str | None]):
+    """One line of text."""
+
+    DEFAULT_CSS = """
+    Prompt { align: center middle; }
+    Prompt > Vertical { width: 70; height: auto; border: thick $primary; background: $panel;
+                        padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, title: str, value: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.title_text)
+            yield Input(value=self.value, id="prompt-input")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MemoEditor(ModalScreen[tuple[str, str] | None]):
+    """A memo's title and Markdown body; ctrl+s saves."""
+
+    DEFAULT_CSS = """
+    MemoEditor { align: center middle; }
+    MemoEditor > Vertical { width: 90; max-width: 95%; height: 24; border: thick $primary;
+                            background: $panel; padding: 0 1; }
+    MemoEditor TextArea { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("ctrl+s", "save", "save", priority=True),
+        Binding("escape", "cancel", "cancel"),
+    ]
+
+    def __init__(self, heading: str, title: str = "", body: str = "") -> None:
+        super().__init__()
+        self.heading = heading
+        self.memo_title = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"{self.heading}  (ctrl+s save, esc cancel)")
+            yield Input(value=self.memo_title, placeholder="title", id="memo-title")
+            yield TextArea(self.body, id="memo-body", soft_wrap=True)
+
+    def action_save(self) -> None:
+        title = self.query_one("#memo-title", Input).value
+        body = self.query_one("#memo-body", TextArea).text
+        self.dismiss((title, body))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class Confirm(ModalScreen[bool]):
+    DEFAULT_CSS = """
+    Confirm { align: center middle; }
+    Confirm > Vertical { width: 70; height: auto; border: thick $error; background: $panel;
+                         padding: 0 1; }
+    """
+    BINDINGS = [Binding("y", "answer(True)", "yes"), Binding("n,escape", "answer(False)", "no")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.question)
+            with Horizontal():
+                yield Button("Yes (y)", id="yes", variant="error")
+                yield Button("No (n)", id="no")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,404 @@
+"""The transcript viewer: a Line-API scroll view over a document's stored text.
+
+It draws only the rows on screen, from a cache of rendered rows, so its cost per key press does
+not grow with the document. Its interface is small: :meth:`load` a text with its codings and
+units, :attr:`selection` / :attr:`cursor` (code-point offsets), :meth:`select`, :meth:`set_spans`,
+:meth:`scroll_to_offset`. Every selection it reports is snapped to whole graphemes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.color import Color
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from qcode.services.codings import Span
+from qcode.text.offsets import snap_end, snap_start
+from qcode.tui.layout import Layout, cell_width, display
+
+_WORD = regex.compile(r"\w+", regex.UNICODE)
+MARGIN = 26
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int
+    end: int
+    speaker: str | None = None
+
+
+class TranscriptView(ScrollView, can_focus=True):
+    """Stored text with coded spans highlighted, a cursor and a selection."""
+
+    DEFAULT_CSS = """
+    TranscriptView {
+        background: $surface;
+        color: $foreground;
+    }
+    TranscriptView > .transcript--selection { background: $primary 60%; }
+    TranscriptView > .transcript--cursor { background: $accent; color: $background; }
+    TranscriptView > .transcript--speaker { color: $secondary; text-style: bold; }
+    TranscriptView > .transcript--margin { color: $text-muted; }
+    """
+    COMPONENT_CLASSES = {
+        "transcript--selection",
+        "transcript--cursor",
+        "transcript--speaker",
+        "transcript--margin",
+    }
+    BINDINGS = [
+        Binding("left", "move('left')", "left", show=False),
+        Binding("right", "move('right')", "right", show=False),
+        Binding("up", "move('up')", "up", show=False),
+        Binding("down", "move('down')", "down", show=False),
+        Binding("home", "move('home')", "home", show=False),
+        Binding("end", "move('end')", "end", show=False),
+        Binding("pageup", "move('pageup')", "page up", show=False),
+        Binding("pagedown", "move('pagedown')", "page down", show=False),
+        Binding("ctrl+left", "move('wordleft')", "word left", show=False),
+        Binding("ctrl+right", "move('wordright')", "word right", show=False),
+        Binding("shift+left", "move('left', True)", "extend left", show=False),
+        Binding("shift+right", "move('right', True)", "extend right", show=False),
+        Binding("shift+up", "move('up', True)", "extend up", show=False),
+        Binding("shift+down", "move('down', True)", "extend down", show=False),
+        Binding("shift+home", "move('home', True)", "extend to row start", show=False),
+        Binding("shift+end", "move('end', True)", "extend to row end", show=False),
+        Binding("ctrl+shift+left", "move('wordleft', True)", "extend word left", show=False),
+        Binding("ctrl+shift+right", "move('wordright', True)", "extend word right", show=False),
+        Binding("escape", "clear_selection", "clear selection", show=False),
+        Binding("s", "select_unit('sentence')", "sentence", tooltip="Select the sentence"),
+        Binding("t", "select_unit('turn')", "turn", tooltip="Select the speaker turn"),
+    ]
+
+    class CursorMoved(Message):
+        """The cursor or the selection changed."""
+
+        def __init__(self, view: TranscriptView) -> None:
+            super().__init__()
+            self.view = view
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = ""
+        self.spans: list[Span] = []
+        self.units: dict[str, list[Unit]] = {}
+        self._layout: Layout | None = None
+        self._row_spans: list[list[Span]] = []
+        self._turn_labels: dict[int, int] = {}
+        self._cache: LRUCache[int, Strip] = LRUCache(2048)
+        self.cursor = 0
+        self.mark: int | None = None
+        self._goal_x: int | None = None
+        self._dragging = False
+
+    # -- the interface -------------------------------------------------------------------------
+    def load(
+        self, text: str, spans: Sequence[Span], units: dict[str, list[Unit]], cursor: int = 0
+    ) -> None:
+        self.text = text
+        self.units = units
+        self._turn_labels = {}
+        for u in units.get("turn", []):
+            m = regex.match(r"[^:：\n]{1,60}[:：]", text[u.start : u.end])
+            if m:
+                self._turn_labels[u.start] = u.start + m.end()
+        self.cursor = min(max(cursor, 0), len(text))
+        self.mark = None
+        self._layout = None
+        self.set_spans(spans)
+        self._relayout()
+        self.scroll_to_offset(self.cursor, center=True)
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selected ``[start, end)``, or ``None``."""
+        if self.mark is None or self.mark == self.cursor:
+            return None
+        a, b = sorted((self.mark, self.cursor))
+        return snap_start(self.text, a), snap_end(self.text, b)
+
+    def select(self, start: int, end: int) -> None:
+        start, end = sorted((max(0, start), min(len(self.text), end)))
+        self._set(snap_end(self.text, end), snap_start(self.text, start))
+        self.scroll_to_offset(start)
+
+    def set_spans(self, spans: Sequence[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
+        self._index_spans()
+        self._cache.clear()
+        self.refresh()
+
+    def scroll_to_offset(self, offset: int, center: bool = False) -> None:
+        if self._layout is None:
+            return
+        row = self._layout.row_of(offset)
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        if center:
+            self.scroll_to(y=max(0, row - height // 2), animate=False)
+        elif row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False)
+
+    def spans_at(self, offset: int) -> list[Span]:
+        """Codings covering ``offset`` (or ending just at it, when nothing covers it)."""
+        if self._layout is None:
+            return []
+        row = self._layout.row_of(offset)
+        inside = [s for s in self._row_spans[row] if s.start <= offset < s.end]
+        return inside or [s for s in self._row_spans[row] if s.end == offset]
+
+    # -- layout and indexing -------------------------------------------------------------------
+    @property
+    def text_width(self) -> int:
+        return max(10, self.scrollable_content_region.width - MARGIN)
+
+    def _relayout(self) -> None:
+        width = self.text_width
+        if (
+            self._layout is None
+            or self._layout.width != width
+            or self._layout.text is not self.text
+        ):
+            self._layout = Layout(self.text, width)
+            self._index_spans()
+            self._cache.clear()
+        self.virtual_size = Size(width + MARGIN, len(self._layout))
+        self.refresh()
+
+    def _index_spans(self) -> None:
+        if self._layout is None:
+            return
+        rows: list[list[Span]] = [[] for _ in range(len(self._layout))]
+        row_of = self._layout.row_of
+        for s in self.spans:
+            for r in range(row_of(s.start), row_of(max(s.start, s.end - 1)) + 1):
+                rows[r].append(s)
+        self._row_spans = rows
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._relayout()
+        self.scroll_to_offset(self.cursor)
+
+    # -- drawing -------------------------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        row = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if self._layout is None or row >= len(self._layout):
+            return Strip.blank(width, base)
+        strip = self._cache.get(row)
+        if strip is None:
+            strip = self._render_row(row, base)
+            self._cache[row] = strip
+        return strip.crop_extend(0, width, base)
+
+    def _render_row(self, row: int, base: Style) -> Strip:
+        assert self._layout is not None
+        a, b = self._layout.rows[row]
+        text = self.text
+        spans = self._row_spans[row]
+        sel = self.selection
+        cur = self.cursor
+        cur_end = snap_end(text, cur + 1) if cur < len(text) else cur
+        cuts = {a, b}
+        for s in spans:
+            cuts.update(p for p in (s.start, s.end) if a < p < b)
+        if sel:
+            cuts.update(p for p in sel if a < p < b)
+        if a <= cur < b:
+            cuts.update((cur, cur_end))
+        label_end = self._turn_labels.get(a)
+        if label_end:
+            cuts.add(min(label_end, b))
+        points = sorted(p for p in cuts if a <= p <= b)
+        sel_style = self.get_component_rich_style("transcript--selection", partial=True)
+        cur_style = self.get_component_rich_style("transcript--cursor", partial=True)
+        speaker_style = self.get_component_rich_style("transcript--speaker", partial=True)
+        bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
+        segments: list[Segment] = []
+        for p, q in zip(points, points[1:], strict=False):
+            if p == q:
+                continue
+            style = base
+            covering = [s for s in spans if s.start <= p < s.end]
+            if covering:
+                top = covering[-1]
+                tint = Color.parse(top.color).blend(bg, 0.55)
+                style = style + Style(bgcolor=tint.rich_color)
+                if len(covering) > 1:
+                    style = style + Style(underline=True, bold=True)
+            if label_end and p < label_end:
+                style = style + speaker_style
+            if sel and sel[0] <= p < sel[1]:
+                style = style + sel_style
+            if p == cur and self.has_focus:
+                style = style + cur_style
+            segments.append(Segment(display(text[p:q]), style))
+        trailing_cursor = self.has_focus and cur == b and (b == len(text) or text[b] == "\n")
+        if trailing_cursor:
+            segments.append(Segment(" ", base + cur_style))
+        used = sum(cell_width(c) for c in text[a:b]) + (1 if trailing_cursor else 0)
+        pad = max(0, self.text_width - used)
+        if pad:
+            segments.append(Segment(" " * pad, base))
+        segments.extend(self._margin(spans, base))
+        return Strip(segments)
+
+    def _margin(self, spans: list[Span], base: Style) -> list[Segment]:
+        margin_style = self.get_component_rich_style("transcript--margin", partial=True)
+        out = [Segment(" │", base + margin_style)]
+        room = MARGIN - 2
+        seen: set[int] = set()
+        for s in spans:
+            if s.code_id in seen or room <= 2:
+                continue
+            seen.add(s.code_id)
+            name = s.code.rsplit("/", 1)[-1]
+            piece = name if len(name) + 2 <= room else name[: max(0, room - 3)] + "…"
+            out.append(Segment(" ■", base + Style(color=s.color)))
+            out.append(Segment(piece[: room - 2], base + margin_style))
+            room -= 2 + len(piece[: room - 2])
+        if room > 0:
+            out.append(Segment(" " * room, base))
+        return out
+
+    # -- cursor and selection ------------------------------------------------------------------
+    def _set(self, cursor: int, anchor: int | None, keep_goal: bool = False) -> None:
+        old = (self.cursor, self.mark)
+        self.cursor = min(max(cursor, 0), len(self.text))
+        self.mark = anchor
+        if not keep_goal:
+            self._goal_x = None
+        if (self.cursor, self.mark) != old and self._layout is not None:
+            touched = [o for o in (*old, self.cursor, self.mark) if o is not None]
+            lo = self._layout.row_of(min(touched))
+            hi = self._layout.row_of(max(touched))
+            for r in range(lo, hi + 1):
+                self._cache.discard(r)
+            self.refresh()
+            self.post_message(self.CursorMoved(self))
+
+    def action_move(self, where: str, extend: bool = False) -> None:
+        if self._layout is None:
+            return
+        text, layout, cur = self.text, self._layout, self.cursor
+        anchor = (self.mark if self.mark is not None else cur) if extend else None
+        keep_goal = False
+        if where == "left":
+            new = snap_start(text, cur - 1) if cur > 0 else 0
+        elif where == "right":
+            new = snap_end(text, cur + 1) if cur < len(text) else cur
+        elif where in ("up", "down", "pageup", "pagedown"):
+            step = {"up": -1, "down": 1}.get(where) or (
+                max(1, self.scrollable_content_region.height - 1) * (-1 if where == "pageup" else 1)
+            )
+            if self._goal_x is None:
+                self._goal_x = layout.x_of(cur)
+            new = layout.offset_at(layout.row_of(cur) + step, self._goal_x)
+            keep_goal = True
+        elif where == "home":
+            new = layout.rows[layout.row_of(cur)][0]
+        elif where == "end":
+            new = layout.rows[layout.row_of(cur)][1]
+        elif where == "wordleft":
+            starts = [m.start() for m in _WORD.finditer(text, max(0, cur - 400), cur)]
+            new = starts[-1] if starts else max(0, cur - 400) if cur > 400 else 0
+        else:  # wordright
+            m = _WORD.search(text, cur)
+            new = m.end() if m and m.start() <= cur else (m.start() if m else len(text))
+            if m and m.start() > cur:
+                new = m.end()
+        self._set(new, anchor, keep_goal)
+        self.scroll_to_offset(self.cursor)
+
+    def action_clear_selection(self) -> None:
+        self._set(self.cursor, None)
+
+    def unit_at(self, kind: str, offset: int) -> Unit | None:
+        units = self.units.get(kind, [])
+        i = bisect.bisect_right([u.start for u in units], offset) - 1
+        if i >= 0 and units[i].start <= offset < max(units[i].end, units[i].start + 1):
+            return units[i]
+        return None
+
+    def action_select_unit(self, kind: str) -> None:
+        unit = self.unit_at(kind, self.cursor)
+        if unit is None:
+            self.notify(f"no {kind} here", severity="warning")
+            return
+        self._set(unit.end, unit.start)
+
+    def select_word_at(self, offset: int) -> None:
+        for m in _WORD.finditer(self.text, max(0, offset - 100), min(len(self.text), offset + 100)):
+            if m.start() <= offset < m.end():
+                self._set(m.end(), m.start())
+                return
+
+    # -- mouse ---------------------------------------------------------------------------------
+    def _offset_at_event(self, event: events.MouseEvent) -> int | None:
+        if self._layout is None:
+            return None
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return None
+        x, y = offset
+        return self._layout.offset_at(int(self.scroll_y) + y, min(x, self.text_width))
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
+            return
+        pos = self._offset_at_event(event)
+        if pos is None:
+            return
+        self.focus()
+        if event.shift:
+            self._set(pos, self.mark if self.mark is not None else self.cursor)
+        else:
+            self._set(pos, pos)
+        self._dragging = True
+        self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            pos = self._offset_at_event(event)
+            if pos is not None:
+                self._set(pos, self.mark)
+
+    def on_mouse_up(self, _event: events.MouseUp) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.release_mouse()
+            if self.mark == self.cursor:
+                self._set(self.cursor, None)
+
+    def on_click(self, event: events.Click) -> None:
+        pos = self._offset_at_event(event)
+        if pos is None:
+            return
+        if event.chain == 2:
+            self.select_word_at(pos)
+        elif event.chain >= 3:
+            self.cursor = pos
+            self.action_select_unit("sentence")
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()

@@ -1,0 +1,62 @@
+"""Row layout of the transcript viewer: rows cover the text exactly and fit the width."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qcode.text import normalize
+from qcode.text.offsets import grapheme_boundaries
+from qcode.tui.layout import Layout, cell_width
+
+PIECES = st.sampled_from(
+    [
+        "word ",
+        "a",
+        " ",
+        "养老保险",
+        "，",
+        "👍🏽",
+        "e\u0301",
+        "🇨🇳",
+        "\n",
+        "\t",
+        "longwordwithoutspaces",
+    ]
+)
+
+
+@settings(max_examples=150)
+@given(st.lists(PIECES, max_size=80).map("".join), st.integers(4, 40))
+def test_rows_cover_every_line_and_fit(raw: str, width: int) -> None:
+    text = normalize(raw)
+    layout = Layout(text, width)
+    bounds = set(grapheme_boundaries(text))
+    rebuilt = []
+    line: list[str] = []
+    prev_end = None
+    for a, b in layout.rows:
+        assert a in bounds and b in bounds
+        if prev_end is not None and a != prev_end:
+            assert text[prev_end:a] == "\n"
+            rebuilt.append("".join(line))
+            line = []
+        line.append(text[a:b])
+        prev_end = b
+        cells = sum(cell_width(c) for c in text[a:b])
+        # a row overflows only when one grapheme is wider than the whole row
+        assert cells <= width or len(text[a:b]) <= 8
+    rebuilt.append("".join(line))
+    assert "\n".join(rebuilt) == text
+    for i, (a, _) in enumerate(layout.rows):
+        assert layout.row_of(a) == i
+
+
+def test_offsets_and_cells_round_trip() -> None:
+    text = "受访者：太贵了 ok\nab👍🏽cd"
+    layout = Layout(text, 40)
+    assert layout.rows == [(0, 10), (11, 17)]
+    assert layout.x_of(4) == 8  # four wide characters before it
+    assert layout.offset_at(0, 8) == 4 and layout.offset_at(0, 9) == 4
+    assert layout.offset_at(1, 3) == 13  # inside the emoji: its start
+    assert layout.offset_at(1, 99) == 17
