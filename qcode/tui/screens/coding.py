@@ -52,6 +52,7 @@ class CodingScreen(Screen[None]):
         self.last_code: str | None = None
         self.tree_code: str | None = None
         self._codes: list[CodeInfo] = []
+        self.view = TranscriptView(id="transcript")
 
     @property
     def qapp(self) -> QcodeApp:
@@ -64,7 +65,7 @@ class CodingScreen(Screen[None]):
                 yield OptionList(id="docs")
             with Vertical(id="center"):
                 yield Static("", id="doc-title")
-                yield TranscriptView(id="transcript")
+                yield self.view
             with Vertical(id="right", classes="side"):
                 yield Tree("codes", id="codes")
                 yield Static("", id="details")
@@ -109,6 +110,8 @@ class CodingScreen(Screen[None]):
             self._codes,
             lambda c: Text.assemble(("■ ", c.color), c.name, (f" {c.codings}", "dim")),
         )
+        if self._codes:
+            tree.cursor_line = 0
 
     def open_document(self, name: str) -> None:
         p = self.qapp.project
@@ -143,8 +146,7 @@ class CodingScreen(Screen[None]):
 
     def _remember_position(self) -> None:
         if self.doc_uuid is not None:
-            view = self.query_one(TranscriptView)
-            self.qapp.project.set_pref(f"pos:{self.doc_uuid}", str(view.cursor))
+            self.qapp.project.set_pref(f"pos:{self.doc_uuid}", str(self.view.cursor))
 
     def on_unmount(self) -> None:
         self._remember_position()

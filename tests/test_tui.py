@@ -1,0 +1,263 @@
+"""The coding workbench driven as a person would: keys and mouse, then the database checked."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import SAMPLE, write
+
+from qcode import Project
+from qcode.tui.app import QcodeApp
+from qcode.tui.screens.codebook import CodebookScreen
+from qcode.tui.screens.coding import CodingScreen
+from qcode.tui.screens.memos import MemosScreen
+from qcode.tui.widgets.pickers import MemoEditor, Picker
+from qcode.tui.widgets.transcript import TranscriptView
+
+EN = (
+    "Interviewer: How much do you pay?\n"
+    "Respondent: About 845 yuan. I keep the money 👍🏽 in my own hands! Really.\n"
+)
+ZH = "访谈者：你现在交养老保险吗？\n受访者：交过一段时间。后来收入掉下来，就断了！\n"
+SIZE = (150, 40)
+
+
+@pytest.fixture
+def proj(project: Project, tmp_path: Path) -> Project:
+    project.documents.import_files(
+        [write(tmp_path / "a-english.txt", EN), write(tmp_path / "b-chinese.txt", ZH)]
+    )
+    return project
+
+
+def drive(
+    project: Project,
+    scenario: Callable[[Any, QcodeApp], Awaitable[None]],
+    size: tuple[int, int] = SIZE,
+) -> None:
+    async def main() -> None:
+        app = QcodeApp(project)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await scenario(pilot, app)
+
+    asyncio.run(main())
+
+
+def view(app: QcodeApp) -> TranscriptView:
+    return app.screen.query_one(TranscriptView)
+
+
+def codings(p: Project) -> list[tuple[str, int, int, str, str]]:
+    return [(c.document, c.start, c.end, c.code, c.text) for c in p.codings.list()]
+
+
+def test_select_by_keys_and_apply_through_the_picker(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        assert isinstance(app.screen, CodingScreen) and view(app).text == EN
+        await pilot.press(*["shift+right"] * 11)
+        assert view(app).selection == (0, 11)
+        await pilot.press("c")
+        assert isinstance(app.screen, Picker)
+        await pilot.press(*"speaker role", "enter")
+        await pilot.pause()
+        assert codings(proj) == [("a-english", 0, 11, "speaker role", "Interviewer")]
+        # the next selection: word-wise, then the last code again with r
+        await pilot.press("down", "home", "ctrl+shift+right")
+        assert view(app).selection == (34, 44)
+        await pilot.press("r")
+        assert codings(proj)[-1] == ("a-english", 34, 44, "speaker role", "Respondent")
+        # enter on a code in the tree applies it too
+        await pilot.press("shift+end")
+        app.screen.query_one("#codes").focus()
+        await pilot.press("enter")
+        assert len(proj.codings.list()) == 3
+
+    drive(proj, go)
+
+
+def test_mouse_drag_shift_click_and_double_click(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.mouse_down(view(app), offset=(0, 0))
+        await pilot.hover(view(app), offset=(11, 0))
+        await pilot.mouse_up(view(app), offset=(11, 0))
+        assert view(app).selection == (0, 11)
+        await pilot.click(view(app), offset=(16, 0), shift=True)
+        assert view(app).selection == (0, 16)
+        await pilot.double_click(view(app), offset=(15, 0))
+        assert view(app).selection == (13, 16)
+        assert EN[13:16] == "How"
+
+    drive(proj, go)
+
+
+def test_in_vivo_memo_remove_undo_redo(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        start = EN.index("keep the money")
+        view(app).select(start, start + len("keep the money"))
+        await pilot.press("v")
+        assert codings(proj) == [
+            ("a-english", start, start + 14, "keep the money", "keep the money")
+        ]
+        await pilot.press("m")
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press(*"control", "ctrl+s")
+        await pilot.pause()
+        memo = proj.memos.list()[0]
+        assert memo.title == "control" and memo.links[0].kind == "coding"
+        await pilot.press("x")
+        assert proj.codings.list() == []
+        await pilot.press("ctrl+z")
+        assert len(proj.codings.list()) == 1
+        assert len(view(app).spans) == 1
+        await pilot.press("ctrl+z", "ctrl+z")  # the memo, then the coding and its code
+        assert proj.codings.list() == [] and proj.memos.list() == []
+        await pilot.press("ctrl+y")
+        assert len(proj.codings.list()) == 1
+
+    drive(proj, go)
+
+
+def test_remove_asks_which_when_codes_overlap(proj: Project) -> None:
+    proj.codings.apply("a-english", 0, 11, "one", create=True)
+    proj.codings.apply("a-english", 0, 20, "two", create=True)
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("right")
+        await pilot.press("x")
+        assert isinstance(app.screen, Picker)
+        await pilot.press(*"two", "enter")
+        await pilot.pause()
+        assert [c.code for c in proj.codings.list()] == ["one"]
+
+    drive(proj, go)
+
+
+def test_chinese_and_emoji_select_whole_characters(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        app.open_document("b-chinese")
+        await pilot.pause()
+        assert view(app).text == ZH
+        await pilot.press("down", *["shift+right"] * 3, "c", *"role", "enter")
+        await pilot.pause()
+        assert codings(proj) == [("b-chinese", 15, 18, "role", "受访者")]
+        await pilot.press("escape", "end", "shift+left", "shift+left")
+        assert view(app).selection == (len(ZH) - 3, len(ZH) - 1)
+        app.open_document("a-english")
+        await pilot.pause()
+        e = EN.index("👍🏽")
+        view(app).select(e, e)
+        await pilot.press("shift+right")
+        assert view(app).selection == (e, e + 2)
+        await pilot.press("c", *"emoji", "enter")
+        await pilot.pause()
+        assert codings(proj)[0][1:] == (e, e + 2, "emoji", "👍🏽")
+
+    drive(proj, go)
+
+
+def test_sentence_and_turn_keys_use_the_stored_units(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        view(app).select(50, 50)  # the cursor inside "About 845 yuan."
+        await pilot.press("s")
+        sentences = [(u["start"], u["end"]) for u in proj.documents.units("a-english", "sentence")]
+        assert view(app).selection == sentences[1]
+        await pilot.press("t")
+        turns = [(u["start"], u["end"]) for u in proj.documents.units("a-english", "turn")]
+        assert view(app).selection == turns[1]
+
+    drive(proj, go)
+
+
+def test_refresh_shows_changes_made_elsewhere(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        assert view(app).spans == []
+        with Project.open(proj.root) as other:  # as the command line would
+            other.codings.apply("a-english", 0, 11, "from cli", create=True)
+        await pilot.press("f5")
+        assert [s.code for s in view(app).spans] == ["from cli"]
+
+    drive(proj, go)
+
+
+def test_last_position_is_remembered(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("down", "right", "right")
+        assert view(app).cursor == 36
+        app.open_document("b-chinese")
+        app.open_document("a-english")
+        await pilot.pause()
+        assert view(app).cursor == 36
+
+    drive(proj, go)
+
+    async def again(pilot: Any, app: QcodeApp) -> None:
+        assert view(app).cursor == 36  # and across sessions
+
+    drive(proj, again)
+
+
+def test_narrow_terminal_collapses_side_panes(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        assert app.screen.has_class("narrow")
+        assert not app.screen.query_one("#left").display
+        assert view(app).text == EN
+
+    drive(proj, go, size=(70, 24))
+
+
+def test_codebook_rename_and_retrieval(proj: Project) -> None:
+    proj.codings.apply("a-english", 0, 11, "role", create=True)
+    proj.codings.apply("b-chinese", 15, 18, "role")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("2")
+        assert isinstance(app.screen, CodebookScreen)
+        segments = app.screen.query_one("#cb-segments")
+        assert segments.option_count == 2  # type: ignore[attr-defined]
+        await pilot.press("r", *"speaker", "enter")
+        await pilot.pause()
+        assert [c.path for c in proj.codes.list()] == ["speaker"]
+        app.screen.query_one("#cb-segments").focus()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
+        assert view(app).selection == (15, 18)
+
+    drive(proj, go)
+
+
+def test_memos_screen_write_and_search(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("3")
+        assert isinstance(app.screen, MemosScreen)
+        await pilot.press("ctrl+n", *"Storyline", "tab", *"fixed costs", "ctrl+s")
+        await pilot.pause()
+        memo = proj.memos.list()[0]
+        assert (memo.title, memo.body) == ("Storyline", "fixed costs")
+        app.screen.query_one("#memo-search").focus()
+        await pilot.press(*"nothing")
+        assert app.screen.query_one("#memo-list").option_count == 0  # type: ignore[attr-defined]
+
+    drive(proj, go)
+
+
+def test_viewer_shows_the_stored_text_of_every_sample_document(tmp_path: Path) -> None:
+    with Project.init(tmp_path / "sample") as p:
+        p.documents.import_files(sorted(SAMPLE.glob("*.txt")))
+        p.codings.apply_file(SAMPLE / "codings.csv", create=True)
+
+        async def go(pilot: Any, app: QcodeApp) -> None:
+            for d in p.documents.list():
+                app.open_document(d.name)
+                await pilot.pause()
+                assert view(app).text == p.documents.text(d.name)
+                assert {s.id for s in view(app).spans} == {
+                    c.id for c in p.codings.list(document=d.name)
+                }
+
+        drive(p, go)
