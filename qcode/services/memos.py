@@ -254,6 +254,24 @@ class MemoService:
             for m, coder in memos
         ]
 
+    def titles_by_coding(self, document: str) -> dict[int, builtins.list[str]]:
+        """Titles of the memos linked to each coding of one document (one query)."""
+        from qcode.store.models import Coding as C
+
+        with self.p.read() as s:
+            doc = find_document(s, document)
+            rows = s.execute(
+                select(MemoLink.target_id, Memo.title)
+                .join(Memo, Memo.id == MemoLink.memo_id)
+                .join(C, C.id == MemoLink.target_id)
+                .where(MemoLink.target_kind == "coding", C.document_id == doc.id)
+                .order_by(Memo.id)
+            ).all()
+        out: dict[int, builtins.list[str]] = {}
+        for coding_id, title in rows:
+            out.setdefault(coding_id, []).append(title)
+        return out
+
     @staticmethod
     def _label(s: Any, tree: CodeTree, kind: str, tid: int) -> str:
         from qcode.store.models import Document

@@ -53,6 +53,7 @@ class CodingScreen(Screen[None]):
         self.tree_code: str | None = None
         self._codes: list[CodeInfo] = []
         self.view = TranscriptView(id="transcript")
+        self._memo_titles: dict[int, list[str]] = {}
 
     @property
     def qapp(self) -> QcodeApp:
@@ -138,10 +139,12 @@ class CodingScreen(Screen[None]):
 
     def _spans(self) -> list[Span]:
         assert self.document is not None
-        return self.qapp.project.codings.spans(self.document, self.qapp.visible_coders)
+        p = self.qapp.project
+        self._memo_titles = p.memos.titles_by_coding(self.document)
+        return p.codings.spans(self.document, self.qapp.visible_coders)
 
     def _refresh_spans(self) -> None:
-        self.query_one(TranscriptView).set_spans(self._spans())
+        self.view.set_spans(self._spans())
         self._show_details()
 
     def _remember_position(self) -> None:
@@ -188,13 +191,14 @@ class CodingScreen(Screen[None]):
                     (f"  [{s.start}, {s.end})", "dim"),
                 )
             )
-            for m in self.qapp.project.memos.list(kind="coding", target_id=s.id):
-                lines.append(Text(f"   memo: {m.title}", style="italic"))
+            for title in self._memo_titles.get(s.id, []):
+                lines.append(Text(f"   memo: {title}", style="italic"))
         if self.tree_code:
             lines.append(Text(f"tree code: {self.tree_code}", style="dim"))
         if self.last_code:
             lines.append(Text(f"last code (r): {self.last_code}", style="dim"))
-        self.query_one("#details", Static).update(Text("\n").join(lines))
+        # the pane's size is fixed by the layout, so no layout pass is needed
+        self.query_one("#details", Static).update(Text("\n").join(lines), layout=False)
 
     # -- coding actions ------------------------------------------------------------------------
     def _selection(self) -> tuple[int, int] | None:
@@ -216,9 +220,13 @@ class CodingScreen(Screen[None]):
             self.notify(str(exc), severity="error")
             return
         self.last_code = info.code
-        self._refresh_spans()
         if create:
             self._fill_codes()
+        code = next(c for c in self._codes if c.path == info.code)
+        self.view.add_span(
+            Span(info.id, info.start, info.end, code.id, code.path, code.color, info.coder)
+        )
+        self._show_details()
 
     def action_pick_code(self) -> None:
         if self._selection() is None:
@@ -269,8 +277,8 @@ class CodingScreen(Screen[None]):
             except QcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self._refresh_spans()
-            self._fill_codes()
+            self.view.remove_span(int(value))
+            self._show_details()
 
         if len(spans) == 1:
             remove(str(spans[0].id))
@@ -307,7 +315,7 @@ class CodingScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             self.notify("memo saved")
-            self._show_details()
+            self._refresh_spans()
 
         self.app.push_screen(MemoEditor(f"Memo on {excerpt}"), save)
 

@@ -140,6 +140,35 @@ class TranscriptView(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def add_span(self, span: Span) -> None:
+        """Draw one more coding, touching only the rows it covers."""
+        key = (span.start, -span.end, span.id)
+        keys = [(s.start, -s.end, s.id) for s in self.spans]
+        self.spans.insert(bisect.bisect(keys, key), span)
+        self._reindex_rows_of(span)
+
+    def remove_span(self, span_id: int) -> None:
+        gone = [s for s in self.spans if s.id == span_id]
+        self.spans = [s for s in self.spans if s.id != span_id]
+        for span in gone:
+            self._reindex_rows_of(span)
+
+    def _reindex_rows_of(self, span: Span) -> None:
+        if self._layout is None:
+            return
+        lo = self._layout.row_of(span.start)
+        hi = self._layout.row_of(max(span.start, span.end - 1))
+        a, b = self._layout.rows[lo][0], self._layout.rows[hi][1]
+        near = [s for s in self.spans if s.start < b and s.end > a]
+        row_of = self._layout.row_of
+        for r in range(lo, hi + 1):
+            self._row_spans[r] = []
+            self._cache.discard(r)
+        for s in near:
+            for r in range(max(lo, row_of(s.start)), min(hi, row_of(max(s.start, s.end - 1))) + 1):
+                self._row_spans[r].append(s)
+        self.refresh()
+
     def scroll_to_offset(self, offset: int, center: bool = False) -> None:
         if self._layout is None:
             return
@@ -395,10 +424,14 @@ class TranscriptView(ScrollView, can_focus=True):
             self.cursor = pos
             self.action_select_unit("sentence")
 
+    def _repaint_cursor_row(self) -> None:
+        """The cursor is drawn only while focused: repaint just its row."""
+        if self._layout is not None:
+            self._cache.discard(self._layout.row_of(self.cursor))
+            self.refresh()
+
     def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._repaint_cursor_row()
 
     def on_blur(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._repaint_cursor_row()
