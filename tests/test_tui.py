@@ -261,3 +261,19 @@ def test_viewer_shows_the_stored_text_of_every_sample_document(tmp_path: Path) -
                 }
 
         drive(p, go)
+
+
+def test_code_tree_counts_follow_coding(proj: Project) -> None:
+    proj.codes.add("role")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press(*["shift+right"] * 11, "c", *"role", "enter")
+        await pilot.pause()
+        tree = app.screen.query_one("#codes")
+        label = str(tree.get_node_at_line(0).label)  # type: ignore[attr-defined]
+        assert label.endswith("role 1")
+        await pilot.press("x")
+        label = str(tree.get_node_at_line(0).label)  # type: ignore[attr-defined]
+        assert label.endswith("role 0")
+
+    drive(proj, go)

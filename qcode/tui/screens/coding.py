@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
+from textual.widgets.tree import TreeNode
 
 from qcode.errors import QcodeError
 from qcode.services.codes import CodeInfo
@@ -54,6 +55,7 @@ class CodingScreen(Screen[None]):
         self._codes: list[CodeInfo] = []
         self.view = TranscriptView(id="transcript")
         self._memo_titles: dict[int, list[str]] = {}
+        self._code_nodes: dict[str, TreeNode[str]] = {}
 
     @property
     def qapp(self) -> QcodeApp:
@@ -106,13 +108,21 @@ class CodingScreen(Screen[None]):
     def _fill_codes(self) -> None:
         self._codes = self.qapp.project.codes.list()
         tree: Tree[str] = self.query_one("#codes", Tree)
-        fill_code_tree(
-            tree,
-            self._codes,
-            lambda c: Text.assemble(("■ ", c.color), c.name, (f" {c.codings}", "dim")),
-        )
+        self._code_nodes = fill_code_tree(tree, self._codes, self._code_label)
         if self._codes:
             tree.cursor_line = 0
+
+    @staticmethod
+    def _code_label(c: CodeInfo) -> Text:
+        return Text.assemble(("■ ", c.color), c.name, (f" {c.codings}", "dim"))
+
+    def _count(self, path: str, delta: int) -> None:
+        """Keep a code's count in the tree current without rebuilding the tree."""
+        code = next((c for c in self._codes if c.path == path), None)
+        node = self._code_nodes.get(path)
+        if code is not None and node is not None:
+            code.codings += delta
+            node.set_label(self._code_label(code))
 
     def open_document(self, name: str) -> None:
         p = self.qapp.project
@@ -222,10 +232,11 @@ class CodingScreen(Screen[None]):
         self.last_code = info.code
         if create:
             self._fill_codes()
-        code = next(c for c in self._codes if c.path == info.code)
+        applied = next(c for c in self._codes if c.path == info.code)
         self.view.add_span(
-            Span(info.id, info.start, info.end, code.id, code.path, code.color, info.coder)
+            Span(info.id, info.start, info.end, applied.id, applied.path, applied.color, info.coder)
         )
+        self._count(applied.path, +1)
         self._show_details()
 
     def action_pick_code(self) -> None:
@@ -277,7 +288,10 @@ class CodingScreen(Screen[None]):
             except QcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
+            gone = next((s for s in self.view.spans if s.id == int(value)), None)
             self.view.remove_span(int(value))
+            if gone is not None:
+                self._count(gone.code, -1)
             self._show_details()
 
         if len(spans) == 1:
