@@ -15,10 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Until the coding TUI and the bundled example study land, `make run` builds a small sample
-# project from projects/sample/ and prints `qcode info` for it.
+# Until the bundled example study lands, `make run` builds a small sample project from
+# projects/sample/ and opens the coding workbench on it.
 run: install sample
-	$(BIN)/qcode -p $(SAMPLE) info
+	$(BIN)/qcode -p $(SAMPLE) tui
 
 sample: install
 	rm -rf $(SAMPLE)
@@ -43,6 +43,7 @@ test: lint typecheck contracts pytest
 
 bench: install
 	$(BIN)/python benchmarks/bench_foundation.py
+	$(BIN)/python benchmarks/bench_tui.py
 
 clean:
 	rm -rf $(VENV) .run build *.egg-info

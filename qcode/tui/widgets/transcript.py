@@ -49,7 +49,7 @@ class TranscriptView(ScrollView, can_focus=True):
     }
     TranscriptView > .transcript--selection { background: $primary 60%; }
     TranscriptView > .transcript--cursor { background: $accent; color: $background; }
-    TranscriptView > .transcript--speaker { color: $secondary; text-style: bold; }
+    TranscriptView > .transcript--speaker { color: $text-secondary; text-style: bold; }
     TranscriptView > .transcript--margin { color: $text-muted; }
     """
     COMPONENT_CLASSES = {
