@@ -235,6 +235,8 @@ def test_memos_screen_write_and_search(proj: Project) -> None:
     async def go(pilot: Any, app: QcodeApp) -> None:
         await pilot.press("3")
         assert isinstance(app.screen, MemosScreen)
+        await pilot.press("2", "3")  # number keys switch screens from the memo list too
+        assert isinstance(app.screen, MemosScreen)
         await pilot.press("ctrl+n", *"Storyline", "tab", *"fixed costs", "ctrl+s")
         await pilot.pause()
         memo = proj.memos.list()[0]
@@ -275,5 +277,47 @@ def test_code_tree_counts_follow_coding(proj: Project) -> None:
         await pilot.press("x")
         label = str(tree.get_node_at_line(0).label)  # type: ignore[attr-defined]
         assert label.endswith("role 0")
+
+    drive(proj, go)
+
+
+def test_mouse_selection_on_chinese_counts_two_cells_a_character(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        app.open_document("b-chinese")
+        await pilot.pause()
+        # row 1 is "受访者：交过…": cells 0-5 hold 受访者, cell 6 starts the full-width colon
+        await pilot.mouse_down(view(app), offset=(0, 1))
+        await pilot.hover(view(app), offset=(6, 1))
+        await pilot.mouse_up(view(app), offset=(6, 1))
+        assert view(app).selection == (15, 18)
+        await pilot.press("v")
+        assert codings(proj) == [("b-chinese", 15, 18, "受访者", "受访者")]
+
+    drive(proj, go)
+
+
+def test_digits_typed_into_inputs_do_not_switch_screens(proj: Project) -> None:
+    proj.codes.add("code 2")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("slash", *"b-2")
+        assert isinstance(app.screen, CodingScreen)
+        assert app.screen.query_one("#doc-filter").value == "b-2"  # type: ignore[attr-defined]
+        view(app).focus()
+        await pilot.press(*["shift+right"] * 3, "c", *"code 2", "enter")
+        await pilot.pause()
+        assert [c.code for c in proj.codings.list()] == ["code 2"]
+
+    drive(proj, go)
+
+
+def test_memo_links_to_a_document_from_the_memos_screen(proj: Project) -> None:
+    proj.memos.add("About B")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("3", "ctrl+l", *"b-chinese", "enter")
+        await pilot.pause()
+        links = proj.memos.list()[0].links
+        assert [(lk.kind, lk.label) for lk in links] == [("document", "b-chinese")]
 
     drive(proj, go)

@@ -25,9 +25,10 @@ class MemosScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "save", priority=True),
         Binding("ctrl+n", "new", "new memo", priority=True),
-        Binding("ctrl+l", "link", "link code", priority=True),
+        Binding("ctrl+l", "link", "link", priority=True),
         Binding("ctrl+d", "delete", "delete", priority=True),
         Binding("slash", "search", "search", show=False),
+        Binding("escape", "to_list", "list", show=False),
     ]
 
     def __init__(self) -> None:
@@ -51,6 +52,10 @@ class MemosScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.reload()
+        self.query_one("#memo-list", OptionList).focus()
+
+    def action_to_list(self) -> None:
+        self.query_one("#memo-list", OptionList).focus()
 
     def reload(self) -> None:
         query = self.query_one("#memo-search", Input).value
@@ -131,19 +136,26 @@ class MemosScreen(Screen[None]):
             self.notify("save the memo first (ctrl+s)", severity="warning")
             return
         memo_id = self.memo_id
-        choices = [Choice(c.path, c.path) for c in self.qapp.project.codes.list(counts=False)]
+        p = self.qapp.project
+        choices = [
+            Choice(f"code\x00{c.path}", f"code: {c.path}") for c in p.codes.list(counts=False)
+        ]
+        choices += [
+            Choice(f"document\x00{d.name}", f"document: {d.name}") for d in p.documents.list()
+        ]
 
-        def done(path: str | None) -> None:
-            if path is None:
+        def done(value: str | None) -> None:
+            if value is None:
                 return
+            kind, ref = value.split("\x00", 1)
             try:
-                self.qapp.project.memos.link(memo_id, [Target("code", path)])
+                self.qapp.project.memos.link(memo_id, [Target(kind, ref)])
             except QcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
             self.open_memo(memo_id)
 
-        self.app.push_screen(Picker("Link memo to code", choices), done)
+        self.app.push_screen(Picker("Link memo to a code or document", choices), done)
 
     def action_delete(self) -> None:
         memo_id = self.memo_id
