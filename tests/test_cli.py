@@ -198,3 +198,11 @@ def test_memos_from_the_command_line(proj: Path, cli, tmp_path: Path) -> None:  
     assert ok(cli(*p, "memos", "show", str(m["id"]), "--json")).json()["title"] == "Cost barrier"
     fail(cli(*p, "memos", "add", "x", "--code", "nope"), "no code 'nope'")
     fail(cli(*p, "memos", "show", "99"), "no memo with id 99")
+
+
+def test_usage_errors_are_one_line(proj: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    fail(cli("-p", str(proj), "import"), "Missing argument", "qcode import --help")
+    fail(cli("-p", str(proj), "codes", "list", "--bogus"), "No such option: --bogus")
+    fail(cli("-p", str(proj), "nosuchcommand"), "No such command")
+    assert cli("-p", str(proj), "nosuchcommand").code == 2
+    assert ok(cli("--help")).out.count("Commands") >= 1

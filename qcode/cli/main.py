@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+import typer
+
 from qcode.cli import cases, codes, codings, docs, memos, project_cmds  # noqa: F401
 from qcode.cli.app import app
 from qcode.cli.output import err
@@ -12,7 +14,7 @@ from qcode.errors import QcodeError
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="qcode", standalone_mode=False)
     except QcodeError as exc:
         err.print(f"error: {exc}", markup=False)
         return 1
@@ -21,15 +23,17 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as exc:
         return int(exc.code or 0)
-    except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            return 1
-        raise
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err.print("aborted", markup=False)
+        return 1
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument ...
+        message = " ".join(exc.format_message().split())
+        ctx = getattr(exc, "ctx", None)
+        where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+        err.print(f"error: {message}{where}", markup=False)
+        return exc.exit_code or 2
     return 0
 
 
