@@ -16,6 +16,10 @@ name = "alice"           # default coder; QCODE_USER overrides it
 [import]
 speaker_patterns = []    # optional: regular expressions with a group named 'speaker'
 keep_source = true       # keep each imported file's original bytes beside its text
+
+[grounded_theory]
+paradigm = true          # Strauss and Corbin's paradigm model (false: Glaser's coding families)
+multiple_core = false    # allow more than one selective (core) category
 ```
 """
 
@@ -46,6 +50,8 @@ class Settings:
     user: str | None = None
     speaker_patterns: list[str] | None = None
     keep_source: bool = True
+    paradigm: bool = True  # Strauss and Corbin's paradigm vocabulary (off for coding families)
+    multiple_core: bool = False  # allow more than one selective (core) category
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_toml(self) -> dict[str, Any]:
@@ -58,6 +64,7 @@ class Settings:
         if self.speaker_patterns is not None:
             imp["speaker_patterns"] = list(self.speaker_patterns)
         data["import"] = imp
+        data["grounded_theory"] = {"paradigm": self.paradigm, "multiple_core": self.multiple_core}
         return data
 
     @classmethod
@@ -67,6 +74,7 @@ class Settings:
         database = data.pop("database", {}) or {}
         user = data.pop("user", {}) or {}
         imp = data.pop("import", {}) or {}
+        gt = data.pop("grounded_theory", {}) or {}
         patterns = imp.get("speaker_patterns")
         return cls(
             name=str(project.get("name", "")),
@@ -75,6 +83,8 @@ class Settings:
             user=user.get("name"),
             speaker_patterns=[str(p) for p in patterns] if patterns else None,
             keep_source=bool(imp.get("keep_source", True)),
+            paradigm=bool(gt.get("paradigm", True)),
+            multiple_core=bool(gt.get("multiple_core", False)),
             extra=data,
         )
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from qcode.services.project import Project
 
 LEVELS = ("open", "axial", "selective")
+NOTE_FIELDS = frozenset({"inclusion", "exclusion", "example", "in_vivo"})
 # Okabe and Ito's colour-blind-safe palette, then further distinct colours.
 PALETTE = (
     "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7",
@@ -37,6 +38,10 @@ class CodeInfo:
     color: str
     codings: int = 0
     documents: int = 0
+    inclusion: str = ""
+    exclusion: str = ""
+    example: str = ""
+    in_vivo: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -141,7 +146,17 @@ class CodeService:
             rows = {
                 r.id: r
                 for r in s.execute(
-                    select(Code.id, Code.uuid, Code.level, Code.description, Code.color)
+                    select(
+                        Code.id,
+                        Code.uuid,
+                        Code.level,
+                        Code.description,
+                        Code.color,
+                        Code.inclusion,
+                        Code.exclusion,
+                        Code.example,
+                        Code.in_vivo,
+                    )
                 )
             }
             n_codings: dict[int, int] = {}
@@ -169,6 +184,10 @@ class CodeService:
                     r.color,
                     n_codings.get(cid, 0),
                     n_docs.get(cid, 0),
+                    r.inclusion,
+                    r.exclusion,
+                    r.example,
+                    bool(r.in_vivo),
                 )
             )
         return out
@@ -187,11 +206,15 @@ class CodeService:
         description: str = "",
         color: str | None = None,
         level: str = "open",
+        **notes: Any,
     ) -> int:
-        """Add a code inside an open change (used by other services too); returns its id."""
+        """Add a code inside an open change (used by other services too); returns its id.
+        ``notes`` may hold ``inclusion``, ``exclusion``, ``example`` and ``in_vivo``."""
         name = check_name(name)
-        if level not in LEVELS:
-            raise InvalidInputError(f"unknown level {level!r} (open, axial or selective)")
+        self._check_level(ch, level)
+        unknown = set(notes) - NOTE_FIELDS
+        if unknown:
+            raise InvalidInputError(f"unknown code field(s): {', '.join(sorted(unknown))}")
         tree = CodeTree(ch.session)
         parent_id = tree.resolve(parent) if parent else None
         if tree.child_named(parent_id, name) is not None:
@@ -199,10 +222,31 @@ class CodeService:
             raise ConflictError(f"a code named {name!r} already exists {where}")
         color = check_color(color) if color else PALETTE[len(tree.name) % len(PALETTE)]
         cid = ch.insert_one(
-            Code, name=name, parent_id=parent_id, description=description, color=color, level=level
+            Code,
+            name=name,
+            parent_id=parent_id,
+            description=description,
+            color=color,
+            level=level,
+            **notes,
         )
         ch.summary = ch.summary or f"add code {name!r}"
         return cid
+
+    def _check_level(self, ch: Change, level: str, code_id: int | None = None) -> None:
+        if level not in LEVELS:
+            raise InvalidInputError(f"unknown level {level!r} (open, axial or selective)")
+        if level == "selective" and not self.p.settings.multiple_core:
+            other = ch.conn.execute(
+                select(Code.id, Code.name).where(
+                    Code.level == "selective", Code.id != (code_id or -1)
+                )
+            ).first()
+            if other is not None:
+                raise ConflictError(
+                    f"{other.name!r} is already the core category; a project has one unless "
+                    "[grounded_theory] multiple_core = true in qcode.toml"
+                )
 
     def add(
         self,
@@ -211,9 +255,10 @@ class CodeService:
         description: str = "",
         color: str | None = None,
         level: str = "open",
+        **notes: Any,
     ) -> CodeInfo:
         with self.p.change("codes.add") as ch:
-            cid = self.add_in(ch, name, parent, description, color, level)
+            cid = self.add_in(ch, name, parent, description, color, level, **notes)
         return self._info(cid)
 
     def _info(self, cid: int) -> CodeInfo:
@@ -237,19 +282,24 @@ class CodeService:
         description: str | None = None,
         color: str | None = None,
         level: str | None = None,
+        **notes: Any,
     ) -> CodeInfo:
-        values: dict[str, Any] = {}
+        """Change a code's description, colour, level, or notes (``inclusion``, ``exclusion``,
+        ``example``, ``in_vivo``); ``None`` leaves a field as it is."""
+        values: dict[str, Any] = {k: v for k, v in notes.items() if v is not None}
+        unknown = set(values) - NOTE_FIELDS
+        if unknown:
+            raise InvalidInputError(f"unknown code field(s): {', '.join(sorted(unknown))}")
         if description is not None:
             values["description"] = description
         if color is not None:
             values["color"] = check_color(color)
-        if level is not None:
-            if level not in LEVELS:
-                raise InvalidInputError(f"unknown level {level!r} (open, axial or selective)")
-            values["level"] = level
         with self.p.change("codes.edit") as ch:
             tree = CodeTree(ch.session)
             cid = tree.resolve(ref)
+            if level is not None:
+                self._check_level(ch, level, cid)
+                values["level"] = level
             ch.update(Code, [cid], **values)
             ch.summary = f"edit code {tree.path(cid)!r}"
         return self._info(cid)

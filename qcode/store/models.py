@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -145,6 +147,10 @@ class Code(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     color: Mapped[str] = mapped_column(String(7))
     level: Mapped[str] = mapped_column(String(10), default="open")
+    inclusion: Mapped[str] = mapped_column(Text, default="", server_default="")
+    exclusion: Mapped[str] = mapped_column(Text, default="", server_default="")
+    example: Mapped[str] = mapped_column(Text, default="", server_default="")
+    in_vivo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
@@ -252,6 +258,94 @@ class Preference(Base):
     user: Mapped[str] = mapped_column(String(200), primary_key=True)
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class RelationType(Base):
+    """A kind of relation between codes: from the paradigm model, ATLAS.ti's set, or the user's."""
+
+    __tablename__ = "relation_types"
+    __table_args__ = (CheckConstraint("family IN ('paradigm', 'atlas', 'user')", name="family"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    directed: Mapped[bool] = mapped_column(Boolean, default=True)
+    family: Mapped[str] = mapped_column(String(10), default="user")
+    description: Mapped[str] = mapped_column(Text, default="")
+
+
+class Relation(Base):
+    """``source`` TYPE ``target``, between codes or categories, with a comment."""
+
+    __tablename__ = "relations"
+    __table_args__ = (
+        UniqueConstraint("source_id", "type_id", "target_id"),
+        CheckConstraint("source_id <> target_id", name="not_self"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    source_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
+    type_id: Mapped[int] = mapped_column(ForeignKey("relation_types.id"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    coder_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RelationEvidence(Base):
+    """A coding that grounds a relation."""
+
+    __tablename__ = "relation_evidence"
+    __table_args__ = (UniqueConstraint("relation_id", "coding_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    relation_id: Mapped[int] = mapped_column(ForeignKey("relations.id"), index=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id"), index=True)
+
+
+class FrameworkDimension(Base):
+    """A dimension of the study's framework (structural driver, resilience type, dilemma ...)."""
+
+    __tablename__ = "framework_dimensions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FrameworkElement(Base):
+    __tablename__ = "framework_elements"
+    __table_args__ = (UniqueConstraint("dimension_id", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    dimension_id: Mapped[int] = mapped_column(ForeignKey("framework_dimensions.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("framework_elements.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FrameworkLinkRule(Base):
+    """Which dimension may link to which (structural driver -> resilience type -> dilemma)."""
+
+    __tablename__ = "framework_link_rules"
+    __table_args__ = (UniqueConstraint("from_id", "to_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    from_id: Mapped[int] = mapped_column(ForeignKey("framework_dimensions.id"))
+    to_id: Mapped[int] = mapped_column(ForeignKey("framework_dimensions.id"))
+
+
+class CodeElementLink(Base):
+    """A code or category linked to a framework element, with the kind of link."""
+
+    __tablename__ = "code_element_links"
+    __table_args__ = (UniqueConstraint("code_id", "element_id", "relation"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
+    element_id: Mapped[int] = mapped_column(ForeignKey("framework_elements.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(100), default="indicates")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
 TABLES = {t.name: t for t in Base.metadata.sorted_tables}
