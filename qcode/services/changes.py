@@ -161,3 +161,40 @@ class Change:
             select(MemoLink.id).where(MemoLink.target_kind == kind, MemoLink.target_id.in_(ids))
         )
         self.delete(MemoLink, list(found))
+
+    def detach_codings(self, ids: Sequence[int]) -> None:
+        """Before deleting codings: drop memo links to them and their use as evidence."""
+        if not ids:
+            return
+        from qcode.store.models import RelationEvidence
+
+        self.unlink_memos("coding", ids)
+        ev = self.conn.scalars(
+            select(RelationEvidence.id).where(RelationEvidence.coding_id.in_(ids))
+        )
+        self.delete(RelationEvidence, list(ev))
+
+    def detach_codes(self, ids: Sequence[int]) -> None:
+        """Before deleting codes: drop memo links, their relations (with evidence) and their
+        framework links."""
+        if not ids:
+            return
+        from qcode.store.models import CodeElementLink, Relation, RelationEvidence
+
+        self.unlink_memos("code", ids)
+        rel = list(
+            self.conn.scalars(
+                select(Relation.id).where(Relation.source_id.in_(ids) | Relation.target_id.in_(ids))
+            )
+        )
+        if rel:
+            self.unlink_memos("relation", rel)
+            ev = self.conn.scalars(
+                select(RelationEvidence.id).where(RelationEvidence.relation_id.in_(rel))
+            )
+            self.delete(RelationEvidence, list(ev))
+            self.delete(Relation, rel)
+        links = self.conn.scalars(
+            select(CodeElementLink.id).where(CodeElementLink.code_id.in_(ids))
+        )
+        self.delete(CodeElementLink, list(links))

@@ -347,7 +347,7 @@ class CodeService:
             dupes: list[int] = []
             for row in s.execute(select(Coding.id, *key).where(Coding.code_id == src)):
                 (dupes if tuple(row[1:]) in have else moving).append(row[0])
-            ch.unlink_memos("coding", dupes)
+            ch.detach_codings(dupes)
             ch.delete(Coding, dupes)
             ch.update(Coding, moving, code_id=dst)
             memo_links = list(
@@ -358,10 +358,64 @@ class CodeService:
                 )
             )
             ch.update(MemoLink, memo_links, target_id=dst)
+            self._repoint_structure(ch, src, dst)
             ch.update(Code, tree.children.get(src, []), parent_id=dst)
             ch.delete(Code, [src])
             ch.summary = f"merge code {tree.path(src)!r} into {tree.path(dst)!r}"
         return self._info(dst)
+
+    @staticmethod
+    def _repoint_structure(ch: Change, src: int, dst: int) -> None:
+        """Relations and framework links of ``src`` move to ``dst``; those that would relate
+        ``dst`` to itself or repeat one it has are dropped."""
+        from qcode.store.models import CodeElementLink, Relation
+
+        conn = ch.conn
+        rels = conn.execute(
+            select(Relation.id, Relation.source_id, Relation.type_id, Relation.target_id)
+        ).all()
+        have = {
+            (r.source_id, r.type_id, r.target_id)
+            for r in rels
+            if src not in (r.source_id, r.target_id)
+        }
+        drop: list[int] = []
+        for r in rels:
+            if src not in (r.source_id, r.target_id):
+                continue
+            s_id = dst if r.source_id == src else r.source_id
+            t_id = dst if r.target_id == src else r.target_id
+            if s_id == t_id or (s_id, r.type_id, t_id) in have:
+                drop.append(r.id)
+                continue
+            have.add((s_id, r.type_id, t_id))
+            ch.update(Relation, [r.id], source_id=s_id, target_id=t_id)
+        if drop:
+            from qcode.store.models import RelationEvidence
+
+            ev = conn.scalars(
+                select(RelationEvidence.id).where(RelationEvidence.relation_id.in_(drop))
+            )
+            ch.delete(RelationEvidence, list(ev))
+            ch.unlink_memos("relation", drop)
+            ch.delete(Relation, drop)
+        links = conn.execute(
+            select(
+                CodeElementLink.id,
+                CodeElementLink.code_id,
+                CodeElementLink.element_id,
+                CodeElementLink.relation,
+            )
+        ).all()
+        kept = {(lk.element_id, lk.relation) for lk in links if lk.code_id == dst}
+        for lk in links:
+            if lk.code_id != src:
+                continue
+            if (lk.element_id, lk.relation) in kept:
+                ch.delete(CodeElementLink, [lk.id])
+            else:
+                kept.add((lk.element_id, lk.relation))
+                ch.update(CodeElementLink, [lk.id], code_id=dst)
 
     def delete(self, ref: str, force: bool = False) -> int:
         """Delete a code and its sub-codes; refused while any has codings unless ``force``, which
@@ -378,8 +432,8 @@ class CodeService:
                     f"{' in it or its sub-codes' if len(ids) > 1 else ''}; use --force to delete "
                     "them too"
                 )
-            ch.unlink_memos("coding", coding_ids)
-            ch.unlink_memos("code", ids)
+            ch.detach_codings(coding_ids)
+            ch.detach_codes(ids)
             ch.delete(Coding, coding_ids)
             # children before parents, so foreign keys hold at every step
             for code_id in reversed(ids):

@@ -264,7 +264,7 @@ class CodingService:
             missing = [i for i in ids if i not in found]
             if missing:
                 raise NotFoundError(f"no coding with id {missing[0]}")
-            ch.unlink_memos("coding", ids)
+            ch.detach_codings(ids)
             ch.delete(Coding, ids)
             ch.summary = f"remove {len(ids)} coding(s)"
         return len(ids)

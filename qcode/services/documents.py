@@ -299,7 +299,7 @@ class DocumentService:
                 raise ConflictError(
                     f"document {doc.name!r} has {len(codings)} coding(s); use --force"
                 )
-            ch.unlink_memos("coding", codings)
+            ch.detach_codings(codings)
             ch.unlink_memos("document", [doc.id])
             ch.delete(Coding, codings)
             ch.delete(

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from qcode.services.project import Project
 
 MEMO_TYPES = ("free", "code", "theory", "method", "sampling", "storyline")
-LINK_KINDS = ("code", "document", "coding", "case", "memo")
+LINK_KINDS = ("code", "document", "coding", "case", "memo", "relation")
 
 
 @dataclass
@@ -79,7 +79,9 @@ class MemoService:
             if cid is None:
                 raise NotFoundError(f"no case {t.ref!r}")
             return "case", cid, None, None
-        model = Coding if t.kind == "coding" else Memo
+        from qcode.store.models import Relation
+
+        model: Any = {"coding": Coding, "memo": Memo, "relation": Relation}[t.kind]
         if (
             not t.ref.isdigit()
             or conn.scalar(select(model.id).where(model.id == int(t.ref))) is None

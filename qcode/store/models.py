@@ -231,14 +231,16 @@ class Memo(Base):
 
 
 class MemoLink(Base):
-    """A memo's link to a code, document, coding, case or another memo. A link to a document may
+    """A memo's link to a code, document, coding, case, relation or another memo. A link to a
+    document may
     carry a range ``[start, end)``: a memo on a span of text that no coding covers."""
 
     __tablename__ = "memo_links"
     __table_args__ = (
         UniqueConstraint("memo_id", "target_kind", "target_id"),
         CheckConstraint(
-            "target_kind IN ('code', 'document', 'coding', 'case', 'memo')", name="kind"
+            "target_kind IN ('code', 'document', 'coding', 'case', 'memo', 'relation')",
+            name="kind",
         ),
         Index("ix_memo_links_target", "target_kind", "target_id"),
     )

@@ -218,6 +218,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("in_vivo", sa.Boolean(), server_default=sa.text("0"), nullable=False)
         )
+    with op.batch_alter_table("memo_links", recreate="always") as batch_op:
+        batch_op.drop_constraint(op.f("ck_memo_links_kind"), type_="check")
+        batch_op.create_check_constraint(
+            "kind",
+            "target_kind IN ('code', 'document', 'coding', 'case', 'memo', 'relation')",
+        )
     types = sa.table(
         "relation_types",
         sa.column("uuid", sa.String),
@@ -242,6 +248,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("memo_links", recreate="always") as batch_op:
+        batch_op.drop_constraint(op.f("ck_memo_links_kind"), type_="check")
+        batch_op.create_check_constraint(
+            "kind", "target_kind IN ('code', 'document', 'coding', 'case', 'memo')"
+        )
     with op.batch_alter_table("codes", schema=None) as batch_op:
         batch_op.drop_column("in_vivo")
         batch_op.drop_column("example")
