@@ -52,3 +52,22 @@ def test_every_entity_has_a_stable_uuid(project: Project) -> None:
     with project.read() as s:
         assert s.scalar(select(Code.uuid)) == a.uuid
     assert len(a.uuid) == 36
+
+
+def test_reads_do_not_wait_for_a_writer(project: Project) -> None:
+    """In WAL mode a reader never waits: a read from another connection while a change holds the
+    write lock returns at once (with the state before the change)."""
+    from sqlalchemy import text
+
+    other = Project.open(project.root)
+    with other.engine.connect() as conn:  # make any wait fail fast instead of after 30 s
+        conn.exec_driver_sql("PRAGMA busy_timeout=100")
+    other.engine.pool.dispose()
+    with project.change("test") as ch:
+        ch.insert_one(Code, name="uncommitted", color="#000000")
+        with other.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout=100")
+            assert conn.execute(text("SELECT count(*) FROM codes")).scalar() == 0
+        assert other.codes.list() == []
+    assert [c.name for c in other.codes.list()] == ["uncommitted"]
+    other.close()

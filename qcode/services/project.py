@@ -126,11 +126,13 @@ class Project:
         from qcode.services.documents import DocumentService
         from qcode.services.history import HistoryService
         from qcode.services.memos import MemoService
+        from qcode.services.structure import StructureService
 
         self.root = root
         self.settings = settings
         self.engine = engine
-        self.Session: sessionmaker[Session] = db.session_factory(engine)
+        self.Session: sessionmaker[Session] = db.session_factory(db.writer(engine))
+        self.ReadSession: sessionmaker[Session] = db.session_factory(engine)
         self.documents = DocumentService(self)
         self.codes = CodeService(self)
         self.codings = CodingService(self)
@@ -138,6 +140,7 @@ class Project:
         self.attributes = AttributeService(self)
         self.history = HistoryService(self)
         self.memos = MemoService(self)
+        self.structure = StructureService(self)
         self._texts: dict[str, str] = {}
         self._user: str | None = None
 
@@ -209,7 +212,8 @@ class Project:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self.Session() as s:
+        """A session for reading (never waits for a writer)."""
+        with self.ReadSession() as s:
             yield s
 
     @contextmanager

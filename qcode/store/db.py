@@ -40,15 +40,30 @@ def make_engine(url: str) -> Engine:
     if u.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
-        # Let SQLAlchemy, not pysqlite, issue BEGIN so transactions are real and serialisable.
+        # Let SQLAlchemy, not pysqlite, issue BEGIN so transactions are real. A writing transaction
+        # (see writer()) takes the write lock at its start, so it cannot fail half-way on a lock;
+        # reading transactions begin deferred and, in WAL mode, never wait for a writer.
         event.listen(engine, "connect", _no_pysqlite_tx)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        event.listen(engine, "begin", _begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 def _no_pysqlite_tx(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
+
+
+def _begin(conn: Any) -> None:
+    write = conn.get_execution_options().get(WRITE_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+WRITE_OPTION = "qcode_write"
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, for transactions that will write."""
+    return engine.execution_options(**{WRITE_OPTION: True})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
