@@ -162,3 +162,72 @@ def test_merge_and_delete_keep_relations_consistent(gt: Project) -> None:
     assert gt.structure.list() == []
     gt.history.undo()
     assert len(gt.structure.list()) == 1
+
+
+def test_structure_from_the_command_line(gt: Project, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    p = ["-p", str(gt.root)]
+    r = cli(
+        *p,
+        "codes",
+        "add",
+        "keep money",
+        "--in-vivo",
+        "--example",
+        "keep the money",
+        "--inclusion",
+        "wish to hold cash",
+        "--json",
+    )
+    assert r.code == 0 and r.json()["in_vivo"] is True and r.json()["level"] == "open"
+    assert (
+        cli(
+            *p,
+            "relate",
+            "income volatility",
+            "causal condition of",
+            "participation dilemma",
+            "--comment",
+            "swings",
+        ).code
+        == 0
+    )
+    rel = cli(*p, "relations", "--json").json()
+    assert (rel[0]["source"], rel[0]["type"], rel[0]["target"], rel[0]["comment"]) == (
+        "income volatility",
+        "causal condition of",
+        "participation dilemma",
+        "swings",
+    )
+    bad = cli(*p, "relate", "resilience", "causes", "platform rules")
+    assert bad.code == 1 and "unknown relation type 'causes'" in bad.err
+    sheet = cli(*p, "paradigm", "participation dilemma", "--json").json()
+    assert sheet["empty"] == ["context", "intervening conditions", "strategies", "consequences"]
+    assert cli(*p, "core", "resilience").code == 0
+    second = cli(*p, "core", "platform rules")
+    assert second.code == 1 and "already the core category" in second.err
+    info = cli(*p, "core", "--json").json()
+    assert info["core"] == ["resilience"] and "platform rules" in info["unrelated"]
+    assert cli(*p, "relations", "remove", str(rel[0]["id"])).code == 0
+    assert cli(*p, "relations", "--json").json() == []
+    assert cli(*p, "paradigm", "--disable").code == 0
+    off = cli(*p, "paradigm", "participation dilemma")
+    assert off.code == 1 and "switched off" in off.err
+    types = {t["name"] for t in cli(*p, "relations", "types", "--json").json()}
+    assert "is associated with" in types and "context of" not in types
+
+
+def test_memos_export_as_one_outline(gt: Project, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    gt.memos.add(
+        "Why people stop", "# Heading\nFixed costs.", "theory", [Target("code", "stop paying")]
+    )
+    gt.memos.add("Next interviews", "Couriers with contracts.", "sampling")
+    out = tmp_path / "memos.md"
+    assert cli("-p", str(gt.root), "memos", "export", "--format", "md", "-o", str(out)).code == 0
+    text = out.read_text()
+    assert (
+        text.index("## Theory memos")
+        < text.index("### Why people stop")
+        < text.index("## Sampling memos")
+        < text.index("### Next interviews")
+    )
+    assert "Linked to: code stop paying" in text and "#### Heading" in text

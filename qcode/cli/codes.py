@@ -18,10 +18,24 @@ def add(
     description: str = typer.Option("", "--description", help="What the code means."),
     color: str | None = typer.Option(None, "--color", help="Colour as #RRGGBB."),
     level: str = typer.Option("open", "--level", help="open, axial or selective."),
+    inclusion: str = typer.Option("", "--inclusion", help="When to apply it."),
+    exclusion: str = typer.Option("", "--exclusion", help="When not to."),
+    example: str = typer.Option("", "--example", help="A typical quote."),
+    in_vivo: bool = typer.Option(False, "--in-vivo", help="Named in the interviewee's words."),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Add a code."""
-    c = project().codes.add(name, parent, description, color, level)
+    """Add a code (or, with --level axial/selective, a category)."""
+    c = project().codes.add(
+        name,
+        parent,
+        description,
+        color,
+        level,
+        inclusion=inclusion,
+        exclusion=exclusion,
+        example=example,
+        in_vivo=in_vivo,
+    )
     if json_:
         emit_json(c.as_json())
     else:
@@ -91,9 +105,23 @@ def edit(
     description: str | None = typer.Option(None, "--description"),
     color: str | None = typer.Option(None, "--color"),
     level: str | None = typer.Option(None, "--level"),
+    inclusion: str | None = typer.Option(None, "--inclusion"),
+    exclusion: str | None = typer.Option(None, "--exclusion"),
+    example: str | None = typer.Option(None, "--example"),
+    in_vivo: bool | None = typer.Option(None, "--in-vivo/--not-in-vivo"),
 ) -> None:
-    """Change a code's description, colour or level."""
-    ok(f"updated {project().codes.edit(code, description, color, level).path!r}")
+    """Change a code's description, colour, level or notes."""
+    c = project().codes.edit(
+        code,
+        description,
+        color,
+        level,
+        inclusion=inclusion,
+        exclusion=exclusion,
+        example=example,
+        in_vivo=in_vivo,
+    )
+    ok(f"updated {c.path!r}")
 
 
 @codes_app.command("delete")

@@ -6,7 +6,15 @@ import sys
 
 import typer
 
-from qcode.cli import cases, codes, codings, docs, memos, project_cmds  # noqa: F401
+from qcode.cli import (  # noqa: F401  (registration)
+    cases,
+    codes,
+    codings,
+    docs,
+    memos,
+    project_cmds,
+    structure,
+)
 from qcode.cli.app import app
 from qcode.cli.output import err
 from qcode.errors import QcodeError

@@ -110,3 +110,19 @@ def delete(memo_id: int) -> None:
     """Delete a memo."""
     project().memos.delete(memo_id)
     ok(f"deleted memo #{memo_id}")
+
+
+@memos_app.command("export")
+def export(
+    format_: str = typer.Option("md", "--format", help="md (one Markdown outline)."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="File (default: stdout)."),
+) -> None:
+    """Write every memo as one outline."""
+    if format_ != "md":
+        raise InputFileError(output or "-", f"unsupported memo export format {format_!r} (md)")
+    text = project().memos.export_markdown()
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        ok(f"wrote {output}")

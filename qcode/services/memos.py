@@ -256,6 +256,33 @@ class MemoService:
             for m, coder in memos
         ]
 
+    def export_markdown(self) -> str:
+        """Every memo as one Markdown outline: a section per memo type, a sub-section per memo
+        (oldest first) with its author, date and links, then its text."""
+        memos = sorted(self.list(), key=lambda m: (m.created, m.id))
+        lines = [f"# Memos: {self.p.settings.name}", ""]
+        for type_ in MEMO_TYPES:
+            group = [m for m in memos if m.type == type_]
+            if not group:
+                continue
+            lines += [f"## {type_.capitalize()} memos", ""]
+            for m in group:
+                lines += [f"### {m.title}", "", f"*{m.coder}, {m.created[:10]}*", ""]
+                if m.links:
+                    refs = "; ".join(
+                        f"{lk.kind} {lk.label}"
+                        + (f" [{lk.start}, {lk.end})" if lk.start is not None else "")
+                        for lk in m.links
+                    )
+                    lines += [f"Linked to: {refs}", ""]
+                body = m.body.strip()
+                # keep the memo's own headings below this outline's levels
+                body = "\n".join(
+                    "###" + ln if ln.startswith("#") else ln for ln in body.splitlines()
+                )
+                lines += [body, ""] if body else []
+        return "\n".join(lines).rstrip() + "\n"
+
     def titles_by_coding(self, document: str) -> dict[int, builtins.list[str]]:
         """Titles of the memos linked to each coding of one document (one query)."""
         from qcode.store.models import Coding as C
