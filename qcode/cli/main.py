@@ -11,6 +11,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     codes,
     codings,
     docs,
+    framework,
     memos,
     project_cmds,
     structure,

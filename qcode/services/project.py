@@ -124,6 +124,7 @@ class Project:
         from qcode.services.codes import CodeService
         from qcode.services.codings import CodingService
         from qcode.services.documents import DocumentService
+        from qcode.services.framework import FrameworkService
         from qcode.services.history import HistoryService
         from qcode.services.memos import MemoService
         from qcode.services.structure import StructureService
@@ -141,6 +142,7 @@ class Project:
         self.history = HistoryService(self)
         self.memos = MemoService(self)
         self.structure = StructureService(self)
+        self.framework = FrameworkService(self)
         self._texts: dict[str, str] = {}
         self._user: str | None = None
 

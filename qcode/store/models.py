@@ -57,6 +57,8 @@ class ProjectRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(16), default="en")
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    framework_name: Mapped[str] = mapped_column(Text, default="", server_default="")
+    framework_description: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class Coder(Base):

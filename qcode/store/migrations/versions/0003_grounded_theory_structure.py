@@ -218,6 +218,13 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("in_vivo", sa.Boolean(), server_default=sa.text("0"), nullable=False)
         )
+    with op.batch_alter_table("project", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("framework_name", sa.Text(), server_default="", nullable=False)
+        )
+        batch_op.add_column(
+            sa.Column("framework_description", sa.Text(), server_default="", nullable=False)
+        )
     with op.batch_alter_table("memo_links", recreate="always") as batch_op:
         batch_op.drop_constraint(op.f("ck_memo_links_kind"), type_="check")
         batch_op.create_check_constraint(
@@ -248,6 +255,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("project", schema=None) as batch_op:
+        batch_op.drop_column("framework_description")
+        batch_op.drop_column("framework_name")
     with op.batch_alter_table("memo_links", recreate="always") as batch_op:
         batch_op.drop_constraint(op.f("ck_memo_links_kind"), type_="check")
         batch_op.create_check_constraint(
