@@ -142,3 +142,17 @@ def log(
         ],
         justify_right=["#"],
     )
+
+
+@app.command()
+def build(folder: Path = typer.Argument(..., help="A study folder with study.yaml.")) -> None:
+    """Rebuild a project from a folder of text files (transcripts, cases, codebook, codings,
+    memos), from scratch."""
+    from qcode.services.build import build as build_project
+
+    with build_project(folder) as p:
+        info = p.info()
+    ok(
+        f"built {info['name']!r} in {folder}: {info['documents']} documents, {info['codes']} "
+        f"codes, {info['codings']} codings, {info['memos']} memos"
+    )
