@@ -321,3 +321,52 @@ def test_memo_links_to_a_document_from_the_memos_screen(proj: Project) -> None:
         assert [(lk.kind, lk.label) for lk in links] == [("document", "b-chinese")]
 
     drive(proj, go)
+
+
+FRAMEWORK = (
+    Path(__file__).resolve().parents[1] / "projects" / "flexible-employment" / "framework.yaml"
+)
+
+
+def test_codebook_structure_keys(proj: Project) -> None:
+    from qcode.tui.widgets.pickers import TextPanel
+
+    proj.codes.add("dilemma", level="axial")
+    proj.codes.add("volatility", level="axial")
+    proj.codes.add("resilience", level="axial")
+    proj.framework.load(FRAMEWORK)
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("2")
+        screen = app.screen
+        assert isinstance(screen, CodebookScreen)
+        screen.select_code("resilience")
+        await pilot.press("k")
+        assert proj.codes.get("resilience").level == "selective"
+        screen.select_code("volatility")
+        await pilot.press("a", *"causal condition", "enter")
+        await pilot.pause()
+        await pilot.press(*"dilemma", "enter")
+        await pilot.pause()
+        rels = [(r.source, r.type, r.target) for r in proj.structure.list()]
+        assert rels == [("volatility", "causal condition of", "dilemma")]
+        await pilot.press("f", *"Financial resilience", "enter")
+        await pilot.pause()
+        fin = [
+            e
+            for d in proj.framework.show()["dimensions"]
+            for e in d["elements"]
+            if e["name"] == "Financial resilience"
+        ][0]
+        assert fin["codes"] == [{"code": "volatility", "relation": "indicates"}]
+        screen.select_code("dilemma")
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPanel)
+        assert "volatility" in app.screen.markdown and "*(empty)*" in app.screen.markdown
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPanel)
+        assert "Core category: resilience" in app.screen.markdown
+
+    drive(proj, go)

@@ -18,7 +18,7 @@ from textual.widgets.tree import TreeNode
 from qcode.errors import QcodeError
 from qcode.services.codes import CodeInfo
 from qcode.tui.widgets.codetree import fill_code_tree
-from qcode.tui.widgets.pickers import Choice, Confirm, MemoEditor, Picker, Prompt
+from qcode.tui.widgets.pickers import Choice, Confirm, MemoEditor, Picker, Prompt, TextPanel
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
@@ -34,6 +34,11 @@ class CodebookScreen(Screen[None]):
         Binding("g", "merge", "merge"),
         Binding("e", "describe", "describe"),
         Binding("d", "delete", "delete"),
+        Binding("k", "core", "core"),
+        Binding("a", "relate", "relate"),
+        Binding("f", "link", "framework"),
+        Binding("w", "paradigm", "paradigm"),
+        Binding("o", "core_view", "core view"),
     ]
 
     def __init__(self) -> None:
@@ -105,6 +110,7 @@ class CodebookScreen(Screen[None]):
                 f"   {code.level} · {code.color}\n",
                 f"{code.codings} codings in {code.documents} documents\n",
                 (code.description or "(no description: e to write one)", "italic"),
+                *self._structure_lines(code.path),
             )
         )
         p = self.qapp.project
@@ -122,6 +128,18 @@ class CodebookScreen(Screen[None]):
                 (right + "…", "dim"),
             )
             segments.add_option(Option(label, id=f"{c.document}\x00{c.start}\x00{c.end}"))
+
+    def _structure_lines(self, path: str) -> list[str]:
+        p = self.qapp.project
+        lines = []
+        for r in p.structure.list(code=path):
+            lines.append(f"\n{r.source} —{r.type}→ {r.target}")
+        for d in p.framework.show()["dimensions"]:
+            for e in d["elements"]:
+                for c in e["codes"]:
+                    if c["code"] == path:
+                        lines.append(f"\n{c['relation']} {d['name']}: {e['name']}")
+        return lines
 
     @on(OptionList.OptionSelected, "#cb-segments")
     def _jump(self, event: OptionList.OptionSelected) -> None:
@@ -214,3 +232,86 @@ class CodebookScreen(Screen[None]):
             ),
             done,
         )
+
+    # -- grounded-theory structure -------------------------------------------------------------
+    def action_core(self) -> None:
+        code = self.code
+        if code is not None and self._run(self.qapp.project.structure.set_core, code):
+            self.notify(f"{code} is the core category")
+            self.reload()
+
+    def action_relate(self) -> None:
+        source = self.code
+        if source is None:
+            return
+        p = self.qapp.project
+        types = [Choice(t.name, f"{t.name} ({t.family})") for t in p.structure.types()]
+
+        def chose_type(type_name: str | None) -> None:
+            if type_name is None:
+                return
+
+            def chose_target(target: str | None) -> None:
+                if target and self._run(p.structure.relate, source, type_name, target):
+                    self.notify(f"{source} {type_name} {target}")
+                    self._show()
+
+            self.app.push_screen(self._pick_other(f"{source} {type_name} …", False), chose_target)
+
+        self.app.push_screen(Picker(f"Relate {source}: type", types), chose_type)
+
+    def action_link(self) -> None:
+        code = self.code
+        if code is None:
+            return
+        p = self.qapp.project
+        fw = p.framework.show()
+        choices = [
+            Choice(f"{d['key']}/{e['name']}", f"{d['name']}: {e['name']}")
+            for d in fw["dimensions"]
+            for e in d["elements"]
+        ]
+        if not choices:
+            self.notify("no framework loaded (qcode framework load FILE)", severity="warning")
+            return
+
+        def done(element: str | None) -> None:
+            if element and self._run(p.framework.link, code, element):
+                self.notify(f"{code} linked to {element}")
+                self._show()
+
+        self.app.push_screen(Picker(f"Link {code} to a framework element", choices), done)
+
+    def action_paradigm(self) -> None:
+        if self.code is None:
+            return
+        try:
+            sheet = self.qapp.project.structure.paradigm(self.code)
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        lines = [f"# Paradigm: {sheet['phenomenon']}", ""]
+        for slot, items in sheet["slots"].items():
+            lines.append(f"## {slot.capitalize()}" + (" *(empty)*" if not items else ""))
+            lines += [
+                f"- **{it['code']}** · {it['evidence']} evidence"
+                + (f" · {it['comment']}" if it["comment"] else "")
+                for it in items
+            ]
+            lines.append("")
+        self.app.push_screen(TextPanel("\n".join(lines)))
+
+    def action_core_view(self) -> None:
+        info = self.qapp.project.structure.core()
+        lines = ["# Core category: " + (", ".join(info["core"]) or "*none yet* (k sets it)"), ""]
+        lines.append("## Paths to the core")
+        for cat, steps in info["paths"].items():
+            lines.append(
+                f"- **{cat}**: "
+                + " ".join((f"—*{s}*→" if i % 2 else s) for i, s in enumerate(steps))
+            )
+        lines += ["", "## Not related to the core yet"]
+        lines += [f"- {c}" for c in info["unrelated"]] or ["- (none)"]
+        if info["storyline"]:
+            lines += ["", "## Storyline memos"] + [f"- {t}" for t in info["storyline"]]
+        self.app.push_screen(TextPanel("\n".join(lines)))

@@ -192,3 +192,25 @@ class Confirm(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+class TextPanel(ModalScreen[None]):
+    """Read-only Markdown (the paradigm worksheet, the core view); esc closes."""
+
+    DEFAULT_CSS = """
+    TextPanel { align: center middle; }
+    TextPanel > VerticalScroll { width: 90; max-width: 95%; height: 80%; border: thick $primary;
+                                 background: $panel; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,q", "app.pop_screen", "close")]
+
+    def __init__(self, markdown: str) -> None:
+        super().__init__()
+        self.markdown = markdown
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import VerticalScroll
+        from textual.widgets import Markdown
+
+        with VerticalScroll():
+            yield Markdown(self.markdown)
