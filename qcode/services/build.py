@@ -179,6 +179,8 @@ def _codings(p: Project, path: Path) -> None:
                 start, end = int(row["start"]), int(row["end"])
         except (KeyError, ValueError) as exc:
             raise InputFileError(path, f"line {line}: bad row ({exc})") from None
+        except InputFileError:
+            raise
         except QcodeError as exc:
             raise InputFileError(path, f"line {line}: {exc}") from None
         reqs.append(CodingRequest(doc, start, end, code, coder))
