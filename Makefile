@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Until the bundled example study lands, `make run` builds a small sample project from
-# projects/sample/ and opens the coding workbench on it.
-run: install sample
-	$(BIN)/qcode -p $(SAMPLE) tui
+EXAMPLE := projects/flexible-employment
+
+# `make run` rebuilds the bundled example study from its text files and opens the workbench on it.
+run: install
+	$(BIN)/qcode build $(EXAMPLE)
+	$(BIN)/qcode -p $(EXAMPLE) tui
 
 sample: install
 	rm -rf $(SAMPLE)

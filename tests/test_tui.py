@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE, write
+from conftest import write
 
 from qcode import Project
 from qcode.tui.app import QcodeApp
@@ -24,6 +24,9 @@ EN = (
 )
 ZH = "访谈者：你现在交养老保险吗？\n受访者：交过一段时间。后来收入掉下来，就断了！\n"
 SIZE = (150, 40)
+FRAMEWORK = (
+    Path(__file__).resolve().parents[1] / "projects" / "flexible-employment" / "framework.yaml"
+)
 
 
 @pytest.fixture
@@ -248,10 +251,16 @@ def test_memos_screen_write_and_search(proj: Project) -> None:
     drive(proj, go)
 
 
-def test_viewer_shows_the_stored_text_of_every_sample_document(tmp_path: Path) -> None:
-    with Project.init(tmp_path / "sample") as p:
-        p.documents.import_files(sorted(SAMPLE.glob("*.txt")))
-        p.codings.apply_file(SAMPLE / "codings.csv", create=True)
+def test_viewer_shows_the_stored_text_of_every_bundled_document(tmp_path: Path) -> None:
+    import shutil
+
+    from qcode.services.build import build
+
+    root = tmp_path / "flexible-employment"
+    shutil.copytree(
+        FRAMEWORK.parent, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml")
+    )
+    with build(root) as p:
 
         async def go(pilot: Any, app: QcodeApp) -> None:
             for d in p.documents.list():

@@ -1,4 +1,4 @@
-"""SVG snapshots of each screen on the sample project, at a fixed terminal size.
+"""SVG snapshots of each screen on the bundled example study, at a fixed terminal size.
 
 Update after an intended change of the UI with ``pytest tests/test_tui_snapshots.py
 --snapshot-update`` and look at the new SVGs before committing them.
@@ -6,42 +6,40 @@ Update after an intended change of the UI with ``pytest tests/test_tui_snapshots
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE
 from sqlalchemy import update
 
 from qcode import Project
-from qcode.services.memos import Target
+from qcode.services.build import build
 from qcode.store.models import Memo
 from qcode.tui.app import QcodeApp
 from qcode.tui.widgets.transcript import TranscriptView
 
 SIZE = (140, 40)
+EXAMPLE = Path(__file__).resolve().parents[1] / "projects" / "flexible-employment"
 
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Iterator[Project]:
-    with Project.init(tmp_path / "sample", name="Sample study") as p:
-        p.documents.import_files(sorted(SAMPLE.glob("*.txt")))
-        p.codings.apply_file(SAMPLE / "codings.csv", create=True)
-        p.codes.edit("no labour contract", description="No labour contract with the platform.")
-        coding = p.codings.list(code="no labour contract")[0]
-        p.memos.add(
-            "Contracts",
-            "Most workers have **no** labour contract.",
-            "theory",
-            [Target("code", "no labour contract"), Target("coding", str(coding.id))],
-        )
-        p.memos.add("Sampling next", "Interview a courier with a contract.", "sampling")
+    """The bundled example study, built afresh, with its memos' times pinned."""
+    root = tmp_path / "flexible-employment"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
+    with build(root) as p:
         fixed = datetime(2026, 1, 15, 9, 30)
         with p.Session() as s, s.begin():
             s.execute(update(Memo).values(created=fixed, updated=fixed))
         yield p
+
+
+def _at(p: Project, doc: str, words: str) -> tuple[int, int]:
+    start = p.documents.text(doc).index(words)
+    return start, start + len(words)
 
 
 def _select(start: int, end: int) -> Any:
@@ -54,15 +52,18 @@ def _select(start: int, end: int) -> Any:
 
 
 def test_coding_screen(snap_compare: Any, sample: Project) -> None:
-    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=_select(143, 174))
+    start, end = _at(sample, "P01", "I want to keep the money in my own hands.")
+    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=_select(start, end))
 
 
 def test_coding_screen_chinese(snap_compare: Any, sample: Project) -> None:
     async def run_before(pilot: Any) -> None:
         await pilot.pause()
-        pilot.app.open_document("streamer-zhang")
+        pilot.app.open_document("P09")
         await pilot.pause()
-        pilot.app.screen.query_one(TranscriptView).select(137, 160)
+        pilot.app.screen.query_one(TranscriptView).select(
+            *_at(sample, "P09", "钱还是攥在自己手里踏实。")
+        )
         await pilot.pause()
 
     assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=run_before)
