@@ -231,3 +231,29 @@ def test_memos_export_as_one_outline(gt: Project, cli, tmp_path: Path) -> None: 
         < text.index("### Next interviews")
     )
     assert "Linked to: code stop paying" in text and "#### Heading" in text
+
+
+def test_memos_link_to_relations_and_memos(gt: Project, cli) -> None:  # type: ignore[no-untyped-def]
+    r = gt.structure.relate("income volatility", "is cause of", "stop paying")
+    first = gt.memos.add("first")
+    out = cli(
+        "-p",
+        str(gt.root),
+        "memos",
+        "add",
+        "Why volatility stops payment",
+        "--type",
+        "theory",
+        "--relation",
+        str(r.id),
+        "--memo",
+        str(first.id),
+        "--json",
+    )
+    assert out.code == 0
+    assert [(lk["kind"], lk["id"]) for lk in out.json()["links"]] == [
+        ("relation", r.id),
+        ("memo", first.id),
+    ]
+    gt.structure.remove(r.id)  # the link goes with the relation, the memo stays
+    assert [lk.kind for lk in gt.memos.get(out.json()["id"]).links] == ["memo"]

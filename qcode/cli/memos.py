@@ -44,6 +44,8 @@ def add(
     doc: list[str] = typer.Option([], "--doc", help="Link to a document (repeatable)."),
     coding: list[int] = typer.Option([], "--coding", help="Link to a coding id (repeatable)."),
     case: list[str] = typer.Option([], "--case", help="Link to a case (repeatable)."),
+    relation: list[int] = typer.Option([], "--relation", help="Link to a relation id."),
+    memo: list[int] = typer.Option([], "--memo", help="Link to another memo's id."),
     coder: str | None = typer.Option(None, "--coder"),
     json_: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -53,6 +55,8 @@ def add(
         + [Target("document", d) for d in doc]
         + [Target("coding", str(i)) for i in coding]
         + [Target("case", c) for c in case]
+        + [Target("relation", str(i)) for i in relation]
+        + [Target("memo", str(i)) for i in memo]
     )
     m = project().memos.add(title, _body(body, file) or "", type_, targets, coder)
     if json_:
