@@ -7,7 +7,6 @@ import builtins
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
@@ -272,11 +271,13 @@ class StructureService:
         """The core category (or categories), each category's shortest path to it through
         relations and the code hierarchy, the categories not connected to it, and the storyline
         memos linked to it."""
+        import networkx as nx  # only here: it costs every command a fifth of a second to import
+
         with self.p.read() as s:
             tree = CodeTree(s)
             levels = dict(s.execute(select(Code.id, Code.level)).all())
         cores = [c for c, lv in levels.items() if lv == "selective"]
-        graph: nx.Graph = nx.Graph()
+        graph = nx.Graph()
         graph.add_nodes_from(levels)
         for c, parent in tree.parent.items():
             if parent is not None:
