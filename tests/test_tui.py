@@ -215,18 +215,19 @@ def test_narrow_terminal_collapses_side_panes(proj: Project) -> None:
 
 def test_codebook_rename_and_retrieval(proj: Project) -> None:
     proj.codings.apply("a-english", 0, 11, "role", create=True)
+    proj.codings.apply("a-english", 0, 11, "role", coder="second coder")  # the same span twice
     proj.codings.apply("b-chinese", 15, 18, "role")
 
     async def go(pilot: Any, app: QcodeApp) -> None:
         await pilot.press("2")
         assert isinstance(app.screen, CodebookScreen)
         segments = app.screen.query_one("#cb-segments")
-        assert segments.option_count == 2  # type: ignore[attr-defined]
+        assert segments.option_count == 3  # type: ignore[attr-defined]
         await pilot.press("r", *"speaker", "enter")
         await pilot.pause()
         assert [c.path for c in proj.codes.list()] == ["speaker"]
         app.screen.query_one("#cb-segments").focus()
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "down", "down", "enter")
         await pilot.pause()
         assert isinstance(app.screen, CodingScreen)
         assert view(app).selection == (15, 18)

@@ -46,6 +46,7 @@ class CodebookScreen(Screen[None]):
         self.code: str | None = None
         self._codes: list[CodeInfo] = []
         self._code_nodes: dict[str, TreeNode[str]] = {}
+        self._segments: dict[str, tuple[str, int, int]] = {}
 
     @property
     def qapp(self) -> QcodeApp:
@@ -99,6 +100,7 @@ class CodebookScreen(Screen[None]):
         info = self.query_one("#cb-info", Static)
         segments = self.query_one("#cb-segments", OptionList)
         segments.clear_options()
+        self._segments.clear()
         code = next((c for c in self._codes if c.path == self.code), None)
         if code is None:
             info.update("no codes yet: add them on the coding screen (c) or with qcode codes add")
@@ -127,7 +129,9 @@ class CodebookScreen(Screen[None]):
                 (c.text.replace("\n", " "), "bold"),
                 (right + "…", "dim"),
             )
-            segments.add_option(Option(label, id=f"{c.document}\x00{c.start}\x00{c.end}"))
+            # one option per coding: two coders may have coded the very same span
+            self._segments[str(c.id)] = (c.document, c.start, c.end)
+            segments.add_option(Option(label, id=str(c.id)))
 
     def _structure_lines(self, path: str) -> list[str]:
         p = self.qapp.project
@@ -143,9 +147,9 @@ class CodebookScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#cb-segments")
     def _jump(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            doc, start, end = event.option.id.split("\x00")
-            self.qapp.open_at(doc, int(start), int(end))
+        target = self._segments.get(event.option.id or "")
+        if target is not None:
+            self.qapp.open_at(*target)
 
     # -- editing -------------------------------------------------------------------------------
     def _run(self, fn: object, *args: object) -> bool:
