@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from qcode import Project
@@ -77,14 +78,15 @@ WORDS = [
 ]
 
 
-def transcript(rng: random.Random, size: int) -> str:
+def transcript(rng: random.Random, size: int, words: Sequence[str] = WORDS) -> str:
+    """Interviewer and respondent turns of random sentences, ``size`` characters long."""
     lines, total, turn = [], 0, 0
     while total < size:
         speaker = "Interviewer" if turn % 2 == 0 else "Respondent"
         sentences = []
         for _ in range(rng.randint(1, 6)):
-            words = rng.choices(WORDS, k=rng.randint(4, 24))
-            sentences.append(" ".join(words).capitalize() + rng.choice([".", ".", "?", "!"]))
+            chosen = rng.choices(words, k=rng.randint(4, 24))
+            sentences.append(" ".join(chosen).capitalize() + rng.choice([".", ".", "?", "!"]))
         line = f"{speaker}: {' '.join(sentences)}"
         lines.append(line)
         total += len(line) + 1

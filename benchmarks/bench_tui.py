@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_foundation import transcript
+
 from qcode import Project
 from qcode.services.codings import CodingRequest
 from qcode.tui.app import QcodeApp
@@ -53,22 +55,11 @@ WORDS = [
 ]
 
 
-def transcript(size: int, rng: random.Random) -> str:
-    lines, total, turn = [], 0, 0
-    while total < size:
-        who = "Interviewer" if turn % 2 == 0 else "Respondent"
-        line = f"{who}: " + " ".join(rng.choices(WORDS, k=rng.randint(10, 90))) + "."
-        lines.append(line)
-        total += len(line) + 1
-        turn += 1
-    return "\n".join(lines)
-
-
 def build(root: Path, size: int, n_codings: int) -> Project:
     rng = random.Random(size)
     p = Project.init(root / f"p{size}")
     f = root / f"t{size}.txt"
-    f.write_text(transcript(size, rng), encoding="utf-8")
+    f.write_text(transcript(rng, size, WORDS), encoding="utf-8")
     p.documents.import_files([f])
     name = f.stem
     chars = p.documents.get(name).chars
