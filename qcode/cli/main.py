@@ -7,6 +7,7 @@ import sys
 import typer
 
 from qcode.cli import (  # noqa: F401  (registration)
+    analysis,
     cases,
     codes,
     codings,

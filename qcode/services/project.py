@@ -120,6 +120,7 @@ class Project:
     """An open project: settings, engine, and the services that act on it."""
 
     def __init__(self, root: Path, settings: Settings, engine: Engine) -> None:
+        from qcode.services.analysis import AnalysisService
         from qcode.services.attributes import AttributeService, CaseService
         from qcode.services.codes import CodeService
         from qcode.services.codings import CodingService
@@ -143,6 +144,7 @@ class Project:
         self.memos = MemoService(self)
         self.structure = StructureService(self)
         self.framework = FrameworkService(self)
+        self.analysis = AnalysisService(self)
         self._texts: dict[str, str] = {}
         self._user: str | None = None
 

@@ -1,0 +1,160 @@
+"""Code co-occurrence, with its definitions spelled out (peers compute it incompatibly).
+
+Plain data in, plain data out: no database, usable from a notebook.
+
+Units
+- ``overlap``: two codings in the same document co-occur when they share at least one character.
+  Ranges are half-open, so spans that only touch (``[0, 5)`` and ``[5, 9)``) do not co-occur.
+  ``count`` is the number of pairs of codings (one of each code) that overlap; ``n_a`` and ``n_b``
+  are the numbers of codings of each code in scope.
+- ``sentence``, ``paragraph``, ``turn``: a coding is present in every unit it shares a character
+  with; ``count`` is the number of units where both codes are present, ``n_a`` and ``n_b`` the
+  numbers of units where each is present.
+- ``document``: as for units, the unit being the whole document.
+
+Measures
+- ``count`` as above;
+- ``c``: ATLAS.ti's c-coefficient, ``count / (n_a + n_b - count)``;
+- ``jaccard``: for unit-based measures, ``|A ∩ B| / |A ∪ B|`` over the sets of units (the same
+  number as ``c`` there); not defined for ``overlap`` (``None``), where ``count`` counts pairs;
+- ``warning``: set when one code's n is more than five times the other's, where, as ATLAS.ti
+  warns, the c-coefficient understates the association.
+
+A code is never paired with itself (two coders' codings of one code do not co-occur).
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+UNITS = ("overlap", "sentence", "paragraph", "turn", "document")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A coding as analysis sees it: which document, which code, where."""
+
+    document: Hashable
+    code: str
+    start: int
+    end: int
+
+
+@dataclass
+class Pair:
+    code_a: str
+    code_b: str
+    n_a: int
+    n_b: int
+    count: int
+    c: float | None
+    jaccard: float | None
+    warning: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def c_coefficient(n12: int, n1: int, n2: int) -> float | None:
+    denominator = n1 + n2 - n12
+    return n12 / denominator if denominator > 0 else None
+
+
+def _pair(a: str, b: str, n: Mapping[str, int], count: int, unit_based: bool) -> Pair:
+    c = c_coefficient(count, n[a], n[b])
+    small, large = sorted((n[a], n[b]))
+    return Pair(a, b, n[a], n[b], count, c, c if unit_based else None, large > 5 * small)
+
+
+def overlap_counts(spans: Iterable[Span]) -> dict[tuple[str, str], int]:
+    """Pairs of overlapping codings of different codes, per (code_a, code_b) with a < b.
+
+    A sweep over each document's codings by start, keeping the ones still open in a heap by end:
+    O(n log n + pairs), where comparing all pairs would be O(n²) per document.
+    """
+    by_doc: dict[Hashable, list[Span]] = defaultdict(list)
+    for s in spans:
+        by_doc[s.document].append(s)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for doc_spans in by_doc.values():
+        doc_spans.sort(key=lambda s: s.start)
+        active: list[tuple[int, int, str]] = []  # (end, tie-breaker, code)
+        for i, s in enumerate(doc_spans):
+            while active and active[0][0] <= s.start:  # ended at or before this start
+                heapq.heappop(active)
+            for _end, _i, code in active:
+                if code != s.code:
+                    key = (code, s.code) if code < s.code else (s.code, code)
+                    counts[key] += 1
+            heapq.heappush(active, (s.end, i, s.code))
+    return counts
+
+
+def unit_presence(
+    spans: Iterable[Span], units: Mapping[Hashable, Sequence[tuple[int, int]]]
+) -> dict[str, set[tuple[Hashable, int]]]:
+    """For each code, the units (document, index) it is present in. ``units`` maps a document to
+    its units as non-overlapping ``(start, end)`` ranges sorted by start."""
+    starts = {doc: [u[0] for u in us] for doc, us in units.items()}
+    present: dict[str, set[tuple[Hashable, int]]] = defaultdict(set)
+    for s in spans:
+        us = units.get(s.document, ())
+        if not us:
+            continue
+        # first unit that could contain s.start, then every unit starting before s.end
+        i = max(0, bisect.bisect_right(starts[s.document], s.start) - 1)
+        while i < len(us) and us[i][0] < s.end:
+            if us[i][1] > s.start:
+                present[s.code].add((s.document, i))
+            i += 1
+    return present
+
+
+def cooccurrence(
+    spans: Sequence[Span],
+    unit: str = "overlap",
+    units: Mapping[Hashable, Sequence[tuple[int, int]]] | None = None,
+    min_count: int = 1,
+) -> list[Pair]:
+    """Every pair of codes that co-occur at least ``min_count`` times, sorted by code names.
+
+    ``units`` is needed for ``sentence``, ``paragraph`` and ``turn`` (each document's ranges of
+    that kind); ``document`` needs nothing more.
+    """
+    if unit not in UNITS:
+        raise ValueError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+    if unit == "overlap":
+        n: dict[str, int] = defaultdict(int)
+        for s in spans:
+            n[s.code] += 1
+        counts = overlap_counts(spans)
+        pairs = [_pair(a, b, n, k, False) for (a, b), k in counts.items()]
+    else:
+        if unit == "document":
+            present: dict[str, set[tuple[Hashable, int]]] = defaultdict(set)
+            for s in spans:
+                present[s.code].add((s.document, 0))
+        else:
+            if units is None:
+                raise ValueError(f"the {unit!r} unit needs the documents' units")
+            present = unit_presence(spans, units)
+        n = {code: len(us) for code, us in present.items()}
+        codes = sorted(present)
+        by_unit: dict[tuple[Hashable, int], list[str]] = defaultdict(list)
+        for code in codes:
+            for u in present[code]:
+                by_unit[u].append(code)
+        unit_counts: dict[tuple[str, str], int] = defaultdict(int)
+        for members in by_unit.values():
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    unit_counts[(a, b)] += 1
+        pairs = [_pair(a, b, n, k, True) for (a, b), k in unit_counts.items()]
+    return sorted(
+        (p for p in pairs if p.count >= max(1, min_count)), key=lambda p: (p.code_a, p.code_b)
+    )

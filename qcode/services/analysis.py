@@ -1,0 +1,140 @@
+"""Analysis as a researcher asks for it: spans in scope from the project, then the pure
+functions of ``qcode.analysis``."""
+
+from __future__ import annotations
+
+import builtins
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from qcode.analysis.cooccurrence import UNITS, Pair, Span, cooccurrence
+from qcode.errors import InvalidInputError, NotFoundError
+from qcode.services.attributes import parse_assignments, parse_value
+from qcode.services.codes import CodeTree
+from qcode.services.codings import find_document
+from qcode.store.models import AttributeDef, Code, Coder, Coding, Document, Segment
+
+if TYPE_CHECKING:
+    from qcode.services.project import Project
+
+
+class AnalysisService:
+    def __init__(self, project: Project) -> None:
+        self.p = project
+
+    def documents_in_scope(
+        self, where: Sequence[str] = (), docs: Sequence[str] = ()
+    ) -> builtins.list[int]:
+        """Ids of the documents named (all when none) whose case or document attributes match
+        every ``KEY=VALUE`` of ``where``."""
+        conditions = parse_assignments(list(where))
+        case_vals = self.p.attributes.values("case") if conditions else {}
+        doc_vals = self.p.attributes.values("document") if conditions else {}
+        with self.p.read() as s:
+            types = {(a.scope, a.name): a.type for a in s.scalars(select(AttributeDef))}
+            if docs:
+                ids = [find_document(s, d).id for d in docs]
+                rows = s.execute(
+                    select(Document.id, Document.name, Document.case_id).where(Document.id.in_(ids))
+                ).all()
+            else:
+                rows = s.execute(select(Document.id, Document.name, Document.case_id)).all()
+            from qcode.store.models import Case
+
+            case_names = dict(s.execute(select(Case.id, Case.name)).all())
+        for key in conditions:
+            if ("case", key) not in types and ("document", key) not in types:
+                raise NotFoundError(f"no attribute {key!r} to filter on")
+        out = []
+        for doc_id, name, case_id in rows:
+            ok = True
+            for key, raw in conditions.items():
+                matched = False
+                for scope, values in (
+                    ("case", case_vals.get(case_names.get(case_id or -1, ""), {})),
+                    ("document", doc_vals.get(name, {})),
+                ):
+                    type_ = types.get((scope, key))
+                    if type_ is None or key not in values:
+                        continue
+                    try:
+                        wanted = parse_value(key, type_, raw)
+                    except InvalidInputError:
+                        continue
+                    have = values[key]
+                    have_s = ("true" if have else "false") if isinstance(have, bool) else str(have)
+                    if parse_value(key, type_, have_s) == wanted:
+                        matched = True
+                ok = ok and matched
+            if ok:
+                out.append(doc_id)
+        return out
+
+    def spans(
+        self,
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+    ) -> builtins.list[Span]:
+        """The codings in scope as analysis spans; with ``level="axial"`` each coding counts for
+        the nearest category (axial code) at or above its code, and codings under no category
+        are left out."""
+        if level not in ("open", "axial"):
+            raise InvalidInputError(f"unknown level {level!r} (open or axial)")
+        doc_ids = self.documents_in_scope(where, docs)
+        with self.p.read() as s:
+            tree = CodeTree(s)
+            levels = dict(s.execute(select(Code.id, Code.level)).all())
+            q = select(Coding.document_id, Coding.code_id, Coding.start, Coding.end).where(
+                Coding.document_id.in_(doc_ids)
+            )
+            if coders:
+                known = set(s.scalars(select(Coder.name)))
+                for c in coders:
+                    if c not in known:
+                        raise NotFoundError(f"no coder {c!r}")
+                q = q.join(Coder, Coder.id == Coding.coder_id).where(Coder.name.in_(list(coders)))
+            rows = s.execute(q).all()
+
+        def category(cid: int) -> int | None:
+            cur: int | None = cid
+            while cur is not None and levels.get(cur) != "axial":
+                cur = tree.parent.get(cur)
+            return cur
+
+        out = []
+        for doc_id, cid, start, end in rows:
+            target = cid if level == "open" else category(cid)
+            if target is not None:
+                out.append(Span(doc_id, tree.path(target), start, end))
+        return out
+
+    def cooccur(
+        self,
+        unit: str = "overlap",
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+        min_count: int = 1,
+    ) -> builtins.list[Pair]:
+        if unit not in UNITS:
+            raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+        spans = self.spans(coders, where, docs, level)
+        units = None
+        if unit in ("sentence", "paragraph", "turn"):
+            doc_ids = {s.document for s in spans}
+            units_by_doc: dict[Hashable, builtins.list[tuple[int, int]]] = defaultdict(list)
+            with self.p.read() as s:
+                for doc_id, a, b in s.execute(
+                    select(Segment.document_id, Segment.start, Segment.end)
+                    .where(Segment.kind == unit, Segment.document_id.in_(doc_ids))
+                    .order_by(Segment.document_id, Segment.start)
+                ):
+                    units_by_doc[doc_id].append((a, b))
+            units = units_by_doc
+        return cooccurrence(spans, unit, units, min_count)
