@@ -26,17 +26,15 @@ A code is never paired with itself (two coders' codings of one code do not co-oc
 from __future__ import annotations
 
 import bisect
-import heapq
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 UNITS = ("overlap", "sentence", "paragraph", "turn", "document")
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A coding as analysis sees it: which document, which code, where."""
 
     document: Hashable
@@ -74,25 +72,49 @@ def _pair(a: str, b: str, n: Mapping[str, int], count: int, unit_based: bool) ->
 def overlap_counts(spans: Iterable[Span]) -> dict[tuple[str, str], int]:
     """Pairs of overlapping codings of different codes, per (code_a, code_b) with a < b.
 
-    A sweep over each document's codings by start, keeping the ones still open in a heap by end:
-    O(n log n + pairs), where comparing all pairs would be O(n²) per document.
+    With the codings of each document sorted by start, the codings that overlap coding i and
+    start after it (or with it, later in the order) are exactly those from i + 1 up to the first
+    one starting at or after i's end: a contiguous range, found for all i at once with a binary
+    search. The pairs are then counted per pair of codes in one pass, in NumPy: the work is
+    proportional to the number of overlapping pairs, not to all pairs in a document.
     """
-    by_doc: dict[Hashable, list[Span]] = defaultdict(list)
-    for s in spans:
-        by_doc[s.document].append(s)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for doc_spans in by_doc.values():
-        doc_spans.sort(key=lambda s: s.start)
-        active: list[tuple[int, int, str]] = []  # (end, tie-breaker, code)
-        for i, s in enumerate(doc_spans):
-            while active and active[0][0] <= s.start:  # ended at or before this start
-                heapq.heappop(active)
-            for _end, _i, code in active:
-                if code != s.code:
-                    key = (code, s.code) if code < s.code else (s.code, code)
-                    counts[key] += 1
-            heapq.heappush(active, (s.end, i, s.code))
-    return counts
+    import numpy as np
+
+    spans = list(spans)
+    if not spans:
+        return {}
+    codes = sorted({s.code for s in spans})
+    code_index = {c: i for i, c in enumerate(codes)}
+    doc_index: dict[Hashable, int] = {}
+    doc = np.fromiter(
+        (doc_index.setdefault(s.document, len(doc_index)) for s in spans),
+        dtype=np.int64,
+        count=len(spans),
+    )
+    start = np.fromiter((s.start for s in spans), dtype=np.int64, count=len(spans))
+    end = np.fromiter((s.end for s in spans), dtype=np.int64, count=len(spans))
+    code = np.fromiter((code_index[s.code] for s in spans), dtype=np.int64, count=len(spans))
+    order = np.lexsort((start, doc))
+    doc, start, end, code = doc[order], start[order], end[order], code[order]
+    big = int(end.max()) + 1
+    key = doc * big + start
+    first_after = np.searchsorted(key, doc * big + end, side="left")
+    n_partners = first_after - np.arange(len(spans)) - 1
+    total = int(n_partners.sum())
+    if total == 0:
+        return {}
+    left = np.repeat(np.arange(len(spans)), n_partners)
+    offsets = np.arange(total) - np.repeat(np.cumsum(n_partners) - n_partners, n_partners)
+    right = left + 1 + offsets
+    a, b = code[left], code[right]
+    keep = a != b
+    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    pair_keys, counts = np.unique(lo * len(codes) + hi, return_counts=True)
+    n = len(codes)
+    return {
+        (codes[int(k) // n], codes[int(k) % n]): int(c)
+        for k, c in zip(pair_keys, counts, strict=True)
+    }
 
 
 def unit_presence(
