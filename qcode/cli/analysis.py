@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import csv
 import sys
+from pathlib import Path
 
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.output import emit_json, table
+from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
 
 MEASURES = ("count", "c", "jaccard")
@@ -69,4 +70,58 @@ def cooccur(
                 for p in pairs
             ],
             justify_right=["n A", "n B", "count", "c", "jaccard"],
+        )
+
+
+@app.command()
+def network(
+    unit: str = typer.Option("overlap", "--unit", help="Unit of co-occurrence (see cooccur)."),
+    coder: list[str] = typer.Option([], "--coder"),
+    where: list[str] = typer.Option([], "--where"),
+    doc: list[str] = typer.Option([], "--doc"),
+    level: str = typer.Option("open", "--level"),
+    include: str = typer.Option(
+        "", "--include", help="Comma-separated: framework, relations, hierarchy."
+    ),
+    min_weight: int = typer.Option(1, "--min-weight", help="Least co-occurrence count drawn."),
+    graphml: Path | None = typer.Option(None, "--graphml", help="Write GraphML here."),
+    gexf: Path | None = typer.Option(None, "--gexf", help="Write GEXF (Gephi) here."),
+    metrics: bool = typer.Option(False, "--metrics", help="Degree, betweenness, communities."),
+    json_: bool = typer.Option(False, "--json"),
+) -> None:
+    """The code network: co-occurrence, and optionally hierarchy, relations and the framework."""
+    from qcode.analysis.network import as_json, write_gexf, write_graphml
+    from qcode.analysis.network import metrics as node_metrics
+
+    parts = [p.strip() for p in include.split(",") if p.strip()]
+    g = project().analysis.network(unit, coder, where, doc, level, min_weight, parts)
+    if graphml is not None:
+        write_graphml(g, str(graphml))
+    if gexf is not None:
+        write_gexf(g, str(gexf))
+    if json_:
+        emit_json(as_json(g, metrics))
+        return
+    ok(
+        f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
+        + (f"; wrote {graphml}" if graphml else "")
+        + (f"; wrote {gexf}" if gexf else "")
+    )
+    if metrics:
+        m = node_metrics(g)
+        top = sorted(m.items(), key=lambda kv: -kv[1]["weighted_degree"])[:20]
+        table(
+            "most connected",
+            ["node", "degree", "weighted", "betweenness", "community"],
+            [
+                (
+                    n,
+                    v["degree"],
+                    f"{v['weighted_degree']:.0f}",
+                    f"{v['betweenness']:.3f}",
+                    v["community"],
+                )
+                for n, v in top
+            ],
+            justify_right=["degree", "weighted", "betweenness", "community"],
         )

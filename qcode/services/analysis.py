@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -138,3 +138,55 @@ class AnalysisService:
                     units_by_doc[doc_id].append((a, b))
             units = units_by_doc
         return cooccurrence(spans, unit, units, min_count)
+
+    def network(
+        self,
+        unit: str = "overlap",
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+        min_weight: int = 1,
+        include: Sequence[str] = (),
+    ) -> Any:
+        """The code network (a networkx MultiGraph; see ``qcode.analysis.network``): codes with
+        their frequencies in scope, co-occurrence edges, and, as ``include`` asks, ``hierarchy``,
+        ``relations`` and ``framework`` (elements and the codes' links to them)."""
+        from qcode.analysis.network import CodeNode, ElementNode, build_network
+
+        unknown = set(include) - {"hierarchy", "relations", "framework"}
+        if unknown:
+            raise InvalidInputError(
+                f"cannot include {', '.join(sorted(unknown))} (hierarchy, relations, framework)"
+            )
+        spans = self.spans(coders, where, docs, level)
+        frequency: dict[str, int] = defaultdict(int)
+        for s in spans:
+            frequency[s.code] += 1
+        codes = [
+            c
+            for c in self.p.codes.list(counts=False)
+            if level == "open" or c.level in ("axial", "selective")
+        ]
+        nodes = [CodeNode(c.path, c.level, frequency.get(c.path, 0), c.color) for c in codes]
+        paths = {c.path for c in codes}
+        hierarchy = [
+            (c.path, c.parent) for c in codes if "hierarchy" in include and c.parent in paths
+        ]
+        relations = [
+            (r.source, r.type, r.target)
+            for r in self.p.structure.list()
+            if "relations" in include and r.source in paths and r.target in paths
+        ]
+        elements, links = [], []
+        if "framework" in include:
+            for d in self.p.framework.show()["dimensions"]:
+                for e in d["elements"]:
+                    elements.append(ElementNode(d["key"], e["name"]))
+                    links += [
+                        (c["code"], d["key"], e["name"], c["relation"])
+                        for c in e["codes"]
+                        if c["code"] in paths
+                    ]
+        pairs = self.cooccur(unit, coders, where, docs, level, 1)
+        return build_network(nodes, pairs, min_weight, hierarchy, relations, elements, links)
