@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qcode.analysis.cooccurrence import Span, cooccurrence
+from qcode.analysis.cooccurrence import Span, cooccurrence, overlap_pair_counts
 
 
 def table(pairs: list) -> dict[tuple[str, str], tuple[int, int, int]]:  # type: ignore[type-arg]
@@ -106,6 +106,21 @@ SPANS = st.lists(
 @given(SPANS)
 def test_sweep_matches_all_pairs(spans: list[Span]) -> None:
     assert {(p.code_a, p.code_b): p.count for p in cooccurrence(spans)} == naive_overlap(spans)
+
+
+@settings(max_examples=100)
+@given(SPANS)
+def test_dense_and_sparse_counting_agree(spans: list[Span]) -> None:
+    codes = sorted({s.code for s in spans})
+    columns = [
+        [ord(s.document) for s in spans],
+        [codes.index(s.code) for s in spans],
+        [s.start for s in spans],
+        [s.end for s in spans],
+    ]
+    dense = overlap_pair_counts(*columns, len(codes))
+    sparse = overlap_pair_counts(*columns, len(codes), dense_limit=0)
+    assert [x.tolist() for x in dense] == [x.tolist() for x in sparse]
 
 
 @settings(max_examples=200)

@@ -63,57 +63,85 @@ def c_coefficient(n12: int, n1: int, n2: int) -> float | None:
     return n12 / denominator if denominator > 0 else None
 
 
+def make_pair(a: str, b: str, n_a: int, n_b: int, count: int, unit_based: bool) -> Pair:
+    """A pair with its measures (``jaccard`` only for unit-based measures)."""
+    c = c_coefficient(count, n_a, n_b)
+    small, large = sorted((n_a, n_b))
+    return Pair(a, b, n_a, n_b, count, c, c if unit_based else None, large > 5 * small)
+
+
 def _pair(a: str, b: str, n: Mapping[str, int], count: int, unit_based: bool) -> Pair:
-    c = c_coefficient(count, n[a], n[b])
-    small, large = sorted((n[a], n[b]))
-    return Pair(a, b, n[a], n[b], count, c, c if unit_based else None, large > 5 * small)
+    return make_pair(a, b, n[a], n[b], count, unit_based)
 
 
-def overlap_counts(spans: Iterable[Span]) -> dict[tuple[str, str], int]:
-    """Pairs of overlapping codings of different codes, per (code_a, code_b) with a < b.
+def overlap_pair_counts(
+    doc: Any, code: Any, start: Any, end: Any, n_codes: int, dense_limit: int = 1 << 22
+) -> Any:
+    """The core of ``overlap`` on integer NumPy arrays, one entry per coding: document, code
+    index (``0 <= code < n_codes``), start and end. Returns three arrays ``(a, b, count)``, one
+    entry per pair of codes (``a < b``) with at least one overlapping pair of codings, sorted.
 
     With the codings of each document sorted by start, the codings that overlap coding i and
     start after it (or with it, later in the order) are exactly those from i + 1 up to the first
     one starting at or after i's end: a contiguous range, found for all i at once with a binary
-    search. The pairs are then counted per pair of codes in one pass, in NumPy: the work is
-    proportional to the number of overlapping pairs, not to all pairs in a document.
+    search. The k-th partners of all codings are then counted at once, for k = 1, 2, ...: the
+    work is proportional to the number of overlapping pairs, not to all pairs in a document.
+    While ``n_codes ** 2`` is at most ``dense_limit`` the counts are added up in one array per
+    pair of codes; beyond it, the pairs are collected and counted at the end.
     """
     import numpy as np
 
+    doc, code = np.asarray(doc, dtype=np.int64), np.asarray(code, dtype=np.int64)
+    start, end = np.asarray(start, dtype=np.int64), np.asarray(end, dtype=np.int64)
+    size = n_codes * n_codes
+    dense = size <= dense_limit
+    flat = np.zeros(size if dense else 0, dtype=np.int64)
+    chunks = []
+    if len(doc):
+        big = int(end.max()) + 1
+        base = (doc - doc.min()) * big
+        key = base + start
+        order = np.argsort(key, kind="stable")
+        key, stop, code = key[order], (base + end)[order], code[order]
+        first_after = np.searchsorted(key, stop, side="left")
+        n_partners = first_after - np.arange(len(key)) - 1
+        active, k = np.flatnonzero(n_partners), 1
+        while active.size:
+            a, b = code[active], code[active + k]
+            pair = np.minimum(a, b) * n_codes + np.maximum(a, b)
+            if dense:
+                flat += np.bincount(pair, minlength=size)
+            else:
+                chunks.append(pair)
+            k += 1
+            active = active[n_partners[active] >= k]
+    if dense:
+        keys = np.flatnonzero(flat)
+        counts = flat[keys]
+    else:
+        keys, counts = np.unique(np.concatenate(chunks or [flat]), return_counts=True)
+    lo, hi = keys // max(n_codes, 1), keys % max(n_codes, 1)
+    different = lo != hi  # a code is never paired with itself
+    return lo[different], hi[different], counts[different].astype(np.int64)
+
+
+def overlap_counts(spans: Iterable[Span]) -> dict[tuple[str, str], int]:
+    """Pairs of overlapping codings of different codes, per (code_a, code_b) with a < b."""
     spans = list(spans)
-    if not spans:
-        return {}
     codes = sorted({s.code for s in spans})
     code_index = {c: i for i, c in enumerate(codes)}
     doc_index: dict[Hashable, int] = {}
-    doc = np.fromiter(
-        (doc_index.setdefault(s.document, len(doc_index)) for s in spans),
-        dtype=np.int64,
-        count=len(spans),
+    doc = [doc_index.setdefault(s.document, len(doc_index)) for s in spans]
+    a, b, counts = overlap_pair_counts(
+        doc,
+        [code_index[s.code] for s in spans],
+        [s.start for s in spans],
+        [s.end for s in spans],
+        len(codes),
     )
-    start = np.fromiter((s.start for s in spans), dtype=np.int64, count=len(spans))
-    end = np.fromiter((s.end for s in spans), dtype=np.int64, count=len(spans))
-    code = np.fromiter((code_index[s.code] for s in spans), dtype=np.int64, count=len(spans))
-    order = np.lexsort((start, doc))
-    doc, start, end, code = doc[order], start[order], end[order], code[order]
-    big = int(end.max()) + 1
-    key = doc * big + start
-    first_after = np.searchsorted(key, doc * big + end, side="left")
-    n_partners = first_after - np.arange(len(spans)) - 1
-    total = int(n_partners.sum())
-    if total == 0:
-        return {}
-    left = np.repeat(np.arange(len(spans)), n_partners)
-    offsets = np.arange(total) - np.repeat(np.cumsum(n_partners) - n_partners, n_partners)
-    right = left + 1 + offsets
-    a, b = code[left], code[right]
-    keep = a != b
-    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
-    pair_keys, counts = np.unique(lo * len(codes) + hi, return_counts=True)
-    n = len(codes)
     return {
-        (codes[int(k) // n], codes[int(k) % n]): int(c)
-        for k, c in zip(pair_keys, counts, strict=True)
+        (codes[i], codes[j]): k
+        for i, j, k in zip(a.tolist(), b.tolist(), counts.tolist(), strict=True)
     }
 
 
