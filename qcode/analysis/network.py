@@ -131,8 +131,8 @@ def metrics(g: nx.MultiGraph, seed: int = 42) -> dict[str, dict[str, Any]]:
     }
 
 
-def as_json(g: nx.MultiGraph, with_metrics: bool = False) -> dict[str, Any]:
-    m = metrics(g) if with_metrics else {}
+def as_json(g: nx.MultiGraph, with_metrics: bool = False, seed: int = 42) -> dict[str, Any]:
+    m = metrics(g, seed) if with_metrics else {}
     return {
         "nodes": [
             {"id": n, **data, **({"metrics": m[n]} if with_metrics else {})}
@@ -160,3 +160,42 @@ def write_gexf(g: nx.MultiGraph, path: str) -> None:
             },
         }
     nx.write_gexf(out, path)
+
+
+def build_framework_network(
+    pairs: Iterable[Any],
+    elements: Sequence[ElementNode],
+    sizes: dict[tuple[str, str], int],
+    min_weight: int = 1,
+) -> nx.MultiGraph:
+    """The framework view as a network: elements as nodes (size = codings under them), their
+    co-occurrence as edges (weight = count, ``c``, and ``through``: the code pairs that carry
+    it, most frequent first). ``pairs`` are ``qcode.analysis.framework_view.ElementPair``."""
+    g = nx.MultiGraph()
+    for e in elements:
+        g.add_node(
+            element_id(e.dimension, e.name),
+            label=e.name,
+            path=f"{e.dimension}/{e.name}",
+            kind=e.dimension,
+            size=float(sizes.get((e.dimension, e.name), 0)),
+            color=KIND_COLORS["element"],
+        )
+    for p in pairs:
+        if p.count < min_weight:
+            continue
+        through = "; ".join(
+            (t["code_a"] if t["code_a"] == t["code_b"] else f"{t['code_a']} ~ {t['code_b']}")
+            + f" ({t['count']})"
+            for t in p.through[:8]
+        )
+        g.add_edge(
+            element_id(p.dimension_a, p.element_a),
+            element_id(p.dimension_b, p.element_b),
+            kind="cooccurrence",
+            weight=float(p.count),
+            c=float(p.c or 0.0),
+            label="",
+            through=through,
+        )
+    return g

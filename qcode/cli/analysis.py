@@ -84,6 +84,21 @@ def network(
         "", "--include", help="Comma-separated: framework, relations, hierarchy."
     ),
     min_weight: int = typer.Option(1, "--min-weight", help="Least co-occurrence count drawn."),
+    framework_view: bool = typer.Option(
+        False,
+        "--framework-view",
+        help="Aggregate codes onto framework elements: elements as nodes, linked by co-occurrence.",
+    ),
+    between: str = typer.Option(
+        "", "--between", help="With --framework-view: two dimensions, e.g. resilience_type,dilemma."
+    ),
+    figure: Path | None = typer.Option(
+        None, "--figure", help="Draw the network to FILE.png (300 dpi), .svg or .pdf."
+    ),
+    layout: str = typer.Option(
+        "force", "--layout", help="force (seeded), or layered along the framework chain."
+    ),
+    seed: int = typer.Option(42, "--seed", help="Seed of the force layout and communities."),
     graphml: Path | None = typer.Option(None, "--graphml", help="Write GraphML here."),
     gexf: Path | None = typer.Option(None, "--gexf", help="Write GEXF (Gephi) here."),
     metrics: bool = typer.Option(False, "--metrics", help="Degree, betweenness, communities."),
@@ -93,22 +108,37 @@ def network(
     from qcode.analysis.network import as_json, write_gexf, write_graphml
     from qcode.analysis.network import metrics as node_metrics
 
+    if figure is not None:
+        from qcode.analysis.figures import LAYOUTS, check_path
+
+        check_path(figure)
+        if layout not in LAYOUTS:
+            raise InvalidInputError(f"unknown layout {layout!r} (force or layered)")
     parts = [p.strip() for p in include.split(",") if p.strip()]
-    g = project().analysis.network(unit, coder, where, doc, level, min_weight, parts)
+    if framework_view:
+        dims = [d.strip() for d in between.split(",") if d.strip()]
+        g = project().analysis.framework_network(unit, coder, where, doc, dims, min_weight)
+    else:
+        g = project().analysis.network(unit, coder, where, doc, level, min_weight, parts)
+    if figure is not None:
+        from qcode.analysis.figures import draw_network
+
+        draw_network(g, figure, layout=layout, seed=seed)
     if graphml is not None:
         write_graphml(g, str(graphml))
     if gexf is not None:
         write_gexf(g, str(gexf))
     if json_:
-        emit_json(as_json(g, metrics))
+        emit_json(as_json(g, metrics, seed))
         return
     ok(
         f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
         + (f"; wrote {graphml}" if graphml else "")
         + (f"; wrote {gexf}" if gexf else "")
+        + (f"; drew {figure}" if figure else "")
     )
     if metrics:
-        m = node_metrics(g)
+        m = node_metrics(g, seed)
         top = sorted(m.items(), key=lambda kv: -kv[1]["weighted_degree"])[:20]
         table(
             "most connected",

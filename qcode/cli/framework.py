@@ -62,3 +62,97 @@ def unlink(code: str, element: str) -> None:
     """Remove a code's links to a framework element."""
     n = project().framework.unlink(code, element)
     ok(f"removed {n} link(s)")
+
+
+@framework_app.command("view")
+def view(
+    unit: str = typer.Option(
+        "overlap", "--unit", help="overlap, sentence, paragraph, turn or document."
+    ),
+    coder: list[str] = typer.Option([], "--coder", help="Only these coders (repeatable)."),
+    where: list[str] = typer.Option([], "--where", help="Attribute filter K=V (repeatable)."),
+    doc: list[str] = typer.Option([], "--doc", help="Only these documents (repeatable)."),
+    between: str = typer.Option(
+        "", "--between", help="Two dimensions, e.g. resilience_type,dilemma (default: the links)."
+    ),
+    min_count: int = typer.Option(1, "--min", help="Leave out pairs seen fewer times."),
+    format_: str = typer.Option("table", "--format", help="table, csv or json."),
+    figure: Path | None = typer.Option(
+        None, "--figure", help="Heat map of the two dimensions (needs --between): PNG, SVG, PDF."
+    ),
+) -> None:
+    """Which framework elements co-occur (resilience types with dilemmas, ...), through which
+    codes: codes aggregated onto the elements they are linked to."""
+    import csv
+    import sys
+
+    from qcode.cli.output import table
+    from qcode.errors import InvalidInputError
+
+    if format_ not in ("table", "csv", "json"):
+        raise InvalidInputError(f"unknown format {format_!r} (table, csv or json)")
+    dims = [d.strip() for d in between.split(",") if d.strip()]
+    if figure is not None:
+        from qcode.analysis.figures import check_path
+
+        check_path(figure)
+        if len(dims) != 2:
+            raise InvalidInputError("--figure needs --between with two dimensions")
+    pairs = project().analysis.framework_view(unit, coder, where, doc, dims, min_count)
+    if figure is not None:
+        from qcode.analysis.figures import heatmap
+
+        rows = sorted({p.element_a for p in pairs})
+        cols = sorted({p.element_b for p in pairs})
+        cell = {(p.element_a, p.element_b): p.count for p in pairs}
+        heatmap(
+            rows,
+            cols,
+            [[cell.get((r, c), 0) for c in cols] for r in rows],
+            figure,
+            title=f"{dims[0]} x {dims[1]} ({unit})",
+            label="co-occurrence count",
+        )
+    fields = ["dimension_a", "element_a", "dimension_b", "element_b", "n_a", "n_b", "count", "c"]
+    if format_ == "json":
+        emit_json([p.as_json() for p in pairs])
+    elif format_ == "csv":
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow([*fields, "through"])
+        for p in pairs:
+            w.writerow(
+                [
+                    *("" if getattr(p, f) is None else getattr(p, f) for f in fields),
+                    "; ".join(f"{t['code_a']} ~ {t['code_b']} ({t['count']})" for t in p.through),
+                ]
+            )
+    else:
+        table(
+            f"framework view ({unit})",
+            ["element A", "element B", "n A", "n B", "count", "c", "through (top 3)"],
+            [
+                (
+                    p.element_a,
+                    p.element_b,
+                    p.n_a,
+                    p.n_b,
+                    p.count,
+                    "" if p.c is None else f"{p.c:.3f}",
+                    "; ".join(
+                        (
+                            t["code_a"]
+                            if t["code_a"] == t["code_b"]
+                            else f"{t['code_a']} ~ {t['code_b']}"
+                        )
+                        + f" ({t['count']})"
+                        for t in p.through[:3]
+                    ),
+                )
+                for p in pairs
+            ],
+            justify_right=["n A", "n B", "count", "c"],
+        )
+        if not pairs:
+            ok(f"no elements co-occur at the {unit} unit; a wider unit (turn, document) may")
+        if figure is not None:
+            ok(f"drew {figure}")

@@ -16,13 +16,21 @@ from qcode.cli import (  # noqa: F401  (registration)
     memos,
     project_cmds,
     structure,
+    tables,
 )
 from qcode.cli.app import app
 from qcode.cli.output import err
 from qcode.errors import QcodeError
 
 
+def _one_line_warning(message: Warning | str, *_args: object, **_kwargs: object) -> None:
+    err.print(f"warning: {message}", markup=False)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+
+    warnings.showwarning = _one_line_warning
     try:
         app(args=argv, prog_name="qcode", standalone_mode=False)
     except QcodeError as exc:

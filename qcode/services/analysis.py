@@ -11,6 +11,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from qcode.analysis.cooccurrence import UNITS, Pair, Span, cooccurrence
+from qcode.analysis.framework_view import ElementPair
+from qcode.analysis.tables import (
+    Frequency,
+    Matrix,
+    Saturation,
+    code_document_matrix,
+    crosstab,
+    frequencies,
+    saturation,
+)
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.services.attributes import parse_assignments, parse_value
 from qcode.services.codes import CodeTree
@@ -19,6 +29,27 @@ from qcode.store.models import AttributeDef, Code, Coder, Coding, Document, Segm
 
 if TYPE_CHECKING:
     from qcode.services.project import Project
+
+
+def framework_chain(framework: dict[str, Any]) -> builtins.list[str]:
+    """The framework's dimensions in the order its links run (structural drivers before
+    resilience types before dilemmas): a topological order of the links, longest path first,
+    then the dimensions no link touches, in file order."""
+    import networkx as nx
+
+    keys = [d["key"] for d in framework.get("dimensions", [])]
+    g = nx.DiGraph()
+    g.add_nodes_from(
+        k for k in keys if any(k in (lk["from"], lk["to"]) for lk in framework.get("links", []))
+    )
+    g.add_edges_from((lk["from"], lk["to"]) for lk in framework.get("links", []))
+    if not nx.is_directed_acyclic_graph(g):
+        return keys
+    depth: dict[str, int] = {}
+    for k in nx.topological_sort(g):
+        depth[k] = max((depth[p] + 1 for p in g.predecessors(k)), default=0)
+    linked = sorted(depth, key=lambda k: (depth[k], keys.index(k) if k in keys else 0))
+    return linked + [k for k in keys if k not in depth]
 
 
 class AnalysisService:
@@ -100,7 +131,10 @@ class AnalysisService:
             # the DB-API cursor itself: tuples, not rows, into NumPy
             cursor = s.connection().connection.cursor()
             try:
-                cursor.execute('SELECT document_id, code_id, coder_id, start, "end" FROM codings')
+                cursor.execute(
+                    'SELECT document_id, code_id, coder_id, start, "end" '
+                    f"FROM {Coding.__tablename__}"
+                )
                 rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 5)
             finally:
                 cursor.close()
@@ -158,18 +192,7 @@ class AnalysisService:
         if unit == "overlap":
             return self._overlap(coders, where, docs, level, min_count)
         spans = self.spans(coders, where, docs, level)
-        units = None
-        if unit in ("sentence", "paragraph", "turn"):
-            doc_ids = {s.document for s in spans}
-            units_by_doc: dict[Hashable, builtins.list[tuple[int, int]]] = defaultdict(list)
-            with self.p.read() as s:
-                for doc_id, a, b in s.execute(
-                    select(Segment.document_id, Segment.start, Segment.end)
-                    .where(Segment.kind == unit, Segment.document_id.in_(doc_ids))
-                    .order_by(Segment.document_id, Segment.start)
-                ):
-                    units_by_doc[doc_id].append((a, b))
-            units = units_by_doc
+        units = self._units(unit, {s.document for s in spans})
         return cooccurrence(spans, unit, units, min_count)
 
     def _overlap(
@@ -192,6 +215,264 @@ class AnalysisService:
             for i, j, k in zip(a.tolist(), b.tolist(), counts.tolist(), strict=True)
             if k >= min_count
         ]
+
+    def _units(
+        self, unit: str, doc_ids: set[Any]
+    ) -> dict[Hashable, builtins.list[tuple[int, int]]] | None:
+        """Each document's ranges of a unit kind (sentence, paragraph, turn), else None."""
+        if unit not in ("sentence", "paragraph", "turn"):
+            return None
+        units_by_doc: dict[Hashable, builtins.list[tuple[int, int]]] = defaultdict(list)
+        with self.p.read() as s:
+            for doc_id, a, b in s.execute(
+                select(Segment.document_id, Segment.start, Segment.end)
+                .where(Segment.kind == unit, Segment.document_id.in_(doc_ids))
+                .order_by(Segment.document_id, Segment.start)
+            ):
+                units_by_doc[doc_id].append((a, b))
+        return units_by_doc
+
+    def framework_view(
+        self,
+        unit: str = "overlap",
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        between: Sequence[str] = (),
+        min_count: int = 1,
+    ) -> builtins.list[ElementPair]:
+        """Framework elements that co-occur through the codes linked to them (see
+        ``qcode.analysis.framework_view``), for the pairs of dimensions the framework links
+        (structural driver -> resilience type, ...) or for the two dimensions in ``between``
+        (keys or names)."""
+        from qcode.analysis.framework_view import Element, framework_view
+
+        if unit not in UNITS:
+            raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+        fw = self.p.framework.show()
+        if not fw["dimensions"]:
+            raise NotFoundError("no framework in this project (load one with qcode framework load)")
+        by_ref = {d["key"]: d["key"] for d in fw["dimensions"]}
+        by_ref.update({d["name"].casefold(): d["key"] for d in fw["dimensions"]})
+        if between:
+            if len(between) != 2:
+                raise InvalidInputError(
+                    "--between takes two dimensions, e.g. resilience_type,dilemma"
+                )
+            keys = []
+            for ref in between:
+                key = by_ref.get(ref) or by_ref.get(ref.casefold())
+                if key is None:
+                    raise NotFoundError(f"no framework dimension {ref!r}")
+                keys.append(key)
+            dims = [(keys[0], keys[1])]
+        elif fw["links"]:
+            dims = [(lk["from"], lk["to"]) for lk in fw["links"]]
+        else:
+            all_keys = [d["key"] for d in fw["dimensions"]]
+            dims = [(a, b) for i, a in enumerate(all_keys) for b in all_keys[i + 1 :]]
+        linked = {
+            Element(d["key"], e["name"]): [c["code"] for c in e["codes"]]
+            for d in fw["dimensions"]
+            for e in d["elements"]
+            if e["codes"]
+        }
+        spans = self.spans(coders, where, docs, "open")
+        units = self._units(unit, {s.document for s in spans})
+        return framework_view(spans, linked, dims, unit, units, min_count)
+
+    def framework_network(
+        self,
+        unit: str = "overlap",
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        between: Sequence[str] = (),
+        min_weight: int = 1,
+    ) -> Any:
+        """The framework view as a network of elements (``build_framework_network``)."""
+        from qcode.analysis.framework_view import Element, element_spans
+        from qcode.analysis.network import ElementNode, build_framework_network
+
+        pairs = self.framework_view(unit, coders, where, docs, between, 1)
+        fw = self.p.framework.show()
+        shown = {(p.dimension_a, p.element_a) for p in pairs}
+        shown |= {(p.dimension_b, p.element_b) for p in pairs}
+        dims = {k for pair in shown for k in pair[:1]}
+        elements = [
+            ElementNode(d["key"], e["name"])
+            for d in fw["dimensions"]
+            if d["key"] in dims
+            for e in d["elements"]
+        ]
+        linked = {
+            Element(d["key"], e["name"]): [c["code"] for c in e["codes"]]
+            for d in fw["dimensions"]
+            for e in d["elements"]
+            if e["codes"]
+        }
+        sizes: dict[tuple[str, str], int] = defaultdict(int)
+        for sp in element_spans(self.spans(coders, where, docs, "open"), linked):
+            dimension, name = sp.code.split("/", 1)
+            sizes[(dimension, name)] += 1
+        g = build_framework_network(pairs, elements, sizes, min_weight)
+        g.graph.update(
+            unit=unit,
+            min_weight=min_weight,
+            level="framework",
+            chain=",".join(framework_chain(fw)),
+            kind_names=";".join(f"{d['key']}={d['name']}" for d in fw["dimensions"]),
+        )
+        return g
+
+    # -- tables -----------------------------------------------------------------------------
+    def _documents(self, doc_ids: builtins.list[int]) -> builtins.list[tuple[int, str, int | None]]:
+        """(id, name, case id) of the documents, in import order."""
+        with self.p.read() as s:
+            rows = s.execute(
+                select(Document.id, Document.name, Document.case_id)
+                .where(Document.id.in_(doc_ids))
+                .order_by(Document.id)
+            ).all()
+        return [(d, n, c) for d, n, c in rows]
+
+    def _code_paths(self, level: str) -> builtins.list[str]:
+        """The codes analysis counts at ``level``: every code, or the categories."""
+        return [
+            c.path for c in self.p.codes.list(counts=False) if level == "open" or c.level == "axial"
+        ]
+
+    def frequencies(
+        self,
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+    ) -> builtins.list[Frequency]:
+        """Per code in the codebook (categories with ``level="axial"``): codings, documents,
+        cases and characters in scope; codes with none are listed with zeros."""
+        spans = self.spans(coders, where, docs, level)
+        documents = self._documents(self.documents_in_scope(where, docs))
+        found = frequencies(spans, {d: c for d, _, c in documents})
+        seen = {f.code for f in found}
+        zero = [Frequency(p, 0, 0, 0, 0) for p in self._code_paths(level) if p not in seen]
+        return found + sorted(zero, key=lambda f: f.code)
+
+    def matrix(
+        self,
+        count: str = "codings",
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+    ) -> Matrix:
+        """Codes by documents in scope: ``codings``, ``characters`` coded, or ``documents``
+        (1 where the code is present)."""
+        if count not in ("codings", "characters", "documents"):
+            raise InvalidInputError(f"unknown count {count!r} (codings, characters, documents)")
+        spans = self.spans(coders, where, docs, level)
+        documents = self._documents(self.documents_in_scope(where, docs))
+        return code_document_matrix(spans, {d: n for d, n, _ in documents}, count)
+
+    def crosstab(
+        self,
+        attribute: str,
+        count: str = "codings",
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+    ) -> Matrix:
+        """Codes by the values of a case or document attribute (a document's own value first):
+        ``codings``, ``characters``, ``documents`` or ``cases`` with the code; ``totals`` holds
+        each group's number of documents (or cases)."""
+        from qcode.analysis.tables import COUNTS
+
+        if count not in COUNTS:
+            raise InvalidInputError(f"unknown count {count!r} ({', '.join(COUNTS)})")
+        names = {a.name for a in self.p.attributes.list()}
+        if attribute not in names:
+            raise NotFoundError(f"no attribute {attribute!r}")
+        spans = self.spans(coders, where, docs, level)
+        documents = self._documents(self.documents_in_scope(where, docs))
+        group_of = self._attribute_of(documents, attribute)
+        return crosstab(spans, group_of, count, {d: c for d, _, c in documents})
+
+    def _attribute_of(
+        self, documents: builtins.list[tuple[int, str, int | None]], attribute: str
+    ) -> dict[int, str | None]:
+        from qcode.store.models import Case
+
+        case_vals = self.p.attributes.values("case")
+        doc_vals = self.p.attributes.values("document")
+        with self.p.read() as s:
+            case_names = dict(s.execute(select(Case.id, Case.name)).all())
+        out: dict[int, str | None] = {}
+        for d, name, case_id in documents:
+            value = doc_vals.get(name, {}).get(attribute)
+            if value is None and case_id is not None:
+                value = case_vals.get(case_names.get(case_id, ""), {}).get(attribute)
+            if isinstance(value, bool):
+                value = "true" if value else "false"
+            out[d] = None if value is None else str(value)
+        return out
+
+    def saturation(
+        self,
+        order: str = "imported",
+        base_size: int = 4,
+        run_length: int = 2,
+        threshold: float = 0.05,
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+    ) -> Saturation:
+        """Guest, Namey and Chen's (2020) saturation over the documents in scope, taken in
+        ``order``: ``imported`` (the order they came into the project), ``name``, the order
+        given by ``docs`` when documents are named, or the name of an attribute (such as the
+        interview date) whose values sort them."""
+        if base_size < 1 or run_length < 1:
+            raise InvalidInputError("base size and run length must be at least 1")
+        if not 0 <= threshold < 1:
+            raise InvalidInputError(
+                f"threshold {threshold}: give the new-information share from 0 to under 1"
+            )
+        spans = self.spans(coders, where, docs, level)
+        documents = self._documents(self.documents_in_scope(where, docs))
+        if order == "imported":
+            pass
+        elif order == "name":
+            documents.sort(key=lambda r: r[1])
+        elif order == "given":
+            if not docs:
+                raise InvalidInputError("order 'given' needs the documents named with --doc")
+            with self.p.read() as s:
+                position = {find_document(s, ref).id: i for i, ref in enumerate(docs)}
+            documents.sort(key=lambda r: position[r[0]])
+        else:
+            if order not in {a.name for a in self.p.attributes.list()}:
+                raise NotFoundError(
+                    f"no attribute {order!r} to order by (or imported, name, given)"
+                )
+            value = self._attribute_of(documents, order)
+            missing = [n for d, n, _ in documents if value[d] is None]
+            if missing:
+                raise InvalidInputError(
+                    f"cannot order by {order!r}: {missing[0]!r} has no value"
+                    + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                )
+            types = {a.name: a.type for a in self.p.attributes.list()}
+            if types.get(order) == "number":
+                documents.sort(key=lambda r: float(value[r[0]] or 0))
+            else:
+                documents.sort(key=lambda r: str(value[r[0]]))
+        codes_of: dict[Any, set[str]] = defaultdict(set)
+        for sp in spans:
+            codes_of[sp.document].add(sp.code)
+        return saturation(
+            [(d, n) for d, n, _ in documents], codes_of, base_size, run_length, threshold
+        )
 
     def network(
         self,
@@ -233,8 +514,9 @@ class AnalysisService:
             if "relations" in include and r.source in paths and r.target in paths
         ]
         elements, links = [], []
+        framework = self.p.framework.show() if "framework" in include else {"dimensions": []}
         if "framework" in include:
-            for d in self.p.framework.show()["dimensions"]:
+            for d in framework["dimensions"]:
                 for e in d["elements"]:
                     elements.append(ElementNode(d["key"], e["name"]))
                     links += [
@@ -243,4 +525,33 @@ class AnalysisService:
                         if c["code"] in paths
                     ]
         pairs = self.cooccur(unit, coders, where, docs, level, 1)
-        return build_network(nodes, pairs, min_weight, hierarchy, relations, elements, links)
+        g = build_network(nodes, pairs, min_weight, hierarchy, relations, elements, links)
+        # for figures and for readers of the GraphML: what was counted, and the framework chain
+        g.graph.update(
+            unit=unit,
+            min_weight=min_weight,
+            level=level,
+            chain=",".join(framework_chain(framework)),
+            kind_names=";".join(f"{d['key']}={d['name']}" for d in framework["dimensions"]),
+        )
+        return g
+
+    def draw_network(
+        self,
+        path: str,
+        layout: str = "force",
+        unit: str = "overlap",
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+        min_weight: int = 1,
+        include: Sequence[str] = (),
+        seed: int = 42,
+    ) -> Any:
+        """The network drawn to ``path`` (PNG, SVG or PDF): see ``qcode.analysis.figures``."""
+        from qcode.analysis.figures import check_path, draw_network
+
+        check_path(path)
+        g = self.network(unit, coders, where, docs, level, min_weight, include)
+        return draw_network(g, path, layout=layout, seed=seed)

@@ -1,0 +1,204 @@
+"""Tables: qcode freq, matrix, crosstab, saturation (as tables, CSV, JSON and figures)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.output import emit_json, ok, table
+from qcode.errors import InvalidInputError
+
+FORMATS = ("table", "csv", "json")
+
+CODER = typer.Option([], "--coder", help="Only these coders (repeatable).")
+WHERE = typer.Option([], "--where", help="Attribute filter K=V (repeatable).")
+DOC = typer.Option([], "--doc", help="Only these documents (repeatable).")
+LEVEL = typer.Option("open", "--level", help="open, or axial: categories with their codes.")
+FORMAT = typer.Option("table", "--format", help="table, csv or json.")
+FIGURE = typer.Option(None, "--figure", help="Also draw it to FILE.png (300 dpi), .svg or .pdf.")
+
+
+def _check(format_: str, figure: Path | None) -> None:
+    if format_ not in FORMATS:
+        raise InvalidInputError(f"unknown format {format_!r} (table, csv or json)")
+    if figure is not None:
+        from qcode.analysis.figures import check_path
+
+        check_path(figure)
+
+
+def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(header)
+    for r in rows:
+        w.writerow(["" if v is None else v for v in r])
+
+
+@app.command()
+def freq(
+    coder: list[str] = CODER,
+    where: list[str] = WHERE,
+    doc: list[str] = DOC,
+    level: str = LEVEL,
+    format_: str = FORMAT,
+    figure: Path | None = FIGURE,
+) -> None:
+    """Code frequencies: codings, documents, cases and characters coded, per code."""
+    _check(format_, figure)
+    rows = project().analysis.frequencies(coder, where, doc, level)
+    if figure is not None:
+        from qcode.analysis.figures import bar_chart
+
+        shown = [f for f in rows if f.codings][:40]
+        bar_chart(
+            [f.code for f in shown],
+            {
+                "codings": [f.codings for f in shown],
+                "documents": [f.documents for f in shown],
+                "cases": [f.cases for f in shown],
+            },
+            figure,
+            title="Code frequencies",
+            xlabel="count",
+        )
+    fields = ["code", "codings", "documents", "cases", "characters"]
+    if format_ == "json":
+        emit_json([f.as_json() for f in rows])
+    elif format_ == "csv":
+        _csv(fields, [[getattr(f, k) for k in fields] for f in rows])
+    else:
+        table(
+            "code frequencies",
+            fields,
+            [[getattr(f, k) for k in fields] for f in rows],
+            justify_right=fields[1:],
+        )
+        if figure is not None:
+            ok(f"drew {figure}")
+
+
+def _matrix_out(m: Any, format_: str, title: str, figure: Path | None, label: str) -> None:
+    if figure is not None:
+        from qcode.analysis.figures import heatmap
+
+        heatmap(m.rows, m.columns, m.values, figure, title=title, label=label)
+    if format_ == "json":
+        emit_json(m.as_json())
+    elif format_ == "csv":
+        rows = [[r, *vals] for r, vals in zip(m.rows, m.values, strict=True)]
+        if m.totals:
+            rows.append(["(group size)", *m.totals])
+        _csv(["code", *m.columns], rows)
+    else:
+        rows = [[r, *vals] for r, vals in zip(m.rows, m.values, strict=True)]
+        if m.totals:
+            rows.append([f"({m.count} in group)", *m.totals])
+        table(title, ["code", *m.columns], rows, justify_right=list(m.columns))
+        if figure is not None:
+            ok(f"drew {figure}")
+
+
+@app.command()
+def matrix(
+    count: str = typer.Option(
+        "codings", "--count", help="codings, characters, or documents (1 where present)."
+    ),
+    coder: list[str] = CODER,
+    where: list[str] = WHERE,
+    doc: list[str] = DOC,
+    level: str = LEVEL,
+    format_: str = FORMAT,
+    figure: Path | None = FIGURE,
+) -> None:
+    """The code x document matrix."""
+    _check(format_, figure)
+    m = project().analysis.matrix(count, coder, where, doc, level)
+    _matrix_out(m, format_, f"codes x documents ({count})", figure, count)
+
+
+@app.command()
+def crosstab(
+    attribute: str = typer.Argument(..., help="A case or document attribute, e.g. occupation."),
+    count: str = typer.Option(
+        "codings", "--count", help="codings, characters, documents or cases with the code."
+    ),
+    coder: list[str] = CODER,
+    where: list[str] = WHERE,
+    doc: list[str] = DOC,
+    level: str = LEVEL,
+    format_: str = FORMAT,
+    figure: Path | None = FIGURE,
+) -> None:
+    """Codes by the values of an attribute (such as occupation or labour form)."""
+    _check(format_, figure)
+    m = project().analysis.crosstab(attribute, count, coder, where, doc, level)
+    _matrix_out(m, format_, f"codes x {attribute} ({count})", figure, count)
+
+
+@app.command()
+def saturation(
+    order: str = typer.Option(
+        "imported",
+        "--order",
+        help="imported, name, given (the --doc order), or an attribute such as a date.",
+    ),
+    base: int = typer.Option(4, "--base", help="Base size: documents in the base."),
+    run: int = typer.Option(2, "--run", help="Run length: documents per run."),
+    threshold: float = typer.Option(
+        5.0, "--threshold", help="New-information threshold in percent (5, or 0 for strict)."
+    ),
+    coder: list[str] = CODER,
+    where: list[str] = WHERE,
+    doc: list[str] = DOC,
+    level: str = LEVEL,
+    format_: str = FORMAT,
+    figure: Path | None = FIGURE,
+) -> None:
+    """Thematic saturation after Guest, Namey and Chen (2020): new codes per document, the
+    cumulative curve, and the base size, run length and new-information threshold."""
+    _check(format_, figure)
+    if not 0 <= threshold < 100:
+        raise InvalidInputError(f"threshold {threshold}: give a percentage from 0 to under 100")
+    sat = project().analysis.saturation(order, base, run, threshold / 100, coder, where, doc, level)
+    if figure is not None:
+        from qcode.analysis.figures import saturation_curve
+
+        saturation_curve(
+            [s.document for s in sat.steps],
+            [len(s.new) for s in sat.steps],
+            [s.cumulative for s in sat.steps],
+            figure,
+            caption=sat.statement(),
+        )
+    if format_ == "json":
+        emit_json(sat.as_json())
+        return
+    header = ["position", "document", "codes", "new", "cumulative", "run new", "run share"]
+    by_last = {r.last: r for r in sat.runs}
+    rows = []
+    for i, s in enumerate(sat.steps, 1):
+        r = by_last.get(i)
+        rows.append(
+            [
+                i,
+                s.document,
+                s.codes,
+                len(s.new),
+                s.cumulative,
+                "" if r is None else r.new,
+                "" if r is None or r.ratio is None else f"{r.ratio:.1%}",
+            ]
+        )
+    if format_ == "csv":
+        _csv(header, rows)
+        return
+    table("saturation", header, rows, justify_right=[h for h in header if h != "document"])
+    ok(f"base codes {sat.base_codes}; {sat.statement()}")
+    if figure is not None:
+        ok(f"drew {figure}")
