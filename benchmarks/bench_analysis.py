@@ -26,7 +26,9 @@ from qcode.analysis.cooccurrence import overlap_pair_counts
 from qcode.services.codings import CodingRequest
 
 
-def naive(doc: np.ndarray, code: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[tuple[int, int], int]:
+def naive(
+    doc: np.ndarray, code: np.ndarray, start: np.ndarray, end: np.ndarray
+) -> dict[tuple[int, int], int]:
     """Every pair of codings within each document, compared one by one."""
     by_doc: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for d, c, s, e in zip(doc.tolist(), code.tolist(), start.tolist(), end.tolist(), strict=True):
@@ -39,7 +41,9 @@ def naive(doc: np.ndarray, code: np.ndarray, start: np.ndarray, end: np.ndarray)
     return dict(out)
 
 
-def sweep(doc: np.ndarray, code: np.ndarray, start: np.ndarray, end: np.ndarray, n_codes: int) -> dict[tuple[int, int], int]:
+def sweep(
+    doc: np.ndarray, code: np.ndarray, start: np.ndarray, end: np.ndarray, n_codes: int
+) -> dict[tuple[int, int], int]:
     """The method qcode uses, from the same codings."""
     a, b, counts = overlap_pair_counts(doc, code, start, end, n_codes)
     return dict(zip(zip(a.tolist(), b.tolist(), strict=True), counts.tolist(), strict=True))

@@ -97,7 +97,9 @@ def save(fig: Any, path: str | Path) -> Path:
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        with matplotlib.rc_context({"svg.hashsalt": "qcode", "pdf.fonttype": 42}):
+        # text stays text (editable, searchable): TrueType in PDF, <text> in SVG
+        rc = {"svg.hashsalt": "qcode", "svg.fonttype": "none", "pdf.fonttype": 42}
+        with matplotlib.rc_context(rc):
             fig.savefig(path, format=ext, dpi=300, metadata=metadata)
     if any("missing from font" in str(w.message) for w in caught):
         warnings.warn(
@@ -175,7 +177,7 @@ def declutter(
     if len(keys) < 2:
         return dict(pos)
     xy = np.array([pos[k] for k in keys], dtype=float)
-    half = np.array([boxes[k] for k in keys], dtype=float)
+    half = np.array([boxes[k] for k in keys], dtype=float) * 1.02  # a little air between labels
     for _ in range(iterations):
         dx = xy[:, None, 0] - xy[None, :, 0]
         dy = xy[:, None, 1] - xy[None, :, 1]
@@ -196,12 +198,8 @@ def declutter(
         sy = np.where(
             dy == 0, np.sign(np.arange(len(keys))[:, None] - np.arange(len(keys))), np.sign(dy)
         )
-        xy[:, 0] += (
-            0.5 * (np.where(along_x, ox * sx, 0.0)).sum(axis=1) / np.maximum(along_x.sum(axis=1), 1)
-        )
-        xy[:, 1] += (
-            0.5 * (np.where(along_y, oy * sy, 0.0)).sum(axis=1) / np.maximum(along_y.sum(axis=1), 1)
-        )
+        xy[:, 0] += 0.5 * np.where(along_x, ox * sx, 0.0).sum(axis=1)
+        xy[:, 1] += 0.5 * np.where(along_y, oy * sy, 0.0).sum(axis=1)
     return {k: (float(x), float(y)) for k, (x, y) in zip(keys, xy, strict=True)}
 
 
@@ -283,7 +281,6 @@ def draw_network(
     Node colour and shape by kind (codes round, framework elements square), node size by
     frequency, edge width by co-occurrence count, edge style by kind; a legend; and a caption
     that states the unit and the edge threshold (from ``g.graph`` unless given)."""
-    from matplotlib import patheffects
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
 
@@ -371,7 +368,8 @@ def draw_network(
             linewidths=0.8,
             zorder=2,
         )
-    halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
+    # a light box behind each label keeps it readable over edges and stays text in SVG and PDF
+    box = {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.7}
     for k, d in g.nodes(data=True):
         x, y = pos[k]
         ax.text(
@@ -382,7 +380,7 @@ def draw_network(
             ha="center",
             va="center",
             zorder=3,
-            path_effects=halo,
+            bbox=box,
         )
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
