@@ -89,3 +89,13 @@ def test_help_screen(snap_compare: Any, sample: Project) -> None:
 
 def test_narrow_terminal(snap_compare: Any, sample: Project) -> None:
     assert snap_compare(QcodeApp(sample), terminal_size=(72, 24))
+
+
+def test_analysis_screen(snap_compare: Any, sample: Project) -> None:
+    async def run_before(pilot: Any) -> None:
+        await pilot.press("4", "l", "u", "u", "u")  # categories, by turn
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+
+    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=run_before)

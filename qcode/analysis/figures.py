@@ -98,7 +98,7 @@ def save(fig: Any, path: str | Path) -> Path:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         # text stays text (editable, searchable): TrueType in PDF, <text> in SVG
-        rc = {"svg.hashsalt": "qcode", "svg.fonttype": "none", "pdf.fonttype": 42}
+        rc: dict[Any, Any] = {"svg.hashsalt": "qcode", "svg.fonttype": "none", "pdf.fonttype": 42}
         with matplotlib.rc_context(rc):
             fig.savefig(path, format=ext, dpi=300, metadata=metadata)
     if any("missing from font" in str(w.message) for w in caught):

@@ -195,6 +195,63 @@ class AnalysisService:
         units = self._units(unit, {s.document for s in spans})
         return cooccurrence(spans, unit, units, min_count)
 
+    def cooccurring(
+        self,
+        code_a: str,
+        code_b: str,
+        unit: str = "overlap",
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+    ) -> builtins.list[dict[str, Any]]:
+        """Where two codes co-occur, for reading side by side: one entry per overlapping pair
+        of codings (``overlap``) or per unit holding both, with the document, the range (the
+        unit, or the union of the pair), and each code's segments there with their text."""
+        if unit not in UNITS:
+            raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+        spans = [sp for sp in self.spans(coders, where, docs, level) if sp.code in (code_a, code_b)]
+        by_doc: dict[Any, builtins.list[Span]] = defaultdict(list)
+        for sp in spans:
+            by_doc[sp.document].append(sp)
+        names = {d: n for d, n, _ in self._documents(builtins.list(by_doc))}
+        units = self._units(unit, set(by_doc))
+        out: builtins.list[dict[str, Any]] = []
+        for doc, doc_spans in sorted(by_doc.items(), key=lambda kv: names[kv[0]]):
+            text = self.p.documents.text(names[doc])
+            a_spans = sorted(sp for sp in doc_spans if sp.code == code_a)
+            b_spans = sorted(sp for sp in doc_spans if sp.code == code_b)
+
+            def seg(sp: Span, text: str = text) -> dict[str, Any]:
+                return {"start": sp.start, "end": sp.end, "text": text[sp.start : sp.end]}
+
+            if unit == "overlap":
+                places = [
+                    (min(a.start, b.start), max(a.end, b.end), [a], [b])
+                    for a in a_spans
+                    for b in b_spans
+                    if a.start < b.end and b.start < a.end
+                ]
+            else:
+                ranges = [(0, len(text))] if unit == "document" else (units or {}).get(doc, [])
+                places = []
+                for u0, u1 in ranges:
+                    ina = [a for a in a_spans if a.start < u1 and u0 < a.end]
+                    inb = [b for b in b_spans if b.start < u1 and u0 < b.end]
+                    if ina and inb:
+                        places.append((u0, u1, ina, inb))
+            for start, end, ina, inb in places:
+                out.append(
+                    {
+                        "document": names[doc],
+                        "start": start,
+                        "end": end,
+                        "a": [seg(a) for a in ina],
+                        "b": [seg(b) for b in inb],
+                    }
+                )
+        return out
+
     def _overlap(
         self,
         coders: Sequence[str],

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from qcode.errors import QcodeError
 from qcode.services import Project
 from qcode.tui.commands import QcodeCommands
+from qcode.tui.screens.analysis import AnalysisScreen
 from qcode.tui.screens.codebook import CodebookScreen
 from qcode.tui.screens.coding import CodingScreen
 from qcode.tui.screens.help import HelpScreen
@@ -20,13 +21,19 @@ from qcode.tui.screens.memos import MemosScreen
 class QcodeApp(App[None]):
     CSS_PATH = "qcode.tcss"
     TITLE = "qcode"
-    MODES = {"coding": CodingScreen, "codebook": CodebookScreen, "memos": MemosScreen}
+    MODES = {
+        "coding": CodingScreen,
+        "codebook": CodebookScreen,
+        "memos": MemosScreen,
+        "analysis": AnalysisScreen,
+    }
     DEFAULT_MODE = "coding"
     COMMANDS = App.COMMANDS | {QcodeCommands}
     BINDINGS = [
         Binding("1", "switch_mode('coding')", "coding"),
         Binding("2", "switch_mode('codebook')", "codebook"),
         Binding("3", "switch_mode('memos')", "memos"),
+        Binding("4", "switch_mode('analysis')", "analysis"),
         Binding("f1,question_mark", "help", "help"),
         Binding("ctrl+z", "undo", "undo", show=False),
         Binding("ctrl+y", "redo", "redo", show=False),

@@ -17,7 +17,12 @@ class QcodeCommands(Provider):
         app: QcodeApp = self.app  # type: ignore[assignment]
         p = app.project
         out: list[tuple[str, Callable[[], object], str]] = []
-        for mode, label in (("coding", "Coding"), ("codebook", "Codebook"), ("memos", "Memos")):
+        for mode, label in (
+            ("coding", "Coding"),
+            ("codebook", "Codebook"),
+            ("memos", "Memos"),
+            ("analysis", "Analysis"),
+        ):
             out.append((f"Switch to {label}", partial(app.switch_mode, mode), "screen"))
         for c in p.codes.list(counts=False):
             out.append(

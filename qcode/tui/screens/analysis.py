@@ -1,0 +1,227 @@
+"""The analysis screen: the co-occurrence table (unit, measure and level switchable, every
+column sortable), the co-coded segments of the selected pair side by side, and the network
+figure rendered to a file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from qcode.analysis.cooccurrence import UNITS, Pair
+from qcode.errors import QcodeError
+
+if TYPE_CHECKING:
+    from qcode.tui.app import QcodeApp
+
+MEASURES = ("count", "c", "jaccard")
+COLUMNS = (
+    ("code A", "code_a"),
+    ("code B", "code_b"),
+    ("n A", "n_a"),
+    ("n B", "n_b"),
+    ("count", "count"),
+    ("c", "c"),
+    ("jaccard", "jaccard"),
+    ("", "warning"),
+)
+
+
+class AnalysisScreen(Screen[None]):
+    BINDINGS = [
+        Binding("u", "cycle_unit", "unit"),
+        Binding("m", "cycle_measure", "measure"),
+        Binding("l", "toggle_level", "level"),
+        Binding("r", "reverse", "reverse", show=False),
+        Binding("f", "figure", "figure"),
+        Binding("o", "open_segment", "open", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.unit = "overlap"
+        self.measure = "count"
+        self.level = "open"
+        self.sort_key = "count"
+        self.descending = True
+        self.pairs: list[Pair] = []
+        self.places: list[dict[str, Any]] = []
+
+    @property
+    def qapp(self) -> QcodeApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("", id="an-status")
+            yield DataTable(id="an-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="an-pair")
+            with Horizontal(id="an-sides"):
+                yield VerticalScroll(Static("", id="an-a"), id="an-a-scroll")
+                yield VerticalScroll(Static("", id="an-b"), id="an-b-scroll")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, key in COLUMNS:
+            table.add_column(label, key=key)
+        self.reload()
+        table.focus()
+
+    # -- data ------------------------------------------------------------------------------------
+    def reload(self) -> None:
+        try:
+            self.pairs = self.qapp.project.analysis.cooccur(
+                self.unit, self.qapp.visible_coders or (), level=self.level
+            )
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            self.pairs = []
+        self._fill()
+
+    def _sorted(self) -> list[Pair]:
+        def key(p: Pair) -> Any:
+            v = getattr(p, self.sort_key)
+            if isinstance(v, str):
+                return v
+            return -1.0 if v is None else float(v)
+
+        return sorted(self.pairs, key=key, reverse=self.descending)
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+
+        def fmt(v: float | None) -> str:
+            return "" if v is None else f"{v:.3f}"
+
+        for i, p in enumerate(self._sorted()):
+            table.add_row(
+                p.code_a,
+                p.code_b,
+                str(p.n_a),
+                str(p.n_b),
+                str(p.count),
+                fmt(p.c),
+                fmt(p.jaccard),
+                Text("n differ >5x", style="yellow") if p.warning else "",
+                key=f"{p.code_a}\x00{p.code_b}\x00{i}",
+            )
+        order = "descending" if self.descending else "ascending"
+        self.query_one("#an-status", Static).update(
+            Text.assemble(
+                ("co-occurrence  ", "bold"),
+                f"unit {self.unit} (u) · measure {self.measure} (m) · level {self.level} (l) · ",
+                f"sorted by {self.sort_key}, {order} (r) · {len(self.pairs)} pairs",
+            )
+        )
+
+    def current(self) -> Pair | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row = table.get_row_at(table.cursor_row)
+        for p in self.pairs:
+            if (p.code_a, p.code_b) == (row[0], row[1]):
+                return p
+        return None
+
+    # -- actions -----------------------------------------------------------------------------------
+    def action_cycle_unit(self) -> None:
+        self.unit = UNITS[(UNITS.index(self.unit) + 1) % len(UNITS)]
+        self.reload()
+
+    def action_cycle_measure(self) -> None:
+        self.measure = MEASURES[(MEASURES.index(self.measure) + 1) % len(MEASURES)]
+        self.sort_key, self.descending = self.measure, True
+        self._fill()
+
+    def action_toggle_level(self) -> None:
+        self.level = "axial" if self.level == "open" else "open"
+        self.reload()
+
+    def action_reverse(self) -> None:
+        self.descending = not self.descending
+        self._fill()
+
+    @on(DataTable.HeaderSelected)
+    def _sort_by_header(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key == self.sort_key:
+            self.descending = not self.descending
+        else:
+            self.sort_key, self.descending = key, key not in ("code_a", "code_b")
+        self._fill()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_show_pair()
+
+    def action_show_pair(self) -> None:
+        pair = self.current()
+        if pair is None:
+            return
+        try:
+            self.places = self.qapp.project.analysis.cooccurring(
+                pair.code_a,
+                pair.code_b,
+                self.unit,
+                self.qapp.visible_coders or (),
+                level=self.level,
+            )
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.query_one("#an-pair", Static).update(
+            Text.assemble(
+                (pair.code_a, "bold"),
+                "  with  ",
+                (pair.code_b, "bold"),
+                f"  · {len(self.places)} places ({self.unit})",
+            )
+        )
+        for side, code in (("a", pair.code_a), ("b", pair.code_b)):
+            text = Text()
+            text.append(f"{code}\n", style="bold underline")
+            for place in self.places:
+                text.append(f"\n{place['document']} {place['start']}-{place['end']}\n", style="dim")
+                shown = set()
+                for seg in place[side]:  # one line per range, however many codings share it
+                    if (seg["start"], seg["end"]) not in shown:
+                        shown.add((seg["start"], seg["end"]))
+                        text.append(f"  {seg['text']}\n")
+            self.query_one(f"#an-{side}", Static).update(text)
+
+    def action_open_segment(self) -> None:
+        if self.places:
+            first = self.places[0]["a"][0]
+            self.qapp.open_at(self.places[0]["document"], first["start"], first["end"])
+
+    def action_figure(self) -> None:
+        folder = self.qapp.project.root / "figures"
+        path = folder / f"network-{self.level}-{self.unit}.png"
+        self.notify(f"drawing {path.name} ...")
+        self._draw(path)
+
+    @work(thread=True, exclusive=True)
+    def _draw(self, path: Path) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.qapp.project.analysis.draw_network(
+                str(path),
+                unit=self.unit,
+                coders=self.qapp.visible_coders or (),
+                level=self.level,
+                include=["framework"] if self.qapp.project.framework.show()["dimensions"] else [],
+            )
+        except (QcodeError, OSError) as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"wrote {path}")
