@@ -198,3 +198,14 @@ def test_forty_node_figure(tmp_path: Path) -> None:
     out = draw_network(g, tmp_path / "forty.svg")
     text = out.read_text(encoding="utf-8")
     assert text.count("a fairly long code") == 40 and "count &gt;= 2" in text
+
+
+def test_layered_layout_without_a_framework_goes_by_level(tmp_path: Path) -> None:
+    g = nx.MultiGraph()
+    g.add_node("code:core", label="core", kind="selective", size=1.0)
+    g.add_node("code:cat", label="cat", kind="axial", size=2.0)
+    g.add_node("code:cat/x", label="x", kind="open", size=3.0)
+    g.add_edge("code:cat", "code:cat/x", kind="hierarchy", weight=1.0)
+    pos = layered_positions(g, [])
+    assert pos["code:core"][0] < pos["code:cat"][0] < pos["code:cat/x"][0]
+    assert draw_network(g, tmp_path / "l.pdf", layout="layered").stat().st_size > 1000

@@ -74,12 +74,12 @@ def check_path(path: str | Path) -> Path:
     return path
 
 
-def new_figure(width: float, height: float) -> Any:
+def new_figure(width: float, height: float, constrained: bool = True) -> Any:
     import matplotlib
     from matplotlib.figure import Figure
 
     matplotlib.rcParams["font.family"] = _fonts()
-    return Figure(figsize=(width, height), layout="constrained")
+    return Figure(figsize=(width, height), layout="constrained" if constrained else None)
 
 
 def save(fig: Any, path: str | Path) -> Path:
@@ -100,7 +100,8 @@ def save(fig: Any, path: str | Path) -> Path:
         # text stays text (editable, searchable): TrueType in PDF, <text> in SVG
         rc: dict[Any, Any] = {"svg.hashsalt": "qcode", "svg.fonttype": "none", "pdf.fonttype": 42}
         with matplotlib.rc_context(rc):
-            fig.savefig(path, format=ext, dpi=300, metadata=metadata)
+            extra = {"pil_kwargs": {"compress_level": 3}} if ext == "png" else {}
+            fig.savefig(path, format=ext, dpi=300, metadata=metadata, **extra)
     if any("missing from font" in str(w.message) for w in caught):
         warnings.warn(
             f"{path}: some characters have no font here and show as boxes; install a font "
@@ -230,13 +231,19 @@ def layered_positions(g: nx.Graph, chain: Sequence[str]) -> dict[Any, tuple[floa
             ]
             if linked:
                 column[n] = min(linked) - 1
+        linked_codes = {n: c for n, c in column.items() if _is_code(g.nodes[n])}
         for n, d in g.nodes(data=True):
             if _is_code(d) and n not in column:
+                # beside the nearest linked category above it, else in the last column
                 up, seen = parent.get(n), set()
-                while up is not None and up not in seen and up not in column:
+                while up is not None and up not in seen and up not in linked_codes:
                     seen.add(up)
                     up = parent.get(up)
-                column[n] = column[up] - 1 if up in column else 3 * len(dims)
+                column[n] = linked_codes[up] - 1 if up in linked_codes else 3 * len(dims)
+    else:
+        order = {"selective": 0, "axial": 1, "open": 2}
+        for n, d in g.nodes(data=True):
+            column[n] = order.get(d.get("kind", "open"), 2)
     used = sorted(set(column.values()))
     index = {c: i for i, c in enumerate(used)}
     columns: dict[int, list[Any]] = defaultdict(list)
@@ -292,8 +299,8 @@ def draw_network(
     n = g.number_of_nodes()
     font = 8.0 if n <= 40 else 6.5 if n <= 80 else 5.0 if n <= 150 else 4.0
     if layout == "force":
-        side = min(16.0, max(7.0, 1.5 * math.sqrt(max(n, 1))))
-        fig = new_figure(side, side * 0.8)
+        side = min(12.0, max(7.0, 1.5 * math.sqrt(max(n, 1))))
+        fig = new_figure(side, side * 0.8, constrained=False)
         # label boxes in layout units: the layout spans about 80% of the figure's width
         ys_all = [p[1] for p in pos.values()] or [0.0]
         extent_y = (max(ys_all) - min(ys_all)) or 1.0
@@ -313,7 +320,9 @@ def draw_network(
             ]
             or [1]
         )
-        fig = new_figure(min(18.0, max(7.0, 2.4 * n_cols)), min(18.0, max(4.5, 0.42 * tallest)))
+        fig = new_figure(
+            min(18.0, max(7.0, 2.4 * n_cols)), min(18.0, max(4.5, 0.42 * tallest)), False
+        )
     ax = fig.add_subplot()
     ax.set_axis_off()
     colors = node_colors(g, chain)
@@ -327,6 +336,9 @@ def draw_network(
         ]
         or [1.0]
     )
+    # in a dense network, thinner lines: the widths keep their proportions, the page stays legible
+    # (and a raster at 300 dpi does not spend seconds on overdrawn pixels)
+    thin = min(1.0, math.sqrt(400 / max(1, g.number_of_edges())))
     for kind, style in EDGE_STYLES.items():
         segments, widths = [], []
         for a, b, d in g.edges(data=True):
@@ -334,7 +346,7 @@ def draw_network(
                 continue
             segments.append([pos[a], pos[b]])
             w = float(d.get("weight", 1.0))
-            widths.append(0.4 + 3.6 * w / top if kind == "cooccurrence" else 1.0)
+            widths.append(thin * (0.4 + 3.6 * w / top) if kind == "cooccurrence" else thin)
         if segments:
             ax.add_collection(
                 LineCollection(
@@ -343,6 +355,8 @@ def draw_network(
                     colors=style["color"],
                     linestyles=style["linestyle"],
                     alpha=0.55 if kind == "cooccurrence" else 0.85,
+                    # thousands of crossing hairlines: smoothing them costs seconds, shows nothing
+                    antialiaseds=g.number_of_edges() <= 5000,
                     zorder=1,
                 )
             )
@@ -419,20 +433,27 @@ def draw_network(
                     [], [], color=style["color"], linestyle=style["linestyle"], label=style["label"]
                 )
             )
+    # laid out by hand, not by the constrained layout engine, which would draw every edge twice
+    width_in, height_in = fig.get_size_inches()
+    top_in = 0.1 + (0.2 * math.ceil(len(handles) / 4) if handles else 0.0) + (0.3 if title else 0)
     if handles:
         fig.legend(
             handles=handles,
-            loc="outside upper center",
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1 - 0.05 / height_in),
             ncol=min(4, len(handles)),
             fontsize=7.5,
             frameon=False,
         )
     if caption is None:
         caption = network_caption(g, layout, seed)
-    if caption:
-        fig.supxlabel(textwrap.fill(caption, 130), fontsize=7.5)
+    wrapped = textwrap.fill(caption, 130) if caption else ""
+    bottom_in = 0.12 + (0.16 * (wrapped.count("\n") + 1) if wrapped else 0.0)
+    if wrapped:
+        fig.text(0.5, 0.08 / height_in, wrapped, ha="center", va="bottom", fontsize=7.5)
     if title:
-        ax.set_title(title, fontsize=10)
+        fig.text(0.5, 1 - (top_in - 0.05) / height_in, title, ha="center", va="bottom", fontsize=10)
+    ax.set_position([0.02, bottom_in / height_in, 0.96, 1 - (top_in + bottom_in) / height_in])
     return save(fig, path)
 
 
