@@ -52,6 +52,28 @@ def framework_chain(framework: dict[str, Any]) -> builtins.list[str]:
     return linked + [k for k in keys if k not in depth]
 
 
+def linked_codes(framework: dict[str, Any]) -> dict[Any, builtins.list[str]]:
+    """Each framework element that has codes linked to it, with their paths."""
+    from qcode.analysis.framework_view import Element
+
+    return {
+        Element(d["key"], e["name"]): [c["code"] for c in e["codes"]]
+        for d in framework["dimensions"]
+        for e in d["elements"]
+        if e["codes"]
+    }
+
+
+def describe(g: Any, framework: dict[str, Any], **what: Any) -> None:
+    """Record on a network what was counted and the framework chain (for figures and for
+    readers of the GraphML)."""
+    g.graph.update(
+        **what,
+        chain=",".join(framework_chain(framework)),
+        kind_names=";".join(f"{d['key']}={d['name']}" for d in framework["dimensions"]),
+    )
+
+
 class AnalysisService:
     def __init__(self, project: Project) -> None:
         self.p = project
@@ -302,7 +324,7 @@ class AnalysisService:
         ``qcode.analysis.framework_view``), for the pairs of dimensions the framework links
         (structural driver -> resilience type, ...) or for the two dimensions in ``between``
         (keys or names)."""
-        from qcode.analysis.framework_view import Element, framework_view
+        from qcode.analysis.framework_view import framework_view
 
         if unit not in UNITS:
             raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
@@ -328,12 +350,7 @@ class AnalysisService:
         else:
             all_keys = [d["key"] for d in fw["dimensions"]]
             dims = [(a, b) for i, a in enumerate(all_keys) for b in all_keys[i + 1 :]]
-        linked = {
-            Element(d["key"], e["name"]): [c["code"] for c in e["codes"]]
-            for d in fw["dimensions"]
-            for e in d["elements"]
-            if e["codes"]
-        }
+        linked = linked_codes(fw)
         spans = self.spans(coders, where, docs, "open")
         units = self._units(unit, {s.document for s in spans})
         return framework_view(spans, linked, dims, unit, units, min_count)
@@ -348,7 +365,7 @@ class AnalysisService:
         min_weight: int = 1,
     ) -> Any:
         """The framework view as a network of elements (``build_framework_network``)."""
-        from qcode.analysis.framework_view import Element, element_spans
+        from qcode.analysis.framework_view import element_spans
         from qcode.analysis.network import ElementNode, build_framework_network
 
         pairs = self.framework_view(unit, coders, where, docs, between, 1)
@@ -362,24 +379,13 @@ class AnalysisService:
             if d["key"] in dims
             for e in d["elements"]
         ]
-        linked = {
-            Element(d["key"], e["name"]): [c["code"] for c in e["codes"]]
-            for d in fw["dimensions"]
-            for e in d["elements"]
-            if e["codes"]
-        }
+        linked = linked_codes(fw)
         sizes: dict[tuple[str, str], int] = defaultdict(int)
         for sp in element_spans(self.spans(coders, where, docs, "open"), linked):
             dimension, name = sp.code.split("/", 1)
             sizes[(dimension, name)] += 1
         g = build_framework_network(pairs, elements, sizes, min_weight)
-        g.graph.update(
-            unit=unit,
-            min_weight=min_weight,
-            level="framework",
-            chain=",".join(framework_chain(fw)),
-            kind_names=";".join(f"{d['key']}={d['name']}" for d in fw["dimensions"]),
-        )
+        describe(g, fw, unit=unit, min_weight=min_weight, level="framework")
         return g
 
     # -- tables -----------------------------------------------------------------------------
@@ -584,13 +590,7 @@ class AnalysisService:
         pairs = self.cooccur(unit, coders, where, docs, level, 1)
         g = build_network(nodes, pairs, min_weight, hierarchy, relations, elements, links)
         # for figures and for readers of the GraphML: what was counted, and the framework chain
-        g.graph.update(
-            unit=unit,
-            min_weight=min_weight,
-            level=level,
-            chain=",".join(framework_chain(framework)),
-            kind_names=";".join(f"{d['key']}={d['name']}" for d in framework["dimensions"]),
-        )
+        describe(g, framework, unit=unit, min_weight=min_weight, level=level)
         return g
 
     def draw_network(
