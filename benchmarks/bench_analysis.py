@@ -93,7 +93,7 @@ def run(p: Project) -> None:
     # Both methods from the same codings, read once from the database as columns (document,
     # code index, start, end), to the same counts per pair of codes.
     t0 = time.perf_counter()
-    columns, paths = p.analysis._codings((), (), (), "open")
+    columns, paths = p.analysis.coding_columns()
     t_read = time.perf_counter() - t0
     fast_times, fast = [], {}
     for _ in range(5):

@@ -18,6 +18,8 @@ from qcode.cli.main import main
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLE = Path(__file__).resolve().parents[1] / "projects" / "sample"
+EXAMPLE = Path(__file__).resolve().parents[1] / "projects" / "flexible-employment"
+FRAMEWORK = EXAMPLE / "framework.yaml"
 
 
 @pytest.fixture(autouse=True)

@@ -5,15 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write
+from conftest import FRAMEWORK, write
 
 from qcode import Project
 from qcode.errors import InputFileError
 from qcode.services.build import build
-
-FRAMEWORK = (
-    Path(__file__).resolve().parents[1] / "projects" / "flexible-employment" / "framework.yaml"
-)
 
 
 def study(root: Path) -> Path:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import jieba
 import pytest
+from conftest import EXAMPLE
 
 from qcode import Project
 from qcode.services.build import build
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "projects" / "flexible-employment"
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import write
+from conftest import FRAMEWORK, write
 
 from qcode import Project
 from qcode.analysis.cooccurrence import Span
 from qcode.analysis.figures import declutter, draw_network, layered_positions
 from qcode.analysis.framework_view import Element, framework_view
-
-FRAMEWORK = (
-    Path(__file__).resolve().parents[1] / "projects" / "flexible-employment" / "framework.yaml"
-)
 
 
 @pytest.fixture

@@ -5,18 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import snapshot, write
+from conftest import FRAMEWORK, snapshot, write
 
 from qcode import Project
 from qcode.errors import ConflictError, InputFileError, NotFoundError
 
-EXAMPLE = (
-    Path(__file__).resolve().parents[1] / "projects" / "flexible-employment" / "framework.yaml"
-)
-
 
 def test_example_framework_loads(project: Project) -> None:
-    fw = project.framework.load(EXAMPLE)
+    fw = project.framework.load(FRAMEWORK)
     assert [d["key"] for d in fw["dimensions"]] == [
         "structural_driver",
         "resilience_type",
@@ -71,7 +67,7 @@ def test_bad_framework_files_name_the_failing_path(
 
 
 def test_links_and_reload(project: Project, tmp_path: Path) -> None:
-    project.framework.load(EXAMPLE)
+    project.framework.load(FRAMEWORK)
     project.codes.add("fixed contribution")
     project.framework.link("fixed contribution", "Financial resilience", "weakens")
     project.framework.link("fixed contribution", "dilemma/Adaptation dilemma")
@@ -85,9 +81,9 @@ def test_links_and_reload(project: Project, tmp_path: Path) -> None:
     )
     assert fin["codes"] == [{"code": "fixed contribution", "relation": "weakens"}]
     # a reload that keeps the element keeps the link; one that drops it is refused
-    project.framework.load(EXAMPLE)
+    project.framework.load(FRAMEWORK)
     assert project.framework.show() == fw
-    smaller = EXAMPLE.read_text().replace(
+    smaller = FRAMEWORK.read_text().replace(
         "      - name: Financial resilience\n", "      - name: Money\n"
     )
     f = write(tmp_path / "smaller.yaml", smaller)
@@ -102,7 +98,7 @@ def test_links_and_reload(project: Project, tmp_path: Path) -> None:
 
 def test_framework_from_the_command_line(project: Project, cli) -> None:  # type: ignore[no-untyped-def]
     p = ["-p", str(project.root)]
-    assert cli(*p, "framework", "load", str(EXAMPLE)).code == 0
+    assert cli(*p, "framework", "load", str(FRAMEWORK)).code == 0
     assert cli(*p, "codes", "add", "trust in the scheme").code == 0
     assert cli(*p, "link", "trust in the scheme", "Perceived resilience").code == 0
     shown = cli(*p, "framework", "show", "--json").json()

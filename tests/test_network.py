@@ -6,14 +6,10 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import write
+from conftest import FRAMEWORK, write
 
 from qcode import Project
 from qcode.errors import InvalidInputError
-
-FRAMEWORK = (
-    Path(__file__).resolve().parents[1] / "projects" / "flexible-employment" / "framework.yaml"
-)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write
+from conftest import FRAMEWORK, write
 
 from qcode import Project
 from qcode.tui.app import QcodeApp
@@ -24,9 +24,6 @@ EN = (
 )
 ZH = "访谈者：你现在交养老保险吗？\n受访者：交过一段时间。后来收入掉下来，就断了！\n"
 SIZE = (150, 40)
-FRAMEWORK = (
-    Path(__file__).resolve().parents[1] / "projects" / "flexible-employment" / "framework.yaml"
-)
 
 
 @pytest.fixture
@@ -331,11 +328,6 @@ def test_memo_links_to_a_document_from_the_memos_screen(proj: Project) -> None:
         assert [(lk.kind, lk.label) for lk in links] == [("document", "b-chinese")]
 
     drive(proj, go)
-
-
-FRAMEWORK = (
-    Path(__file__).resolve().parents[1] / "projects" / "flexible-employment" / "framework.yaml"
-)
 
 
 def test_codebook_structure_keys(proj: Project) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLE
 from sqlalchemy import update
 
 from qcode import Project
@@ -22,7 +23,6 @@ from qcode.tui.app import QcodeApp
 from qcode.tui.widgets.transcript import TranscriptView
 
 SIZE = (140, 40)
-EXAMPLE = Path(__file__).resolve().parents[1] / "projects" / "flexible-employment"
 
 
 @pytest.fixture

@@ -8,16 +8,20 @@ data and seed give the same layout, and SVG and PDF carry no date.
 
 from __future__ import annotations
 
+import functools
 import math
 import textwrap
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 import networkx as nx
 
 from qcode.errors import InvalidInputError
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 FORMATS = ("png", "svg", "pdf")
 LAYOUTS = ("force", "layered")
@@ -74,11 +78,23 @@ def check_path(path: str | Path) -> Path:
     return path
 
 
+def with_fonts(draw: Callable[P, R]) -> Callable[P, R]:
+    """Run a drawing function with the default font followed by any installed font with Han
+    characters, without touching matplotlib's global settings."""
+
+    @functools.wraps(draw)
+    def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+        import matplotlib
+
+        with matplotlib.rc_context({"font.family": _fonts()}):
+            return draw(*args, **kwargs)
+
+    return inner
+
+
 def new_figure(width: float, height: float, constrained: bool = True) -> Any:
-    import matplotlib
     from matplotlib.figure import Figure
 
-    matplotlib.rcParams["font.family"] = _fonts()
     return Figure(figsize=(width, height), layout="constrained" if constrained else None)
 
 
@@ -275,6 +291,7 @@ def _wrap(label: str, width: int = 18) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
 
+@with_fonts
 def draw_network(
     g: nx.Graph,
     path: str | Path,
@@ -312,14 +329,8 @@ def draw_network(
             boxes[k] = (w_in / 2 / (0.8 * side), h_in / 2 / (0.75 * side * 0.8) * extent_y)
         pos = declutter(pos, boxes)
     else:
-        n_cols = len({round(x, 6) for x, _ in pos.values()})
-        tallest = max(
-            [
-                sum(1 for v in pos.values() if round(v[0], 6) == x)
-                for x in {p[0] for p in pos.values()}
-            ]
-            or [1]
-        )
+        per_column = Counter(x for x, _ in pos.values())
+        n_cols, tallest = len(per_column), max(per_column.values(), default=1)
         fig = new_figure(
             min(18.0, max(7.0, 2.4 * n_cols)), min(18.0, max(4.5, 0.42 * tallest)), False
         )
@@ -327,14 +338,9 @@ def draw_network(
     ax.set_axis_off()
     colors = node_colors(g, chain)
 
-    weights = [float(d.get("weight", 1.0)) for *_, d in g.edges(data=True)]
     top = max(
-        [
-            w
-            for w, (*_, d) in zip(weights, g.edges(data=True), strict=True)
-            if d.get("kind") == "cooccurrence"
-        ]
-        or [1.0]
+        (float(d["weight"]) for *_, d in g.edges(data=True) if d.get("kind") == "cooccurrence"),
+        default=1.0,
     )
     # in a dense network, thinner lines: the widths keep their proportions, the page stays legible
     # (and a raster at 300 dpi does not spend seconds on overdrawn pixels)
@@ -468,6 +474,7 @@ def network_caption(g: nx.Graph, layout: str, seed: int) -> str:
     )
 
 
+@with_fonts
 def bar_chart(
     labels: Sequence[str],
     series: Mapping[str, Sequence[float]],
@@ -502,6 +509,7 @@ def bar_chart(
     return save(fig, path)
 
 
+@with_fonts
 def heatmap(
     rows: Sequence[str],
     columns: Sequence[str],
@@ -546,6 +554,7 @@ def heatmap(
     return save(fig, path)
 
 
+@with_fonts
 def saturation_curve(
     documents: Sequence[str],
     new: Sequence[int],

@@ -18,7 +18,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from qcode.analysis.cooccurrence import Pair, Span, cooccurrence
+from qcode.analysis.cooccurrence import Span, cooccurrence
 
 
 @dataclass(frozen=True)
@@ -59,13 +59,8 @@ def members(code: str, linked: Mapping[Element, Sequence[str]]) -> list[Element]
 
 def element_spans(spans: Sequence[Span], linked: Mapping[Element, Sequence[str]]) -> list[Span]:
     """Each coding once per element it counts for, under the element's key."""
-    cache: dict[str, list[Element]] = {}
-    out = []
-    for s in spans:
-        if s.code not in cache:
-            cache[s.code] = members(s.code, linked)
-        out += [Span(s.document, e.key, s.start, s.end) for e in cache[s.code]]
-    return out
+    of = {code: members(code, linked) for code in {s.code for s in spans}}
+    return [Span(s.document, e.key, s.start, s.end) for s in spans for e in of[s.code]]
 
 
 def framework_view(
@@ -78,60 +73,65 @@ def framework_view(
 ) -> list[ElementPair]:
     """Co-occurrence of elements of the dimension pairs asked for (e.g. resilience type with
     dilemma), each with the code pairs it runs through; sorted by count."""
+    of = {code: members(code, linked) for code in {s.code for s in spans}}
+    first_of = {frozenset(pair): pair[0] for pair in reversed(pairs_of_dimensions)}
+
+    def oriented(ea: Element, eb: Element) -> tuple[Element, Element, bool] | None:
+        """The two elements in the order their dimensions were asked for, and whether that
+        swapped them; None for a pair of dimensions not asked for."""
+        first = first_of.get(frozenset((ea.dimension, eb.dimension)))
+        if first is None or ea.dimension == eb.dimension:
+            return None
+        return (ea, eb, False) if ea.dimension == first else (eb, ea, True)
+
+    # the code pairs under each pair of elements, in one pass over the code pairs
+    through: dict[tuple[Element, Element], list[dict[str, Any]]] = defaultdict(list)
+    for p in cooccurrence(spans, unit, units, 1):
+        for ea in of[p.code_a]:
+            for eb in of[p.code_b]:
+                o = oriented(ea, eb)
+                if o is not None:
+                    a, b = (p.code_b, p.code_a) if o[2] else (p.code_a, p.code_b)
+                    through[(o[0], o[1])].append({"code_a": a, "code_b": b, "count": p.count})
+    codings: dict[str, int] = defaultdict(int)
+    for s in spans:
+        codings[s.code] += 1
+    for code, n in codings.items():  # a code under both elements: paired with itself
+        for i, ea in enumerate(of[code]):
+            for eb in of[code][i + 1 :]:
+                o = oriented(ea, eb)
+                if o is not None:
+                    through[(o[0], o[1])].append({"code_a": code, "code_b": code, "count": n})
+
     by_key = {e.key: e for e in linked}
-    espans = element_spans(spans, linked)
-    raw = {(p.code_a, p.code_b): p for p in cooccurrence(espans, unit, units, 1)}
-    code_pairs = cooccurrence(spans, unit, units, 1)
-    wanted = {frozenset(p) for p in pairs_of_dimensions}
     out = []
-    for (ka, kb), p in raw.items():
-        ea, eb = by_key[ka], by_key[kb]
-        if ea.dimension == eb.dimension or frozenset((ea.dimension, eb.dimension)) not in wanted:
+    for p in cooccurrence(element_spans(spans, linked), unit, units, max(1, min_count)):
+        o = oriented(by_key[p.code_a], by_key[p.code_b])
+        if o is None:
             continue
-        if p.count < max(1, min_count):
-            continue
-        # orient as the dimension pair was asked for
-        first = next(a for a, b in pairs_of_dimensions if {a, b} == {ea.dimension, eb.dimension})
-        if ea.dimension != first:
-            ea, eb = eb, ea
-            p = Pair(p.code_b, p.code_a, p.n_b, p.n_a, p.count, p.c, p.jaccard, p.warning)
-        c_denominator = p.n_a + p.n_b - p.count
-        c = p.count / c_denominator if c_denominator > 0 else None
+        ea, eb, swapped = o
+        n_a, n_b = (p.n_b, p.n_a) if swapped else (p.n_a, p.n_b)
         out.append(
             ElementPair(
                 ea.dimension,
                 ea.name,
                 eb.dimension,
                 eb.name,
-                p.n_a,
-                p.n_b,
+                n_a,
+                n_b,
                 p.count,
-                c,
-                c if unit != "overlap" else None,
-                _through(ea, eb, linked, code_pairs, spans),
+                p.c,
+                p.jaccard,
+                sorted(through[(ea, eb)], key=lambda t: (-t["count"], t["code_a"], t["code_b"])),
             )
         )
     return sorted(out, key=lambda e: (-e.count, e.element_a, e.element_b))
 
 
-def _through(
-    ea: Element,
-    eb: Element,
-    linked: Mapping[Element, Sequence[str]],
-    code_pairs: Sequence[Pair],
-    spans: Sequence[Span],
-) -> list[dict[str, Any]]:
-    def under(code: str, e: Element) -> bool:
-        return any(code == p or code.startswith(p + "/") for p in linked[e])
-
-    out = []
-    for p in code_pairs:
-        for a, b in ((p.code_a, p.code_b), (p.code_b, p.code_a)):
-            if under(a, ea) and under(b, eb):
-                out.append({"code_a": a, "code_b": b, "count": p.count})
-    shared: dict[str, int] = defaultdict(int)
-    for s in spans:
-        if under(s.code, ea) and under(s.code, eb):
-            shared[s.code] += 1
-    out += [{"code_a": c, "code_b": c, "count": k} for c, k in shared.items()]
-    return sorted(out, key=lambda t: (-t["count"], t["code_a"], t["code_b"]))
+def through_text(through: Sequence[dict[str, Any]], limit: int | None = None) -> str:
+    """The code pairs carrying an element pair, as one line: "a ~ b (3); c (2)"."""
+    return "; ".join(
+        (t["code_a"] if t["code_a"] == t["code_b"] else f"{t['code_a']} ~ {t['code_b']}")
+        + f" ({t['count']})"
+        for t in through[:limit]
+    )

@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from qcode.analysis.cooccurrence import Pair
+from qcode.analysis.framework_view import through_text
 
 EDGE_KINDS = ("cooccurrence", "hierarchy", "relation", "framework")
 # Okabe and Ito's colour-blind-safe palette, by node kind.
@@ -48,6 +49,17 @@ def code_id(path: str) -> str:
 
 def element_id(dimension: str, name: str) -> str:
     return f"element:{dimension}/{name}"
+
+
+def _add_element(g: nx.MultiGraph, e: ElementNode, size: float) -> None:
+    g.add_node(
+        element_id(e.dimension, e.name),
+        label=e.name,
+        path=f"{e.dimension}/{e.name}",
+        kind=e.dimension,
+        size=size,
+        color=KIND_COLORS["element"],
+    )
 
 
 def build_network(
@@ -87,14 +99,7 @@ def build_network(
     for source, type_, target in relations:
         g.add_edge(code_id(source), code_id(target), kind="relation", weight=1.0, label=type_)
     for e in elements:
-        g.add_node(
-            element_id(e.dimension, e.name),
-            label=e.name,
-            path=f"{e.dimension}/{e.name}",
-            kind=e.dimension,
-            size=1.0,
-            color=KIND_COLORS["element"],
-        )
+        _add_element(g, e, 1.0)
     for path, dimension, name, relation in links:
         g.add_edge(
             code_id(path), element_id(dimension, name), kind="framework", weight=1.0, label=relation
@@ -173,22 +178,10 @@ def build_framework_network(
     it, most frequent first). ``pairs`` are ``qcode.analysis.framework_view.ElementPair``."""
     g = nx.MultiGraph()
     for e in elements:
-        g.add_node(
-            element_id(e.dimension, e.name),
-            label=e.name,
-            path=f"{e.dimension}/{e.name}",
-            kind=e.dimension,
-            size=float(sizes.get((e.dimension, e.name), 0)),
-            color=KIND_COLORS["element"],
-        )
+        _add_element(g, e, float(sizes.get((e.dimension, e.name), 0)))
     for p in pairs:
         if p.count < min_weight:
             continue
-        through = "; ".join(
-            (t["code_a"] if t["code_a"] == t["code_b"] else f"{t['code_a']} ~ {t['code_b']}")
-            + f" ({t['count']})"
-            for t in p.through[:8]
-        )
         g.add_edge(
             element_id(p.dimension_a, p.element_a),
             element_id(p.dimension_b, p.element_b),
@@ -196,6 +189,6 @@ def build_framework_network(
             weight=float(p.count),
             c=float(p.c or 0.0),
             label="",
-            through=through,
+            through=through_text(p.through, 8),
         )
     return g

@@ -97,12 +97,6 @@ class Matrix:
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
-    def records(self) -> list[dict[str, Any]]:
-        return [
-            {"code": r, **dict(zip(self.columns, row, strict=True))}
-            for r, row in zip(self.rows, self.values, strict=True)
-        ]
-
 
 def _cells(
     spans: Iterable[Span],

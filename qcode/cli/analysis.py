@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from pathlib import Path
 
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import CODER, DOC, FORMAT, LEVEL, MIN, UNIT, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
 
@@ -18,24 +17,19 @@ FIELDS = ("code_a", "code_b", "n_a", "n_b", "count", "c", "jaccard", "warning")
 
 @app.command()
 def cooccur(
-    unit: str = typer.Option(
-        "overlap", "--unit", help="overlap, sentence, paragraph, turn or document."
-    ),
+    unit: str = UNIT,
     measure: str = typer.Option("count", "--measure", help="Sort by: count, c or jaccard."),
-    coder: list[str] = typer.Option([], "--coder", help="Only these coders (repeatable)."),
-    where: list[str] = typer.Option([], "--where", help="Attribute filter K=V (repeatable)."),
-    doc: list[str] = typer.Option([], "--doc", help="Only these documents (repeatable)."),
-    level: str = typer.Option(
-        "open", "--level", help="open, or axial: categories as the union of their codes."
-    ),
-    min_count: int = typer.Option(1, "--min", help="Leave out pairs seen fewer times."),
-    format_: str = typer.Option("table", "--format", help="table, csv or json."),
+    coder: list[str] = CODER,
+    where: list[str] = WHERE,
+    doc: list[str] = DOC,
+    level: str = LEVEL,
+    min_count: int = MIN,
+    format_: str = FORMAT,
 ) -> None:
     """Which codes occur together, and how strongly (definitions: qcode.analysis.cooccurrence)."""
     if measure not in MEASURES:
         raise InvalidInputError(f"unknown measure {measure!r} ({', '.join(MEASURES)})")
-    if format_ not in ("table", "csv", "json"):
-        raise InvalidInputError(f"unknown format {format_!r} (table, csv or json)")
+    check(format_)
     pairs = project().analysis.cooccur(unit, coder, where, doc, level, min_count)
     if measure != "count":
         pairs.sort(key=lambda p: -(getattr(p, measure) or 0.0))
@@ -44,10 +38,7 @@ def cooccur(
     if format_ == "json":
         emit_json([p.as_json() for p in pairs])
     elif format_ == "csv":
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(FIELDS)
-        for p in pairs:
-            w.writerow(["" if v is None else v for v in (getattr(p, f) for f in FIELDS)])
+        write_csv(FIELDS, [[getattr(p, f) for f in FIELDS] for p in pairs])
     else:
 
         def fmt(v: float | None) -> str:
@@ -75,11 +66,11 @@ def cooccur(
 
 @app.command()
 def network(
-    unit: str = typer.Option("overlap", "--unit", help="Unit of co-occurrence (see cooccur)."),
-    coder: list[str] = typer.Option([], "--coder"),
-    where: list[str] = typer.Option([], "--where"),
-    doc: list[str] = typer.Option([], "--doc"),
-    level: str = typer.Option("open", "--level"),
+    unit: str = UNIT,
+    coder: list[str] = CODER,
+    where: list[str] = WHERE,
+    doc: list[str] = DOC,
+    level: str = LEVEL,
     include: str = typer.Option(
         "", "--include", help="Comma-separated: framework, relations, hierarchy."
     ),
@@ -109,9 +100,9 @@ def network(
     from qcode.analysis.network import metrics as node_metrics
 
     if figure is not None:
-        from qcode.analysis.figures import LAYOUTS, check_path
+        from qcode.analysis.figures import LAYOUTS
 
-        check_path(figure)
+        check("table", figure)
         if layout not in LAYOUTS:
             raise InvalidInputError(f"unknown layout {layout!r} (force or layered)")
     parts = [p.strip() for p in include.split(",") if p.strip()]

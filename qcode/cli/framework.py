@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import CODER, DOC, FORMAT, MIN, UNIT, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok
 
 framework_app = typer.Typer(
@@ -66,38 +67,29 @@ def unlink(code: str, element: str) -> None:
 
 @framework_app.command("view")
 def view(
-    unit: str = typer.Option(
-        "overlap", "--unit", help="overlap, sentence, paragraph, turn or document."
-    ),
-    coder: list[str] = typer.Option([], "--coder", help="Only these coders (repeatable)."),
-    where: list[str] = typer.Option([], "--where", help="Attribute filter K=V (repeatable)."),
-    doc: list[str] = typer.Option([], "--doc", help="Only these documents (repeatable)."),
+    unit: str = UNIT,
+    coder: list[str] = CODER,
+    where: list[str] = WHERE,
+    doc: list[str] = DOC,
     between: str = typer.Option(
         "", "--between", help="Two dimensions, e.g. resilience_type,dilemma (default: the links)."
     ),
-    min_count: int = typer.Option(1, "--min", help="Leave out pairs seen fewer times."),
-    format_: str = typer.Option("table", "--format", help="table, csv or json."),
+    min_count: int = MIN,
+    format_: str = FORMAT,
     figure: Path | None = typer.Option(
         None, "--figure", help="Heat map of the two dimensions (needs --between): PNG, SVG, PDF."
     ),
 ) -> None:
     """Which framework elements co-occur (resilience types with dilemmas, ...), through which
     codes: codes aggregated onto the elements they are linked to."""
-    import csv
-    import sys
-
+    from qcode.analysis.framework_view import through_text
     from qcode.cli.output import table
     from qcode.errors import InvalidInputError
 
-    if format_ not in ("table", "csv", "json"):
-        raise InvalidInputError(f"unknown format {format_!r} (table, csv or json)")
+    check(format_, figure)
     dims = [d.strip() for d in between.split(",") if d.strip()]
-    if figure is not None:
-        from qcode.analysis.figures import check_path
-
-        check_path(figure)
-        if len(dims) != 2:
-            raise InvalidInputError("--figure needs --between with two dimensions")
+    if figure is not None and len(dims) != 2:
+        raise InvalidInputError("--figure needs --between with two dimensions")
     pairs = project().analysis.framework_view(unit, coder, where, doc, dims, min_count)
     if figure is not None:
         from qcode.analysis.figures import heatmap
@@ -117,15 +109,10 @@ def view(
     if format_ == "json":
         emit_json([p.as_json() for p in pairs])
     elif format_ == "csv":
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow([*fields, "through"])
-        for p in pairs:
-            w.writerow(
-                [
-                    *("" if getattr(p, f) is None else getattr(p, f) for f in fields),
-                    "; ".join(f"{t['code_a']} ~ {t['code_b']} ({t['count']})" for t in p.through),
-                ]
-            )
+        write_csv(
+            [*fields, "through"],
+            [[*(getattr(p, f) for f in fields), through_text(p.through)] for p in pairs],
+        )
     else:
         table(
             f"framework view ({unit})",
@@ -138,15 +125,7 @@ def view(
                     p.n_b,
                     p.count,
                     "" if p.c is None else f"{p.c:.3f}",
-                    "; ".join(
-                        (
-                            t["code_a"]
-                            if t["code_a"] == t["code_b"]
-                            else f"{t['code_a']} ~ {t['code_b']}"
-                        )
-                        + f" ({t['count']})"
-                        for t in p.through[:3]
-                    ),
+                    through_text(p.through, 3),
                 )
                 for p in pairs
             ],

@@ -2,42 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import CODER, DOC, FIGURE, FORMAT, LEVEL, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-
-FORMATS = ("table", "csv", "json")
-
-CODER = typer.Option([], "--coder", help="Only these coders (repeatable).")
-WHERE = typer.Option([], "--where", help="Attribute filter K=V (repeatable).")
-DOC = typer.Option([], "--doc", help="Only these documents (repeatable).")
-LEVEL = typer.Option("open", "--level", help="open, or axial: categories with their codes.")
-FORMAT = typer.Option("table", "--format", help="table, csv or json.")
-FIGURE = typer.Option(None, "--figure", help="Also draw it to FILE.png (300 dpi), .svg or .pdf.")
-
-
-def _check(format_: str, figure: Path | None) -> None:
-    if format_ not in FORMATS:
-        raise InvalidInputError(f"unknown format {format_!r} (table, csv or json)")
-    if figure is not None:
-        from qcode.analysis.figures import check_path
-
-        check_path(figure)
-
-
-def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(header)
-    for r in rows:
-        w.writerow(["" if v is None else v for v in r])
 
 
 @app.command()
@@ -50,7 +23,7 @@ def freq(
     figure: Path | None = FIGURE,
 ) -> None:
     """Code frequencies: codings, documents, cases and characters coded, per code."""
-    _check(format_, figure)
+    check(format_, figure)
     rows = project().analysis.frequencies(coder, where, doc, level)
     if figure is not None:
         from qcode.analysis.figures import bar_chart
@@ -71,7 +44,7 @@ def freq(
     if format_ == "json":
         emit_json([f.as_json() for f in rows])
     elif format_ == "csv":
-        _csv(fields, [[getattr(f, k) for k in fields] for f in rows])
+        write_csv(fields, [[getattr(f, k) for k in fields] for f in rows])
     else:
         table(
             "code frequencies",
@@ -94,7 +67,7 @@ def _matrix_out(m: Any, format_: str, title: str, figure: Path | None, label: st
         rows = [[r, *vals] for r, vals in zip(m.rows, m.values, strict=True)]
         if m.totals:
             rows.append(["(group size)", *m.totals])
-        _csv(["code", *m.columns], rows)
+        write_csv(["code", *m.columns], rows)
     else:
         rows = [[r, *vals] for r, vals in zip(m.rows, m.values, strict=True)]
         if m.totals:
@@ -117,7 +90,7 @@ def matrix(
     figure: Path | None = FIGURE,
 ) -> None:
     """The code x document matrix."""
-    _check(format_, figure)
+    check(format_, figure)
     m = project().analysis.matrix(count, coder, where, doc, level)
     _matrix_out(m, format_, f"codes x documents ({count})", figure, count)
 
@@ -136,7 +109,7 @@ def crosstab(
     figure: Path | None = FIGURE,
 ) -> None:
     """Codes by the values of an attribute (such as occupation or labour form)."""
-    _check(format_, figure)
+    check(format_, figure)
     m = project().analysis.crosstab(attribute, count, coder, where, doc, level)
     _matrix_out(m, format_, f"codes x {attribute} ({count})", figure, count)
 
@@ -162,7 +135,7 @@ def saturation(
 ) -> None:
     """Thematic saturation after Guest, Namey and Chen (2020): new codes per document, the
     cumulative curve, and the base size, run length and new-information threshold."""
-    _check(format_, figure)
+    check(format_, figure)
     if not 0 <= threshold < 100:
         raise InvalidInputError(f"threshold {threshold}: give a percentage from 0 to under 100")
     sat = project().analysis.saturation(order, base, run, threshold / 100, coder, where, doc, level)
@@ -196,7 +169,7 @@ def saturation(
             ]
         )
     if format_ == "csv":
-        _csv(header, rows)
+        write_csv(header, rows)
         return
     table("saturation", header, rows, justify_right=[h for h in header if h != "document"])
     ok(f"base codes {sat.base_codes}; {sat.statement()}")

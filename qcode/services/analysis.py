@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
@@ -74,6 +74,41 @@ def describe(g: Any, framework: dict[str, Any], **what: Any) -> None:
     )
 
 
+def _as_spans(columns: Any, paths: builtins.list[str]) -> builtins.list[Span]:
+    doc, code, start, end = columns
+    return [
+        Span(d, paths[c], a, b)
+        for d, c, a, b in zip(
+            doc.tolist(), code.tolist(), start.tolist(), end.tolist(), strict=True
+        )
+    ]
+
+
+def _pairs(
+    columns: Any,
+    paths: builtins.list[str],
+    unit: str,
+    units: Mapping[Hashable, Sequence[tuple[int, int]]] | None,
+    min_count: int,
+) -> builtins.list[Pair]:
+    """Co-occurring pairs from coding columns: overlap straight from the arrays, units through
+    spans."""
+    if unit != "overlap":
+        return cooccurrence(_as_spans(columns, paths), unit, units, min_count)
+    import numpy as np
+
+    from qcode.analysis.cooccurrence import make_pair, overlap_pair_counts
+
+    doc, code, start, end = columns
+    a, b, counts = overlap_pair_counts(doc, code, start, end, len(paths))
+    n = np.bincount(code, minlength=len(paths)).tolist()
+    return [
+        make_pair(paths[i], paths[j], n[i], n[j], k, False)
+        for i, j, k in zip(a.tolist(), b.tolist(), counts.tolist(), strict=True)
+        if k >= min_count
+    ]
+
+
 class AnalysisService:
     def __init__(self, project: Project) -> None:
         self.p = project
@@ -126,20 +161,26 @@ class AnalysisService:
                 out.append(doc_id)
         return out
 
-    def _codings(
-        self, coders: Sequence[str], where: Sequence[str], docs: Sequence[str], level: str
+    def coding_columns(
+        self,
+        coders: Sequence[str] = (),
+        where: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        level: str = "open",
+        doc_ids: Sequence[int] | None = None,
     ) -> tuple[Any, builtins.list[str]]:
         """The codings in scope as integer NumPy columns (document id, code index, start, end),
         and the code paths the indices stand for. With ``level="axial"`` each coding counts for
         the nearest category (axial code) at or above its code; codings under no category are
         left out. Read with one plain query and filtered in NumPy: the fast path for large
-        projects."""
+        projects. ``doc_ids``, when the caller has them, are the documents in scope already."""
         import numpy as np
 
         if level not in ("open", "axial"):
             raise InvalidInputError(f"unknown level {level!r} (open or axial)")
         filtered = bool(where or docs)
-        doc_ids = self.documents_in_scope(where, docs) if filtered else []
+        if filtered and doc_ids is None:
+            doc_ids = self.documents_in_scope(where, docs)
         with self.p.read() as s:
             tree = CodeTree(s)
             levels = dict(s.execute(select(Code.id, Code.level)).all())
@@ -162,7 +203,7 @@ class AnalysisService:
                 cursor.close()
         keep = np.ones(len(rows), dtype=bool)
         if filtered:
-            keep &= np.isin(rows[:, 0], np.array(doc_ids, dtype=np.int64))
+            keep &= np.isin(rows[:, 0], np.array(doc_ids or [], dtype=np.int64))
         if coders:
             keep &= np.isin(rows[:, 2], np.array(coder_ids, dtype=np.int64))
         rows = rows[keep]
@@ -191,14 +232,17 @@ class AnalysisService:
         docs: Sequence[str] = (),
         level: str = "open",
     ) -> builtins.list[Span]:
-        """The codings in scope as analysis spans (see ``_codings`` for ``level``)."""
-        (doc, code, start, end), paths = self._codings(coders, where, docs, level)
-        return [
-            Span(d, paths[c], a, b)
-            for d, c, a, b in zip(
-                doc.tolist(), code.tolist(), start.tolist(), end.tolist(), strict=True
-            )
-        ]
+        """The codings in scope as analysis spans (see ``coding_columns`` for ``level``)."""
+        return _as_spans(*self.coding_columns(coders, where, docs, level))
+
+    def _scope(
+        self, coders: Sequence[str], where: Sequence[str], docs: Sequence[str], level: str
+    ) -> tuple[builtins.list[Span], builtins.list[tuple[int, str, int | None]]]:
+        """The spans in scope and the documents in scope (id, name, case id), the documents
+        worked out once for both."""
+        doc_ids = self.documents_in_scope(where, docs)
+        columns = self.coding_columns(coders, where, docs, level, doc_ids)
+        return _as_spans(*columns), self._documents(doc_ids)
 
     def cooccur(
         self,
@@ -211,11 +255,8 @@ class AnalysisService:
     ) -> builtins.list[Pair]:
         if unit not in UNITS:
             raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
-        if unit == "overlap":
-            return self._overlap(coders, where, docs, level, min_count)
-        spans = self.spans(coders, where, docs, level)
-        units = self._units(unit, {s.document for s in spans})
-        return cooccurrence(spans, unit, units, min_count)
+        columns, paths = self.coding_columns(coders, where, docs, level)
+        return _pairs(columns, paths, unit, self._units(unit, set(columns[0].tolist())), min_count)
 
     def cooccurring(
         self,
@@ -274,27 +315,6 @@ class AnalysisService:
                 )
         return out
 
-    def _overlap(
-        self,
-        coders: Sequence[str],
-        where: Sequence[str],
-        docs: Sequence[str],
-        level: str,
-        min_count: int,
-    ) -> builtins.list[Pair]:
-        import numpy as np
-
-        from qcode.analysis.cooccurrence import make_pair, overlap_pair_counts
-
-        (doc, code, start, end), paths = self._codings(coders, where, docs, level)
-        a, b, counts = overlap_pair_counts(doc, code, start, end, len(paths))
-        n = np.bincount(code, minlength=len(paths)).tolist()
-        return [
-            make_pair(paths[i], paths[j], n[i], n[j], k, False)
-            for i, j, k in zip(a.tolist(), b.tolist(), counts.tolist(), strict=True)
-            if k >= min_count
-        ]
-
     def _units(
         self, unit: str, doc_ids: set[Any]
     ) -> dict[Hashable, builtins.list[tuple[int, int]]] | None:
@@ -324,6 +344,18 @@ class AnalysisService:
         ``qcode.analysis.framework_view``), for the pairs of dimensions the framework links
         (structural driver -> resilience type, ...) or for the two dimensions in ``between``
         (keys or names)."""
+        return self._framework_view(unit, coders, where, docs, between, min_count)[0]
+
+    def _framework_view(
+        self,
+        unit: str,
+        coders: Sequence[str],
+        where: Sequence[str],
+        docs: Sequence[str],
+        between: Sequence[str],
+        min_count: int,
+    ) -> tuple[builtins.list[ElementPair], dict[str, Any], builtins.list[Span]]:
+        """The view, with the framework and the spans it was made from."""
         from qcode.analysis.framework_view import framework_view
 
         if unit not in UNITS:
@@ -350,10 +382,9 @@ class AnalysisService:
         else:
             all_keys = [d["key"] for d in fw["dimensions"]]
             dims = [(a, b) for i, a in enumerate(all_keys) for b in all_keys[i + 1 :]]
-        linked = linked_codes(fw)
         spans = self.spans(coders, where, docs, "open")
         units = self._units(unit, {s.document for s in spans})
-        return framework_view(spans, linked, dims, unit, units, min_count)
+        return framework_view(spans, linked_codes(fw), dims, unit, units, min_count), fw, spans
 
     def framework_network(
         self,
@@ -368,20 +399,18 @@ class AnalysisService:
         from qcode.analysis.framework_view import element_spans
         from qcode.analysis.network import ElementNode, build_framework_network
 
-        pairs = self.framework_view(unit, coders, where, docs, between, 1)
-        fw = self.p.framework.show()
+        pairs, fw, spans = self._framework_view(unit, coders, where, docs, between, 1)
         shown = {(p.dimension_a, p.element_a) for p in pairs}
         shown |= {(p.dimension_b, p.element_b) for p in pairs}
-        dims = {k for pair in shown for k in pair[:1]}
+        dims = {dimension for dimension, _ in shown}
         elements = [
             ElementNode(d["key"], e["name"])
             for d in fw["dimensions"]
             if d["key"] in dims
             for e in d["elements"]
         ]
-        linked = linked_codes(fw)
         sizes: dict[tuple[str, str], int] = defaultdict(int)
-        for sp in element_spans(self.spans(coders, where, docs, "open"), linked):
+        for sp in element_spans(spans, linked_codes(fw)):
             dimension, name = sp.code.split("/", 1)
             sizes[(dimension, name)] += 1
         g = build_framework_network(pairs, elements, sizes, min_weight)
@@ -414,8 +443,7 @@ class AnalysisService:
     ) -> builtins.list[Frequency]:
         """Per code in the codebook (categories with ``level="axial"``): codings, documents,
         cases and characters in scope; codes with none are listed with zeros."""
-        spans = self.spans(coders, where, docs, level)
-        documents = self._documents(self.documents_in_scope(where, docs))
+        spans, documents = self._scope(coders, where, docs, level)
         found = frequencies(spans, {d: c for d, _, c in documents})
         seen = {f.code for f in found}
         zero = [Frequency(p, 0, 0, 0, 0) for p in self._code_paths(level) if p not in seen]
@@ -433,8 +461,7 @@ class AnalysisService:
         (1 where the code is present)."""
         if count not in ("codings", "characters", "documents"):
             raise InvalidInputError(f"unknown count {count!r} (codings, characters, documents)")
-        spans = self.spans(coders, where, docs, level)
-        documents = self._documents(self.documents_in_scope(where, docs))
+        spans, documents = self._scope(coders, where, docs, level)
         return code_document_matrix(spans, {d: n for d, n, _ in documents}, count)
 
     def crosstab(
@@ -456,8 +483,7 @@ class AnalysisService:
         names = {a.name for a in self.p.attributes.list()}
         if attribute not in names:
             raise NotFoundError(f"no attribute {attribute!r}")
-        spans = self.spans(coders, where, docs, level)
-        documents = self._documents(self.documents_in_scope(where, docs))
+        spans, documents = self._scope(coders, where, docs, level)
         group_of = self._attribute_of(documents, attribute)
         return crosstab(spans, group_of, count, {d: c for d, _, c in documents})
 
@@ -501,8 +527,7 @@ class AnalysisService:
             raise InvalidInputError(
                 f"threshold {threshold}: give the new-information share from 0 to under 1"
             )
-        spans = self.spans(coders, where, docs, level)
-        documents = self._documents(self.documents_in_scope(where, docs))
+        spans, documents = self._scope(coders, where, docs, level)
         if order == "imported":
             pass
         elif order == "name":
@@ -514,7 +539,8 @@ class AnalysisService:
                 position = {find_document(s, ref).id: i for i, ref in enumerate(docs)}
             documents.sort(key=lambda r: position[r[0]])
         else:
-            if order not in {a.name for a in self.p.attributes.list()}:
+            types = {a.name: a.type for a in self.p.attributes.list()}
+            if order not in types:
                 raise NotFoundError(
                     f"no attribute {order!r} to order by (or imported, name, given)"
                 )
@@ -525,8 +551,7 @@ class AnalysisService:
                     f"cannot order by {order!r}: {missing[0]!r} has no value"
                     + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
                 )
-            types = {a.name: a.type for a in self.p.attributes.list()}
-            if types.get(order) == "number":
+            if types[order] == "number":
                 documents.sort(key=lambda r: float(value[r[0]] or 0))
             else:
                 documents.sort(key=lambda r: str(value[r[0]]))
@@ -557,10 +582,13 @@ class AnalysisService:
             raise InvalidInputError(
                 f"cannot include {', '.join(sorted(unknown))} (hierarchy, relations, framework)"
             )
-        spans = self.spans(coders, where, docs, level)
-        frequency: dict[str, int] = defaultdict(int)
-        for s in spans:
-            frequency[s.code] += 1
+        import numpy as np
+
+        if unit not in UNITS:
+            raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+        columns, coded = self.coding_columns(coders, where, docs, level)
+        counts = np.bincount(columns[1], minlength=len(coded)).tolist()
+        frequency = dict(zip(coded, counts, strict=True))
         codes = [
             c
             for c in self.p.codes.list(counts=False)
@@ -587,7 +615,7 @@ class AnalysisService:
                         for c in e["codes"]
                         if c["code"] in paths
                     ]
-        pairs = self.cooccur(unit, coders, where, docs, level, 1)
+        pairs = _pairs(columns, coded, unit, self._units(unit, set(columns[0].tolist())), 1)
         g = build_network(nodes, pairs, min_weight, hierarchy, relations, elements, links)
         # for figures and for readers of the GraphML: what was counted, and the framework chain
         describe(g, framework, unit=unit, min_weight=min_weight, level=level)
