@@ -98,6 +98,29 @@ def test_framework_view_pure_orientation() -> None:
     assert pair.through == [{"code_a": "b", "code_b": "a", "count": 1}]
 
 
+def test_framework_view_lists_a_code_pair_once() -> None:
+    # a category linked to elements of two dimensions: its codes x and y co-occur once, and
+    # each is under both elements; the pair carries the element pair once, as do x and y alone
+    linked = {Element("t", "T1"): ["cat"], Element("d", "D1"): ["cat"]}
+    spans = [Span(1, "cat/x", 0, 5), Span(1, "cat/y", 3, 8)]
+    (pair,) = framework_view(spans, linked, [("t", "d")])
+    assert pair.count == 3  # x-under-T1 with x-under-D1, x with y, y with y
+    assert pair.through == [
+        {"code_a": "cat/x", "code_b": "cat/x", "count": 1},
+        {"code_a": "cat/x", "code_b": "cat/y", "count": 1},
+        {"code_a": "cat/y", "code_b": "cat/y", "count": 1},
+    ]
+    # a second coder's overlapping coding of x: x paired with itself now counts its two codings
+    # and their overlap; the element pair also gains the second x with y
+    (pair,) = framework_view([*spans, Span(1, "cat/x", 1, 4)], linked, [("t", "d")])
+    assert pair.through[0] == {"code_a": "cat/x", "code_b": "cat/x", "count": 3}
+    assert pair.count == 3 + 2 + 1 and (pair.n_a, pair.n_b) == (3, 3)
+    # by document: one document holds both elements; each code is in one document
+    (pair,) = framework_view(spans, linked, [("t", "d")], unit="document")
+    assert pair.count == 1 and pair.jaccard == 1.0
+    assert [t["count"] for t in pair.through] == [1, 1, 1]
+
+
 def test_figure_files_open_and_are_reproducible(fw: Project, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     from PIL import Image
 

@@ -4,21 +4,24 @@ can read which resilience types co-occur with which dilemmas, and through which 
 - An element's codings are the codings of the codes linked to it and of their sub-codes (a
   category linked to an element brings its codes along).
 - Two elements co-occur as their codings do, under the same unit as code co-occurrence (see
-  ``qcode.analysis.cooccurrence``): for ``overlap``, pairs of overlapping codings, one under each
-  element; a coding under both elements (its code is linked to both) counts once, as its own
-  pair. For units, units where both elements are present.
+  ``qcode.analysis.cooccurrence``). For ``overlap``: the unordered pairs of overlapping codings
+  with one coding under each element, each pair once even when both codings are under both
+  elements; a coding under both elements is a pair by itself. For units: units where both
+  elements are present.
 - "Through" lists, for a pair of elements, the pairs of codes (one under each element) that
-  co-occur, with their counts, and codes under both, paired with themselves.
+  co-occur, with their counts, each pair of codes once; a code under both elements is paired
+  with itself, counting (overlap) its codings and the overlapping pairs among them, or (units)
+  the units holding it. For ``overlap`` an element pair's count is the sum of its "through".
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from qcode.analysis.cooccurrence import Span, cooccurrence
+from qcode.analysis.cooccurrence import Span, c_coefficient, cooccurrence, unit_presence
 
 
 @dataclass(frozen=True)
@@ -85,18 +88,18 @@ def framework_view(
         return (ea, eb, False) if ea.dimension == first else (eb, ea, True)
 
     # the code pairs under each pair of elements, in one pass over the code pairs
+    # (a pair of codes both under both elements is listed once, not once each way round)
     through: dict[tuple[Element, Element], list[dict[str, Any]]] = defaultdict(list)
     for p in cooccurrence(spans, unit, units, 1):
+        listed: set[tuple[Element, Element]] = set()
         for ea in of[p.code_a]:
             for eb in of[p.code_b]:
                 o = oriented(ea, eb)
-                if o is not None:
+                if o is not None and (o[0], o[1]) not in listed:
+                    listed.add((o[0], o[1]))
                     a, b = (p.code_b, p.code_a) if o[2] else (p.code_a, p.code_b)
                     through[(o[0], o[1])].append({"code_a": a, "code_b": b, "count": p.count})
-    codings: dict[str, int] = defaultdict(int)
-    for s in spans:
-        codings[s.code] += 1
-    for code, n in codings.items():  # a code under both elements: paired with itself
+    for code, n in _self_counts(spans, unit, units).items():  # a code under both elements
         for i, ea in enumerate(of[code]):
             for eb in of[code][i + 1 :]:
                 o = oriented(ea, eb)
@@ -104,13 +107,25 @@ def framework_view(
                     through[(o[0], o[1])].append({"code_a": code, "code_b": code, "count": n})
 
     by_key = {e.key: e for e in linked}
+    espans = element_spans(spans, linked)
+    found: list[tuple[Element, Element, int, int, int]] = []  # elements, n_a, n_b, count
+    if unit == "overlap":
+        n_el: dict[str, int] = defaultdict(int)
+        for sp in espans:
+            n_el[sp.code] += 1
+        for (ea, eb), ts in through.items():
+            found.append((ea, eb, n_el[ea.key], n_el[eb.key], sum(t["count"] for t in ts)))
+    else:
+        for p in cooccurrence(espans, unit, units, 1):
+            o = oriented(by_key[p.code_a], by_key[p.code_b])
+            if o is not None:
+                n_a, n_b = (p.n_b, p.n_a) if o[2] else (p.n_a, p.n_b)
+                found.append((o[0], o[1], n_a, n_b, p.count))
     out = []
-    for p in cooccurrence(element_spans(spans, linked), unit, units, max(1, min_count)):
-        o = oriented(by_key[p.code_a], by_key[p.code_b])
-        if o is None:
+    for ea, eb, n_a, n_b, count in found:
+        if count < max(1, min_count):
             continue
-        ea, eb, swapped = o
-        n_a, n_b = (p.n_b, p.n_a) if swapped else (p.n_a, p.n_b)
+        c = c_coefficient(count, n_a, n_b)
         out.append(
             ElementPair(
                 ea.dimension,
@@ -119,13 +134,36 @@ def framework_view(
                 eb.name,
                 n_a,
                 n_b,
-                p.count,
-                p.c,
-                p.jaccard,
+                count,
+                c,
+                None if unit == "overlap" else c,
                 sorted(through[(ea, eb)], key=lambda t: (-t["count"], t["code_a"], t["code_b"])),
             )
         )
     return sorted(out, key=lambda e: (-e.count, e.element_a, e.element_b))
+
+
+def _self_counts(
+    spans: Sequence[Span], unit: str, units: Mapping[Hashable, Sequence[tuple[int, int]]] | None
+) -> dict[str, int]:
+    """Per code, what it counts paired with itself: for ``overlap`` its codings and the
+    overlapping pairs among them; for units, the units holding it."""
+    if unit == "document":
+        return dict(Counter(code for _, code in {(s.document, s.code) for s in spans}))
+    if unit != "overlap":
+        return {code: len(us) for code, us in unit_presence(spans, units or {}).items()}
+    n = Counter(s.code for s in spans)
+    ranges: dict[tuple[Hashable, str], list[tuple[int, int]]] = defaultdict(list)
+    for s in spans:
+        ranges[(s.document, s.code)].append((s.start, s.end))
+    for (_, code), rs in ranges.items():
+        rs.sort()
+        for i, (_, end) in enumerate(rs):
+            for start, _ in rs[i + 1 :]:
+                if start >= end:
+                    break
+                n[code] += 1
+    return dict(n)
 
 
 def through_text(through: Sequence[dict[str, Any]], limit: int | None = None) -> str:
