@@ -228,3 +228,35 @@ def test_layered_layout_without_a_framework_goes_by_level(tmp_path: Path) -> Non
     pos = layered_positions(g, [])
     assert pos["code:core"][0] < pos["code:cat"][0] < pos["code:cat/x"][0]
     assert draw_network(g, tmp_path / "l.pdf", layout="layered").stat().st_size > 1000
+
+
+def test_dense_network_edges_are_opaque_tints_weakest_first(tmp_path: Path) -> None:
+    from PIL import Image
+
+    g = nx.MultiGraph(unit="document", min_weight=1)
+    n = 102  # 5,151 edges: past the point where edges are drawn as opaque tints
+    for i in range(n):
+        g.add_node(f"code:c{i}", label=f"c{i}", kind="open", size=1.0)
+    for i in range(n):
+        for j in range(i + 1, n):
+            g.add_edge(
+                f"code:c{i}", f"code:c{j}", kind="cooccurrence", weight=float((i + j) % 9 + 1)
+            )
+    out = draw_network(g, tmp_path / "dense.svg", seed=3)
+    root = ET.parse(out).getroot()
+    strokes = [
+        el.get("style", "")
+        for el in root.iter("{http://www.w3.org/2000/svg}path")
+        if "stroke: #" in el.get("style", "") and "fill: none" in el.get("style", "")
+    ]
+    grey = [s for s in strokes if "stroke-opacity" not in s]
+    assert len(grey) >= g.number_of_edges()  # every edge drawn, none blended
+
+    # lightest (weakest) first: the first edge's grey is lighter than the last's
+    def level(style: str) -> int:
+        return int(style.split("stroke: #", 1)[1][:2], 16)
+
+    assert level(grey[0]) > level(grey[-1])
+    png = draw_network(g, tmp_path / "dense.png", seed=3)
+    with Image.open(png) as im:
+        assert round(im.info["dpi"][0]) == 300

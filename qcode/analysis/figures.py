@@ -287,6 +287,14 @@ def layered_positions(g: nx.Graph, chain: Sequence[str]) -> dict[Any, tuple[floa
     return {n: (index[column[n]] / width, y[n]) for n in g.nodes}
 
 
+def _tints(color: str, alphas: Sequence[float]) -> Any:
+    """The opaque colours that ``color`` at each of ``alphas`` gives over white (an N x 3 array)."""
+    import numpy as np
+    from matplotlib.colors import to_rgb
+
+    return 1.0 - np.outer(alphas, 1.0 - np.asarray(to_rgb(color)))
+
+
 def _wrap(label: str, width: int = 18) -> str:
     return "\n".join(textwrap.wrap(label, width)) or label
 
@@ -345,27 +353,36 @@ def draw_network(
     # in a dense network, thinner lines: the widths keep their proportions, the page stays legible
     # (and a raster at 300 dpi does not spend seconds on overdrawn pixels)
     thin = min(1.0, math.sqrt(400 / max(1, g.number_of_edges())))
+    # Beyond a few thousand edges, blending every hairline with the layer under it costs seconds
+    # at 300 dpi; there each edge gets an opaque tint of its colour (lighter when weaker) and
+    # edges are drawn weakest first, which reads the same on paper.
+    dense = g.number_of_edges() > 5000
     for kind, style in EDGE_STYLES.items():
-        segments, widths = [], []
-        for a, b, d in g.edges(data=True):
-            if d.get("kind") != kind or a == b:
-                continue
-            segments.append([pos[a], pos[b]])
-            w = float(d.get("weight", 1.0))
-            widths.append(thin * (0.4 + 3.6 * w / top) if kind == "cooccurrence" else thin)
-        if segments:
-            ax.add_collection(
-                LineCollection(
-                    segments,
-                    linewidths=widths,
-                    colors=style["color"],
-                    linestyles=style["linestyle"],
-                    alpha=0.55 if kind == "cooccurrence" else 0.85,
-                    # thousands of crossing hairlines: smoothing them costs seconds, shows nothing
-                    antialiaseds=g.number_of_edges() <= 5000,
-                    zorder=1,
-                )
+        edges = [(a, b, d) for a, b, d in g.edges(data=True) if d.get("kind") == kind and a != b]
+        if not edges:
+            continue
+        alpha = 0.55 if kind == "cooccurrence" else 0.85
+        weights = [float(d.get("weight", 1.0)) / top for *_, d in edges]
+        if dense:
+            order = sorted(range(len(edges)), key=weights.__getitem__)
+            edges, weights = [edges[i] for i in order], [weights[i] for i in order]
+        segments = [[pos[a], pos[b]] for a, b, _ in edges]
+        widths = [thin * (0.4 + 3.6 * w) if kind == "cooccurrence" else thin for w in weights]
+        tints: Any = style["color"]
+        if dense:
+            tints = _tints(style["color"], [alpha * (0.45 + 0.55 * w) for w in weights])
+        ax.add_collection(
+            LineCollection(
+                segments,
+                linewidths=widths,
+                colors=tints,
+                linestyles=style["linestyle"],
+                alpha=None if dense else alpha,
+                # thousands of crossing hairlines: smoothing them costs seconds, shows nothing
+                antialiaseds=not dense,
+                zorder=1,
             )
+        )
     by_size = g.graph.get("level") == "framework"  # elements sized by their codings
     sizes = [float(d.get("size", 0.0)) for _, d in g.nodes(data=True) if _is_code(d) or by_size]
     biggest = max(sizes or [1.0]) or 1.0
