@@ -152,15 +152,21 @@ class Change:
         return len(rows)
 
     def unlink_memos(self, kind: str, ids: Sequence[int]) -> None:
-        """Remove memo links to things this change deletes (the memos themselves stay)."""
+        """Remove memo links to things this change deletes (the memos themselves stay), and
+        their membership of sets (codes, documents and memos can be set members)."""
         if not ids:
             return
-        from qcode.store.models import MemoLink
+        from qcode.store.models import MemoLink, SetMember
 
         found = self.conn.scalars(
             select(MemoLink.id).where(MemoLink.target_kind == kind, MemoLink.target_id.in_(ids))
         )
         self.delete(MemoLink, list(found))
+        if kind in ("code", "document", "memo"):
+            members = self.conn.scalars(
+                select(SetMember.id).where(SetMember.kind == kind, SetMember.target_id.in_(ids))
+            )
+            self.delete(SetMember, list(members))
 
     def detach_codings(self, ids: Sequence[int]) -> None:
         """Before deleting codings: drop memo links to them and their use as evidence."""

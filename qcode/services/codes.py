@@ -366,8 +366,8 @@ class CodeService:
 
     @staticmethod
     def _repoint_structure(ch: Change, src: int, dst: int) -> None:
-        """Relations and framework links of ``src`` move to ``dst``; those that would relate
-        ``dst`` to itself or repeat one it has are dropped."""
+        """Relations, framework links and set memberships of ``src`` move to ``dst``; those that
+        would relate ``dst`` to itself or repeat one it has are dropped."""
         from qcode.store.models import CodeElementLink, Relation
 
         conn = ch.conn
@@ -416,6 +416,22 @@ class CodeService:
             else:
                 kept.add((lk.element_id, lk.relation))
                 ch.update(CodeElementLink, [lk.id], code_id=dst)
+        from qcode.store.models import SetMember
+
+        members = conn.execute(
+            select(SetMember.id, SetMember.set_id, SetMember.target_id).where(
+                SetMember.kind == "code", SetMember.target_id.in_([src, dst])
+            )
+        ).all()
+        in_sets = {m.set_id for m in members if m.target_id == dst}
+        for m in members:
+            if m.target_id != src:
+                continue
+            if m.set_id in in_sets:
+                ch.delete(SetMember, [m.id])
+            else:
+                in_sets.add(m.set_id)
+                ch.update(SetMember, [m.id], target_id=dst)
 
     def delete(self, ref: str, force: bool = False) -> int:
         """Delete a code and its sub-codes; refused while any has codings unless ``force``, which

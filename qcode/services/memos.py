@@ -177,6 +177,7 @@ class MemoService:
                 )
             )
             ch.delete(MemoLink, links)
+            ch.unlink_memos("memo", [memo_id])  # its set memberships
             ch.delete(Memo, [memo_id])
             ch.summary = f"delete memo {title!r}"
 

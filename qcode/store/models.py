@@ -353,3 +353,26 @@ class CodeElementLink(Base):
 
 
 TABLES = {t.name: t for t in Base.metadata.sorted_tables}
+
+
+class CodeSet(Base):
+    """A named group of codes, documents or memos (REFI-QDA's ``Set``; ATLAS.ti's code groups,
+    NVivo's sets). Membership does not change the codebook's tree."""
+
+    __tablename__ = "sets"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SetMember(Base):
+    """One member of a set: a code, a document or a memo (``kind``) by id."""
+
+    __tablename__ = "set_members"
+    __table_args__ = (UniqueConstraint("set_id", "kind", "target_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    set_id: Mapped[int] = mapped_column(ForeignKey("sets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[int] = mapped_column(Integer, index=True)
