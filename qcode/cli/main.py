@@ -9,12 +9,15 @@ import typer
 from qcode.cli import (  # noqa: F401  (registration)
     analysis,
     cases,
+    codebook,
     codes,
     codings,
     docs,
+    exchange,
     framework,
     memos,
     project_cmds,
+    segments,
     structure,
     tables,
 )

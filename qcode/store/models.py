@@ -352,9 +352,6 @@ class CodeElementLink(Base):
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 
-TABLES = {t.name: t for t in Base.metadata.sorted_tables}
-
-
 class CodeSet(Base):
     """A named group of codes, documents or memos (REFI-QDA's ``Set``; ATLAS.ti's code groups,
     NVivo's sets). Membership does not change the codebook's tree."""
@@ -376,3 +373,6 @@ class SetMember(Base):
     set_id: Mapped[int] = mapped_column(ForeignKey("sets.id"), index=True)
     kind: Mapped[str] = mapped_column(String(10))
     target_id: Mapped[int] = mapped_column(Integer, index=True)
+
+
+TABLES = {t.name: t for t in Base.metadata.sorted_tables}

@@ -1,0 +1,3 @@
+"""Whole projects out: qcode export --format qdpx."""
+
+from __future__ import annotations
