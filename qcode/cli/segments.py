@@ -2,9 +2,49 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 
-from qcode.cli.app import app
+from qcode.cli.app import app, project
+from qcode.cli.options import CODER, DOC, WHERE
+from qcode.cli.output import ok
+from qcode.services.segments import SegmentFilter, export_segments
 
 segments_app = typer.Typer(help="Export coded segments, one row per coding (csv, xlsx, md).")
 app.add_typer(segments_app, name="segments")
+
+
+@segments_app.command("export")
+def export(
+    output: Path = typer.Option(..., "--output", "-o", help="File to write: .csv, .xlsx or .md."),
+    format_: str | None = typer.Option(
+        None, "--format", help="csv, xlsx or md (default: from the file's extension)."
+    ),
+    code: list[str] = typer.Option(
+        [], "--code", help="Only this code and the codes under it (repeatable)."
+    ),
+    subcodes: bool = typer.Option(
+        True, "--subcodes/--no-subcodes", help="With --code: include the codes under it."
+    ),
+    coder: list[str] = CODER,
+    where: list[str] = WHERE,
+    doc: list[str] = DOC,
+    case: list[str] = typer.Option(
+        [], "--case", help="Only documents of these cases (repeatable)."
+    ),
+    level: str = typer.Option(
+        "open", "--level", help="open: every coding; axial: only codings under a category."
+    ),
+    group_by: str = typer.Option("code", "--group-by", help="md: sections by code or document."),
+    bom: bool = typer.Option(
+        False, "--bom", help="csv: start with a UTF-8 byte-order mark (for Excel)."
+    ),
+) -> None:
+    """One row per coding with document, case, attributes, code, coder, offsets, exact text,
+    speaker and memos: for R, SPSS, Excel, or (md) to read and quote."""
+    scope = SegmentFilter(
+        codes=code, coders=coder, docs=doc, where=where, cases=case, level=level, subcodes=subcodes
+    )
+    n = export_segments(project(), output, format_, scope, group_by, bom)
+    ok(f"{n} segment{'' if n == 1 else 's'} written to {output}")
