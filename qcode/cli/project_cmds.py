@@ -22,10 +22,43 @@ def init(
     language: str = typer.Option("en", "--language", help="Default language: en, zh, ..."),
     user: str | None = typer.Option(None, "--user", help="Default coder name."),
     db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database."),
+    from_: Path | None = typer.Option(
+        None, "--from", help="Create it from a REFI-QDA project (.qdpx) written by any tool."
+    ),
+    positions: str = typer.Option(
+        "auto",
+        "--positions",
+        help="How the .qdpx counts text positions: auto (by its writer; NVivo counts UTF-16 "
+        "units), codepoints or utf16.",
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
 ) -> None:
-    """Create a project folder with its database and settings file."""
-    p = Project.init(directory, name=name, language=language, user=user, db_url=db)
-    ok(f"created project {p.settings.name!r} in {p.root}")
+    """Create a project folder with its database and settings file (or from a .qdpx)."""
+    if from_ is None:
+        p = Project.init(directory, name=name, language=language, user=user, db_url=db)
+        ok(f"created project {p.settings.name!r} in {p.root}")
+        return
+    if db is not None:
+        raise InvalidInputError("--from creates a project file of its own; leave out --db")
+    from qcode.services.exchange import create_from_qdpx
+
+    p, report = create_from_qdpx(directory, from_, positions, name, language, user)
+    if json_:
+        emit_json(
+            {
+                "project": str(p.root),
+                "origin": report.origin,
+                "positions": report.units,
+                "counts": report.counts,
+                "notes": report.notes,
+            }
+        )
+        return
+    parts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
+    ok(f"created project {p.settings.name!r} in {p.root} from {from_.name}")
+    ok(f"written by {report.origin} (positions read as {report.units}): {parts}")
+    for note in report.notes:
+        warn(note)
 
 
 @app.command()

@@ -1,0 +1,282 @@
+"""REFI-QDA codebooks (``.qdc``) and the parts of the standard that projects share with them.
+
+The standard's code has a name, a colour, a description and children; qcode's code also has a level,
+inclusion and exclusion notes, an example and an in-vivo flag. Those travel inside the description
+as labelled paragraphs at its end ("Inclusion: ...", "Level: axial"), which other tools show as
+plain text and qcode reads back.
+
+Code names may not contain "/" in qcode (it separates a path); a "/" in a name from another tool
+becomes "∕" (U+2215 DIVISION SLASH) and turns back into "/" on export.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata as _metadata
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from qcode.errors import InputFileError
+from qcode.interchange.model import Codebook, CodeEntry, SetEntry
+from qcode.interchange.safety import parse_xml
+
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+CODEBOOK_NAMESPACES = (CODEBOOK_NS, "urn:QDA-XML:codebook:0:4", "urn:QDA-XML:codebook:0.4")
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+ORIGIN = f"qcode {_metadata.version('qcode')}"
+SLASH = "\u2215"
+
+_GUID = re.compile(
+    r"^\{?([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\}?$"
+)
+_COLOR = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
+_LABELS = (
+    ("inclusion", "Inclusion"),
+    ("exclusion", "Exclusion"),
+    ("example", "Example"),
+    ("level", "Level"),
+    ("in_vivo", "In vivo"),
+)
+_LEVELS = ("open", "axial", "selective")
+
+
+def local(el: Any) -> str:
+    """An element's tag without its namespace."""
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def children(el: Any | None, name: str) -> Iterator[Any]:
+    """The child elements of ``el`` named ``name`` (none if ``el`` is None)."""
+    if el is None:
+        return
+    for c in el:
+        if local(c) == name:
+            yield c
+
+
+def child(el: Any, name: str) -> Any | None:
+    return next(children(el, name), None)
+
+
+def text_of(el: Any, name: str) -> str:
+    c = child(el, name)
+    return (c.text or "") if c is not None else ""
+
+
+def guid_of(value: str | None) -> str | None:
+    """A GUID in qcode's stored form (lower case, no braces), or None if it is not one."""
+    m = _GUID.match((value or "").strip())
+    return m.group(1).lower() if m else None
+
+
+def new_guid() -> str:
+    return str(uuid.uuid4())
+
+
+def color_of(value: str | None) -> str | None:
+    """``#RRGGBB`` in upper case from ``#RGB`` or ``#RRGGBB``; None for anything else."""
+    m = _COLOR.match((value or "").strip())
+    if not m:
+        return None
+    h = m.group(1)
+    if len(h) == 3:
+        h = "".join(c * 2 for c in h)
+    return "#" + h.upper()
+
+
+def name_in(name: str) -> str:
+    """A name from another tool as qcode can hold it."""
+    return " ".join(name.replace("/", SLASH).split()) or "(unnamed)"
+
+
+def name_out(name: str) -> str:
+    return name.replace(SLASH, "/")
+
+
+# -- code descriptions ----------------------------------------------------------------------------
+def description_out(c: CodeEntry) -> str:
+    """The description with qcode's own fields appended as labelled paragraphs."""
+    values = {
+        "inclusion": c.inclusion,
+        "exclusion": c.exclusion,
+        "example": c.example,
+        "level": c.level if c.level != "open" else "",
+        "in_vivo": "yes" if c.in_vivo else "",
+    }
+    parts = [c.description.strip()] if c.description.strip() else []
+    for key, label in _LABELS:
+        v = " ".join(values[key].split("\n\n")).strip()
+        if v:
+            parts.append(f"{label}: {v}")
+    return "\n\n".join(parts)
+
+
+def description_in(text: str, entry: CodeEntry) -> None:
+    """Split a description written by :func:`description_out` (or any tool) into ``entry``."""
+    paras = text.strip().split("\n\n") if text.strip() else []
+    found: dict[str, str] = {}
+    order = [label for _, label in _LABELS]
+    last = len(order)
+    while paras:
+        head, _, value = paras[-1].partition(": ")
+        if head not in order or order.index(head) >= last or not value.strip():
+            break
+        last = order.index(head)
+        found[_LABELS[last][0]] = value.strip()
+        paras.pop()
+    level = found.get("level", "open")
+    if level not in _LEVELS or found.get("in_vivo", "yes") != "yes":
+        return _plain(text, entry)
+    entry.description = "\n\n".join(paras)
+    entry.inclusion = found.get("inclusion", "")
+    entry.exclusion = found.get("exclusion", "")
+    entry.example = found.get("example", "")
+    entry.level = level
+    entry.in_vivo = "in_vivo" in found
+
+
+def _plain(text: str, entry: CodeEntry) -> None:
+    entry.description = text.strip()
+
+
+# -- code trees (shared by .qdc and .qdpx) --------------------------------------------------------
+def read_codes(codes_el: Any, notes: list[str]) -> tuple[list[CodeEntry], dict[str, list[str]]]:
+    """The codes under a ``Codes`` element, parents first, with paths; and each code's NoteRefs.
+
+    Duplicate sibling names get a numbered suffix; GUIDs that are missing, malformed or repeated
+    get a new one. Each such change is described in ``notes``.
+    """
+    out: list[CodeEntry] = []
+    note_refs: dict[str, list[str]] = {}
+    seen: set[str] = set()
+
+    def walk(parent_el: Any, prefix: str) -> None:
+        siblings: set[str] = set()
+        for el in children(parent_el, "Code"):
+            raw_name = el.get("name") or ""
+            name = name_in(raw_name)
+            if name != raw_name.strip():
+                notes.append(f"code {raw_name!r} is named {name!r} ('/' separates code paths)")
+            base, n = name, 1
+            while name.casefold() in siblings:
+                n += 1
+                name = f"{base} ({n})"
+            if n > 1:
+                notes.append(f"a second code {base!r} under the same parent is named {name!r}")
+            siblings.add(name.casefold())
+            path = f"{prefix}/{name}" if prefix else name
+            guid = guid_of(el.get("guid"))
+            if guid is None or guid in seen:
+                notes.append(f"code {path!r} had a missing or repeated GUID; given a new one")
+                guid = new_guid()
+            seen.add(guid)
+            entry = CodeEntry(path=path, guid=guid, color=color_of(el.get("color")))
+            description_in(text_of(el, "Description"), entry)
+            out.append(entry)
+            refs = [g for r in children(el, "NoteRef") if (g := guid_of(r.get("targetGUID")))]
+            if refs:
+                note_refs[guid] = refs
+            walk(el, path)
+
+    walk(codes_el, "")
+    return out, note_refs
+
+
+def write_codes(parent: Any, ns: str, codes: Iterable[CodeEntry], note_refs: Any = None) -> None:
+    """Nested ``Code`` elements under ``parent`` (a ``Codes`` element); codes parents first."""
+    q = f"{{{ns}}}"
+    by_path: dict[str, Any] = {}
+    for c in codes:
+        host = by_path[c.parent] if c.parent is not None else parent
+        el = etree.SubElement(host, q + "Code")
+        el.set("guid", c.guid or new_guid())
+        el.set("name", name_out(c.name))
+        el.set("isCodable", "true")
+        if c.color:
+            el.set("color", c.color)
+        desc = description_out(c)
+        if desc:
+            etree.SubElement(el, q + "Description").text = desc
+        for ref in (note_refs or {}).get(c.guid, ()):
+            etree.SubElement(el, q + "NoteRef").set("targetGUID", ref)
+        by_path[c.path] = el
+
+
+# -- .qdc -----------------------------------------------------------------------------------------
+def write_qdc(cb: Codebook, path: Path) -> None:
+    """Write a codebook that validates against the REFI-QDA ``Codebook.xsd``."""
+    if not cb.codes:
+        raise InputFileError(path, "not written: the codebook has no codes (a .qdc needs one)")
+    q = f"{{{CODEBOOK_NS}}}"
+    root = etree.Element(q + "CodeBook", nsmap={None: CODEBOOK_NS})
+    root.set("origin", ORIGIN)
+    write_codes(etree.SubElement(root, q + "Codes"), CODEBOOK_NS, cb.codes)
+    guids = {c.path: c.guid for c in cb.codes}
+    sets = [s for s in cb.sets if s.name]
+    if sets:
+        sets_el = etree.SubElement(root, q + "Sets")
+        for s in sets:
+            el = etree.SubElement(sets_el, q + "Set")
+            el.set("guid", s.guid or new_guid())
+            el.set("name", s.name)
+            if s.description:
+                etree.SubElement(el, q + "Description").text = s.description
+            for code in s.codes:
+                if guids.get(code):
+                    etree.SubElement(el, q + "MemberCode").set("guid", str(guids[code]))
+    write_bytes(path, etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file, so no half-written file remains."""
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InputFileError(path, f"cannot be written ({exc.strerror or exc})") from None
+
+
+def read_qdc(path: Path) -> Codebook:
+    """A REFI-QDA codebook (namespace ``1.0`` or ``0:4``; an empty ``<Sets/>`` is accepted)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    root = parse_xml(data, path)
+    ns = etree.QName(root).namespace
+    if local(root) != "CodeBook" or ns not in (*CODEBOOK_NAMESPACES, PROJECT_NS, None):
+        raise InputFileError(path, f"is not a REFI-QDA codebook (root element {root.tag!r})")
+    return codebook_from(root, path)
+
+
+def codebook_from(root: Any, where: Path) -> Codebook:
+    """The codebook held by a ``CodeBook`` element (of a .qdc, or of a project)."""
+    codes_el = child(root, "Codes")
+    if codes_el is None:
+        raise InputFileError(where, "has no <Codes> element")
+    cb = Codebook(name=root.get("origin") or "")
+    cb.codes, _ = read_codes(codes_el, cb.notes)
+    by_guid = {c.guid: c.path for c in cb.codes}
+    sets_el = child(root, "Sets")
+    for el in children(sets_el, "Set"):
+        members = [
+            by_guid[g]
+            for m in children(el, "MemberCode")
+            if (g := guid_of(m.get("guid") or m.get("targetGUID"))) in by_guid
+        ]
+        cb.sets.append(
+            SetEntry(
+                name=(el.get("name") or "").strip() or "(unnamed set)",
+                guid=guid_of(el.get("guid")),
+                description=text_of(el, "Description").strip(),
+                codes=members,
+            )
+        )
+    return cb

@@ -1,0 +1,680 @@
+"""Whole projects to and from REFI-QDA (``.qdpx``).
+
+:func:`to_exchange` reads a project into an :class:`~qcode.interchange.qdpx.Exchange` (stored GUIDs,
+so every export of the same thing carries the same GUID); :func:`export_qdpx` writes it.
+:func:`create_from_qdpx` builds a new project from another tool's file in a temporary folder next to
+the target and moves it into place only when complete, so a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from qcode.errors import ConflictError, InputFileError, InvalidInputError, QcodeError
+from qcode.interchange.model import CodeEntry
+from qcode.interchange.qdpx import (
+    Exchange,
+    XCase,
+    XCoding,
+    XLink,
+    XNote,
+    XRange,
+    XSet,
+    XSource,
+    XVariable,
+    read_qdpx,
+    write_qdpx,
+)
+from qcode.services.attributes import parse_value
+from qcode.services.changes import Change
+from qcode.services.codes import PALETTE, CodeTree
+from qcode.services.documents import detect_language
+from qcode.services.memos import MEMO_TYPES
+from qcode.services.project import Project
+from qcode.store.models import (
+    AttributeDef,
+    Case,
+    CaseAttribute,
+    Code,
+    CodeElementLink,
+    Coder,
+    CodeSet,
+    Coding,
+    Document,
+    DocumentAttribute,
+    Memo,
+    MemoLink,
+    Relation,
+    RelationEvidence,
+    RelationType,
+    Segment,
+    SetMember,
+)
+from qcode.text import text_hash
+from qcode.text.segment import segment
+
+_COMMENT_NS = uuid.UUID("0b3f3a52-3f0e-4a8e-8d0c-2b6b1f6c9e11")
+
+
+@dataclass
+class ExportReport:
+    path: Path
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportReport:
+    origin: str
+    units: str
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def comment_guid(relation_guid: str) -> str:
+    """The stable GUID of the note that carries a relation's comment."""
+    return str(uuid.uuid5(_COMMENT_NS, relation_guid))
+
+
+# -- out ------------------------------------------------------------------------------------------
+def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
+    """The whole project as plain data, and what the standard cannot hold."""
+    notes: list[str] = []
+    x = Exchange(name=p.settings.name)
+    with p.read() as s:
+        c = s.connection()
+        x.users = {r.uuid: r.name for r in c.execute(select(Coder.uuid, Coder.name))}
+        coder_guid = dict(c.execute(select(Coder.id, Coder.uuid)).tuples().all())
+        tree = CodeTree(c)
+        rows = {r.id: r for r in c.execute(select(Code))}
+        code_guid = {i: r.uuid for i, r in rows.items()}
+        for cid in tree.ordered():
+            r = rows[cid]
+            x.codes.append(
+                CodeEntry(
+                    path=tree.path(cid),
+                    guid=r.uuid,
+                    level=r.level,
+                    description=r.description,
+                    inclusion=r.inclusion,
+                    exclusion=r.exclusion,
+                    example=r.example,
+                    in_vivo=r.in_vivo,
+                    color=r.color,
+                )
+            )
+        memo_guid = dict(c.execute(select(Memo.id, Memo.uuid)).tuples().all())
+        links: dict[str, dict[int, list[MemoLink]]] = defaultdict(lambda: defaultdict(list))
+        held: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for ml in s.scalars(select(MemoLink)):
+            links[ml.target_kind][ml.target_id].append(ml)
+            held[ml.target_kind][ml.memo_id].append(ml.target_id)
+
+        def refs(kind: str, target: int) -> list[str]:
+            return [memo_guid[m.memo_id] for m in links[kind].get(target, ()) if m.start is None]
+
+        for cid in tree.ordered():
+            if refs("code", cid):
+                x.code_notes[code_guid[cid]] = refs("code", cid)
+
+        attrs = {r.id: r for r in c.execute(select(AttributeDef))}
+        x.variables = [XVariable(r.uuid, r.name, r.type, r.scope) for r in attrs.values()]
+        case_values: dict[int, dict[str, str]] = defaultdict(dict)
+        for cv in c.execute(select(CaseAttribute)):
+            case_values[cv.case_id][attrs[cv.attribute_id].uuid] = cv.value
+        doc_values: dict[int, dict[str, str]] = defaultdict(dict)
+        for dv in c.execute(select(DocumentAttribute)):
+            doc_values[dv.document_id][attrs[dv.attribute_id].uuid] = dv.value
+        docs = c.execute(
+            select(
+                Document.id, Document.uuid, Document.name, Document.case_id, Document.imported
+            ).order_by(Document.id)
+        ).all()
+        case_guid = dict(c.execute(select(Case.id, Case.uuid)).tuples().all())
+        by_case: dict[int, list[str]] = defaultdict(list)
+        for d in docs:
+            if d.case_id is not None:
+                by_case[d.case_id].append(d.uuid)
+        for cr in c.execute(select(Case).order_by(Case.id)):
+            x.cases.append(
+                XCase(cr.uuid, cr.name, cr.description, case_values[cr.id], by_case[cr.id])
+            )
+        coding_notes: dict[int, list[str]] = {
+            t: [memo_guid[m.memo_id] for m in ms] for t, ms in links["coding"].items()
+        }
+        codings: dict[int, list[XCoding]] = defaultdict(list)
+        q = select(
+            Coding.id,
+            Coding.uuid,
+            Coding.document_id,
+            Coding.code_id,
+            Coding.coder_id,
+            Coding.start,
+            Coding.end,
+            Coding.created,
+        ).order_by(Coding.document_id, Coding.start, Coding.end, Coding.id)
+        for row in c.execute(q):
+            codings[row.document_id].append(
+                XCoding(
+                    code_guid[row.code_id],
+                    row.start,
+                    row.end,
+                    row.uuid,
+                    coder_guid[row.coder_id],
+                    row.created,
+                    coding_notes.get(row.id, []),
+                )
+            )
+        for d in docs:
+            src = XSource(
+                d.uuid,
+                d.name,
+                p.text_of(c, d),
+                created=d.imported,
+                codings=codings[d.id],
+                notes=refs("document", d.id),
+                values=doc_values[d.id],
+            )
+            for m in links["document"].get(d.id, ()):
+                if m.start is not None and m.end is not None:
+                    src.ranges.append(
+                        XRange(
+                            m.start,
+                            m.end,
+                            [memo_guid[m.memo_id]],
+                            str(uuid.uuid5(_COMMENT_NS, f"{memo_guid[m.memo_id]}/{d.uuid}")),
+                        )
+                    )
+            x.sources.append(src)
+        rel_types = {r.id: r for r in c.execute(select(RelationType))}
+        for mr in c.execute(select(Memo).order_by(Memo.id)):
+            x.notes.append(
+                XNote(
+                    mr.uuid,
+                    mr.title,
+                    mr.body,
+                    coder_guid[mr.coder_id],
+                    mr.created,
+                    mr.updated,
+                    mr.type,
+                    cases=[case_guid[t] for t in held["case"].get(mr.id, ())],
+                    notes=[memo_guid[t] for t in held["memo"].get(mr.id, ())],
+                )
+            )
+        for rr in c.execute(select(Relation).order_by(Relation.id)):
+            rt = rel_types[rr.type_id]
+            note_refs = [memo_guid[ml.memo_id] for ml in links["relation"].get(rr.id, ())]
+            if rr.comment:
+                g = comment_guid(rr.uuid)
+                x.notes.append(
+                    XNote(
+                        g,
+                        f"comment: {rt.name}",
+                        rr.comment,
+                        coder_guid.get(rr.coder_id or -1),
+                        rr.created,
+                        comment=True,
+                    )
+                )
+                note_refs.insert(0, g)
+            x.links.append(
+                XLink(
+                    rr.uuid,
+                    rt.name,
+                    code_guid[rr.source_id],
+                    code_guid[rr.target_id],
+                    "OneWay" if rt.directed else "Associative",
+                    note_refs,
+                )
+            )
+        doc_guid = {d.id: d.uuid for d in docs}
+        members: dict[int, list[SetMember]] = defaultdict(list)
+        for sm in s.scalars(select(SetMember)):
+            members[sm.set_id].append(sm)
+        kinds = {"code": code_guid, "document": doc_guid, "memo": memo_guid}
+        for st in s.scalars(select(CodeSet).order_by(CodeSet.id)):
+            got = {k: [kinds[k][m.target_id] for m in members[st.id] if m.kind == k] for k in kinds}
+            x.sets.append(
+                XSet(st.uuid, st.name, st.description, got["code"], got["document"], got["memo"])
+            )
+        evidence = c.scalar(select(RelationEvidence.id).limit(1))
+        if evidence is not None:
+            notes.append("codings cited as evidence for relations are not part of REFI-QDA")
+        if c.scalar(select(CodeElementLink.id).limit(1)) is not None:
+            notes.append(
+                "links of codes to the framework are not part of REFI-QDA "
+                "(qcode codebook export --format json keeps them)"
+            )
+    return x, notes
+
+
+def export_qdpx(p: Project, path: Path) -> ExportReport:
+    if path.suffix.lower() != ".qdpx":
+        raise InvalidInputError(f"{path}: a REFI-QDA project file ends in .qdpx")
+    x, notes = to_exchange(p)
+    write_qdpx(x, path)
+    counts = {
+        "users": len(x.users),
+        "codes": len(x.codes),
+        "cases": len(x.cases),
+        "variables": len(x.variables),
+        "sources": len(x.sources),
+        "codings": sum(len(s.codings) for s in x.sources),
+        "notes": sum(1 for n in x.notes if not n.comment),
+        "links": len(x.links),
+        "sets": len(x.sets),
+    }
+    return ExportReport(path, counts, notes)
+
+
+# -- in -------------------------------------------------------------------------------------------
+def _extract(where: str, data: bytes, kind: str) -> str:
+    from qcode.ingest.decode import decode
+    from qcode.ingest.docx import docx_text
+
+    if kind == "docx":
+        return docx_text(Path(where), data)
+    return decode(Path(where), data)[0]
+
+
+def create_from_qdpx(
+    directory: str | Path,
+    source: str | Path,
+    units: str = "auto",
+    name: str | None = None,
+    language: str = "en",
+    user: str | None = None,
+) -> tuple[Project, ImportReport]:
+    """A new project in ``directory`` holding everything ``source`` (a .qdpx) holds."""
+    target = Path(directory)
+    source = Path(source)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ConflictError(f"{target}: exists and is not empty; choose a new folder")
+    x = read_qdpx(source, units, _extract)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".qcode-import-", dir=target.parent))
+    try:
+        p = Project.init(
+            tmp / "project",
+            name=name or x.name or target.name,
+            language=language,
+            user=user,
+        )
+        try:
+            report = _fill(p, x, source)
+        finally:
+            p.close()
+        if target.exists():
+            target.rmdir()
+        (tmp / "project").rename(target)
+    except QcodeError:
+        raise
+    except Exception as exc:  # a damaged file must not leave a half-made project
+        raise InputFileError(source, f"cannot be imported ({type(exc).__name__}: {exc})") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Project.open(target), report
+
+
+def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
+    rep = ImportReport(x.origin or "unknown", x.units, notes=list(x.report))
+    with p.change("init.qdpx", f"create from {source.name}") as ch:
+        coder = _Coders(ch, x, p.user)
+        code_id = _codes(ch, x, rep)
+        attr_id, attr_type = _attributes(ch, x)
+        case_id = _cases(ch, x, attr_id, attr_type, rep)
+        doc_id, coding_id = _sources(ch, p, x, code_id, coder, case_id, attr_id, attr_type, rep)
+        memo_id = _memos(ch, x, coder, rep)
+        relation_id, comments = _relations(ch, x, code_id, coder, rep)
+        _memo_links(ch, x, memo_id, code_id, doc_id, coding_id, case_id, relation_id, comments, rep)
+        _sets(ch, x, code_id, doc_id, memo_id)
+        rep.counts = {
+            "users": len(coder.ids),
+            "codes": len(code_id),
+            "cases": len(case_id),
+            "sources": len(doc_id),
+            "codings": len(coding_id),
+            "memos": len(memo_id),
+            "relations": len(relation_id),
+            "sets": len(x.sets),
+        }
+    return rep
+
+
+class _Coders:
+    def __init__(self, ch: Change, x: Exchange, default: str) -> None:
+        self.ch = ch
+        self.ids: dict[str | None, int] = {}
+        self.names = {n.casefold() for n in x.users.values()}
+        for g, n in x.users.items():
+            self.ids[g] = ch.insert_one(Coder, uuid=g, name=n)
+        self.default_name = default
+
+    def __call__(self, guid: str | None) -> int:
+        if guid in self.ids:
+            return self.ids[guid]
+        if guid is None:
+            name = self.default_name
+            existing = self.ch.conn.scalar(select(Coder.id).where(Coder.name == name))
+            self.ids[None] = existing or self.ch.insert_one(Coder, name=name)
+            return self.ids[None]
+        name = f"user {guid[:8]}"
+        self.ids[guid] = self.ch.insert_one(Coder, uuid=guid, name=name)
+        return self.ids[guid]
+
+
+def _codes(ch: Change, x: Exchange, rep: ImportReport) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    by_path: dict[str, int] = {}
+    core_seen = False
+    for i, c in enumerate(x.codes):
+        level = c.level
+        if level == "selective":
+            if core_seen:
+                rep.notes.append(f"code {c.path!r} was a second core category; now axial")
+                level = "axial"
+            core_seen = True
+        cid = ch.insert_one(
+            Code,
+            uuid=c.guid,
+            name=c.name,
+            parent_id=by_path[c.parent] if c.parent is not None else None,
+            description=c.description,
+            color=c.color or PALETTE[i % len(PALETTE)],
+            level=level,
+            inclusion=c.inclusion,
+            exclusion=c.exclusion,
+            example=c.example,
+            in_vivo=c.in_vivo,
+        )
+        by_path[c.path] = cid
+        ids[str(c.guid)] = cid
+    return ids
+
+
+def _attributes(ch: Change, x: Exchange) -> tuple[dict[str, int], dict[str, str]]:
+    ids: dict[str, int] = {}
+    taken: set[tuple[str, str]] = set()
+    for v in x.variables:
+        name, n = v.name, 1
+        while (v.scope, name.casefold()) in taken:
+            n += 1
+            name = f"{v.name} ({n})"
+        taken.add((v.scope, name.casefold()))
+        ids[v.guid] = ch.insert_one(
+            AttributeDef, uuid=v.guid, name=name, type=v.type, scope=v.scope
+        )
+    return ids, {v.guid: v.type for v in x.variables}
+
+
+def _values(
+    values: dict[str, str],
+    attr_id: dict[str, int],
+    attr_type: dict[str, str],
+    owner: str,
+    rep: ImportReport,
+) -> list[tuple[int, str]]:
+    out = []
+    for g, raw in values.items():
+        try:
+            out.append((attr_id[g], parse_value(g, attr_type[g], raw)))
+        except InvalidInputError:
+            rep.notes.append(f"{owner}: value {raw!r} is not a {attr_type[g]}; left out")
+    return out
+
+
+def _cases(
+    ch: Change,
+    x: Exchange,
+    attr_id: dict[str, int],
+    attr_type: dict[str, str],
+    rep: ImportReport,
+) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for c in x.cases:
+        ids[c.guid] = ch.insert_one(Case, uuid=c.guid, name=c.name, description=c.description)
+        rows = _values(c.values, attr_id, attr_type, f"case {c.name!r}", rep)
+        for a, v in rows:
+            ch.put_value(CaseAttribute, ids[c.guid], a, v)
+    return ids
+
+
+def _sources(
+    ch: Change,
+    p: Project,
+    x: Exchange,
+    code_id: dict[str, int],
+    coder: _Coders,
+    case_id: dict[str, int],
+    attr_id: dict[str, int],
+    attr_type: dict[str, str],
+    rep: ImportReport,
+) -> tuple[dict[str, int], dict[str, int]]:
+    case_of: dict[str, int] = {}
+    for xc in x.cases:
+        for g in xc.sources:
+            case_of.setdefault(g, case_id[xc.guid])
+    doc_ids: dict[str, int] = {}
+    coding_ids: dict[str, int] = {}
+    patterns = p.settings.speaker_patterns
+    used_guids: set[str] = set()
+    for s in x.sources:
+        lang = detect_language(s.text, p.settings.language)
+        did = ch.insert_one(
+            Document,
+            uuid=s.guid,
+            name=s.name,
+            case_id=case_of.get(s.guid),
+            text=s.text,
+            text_hash=text_hash(s.text),
+            chars=len(s.text),
+            language=lang,
+            source_name=s.name,
+            source_format=s.format,
+            source_encoding="utf-8",
+            **({"imported": s.created} if s.created is not None else {}),
+        )
+        doc_ids[s.guid] = did
+        ch.insert_children(
+            Segment,
+            [
+                {
+                    "document_id": did,
+                    "kind": u.kind,
+                    "start": u.start,
+                    "end": u.end,
+                    "speaker": u.speaker,
+                }
+                for u in segment(s.text, lang, patterns)
+            ],
+            "document_id",
+            did,
+        )
+        rows = _values(s.values, attr_id, attr_type, f"source {s.name!r}", rep)
+        for a, v in rows:
+            ch.put_value(DocumentAttribute, did, a, v)
+        seen: set[tuple[int, int, int, int]] = set()
+        batch = []
+        for c in s.codings:
+            key = (code_id[c.code], coder(c.user), c.start, c.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            g = c.guid if c.guid and c.guid not in used_guids else str(uuid.uuid4())
+            used_guids.add(g)
+            row: dict[str, Any] = {
+                "uuid": g,
+                "document_id": did,
+                "code_id": key[0],
+                "coder_id": key[1],
+                "start": c.start,
+                "end": c.end,
+                "text": s.text[c.start : c.end],
+            }
+            if c.created is not None:
+                row["created"] = c.created
+            batch.append(row)
+        if batch:
+            ch.insert_children(Coding, batch, "document_id", did)
+            coding_ids.update(
+                ch.conn.execute(
+                    select(Coding.uuid, Coding.id).where(Coding.document_id == did)
+                ).tuples().all()
+            )
+    return doc_ids, coding_ids
+
+
+def _memos(ch: Change, x: Exchange, coder: _Coders, rep: ImportReport) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for n in x.notes:
+        if n.comment:
+            continue
+        kind = n.type if n.type in MEMO_TYPES else "free"
+        row: dict[str, Any] = {
+            "uuid": n.guid,
+            "title": n.name[:300],
+            "body": n.text,
+            "type": kind,
+            "coder_id": coder(n.user),
+        }
+        if n.created is not None:
+            row["created"] = n.created
+        row["updated"] = n.modified or n.created or row.get("created")
+        if row["updated"] is None:
+            del row["updated"]
+        ids[n.guid] = ch.insert_one(Memo, **row)
+    return ids
+
+
+def _relations(
+    ch: Change, x: Exchange, code_id: dict[str, int], coder: _Coders, rep: ImportReport
+) -> tuple[dict[str, int], dict[str, str]]:
+    types = dict(ch.conn.execute(select(RelationType.name, RelationType.id)).tuples().all())
+    comments = {n.guid: n for n in x.notes if n.comment}
+    ids: dict[str, int] = {}
+    used_comments: dict[str, str] = {}
+    seen: set[tuple[int, int, int]] = set()
+    other = 0
+    for link in x.links:
+        if link.origin not in code_id or link.target not in code_id or link.origin == link.target:
+            other += 1
+            continue
+        name = link.name or "is associated with"
+        if name not in types:
+            types[name] = ch.insert_one(
+                RelationType, name=name, directed=link.direction != "Associative", family="user"
+            )
+        key = (code_id[link.origin], types[name], code_id[link.target])
+        if key in seen:
+            continue
+        seen.add(key)
+        note = next((comments[g] for g in link.notes if g in comments), None)
+        extra: dict[str, Any] = {}
+        if note is not None:  # the comment's note also carries who related them, and when
+            extra = {"comment": note.text, "coder_id": coder(note.user) if note.user else None}
+            if note.created is not None:
+                extra["created"] = note.created
+        ids[link.guid] = ch.insert_one(
+            Relation,
+            uuid=link.guid,
+            source_id=key[0],
+            type_id=key[1],
+            target_id=key[2],
+            **extra,
+        )
+        for g in link.notes:
+            if g in comments:
+                used_comments[g] = link.guid
+    if other:
+        rep.notes.append(f"{other} link(s) not between two codes; not brought over")
+    return ids, used_comments
+
+
+def _memo_links(
+    ch: Change,
+    x: Exchange,
+    memo_id: dict[str, int],
+    code_id: dict[str, int],
+    doc_id: dict[str, int],
+    coding_id: dict[str, int],
+    case_id: dict[str, int],
+    relation_id: dict[str, int],
+    comments: dict[str, str],
+    rep: ImportReport,
+) -> None:
+    rows: dict[tuple[int, str, int], dict[str, Any]] = {}
+    lost = 0
+
+    def link(
+        note: str, kind: str, target: int | None, start: int | None = None, end: int | None = None
+    ) -> None:
+        nonlocal lost
+        if note in comments:
+            return
+        if note not in memo_id or target is None:
+            lost += 1
+            return
+        key = (memo_id[note], kind, target)
+        if key in rows:
+            if start is not None:
+                lost += 1
+            return
+        rows[key] = {
+            "memo_id": key[0],
+            "target_kind": kind,
+            "target_id": target,
+            "start": start,
+            "end": end,
+        }
+
+    for g, notes in x.code_notes.items():
+        for n in notes:
+            link(n, "code", code_id.get(g))
+    for s in x.sources:
+        for n in s.notes:
+            link(n, "document", doc_id.get(s.guid))
+        for r in s.ranges:
+            for n in r.notes:
+                link(n, "document", doc_id.get(s.guid), r.start, r.end)
+        for c in s.codings:
+            for n in c.notes:
+                link(n, "coding", coding_id.get(c.guid))
+    for note in x.notes:
+        for cg in note.cases:
+            link(note.guid, "case", case_id.get(cg))
+        for other in note.notes:
+            link(note.guid, "memo", memo_id.get(other))
+    for lk in x.links:
+        for n in lk.notes:
+            link(n, "relation", relation_id.get(lk.guid))
+    ch.insert(MemoLink, list(rows.values()))
+    if lost:
+        rep.notes.append(f"{lost} note reference(s) could not be kept as memo links")
+
+
+def _sets(
+    ch: Change,
+    x: Exchange,
+    code_id: dict[str, int],
+    doc_id: dict[str, int],
+    memo_id: dict[str, int],
+) -> None:
+    for st in x.sets:
+        sid = ch.insert_one(CodeSet, uuid=st.guid, name=st.name, description=st.description)
+        members = (
+            {("code", code_id[g]) for g in st.codes if g in code_id}
+            | {("document", doc_id[g]) for g in st.sources if g in doc_id}
+            | {("memo", memo_id[g]) for g in st.notes if g in memo_id}
+        )
+        ch.insert(
+            SetMember,
+            [{"set_id": sid, "kind": k, "target_id": t} for k, t in sorted(members)],
+        )
