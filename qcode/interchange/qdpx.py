@@ -36,6 +36,7 @@ from qcode.interchange.refi import (
     read_codes,
     text_of,
     write_codes,
+    xml_safe,
 )
 from qcode.interchange.safety import SafeZip, parse_xml
 from qcode.text.foreign import ForeignText
@@ -174,11 +175,13 @@ def _stamp(dt: datetime | None) -> str | None:
     return dt.replace(microsecond=0).isoformat() + "Z" if dt is not None else None
 
 
-def _sub(parent: Any, tag: str, **attrs: str | None) -> Any:
+def _sub(parent: Any, tag: str, text: str | None = None, **attrs: str | None) -> Any:
     el = etree.SubElement(parent, _Q + tag)
     for k, v in attrs.items():
         if v is not None:
-            el.set(k, v)
+            el.set(k, xml_safe(v))
+    if text is not None:
+        el.text = xml_safe(text)
     return el
 
 
@@ -200,7 +203,7 @@ def _values(parent: Any, values: dict[str, str], types: dict[str, str]) -> None:
         tag = {"number": "FloatValue", "date": "DateValue", "boolean": "BooleanValue"}.get(
             kind, "TextValue"
         )
-        _sub(vv, tag).text = value
+        _sub(vv, tag, value)
 
 
 def project_xml(x: Exchange) -> Any:
@@ -222,13 +225,13 @@ def project_xml(x: Exchange) -> Any:
                 el, "Variable", guid=v.guid, name=v.name, typeOfVariable=VARIABLE_TYPES[v.type]
             )
             if v.description:
-                _sub(ve, "Description").text = v.description
+                _sub(ve, "Description", v.description)
     if x.cases:
         el = _sub(root, "Cases")
         for c in x.cases:
             ce = _sub(el, "Case", guid=c.guid, name=c.name)
             if c.description:
-                _sub(ce, "Description").text = c.description
+                _sub(ce, "Description", c.description)
             _values(ce, c.values, types)
             _refs(ce, "SourceRef", c.sources)
     if x.sources:
@@ -257,7 +260,7 @@ def project_xml(x: Exchange) -> Any:
         for st in x.sets:
             se = _sub(el, "Set", guid=st.guid, name=st.name)
             if st.description:
-                _sub(se, "Description").text = st.description
+                _sub(se, "Description", st.description)
             _refs(se, "MemberCode", st.codes)
             _refs(se, "MemberSource", st.sources)
             _refs(se, "MemberNote", st.notes)
@@ -275,7 +278,7 @@ def _source(parent: Any, s: XSource, types: dict[str, str]) -> None:
         creationDateTime=_stamp(s.created),
     )
     if s.description:
-        _sub(se, "Description").text = s.description
+        _sub(se, "Description", s.description)
     for c in s.codings:
         sel = _sub(
             se,
@@ -320,8 +323,8 @@ def _note(parent: Any, n: XNote) -> None:
         lines.append(MEMO_TYPE + n.type)
     lines += [MEMO_CASE + c for c in n.cases]
     if lines:
-        _sub(ne, "Description").text = "\n".join(lines)
-    _sub(ne, "PlainTextContent").text = n.text
+        _sub(ne, "Description", "\n".join(lines))
+    _sub(ne, "PlainTextContent", n.text)
     _refs(ne, "NoteRef", n.notes)
 
 

@@ -44,6 +44,14 @@ _LABELS = (
 _LEVELS = ("open", "axial", "selective")
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: str) -> str:
+    """``value`` with the characters XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", value)
+
+
 def local(el: Any) -> str:
     """An element's tag without its namespace."""
     tag = el.tag
@@ -108,40 +116,35 @@ def description_out(c: CodeEntry) -> str:
         "level": c.level if c.level != "open" else "",
         "in_vivo": "yes" if c.in_vivo else "",
     }
-    parts = [c.description.strip()] if c.description.strip() else []
-    for key, label in _LABELS:
-        v = " ".join(values[key].split("\n\n")).strip()
-        if v:
-            parts.append(f"{label}: {v}")
-    return "\n\n".join(parts)
+    extra = [(label, " ".join(values[key].split("\n\n")).strip()) for key, label in _LABELS]
+    parts = [f"{label}: {v}" for label, v in extra if v]
+    return "\n\n".join(([c.description] if c.description else []) + parts)
 
 
 def description_in(text: str, entry: CodeEntry) -> None:
-    """Split a description written by :func:`description_out` (or any tool) into ``entry``."""
-    paras = text.strip().split("\n\n") if text.strip() else []
-    found: dict[str, str] = {}
+    """Split a description written by :func:`description_out` (or any tool) into ``entry``:
+    labelled paragraphs at its end, in their fixed order, are qcode's fields."""
     order = [label for _, label in _LABELS]
-    last = len(order)
-    while paras:
-        head, _, value = paras[-1].partition(": ")
-        if head not in order or order.index(head) >= last or not value.strip():
+    found: dict[str, str] = {}
+    rest, last = text, len(order)
+    while True:
+        cut = rest.rfind("\n\n")
+        head, sep, value = rest[cut + 2 if cut >= 0 else 0 :].partition(": ")
+        if not sep or head not in order[:last] or not value.strip() or "\n\n" in value:
             break
         last = order.index(head)
         found[_LABELS[last][0]] = value.strip()
-        paras.pop()
+        rest = rest[:cut] if cut >= 0 else ""
     level = found.get("level", "open")
-    if level not in _LEVELS or found.get("in_vivo", "yes") != "yes":
-        return _plain(text, entry)
-    entry.description = "\n\n".join(paras)
+    if not found or level not in _LEVELS or found.get("in_vivo", "yes") != "yes":
+        entry.description = text
+        return
+    entry.description = rest
     entry.inclusion = found.get("inclusion", "")
     entry.exclusion = found.get("exclusion", "")
     entry.example = found.get("example", "")
     entry.level = level
     entry.in_vivo = "in_vivo" in found
-
-
-def _plain(text: str, entry: CodeEntry) -> None:
-    entry.description = text.strip()
 
 
 # -- code trees (shared by .qdc and .qdpx) --------------------------------------------------------
@@ -195,13 +198,13 @@ def write_codes(parent: Any, ns: str, codes: Iterable[CodeEntry], note_refs: Any
         host = by_path[c.parent] if c.parent is not None else parent
         el = etree.SubElement(host, q + "Code")
         el.set("guid", c.guid or new_guid())
-        el.set("name", name_out(c.name))
+        el.set("name", xml_safe(name_out(c.name)))
         el.set("isCodable", "true")
         if c.color:
             el.set("color", c.color)
         desc = description_out(c)
         if desc:
-            etree.SubElement(el, q + "Description").text = desc
+            etree.SubElement(el, q + "Description").text = xml_safe(desc)
         for ref in (note_refs or {}).get(c.guid, ()):
             etree.SubElement(el, q + "NoteRef").set("targetGUID", ref)
         by_path[c.path] = el
@@ -223,9 +226,9 @@ def write_qdc(cb: Codebook, path: Path) -> None:
         for s in sets:
             el = etree.SubElement(sets_el, q + "Set")
             el.set("guid", s.guid or new_guid())
-            el.set("name", s.name)
+            el.set("name", xml_safe(s.name))
             if s.description:
-                etree.SubElement(el, q + "Description").text = s.description
+                etree.SubElement(el, q + "Description").text = xml_safe(s.description)
             for code in s.codes:
                 if guids.get(code):
                     etree.SubElement(el, q + "MemberCode").set("guid", str(guids[code]))

@@ -92,7 +92,7 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
     with p.read() as s:
         c = s.connection()
         x.users = {r.uuid: r.name for r in c.execute(select(Coder.uuid, Coder.name))}
-        coder_guid = dict(c.execute(select(Coder.id, Coder.uuid)).tuples().all())
+        coder_guid = {r[0]: r[1] for r in c.execute(select(Coder.id, Coder.uuid))}
         tree = CodeTree(c)
         rows = {r.id: r for r in c.execute(select(Code))}
         code_guid = {i: r.uuid for i, r in rows.items()}
@@ -111,7 +111,7 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                     color=r.color,
                 )
             )
-        memo_guid = dict(c.execute(select(Memo.id, Memo.uuid)).tuples().all())
+        memo_guid = {r[0]: r[1] for r in c.execute(select(Memo.id, Memo.uuid))}
         links: dict[str, dict[int, list[MemoLink]]] = defaultdict(lambda: defaultdict(list))
         held: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for ml in s.scalars(select(MemoLink)):
@@ -138,7 +138,7 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                 Document.id, Document.uuid, Document.name, Document.case_id, Document.imported
             ).order_by(Document.id)
         ).all()
-        case_guid = dict(c.execute(select(Case.id, Case.uuid)).tuples().all())
+        case_guid = {r[0]: r[1] for r in c.execute(select(Case.id, Case.uuid))}
         by_case: dict[int, list[str]] = defaultdict(list)
         for d in docs:
             if d.case_id is not None:
@@ -524,11 +524,8 @@ def _sources(
             batch.append(row)
         if batch:
             ch.insert_children(Coding, batch, "document_id", did)
-            coding_ids.update(
-                ch.conn.execute(
-                    select(Coding.uuid, Coding.id).where(Coding.document_id == did)
-                ).tuples().all()
-            )
+            q = select(Coding.uuid, Coding.id).where(Coding.document_id == did)
+            coding_ids.update((r[0], r[1]) for r in ch.conn.execute(q))
     return doc_ids, coding_ids
 
 
@@ -557,7 +554,7 @@ def _memos(ch: Change, x: Exchange, coder: _Coders, rep: ImportReport) -> dict[s
 def _relations(
     ch: Change, x: Exchange, code_id: dict[str, int], coder: _Coders, rep: ImportReport
 ) -> tuple[dict[str, int], dict[str, str]]:
-    types = dict(ch.conn.execute(select(RelationType.name, RelationType.id)).tuples().all())
+    types = {r[0]: r[1] for r in ch.conn.execute(select(RelationType.name, RelationType.id))}
     comments = {n.guid: n for n in x.notes if n.comment}
     ids: dict[str, int] = {}
     used_comments: dict[str, str] = {}

@@ -1,0 +1,354 @@
+"""REFI-QDA exchange: .qdc codebooks, .qdpx projects out and in, files from other tools, and the
+refusals that keep outside files from doing harm."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLE, SHARED, snapshot
+from lxml import etree
+
+from qcode import Project
+from qcode.errors import InputFileError
+from qcode.interchange.qdpx import read_qdpx
+from qcode.interchange.refi import read_qdc, write_qdc
+from qcode.services.build import build
+from qcode.services.exchange import create_from_qdpx, export_qdpx
+
+REFI = SHARED / "refi"
+needs_refi = pytest.mark.skipif(not REFI.is_dir(), reason="REFI-QDA reference files absent")
+NS = "{urn:QDA-XML:project:1.0}"
+
+
+def schema(name: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(REFI / "xsd" / name)))
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("ex") / "study"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
+    build(root).close()
+    return root
+
+
+def qde(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read("project.qde")
+
+
+# -- .qdc -----------------------------------------------------------------------------------------
+@needs_refi
+def test_atlas_codebook_is_read_with_its_code_group() -> None:
+    cb = read_qdc(REFI / "samples" / "atlasti-win-23.4.0_codebook_from-requal-test.qdc")
+    assert [(c.path, c.guid, c.color, c.description) for c in cb.codes] == [
+        ("code1", "1ff58b12-6f6f-4b0c-8be5-bbdc91f55294", "#46AA00", "description")
+    ]
+    assert [(s.name, s.description, s.codes) for s in cb.sets] == [
+        ("code group 1", "kategorie 1", ["code1"])
+    ]
+
+
+@needs_refi
+@pytest.mark.parametrize("ns", ["urn:QDA-XML:codebook:1.0", "urn:QDA-XML:codebook:0:4"])
+def test_codebook_namespaces_and_empty_sets_accepted(tmp_path: Path, ns: str) -> None:
+    f = tmp_path / "cb.qdc"
+    f.write_text(
+        f'<?xml version="1.0"?><CodeBook xmlns="{ns}" origin="X"><Codes>'
+        '<Code guid="{AAAAAAAA-0000-0000-0000-000000000001}" name="a/b" isCodable="true">'
+        '<Code guid="aaaaaaaa-0000-0000-0000-000000000002" name="child" isCodable="false" '
+        'color="#abc"/></Code></Codes><Sets/></CodeBook>',
+        encoding="utf-8",
+    )
+    cb = read_qdc(f)
+    assert [(c.path, c.guid, c.color) for c in cb.codes] == [
+        ("a\u2215b", "aaaaaaaa-0000-0000-0000-000000000001", None),
+        ("a\u2215b/child", "aaaaaaaa-0000-0000-0000-000000000002", "#AABBCC"),
+    ]
+    assert cb.sets == [] and any("'/' separates" in n for n in cb.notes)
+
+
+@needs_refi
+def test_written_codebook_validates_and_reads_back(example: Path, tmp_path: Path) -> None:
+    from qcode.services.exchange import to_exchange
+
+    with Project.open(example) as p:
+        x, _ = to_exchange(p)
+    from qcode.interchange.model import Codebook, SetEntry
+
+    cb = Codebook(codes=x.codes, sets=[SetEntry("group", codes=[x.codes[0].path])])
+    out = tmp_path / "cb.qdc"
+    write_qdc(cb, out)
+    assert schema("Codebook.xsd").validate(etree.parse(str(out)))
+    back = read_qdc(out)
+    fields = (
+        "path",
+        "guid",
+        "level",
+        "description",
+        "inclusion",
+        "exclusion",
+        "example",
+        "in_vivo",
+        "color",
+    )
+    assert [[getattr(c, k) for k in fields] for c in back.codes] == [
+        [getattr(c, k) for k in fields] for c in x.codes
+    ]
+    assert any(c.level == "axial" for c in back.codes) and any(c.inclusion for c in back.codes)
+    assert back.sets[0].codes == [x.codes[0].path]
+
+
+# -- .qdpx out ------------------------------------------------------------------------------------
+@needs_refi
+def test_project_export_validates_and_keeps_its_guids(example: Path, tmp_path: Path) -> None:
+    with Project.open(example) as p:
+        first = export_qdpx(p, tmp_path / "a.qdpx")
+        export_qdpx(p, tmp_path / "b.qdpx")
+        with p.read() as s:
+            from sqlalchemy import func, select
+
+            from qcode.store.models import Coding, Memo
+
+            n_codings = s.scalar(select(func.count(Coding.id)))
+            n_memos = s.scalar(select(func.count(Memo.id)))
+    data = qde(tmp_path / "a.qdpx")
+    root = etree.fromstring(data)
+    assert schema("Project-mrt2019.xsd").validate(root.getroottree()), "invalid project.qde"
+    assert data == qde(tmp_path / "b.qdpx")  # same GUIDs, same order, every time
+    assert len(root.findall(f".//{NS}Coding")) == n_codings == first.counts["codings"]
+    assert len(root.findall(f"{NS}Notes/{NS}Note")) >= n_memos
+    with zipfile.ZipFile(tmp_path / "a.qdpx") as z:
+        src = root.find(f"{NS}Sources/{NS}TextSource")
+        assert src is not None
+        name = src.get("plainTextPath", "").replace("internal://", "sources/")
+        text = z.read(name).decode("utf-8")
+    for sel in src.findall(f"{NS}PlainTextSelection"):
+        s, e = int(sel.get("startPosition", "0")), int(sel.get("endPosition", "0"))
+        assert 0 <= s < e <= len(text)
+    assert first.notes and "framework" in first.notes[-1]
+
+
+@needs_refi
+def test_export_import_export_is_byte_identical(example: Path, tmp_path: Path, cli: Any) -> None:
+    r = cli("-p", str(example), "export", "--format", "qdpx", "-o", str(tmp_path / "a.qdpx"))
+    assert r.code == 0, r.err
+    r = cli("init", str(tmp_path / "copy"), "--from", str(tmp_path / "a.qdpx"), "--json")
+    assert r.code == 0, r.err
+    assert r.json()["positions"] == "codepoints" and r.json()["counts"]["memos"] == 6
+    r = cli("-p", str(tmp_path / "copy"), "export", "-o", str(tmp_path / "b.qdpx"))
+    assert r.code == 0, r.err
+    with zipfile.ZipFile(tmp_path / "a.qdpx") as a, zipfile.ZipFile(tmp_path / "b.qdpx") as b:
+        assert sorted(a.namelist()) == sorted(b.namelist())
+        for n in a.namelist():
+            assert a.read(n) == b.read(n), n
+
+
+def test_export_refuses_other_formats(example: Path, tmp_path: Path, cli: Any) -> None:
+    r = cli("-p", str(example), "export", "--format", "nvp", "-o", str(tmp_path / "x.nvp"))
+    assert r.code != 0 and "unknown format" in r.err and not (tmp_path / "x.nvp").exists()
+
+
+# -- .qdpx from NVivo -----------------------------------------------------------------------------
+def _nvivo_expected(sample: Path) -> dict[str, list[str]]:
+    """What NVivo's selections cover, computed independently of qcode: slice the raw file's
+    UTF-16 code units (BOM dropped, CRLF kept) and only then normalise line ends."""
+    out: dict[str, list[str]] = {}
+    with zipfile.ZipFile(sample) as z:
+        root = etree.fromstring(z.read("project.qde"))
+        for src in root.iter(f"{NS}TextSource"):
+            ref = src.get("plainTextPath", "").replace("internal://", "")
+            member = next(n for n in z.namelist() if n.endswith("/" + ref))
+            units = z.read(member).decode("utf-8-sig").encode("utf-16-le")
+            texts = []
+            for sel in src.iter(f"{NS}PlainTextSelection"):
+                s, e = int(sel.get("startPosition", "0")), int(sel.get("endPosition", "0"))
+                piece = units[2 * s : 2 * e].decode("utf-16-le")
+                texts.append(piece.replace("\r\n", "\n"))
+            out[src.get("name", "")] = texts
+    return out
+
+
+@needs_refi
+@pytest.mark.parametrize(
+    "sample",
+    ["nvivo-win-12.6_oltas.qdpx", "nvivo-mac-12.7.0_OltasSzkepticizmus_17June.qdpx"],
+)
+def test_nvivo_selections_cover_what_nvivo_covered(tmp_path: Path, cli: Any, sample: str) -> None:
+    path = REFI / "samples" / sample
+    r = cli("init", str(tmp_path / "p"), "--from", str(path), "--json")
+    assert r.code == 0, r.err
+    assert r.json()["positions"] == "utf16"
+    expected = _nvivo_expected(path)
+    with Project.open(tmp_path / "p") as p:
+        for doc in p.documents.list():
+            got = sorted(c.text for c in p.codings.list(document=doc.name))
+            assert got == sorted(expected[doc.name]), doc.name
+            text = p.documents.text(doc.name)
+            for c in p.codings.list(document=doc.name):
+                assert text[c.start : c.end] == c.text
+    assert sum(len(v) for v in expected.values()) in (97, 297)
+
+
+@needs_refi
+def test_nvivo_positions_read_as_code_points_go_wrong(tmp_path: Path) -> None:
+    """The control: without the UTF-16 conversion, the emoji-heavy Mac sample's selections drift."""
+    path = REFI / "samples" / "nvivo-mac-12.7.0_OltasSzkepticizmus_17June.qdpx"
+    x = read_qdpx(path, units="codepoints")
+    expected = _nvivo_expected(path)
+    src = next(s for s in x.sources if s.codings)
+    got = sorted(src.text[c.start : c.end] for c in src.codings)
+    assert got != sorted(expected[src.name])
+
+
+# -- .qdpx from other writers ---------------------------------------------------------------------
+def _qdpx(path: Path, members: dict[str, bytes | str]) -> Path:
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+def _project(sources: str, origin: str = "ATLAS.ti Windows 23") -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="Other" origin="{origin}">'
+        '<Users><User guid="11111111-1111-1111-1111-111111111111" name="Ana"/></Users>'
+        '<CodeBook><Codes><Code guid="22222222-2222-2222-2222-222222222222" name="health" '
+        'isCodable="true"/></Codes></CodeBook>'
+        f"<Sources>{sources}</Sources></Project>"
+    )
+
+
+def _selection(start: int, end: int) -> str:
+    return (
+        f'<PlainTextSelection guid="{start:08d}-3333-3333-3333-333333333333" '
+        f'startPosition="{start}" endPosition="{end}" '
+        'creatingUser="11111111-1111-1111-1111-111111111111"><Coding '
+        f'guid="{start:08d}-4444-4444-4444-444444444444"><CodeRef '
+        'targetGUID="22222222-2222-2222-2222-222222222222"/></Coding></PlainTextSelection>'
+    )
+
+
+def test_other_folder_qde_names_and_paths(tmp_path: Path) -> None:
+    text = "Hej 😀 world\r\nsecond line"
+    src = (
+        '<TextSource guid="55555555-5555-5555-5555-555555555555" name="one" '
+        f'plainTextPath="a.txt">{_selection(6, 11)}</TextSource>'
+    )
+    f = _qdpx(tmp_path / "o.qdpx", {"My Project.qde": _project(src), "Sources/a.txt": text})
+    p, rep = create_from_qdpx(tmp_path / "p", f)
+    with p:
+        [c] = p.codings.list()
+        assert (c.text, c.code, c.coder) == ("world", "health", "Ana")
+        assert p.documents.text("one") == "Hej 😀 world\nsecond line"
+    assert rep.units == "codepoints" and rep.origin.startswith("ATLAS.ti")
+
+
+def test_word_source_text_is_extracted(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("First paragraph.")
+    d.add_paragraph("Second one.")
+    buf = io.BytesIO()
+    d.save(buf)
+    src = (
+        '<TextSource guid="55555555-5555-5555-5555-555555555555" name="word" '
+        f'richTextPath="internal://w.docx">{_selection(0, 5)}</TextSource>'
+    )
+    f = _qdpx(tmp_path / "w.qdpx", {"project.qde": _project(src), "sources/w.docx": buf.getvalue()})
+    p, rep = create_from_qdpx(tmp_path / "p", f)
+    with p:
+        assert p.documents.text("word") == "First paragraph.\nSecond one."
+        assert [c.text for c in p.codings.list()] == ["First"]
+    assert any("Word file" in n for n in rep.notes)
+
+
+def test_what_cannot_come_over_is_reported(tmp_path: Path, cli: Any) -> None:
+    src = (
+        '<TextSource guid="55555555-5555-5555-5555-555555555555" name="t" '
+        'plainTextPath="internal://t.txt">'
+        f"{_selection(0, 4)}{_selection(90, 95)}"
+        '<PlainTextSelection guid="66666666-6666-6666-6666-666666666666" startPosition="0" '
+        'endPosition="2"><Coding guid="77777777-7777-7777-7777-777777777777"><CodeRef '
+        'targetGUID="99999999-9999-9999-9999-999999999999"/></Coding></PlainTextSelection>'
+        '</TextSource><PictureSource guid="88888888-8888-8888-8888-888888888888" name="pic" '
+        'path="internal://p.png"/>'
+    )
+    f = _qdpx(tmp_path / "o.qdpx", {"project.qde": _project(src), "sources/t.txt": "some text"})
+    r = cli("init", str(tmp_path / "p"), "--from", str(f))
+    assert r.code == 0, r.err
+    assert "outside the text" in r.err and "unknown code" in r.err and "PictureSource" in r.err
+
+
+# -- safety ---------------------------------------------------------------------------------------
+BAD_QDE = {
+    "entities": '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaaaa">'
+    '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><Project name="&b;"/>',
+    "external": '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    '<Project xmlns="urn:QDA-XML:project:1.0" name="&x;"/>',
+    "malformed": "<Project><Users>",
+    "not a project": '<?xml version="1.0"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>',
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_QDE))
+def test_bad_project_files_are_refused_cleanly(tmp_path: Path, cli: Any, case: str) -> None:
+    f = _qdpx(tmp_path / "bad.qdpx", {"project.qde": BAD_QDE[case]})
+    r = cli("init", str(tmp_path / "p"), "--from", str(f))
+    assert r.code != 0 and r.err.startswith(f"error: {f}: ") and len(r.err.splitlines()) == 1
+    assert "passwd" not in r.err and "root:" not in r.err
+    assert not (tmp_path / "p").exists()
+    assert [q.name for q in tmp_path.iterdir()] == ["bad.qdpx"]  # no half-made project left
+
+
+@pytest.mark.parametrize(
+    "member", ["../evil.txt", "/etc/evil.txt", "sources/../../evil.txt", "C:/evil.txt"]
+)
+def test_member_names_that_leave_the_folder_are_refused(
+    tmp_path: Path, cli: Any, member: str
+) -> None:
+    f = _qdpx(tmp_path / "bad.qdpx", {"project.qde": _project(""), member: "x"})
+    r = cli("init", str(tmp_path / "p"), "--from", str(f))
+    assert r.code != 0 and "leaves the folder" in r.err and not (tmp_path / "p").exists()
+
+
+def test_zip_bomb_is_refused(tmp_path: Path, cli: Any) -> None:
+    f = tmp_path / "bomb.qdpx"
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("project.qde", _project(""))
+        z.writestr("sources/zeros.txt", b"\0" * (8 << 20))
+    r = cli("init", str(tmp_path / "p"), "--from", str(f))
+    assert r.code != 0 and "zip bomb" in r.err and not (tmp_path / "p").exists()
+
+
+def test_not_a_zip_and_missing_file(tmp_path: Path, cli: Any) -> None:
+    f = tmp_path / "x.qdpx"
+    f.write_text("hello")
+    r = cli("init", str(tmp_path / "p"), "--from", str(f))
+    assert r.code != 0 and "is not a zip archive" in r.err
+    r = cli("init", str(tmp_path / "p"), "--from", str(tmp_path / "none.qdpx"))
+    assert r.code != 0 and "does not exist" in r.err and not (tmp_path / "p").exists()
+
+
+def test_init_from_refuses_a_folder_in_use(example: Path, tmp_path: Path, cli: Any) -> None:
+    with Project.open(example) as p:
+        export_qdpx(p, tmp_path / "a.qdpx")
+        before = snapshot(p)
+    r = cli("init", str(example), "--from", str(tmp_path / "a.qdpx"))
+    assert r.code != 0 and "not empty" in r.err
+    with Project.open(example) as p:
+        assert snapshot(p) == before
+
+
+def test_bad_qdc_names_the_file(tmp_path: Path) -> None:
+    f = tmp_path / "cb.qdc"
+    f.write_text("<CodeBook>", encoding="utf-8")
+    with pytest.raises(InputFileError, match=r"cb\.qdc: is not well-formed XML"):
+        read_qdc(f)
