@@ -2,11 +2,70 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from pathlib import Path
+
 import typer
 
-from qcode.cli.app import app
+from qcode.cli.app import app, project
+from qcode.cli.output import emit_json, ok
+from qcode.services.codebook import export_codebook, import_codebook
 
 codebook_app = typer.Typer(
-    help="Export the codebook (md, csv, json, docx, xlsx, qdc) or merge one in."
+    help="Export the codebook (md, csv, json, docx, xlsx, qdc) or merge one in.",
+    no_args_is_help=True,
 )
 app.add_typer(codebook_app, name="codebook")
+
+
+@codebook_app.command("export")
+def export(
+    output: Path = typer.Option(..., "--output", "-o", help="The file to write."),
+    fmt: str | None = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="md, csv, json, docx, xlsx or qdc (default: from the file's extension).",
+    ),
+    level: list[str] = typer.Option(
+        [], "--level", help="Only codes of this level: open, axial, selective (repeatable)."
+    ),
+    with_counts: bool = typer.Option(
+        False, "--with-counts", help="Add each code's codings and documents."
+    ),
+    with_examples: int = typer.Option(
+        0, "--with-examples", min=0, metavar="N", help="Add up to N coded quotes per code."
+    ),
+) -> None:
+    """Write the codebook: hierarchy, levels, notes, counts, quotes, relations, framework links."""
+    levels = [lv.strip() for item in level for lv in item.split(",") if lv.strip()]
+    cb = export_codebook(project(), output, fmt, levels or None, with_counts, with_examples)
+    n = sum(not c.context for c in cb.codes)
+    ok(f"wrote {output}: {n} code(s), {len(cb.relations)} relation(s), {len(cb.sets)} set(s)")
+
+
+@codebook_app.command("import")
+def import_(
+    file: Path = typer.Argument(..., help="A codebook: .csv, .json or .qdc."),
+    fmt: str | None = typer.Option(
+        None, "--format", "-f", help="csv, json or qdc (default: from the file's extension)."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+) -> None:
+    """Merge a codebook into the project (one undo step): codes matched by GUID, then path."""
+    report = import_codebook(project(), file, fmt)
+    if json_:
+        emit_json(asdict(report))
+        return
+    ok(
+        f"{file}: added {len(report.added)}, updated {len(report.updated)}, "
+        f"skipped {len(report.skipped)}"
+    )
+    for word, items in (
+        ("added", report.added),
+        ("updated", report.updated),
+        ("skipped", report.skipped),
+        ("note", report.notes),
+    ):
+        for item in items:
+            ok(f"  {word}: {item}")

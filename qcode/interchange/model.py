@@ -27,6 +27,9 @@ class CodeEntry:
     quotes: list[str] = field(default_factory=list)
     # framework elements this code is linked to, as "dimension: element"
     links: list[str] = field(default_factory=list)
+    # listed only as the ancestor of a selected code (an export filtered by level): writers of
+    # outlines show it as a heading, flat formats leave it out
+    context: bool = False
 
     @property
     def name(self) -> str:
@@ -67,7 +70,11 @@ class Codebook:
 
 @dataclass
 class MergeReport:
-    """What ``qcode codebook import`` did: code paths added, updated and skipped (with why)."""
+    """What ``qcode codebook import`` did: code paths added, updated and skipped (with why).
+
+    Relations appear as ``relation 'SOURCE' TYPE 'TARGET'`` and sets as ``set 'NAME'``; a skipped
+    item reads ``ITEM: REASON``.
+    """
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
