@@ -20,6 +20,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     segments,
     structure,
     tables,
+    team,
 )
 from qcode.cli.app import app
 from qcode.cli.output import err

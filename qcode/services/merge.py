@@ -1,0 +1,541 @@
+"""Bringing another coder's copy of a project into this one (``qcode merge OTHER``).
+
+The other project is read as an :class:`~qcode.interchange.qdpx.Exchange` (everything by GUID) and
+merged in one change, so one undo takes it back:
+
+- coders by GUID, then name; codes by GUID, then path; cases by GUID, then name; attributes by scope
+  and name; documents by content hash (their names may differ); memos, relations and sets by GUID
+  (relations also by source, type and target);
+- a coding already present (same document, code, coder and range) is dropped as a duplicate;
+- where both sides hold different values for the same thing (a code's description, an attribute's
+  value, a memo's text), this project's value stays and the difference is reported; a memo edited
+  on both sides is kept twice, the other's copy marked with where it came from. Nothing is lost
+  and nothing doubled.
+
+``dry_run`` does all of it inside the transaction and then rolls it back: the report is exactly
+what a real merge would do.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from qcode.errors import InvalidInputError
+from qcode.interchange.qdpx import Exchange
+from qcode.services.attributes import parse_value
+from qcode.services.changes import Change
+from qcode.services.codes import PALETTE, CodeTree
+from qcode.services.documents import detect_language
+from qcode.services.exchange import to_exchange
+from qcode.services.memos import MEMO_TYPES
+from qcode.services.project import Project
+from qcode.store.models import (
+    AttributeDef,
+    Case,
+    CaseAttribute,
+    Code,
+    CodeElementLink,
+    Coder,
+    CodeSet,
+    Coding,
+    Document,
+    DocumentAttribute,
+    FrameworkDimension,
+    FrameworkElement,
+    Memo,
+    MemoLink,
+    Relation,
+    RelationEvidence,
+    RelationType,
+    Segment,
+    SetMember,
+)
+from qcode.text import text_hash
+from qcode.text.segment import segment
+
+CODE_FIELDS = ("description", "inclusion", "exclusion", "example", "color", "level", "in_vivo")
+
+
+@dataclass
+class MergeResult:
+    source: str
+    dry_run: bool
+    added: dict[str, int] = field(default_factory=dict)
+    matched: dict[str, int] = field(default_factory=dict)
+    duplicates: int = 0
+    conflicts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, what: str, added: bool) -> None:
+        bucket = self.added if added else self.matched
+        bucket[what] = bucket.get(what, 0) + 1
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def merge_project(p: Project, other: str | Path, dry_run: bool = False) -> MergeResult:
+    """Merge the project in folder ``other`` into ``p``."""
+    q = Project.open(other)
+    try:
+        if q.root == p.root:
+            raise InvalidInputError(f"{other}: is this project; nothing to merge")
+        x, _ = to_exchange(q)  # what REFI-QDA cannot hold is read below
+        with q.read() as s:
+            framework = s.execute(
+                select(
+                    Code.uuid,
+                    FrameworkDimension.key,
+                    FrameworkElement.name,
+                    CodeElementLink.relation,
+                )
+                .join(CodeElementLink, CodeElementLink.code_id == Code.id)
+                .join(FrameworkElement, FrameworkElement.id == CodeElementLink.element_id)
+                .join(FrameworkDimension, FrameworkDimension.id == FrameworkElement.dimension_id)
+            ).all()
+            evidence = s.execute(
+                select(Relation.uuid, Coding.uuid)
+                .join(RelationEvidence, RelationEvidence.relation_id == Relation.id)
+                .join(Coding, Coding.id == RelationEvidence.coding_id)
+            ).all()
+    finally:
+        q.close()
+    res = MergeResult(str(other), dry_run)
+    try:
+        with p.change("merge", f"merge {Path(other).name}") as ch:
+            m = _Merge(p, ch, x, res)
+            m.run()
+            m.framework_links(framework)
+            m.evidence(evidence)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return res
+
+
+class _Merge:
+    def __init__(self, p: Project, ch: Change, x: Exchange, res: MergeResult) -> None:
+        self.p, self.ch, self.x, self.res = p, ch, x, res
+        self.c = ch.conn
+        self.coder: dict[str | None, int] = {}
+        self.code: dict[str, int] = {}
+        self.attr: dict[str, int] = {}
+        self.attr_type: dict[str, str] = {}
+        self.case: dict[str, int] = {}
+        self.doc: dict[str, int] = {}
+        self.coding: dict[str, int] = {}
+        self.memo: dict[str, int] = {}
+        self.relation: dict[str, int] = {}
+
+    def _free(self, model: Any, guid: str | None) -> str:
+        """``guid`` if no row of ``model`` has it yet, else a new one."""
+        if guid and self.c.scalar(select(model.id).where(model.uuid == guid)) is None:
+            return guid
+        return str(uuid.uuid4())
+
+    def run(self) -> None:
+        self.coders()
+        self.codes()
+        self.attributes()
+        self.cases()
+        self.documents()
+        self.memos()
+        self.relations()
+        self.memo_links()
+        self.sets()
+
+    # -- people and codes ----------------------------------------------------------------------
+    def coders(self) -> None:
+        for g, name in self.x.users.items():
+            cid = self.c.scalar(select(Coder.id).where(Coder.uuid == g)) or self.c.scalar(
+                select(Coder.id).where(Coder.name == name)
+            )
+            self.res.count("coders", cid is None)
+            self.coder[g] = cid or self.ch.insert_one(Coder, uuid=self._free(Coder, g), name=name)
+
+    def codes(self) -> None:
+        tree = CodeTree(self.c)
+        by_guid = {r.uuid: r.id for r in self.c.execute(select(Code.id, Code.uuid))}
+        guid_of_path = {e.path: str(e.guid) for e in self.x.codes}
+        for i, e in enumerate(self.x.codes):
+            parent = self.code.get(guid_of_path[e.parent]) if e.parent else None
+            cid = by_guid.get(str(e.guid))
+            if cid is not None and tree.path(cid) != e.path:
+                self.res.conflicts.append(
+                    f"code {tree.path(cid)!r} is {e.path!r} in the other project; kept "
+                    f"{tree.path(cid)!r}"
+                )
+            if cid is None:
+                cid = tree.child_named(parent, e.name)
+            if cid is not None:
+                self._compare_code(cid, tree.path(cid), e)
+                self.res.count("codes", False)
+            else:
+                level = e.level
+                if level == "selective" and self.c.scalar(
+                    select(Code.id).where(Code.level == "selective")
+                ):
+                    self.res.conflicts.append(
+                        f"code {e.path!r} is a core category there; added as axial (one core)"
+                    )
+                    level = "axial"
+                cid = self.ch.insert_one(
+                    Code,
+                    uuid=self._free(Code, e.guid),
+                    name=e.name,
+                    parent_id=parent,
+                    description=e.description,
+                    color=e.color or PALETTE[i % len(PALETTE)],
+                    level=level,
+                    inclusion=e.inclusion,
+                    exclusion=e.exclusion,
+                    example=e.example,
+                    in_vivo=e.in_vivo,
+                )
+                tree = CodeTree(self.c)
+                self.res.count("codes", True)
+            self.code[str(e.guid)] = cid
+
+    def _compare_code(self, cid: int, path: str, e: Any) -> None:
+        row = self.c.execute(select(Code).where(Code.id == cid)).one()
+        fill: dict[str, Any] = {}
+        for f in CODE_FIELDS:
+            ours, theirs = getattr(row, f), getattr(e, f)
+            if theirs in ("", None, False) or ours == theirs or (f == "level" and theirs == "open"):
+                continue
+            if ours in ("", None, False) or (f == "level" and ours == "open"):
+                fill[f] = theirs
+            else:
+                self.res.conflicts.append(f"code {path!r}: {f} differs; kept this project's")
+        if fill.get("level") == "selective" and self.c.scalar(
+            select(Code.id).where(Code.level == "selective", Code.id != cid)
+        ):
+            del fill["level"]
+        if fill:
+            self.ch.update(Code, [cid], **fill)
+
+    # -- cases, attributes, documents ----------------------------------------------------------
+    def attributes(self) -> None:
+        for v in self.x.variables:
+            row = self.c.execute(
+                select(AttributeDef.id, AttributeDef.type).where(
+                    AttributeDef.scope == v.scope, AttributeDef.name == v.name
+                )
+            ).first()
+            if row is not None and row.type != v.type:
+                self.res.conflicts.append(
+                    f"attribute {v.name!r} is {v.type} there and {row.type} here; its values "
+                    "were not merged"
+                )
+                continue
+            self.res.count("attributes", row is None)
+            self.attr[v.guid] = (
+                row.id
+                if row is not None
+                else self.ch.insert_one(
+                    AttributeDef,
+                    uuid=self._free(AttributeDef, v.guid),
+                    name=v.name,
+                    type=v.type,
+                    scope=v.scope,
+                )
+            )
+            self.attr_type[v.guid] = v.type
+
+    def _values(
+        self, model: Any, owner: int, owner_col: str, values: dict[str, str], label: str
+    ) -> None:
+        for g, raw in values.items():
+            if g not in self.attr:
+                continue
+            value = parse_value(g, self.attr_type[g], raw)
+            cur = self.c.scalar(
+                select(model.value).where(
+                    getattr(model, owner_col) == owner, model.attribute_id == self.attr[g]
+                )
+            )
+            if cur is None:
+                self.ch.put_value(model, owner, self.attr[g], value)
+            elif cur != value:
+                self.res.conflicts.append(
+                    f"{label}: attribute value {value!r} there, {cur!r} here; kept this project's"
+                )
+
+    def cases(self) -> None:
+        for c in self.x.cases:
+            cid = self.c.scalar(select(Case.id).where(Case.uuid == c.guid)) or self.c.scalar(
+                select(Case.id).where(Case.name == c.name)
+            )
+            self.res.count("cases", cid is None)
+            if cid is None:
+                cid = self.ch.insert_one(
+                    Case, uuid=self._free(Case, c.guid), name=c.name, description=c.description
+                )
+            self.case[c.guid] = cid
+            self._values(CaseAttribute, cid, "case_id", c.values, f"case {c.name!r}")
+
+    def documents(self) -> None:
+        case_of = {s: c.guid for c in self.x.cases for s in c.sources}
+        names = set(self.c.scalars(select(Document.name)))
+        for s in self.x.sources:
+            h = text_hash(s.text)
+            row = self.c.execute(
+                select(Document.id, Document.name).where(Document.text_hash == h)
+            ).first()
+            self.res.count("documents", row is None)
+            if row is not None:
+                did = row.id
+                if row.name != s.name:
+                    self.res.notes.append(f"document {s.name!r} there is {row.name!r} here")
+            else:
+                name, n = s.name, 1
+                while name in names:
+                    n += 1
+                    name = f"{s.name} ({n})"
+                names.add(name)
+                lang = detect_language(s.text, self.p.settings.language)
+                did = self.ch.insert_one(
+                    Document,
+                    uuid=self._free(Document, s.guid),
+                    name=name,
+                    case_id=self.case.get(case_of.get(s.guid, "")),
+                    text=s.text,
+                    text_hash=h,
+                    chars=len(s.text),
+                    language=lang,
+                    source_name=s.name,
+                    source_format=s.format,
+                    source_encoding="utf-8",
+                )
+                units = segment(s.text, lang, self.p.settings.speaker_patterns)
+                self.ch.insert_children(
+                    Segment,
+                    [
+                        {
+                            "document_id": did,
+                            "kind": u.kind,
+                            "start": u.start,
+                            "end": u.end,
+                            "speaker": u.speaker,
+                        }
+                        for u in units
+                    ],
+                    "document_id",
+                    did,
+                )
+            self.doc[s.guid] = did
+            self._values(DocumentAttribute, did, "document_id", s.values, f"document {s.name!r}")
+            self._codings(did, s)
+
+    def _codings(self, did: int, s: Any) -> None:
+        have = {
+            (r.code_id, r.coder_id, r.start, r.end): r.id
+            for r in self.c.execute(
+                select(Coding.id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
+                    Coding.document_id == did
+                )
+            )
+        }
+        rows = []
+        for c in s.codings:
+            key = (self.code[c.code], self.coder[c.user], c.start, c.end)
+            if key in have:
+                self.res.duplicates += 1
+                self.coding[c.guid] = have[key]
+                continue
+            have[key] = -1
+            rows.append(
+                {
+                    "uuid": self._free(Coding, c.guid),
+                    "document_id": did,
+                    "code_id": key[0],
+                    "coder_id": key[1],
+                    "start": c.start,
+                    "end": c.end,
+                    "text": s.text[c.start : c.end],
+                    "created": c.created,
+                    "_guid": c.guid,
+                }
+            )
+        for r in rows:
+            guid = r.pop("_guid")
+            self.coding[guid] = self.ch.insert_one(Coding, **r)
+        self.res.added["codings"] = self.res.added.get("codings", 0) + len(rows)
+
+    # -- memos, relations, sets ----------------------------------------------------------------
+    def memos(self) -> None:
+        for n in self.x.notes:
+            if n.comment:
+                continue
+            row = self.c.execute(
+                select(Memo.id, Memo.title, Memo.body).where(Memo.uuid == n.guid)
+            ).first()
+            if row is not None and (row.title, row.body) == (n.name, n.text):
+                self.memo[n.guid] = row.id
+                self.res.count("memos", False)
+                continue
+            title = n.name
+            if row is not None:
+                title = f"{n.name} (from {Path(self.res.source).name})"
+                self.res.conflicts.append(
+                    f"memo {n.name!r} was edited on both sides; the other's copy is {title!r}"
+                )
+            self.memo[n.guid] = self.ch.insert_one(
+                Memo,
+                uuid=self._free(Memo, n.guid),
+                title=title[:300],
+                body=n.text,
+                type=n.type if n.type in MEMO_TYPES else "free",
+                coder_id=self.coder.get(n.user) or self.p.ensure_coder(self.ch, None),
+                **({"created": n.created} if n.created else {}),
+            )
+            self.res.count("memos", True)
+
+    def relations(self) -> None:
+        types = {r.name: r.id for r in self.c.execute(select(RelationType.id, RelationType.name))}
+        comments = {n.guid: n for n in self.x.notes if n.comment}
+        for link in self.x.links:
+            if link.name not in types:
+                types[link.name] = self.ch.insert_one(
+                    RelationType, name=link.name, directed=link.direction != "Associative"
+                )
+            a, b, t = self.code[link.origin], self.code[link.target], types[link.name]
+            rid = self.c.scalar(select(Relation.id).where(Relation.uuid == link.guid))
+            rid = rid or self.c.scalar(
+                select(Relation.id).where(
+                    Relation.source_id == a, Relation.type_id == t, Relation.target_id == b
+                )
+            )
+            self.res.count("relations", rid is None)
+            if rid is None:
+                note = next((comments[g] for g in link.notes if g in comments), None)
+                rid = self.ch.insert_one(
+                    Relation,
+                    uuid=self._free(Relation, link.guid),
+                    source_id=a,
+                    type_id=t,
+                    target_id=b,
+                    comment=note.text if note else "",
+                )
+            self.relation[link.guid] = rid
+
+    def memo_links(self) -> None:
+        want: list[tuple[str, str, int | None, int | None, int | None]] = []
+        for g, notes in self.x.code_notes.items():
+            want += [(n, "code", self.code.get(g), None, None) for n in notes]
+        for s in self.x.sources:
+            want += [(n, "document", self.doc[s.guid], None, None) for n in s.notes]
+            want += [
+                (n, "document", self.doc[s.guid], r.start, r.end) for r in s.ranges for n in r.notes
+            ]
+            want += [
+                (n, "coding", self.coding.get(c.guid), None, None)
+                for c in s.codings
+                for n in c.notes
+            ]
+        for note in self.x.notes:
+            want += [(note.guid, "case", self.case.get(g), None, None) for g in note.cases]
+            want += [(note.guid, "memo", self.memo.get(g), None, None) for g in note.notes]
+        for lk in self.x.links:
+            want += [(n, "relation", self.relation.get(lk.guid), None, None) for n in lk.notes]
+        for note_guid, kind, target, start, end in want:
+            memo = self.memo.get(note_guid)
+            if memo is None or target is None:
+                continue
+            exists = self.c.scalar(
+                select(MemoLink.id).where(
+                    MemoLink.memo_id == memo,
+                    MemoLink.target_kind == kind,
+                    MemoLink.target_id == target,
+                )
+            )
+            if exists is None:
+                self.ch.insert_one(
+                    MemoLink, memo_id=memo, target_kind=kind, target_id=target, start=start, end=end
+                )
+
+    def sets(self) -> None:
+        kinds = {"code": self.code, "document": self.doc, "memo": self.memo}
+        for st in self.x.sets:
+            sid = self.c.scalar(select(CodeSet.id).where(CodeSet.uuid == st.guid)) or (
+                self.c.scalar(select(CodeSet.id).where(CodeSet.name == st.name))
+            )
+            self.res.count("sets", sid is None)
+            if sid is None:
+                sid = self.ch.insert_one(
+                    CodeSet,
+                    uuid=self._free(CodeSet, st.guid),
+                    name=st.name,
+                    description=st.description,
+                )
+            have = {
+                (r.kind, r.target_id)
+                for r in self.c.execute(
+                    select(SetMember.kind, SetMember.target_id).where(SetMember.set_id == sid)
+                )
+            }
+            new = {
+                (k, kinds[k][g])
+                for k, guids in (("code", st.codes), ("document", st.sources), ("memo", st.notes))
+                for g in guids
+                if g in kinds[k]
+            } - have
+            self.ch.insert(
+                SetMember, [{"set_id": sid, "kind": k, "target_id": t} for k, t in sorted(new)]
+            )
+
+    def framework_links(self, links: Any) -> None:
+        """Links of codes to framework elements, matched by dimension key and element name."""
+        elements = {
+            (r.key, r.name): r.id
+            for r in self.c.execute(
+                select(FrameworkElement.id, FrameworkElement.name, FrameworkDimension.key).join(
+                    FrameworkDimension, FrameworkDimension.id == FrameworkElement.dimension_id
+                )
+            )
+        }
+        for code_guid, key, name, relation in links:
+            element = elements.get((key, name))
+            code = self.code.get(code_guid)
+            if element is None or code is None:
+                self.res.conflicts.append(
+                    f"framework element {key}: {name!r} is not in this project; a link to it "
+                    "was not merged"
+                )
+                continue
+            exists = self.c.scalar(
+                select(CodeElementLink.id).where(
+                    CodeElementLink.code_id == code,
+                    CodeElementLink.element_id == element,
+                    CodeElementLink.relation == relation,
+                )
+            )
+            self.res.count("framework links", exists is None)
+            if exists is None:
+                self.ch.insert_one(
+                    CodeElementLink, code_id=code, element_id=element, relation=relation
+                )
+
+    def evidence(self, pairs: Any) -> None:
+        """Codings cited as evidence for relations."""
+        for relation_guid, coding_guid in pairs:
+            rel, coding = self.relation.get(relation_guid), self.coding.get(coding_guid)
+            if rel is None or coding is None:
+                continue
+            exists = self.c.scalar(
+                select(RelationEvidence.id).where(
+                    RelationEvidence.relation_id == rel, RelationEvidence.coding_id == coding
+                )
+            )
+            if exists is None:
+                self.ch.insert_one(RelationEvidence, relation_id=rel, coding_id=coding)
