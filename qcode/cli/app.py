@@ -50,8 +50,14 @@ def _root(
 @app.command()
 def tui(
     coder: list[str] = typer.Option([], "--coder", help="Show only these coders' codings."),
+    blind: bool = typer.Option(
+        False, "--blind", help="Code blind: show only your own codings (the current user's)."
+    ),
 ) -> None:
     """Open the coding workbench (also: plain `qcode` inside a project folder)."""
     from qcode.tui.app import run
 
+    if blind:
+        with Project.open(_state["project"]) as p:
+            coder = [p.user]
     run(_state["project"], coder or None)

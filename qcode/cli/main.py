@@ -10,6 +10,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     analysis,
     cases,
     codebook,
+    coders,
     codes,
     codings,
     docs,

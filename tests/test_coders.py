@@ -1,0 +1,53 @@
+"""Coders as first-class entities: name, GUID and colour; blind coding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qcode import Project
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    from conftest import write
+
+    with Project.init(tmp_path / "p") as p:
+        p.documents.import_files([write(tmp_path / "d.txt", "Some text to code.")])
+        p.codes.add("x")
+        p.codings.apply("d", 0, 4, "x", coder="ana")
+    return tmp_path / "p"
+
+
+def test_coders_list_add_edit(root: Path, cli: Any) -> None:
+    assert cli("-p", str(root), "coders", "add", "ben", "--color", "#00aa00").code == 0
+    rows = cli("-p", str(root), "coders", "list", "--json").json()
+    assert [(r["name"], r["color"], r["codings"]) for r in rows] == [
+        ("ana", None, 1),
+        ("ben", "#00AA00", 0),
+    ]
+    guid = rows[0]["uuid"]
+    assert cli("-p", str(root), "coders", "edit", "ana", "--name", "Ana Li").code == 0
+    rows = cli("-p", str(root), "coders", "list", "--json").json()
+    assert rows[0]["name"] == "Ana Li" and rows[0]["uuid"] == guid  # the GUID stays
+    r = cli("-p", str(root), "coders", "add", "ben")
+    assert r.code != 0 and "already exists" in r.err
+    r = cli("-p", str(root), "coders", "edit", "nobody", "--color", "#000000")
+    assert r.code != 0 and "no coder named 'nobody'" in r.err
+    r = cli("-p", str(root), "coders", "edit", "ben", "--color", "green")
+    assert r.code != 0 and "#RRGGBB" in r.err
+
+
+def test_blind_shows_only_the_current_users_codings(
+    root: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[Any] = []
+    import qcode.tui.app
+
+    monkeypatch.setattr(qcode.tui.app, "run", lambda project, coders=None: seen.append(coders))
+    monkeypatch.setenv("QCODE_USER", "ben")
+    assert cli("-p", str(root), "tui", "--blind").code == 0
+    assert cli("-p", str(root), "tui", "--coder", "ana").code == 0
+    assert seen == [["ben"], ["ana"]]
