@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := .run/sample
 
-.PHONY: run test install lint typecheck contracts pytest bench clean sample
+.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,11 @@ typecheck: install
 contracts: install
 	$(BIN)/lint-imports
 
-pytest: install
+# PostgreSQL's server programs, for the tests that start a server of their own (Debian packages).
+postgres:
+	.ci/postgres
+
+pytest: install postgres
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 test: lint typecheck contracts pytest

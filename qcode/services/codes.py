@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
-from qcode.store.models import Code, Coding, MemoLink
+from qcode.store.models import Code, Coding, Event, MemoLink
 
 if TYPE_CHECKING:
     from qcode.services.changes import Change
@@ -66,10 +66,32 @@ def check_color(color: str) -> str:
     return color.upper()
 
 
+def gone_because(session: Session | Connection, ref: str) -> str:
+    """Why no code is called ``ref`` any more, if a recent rename, move, merge or deletion (by
+    anyone, perhaps while this coder was working) explains it; else ""."""
+    name = ref.rsplit("/", 1)[-1]
+    events = session.execute(
+        select(Event.actor, Event.at, Event.summary, Event.payload)
+        .where(Event.action.in_(("codes.rename", "codes.merge", "codes.delete")))
+        .order_by(Event.id.desc())
+        .limit(200)
+    ).all()
+    for e in events:
+        for op in e.payload.get("ops", ()):
+            hit = (op[0] == "update" and op[1] == "codes" and op[3].get("name") == name) or (
+                op[0] == "delete" and op[1] == "codes" and any(r.get("name") == name for r in op[2])
+            )
+            if hit:
+                when = e.at.isoformat(sep=" ", timespec="seconds")
+                return f": {e.actor} changed it at {when} UTC ({e.summary})"
+    return ""
+
+
 class CodeTree:
     """All codes of a project in memory: id -> (name, parent_id), with paths."""
 
     def __init__(self, session: Session | Connection) -> None:
+        self.session = session
         rows = session.execute(select(Code.id, Code.name, Code.parent_id)).all()
         self.name = {r.id: r.name for r in rows}
         self.parent = {r.id: r.parent_id for r in rows}
@@ -120,7 +142,7 @@ class CodeTree:
             raise NotFoundError(f"code name {ref!r} is ambiguous; give its path: {paths}")
         if ref.isdigit() and int(ref) in self.name:
             return int(ref)
-        raise NotFoundError(f"no code {ref!r}")
+        raise NotFoundError(f"no code {ref!r}{gone_because(self.session, ref)}")
 
     def ordered(self) -> list[int]:
         """Depth-first, siblings by name."""

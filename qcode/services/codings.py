@@ -214,8 +214,10 @@ class CodingService:
     def _code_id(self, ch: Change, tree: CodeTree, ref: str, create: bool) -> int:
         try:
             return tree.resolve(ref)
-        except NotFoundError:
+        except NotFoundError as exc:
             if not create:
+                if str(exc) != f"no code {ref.strip()!r}":  # it says what became of the code
+                    raise
                 raise NotFoundError(f"no code {ref!r} (use --create to make it)") from None
         *parents, name = [part for part in ref.split("/")]
         parent = "/".join(parents) or None

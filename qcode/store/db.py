@@ -132,7 +132,9 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
     try:
         command.upgrade(_alembic_config(engine), "head")
     except Exception as exc:  # pragma: no cover - reported, never swallowed
-        raise QcodeError(f"migration to {head} failed ({exc}); backup kept at {backup}") from exc
+        kept = f"; backup kept at {backup}" if backup else ""
+        detail = " ".join(str(exc).split("\n")[0].split())
+        raise QcodeError(f"migration to {head} failed ({detail}){kept}") from exc
     return backup
 
 

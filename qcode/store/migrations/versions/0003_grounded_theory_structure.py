@@ -216,7 +216,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("exclusion", sa.Text(), server_default="", nullable=False))
         batch_op.add_column(sa.Column("example", sa.Text(), server_default="", nullable=False))
         batch_op.add_column(
-            sa.Column("in_vivo", sa.Boolean(), server_default=sa.text("0"), nullable=False)
+            sa.Column("in_vivo", sa.Boolean(), server_default=sa.false(), nullable=False)
         )
     with op.batch_alter_table("project", schema=None) as batch_op:
         batch_op.add_column(
