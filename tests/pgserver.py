@@ -36,8 +36,9 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server() -> Iterator[str]:
-    """Yield the URL prefix ``postgresql+psycopg://qcode@127.0.0.1:PORT/`` of a running server."""
+def server(durable: bool = False) -> Iterator[str]:
+    """Yield the URL prefix ``postgresql+psycopg://qcode@127.0.0.1:PORT/`` of a running server.
+    Tests run it with ``fsync=off``; ``durable`` keeps PostgreSQL's default (for benchmarks)."""
     bindir = _bin()
     root = Path(tempfile.mkdtemp(prefix="qcode-pg-"))
     data, sock = root / "data", root / "sock"
@@ -55,7 +56,9 @@ def server() -> Iterator[str]:
 
     port = _free_port()
     run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "qcode", "-E", "UTF8")
-    opts = f"-h 127.0.0.1 -p {port} -k {sock} -c fsync=off -c max_connections=60"
+    opts = f"-h 127.0.0.1 -p {port} -k {sock} -c max_connections=60"
+    if not durable:
+        opts += " -c fsync=off"
     run(str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(root / "log"), "-w", "start")
     try:
         yield f"postgresql+psycopg://qcode@127.0.0.1:{port}/"
