@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.output import emit_json, ok, warn
+from qcode.cli.output import emit_json, ok, table, warn
 
 
 @app.command()
@@ -36,3 +36,91 @@ def merge(
         warn(f"conflict: {line}")
     for line in res.notes:
         warn(line)
+
+
+def _num(v: float | None, digits: int = 3) -> str:
+    return "n/a" if v is None else f"{v:.{digits}f}"
+
+
+@app.command()
+def agreement(
+    coders: list[str] = typer.Option(..., "--coders", help="Coders to compare: A,B[,C...]"),
+    codes: list[str] = typer.Option([], "--codes", help="Only these codes (comma-separated)."),
+    docs: list[str] = typer.Option([], "--docs", help="Only these documents (comma-separated)."),
+    unit: str = typer.Option(
+        "char", "--unit", help="char, sentence, paragraph or turn (for alpha and Fleiss' kappa)."
+    ),
+    show_disagreements: bool = typer.Option(
+        False, "--disagreements", help="Also list where the coders differ, with the text."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Inter-coder agreement: NVivo's character-level percent agreement and Cohen's kappa per code
+    and document (totals as mean, length-weighted mean and pooled characters); Krippendorff's
+    alpha per code on the unit (|u-alpha on characters), Fleiss' kappa for three or more coders;
+    Krippendorff's unitizing alphas as ATLAS.ti reports them."""
+    from qcode.services.agreement import agreement as compute
+
+    data = compute(project(), coders, codes, docs, unit, show_disagreements)
+    if json_:
+        emit_json(data)
+        return
+    table(
+        "character-level agreement (NVivo's coding comparison)",
+        ["code", "document", "coders", "agreement %", "kappa"],
+        [
+            (
+                r["code"],
+                r["document"],
+                f"{r['coder_a']} / {r['coder_b']}",
+                _num(r["percent_agreement"], 2),
+                _num(r["kappa"]),
+            )
+            for r in data["rows"]
+        ],
+        justify_right=["agreement %", "kappa"],
+    )
+    table(
+        "totals over documents",
+        [
+            "code",
+            "coders",
+            "mean %",
+            "mean kappa",
+            "weighted %",
+            "weighted kappa",
+            "pooled %",
+            "pooled kappa",
+        ],
+        [
+            (
+                t["code"],
+                f"{t['coder_a']} / {t['coder_b']}",
+                _num(t["mean"]["percent_agreement"], 2),
+                _num(t["mean"]["kappa"]),
+                _num(t["weighted"]["percent_agreement"], 2),
+                _num(t["weighted"]["kappa"]),
+                _num(t["pooled"]["percent_agreement"], 2),
+                _num(t["pooled"]["kappa"]),
+            )
+            for t in data["totals"]["by_code"]
+        ],
+    )
+    extra = ["fleiss_kappa"] if len(data["coders"]) >= 3 and unit != "char" else []
+    table(
+        f"Krippendorff's alpha ({'|u-alpha, characters' if unit == 'char' else unit + 's'})",
+        ["code", "alpha", *extra],
+        [(a["code"], _num(a["alpha"]), *[_num(a.get(k)) for k in extra]) for a in data["alpha"]],
+    )
+    if "unitizing" in data:
+        u = data["unitizing"]
+        ok(
+            f"unitizing over all codes: u-alpha {_num(u['u_alpha'])}, |u-alpha "
+            f"{_num(u['binary'])}, cu-alpha {_num(u['cu_alpha'])}"
+            + (f" ({u['overlap']})" if u.get("overlap") else "")
+        )
+    for d in data.get("disagreements", []):
+        warn(
+            f"{d['document']} [{d['start']}, {d['end']}) {d['code']}: coded by "
+            f"{', '.join(d['coded_by'])}, not by {', '.join(d['not_coded_by'])}: {d['text']!r}"
+        )

@@ -1,0 +1,169 @@
+"""Inter-coder agreement on a project (``qcode agreement``): reads the coders' codings and the
+documents' lengths and units, and hands them to :mod:`qcode.analysis.agreement`.
+
+- ``rows``: NVivo's character-level comparison for each pair of coders, code and document
+  (percent agreement 0-100 and Cohen's kappa);
+- ``totals``: per pair and code, the totals over documents three ways (mean, length-weighted
+  mean, pooled characters), and the same over all codes;
+- ``alpha``: per code, Krippendorff's alpha for the chosen unit (sentence, paragraph or turn:
+  binary presence of the code in each unit; ``char``: Krippendorff's |u-alpha for the code on the
+  text as a continuum), with Fleiss' kappa for three or more coders;
+- ``unitizing``: u-alpha, |u-alpha and cu-alpha over the codes, as ATLAS.ti reports them;
+- ``disagreements`` (on request): where the coders differ, with the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+from typing import Any
+
+from sqlalchemy import select
+
+from qcode.analysis.agreement import (
+    CharTable,
+    character_agreement,
+    disagreements,
+    unit_agreement,
+    unitizing_agreement,
+)
+from qcode.analysis.agreement import (
+    Coding as ACoding,
+)
+from qcode.errors import InvalidInputError, NotFoundError
+from qcode.services.codes import CodeTree
+from qcode.services.project import Project
+from qcode.store.models import Coder, Coding, Document, Segment
+
+UNITS = ("char", "sentence", "paragraph", "turn")
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [v.strip() for item in values for v in item.split(",") if v.strip()]
+
+
+def agreement(
+    p: Project,
+    coders: Sequence[str],
+    codes: Sequence[str] = (),
+    docs: Sequence[str] = (),
+    unit: str = "char",
+    with_disagreements: bool = False,
+) -> dict[str, Any]:
+    """Everything ``qcode agreement --json`` prints."""
+    names = list(dict.fromkeys(_split(coders)))
+    if len(names) < 2:
+        raise InvalidInputError("agreement needs two or more coders: --coders A,B")
+    if unit not in UNITS:
+        raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+    with p.read() as s:
+        c = s.connection()
+        coder_id = {r.name: r.id for r in c.execute(select(Coder.id, Coder.name))}
+        missing = [n for n in names if n not in coder_id]
+        if missing:
+            raise NotFoundError(f"no coder named {missing[0]!r}")
+        tree = CodeTree(c)
+        code_ids = [tree.resolve(ref) for ref in _split(codes)]
+        doc_rows = c.execute(
+            select(Document.id, Document.uuid, Document.name, Document.chars)
+        ).all()
+        by_name = {d.name: d for d in doc_rows}
+        wanted = _split(docs)
+        for w in wanted:
+            if w not in by_name:
+                raise NotFoundError(f"no document named {w!r}")
+        chosen = [by_name[w] for w in wanted] if wanted else sorted(doc_rows, key=lambda r: r.name)
+        ids = {d.id: d.name for d in chosen}
+        lengths = {d.name: d.chars for d in chosen}
+        q = select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
+        q = q.where(Coding.coder_id.in_([coder_id[n] for n in names]))
+        if code_ids:
+            q = q.where(Coding.code_id.in_(code_ids))
+        name_of = {v: k for k, v in coder_id.items()}
+        records = [
+            ACoding(ids[r.document_id], tree.path(r.code_id), name_of[r.coder_id], r.start, r.end)
+            for r in c.execute(q)
+            if r.document_id in ids
+        ]
+        code_list = sorted(tree.path(i) for i in code_ids) if code_ids else None
+        units: dict[Any, list[tuple[int, int]]] | None = None
+        if unit != "char":
+            units = {name: [] for name in lengths}
+            seg = select(Segment.document_id, Segment.start, Segment.end).where(
+                Segment.kind == unit, Segment.document_id.in_(list(ids))
+            )
+            for r in c.execute(seg.order_by(Segment.document_id, Segment.start)):
+                units[ids[r.document_id]].append((r.start, r.end))
+        texts = {d.name: p.text_of(c, d) for d in chosen} if with_disagreements else {}
+    out: dict[str, Any] = {"coders": names, "unit": unit, "rows": [], "totals": {}}
+    by_pair: list[dict[str, Any]] = []
+    for a, b in combinations(names, 2):
+        results = character_agreement(records, lengths, a, b, code_list)
+        pooled = CharTable(0, 0, 0, 0)
+        for ca in results:
+            pooled = pooled + ca.table
+            for d in ca.documents:
+                out["rows"].append(
+                    {
+                        "code": ca.code,
+                        "document": d.document,
+                        "coder_a": a,
+                        "coder_b": b,
+                        "percent_agreement": d.percent_agreement,
+                        "kappa": d.kappa,
+                        "characters": d.length,
+                        "both": d.table.both,
+                        "only_a": d.table.only_a,
+                        "only_b": d.table.only_b,
+                        "neither": d.table.neither,
+                    }
+                )
+            by_pair.append(
+                {
+                    "code": ca.code,
+                    "coder_a": a,
+                    "coder_b": b,
+                    "mean": ca.mean.as_json(),
+                    "weighted": ca.weighted.as_json(),
+                    "pooled": ca.pooled.as_json(),
+                }
+            )
+        out["totals"].setdefault("all_codes", []).append(
+            {
+                "coder_a": a,
+                "coder_b": b,
+                "pooled": {
+                    "percent_agreement": pooled.percent_agreement,
+                    "kappa": pooled.kappa,
+                },
+            }
+        )
+    out["totals"]["by_code"] = by_pair
+    if unit == "char":
+        u = unitizing_agreement(records, lengths, names, code_list)
+        out["alpha"] = [
+            {"code": code, "unit": "char", "alpha": value, "measure": "|u-alpha"}
+            for code, value in sorted(u.per_code.items())
+        ]
+        out["unitizing"] = u.as_json()
+    else:
+        out["alpha"] = [
+            {
+                "code": r.code,
+                "unit": unit,
+                "alpha": r.alpha,
+                "measure": "alpha (nominal, presence)",
+                "fleiss_kappa": r.fleiss_kappa,
+                "cohen_kappa": r.cohen_kappa,
+                "percent_agreement": r.percent_agreement,
+                "units": r.units,
+                "coded": r.coded,
+            }
+            for r in unit_agreement(records, lengths, names, code_list, units, unit=unit)
+        ]
+    if with_disagreements:
+        out["disagreements"] = [
+            {**d.as_json(), "text": texts[d.document][d.start : d.end]}
+            for d in disagreements(records, lengths, names, code_list)
+        ]
+    return out
