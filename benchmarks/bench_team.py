@@ -1,4 +1,5 @@
-"""Figures for teams: eight processes coding at once on one project, on PostgreSQL (a server
+"""Figures for teams: agreement for 2 coders over 100 documents of 40 KB with 20,000 codings each,
+from the database to the result (``qcode agreement`` without its start-up); and eight processes coding at once on one project, on PostgreSQL (a server
 started here on loopback, with its default durability) and on SQLite (WAL); codings per second and
 how many acknowledged codings are missing (must be zero).
 
@@ -9,6 +10,8 @@ Run with ``.venv/bin/python benchmarks/bench_team.py`` (needs PostgreSQL's serve
 from __future__ import annotations
 
 import argparse
+import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -17,10 +20,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
+from bench_foundation import transcript  # noqa: E402
 from pgserver import create_database, server  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
 from qcode import Project  # noqa: E402
+from qcode.services.agreement import agreement  # noqa: E402
+from qcode.services.codings import CodingRequest  # noqa: E402
 from qcode.store.models import Coding  # noqa: E402
 
 WORKER = """
@@ -71,11 +77,54 @@ def prepare(root: Path, url: str | None) -> None:
             p.codes.add(f"code{i}")
 
 
+def bench_agreement(root: Path, docs: int, size: int, each: int) -> None:
+    rng = random.Random(7)
+    with Project.init(root) as p:
+        files = []
+        for i in range(docs):
+            f = root.parent / f"doc{i:03d}.txt"
+            f.write_text(transcript(rng, size), encoding="utf-8")
+            files.append(f)
+        p.documents.import_files(files)
+        for i in range(20):
+            p.codes.add(f"code{i}")
+        lengths = {d.name: d.chars for d in p.documents.list()}
+        for coder in ("A", "B"):
+            reqs = []
+            for _ in range(each):
+                name = rng.choice(sorted(lengths))
+                start = rng.randrange(lengths[name] - 400)
+                reqs.append(
+                    CodingRequest(
+                        name, start, start + rng.randint(20, 400), f"code{rng.randrange(20)}", coder
+                    )
+                )
+            p.codings.apply_many(reqs)
+        times = {}
+        for unit in ("char", "sentence"):
+            runs = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                data = agreement(p, ["A,B"], unit=unit)
+                runs.append(time.perf_counter() - t0)
+            times[unit] = statistics.median(runs)
+        n = sum(1 for _ in p.codings.list())
+    print(
+        f"agreement, 2 coders, {docs} documents of {size // 1000} KB, {n} codings, "
+        f"{len(data['rows'])} rows: char {times['char']:.2f} s, sentence "
+        f"{times['sentence']:.2f} s (median of 3, database to result)"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--processes", type=int, default=8)
     ap.add_argument("--each", type=int, default=250)
+    ap.add_argument("--skip-agreement", action="store_true")
     args = ap.parse_args()
+    if not args.skip_agreement:
+        with tempfile.TemporaryDirectory() as tmp:
+            bench_agreement(Path(tmp) / "agree", 100, 40_000, 20_000)
     with tempfile.TemporaryDirectory() as tmp, server(durable=True) as pg:
         for label, url in (("PostgreSQL", create_database(pg, "bench")), ("SQLite", None)):
             root = Path(tmp) / label
