@@ -123,3 +123,56 @@ def test_disagreements_come_with_their_text(root: Path, cli: Any) -> None:
 def test_refusals(root: Path, cli: Any, args: tuple[str, ...], message: str) -> None:
     r = cli("-p", str(root), "agreement", *args)
     assert r.code != 0 and message in r.err
+
+
+@pytest.mark.parametrize(
+    ("accept", "a_ranges", "b_ranges"),
+    [("coded", [(0, 200)], [(0, 150), (150, 200)]), ("uncoded", [(150, 200)], [(150, 200)])],
+)
+def test_resolving_a_disagreement(
+    root: Path, cli: Any, accept: str, a_ranges: list[Any], b_ranges: list[Any]
+) -> None:
+    from conftest import snapshot
+
+    with Project.open(root) as p:
+        before = snapshot(p)
+    r = cli(
+        "-p",
+        str(root),
+        "resolve",
+        "d1",
+        "money",
+        "0",
+        "150",
+        "--accept",
+        accept,
+        "--coders",
+        "A,B",
+        "--memo",
+        "We agreed after discussion.",
+    )
+    assert r.code == 0, r.err
+    data = cli(
+        "-p",
+        str(root),
+        "agreement",
+        "--coders",
+        "A,B",
+        "--codes",
+        "money",
+        "--docs",
+        "d1",
+        "--json",
+    ).json()
+    assert data["rows"][0]["percent_agreement"] == pytest.approx(100.0)
+    with Project.open(root) as p:
+        got = {
+            coder: sorted((c.start, c.end) for c in p.codings.list(document="d1", coder=coder))
+            for coder in "AB"
+        }
+        assert got == {"A": a_ranges, "B": b_ranges}
+        [memo] = p.memos.list()
+        assert memo.body == "We agreed after discussion." and memo.type == "method"
+        p.history.undo()  # the memo
+        p.history.undo()  # the settlement
+        assert snapshot(p) == before

@@ -124,3 +124,34 @@ def agreement(
             f"{d['document']} [{d['start']}, {d['end']}) {d['code']}: coded by "
             f"{', '.join(d['coded_by'])}, not by {', '.join(d['not_coded_by'])}: {d['text']!r}"
         )
+
+
+@app.command()
+def resolve(
+    document: str = typer.Argument(..., help="Document of the disagreement."),
+    code: str = typer.Argument(..., help="Code of the disagreement."),
+    start: int = typer.Argument(..., help="Start (code points)."),
+    end: int = typer.Argument(..., help="End (code points, exclusive)."),
+    accept: str = typer.Option(
+        ..., "--accept", help="coded (everyone codes the range) or uncoded (no one does)."
+    ),
+    coders: list[str] = typer.Option(..., "--coders", help="Whose codings to settle: A,B"),
+    memo: str | None = typer.Option(
+        None, "--memo", help="Also record the discussion as a memo on the span and the code."
+    ),
+) -> None:
+    """Settle a disagreement found by `qcode agreement --disagreements` (one undo step)."""
+    from qcode.services.agreement import resolve as settle
+
+    p = project()
+    ok(settle(p, document, code, start, end, accept, coders))
+    if memo:
+        from qcode.services.memos import Target
+
+        info = p.memos.add(
+            f"Discussion: {code} in {document} [{start}, {end})",
+            memo,
+            "method",
+            [Target("document", document, start, end), Target("code", code)],
+        )
+        ok(f"added memo #{info.id} {info.title!r}")

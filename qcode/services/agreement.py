@@ -167,3 +167,79 @@ def agreement(
             for d in disagreements(records, lengths, names, code_list)
         ]
     return out
+
+
+RESOLUTIONS = ("coded", "uncoded")
+
+
+def resolve(
+    p: Project,
+    document: str,
+    code: str,
+    start: int,
+    end: int,
+    accept: str,
+    coders: Sequence[str],
+) -> str:
+    """Settle a disagreement on ``[start, end)`` of ``document`` for ``code`` in one undoable
+    step: ``coded`` gives every coder in ``coders`` a coding there (the version that codes it);
+    ``uncoded`` takes the range out of their codings of the code (the version that does not),
+    keeping what lies outside it. Returns a one-line summary."""
+    from qcode.services.codings import CodingRequest
+
+    names = list(dict.fromkeys(_split(coders)))
+    if accept not in RESOLUTIONS:
+        raise InvalidInputError(f"unknown resolution {accept!r} (coded or uncoded)")
+    if not names:
+        raise InvalidInputError("name the coders whose codings to settle: --coders A,B")
+    if end <= start:
+        raise InvalidInputError(f"empty range [{start}, {end})")
+    with p.change("agreement.resolve") as ch:
+        c = ch.conn
+        tree = CodeTree(c)
+        cid = tree.resolve(code)
+        doc = c.execute(
+            select(Document.id, Document.chars).where(Document.name == document)
+        ).first()
+        if doc is None:
+            raise NotFoundError(f"no document named {document!r}")
+        if end > doc.chars:
+            raise InvalidInputError(f"range [{start}, {end}) is past the end of {document!r}")
+        ids = {r.name: r.id for r in c.execute(select(Coder.id, Coder.name))}
+        for n in names:
+            if n not in ids:
+                raise NotFoundError(f"no coder named {n!r}")
+        rows = c.execute(
+            select(Coding.id, Coding.coder_id, Coding.start, Coding.end).where(
+                Coding.document_id == doc.id,
+                Coding.code_id == cid,
+                Coding.coder_id.in_([ids[n] for n in names]),
+                Coding.start < end,
+                Coding.end > start,
+            )
+        ).all()
+        name_of = {v: k for k, v in ids.items()}
+        requests = []
+        if accept == "coded":
+            covered = {r.coder_id for r in rows if r.start <= start and r.end >= end}
+            requests = [
+                CodingRequest(document, start, end, tree.path(cid), n)
+                for n in names
+                if ids[n] not in covered
+            ]
+        else:
+            ch.detach_codings([r.id for r in rows])
+            ch.delete(Coding, [r.id for r in rows])
+            for r in rows:
+                for a, b in ((r.start, start), (end, r.end)):
+                    if b > a:
+                        requests.append(
+                            CodingRequest(document, a, b, tree.path(cid), name_of[r.coder_id])
+                        )
+        p.codings.apply_in(ch, requests)
+        verb = "coded" if accept == "coded" else "not coded"
+        ch.summary = (
+            f"settle {tree.path(cid)!r} in {document!r} [{start}, {end}) as {verb} "
+            f"for {', '.join(names)}"
+        )
+        return ch.summary
