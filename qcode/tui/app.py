@@ -11,6 +11,7 @@ from textual.binding import Binding
 from qcode.errors import QcodeError
 from qcode.services import Project
 from qcode.tui.commands import QcodeCommands
+from qcode.tui.screens.agreement import AgreementScreen
 from qcode.tui.screens.analysis import AnalysisScreen
 from qcode.tui.screens.codebook import CodebookScreen
 from qcode.tui.screens.coding import CodingScreen
@@ -26,6 +27,7 @@ class QcodeApp(App[None]):
         "codebook": CodebookScreen,
         "memos": MemosScreen,
         "analysis": AnalysisScreen,
+        "agreement": AgreementScreen,
     }
     DEFAULT_MODE = "coding"
     COMMANDS = App.COMMANDS | {QcodeCommands}
@@ -34,6 +36,7 @@ class QcodeApp(App[None]):
         Binding("2", "switch_mode('codebook')", "codebook"),
         Binding("3", "switch_mode('memos')", "memos"),
         Binding("4", "switch_mode('analysis')", "analysis"),
+        Binding("5", "switch_mode('agreement')", "agreement"),
         Binding("f1,question_mark", "help", "help"),
         Binding("ctrl+z", "undo", "undo", show=False),
         Binding("ctrl+y", "redo", "redo", show=False),
