@@ -51,3 +51,34 @@ def test_blind_shows_only_the_current_users_codings(
     assert cli("-p", str(root), "tui", "--blind").code == 0
     assert cli("-p", str(root), "tui", "--coder", "ana").code == 0
     assert seen == [["ben"], ["ana"]]
+
+
+def test_codings_of_one_several_or_all_coders(root: Path, cli: Any) -> None:
+    from qcode import Project
+
+    with Project.open(root) as p:
+        p.codings.apply("d", 5, 9, "x", coder="ben")
+        p.codings.apply("d", 10, 14, "x", coder="cai")
+
+    def coders(*args: str) -> list[str]:
+        r = cli("-p", str(root), "codings", "--json", *args)
+        assert r.code == 0, r.err
+        return sorted(c["coder"] for c in r.json())
+
+    assert coders() == ["ana", "ben", "cai"]
+    assert coders("--coder", "ben") == ["ben"]
+    assert coders("--coder", "ana", "--coder", "cai") == ["ana", "cai"]
+    r = cli("-p", str(root), "codings", "--coder", "ana", "--coder", "zed")
+    assert r.code != 0 and "no coder named 'zed'" in r.err
+
+
+def test_log_by_coder_and_date(root: Path, cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QCODE_USER", "ben")
+    assert cli("-p", str(root), "codes", "add", "y").code == 0
+    ben = cli("-p", str(root), "log", "--coder", "ben", "--json").json()
+    assert [e["action"] for e in ben] == ["codes.add"] and ben[0]["actor"] == "ben"
+    everyone = cli("-p", str(root), "log", "--json").json()
+    assert len(everyone) > len(ben)
+    assert cli("-p", str(root), "log", "--since", "2999-01-01", "--json").json() == []
+    r = cli("-p", str(root), "log", "--since", "yesterday")
+    assert r.code != 0 and "is not a date" in r.err

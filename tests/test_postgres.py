@@ -170,3 +170,37 @@ def test_a_renamed_code_gives_a_clear_message(pg_url: str, tmp_path: Path, cli: 
     assert r.err.strip().endswith("(rename code 'money' to 'income')")
     data = json.loads(cli("-p", str(root), "codings", "--json").out)
     assert all(c["code"] != "money" for c in data)
+
+
+def test_the_workbench_on_a_server_project(pg_url: str, tmp_path: Path, cli: Any) -> None:
+    import asyncio
+
+    from textual.widgets import DataTable
+
+    from qcode.tui.app import QcodeApp
+    from qcode.tui.screens.agreement import AgreementScreen
+    from qcode.tui.screens.analysis import AnalysisScreen
+
+    root = tmp_path / "pg"
+    assert cli("init", str(root), "--db", pg_url).code == 0
+    script(root, tmp_path, cli)
+
+    async def main() -> None:
+        with Project.open(root) as p:
+            app = QcodeApp(p)
+            async with app.run_test(size=(140, 40)) as pilot:
+                await pilot.pause()
+                await pilot.press("4")
+                await pilot.pause()
+                assert isinstance(app.screen, AnalysisScreen)
+                assert app.screen.query_one(DataTable).row_count == 2  # the two overlaps
+                await pilot.press("5")
+                await pilot.pause()
+                assert isinstance(app.screen, AgreementScreen)
+                assert app.screen.query_one(DataTable).row_count > 0
+                await pilot.press("a")  # settled on the server
+                await pilot.pause()
+
+    asyncio.run(main())
+    with Project.open(root) as p:
+        assert len(p.codings.list()) == 5

@@ -105,12 +105,25 @@ def uncode(
 def codings(
     doc: str | None = typer.Option(None, "--doc", help="Only this document."),
     code_ref: str | None = typer.Option(None, "--code", help="Only this code."),
-    coder: str | None = typer.Option(None, "--coder", help="Only this coder."),
+    coder: list[str] = typer.Option([], "--coder", help="Only these coders (repeatable)."),
     subcodes: bool = typer.Option(False, "--subcodes", help="With --code: include sub-codes."),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """List codings with the text they cover."""
-    rows = project().codings.list(doc, code_ref, coder, include_subcodes=subcodes)
+    """List codings with the text they cover: all coders', or those of --coder."""
+    p = project()
+    if len(coder) > 1:
+        from qcode.errors import NotFoundError
+        from qcode.services.coders import list_coders
+
+        known = {c.name for c in list_coders(p)}
+        unknown = [c for c in coder if c not in known]
+        if unknown:
+            raise NotFoundError(f"no coder named {unknown[0]!r}")
+    rows = p.codings.list(
+        doc, code_ref, coder[0] if len(coder) == 1 else None, include_subcodes=subcodes
+    )
+    if len(coder) > 1:
+        rows = [r for r in rows if r.coder in coder]
     if json_:
         emit_json([c.as_json() for c in rows])
         return
