@@ -52,6 +52,8 @@ class Settings:
     keep_source: bool = True
     paradigm: bool = True  # Strauss and Corbin's paradigm vocabulary (off for coding families)
     multiple_core: bool = False  # allow more than one selective (core) category
+    userdict: str | None = None  # [text] userdict: domain word list for Chinese segmentation
+    spacy_model: str | None = None  # [text] model: a trained spaCy pipeline, used if installed
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_toml(self) -> dict[str, Any]:
@@ -65,6 +67,9 @@ class Settings:
             imp["speaker_patterns"] = list(self.speaker_patterns)
         data["import"] = imp
         data["grounded_theory"] = {"paradigm": self.paradigm, "multiple_core": self.multiple_core}
+        text = {k: v for k, v in (("userdict", self.userdict), ("model", self.spacy_model)) if v}
+        if text:
+            data["text"] = text
         return data
 
     @classmethod
@@ -75,6 +80,7 @@ class Settings:
         user = data.pop("user", {}) or {}
         imp = data.pop("import", {}) or {}
         gt = data.pop("grounded_theory", {}) or {}
+        text = data.pop("text", {}) or {}
         patterns = imp.get("speaker_patterns")
         return cls(
             name=str(project.get("name", "")),
@@ -85,6 +91,8 @@ class Settings:
             keep_source=bool(imp.get("keep_source", True)),
             paradigm=bool(gt.get("paradigm", True)),
             multiple_core=bool(gt.get("multiple_core", False)),
+            userdict=str(text["userdict"]) if text.get("userdict") else None,
+            spacy_model=str(text["model"]) if text.get("model") else None,
             extra=data,
         )
 
