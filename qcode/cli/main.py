@@ -18,6 +18,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     framework,
     memos,
     project_cmds,
+    review,
     segments,
     structure,
     tables,

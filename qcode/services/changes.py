@@ -204,3 +204,11 @@ class Change:
             select(CodeElementLink.id).where(CodeElementLink.code_id.in_(ids))
         )
         self.delete(CodeElementLink, list(links))
+        self.drop_suggestions("code_id", ids)
+
+    def drop_suggestions(self, column: str, ids: Sequence[int]) -> None:
+        """Before deleting codes or documents: the auto-coding proposals for them go too."""
+        from qcode.store.models import Suggestion
+
+        found = self.conn.scalars(select(Suggestion.id).where(getattr(Suggestion, column).in_(ids)))
+        self.delete(Suggestion, list(found))

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
-from qcode.store.models import Code, Coding, Event, MemoLink
+from qcode.store.models import Code, Coding, Event, MemoLink, Suggestion
 
 if TYPE_CHECKING:
     from qcode.services.changes import Change
@@ -382,6 +382,8 @@ class CodeService:
             ch.update(MemoLink, memo_links, target_id=dst)
             self._repoint_structure(ch, src, dst)
             ch.update(Code, tree.children.get(src, []), parent_id=dst)
+            moved = ch.conn.scalars(select(Suggestion.id).where(Suggestion.code_id == src))
+            ch.update(Suggestion, list(moved), code_id=dst)
             ch.delete(Code, [src])
             ch.summary = f"merge code {tree.path(src)!r} into {tree.path(dst)!r}"
         return self._info(dst)

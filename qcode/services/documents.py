@@ -301,6 +301,7 @@ class DocumentService:
                 )
             ch.detach_codings(codings)
             ch.unlink_memos("document", [doc.id])
+            ch.drop_suggestions("document_id", [doc.id])
             ch.delete(Coding, codings)
             ch.delete(
                 Segment, list(s.scalars(select(Segment.id).where(Segment.document_id == doc.id)))

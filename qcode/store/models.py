@@ -375,4 +375,41 @@ class SetMember(Base):
     target_id: Mapped[int] = mapped_column(Integer, index=True)
 
 
+class AutocodeRun(Base):
+    """One run of auto-coding rules: the rules as run, by whom, when. Its proposals wait in
+    :class:`Suggestion` for review."""
+
+    __tablename__ = "autocode_runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    name: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(500), default="")
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Suggestion(Base):
+    """A coding proposed by a rule: pending until a coder accepts (it becomes ``coding_id``),
+    rejects or adjusts it."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (
+        Index("ix_suggestions_run_status", "run_id", "status"),
+        CheckConstraint("status IN ('pending', 'accepted', 'rejected', 'reverted')", name="status"),
+        CheckConstraint('start >= 0 AND "end" > start', name="range"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("autocode_runs.id"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    coding_id: Mapped[int | None] = mapped_column(Integer)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("coders.id"))
+    reviewed: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 TABLES = {t.name: t for t in Base.metadata.sorted_tables}

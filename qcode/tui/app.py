@@ -17,6 +17,7 @@ from qcode.tui.screens.codebook import CodebookScreen
 from qcode.tui.screens.coding import CodingScreen
 from qcode.tui.screens.help import HelpScreen
 from qcode.tui.screens.memos import MemosScreen
+from qcode.tui.screens.queue import QueueScreen
 
 
 class QcodeApp(App[None]):
@@ -28,6 +29,7 @@ class QcodeApp(App[None]):
         "memos": MemosScreen,
         "analysis": AnalysisScreen,
         "agreement": AgreementScreen,
+        "queue": QueueScreen,
     }
     DEFAULT_MODE = "coding"
     COMMANDS = App.COMMANDS | {QcodeCommands}
@@ -37,6 +39,7 @@ class QcodeApp(App[None]):
         Binding("3", "switch_mode('memos')", "memos"),
         Binding("4", "switch_mode('analysis')", "analysis"),
         Binding("5", "switch_mode('agreement')", "agreement"),
+        Binding("6", "switch_mode('queue')", "queue"),
         Binding("f1,question_mark", "help", "help"),
         Binding("ctrl+z", "undo", "undo", show=False),
         Binding("ctrl+y", "redo", "redo", show=False),

@@ -39,6 +39,7 @@ class CodebookScreen(Screen[None]):
         Binding("f", "link", "framework"),
         Binding("w", "paradigm", "paradigm"),
         Binding("o", "core_view", "core view"),
+        Binding("s", "similar", "similar"),
     ]
 
     def __init__(self) -> None:
@@ -47,6 +48,7 @@ class CodebookScreen(Screen[None]):
         self._codes: list[CodeInfo] = []
         self._code_nodes: dict[str, TreeNode[str]] = {}
         self._segments: dict[str, tuple[str, int, int]] = {}
+        self.similar_mode = False
 
     @property
     def qapp(self) -> QcodeApp:
@@ -116,6 +118,9 @@ class CodebookScreen(Screen[None]):
             )
         )
         p = self.qapp.project
+        if self.similar_mode:
+            self._show_similar(code.path)
+            return
         texts: dict[str, str] = {}
         for c in p.codings.list(code=code.path):
             text = texts.get(c.document)
@@ -132,6 +137,35 @@ class CodebookScreen(Screen[None]):
             # one option per coding: two coders may have coded the very same span
             self._segments[str(c.id)] = (c.document, c.start, c.end)
             segments.add_option(Option(label, id=str(c.id)))
+
+    def _show_similar(self, path: str) -> None:
+        """Uncoded sentences most like the code's segments, in place of the segments."""
+        from qcode.services.similar import similar
+
+        segments = self.query_one("#cb-segments", OptionList)
+        rows = similar(self.qapp.project, path, "sentence", 30)
+        if not rows:
+            segments.add_option(Option(Text("no similar uncoded sentences (s: back)", "dim")))
+        for i, r in enumerate(rows):
+            label = Text.assemble(
+                (
+                    f"{r.score:.2f} {r.document} [{r.start}, {r.end}) · {', '.join(r.terms)}\n",
+                    "dim",
+                ),
+                (r.text.replace("\n", " "), "bold"),
+            )
+            self._segments[f"similar-{i}"] = (r.document, r.start, r.end)
+            segments.add_option(Option(label, id=f"similar-{i}"))
+
+    def action_similar(self) -> None:
+        """Toggle the list between the code's segments and uncoded sentences like them."""
+        self.similar_mode = not self.similar_mode
+        self.notify(
+            "uncoded sentences most like this code (TF-IDF): enter opens one to code it"
+            if self.similar_mode
+            else "the code's segments"
+        )
+        self._show()
 
     def _structure_lines(self, path: str) -> list[str]:
         p = self.qapp.project

@@ -1,0 +1,175 @@
+"""Auto-coding through a review queue: qcode autocode, qcode review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.options import DOC, WHERE
+from qcode.cli.output import emit_json, ok, table
+from qcode.errors import InvalidInputError
+
+
+@app.command()
+def autocode(
+    rules: Path = typer.Argument(..., help="Rules file (YAML or JSON; schemas/rules.schema.json)."),
+    apply: bool = typer.Option(
+        False, "--apply", help="Apply every proposal now (one undo step) instead of queueing."
+    ),
+    doc: list[str] = DOC,
+    where: list[str] = WHERE,
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Run auto-coding rules: proposals go to the review queue (qcode review), or with --apply
+    straight into the project as codings by you, the rule recorded."""
+    from qcode.services.autocode import run_rules
+
+    report = run_rules(project(), rules, doc, where, apply)
+    if json_:
+        emit_json(report.as_json())
+        return
+    what = "applied" if apply else "queued for review"
+    ok(f"run {report.run} ({report.name}): {report.proposed} proposal(s) {what}")
+    for rule, n in report.by_rule.items():
+        ok(f"  {rule}: {n}")
+    if report.skipped_existing:
+        ok(f"  {report.skipped_existing} already coded so, left out")
+
+
+review_app = typer.Typer(help="The review queue of auto-coding proposals.")
+app.add_typer(review_app, name="review")
+
+
+@review_app.command("list")
+def list_(
+    run: int | None = typer.Option(None, "--run", help="Only this run."),
+    status: str = typer.Option("pending", "--status", help="pending, accepted, rejected or all."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Suggestions with their text."""
+    from qcode.services.autocode import suggestions
+
+    rows = suggestions(project(), run, None if status == "all" else status)
+    if json_:
+        emit_json([r.as_json() for r in rows])
+        return
+    table(
+        f"{len(rows)} suggestion(s)",
+        ["id", "run", "document", "start", "end", "code", "rule", "status", "text"],
+        [
+            (r.id, r.run, r.document, r.start, r.end, r.code, r.rule, r.status, r.text[:60])
+            for r in rows
+        ],
+        justify_right=["id", "run", "start", "end"],
+    )
+
+
+def _ids(ids: list[int], all_: bool, run: int | None) -> list[int]:
+    from qcode.services.autocode import suggestions
+
+    if all_:
+        return [s.id for s in suggestions(project(), run)]
+    if not ids:
+        raise InvalidInputError("name suggestion ids, or --all")
+    return ids
+
+
+@review_app.command()
+def accept(
+    ids: list[int] = typer.Argument(None, help="Suggestion ids."),
+    all_: bool = typer.Option(False, "--all", help="Every pending suggestion (of --run)."),
+    run: int | None = typer.Option(None, "--run", help="With --all: only this run."),
+) -> None:
+    """Accept suggestions: each becomes a coding by you (one undo step)."""
+    from qcode.services.autocode import accept as do
+
+    ok(f"accepted {do(project(), _ids(ids or [], all_, run))} suggestion(s)")
+
+
+@review_app.command()
+def reject(
+    ids: list[int] = typer.Argument(None, help="Suggestion ids."),
+    all_: bool = typer.Option(False, "--all", help="Every pending suggestion (of --run)."),
+    run: int | None = typer.Option(None, "--run", help="With --all: only this run."),
+) -> None:
+    """Reject suggestions (one undo step)."""
+    from qcode.services.autocode import reject as do
+
+    ok(f"rejected {do(project(), _ids(ids or [], all_, run))} suggestion(s)")
+
+
+@review_app.command()
+def adjust(
+    sid: int = typer.Argument(..., help="Suggestion id."),
+    start: int = typer.Argument(..., help="New start (code points)."),
+    end: int = typer.Argument(..., help="New end (code points, exclusive)."),
+) -> None:
+    """Move a pending suggestion's range before accepting it."""
+    from qcode.services.autocode import adjust as do
+
+    s = do(project(), sid, start, end)
+    ok(f"suggestion {s.id}: [{s.start}, {s.end}) {s.text!r}")
+
+
+@review_app.command()
+def runs(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Auto-coding runs and how their suggestions stand."""
+    from qcode.services.autocode import runs as all_runs
+
+    rows = all_runs(project())
+    if json_:
+        emit_json(rows)
+        return
+    table(
+        "auto-coding runs",
+        ["run", "name", "coder", "created", "pending", "accepted", "rejected"],
+        [
+            (
+                r["run"],
+                r["name"],
+                r["coder"],
+                r["created"],
+                r.get("pending", 0),
+                r.get("accepted", 0),
+                r.get("rejected", 0),
+            )
+            for r in rows
+        ],
+    )
+
+
+@review_app.command()
+def revert(run: int = typer.Argument(..., help="Run number (qcode review runs).")) -> None:
+    """Take a whole run back: its suggestions and every coding accepted from it."""
+    from qcode.services.autocode import revert as do
+
+    ok(f"reverted run {run}: {do(project(), run)} coding(s) removed")
+
+
+@app.command()
+def similar(
+    code: str = typer.Argument(..., help="The code (path or unique name)."),
+    unit: str = typer.Option("sentence", "--unit", help="sentence, paragraph or turn."),
+    top: int = typer.Option(20, "--top", help="How many."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Uncoded sentences (paragraphs, turns) most like CODE's coded segments (TF-IDF cosine with
+    their centroid; word vectors when a trained model that has them is set), for constant
+    comparison."""
+    from qcode.services.similar import similar as rank
+
+    rows = rank(project(), code, unit, top)
+    if json_:
+        emit_json([r.as_json() for r in rows])
+        return
+    table(
+        f"uncoded {unit}s most like {code!r}",
+        ["score", "document", "start", "end", "shared terms", "text"],
+        [
+            (f"{r.score:.3f}", r.document, r.start, r.end, ", ".join(r.terms), r.text[:80])
+            for r in rows
+        ],
+        justify_right=["score", "start", "end"],
+    )

@@ -1,0 +1,180 @@
+"""The review queue: auto-coding proposals in context, each settled with one key.
+
+``a`` accepts (a coding by you, the rule kept on the suggestion), ``x`` rejects, ``e`` widens the
+proposal to its whole sentence, ``+``/``-`` move its end by one word, ``R`` reverts the whole run
+the proposal belongs to (every coding accepted from it goes too). Each is one undo step.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import regex
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from qcode.errors import QcodeError
+
+if TYPE_CHECKING:
+    from qcode.services.autocode import SuggestionInfo
+    from qcode.tui.app import QcodeApp
+
+CONTEXT = 200
+_WORD = regex.compile(r"[\p{L}\p{N}]+")
+
+
+class QueueScreen(Screen[None]):
+    BINDINGS = [
+        Binding("a", "accept", "accept"),
+        Binding("x", "reject", "reject"),
+        Binding("e", "sentence", "whole sentence"),
+        Binding("plus", "grow", "+word"),
+        Binding("minus", "shrink", "-word"),
+        Binding("R", "revert", "revert run"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[SuggestionInfo] = []
+
+    @property
+    def qapp(self) -> QcodeApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("", id="q-status")
+            yield DataTable(id="q-table", cursor_type="row", zebra_stripes=True)
+            yield VerticalScroll(Static("", id="q-context"), id="q-context-scroll")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label in ("run", "document", "code", "rule", "text"):
+            table.add_column(label)
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        from qcode.services.autocode import suggestions
+
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self.items = suggestions(self.qapp.project)
+        table.clear()
+        for s in self.items:
+            table.add_row(
+                str(s.run),
+                s.document,
+                s.code,
+                s.rule,
+                s.text.replace("\n", " ")[:60],
+                key=str(s.id),
+            )
+        if self.items:
+            table.move_cursor(row=min(row, len(self.items) - 1))
+        self.query_one("#q-status", Static).update(
+            Text.assemble(("review queue  ", "bold"), f"{len(self.items)} pending suggestion(s)")
+        )
+        self.show_current()
+
+    def current(self) -> SuggestionInfo | None:
+        table = self.query_one(DataTable)
+        if not self.items:
+            return None
+        return self.items[min(table.cursor_row, len(self.items) - 1)]
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.show_current()
+
+    def show_current(self) -> None:
+        s = self.current()
+        pane = self.query_one("#q-context", Static)
+        if s is None:
+            pane.update("nothing to review: run rules with qcode autocode RULES")
+            return
+        text = self.qapp.project.documents.text(s.document)
+        lo, hi = max(0, s.start - CONTEXT), min(len(text), s.end + CONTEXT)
+        pane.update(
+            Text.assemble(
+                (f"{s.code}", "bold"),
+                f"  proposed by rule {s.rule!r} (run {s.run}) in {s.document} "
+                f"[{s.start}, {s.end})\n\n",
+                "…" if lo else "",
+                text[lo : s.start],
+                (text[s.start : s.end], "bold black on yellow"),
+                text[s.end : hi],
+                "…" if hi < len(text) else "",
+            )
+        )
+
+    def _do(self, fn: object, *args: object) -> None:
+        try:
+            result = fn(self.qapp.project, *args)  # type: ignore[operator]
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if isinstance(result, str):
+            self.notify(result)
+        self.reload()
+
+    def action_accept(self) -> None:
+        from qcode.services.autocode import accept
+
+        s = self.current()
+        if s is not None:
+            self._do(accept, [s.id])
+
+    def action_reject(self) -> None:
+        from qcode.services.autocode import reject
+
+        s = self.current()
+        if s is not None:
+            self._do(reject, [s.id])
+
+    def _move(self, start: int, end: int) -> None:
+        from qcode.services.autocode import adjust
+
+        s = self.current()
+        if s is not None and (start, end) != (s.start, s.end):
+            self._do(adjust, s.id, start, end)
+
+    def action_sentence(self) -> None:
+        s = self.current()
+        if s is None:
+            return
+        for u in self.qapp.project.documents.units(s.document, "sentence"):
+            if u["start"] <= s.start < u["end"]:
+                self._move(min(u["start"], s.start), max(u["end"], s.end))
+                return
+
+    def action_grow(self) -> None:
+        s = self.current()
+        if s is None:
+            return
+        text = self.qapp.project.documents.text(s.document)
+        m = _WORD.search(text, s.end)
+        if m is not None:
+            self._move(s.start, m.end())
+
+    def action_shrink(self) -> None:
+        s = self.current()
+        if s is None:
+            return
+        text = self.qapp.project.documents.text(s.document)
+        words = [m for m in _WORD.finditer(text, s.start, s.end)]
+        if len(words) > 1:
+            self._move(s.start, words[-2].end())
+
+    def action_revert(self) -> None:
+        from qcode.services.autocode import revert
+
+        s = self.current()
+        if s is not None:
+            self._do(
+                lambda p, run: f"run {run} reverted: {revert(p, run)} coding(s) removed", s.run
+            )
