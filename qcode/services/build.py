@@ -2,7 +2,9 @@
 
 The folder holds:
 
-- ``study.yaml``: ``name``, ``language`` (default language of the transcripts), optional ``user``;
+- ``study.yaml``: ``name``, ``language`` (default language of the transcripts), optional ``user``
+  and ``userdict`` (a word list for Chinese segmentation in the folder, written to the
+  project's ``[text] userdict``);
 - ``cases.csv``: a ``case`` column (one transcript per case: ``transcripts/<case>.txt``), an
   optional ``language`` column, and one column per case attribute;
 - ``transcripts/*.txt``;
@@ -32,6 +34,7 @@ from qcode.services.codings import CodingRequest
 from qcode.services.memos import Target
 from qcode.services.project import Project
 from qcode.settings import DB_FILE, SETTINGS_FILE
+from qcode.settings import save as save_settings
 from qcode.text import normalize
 
 NOTE_KEYS = ("inclusion", "exclusion", "example", "in_vivo")
@@ -66,6 +69,9 @@ def build(folder: str | Path) -> Project:
     study = _yaml(study_file) or {}
     if not isinstance(study, dict) or not study.get("name"):
         raise InputFileError(study_file, "needs a 'name'")
+    userdict = str(study["userdict"]) if study.get("userdict") else None
+    if userdict is not None and not (folder / userdict).is_file():
+        raise InputFileError(study_file, f"userdict: no file {userdict!r} in {folder}")
     with tempfile.TemporaryDirectory(prefix="qcode-build-") as tmp:
         target = Path(tmp) / "project"
         p = Project.init(
@@ -74,6 +80,9 @@ def build(folder: str | Path) -> Project:
             language=str(study.get("language", "en")),
             user=study.get("user"),
         )
+        if userdict is not None:
+            p.settings.userdict = userdict  # relative to the project folder, i.e. this one
+            save_settings(target, p.settings)
         try:
             _fill(p, folder)
         finally:

@@ -26,7 +26,6 @@ from typing import Any
 from qcode.errors import InputFileError
 
 _LOCK = threading.Lock()
-_loaded_userdicts: set[str] = set()
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,16 +54,17 @@ def load_userdict(path: str | Path) -> list[str]:
     return words
 
 
-def _add_words(words: Sequence[str], key: str) -> None:
-    """Teach jieba the words (jieba keeps one dictionary per process)."""
+def _segmenter(words: Sequence[str]) -> Any:
+    """A jieba tokenizer of its own that knows ``words``. jieba's module-level functions share
+    one dictionary per process, so adding the words there would change every Chinese pipeline,
+    with or without a word list, for the rest of the process."""
     import jieba
 
     with _LOCK:
-        if key in _loaded_userdicts:
-            return
+        seg = jieba.Tokenizer()
         for w in words:
-            jieba.add_word(w)
-        _loaded_userdicts.add(key)
+            seg.add_word(w)
+    return seg
 
 
 @lru_cache(maxsize=8)
@@ -83,7 +83,8 @@ def pipeline(language: str, userdict: str | None = None, model: str | None = Non
         jieba.setLogLevel(logging.WARNING)
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
         if userdict:
-            _add_words(load_userdict(userdict), userdict)
+            tokenizer: Any = nlp.tokenizer
+            tokenizer.jieba_seg = _segmenter(load_userdict(userdict))
         return nlp
     try:
         nlp = spacy.blank(language)
@@ -91,11 +92,27 @@ def pipeline(language: str, userdict: str | None = None, model: str | None = Non
         nlp = spacy.blank("xx")
     if language == "en":
         try:
-            nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+            lemmatizer: Any = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
             nlp.initialize()
         except (ValueError, OSError, ImportError):  # no lookup tables installed
             nlp.remove_pipe("lemmatizer")
+        else:
+            lemmatizer.lemmatize = _lookup_any_case(lemmatizer.lookups.get_table("lemma_lookup"))
     return nlp
+
+
+def _lookup_any_case(table: Any) -> Any:
+    """Lookup lemmas that also find capitalised words: the tables hold lower-case words, so
+    spaCy's own lookup leaves 'Riders' at the start of a sentence as it is."""
+
+    def lemmatize(token: Any) -> list[str]:
+        text = token.text
+        lemma = table.get(text)
+        if lemma is None and not text.islower():
+            lemma = table.get(text.lower())
+        return [lemma if isinstance(lemma, str) else text]
+
+    return lemmatize
 
 
 def _norm(tok: Any, language: str) -> str:

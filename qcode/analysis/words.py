@@ -1,0 +1,533 @@
+"""Word and phrase frequencies and keyness over plain texts.
+
+Tokens are ``qcode.text.tokens``'s (spaCy; jieba with the project's word list for Chinese), and
+terms are counted by their ``norm``: the lower-cased lemma in English (*paid*, *pays* -> *pay*),
+the word itself in Chinese. The rules:
+
+- A *word* is a token holding a letter, digit or ideograph; punctuation, symbols and emoji are
+  never counted.
+- Lines holding Han characters go through the Chinese pipeline and other lines through the
+  document's language (English in a Chinese document), as sentence segmentation does; Japanese
+  and Korean documents go through their own pipeline whole.
+- A phrase (``ngram`` 2 or 3) is that many consecutive words with only spaces between them:
+  punctuation, a symbol or a line break ends it. Its words are joined by one space, or by
+  nothing where they touch in the text and one of them is written in CJK (灵活就业 + 人员 ->
+  灵活就业人员).
+- Stop words (spaCy's lists) are left out by default: a single word that is one, and a phrase
+  that begins or ends with one (*basic pension insurance* and *loss of income* count, *of the
+  scheme* does not). With ``stopwords=False`` everything counts.
+- ``size`` is the number of words (of phrases, for ``ngram`` > 1) before stop words are left out:
+  the base of the rates per 1,000 and of keyness.
+- Within coded ranges: the ranges are merged first (union), so overlapping codings count a word
+  once; a word counts when any of its characters is covered, a phrase when all its words lie in
+  one stretch of covered text.
+
+The tokens are read from spaCy's ``Doc`` as columns (``Doc.to_array``) and what a distinct
+token stands for (its norm, whether it is a word or a stop word) is worked out once per distinct
+token, by ``tokenize``'s rules, so counting costs little beyond the tokenizer; a test checks the
+counts against ``tokenize``'s tokens taken one by one.
+
+Keyness is Dunning's (1993) log-likelihood G2 as Rayson and Garside (2000) apply it to compare
+two corpora, with Hardie's (2014) log ratio as the effect size.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import regex
+
+from qcode.text.tokens import pipeline, stop_words
+
+NGRAMS = (1, 2, 3)
+CHUNK = 200_000  # characters per spaCy call (spaCy's length limit; memory)
+
+_HAN = regex.compile(r"\p{Han}")
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_UNSPLIT = ("ja", "ko")  # languages whose documents are never split by script
+
+
+@dataclass(frozen=True, slots=True)
+class TermCounts:
+    """The terms counted in one text (or in its coded part)."""
+
+    counts: dict[str, int]
+    size: int  # words (phrases) before stop words were left out
+
+
+@dataclass(frozen=True, slots=True)
+class TermFrequency:
+    term: str
+    count: int
+    documents: int  # documents (of the group) containing the term
+    per_1000: float  # occurrences per 1,000 words (phrases) of the documents (of the group)
+    group: str | None = None  # the document or case, when counted by one of them
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Keyness:
+    term: str
+    count_a: int
+    count_b: int
+    documents_a: int
+    documents_b: int
+    per_1000_a: float
+    per_1000_b: float
+    g2: float  # log-likelihood; 3.84 is p < 0.05, 6.63 p < 0.01, 10.83 p < 0.001 (1 d.f.)
+    p: float
+    log_ratio: float  # log2 of the ratio of relative frequencies (a over b); 1 = twice as often
+    overused_in: str  # "a", "b", or "" when the rates are equal
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- tokens to arrays ----------------------------------------------------------------------------
+def runs(text: str, language: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, piece, language): ``text`` cut into runs of whole lines, each with the language
+    whose pipeline reads it, and runs longer than ``CHUNK`` cut again at line ends."""
+    if language in _UNSPLIT:
+        pieces: Iterable[tuple[int, int, str]] = [(0, len(text), language)]
+    else:
+        other = "en" if language == "zh" else language
+        if language != "zh" and not _HAN.search(text):
+            pieces = [(0, len(text), language)]
+        else:
+            pieces = _script_runs(text, other)
+    for a, b, lang in pieces:
+        while a < b:
+            end = b if b - a <= CHUNK else text.rfind("\n", a, a + CHUNK) + 1
+            if end <= a:
+                end = min(b, a + CHUNK)
+            yield a, text[a:end], lang
+            a = end
+
+
+def _script_runs(text: str, other: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl + 1
+        lang = "zh" if _HAN.search(text, pos, end) else other
+        if out and out[-1][2] == lang:
+            out[-1] = (out[-1][0], end, lang)
+        else:
+            out.append((pos, end, lang))
+        pos = end
+    return out
+
+
+class _Lexicon:
+    """Norms seen so far, each with an id, and what each distinct token (by spaCy's hash of its
+    text, and of its lemma when a trained pipeline gives lemmas in context) stands for."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.norms: list[str] = []
+        # token key -> (norm id, or -1 for a non-word, -2 for white space; stop; CJK first; last)
+        self.seen: dict[Any, tuple[int, bool, bool, bool]] = {}
+
+    def norm_id(self, norm: str) -> int:
+        i = self.ids.get(norm)
+        if i is None:
+            i = self.ids[norm] = len(self.norms)
+            self.norms.append(norm)
+        return i
+
+
+@dataclass
+class _Tokens:
+    """The tokens of a text as columns (white space left out)."""
+
+    start: Any
+    end: Any
+    norm: Any  # norm id, -1 for a non-word
+    stop: Any
+    cjk_first: Any
+    cjk_last: Any
+    brk: Any  # a line break between this token and the one before
+
+
+def _lookup_only(nlp: Any) -> tuple[bool, Any]:
+    """Whether lemmas depend on a token's text alone (no components, or only a lookup
+    lemmatizer); then the tokenizer alone is run and the lemma found once per distinct word.
+    Returns the lemmatizer too, if any."""
+    names = list(nlp.pipe_names)
+    if not names:
+        return True, None
+    if names == ["lemmatizer"] and getattr(nlp.get_pipe("lemmatizer"), "mode", "") == "lookup":
+        return True, nlp.get_pipe("lemmatizer")
+    return False, None
+
+
+def _token_columns(
+    piece: str, offset: int, language: str, nlp: Any, lex: _Lexicon, stops: frozenset[str]
+) -> _Tokens:
+    from spacy.attrs import IDX, LEMMA, LENGTH, ORTH
+
+    fast, lemmatizer = _lookup_only(nlp)
+    doc = nlp.make_doc(piece) if fast else nlp(piece)
+    n = len(doc)
+    if n == 0:
+        return _empty()
+    raw = doc.to_array([ORTH, LEMMA]).reshape(n, 2)  # spaCy's hashes of the text and lemma
+    place = doc.to_array([IDX, LENGTH]).astype(np.int64).reshape(n, 2)
+    if fast:
+        uniq, first, inverse = np.unique(raw[:, 0], return_index=True, return_inverse=True)
+        keys: list[Any] = uniq.tolist()
+    else:
+        uniq, first, inverse = np.unique(raw, axis=0, return_index=True, return_inverse=True)
+        keys = [tuple(k) for k in uniq.tolist()]
+    table = np.empty((len(keys), 4), dtype=np.int64)
+    for row, (key, i) in enumerate(zip(keys, first.tolist(), strict=True)):
+        info = lex.seen.get(key)
+        if info is None:
+            info = lex.seen[key] = _describe(doc[i], language, fast, lemmatizer, lex, stops)
+        table[row] = info
+    per = table[inverse.reshape(-1)]
+    keep = per[:, 0] != -2
+    per, place = per[keep], place[keep]
+    start = place[:, 0] + offset
+    end = start + place[:, 1]
+    # line breaks between neighbours: newlines counted before each position of the piece
+    points = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lines = np.concatenate([[0], np.cumsum(points == 10)])
+    brk = np.zeros(len(start), dtype=bool)
+    if len(start) > 1:
+        brk[1:] = lines[start[1:] - offset] > lines[end[:-1] - offset]
+    return _Tokens(start, end, per[:, 0], per[:, 1].astype(bool), per[:, 2] > 0, per[:, 3] > 0, brk)
+
+
+def _describe(
+    tok: Any, language: str, fast: bool, lemmatizer: Any, lex: _Lexicon, stops: frozenset[str]
+) -> tuple[int, bool, bool, bool]:
+    """What a distinct token stands for, by the rules of ``qcode.text.tokens``."""
+    text = str(tok.text)
+    if tok.is_space:
+        return (-2, False, False, False)
+    if language == "zh":
+        norm = text.lower()
+    else:
+        if fast:
+            lemma = lemmatizer.lemmatize(tok)[0] if lemmatizer is not None else ""
+        else:
+            lemma = tok.lemma_
+        norm = str(lemma or text).lower()
+    word = any(ch.isalnum() for ch in text)
+    stop = bool(tok.is_stop) or norm in stops or text.lower() in stops
+    return (
+        lex.norm_id(norm) if word else -1,
+        stop,
+        bool(_CJK.match(text)),
+        bool(_CJK.match(text[-1])),
+    )
+
+
+def _empty() -> _Tokens:
+    z = np.zeros(0, dtype=np.int64)
+    b = np.zeros(0, dtype=bool)
+    return _Tokens(z, z, z, b, b, b, b)
+
+
+def _concat(parts: list[_Tokens]) -> _Tokens:
+    if not parts:
+        return _empty()
+    if len(parts) == 1:
+        return parts[0]
+    for p in parts[1:]:  # runs are whole lines: a line break always lies between two runs
+        if len(p.brk):
+            p.brk[0] = True
+    return _Tokens(
+        *(np.concatenate([getattr(p, f) for p in parts]) for f in _Tokens.__dataclass_fields__)
+    )
+
+
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of half-open ranges, as sorted disjoint ranges (touching ones joined)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(r for r in ranges if r[1] > r[0]):
+        if out and a <= out[-1][1]:
+            if b > out[-1][1]:
+                out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
+def intersect_ranges(
+    a: Sequence[tuple[int, int]], b: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The text covered by both of two lists of sorted, disjoint ranges."""
+    out: list[tuple[int, int]] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        lo, hi = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if lo < hi:
+            out.append((lo, hi))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+# -- counting ------------------------------------------------------------------------------------
+class TermCounter:
+    """Counts terms in many texts with one lexicon (the pipelines are loaded once)."""
+
+    def __init__(
+        self,
+        ngram: int = 1,
+        stopwords: bool = True,
+        userdict: str | None = None,
+        model: str | None = None,
+    ) -> None:
+        if ngram not in NGRAMS:
+            raise ValueError(f"ngram must be 1, 2 or 3, not {ngram}")
+        self.ngram = ngram
+        self.stopwords = stopwords
+        self.userdict = userdict
+        self.model = model
+        self.lex = _Lexicon()
+
+    def _nlp(self, language: str) -> Any:
+        return pipeline(language, self.userdict if language == "zh" else None, self.model)
+
+    def tokens(self, text: str, language: str) -> _Tokens:
+        parts = []
+        for offset, piece, lang in runs(text, language):
+            parts.append(
+                _token_columns(piece, offset, lang, self._nlp(lang), self.lex, stop_words(lang))
+            )
+        return _concat(parts)
+
+    def count(
+        self, text: str, language: str, ranges: Sequence[tuple[int, int]] | None = None
+    ) -> TermCounts:
+        """The terms of ``text`` (only within ``ranges``, when given)."""
+        if ranges is not None:
+            ranges = merge_ranges(ranges)
+            if not ranges:
+                return TermCounts({}, 0)
+        return self._count(self.tokens(text, language), ranges)
+
+    def _count(self, t: _Tokens, ranges: Sequence[tuple[int, int]] | None) -> TermCounts:
+        n = self.ngram
+        m = len(t.start) - n + 1
+        if m <= 0:
+            return TermCounts({}, 0)
+        word = t.norm >= 0
+        valid = word[:m].copy()
+        if ranges is not None:
+            starts = np.array([a for a, _ in ranges], dtype=np.int64)
+            ends = np.array([b for _, b in ranges], dtype=np.int64)
+            k = np.searchsorted(ends, t.start, side="right")  # first range ending after start
+            inside = k < len(ends)
+            inside[inside] &= starts[k[inside]] < t.end[inside]
+            group = np.where(inside, k, -1)
+            valid &= inside[:m]
+        for j in range(1, n):
+            valid &= word[j : m + j] & ~t.brk[j : m + j]
+            if ranges is not None:
+                valid &= group[j : m + j] == group[:m]
+        size = int(valid.sum())
+        if self.stopwords:
+            valid &= ~t.stop[:m] & ~t.stop[n - 1 : m + n - 1]
+        idx = np.flatnonzero(valid)
+        if not len(idx):
+            return TermCounts({}, size)
+        v = max(len(self.lex.norms), 1)
+        cols = [t.norm[idx]]
+        for j in range(1, n):
+            touch = (t.end[idx + j - 1] == t.start[idx + j]) & (
+                t.cjk_last[idx + j - 1] | t.cjk_first[idx + j]
+            )
+            cols += [touch.astype(np.int64), t.norm[idx + j]]
+        norms = self.lex.norms
+        counts: dict[str, int] = {}
+        if n == 1:
+            keys, tally = np.unique(cols[0], return_counts=True)
+            return TermCounts(
+                {norms[k]: c for k, c in zip(keys.tolist(), tally.tolist(), strict=True)}, size
+            )
+        if (v + 1) ** n * 2 ** (n - 1) < 2**62:  # one integer key per phrase
+            key = cols[0]
+            for j in range(1, len(cols)):
+                key = key * (2 if j % 2 else v) + cols[j]
+            keys, first, tally = np.unique(key, return_index=True, return_counts=True)
+            rows = np.stack(cols, axis=1)[first]
+        else:
+            rows, tally = np.unique(np.stack(cols, axis=1), axis=0, return_counts=True)
+        for row, c in zip(rows.tolist(), tally.tolist(), strict=True):
+            term = norms[row[0]]
+            for j in range(1, len(row), 2):
+                term += ("" if row[j] else " ") + norms[row[j + 1]]
+            counts[term] = counts.get(term, 0) + c
+        return TermCounts(counts, size)
+
+
+def count_terms(
+    text: str,
+    language: str,
+    ngram: int = 1,
+    stopwords: bool = True,
+    ranges: Sequence[tuple[int, int]] | None = None,
+    userdict: str | None = None,
+    model: str | None = None,
+) -> TermCounts:
+    """The words (``ngram`` 1) or phrases of 2 or 3 words in ``text``; see the module's rules."""
+    return TermCounter(ngram, stopwords, userdict, model).count(text, language, ranges)
+
+
+Item = tuple[str, str, Sequence[tuple[int, int]] | None]  # text, language, ranges (or None)
+
+_worker: TermCounter | None = None
+
+
+def _work(item: Item) -> TermCounts:
+    assert _worker is not None
+    return _worker.count(*item)
+
+
+def count_texts(
+    items: Iterable[Item],
+    ngram: int = 1,
+    stopwords: bool = True,
+    userdict: str | None = None,
+    model: str | None = None,
+    processes: int = 1,
+) -> list[TermCounts]:
+    """``count_terms`` for each (text, language, ranges), in order. ``processes`` > 1 counts in
+    that many forked worker processes (POSIX; not from a program that runs threads)."""
+    counter = TermCounter(ngram, stopwords, userdict, model)
+    if processes <= 1:
+        return [counter.count(*item) for item in items]
+    import gc
+    import multiprocessing
+
+    items = list(items)
+    languages = {language for _, language, _ in items}
+    if "zh" in languages:
+        languages.add("en")
+    if any(_HAN.search(text) for text, language, _ in items if language != "zh"):
+        languages.add("zh")
+    for lang in languages:  # load the pipelines once, before forking
+        counter._nlp(lang)
+        stop_words(lang)
+    global _worker
+    _worker = counter
+    # objects made so far are left out of the workers' garbage collections, which would
+    # otherwise walk (and so copy) the pipelines' and the word list's many objects in each one
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            return list(pool.imap(_work, items, chunksize=1))
+    finally:
+        gc.unfreeze()
+        _worker = None
+
+
+# -- tables --------------------------------------------------------------------------------------
+def _rate(count: int, size: int) -> float:
+    return round(1000 * count / size, 3) if size else 0.0
+
+
+def frequencies(
+    per_text: Sequence[TermCounts], top: int | None = None, group: str | None = None
+) -> list[TermFrequency]:
+    """Terms over the texts: occurrences, texts containing them and the rate per 1,000 words,
+    most frequent first (ties by term); the ``top`` ones when given."""
+    total: Counter[str] = Counter()
+    texts: Counter[str] = Counter()
+    size = 0
+    for tc in per_text:
+        total.update(tc.counts)
+        texts.update(tc.counts.keys())
+        size += tc.size
+    ranked = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+    if top:
+        ranked = ranked[:top]
+    return [TermFrequency(t, c, texts[t], _rate(c, size), group) for t, c in ranked]
+
+
+def grouped_frequencies(
+    per_text: Sequence[TermCounts], groups: Sequence[str], top: int | None = None
+) -> list[TermFrequency]:
+    """``frequencies`` within each group of texts (``groups[i]`` is text i's), groups in the
+    order they first appear."""
+    by_group: dict[str, list[TermCounts]] = {}
+    for tc, g in zip(per_text, groups, strict=True):
+        by_group.setdefault(g, []).append(tc)
+    return [f for g, tcs in by_group.items() for f in frequencies(tcs, top, g)]
+
+
+# -- keyness -------------------------------------------------------------------------------------
+def log_likelihood(a: int, b: int, size_a: int, size_b: int) -> float:
+    """Dunning's G2 for a term seen ``a`` times in a corpus of ``size_a`` words and ``b`` times
+    in one of ``size_b``: 2 * sum(O * ln(O / E)), E_i = size_i * (a + b) / (size_a + size_b),
+    and 0 * ln 0 = 0."""
+    total = size_a + size_b
+    if total <= 0 or a + b <= 0:
+        return 0.0
+    g2 = 0.0
+    for observed, size in ((a, size_a), (b, size_b)):
+        if observed:
+            g2 += observed * math.log(observed / (size * (a + b) / total))
+    return max(0.0, 2 * g2)
+
+
+def log_ratio(a: int, b: int, size_a: int, size_b: int) -> float:
+    """Hardie's log ratio: log2 of (a / size_a) / (b / size_b), a zero count taken as 0.5."""
+    if size_a <= 0 or size_b <= 0:
+        return 0.0
+    return math.log2((max(a, 0.5) / size_a) / (max(b, 0.5) / size_b))
+
+
+def chi2_p(g2: float) -> float:
+    """The p value of G2 under the chi-squared distribution with one degree of freedom."""
+    return math.erfc(math.sqrt(max(g2, 0.0) / 2))
+
+
+def keyness(
+    group_a: Sequence[TermCounts], group_b: Sequence[TermCounts], top: int | None = None
+) -> list[Keyness]:
+    """Every term of either group with G2, its p value, the log ratio and the group that uses
+    it more, by G2 (largest first; ties by term)."""
+    fa, fb = frequencies(group_a), frequencies(group_b)
+    size_a = sum(tc.size for tc in group_a)
+    size_b = sum(tc.size for tc in group_b)
+    a_of = {f.term: f for f in fa}
+    b_of = {f.term: f for f in fb}
+    out = []
+    for term in a_of.keys() | b_of.keys():
+        a = a_of[term].count if term in a_of else 0
+        b = b_of[term].count if term in b_of else 0
+        g2 = log_likelihood(a, b, size_a, size_b)
+        ra, rb = a * size_b, b * size_a  # compares a / size_a with b / size_b exactly
+        out.append(
+            Keyness(
+                term,
+                a,
+                b,
+                a_of[term].documents if term in a_of else 0,
+                b_of[term].documents if term in b_of else 0,
+                _rate(a, size_a),
+                _rate(b, size_b),
+                g2,
+                chi2_p(g2),
+                log_ratio(a, b, size_a, size_b),
+                "a" if ra > rb else "b" if rb > ra else "",
+            )
+        )
+    out.sort(key=lambda k: (-k.g2, k.term))
+    return out[:top] if top else out

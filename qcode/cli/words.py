@@ -1,0 +1,230 @@
+"""Text tools: qcode words (frequencies, keyness) and qcode kwic (keyword in context)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.options import DOC, FORMAT, WHERE, check, write_csv
+from qcode.cli.output import clip, emit_json, err, ok, table
+from qcode.errors import InvalidInputError
+from qcode.services.words import WordsService
+
+FREQ_FIELDS = ("term", "count", "documents", "per_1000")
+KEY_FIELDS = (
+    "term",
+    "count_a",
+    "count_b",
+    "documents_a",
+    "documents_b",
+    "per_1000_a",
+    "per_1000_b",
+    "g2",
+    "p",
+    "log_ratio",
+    "overused_in",
+)
+KWIC_FIELDS = ("document", "start", "end", "left", "match", "right")
+
+
+@app.command()
+def words(
+    doc: list[str] = DOC,
+    where: list[str] = WHERE,
+    code: str | None = typer.Option(
+        None, "--code", help="Count only the text coded with this code (and its sub-codes)."
+    ),
+    subcodes: bool = typer.Option(
+        True, "--subcodes/--no-subcodes", help="With --code: sub-codes' codings count too."
+    ),
+    coder: list[str] = typer.Option(
+        [], "--coder", help="With --code: only these coders' codings (repeatable)."
+    ),
+    top: int = typer.Option(
+        50, "--top", help="Show the N most frequent (per group with --by; 0: all)."
+    ),
+    ngram: int = typer.Option(1, "--ngram", help="1 (words), 2 or 3 (phrases)."),
+    by: str | None = typer.Option(None, "--by", help="Count per document or per case."),
+    compare: tuple[str, str] | None = typer.Option(
+        None,
+        "--compare",
+        help="Keyness: K=V K=V2, terms that set one group of documents apart from the other.",
+    ),
+    stopwords: bool = typer.Option(
+        True,
+        "--stopwords/--no-stopwords",
+        help="Leave out stop words (default); --no-stopwords counts them too.",
+    ),
+    userdict: Path | None = typer.Option(
+        None, "--userdict", help="Word list for Chinese (default: the project's [text] userdict)."
+    ),
+    jobs: int = typer.Option(1, "--jobs", help="Worker processes for large projects."),
+    format_: str = FORMAT,
+) -> None:
+    """Word and phrase frequencies (English by lemma, Chinese by word), or keyness between two
+    groups of documents with --compare (log-likelihood G2 and log ratio)."""
+    check(format_)
+    if jobs < 1:
+        raise InvalidInputError("--jobs must be 1 or more")
+    service = WordsService(project())
+    if compare is not None:
+        if by is not None:
+            raise InvalidInputError("--by and --compare do not go together")
+        res = service.keyness(
+            compare[0],
+            compare[1],
+            doc,
+            where,
+            code,
+            ngram,
+            top,
+            stopwords,
+            userdict,
+            coder,
+            subcodes,
+            jobs,
+        )
+        rows = res.as_json()
+        if format_ == "json":
+            emit_json(rows)
+        elif format_ == "csv":
+            write_csv(KEY_FIELDS, [[r[k] for k in KEY_FIELDS] for r in rows])
+        else:
+            table(
+                f"keyness: A = {res.group_a} ({res.documents_a} documents, {res.size_a} "
+                f"{_unit(ngram)}) against B = {res.group_b} ({res.documents_b} documents, "
+                f"{res.size_b} {_unit(ngram)})",
+                ["term", "A", "B", "A per 1,000", "B per 1,000", "G2", "p", "log ratio", "more in"],
+                [
+                    [
+                        r["term"],
+                        r["count_a"],
+                        r["count_b"],
+                        f"{r['per_1000_a']:.2f}",
+                        f"{r['per_1000_b']:.2f}",
+                        f"{r['g2']:.2f}",
+                        _p(r["p"]),
+                        f"{r['log_ratio']:+.2f}",
+                        "A" if r["overused_in"] == res.group_a else "B" if r["overused_in"] else "",
+                    ]
+                    for r in rows
+                ],
+                justify_right=["A", "B", "A per 1,000", "B per 1,000", "G2", "p", "log ratio"],
+            )
+        return
+    freqs = service.frequencies(
+        doc, where, code, ngram, top, by, stopwords, userdict, coder, subcodes, jobs
+    )
+    if format_ == "json":
+        out = []
+        for f in freqs:
+            row = {k: getattr(f, k) for k in FREQ_FIELDS}
+            if by:
+                row = {by: f.group, **row}
+            out.append(row)
+        emit_json(out)
+        return
+    fields = ([by] if by else []) + list(FREQ_FIELDS)
+    cells = [[f.group if k == by else getattr(f, k) for k in fields] for f in freqs]
+    if format_ == "csv":
+        write_csv(fields, cells)
+        return
+    what = "words" if ngram == 1 else f"{ngram}-word phrases"
+    table(
+        what + (f" coded {code!r}" if code else "") + (f" by {by}" if by else ""),
+        [*fields[:-1], "per 1,000"],
+        [[*r[:-1], f"{r[-1]:.2f}"] for r in cells],
+        justify_right=["count", "documents", "per 1,000"],
+    )
+
+
+def _unit(ngram: int) -> str:
+    return "words" if ngram == 1 else "phrases"
+
+
+def _p(p: float) -> str:
+    return "<0.0001" if p < 0.0001 else f"{p:.4f}"
+
+
+@app.command()
+def kwic(
+    term: str = typer.Argument(..., help="Word or phrase (or, with --regex, a pattern)."),
+    is_regex: bool = typer.Option(False, "--regex", help="TERM is a regular expression."),
+    window: int = typer.Option(40, "--window", help="Characters of context each side."),
+    doc: list[str] = DOC,
+    where: list[str] = WHERE,
+    code: str | None = typer.Option(
+        None, "--code", help="Also code every hit with this code (one undo step)."
+    ),
+    unit: str | None = typer.Option(
+        None, "--unit", help="With --code: code the sentence, paragraph or turn around each hit."
+    ),
+    coder: str | None = typer.Option(
+        None, "--coder", help="With --code: code as this coder (default: your user name)."
+    ),
+    format_: str = FORMAT,
+) -> None:
+    """Keyword in context: every occurrence of TERM with the text around it (ignoring case;
+    whole words in alphabetic scripts, anywhere in Chinese)."""
+    check(format_)
+    if code is None and (unit is not None or coder is not None):
+        raise InvalidInputError("--unit and --coder go with --code")
+    service = WordsService(project())
+    hits = service.kwic(term, is_regex, window, doc, where)
+    done = None
+    if code is not None:
+        done = service.code_hits(term, code, is_regex, unit, coder, doc, where)
+    if format_ == "json":
+        emit_json(hits)
+    elif format_ == "csv":
+        write_csv(KWIC_FIELDS, [[h[k] for k in KWIC_FIELDS] for h in hits])
+    else:
+        _concordance(hits, term)
+    if done is not None:
+        where_to = f" ({done.unit}s around the hits)" if done.unit else ""
+        message = (
+            f"coded {done.made} segment(s){where_to} with {done.code!r} as {done.coder}"
+            + (f"; {done.existing} already coded" if done.existing else "")
+            + (f"; {done.outside} hit(s) in no {done.unit} left uncoded" if done.outside else "")
+        )
+        if format_ != "table":  # keep standard output to the data
+            err.print(message, markup=False)
+        else:
+            ok(message)
+
+
+def _concordance(hits: list[dict[str, Any]], term: str) -> None:
+    """One line per hit: the context trimmed to the terminal's width around the match."""
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    from qcode.cli.output import out
+
+    def flat(text: str) -> str:
+        return text.replace("\n", " ⏎ ")
+
+    shown = [(h["document"], f"{h['start']}-{h['end']}", clip(h["match"], 40)) for h in hits]
+    # the document and range columns, and 3 cells of padding and rule around each column
+    fixed = max([8, *(cell_len(d) for d, _, _ in shown)])
+    fixed += max([5, *(len(r) for _, r, _ in shown)]) + 15
+    t = Table(
+        title=f"{len(hits)} hit(s) of {term!r} in {len({h['document'] for h in hits})} document(s)",
+        show_edge=False,
+        header_style="bold",
+    )
+    for name, justify in (("document", "left"), ("range", "right"), ("left", "right")):
+        t.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    t.add_column("match", no_wrap=True, style="bold")
+    t.add_column("right", no_wrap=True)
+    for h, (doc, span, match) in zip(hits, shown, strict=True):
+        side = max(8, (max(out.width, 60) - fixed - max(5, cell_len(match))) // 2)
+        left, right = flat(h["left"]), flat(h["right"])
+        while cell_len(left) > side:
+            left = left[1:]
+        while cell_len(right) > side:
+            right = right[:-1]
+        t.add_row(doc, span, left, match, right)
+    out.print(t)
