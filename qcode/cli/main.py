@@ -13,6 +13,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     coders,
     codes,
     codings,
+    dictionary,
     docs,
     exchange,
     framework,
@@ -23,6 +24,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     structure,
     tables,
     team,
+    words,
 )
 from qcode.cli.app import app
 from qcode.cli.output import err
