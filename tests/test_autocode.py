@@ -136,3 +136,24 @@ def test_bad_rules_name_the_file_and_rule(root: Path, cli: Any, text: str, messa
     assert len(r.err.strip().splitlines()) == 1
     with Project.open(root) as p:
         assert snapshot(p) == before
+
+
+def test_dictionary_category_rule(root: Path, cli: Any) -> None:
+    write(
+        root.parent / "dicts" / "d.yaml",
+        "name: d\ncategories:\n  money:\n    terms: [yuan, 缴费基数]\n  other:\n    terms: [bike]\n",
+    )
+    rules = write(
+        root.parent / "dict-rules.yaml",
+        "rules:\n  - name: m\n    code: cost\n    dictionary: dicts/d.yaml\n    category: money\n",
+    )
+    r = cli("-p", str(root), "autocode", str(rules), "--json")
+    assert r.code == 0, r.err
+    queued = cli("-p", str(root), "review", "list", "--json").json()
+    assert sorted(q["text"] for q in queued) == ["yuan", "缴费基数"]
+    bad = write(
+        root.parent / "bad-dict-rules.yaml",
+        "rules:\n  - name: m\n    code: cost\n    dictionary: dicts/d.yaml\n    category: nope\n",
+    )
+    r = cli("-p", str(root), "autocode", str(bad))
+    assert r.code != 0 and "rule 'm': no category 'nope' in d.yaml" in r.err

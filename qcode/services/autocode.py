@@ -163,9 +163,7 @@ def _pattern_finder(path: Path, name: str, patterns: list[Any]) -> Any:
 
 
 def _dictionary_finder(path: Path, name: str, spec: dict[str, Any]) -> Any:
-    import importlib
-
-    dic: Any = importlib.import_module("qcode.analysis.dictionary")
+    from qcode.analysis import dictionary as dic
 
     file = (path.parent / spec["dictionary"]).resolve()
     d = dic.load_dictionary(file)
