@@ -17,9 +17,10 @@ from qcode.services.attributes import parse_assignments
 from qcode.services.codings import find_document
 from qcode.store.models import Case, Coding, Document, DocumentAttribute, Segment
 from qcode.text import text_hash
-from qcode.text.segment import UNIT_KINDS, compile_speaker_patterns, segment
+from qcode.text.segment import UNIT_KINDS, Unit, compile_speaker_patterns, segment
 
 if TYPE_CHECKING:
+    from qcode.services.changes import Change
     from qcode.services.project import Project
 
 _HAN = regex.compile(r"\p{Han}")
@@ -163,33 +164,18 @@ class DocumentService:
                 case_name = case or item.name
                 case_id = self.p.cases.ensure_in(ch, case_name)
                 self.p.attributes.set_in(ch, "case", case_id, case_values)
-                doc_id = ch.insert_one(
-                    Document,
-                    name=item.name,
+                doc_id = self.insert_in(
+                    ch,
+                    item.name,
+                    item.loaded.text,
+                    lang,
+                    units,
                     case_id=case_id,
-                    text=item.loaded.text,
                     text_hash=item.hash,
-                    chars=len(item.loaded.text),
-                    language=lang,
                     source_name=item.path.name,
                     source_format=item.loaded.format,
                     source_encoding=item.loaded.encoding,
                     source_bytes=item.loaded.source if keep else None,
-                )
-                ch.insert_children(
-                    Segment,
-                    [
-                        {
-                            "document_id": doc_id,
-                            "kind": u.kind,
-                            "start": u.start,
-                            "end": u.end,
-                            "speaker": u.speaker,
-                        }
-                        for u in units
-                    ],
-                    "document_id",
-                    doc_id,
                 )
                 self.p.attributes.set_in(ch, "document", doc_id, doc_values)
                 ch.summary = f"import {item.path.name} as {item.name!r}"
@@ -200,6 +186,42 @@ class DocumentService:
         return result
 
     # -- reading -------------------------------------------------------------------------------
+    def insert_in(
+        self,
+        ch: Change,
+        name: str,
+        text: str,
+        language: str,
+        units: Sequence[Unit] | None = None,
+        **columns: Any,
+    ) -> int:
+        """Write one document (its text already normalised) with its paragraphs, turns and
+        sentences inside an open change; returns its id. ``units`` when segmented beforehand
+        (outside the transaction), else segmented here; ``columns`` are further Document columns
+        (case_id, uuid, source_*, imported ...)."""
+        if units is None:
+            units = segment(text, language, self.p.settings.speaker_patterns)
+        columns.setdefault("text_hash", text_hash(text))
+        doc_id = ch.insert_one(
+            Document, name=name, text=text, chars=len(text), language=language, **columns
+        )
+        ch.insert_children(
+            Segment,
+            [
+                {
+                    "document_id": doc_id,
+                    "kind": u.kind,
+                    "start": u.start,
+                    "end": u.end,
+                    "speaker": u.speaker,
+                }
+                for u in units
+            ],
+            "document_id",
+            doc_id,
+        )
+        return doc_id
+
     def list(self) -> builtins.list[DocumentInfo]:
         return self._infos(None)
 

@@ -55,11 +55,8 @@ from qcode.store.models import (
     Relation,
     RelationEvidence,
     RelationType,
-    Segment,
     SetMember,
 )
-from qcode.text import text_hash
-from qcode.text.segment import segment
 
 _COMMENT_NS = uuid.UUID("0b3f3a52-3f0e-4a8e-8d0c-2b6b1f6c9e11")
 
@@ -464,40 +461,23 @@ def _sources(
             case_of.setdefault(g, case_id[xc.guid])
     doc_ids: dict[str, int] = {}
     coding_ids: dict[str, int] = {}
-    patterns = p.settings.speaker_patterns
     used_guids: set[str] = set()
     for s in x.sources:
         lang = detect_language(s.text, p.settings.language)
-        did = ch.insert_one(
-            Document,
+        extra: dict[str, Any] = {"imported": s.created} if s.created is not None else {}
+        did = p.documents.insert_in(
+            ch,
+            s.name,
+            s.text,
+            lang,
             uuid=s.guid,
-            name=s.name,
             case_id=case_of.get(s.guid),
-            text=s.text,
-            text_hash=text_hash(s.text),
-            chars=len(s.text),
-            language=lang,
             source_name=s.name,
             source_format=s.format,
             source_encoding="utf-8",
-            **({"imported": s.created} if s.created is not None else {}),
+            **extra,
         )
         doc_ids[s.guid] = did
-        ch.insert_children(
-            Segment,
-            [
-                {
-                    "document_id": did,
-                    "kind": u.kind,
-                    "start": u.start,
-                    "end": u.end,
-                    "speaker": u.speaker,
-                }
-                for u in segment(s.text, lang, patterns)
-            ],
-            "document_id",
-            did,
-        )
         rows = _values(s.values, attr_id, attr_type, f"source {s.name!r}", rep)
         for a, v in rows:
             ch.put_value(DocumentAttribute, did, a, v)

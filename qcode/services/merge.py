@@ -52,11 +52,9 @@ from qcode.store.models import (
     Relation,
     RelationEvidence,
     RelationType,
-    Segment,
     SetMember,
 )
 from qcode.text import text_hash
-from qcode.text.segment import segment
 
 CODE_FIELDS = ("description", "inclusion", "exclusion", "example", "color", "level", "in_vivo")
 
@@ -303,35 +301,16 @@ class _Merge:
                     n += 1
                     name = f"{s.name} ({n})"
                 names.add(name)
-                lang = detect_language(s.text, self.p.settings.language)
-                did = self.ch.insert_one(
-                    Document,
+                did = self.p.documents.insert_in(
+                    self.ch,
+                    name,
+                    s.text,
+                    detect_language(s.text, self.p.settings.language),
                     uuid=self._free(Document, s.guid),
-                    name=name,
                     case_id=self.case.get(case_of.get(s.guid, "")),
-                    text=s.text,
-                    text_hash=h,
-                    chars=len(s.text),
-                    language=lang,
                     source_name=s.name,
                     source_format=s.format,
                     source_encoding="utf-8",
-                )
-                units = segment(s.text, lang, self.p.settings.speaker_patterns)
-                self.ch.insert_children(
-                    Segment,
-                    [
-                        {
-                            "document_id": did,
-                            "kind": u.kind,
-                            "start": u.start,
-                            "end": u.end,
-                            "speaker": u.speaker,
-                        }
-                        for u in units
-                    ],
-                    "document_id",
-                    did,
                 )
             self.doc[s.guid] = did
             self._values(DocumentAttribute, did, "document_id", s.values, f"document {s.name!r}")
