@@ -352,3 +352,46 @@ def test_bad_qdc_names_the_file(tmp_path: Path) -> None:
     f.write_text("<CodeBook>", encoding="utf-8")
     with pytest.raises(InputFileError, match=r"cb\.qdc: is not well-formed XML"):
         read_qdc(f)
+
+
+def test_repeated_guids_get_new_ones(tmp_path: Path) -> None:
+    guid = "55555555-5555-5555-5555-555555555555"
+    src = "".join(
+        f'<TextSource guid="{guid}" name="s{i}" plainTextPath="internal://t{i}.txt"/>'
+        for i in range(2)
+    )
+    notes = "".join(
+        f'<Note guid="{guid}" name="n{i}"><PlainTextContent>memo {i}</PlainTextContent></Note>'
+        for i in range(2)
+    )
+    qde = _project(src).replace("</Sources>", f"</Sources><Notes>{notes}</Notes>")
+    f = _qdpx(
+        tmp_path / "o.qdpx", {"project.qde": qde, "sources/t0.txt": "a", "sources/t1.txt": "b"}
+    )
+    p, rep = create_from_qdpx(tmp_path / "p", f)
+    with p:
+        assert sorted(d.name for d in p.documents.list()) == ["s0", "s1"]
+        assert sorted(m.body for m in p.memos.list()) == ["memo 0", "memo 1"]
+    assert sum("repeated GUID" in n for n in rep.notes) == 2
+
+
+def test_damaged_or_encrypted_members_are_refused_in_one_line(tmp_path: Path, cli: Any) -> None:
+    f = tmp_path / "ok.qdpx"
+    with zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("project.qde", _project(""))
+    data = bytearray(f.read_bytes())
+    start = 30 + len("project.qde")  # the first member's deflated bytes: make them invalid
+    data[start : start + 4] = b"\xff\xff\xff\xff"
+    bad = tmp_path / "bad.qdpx"
+    bad.write_bytes(bytes(data))
+    r = cli("init", str(tmp_path / "p"), "--from", str(bad))
+    assert r.code != 0 and len(r.err.strip().splitlines()) == 1 and str(bad) in r.err
+    assert not (tmp_path / "p").exists()
+    enc = bytearray(f.read_bytes())
+    for sig in (b"PK\x03\x04", b"PK\x01\x02"):  # mark the member encrypted in both headers
+        i = enc.index(sig)
+        flag = 6 if sig == b"PK\x03\x04" else 8
+        enc[i + flag] |= 1
+    (tmp_path / "enc.qdpx").write_bytes(bytes(enc))
+    r = cli("init", str(tmp_path / "p"), "--from", str(tmp_path / "enc.qdpx"))
+    assert r.code != 0 and "encrypted" in r.err and len(r.err.strip().splitlines()) == 1

@@ -249,3 +249,16 @@ def test_qdpx_round_trip_keeps_everything(spec: dict[str, Any]) -> None:
         assert not [n for n in report.notes if "not brought over" in n]
         for key in before:
             assert after[key] == before[key], key
+
+
+def test_unused_document_attribute_keeps_its_scope(tmp_path: Path) -> None:
+    with Project.init(tmp_path / "a") as p:
+        p.attributes.define("wave", "number", "document")
+        p.attributes.define("age", "number", "case")
+        export_qdpx(p, tmp_path / "a.qdpx")
+    q, _ = create_from_qdpx(tmp_path / "b", tmp_path / "a.qdpx")
+    with q:
+        assert sorted((a.name, a.type, a.scope) for a in q.attributes.list()) == [
+            ("age", "number", "case"),
+            ("wave", "number", "document"),
+        ]

@@ -8,7 +8,8 @@ over.
 
 What the standard cannot hold travels in descriptions (see :mod:`qcode.interchange.refi`) and in
 lines of a note's description: ``qcode-type: theory`` (the memo type), ``qcode-case: GUID`` (a memo
-linked to a case) and ``qcode-comment`` (a note that is a relation's comment).
+linked to a case) and ``qcode-comment`` (a note that is a relation's comment); a variable of
+documents says ``qcode-scope: document`` in its description.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ _VALUE_TAGS = {
 MEMO_TYPE = "qcode-type: "
 MEMO_CASE = "qcode-case: "
 COMMENT = "qcode-comment"
+SCOPE = "qcode-scope: "
 
 
 @dataclass
@@ -224,8 +226,11 @@ def project_xml(x: Exchange) -> Any:
             ve = _sub(
                 el, "Variable", guid=v.guid, name=v.name, typeOfVariable=VARIABLE_TYPES[v.type]
             )
-            if v.description:
-                _sub(ve, "Description", v.description)
+            lines = [v.description] if v.description else []
+            if v.scope == "document":  # REFI variables have no scope; keep qcode's
+                lines.append(SCOPE + v.scope)
+            if lines:
+                _sub(ve, "Description", "\n".join(lines))
     if x.cases:
         el = _sub(root, "Cases")
         for c in x.cases:
@@ -399,6 +404,19 @@ class _Reader:
         self.units_choice = units
         self.codes: set[str] = set()
         self.lower = {n.lower(): n for n in z.names}
+        self.seen: dict[str, set[str]] = {}
+
+    def guid(self, kind: str, el: Any) -> str:
+        """The element's GUID, or a new one when it has none or repeats one of the same kind
+        (reported: references to the repeated GUID keep pointing at the first)."""
+        g = guid_of(el.get("guid"))
+        seen = self.seen.setdefault(kind, set())
+        if g is None or g in seen:
+            name = el.get("name") or ""
+            self.x.report.append(f"{kind} {name!r} had a missing or repeated GUID; given a new one")
+            g = new_guid()
+        seen.add(g)
+        return g
 
     # members ---------------------------------------------------------------------------------
     def qde(self) -> str:
@@ -468,7 +486,10 @@ class _Reader:
                 continue
             kind = _TYPES_IN.get(v.get("typeOfVariable") or "", "text")
             name = " ".join((v.get("name") or "").split()) or f"variable {g[:8]}"
-            out[g] = XVariable(g, name, kind, "", text_of(v, "Description").strip())
+            desc = text_of(v, "Description").strip().split("\n")
+            scope = next((d[len(SCOPE) :] for d in desc if d.startswith(SCOPE)), "")
+            rest = "\n".join(d for d in desc if not d.startswith(SCOPE)).strip()
+            out[g] = XVariable(g, name, kind, scope if scope in ("case", "document") else "", rest)
         return out
 
     def values(self, el: Any, variables: dict[str, XVariable]) -> dict[str, str]:
@@ -485,7 +506,7 @@ class _Reader:
     def cases(self, root: Any, variables: dict[str, XVariable]) -> None:
         taken: set[str] = set()
         for i, c in enumerate(children(child(root, "Cases"), "Case"), 1):
-            g = guid_of(c.get("guid")) or new_guid()
+            g = self.guid("case", c)
             name = _unique(
                 " ".join((c.get("name") or "").split()) or f"case {i}", taken, "case", self.x.report
             )
@@ -503,7 +524,8 @@ class _Reader:
         used_case = {g for c in self.x.cases for g in c.values}
         used_doc = {g for s in self.x.sources for g in s.values}
         for g, v in variables.items():
-            if g in used_doc and g not in used_case:
+            unused = g not in used_doc and g not in used_case
+            if (g in used_doc and g not in used_case) or (unused and v.scope == "document"):
                 v.scope = "document"
                 self.x.variables.append(v)
                 continue
@@ -578,7 +600,7 @@ class _Reader:
             return
         raw, fmt = got
         ft = ForeignText(raw, x.units)
-        g = guid_of(el.get("guid")) or new_guid()
+        g = self.guid("source", el)
         src = XSource(
             g,
             _unique(label, taken, "source", x.report),
@@ -643,7 +665,7 @@ class _Reader:
     # notes, links, sets ----------------------------------------------------------------------
     def notes(self, root: Any) -> None:
         for el in children(child(root, "Notes"), "Note"):
-            g = guid_of(el.get("guid")) or new_guid()
+            g = self.guid("note", el)
             name = " ".join((el.get("name") or "").split())
             got = self.raw_text(el, name or g)
             note = XNote(
@@ -682,7 +704,7 @@ class _Reader:
                 continue
             self.x.links.append(
                 XLink(
-                    guid_of(el.get("guid")) or new_guid(),
+                    self.guid("link", el),
                     " ".join((el.get("name") or "").split()),
                     o,
                     t,
@@ -697,7 +719,7 @@ class _Reader:
             name = " ".join((el.get("name") or "").split()) or "unnamed set"
             self.x.sets.append(
                 XSet(
-                    guid_of(el.get("guid")) or new_guid(),
+                    self.guid("set", el),
                     _unique(name, taken, "set", self.x.report),
                     text_of(el, "Description").strip(),
                     _ref_guids(el, "MemberCode"),

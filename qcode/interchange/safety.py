@@ -8,8 +8,11 @@ limits.
 
 from __future__ import annotations
 
+import io
+import lzma
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -73,9 +76,10 @@ class SafeZip:
     names: list[str]
 
     @classmethod
-    def open(cls, path: Path) -> SafeZip:
+    def open(cls, path: Path, data: bytes | None = None) -> SafeZip:
+        """Check the archive at ``path`` (or held in ``data``, named ``path`` in errors)."""
         try:
-            zf = zipfile.ZipFile(path)
+            zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
         except FileNotFoundError:
             raise InputFileError(path, "does not exist") from None
         except (zipfile.BadZipFile, OSError) as exc:
@@ -117,7 +121,16 @@ class SafeZip:
                         raise InputFileError(
                             self.path, f"member {name!r} inflates past its declared size; refused"
                         )
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        except (
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            zlib.error,
+            lzma.LZMAError,
+            RuntimeError,  # encrypted: a password is needed
+            NotImplementedError,  # a compression method zipfile does not read
+            ValueError,
+        ) as exc:
             raise InputFileError(self.path, f"member {name!r} is damaged ({_short(exc)})") from None
         return bytes(out)
 

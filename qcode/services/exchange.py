@@ -277,7 +277,10 @@ def _extract(where: str, data: bytes, kind: str) -> str:
     from qcode.ingest.decode import decode
     from qcode.ingest.docx import docx_text
 
-    if kind == "docx":
+    if kind == "docx":  # a Word file is a zip archive too: the same limits before opening it
+        from qcode.interchange.safety import SafeZip
+
+        SafeZip.open(Path(where), data).close()
         return docx_text(Path(where), data)
     return decode(Path(where), data)[0]
 
