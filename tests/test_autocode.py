@@ -157,3 +157,19 @@ def test_dictionary_category_rule(root: Path, cli: Any) -> None:
     )
     r = cli("-p", str(root), "autocode", str(bad))
     assert r.code != 0 and "rule 'm': no category 'nope' in d.yaml" in r.err
+
+
+def test_revert_leaves_codings_it_did_not_make(root: Path, cli: Any) -> None:
+    assert cli("-p", str(root), "autocode", str(root.parent / "rules.yaml")).code == 0
+    first = cli("-p", str(root), "review", "list", "--json").json()[0]
+    assert cli("-p", str(root), "review", "accept", str(first["id"])).code == 0
+    with Project.open(root) as p:
+        [made] = p.codings.list()
+        p.codings.remove([made.id])
+        other = p.codings.apply("int", 0, 11, "stopped", coder="bob")
+        assert other.id == made.id  # SQLite hands the freed id out again
+    runs = cli("-p", str(root), "review", "runs", "--json").json()
+    r = cli("-p", str(root), "review", "revert", str(runs[0]["run"]))
+    assert r.code == 0 and "0 coding(s) removed" in r.out
+    with Project.open(root) as p:
+        assert [(c.coder, c.text) for c in p.codings.list()] == [("bob", "Interviewer")]

@@ -456,11 +456,28 @@ def revert(p: Project, run: int) -> int:
         name = ch.conn.scalar(select(AutocodeRun.name).where(AutocodeRun.id == run))
         if name is None:
             raise NotFoundError(f"no auto-coding run {run}")
-        rows = ch.conn.execute(
-            select(Suggestion.id, Suggestion.coding_id).where(Suggestion.run_id == run)
-        ).all()
-        codings = [r.coding_id for r in rows if r.coding_id is not None]
-        present = list(ch.conn.scalars(select(Coding.id).where(Coding.id.in_(codings))))
+        rows = ch.conn.execute(select(Suggestion).where(Suggestion.run_id == run)).all()
+        made = {
+            r.coding_id: (r.document_id, r.code_id, r.reviewer_id, r.start, r.end)
+            for r in rows
+            if r.coding_id is not None
+        }
+        # a coding removed since may have left its id to another one: only the very coding the
+        # suggestion made (same document, code, coder and range) goes
+        present = [
+            c.id
+            for c in ch.conn.execute(
+                select(
+                    Coding.id,
+                    Coding.document_id,
+                    Coding.code_id,
+                    Coding.coder_id,
+                    Coding.start,
+                    Coding.end,
+                ).where(Coding.id.in_(list(made)))
+            )
+            if made[c.id] == (c.document_id, c.code_id, c.coder_id, c.start, c.end)
+        ]
         ch.detach_codings(present)
         ch.delete(Coding, present)
         ch.delete(Suggestion, [r.id for r in rows])
