@@ -10,6 +10,7 @@ import pytest
 from conftest import write
 
 from qcode import Project
+from qcode.services.memos import Target
 
 
 @pytest.fixture
@@ -173,6 +174,54 @@ def test_resolving_a_disagreement(
         assert got == {"A": a_ranges, "B": b_ranges}
         [memo] = p.memos.list()
         assert memo.body == "We agreed after discussion." and memo.type == "method"
-        p.history.undo()  # the memo
-        p.history.undo()  # the settlement
+        p.history.undo()  # the settlement and its memo: one step
         assert snapshot(p) == before
+
+
+def test_taking_a_range_out_keeps_memos_and_makes_no_twin(root: Path, cli: Any) -> None:
+    with Project.open(root) as p:
+        p.codings.apply("d1", 0, 12, "money", coder="A")  # A also has [0, 200)
+        c = next(c for c in p.codings.list(document="d1", coder="B"))
+        p.memos.add(
+            "on B's coding",
+            "why",
+            targets=[Target("coding", str(c.id))],
+        )
+    # B: [150, 200) -> [150, 160) + [180, 200); A: [0, 200) and [0, 12) both trimmed at 5..
+    r = cli(
+        "-p",
+        str(root),
+        "resolve",
+        "d1",
+        "money",
+        "160",
+        "180",
+        "--accept",
+        "uncoded",
+        "--coders",
+        "A,B",
+    )
+    assert r.code == 0, r.err
+    r = cli(
+        "-p",
+        str(root),
+        "resolve",
+        "d1",
+        "money",
+        "5",
+        "150",
+        "--accept",
+        "uncoded",
+        "--coders",
+        "A",
+    )
+    assert r.code == 0, r.err
+    with Project.open(root) as p:
+        got = {
+            coder: sorted((c.start, c.end) for c in p.codings.list(document="d1", coder=coder))
+            for coder in "AB"
+        }
+        assert got == {"A": [(0, 5), (150, 160), (180, 200)], "B": [(150, 160), (180, 200)]}
+        [memo] = p.memos.list()
+        [link] = memo.links
+        assert link.kind == "coding"  # still on B's (trimmed) coding

@@ -143,15 +143,6 @@ def resolve(
     """Settle a disagreement found by `qcode agreement --disagreements` (one undo step)."""
     from qcode.services.agreement import resolve as settle
 
-    p = project()
-    ok(settle(p, document, code, start, end, accept, coders))
+    ok(settle(project(), document, code, start, end, accept, coders, memo))
     if memo:
-        from qcode.services.memos import Target
-
-        info = p.memos.add(
-            f"Discussion: {code} in {document} [{start}, {end})",
-            memo,
-            "method",
-            [Target("document", document, start, end), Target("code", code)],
-        )
-        ok(f"added memo #{info.id} {info.title!r}")
+        ok("the discussion is a memo on the span and the code (undone with the settlement)")

@@ -33,7 +33,7 @@ from qcode.analysis.agreement import (
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.services.codes import CodeTree
 from qcode.services.project import Project
-from qcode.store.models import Coder, Coding, Document, Segment
+from qcode.store.models import Coder, Coding, Document, Memo, Segment
 
 UNITS = ("char", "sentence", "paragraph", "turn")
 
@@ -180,11 +180,14 @@ def resolve(
     end: int,
     accept: str,
     coders: Sequence[str],
+    memo: str | None = None,
 ) -> str:
     """Settle a disagreement on ``[start, end)`` of ``document`` for ``code`` in one undoable
     step: ``coded`` gives every coder in ``coders`` a coding there (the version that codes it);
     ``uncoded`` takes the range out of their codings of the code (the version that does not),
-    keeping what lies outside it. Returns a one-line summary."""
+    keeping what lies outside it (a trimmed coding keeps its memos and evidence). ``memo``
+    records the discussion as a memo on the span and the code, in the same step. Returns a
+    one-line summary."""
     from qcode.services.codings import CodingRequest
 
     names = list(dict.fromkeys(_split(coders)))
@@ -218,7 +221,6 @@ def resolve(
                 Coding.end > start,
             )
         ).all()
-        name_of = {v: k for k, v in ids.items()}
         requests = []
         if accept == "coded":
             covered = {r.coder_id for r in rows if r.start <= start and r.end >= end}
@@ -228,18 +230,69 @@ def resolve(
                 if ids[n] not in covered
             ]
         else:
-            ch.detach_codings([r.id for r in rows])
-            ch.delete(Coding, [r.id for r in rows])
-            for r in rows:
-                for a, b in ((r.start, start), (end, r.end)):
-                    if b > a:
-                        requests.append(
-                            CodingRequest(document, a, b, tree.path(cid), name_of[r.coder_id])
-                        )
+            _trim(ch, doc.id, cid, [ids[n] for n in names], rows, start, end)
         p.codings.apply_in(ch, requests)
+        if memo:
+            from qcode.services.memos import Target
+
+            memo_id = ch.insert_one(
+                Memo,
+                title=f"Discussion: {tree.path(cid)} in {document} [{start}, {end})",
+                body=memo,
+                type="method",
+                coder_id=p.ensure_coder(ch, None),
+            )
+            p.memos._link(
+                ch, memo_id, [Target("document", document, start, end), Target("code", code)]
+            )
         verb = "coded" if accept == "coded" else "not coded"
         ch.summary = (
             f"settle {tree.path(cid)!r} in {document!r} [{start}, {end}) as {verb} "
             f"for {', '.join(names)}"
         )
         return ch.summary
+
+
+def _trim(
+    ch: Any, doc_id: int, code_id: int, coder_ids: list[int], rows: Any, start: int, end: int
+) -> None:
+    """Take ``[start, end)`` out of the codings ``rows``: a coding keeps the piece before the
+    range (or else the piece after it) in place, with its memo links and evidence; a second
+    piece becomes a coding of its own; a piece the coder already has is not made twice."""
+    text = ch.conn.scalar(select(Document.text).where(Document.id == doc_id)) or ""
+    trimmed = {r.id for r in rows}
+    have = {
+        (r.coder_id, r.start, r.end)
+        for r in ch.conn.execute(
+            select(Coding.id, Coding.coder_id, Coding.start, Coding.end).where(
+                Coding.document_id == doc_id,
+                Coding.code_id == code_id,
+                Coding.coder_id.in_(coder_ids),
+            )
+        )
+        if r.id not in trimmed
+    }
+    gone = []
+    for r in rows:
+        pieces = []
+        for a, b in ((r.start, start), (end, r.end)):
+            if b > a and (r.coder_id, a, b) not in have:
+                have.add((r.coder_id, a, b))
+                pieces.append((a, b))
+        if not pieces:
+            gone.append(r.id)
+            continue
+        (a, b), rest = pieces[0], pieces[1:]
+        ch.update(Coding, [r.id], start=a, end=b, text=text[a:b])
+        for a, b in rest:
+            ch.insert_one(
+                Coding,
+                document_id=doc_id,
+                code_id=code_id,
+                coder_id=r.coder_id,
+                start=a,
+                end=b,
+                text=text[a:b],
+            )
+    ch.detach_codings(gone)
+    ch.delete(Coding, gone)
