@@ -105,7 +105,7 @@ def test_conflicts_keep_this_projects_values_and_lose_nothing(pair: tuple[Path, 
         text = "\n".join(res.conflicts)
         assert "'income swings' is 'irregular income' in the other project" in text
         assert "description differs" in text and "attribute value" in text
-        assert "edited on both sides" in text
+        assert "memo 'first thoughts' differs between the two projects" in text
         # bob's coding of the renamed code lands on the same code here
         assert ("int01", "income swings", "bob", 0, 24) in {
             (c.document, c.code, c.coder, c.start, c.end) for c in p.codings.list()
@@ -113,6 +113,9 @@ def test_conflicts_keep_this_projects_values_and_lose_nothing(pair: tuple[Path, 
         bodies = sorted(m.body for m in p.memos.list())
         assert bodies == ["alice's version", "bob's version"]
         assert p.codes.get("income swings").description == "Income varies"
+        again = merge_project(p, b)  # the other's version is here already: not copied again
+        assert sorted(m.body for m in p.memos.list()) == ["alice's version", "bob's version"]
+        assert not [c for c in again.conflicts if "memo" in c]
 
 
 def test_merging_a_project_into_itself_is_refused(pair: tuple[Path, Path], cli: Any) -> None:

@@ -366,8 +366,16 @@ class _Merge:
             title = n.name
             if row is not None:
                 title = f"{n.name} (from {Path(self.res.source).name})"
+                copy = self.c.scalar(
+                    select(Memo.id).where(Memo.title == title[:300], Memo.body == n.text)
+                )
+                if copy is not None:  # merged before: the copy is here already
+                    self.memo[n.guid] = copy
+                    self.res.count("memos", False)
+                    continue
                 self.res.conflicts.append(
-                    f"memo {n.name!r} was edited on both sides; the other's copy is {title!r}"
+                    f"memo {n.name!r} differs between the two projects; the other's version "
+                    f"is kept beside this one as {title!r}"
                 )
             self.memo[n.guid] = self.ch.insert_one(
                 Memo,
