@@ -61,3 +61,5 @@ def test_uncoded_sentences_most_like_a_code(tmp_path: Path, cli: Any) -> None:
     assert all(text[row["start"] : row["end"]] == row["text"] for row in rows)
     r = cli("-p", str(tmp_path / "p"), "similar", "cost", "--unit", "word")
     assert r.code != 0 and "unknown unit" in r.err
+    r = cli("-p", str(tmp_path / "p"), "similar", "cost", "--top", "-1")
+    assert r.code != 0 and "1 or more" in r.err

@@ -41,6 +41,8 @@ def similar(p: Project, code: str, unit: str = "sentence", top: int = 20) -> lis
     """Units not overlapping any coding of ``code``, ranked by similarity to its segments."""
     if unit not in UNITS:
         raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+    if top < 1:
+        raise InvalidInputError(f"--top {top}: give how many, 1 or more")
     userdict, model = _userdict(p), p.settings.spacy_model
     with p.read() as s:
         c = s.connection()
