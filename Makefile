@@ -17,9 +17,10 @@ install: $(STAMP)
 
 EXAMPLE := projects/flexible-employment
 
-# `make run` rebuilds the bundled example study from its text files and opens the workbench on it.
+# `make run` builds the bundled example study from its text files and opens the workbench on it.
+# A project with changes since its build (the user's codes, codings, memos) is kept as it is.
 run: install
-	$(BIN)/qcode build $(EXAMPLE)
+	$(BIN)/qcode build --keep $(EXAMPLE)
 	$(BIN)/qcode -p $(EXAMPLE) tui
 
 sample: install

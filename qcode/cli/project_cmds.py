@@ -178,12 +178,32 @@ def log(
 
 
 @app.command()
-def build(folder: Path = typer.Argument(..., help="A study folder with study.yaml.")) -> None:
+def build(
+    folder: Path = typer.Argument(..., help="A study folder with study.yaml."),
+    force: bool = typer.Option(
+        False, "--force", help="Rebuild even a project with changes since its build (lost)."
+    ),
+    keep: bool = typer.Option(
+        False, "--keep", help="Leave a project with changes since its build as it is (exit 0)."
+    ),
+) -> None:
     """Rebuild a project from a folder of text files (transcripts, cases, codebook, codings,
-    memos), from scratch."""
+    memos), from scratch. Refused when the project has changes since its build (codes, codings,
+    memos added), unless --force; with --keep such a project is kept and used as it is."""
     from qcode.services.build import build as build_project
+    from qcode.services.build import edits_since_build
 
-    with build_project(folder) as p:
+    if force and keep:
+        raise InvalidInputError("--force and --keep contradict each other")
+    if keep:
+        count, latest = edits_since_build(folder)
+        if count:
+            ok(
+                f"kept the project in {folder}: {count} change(s) since its build ({latest}); "
+                f"'qcode build --force {folder}' rebuilds it and discards them"
+            )
+            return
+    with build_project(folder, force=force) as p:
         info = p.info()
     ok(
         f"built {info['name']!r} in {folder}: {info['documents']} documents, {info['codes']} "

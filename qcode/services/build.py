@@ -18,7 +18,9 @@ The folder holds:
   of ``{code: PATH}``, ``{document: NAME}`` or ``{case: NAME}``).
 
 The database is rebuilt from scratch each time (``qcode.toml`` and ``project.db`` in the folder):
-built in a temporary folder first, so a failed build leaves the previous one in place.
+built in a temporary folder first, so a failed build leaves the previous one in place. A build
+records its last event; a project with events after it (codes, codings, memos added since) is
+never rebuilt unless ``force`` is given, so a rebuild cannot discard a researcher's work.
 """
 
 from __future__ import annotations
@@ -29,12 +31,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from qcode.errors import InputFileError, QcodeError
+from sqlalchemy import func, select, update
+
+from qcode.errors import ConflictError, InputFileError, QcodeError
 from qcode.services.codings import CodingRequest
 from qcode.services.memos import Target
 from qcode.services.project import Project
 from qcode.settings import DB_FILE, SETTINGS_FILE
 from qcode.settings import save as save_settings
+from qcode.store.models import Event, ProjectRow
 from qcode.text import normalize
 
 NOTE_KEYS = ("inclusion", "exclusion", "example", "in_vivo")
@@ -60,8 +65,47 @@ def _csv(path: Path) -> list[tuple[int, dict[str, str]]]:
         raise InputFileError(path, f"cannot be read ({exc})") from None
 
 
-def build(folder: str | Path) -> Project:
-    """Rebuild the project in ``folder`` from its text files; returns it open."""
+def edits_since_build(folder: str | Path) -> tuple[int, str]:
+    """How many changes the project in ``folder`` holds that its build did not make, and the
+    latest of them (``(0, "")`` when there is no project or it is as built). A project that was
+    not made by a build counts all its changes."""
+    folder = Path(folder)
+    if not (folder / SETTINGS_FILE).is_file():
+        return 0, ""
+    with Project.open(folder) as p, p.read() as s:
+        built = s.scalar(select(ProjectRow.built_event)) or 0
+        count = s.scalar(select(func.count()).where(Event.id > built)) or 0
+        last = s.execute(
+            select(Event.actor, Event.at, Event.summary)
+            .where(Event.id > built)
+            .order_by(Event.id.desc())
+        ).first()
+    if not count or last is None:
+        return 0, ""
+    when = last.at.isoformat(sep=" ", timespec="minutes")
+    return count, f"the latest by {last.actor} at {when} UTC: {last.summary}"
+
+
+def check_unedited(folder: str | Path) -> None:
+    """Refuse (one line, saying how to go on) when ``folder`` holds edits a build would lose."""
+    folder = Path(folder)
+    try:
+        count, latest = edits_since_build(folder)
+    except QcodeError as exc:
+        raise ConflictError(
+            f"{folder}: cannot tell whether its project has edits ({exc}); "
+            f"'qcode build --force {folder}' rebuilds it anyway"
+        ) from None
+    if count:
+        raise ConflictError(
+            f"{folder}: the project has {count} change(s) since it was built ({latest}); "
+            f"rebuilding would discard them: 'qcode build --force {folder}' does so"
+        )
+
+
+def build(folder: str | Path, force: bool = False) -> Project:
+    """Rebuild the project in ``folder`` from its text files; returns it open. Refused when the
+    project there has changes since its build, unless ``force``."""
     folder = Path(folder).resolve()
     study_file = folder / "study.yaml"
     if not study_file.is_file():
@@ -72,6 +116,8 @@ def build(folder: str | Path) -> Project:
     userdict = str(study["userdict"]) if study.get("userdict") else None
     if userdict is not None and not (folder / userdict).is_file():
         raise InputFileError(study_file, f"userdict: no file {userdict!r} in {folder}")
+    if not force:
+        check_unedited(folder)
     with tempfile.TemporaryDirectory(prefix="qcode-build-") as tmp:
         target = Path(tmp) / "project"
         p = Project.init(
@@ -85,6 +131,9 @@ def build(folder: str | Path) -> Project:
             save_settings(target, p.settings)
         try:
             _fill(p, folder)
+            with p.Session() as s, s.begin():
+                last = s.scalar(select(func.max(Event.id)))
+                s.execute(update(ProjectRow).values(built_event=last))
         finally:
             p.close()
         for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"):

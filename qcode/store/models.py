@@ -59,6 +59,8 @@ class ProjectRow(Base):
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     framework_name: Mapped[str] = mapped_column(Text, default="", server_default="")
     framework_description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # the last event of `qcode build`: a later event is an edit that a rebuild would discard
+    built_event: Mapped[int | None] = mapped_column(Integer)
 
 
 class Coder(Base):
@@ -107,6 +109,23 @@ class Segment(Base):
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
     speaker: Mapped[str | None] = mapped_column(String(200))
+
+
+class CaseLink(Base):
+    """A range ``[start, end)`` of a document that belongs to a case other than (or besides) the
+    document's own: a focus-group speaker's turns, RQDA's case links."""
+
+    __tablename__ = "case_links"
+    __table_args__ = (
+        UniqueConstraint("case_id", "document_id", "start", "end"),
+        CheckConstraint('start >= 0 AND "end" > start', name="range"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
 
 
 class AttributeDef(Base):
