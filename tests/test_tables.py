@@ -137,7 +137,17 @@ def test_table_commands(study: Project, cli, tmp_path: Path) -> None:  # type: i
     rows = cli(*p, "freq", "--format", "json").json()
     assert rows[0] == {"code": "cat/x", "codings": 3, "documents": 2, "cases": 2, "characters": 12}
     out = cli(*p, "crosstab", "occupation", "--format", "csv").out.splitlines()
-    assert out[0] == "code,driver,rider" and "cat/x,0,3" in out and out[-1] == "(group size),1,2"
+    assert (
+        out[0] == "code,driver,rider"
+        and "cat/x,0,3" in out
+        and out[-1] == "(documents in group),1,2"
+    )
+    # the totals row says what it counts: documents per group, whatever the cells count
+    shown = cli(*p, "crosstab", "occupation").out
+    assert "(documents in group)" in shown and "codings in group" not in shown
+    by_case = cli(*p, "crosstab", "occupation", "--count", "cases", "--format", "json").json()
+    assert by_case["totals_of"] == "cases"
+    assert "(cases in group)" in cli(*p, "crosstab", "occupation", "--count", "cases").out
     out = cli(*p, "matrix", "--count", "documents", "--format", "csv").out.splitlines()
     assert out[1:] == ["cat/x,1,0,1", "y,1,1,0"]
     sat = cli(*p, "saturation", "--base", "1", "--run", "1", "--threshold", "0", "--format", "json")

@@ -93,6 +93,11 @@ class Matrix:
     values: list[list[int]]
     count: str
     totals: list[int] = field(default_factory=list)
+    totals_of: str = ""  # what ``totals`` counts: "documents" or "cases" (empty: no totals)
+
+    @property
+    def totals_label(self) -> str:
+        return f"({self.totals_of} in group)"
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -176,7 +181,12 @@ def crosstab(
             totals.append(len(docs))
     rows = sorted(set(codes) | {s.code for s in spans})
     return Matrix(
-        rows, columns, [[cells.get((r, c), 0) for c in columns] for r in rows], count, totals
+        rows,
+        columns,
+        [[cells.get((r, c), 0) for c in columns] for r in rows],
+        count,
+        totals,
+        "cases" if count == "cases" else "documents",
     )
 
 

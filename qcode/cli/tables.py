@@ -66,12 +66,12 @@ def _matrix_out(m: Any, format_: str, title: str, figure: Path | None, label: st
     elif format_ == "csv":
         rows = [[r, *vals] for r, vals in zip(m.rows, m.values, strict=True)]
         if m.totals:
-            rows.append(["(group size)", *m.totals])
+            rows.append([m.totals_label, *m.totals])
         write_csv(["code", *m.columns], rows)
     else:
         rows = [[r, *vals] for r, vals in zip(m.rows, m.values, strict=True)]
         if m.totals:
-            rows.append([f"({m.count} in group)", *m.totals])
+            rows.append([m.totals_label, *m.totals])
         table(title, ["code", *m.columns], rows, justify_right=list(m.columns))
         if figure is not None:
             ok(f"drew {figure}")
