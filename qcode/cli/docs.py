@@ -1,4 +1,4 @@
-"""Documents: list, show, units, rename, delete."""
+"""Documents: list, show, units, speakers, rename, delete."""
 
 from __future__ import annotations
 
@@ -65,6 +65,23 @@ def units(
         ["start", "end", "speaker", "text"],
         [(r["start"], r["end"], r["speaker"], clip(r["text"], 80)) for r in rows],
         justify_right=["start", "end"],
+    )
+
+
+@docs_app.command("speakers")
+def speakers(
+    document: str, json_: bool = typer.Option(False, "--json", help="Print JSON.")
+) -> None:
+    """A document's speakers with their turns, characters and share of the turns."""
+    rows = project().documents.speakers(document)
+    if json_:
+        emit_json([r.as_json() for r in rows])
+        return
+    table(
+        None,
+        ["speaker", "turns", "characters", "share"],
+        [(r.speaker, r.turns, r.characters, f"{100 * r.share:.0f}%") for r in rows],
+        justify_right=["turns", "characters", "share"],
     )
 
 

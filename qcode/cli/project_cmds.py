@@ -130,8 +130,11 @@ def import_(
             {
                 "imported": [d.as_json() for d in result.imported],
                 "skipped": [s.__dict__ for s in result.skipped],
+                "warnings": result.warnings,
             }
         )
+    for line in result.warnings:
+        warn(line)
     for s in result.skipped:
         warn(f"skipped {s.path}: {s.reason}")
 

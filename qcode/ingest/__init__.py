@@ -23,6 +23,7 @@ class Loaded:
     source: bytes
     format: str
     encoding: str | None
+    speakers: tuple[str, ...] = ()  # names known to be speakers (WebVTT voices)
 
 
 def read_document(path: str | Path, encoding: str | None = None) -> Loaded:
@@ -45,6 +46,7 @@ def read_document(path: str | Path, encoding: str | None = None) -> Loaded:
         raise InputFileError(path, f"cannot be read ({exc.strerror})") from exc
     fmt = suffix[1:]
     used: str | None
+    voices: list[str] = []
     if fmt == "docx":
         from qcode.ingest.docx import docx_text
 
@@ -54,11 +56,11 @@ def read_document(path: str | Path, encoding: str | None = None) -> Loaded:
         if fmt in ("vtt", "srt"):
             from qcode.ingest.subtitles import subtitle_text
 
-            raw = subtitle_text(normalize(raw), fmt)
+            raw, voices = subtitle_text(normalize(raw), fmt)
     text = normalize(raw)
     if not text.strip():
         raise InputFileError(path, "is empty")
-    return Loaded(text, data, fmt, used)
+    return Loaded(text, data, fmt, used, tuple(normalize(v) for v in voices))
 
 
 __all__ = ["SUPPORTED", "Loaded", "read_document"]

@@ -4,7 +4,9 @@ Timestamps, cue numbers and identifiers, the WEBVTT header and NOTE, STYLE and R
 dropped. A WebVTT voice span ``<v Speaker>text`` becomes ``Speaker: text``; other tags are removed
 with their text kept; entities are decoded. A cue's lines are joined with a space. Consecutive cues
 of the same speaker (or unlabelled cues after a labelled one) are merged into one line; a new
-speaker, or a cue that opens with its own ``Label:``, starts a new line.
+speaker, or a cue that opens with its own speaker label (``W07:``, ``受访者：``; see
+:mod:`qcode.text.speakers`), starts a new line. The voices' names are returned too, so that they
+open turns even where they would not look like labels (``<v roger>``).
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from __future__ import annotations
 import html
 import re
 
+from qcode.text.speakers import compile_speaker_patterns, match_label
+
 _TIMING = re.compile(r"^\s*(\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}\s*-->\s*(\d+:)?\d{1,2}:\d{2}[.,]\d{1,3}")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[^>]*>")
-_LABEL = re.compile(r"^\s*([^\s:：][^:：]{0,40})(?::\s|：)")
+_RULES = compile_speaker_patterns(None)
 
 
 def _cues(text: str, fmt: str) -> list[list[str]]:
@@ -35,8 +39,10 @@ def _cues(text: str, fmt: str) -> list[list[str]]:
     return cues
 
 
-def subtitle_text(text: str, fmt: str) -> str:
+def subtitle_text(text: str, fmt: str) -> tuple[str, list[str]]:
+    """The transcript of a caption file, and the names of its WebVTT voices."""
     out: list[tuple[str | None, str]] = []  # (speaker, line text)
+    voices: dict[str, None] = {}
     for cue in _cues(text, fmt):
         raw = " ".join(cue)
         m = _VOICE.search(raw)
@@ -46,14 +52,15 @@ def subtitle_text(text: str, fmt: str) -> str:
         if not body:
             continue
         if speaker is not None:
+            voices[speaker] = None
             if out and out[-1][0] == speaker:
                 out[-1] = (speaker, out[-1][1] + " " + body)
             else:
                 out.append((speaker, f"{speaker}: {body}"))
-        elif (label := _LABEL.match(body)) is not None:
-            out.append((label.group(1).strip(), body))
+        elif (label := match_label(body, 0, len(body), _RULES)) is not None:
+            out.append((label[0], body))
         elif out and out[-1][0]:
             out[-1] = (out[-1][0], out[-1][1] + " " + body)
         else:
             out.append(("", body))
-    return "\n".join(line for _, line in out)
+    return "\n".join(line for _, line in out), list(voices)

@@ -18,6 +18,7 @@ from qcode.services.codings import find_document
 from qcode.store.models import Case, Coding, Document, DocumentAttribute, Segment
 from qcode.text import text_hash
 from qcode.text.segment import UNIT_KINDS, Unit, compile_speaker_patterns, segment
+from qcode.text.speakers import looks_like_transcript, speaker_warnings
 
 if TYPE_CHECKING:
     from qcode.services.changes import Change
@@ -58,6 +59,18 @@ class Skipped:
 class ImportResult:
     imported: list[DocumentInfo] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # one line each, naming the document
+
+
+@dataclass
+class SpeakerCount:
+    speaker: str
+    turns: int
+    characters: int
+    share: float  # of the document's turns
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 def detect_language(text: str, default: str) -> str:
@@ -159,7 +172,10 @@ class DocumentService:
         keep = self.p.settings.keep_source
         for i, item in enumerate(prepared, 1):
             lang = language or detect_language(item.loaded.text, self.p.settings.language)
-            units = segment(item.loaded.text, lang, patterns)
+            units = segment(item.loaded.text, lang, patterns, item.loaded.speakers)
+            result.warnings.extend(
+                f"{item.path}: {w}" for w in self._speaker_warnings(item, units, patterns)
+            )
             with self.p.change("import") as ch:
                 case_name = case or item.name
                 case_id = self.p.cases.ensure_in(ch, case_name)
@@ -184,6 +200,15 @@ class DocumentService:
             if on_progress is not None:  # only once committed: a report is a promise
                 on_progress(i, len(prepared), info)
         return result
+
+    @staticmethod
+    def _speaker_warnings(
+        item: _Prepared, units: Sequence[Unit], patterns: Sequence[str] | None
+    ) -> builtins.list[str]:
+        turns = [u.speaker for u in units if u.kind == "turn"]
+        paras = [(u.start, u.end) for u in units if u.kind == "paragraph"]
+        like = looks_like_transcript(item.path.name, item.loaded.format, item.loaded.text, paras)
+        return speaker_warnings(turns, like)
 
     # -- reading -------------------------------------------------------------------------------
     def insert_in(
@@ -296,6 +321,26 @@ class DocumentService:
         return [
             {"kind": kind, "start": a, "end": b, "speaker": sp, "text": text[a:b]}
             for a, b, sp in rows
+        ]
+
+    def speakers(self, ref: str) -> builtins.list[SpeakerCount]:
+        """A document's speakers with their number of turns and characters, most turns first."""
+        turns: dict[str, list[int]] = {}
+        with self.p.read() as s:
+            doc = find_document(s, ref)
+            rows = s.execute(
+                select(Segment.speaker, Segment.start, Segment.end).where(
+                    Segment.document_id == doc.id, Segment.kind == "turn"
+                )
+            ).all()
+        for speaker, a, b in rows:
+            t = turns.setdefault(speaker or "", [0, 0])
+            t[0] += 1
+            t[1] += b - a
+        total = sum(t[0] for t in turns.values()) or 1
+        return [
+            SpeakerCount(sp, n, chars, round(n / total, 4))
+            for sp, (n, chars) in sorted(turns.items(), key=lambda kv: (-kv[1][0], kv[0]))
         ]
 
     # -- changing ------------------------------------------------------------------------------

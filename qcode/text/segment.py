@@ -5,10 +5,10 @@ white space. They are computed once at import and stored; co-occurrence and agre
 
 - A *paragraph* is a non-blank line (text between two line feeds), as NVivo and QualCoder count
   paragraphs in plain text.
-- A *speaker turn* starts at a line that opens with a speaker label (``Interviewer:``, ``R:``,
-  ``受访者：`` ...) and runs to the last non-blank line before the next labelled line. Text before
-  the first label belongs to no turn. Labels are recognised by configurable regular expressions
-  (the ``regex`` module's syntax) that must define a group named ``speaker``.
+- A *speaker turn* starts at a line that opens with a speaker label (``Interviewer:``, ``W07:``,
+  ``Mrs Wang:``, ``受访者：`` ...) and runs to the last non-blank line before the next labelled
+  line. Text before the first label belongs to no turn. Which labels count is decided in
+  :mod:`qcode.text.speakers`.
 - *Sentences* come from a blank spaCy pipeline with the rule-based sentencizer, run on each
   paragraph after its speaker label. A paragraph that contains Han characters goes through the
   Chinese pipeline (one token per character, so 。！？ end sentences even without spaces); any other
@@ -24,20 +24,15 @@ from typing import Any
 
 import regex
 
+from qcode.text.speakers import (
+    DEFAULT_SPEAKER_PATTERNS,
+    SpeakerRule,
+    compile_speaker_patterns,
+    find_labels,
+)
+
 UNIT_KINDS = ("paragraph", "turn", "sentence")
 _HAN = regex.compile(r"\p{Han}")
-
-_TS = r"(?:[\[(]?\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?[\])]?\s+)?"
-DEFAULT_SPEAKER_PATTERNS: tuple[str, ...] = (
-    # role words and the usual abbreviations, any case: "Interviewer:", "R:", "P12:", "Speaker 2:"
-    _TS + r"(?i:(?P<speaker>interviewer|interviewee|respondent|participant|moderator|facilitator"
-    r"|researcher|informant|q|a|i|r|p\s?\d+|speaker\s?\d+))\s*[:：]",
-    # a capitalised name of one to three words: "Mrs Wang:", "Li Wei:", "Driver 3:"
-    _TS + r"(?P<speaker>\p{Lu}[\p{L}\p{M}.'’\-]*(?:\s\p{Lu}[\p{L}\p{M}.'’\-]*|\s\d{1,3}){0,2})"
-    r"\s*:(?!//)",
-    # Chinese labels: 受访者：, 访谈者：, 问：, 答：, a name such as 王师傅：, or 受访者A：
-    _TS + r"(?P<speaker>\p{Han}{1,5}[A-Za-z0-9]{0,3})\s*[:：]",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,22 +41,6 @@ class Unit:
     start: int
     end: int
     speaker: str | None = None
-
-
-def compile_speaker_patterns(patterns: Sequence[str] | None = None) -> list[Any]:
-    """Compile speaker-label patterns; raises ``ValueError`` naming a bad pattern."""
-    out = []
-    for p in DEFAULT_SPEAKER_PATTERNS if patterns is None else patterns:
-        try:
-            rx = regex.compile(p)
-        except regex.error as exc:
-            raise ValueError(
-                f"speaker pattern {p!r} is not a valid regular expression: {exc}"
-            ) from exc
-        if "speaker" not in rx.groupindex:
-            raise ValueError(f"speaker pattern {p!r} has no group named 'speaker'")
-        out.append(rx)
-    return out
 
 
 def _lines(text: str) -> Iterable[tuple[int, int]]:
@@ -94,25 +73,20 @@ def paragraphs(text: str) -> list[Unit]:
     return out
 
 
-def _label(text: str, para: Unit, patterns: Sequence[Any]) -> tuple[str, int] | None:
-    """The speaker label opening a paragraph: (speaker, offset just after the label)."""
-    for rx in patterns:
-        m = rx.match(text, para.start, para.end)
-        if m is not None:
-            speaker = " ".join(m.group("speaker").split())
-            return speaker, m.end()
-    return None
-
-
 def turns_and_labels(
-    text: str, paras: Sequence[Unit], patterns: Sequence[Any]
+    text: str,
+    paras: Sequence[Unit],
+    rules: Sequence[SpeakerRule],
+    known_speakers: Sequence[str] = (),
 ) -> tuple[list[Unit], dict[int, int]]:
-    """Speaker turns, and for each labelled paragraph (by start) where its content begins."""
+    """Speaker turns, and for each labelled paragraph (by start) where its content begins. A
+    turn runs from its label to the last paragraph before the next label."""
+    labels = find_labels(text, [(p.start, p.end) for p in paras], rules, known_speakers)
     out: list[Unit] = []
     content_start: dict[int, int] = {}
     current: tuple[str, int, int] | None = None
     for p in paras:
-        lab = _label(text, p, patterns)
+        lab = labels.get(p.start)
         if lab is not None:
             if current is not None:
                 out.append(Unit("turn", current[1], current[2], current[0]))
@@ -163,9 +137,28 @@ def sentences(
 
 
 def segment(
-    text: str, language: str = "en", speaker_patterns: Sequence[str] | None = None
+    text: str,
+    language: str = "en",
+    speaker_patterns: Sequence[str] | None = None,
+    known_speakers: Sequence[str] = (),
 ) -> list[Unit]:
-    """All units of a normalised text: paragraphs, turns and sentences, each in text order."""
+    """All units of a normalised text: paragraphs, turns and sentences, each in text order.
+    ``speaker_patterns`` None means the default speaker rules, an empty list no turns at all;
+    ``known_speakers`` are names that open a turn wherever a paragraph starts with one and a
+    colon (a WebVTT file's voices)."""
     paras = paragraphs(text)
-    turns, content = turns_and_labels(text, paras, compile_speaker_patterns(speaker_patterns))
+    rules = compile_speaker_patterns(speaker_patterns)
+    turns, content = turns_and_labels(text, paras, rules, known_speakers)
     return [*paras, *turns, *sentences(text, paras, language, content)]
+
+
+__all__ = [
+    "DEFAULT_SPEAKER_PATTERNS",
+    "UNIT_KINDS",
+    "Unit",
+    "compile_speaker_patterns",
+    "paragraphs",
+    "segment",
+    "sentences",
+    "turns_and_labels",
+]
