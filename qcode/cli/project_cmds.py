@@ -94,7 +94,8 @@ def import_(
         u = d.units
         ok(
             f"imported {d.name!r}: {d.chars} characters, {u['paragraph']} paragraphs, "
-            f"{u['turn']} turns, {u['sentence']} sentences (case {d.case!r})"
+            f"{u['turn']} turns, {u['sentence']} sentences (case {d.case!r}"
+            + (f"; encoding {d.encoding})" if d.encoding else ")")
         )
 
     with Progress(

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.errors import InputFileError
-from qcode.ingest.decode import decode
 from qcode.text import normalize
+from qcode.text.encoding import decode
 
 SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
 MAX_BYTES = 200 * 1024 * 1024

@@ -9,7 +9,6 @@ formats (CSV, Excel, JSON) leave such codes out, since every row carries its ful
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -396,12 +395,9 @@ def read_codebook(path: Path, fmt: str | None = None) -> Codebook:
 
 
 def _text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputFileError(path, "is not UTF-8 text") from None
-    except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+    from qcode.text.encoding import read_text_file
+
+    return read_text_file(path)
 
 
 def _flag(value: str, path: Path, where: str) -> bool:
@@ -418,28 +414,29 @@ def read_csv(path: Path) -> Codebook:
     """Codes from a CSV with a ``path`` column (or ``name`` and optional ``parent``) and any of
     the exporter's columns; a byte-order mark is fine, and column names ignore case. Counts and
     quote columns are read past; other unknown columns are named in the codebook's notes."""
-    try:
-        reader = csv.DictReader(io.StringIO(_text(path), newline=""))
-        columns = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
-        rows = list(reader)
-    except csv.Error as exc:
-        raise InputFileError(path, f"cannot be parsed as CSV ({exc})") from None
+    from qcode.interchange.csvfile import codebook_dialect, read_rows
+
+    header, lines = read_rows(path)
+    header, lines, dialect = codebook_dialect(header, lines, path)
+    columns = {f.lower(): f for f in header}
     if "path" not in columns and "name" not in columns:
-        raise InputFileError(path, "needs a 'path' column, or 'name' and 'parent' columns")
+        raise InputFileError(
+            path, "needs a 'path' column, or 'name' and 'parent' columns (or Taguette's 'tag')"
+        )
     cb = Codebook()
+    if dialect:
+        cb.notes.append(f"read as {dialect}'s codebook")
     unknown = sorted(c for c in columns if c not in _CSV_KNOWN and not _QUOTE_COLUMN.match(c))
     if unknown:
         cb.notes.append(f"column(s) not read: {', '.join(unknown)}")
-    for n, row in enumerate(rows, start=2):
-        if not any(isinstance(v, str) and v.strip() for v in row.values()):
-            continue
+    for n, row in lines:
         get = _cells(row, columns)
         name, parent = get("name").strip(), get("parent").strip()
         if "/" in name:
-            raise InputFileError(path, f"row {n}: name {name!r} contains '/' (use 'parent')")
+            raise InputFileError(path, f"line {n}: name {name!r} contains '/' (use 'parent')")
         code_path = get("path").strip() or (f"{parent}/{name}" if parent else name)
         if not code_path:
-            raise InputFileError(path, f"row {n}: no code path")
+            raise InputFileError(path, f"line {n}: no code path")
         cb.codes.append(
             CodeEntry(
                 path=code_path,
@@ -449,7 +446,7 @@ def read_csv(path: Path) -> Codebook:
                 inclusion=get("inclusion"),
                 exclusion=get("exclusion"),
                 example=get("example"),
-                in_vivo=_flag(get("in_vivo"), path, f"row {n}, in_vivo"),
+                in_vivo=_flag(get("in_vivo"), path, f"line {n}, in_vivo"),
                 color=get("color").strip() or None,
                 links=[x.strip() for x in get("links").split(";") if x.strip()],
             )

@@ -55,8 +55,10 @@ def _yaml(path: Path) -> Any:
 
 
 def _csv(path: Path) -> list[tuple[int, dict[str, str]]]:
+    from qcode.text.encoding import read_text_file
+
     try:
-        reader = csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines())
+        reader = csv.DictReader(read_text_file(path).splitlines())
         return [
             (reader.line_num, {k.strip(): (v or "").strip() for k, v in row.items() if k})
             for row in reader

@@ -379,10 +379,9 @@ def read_coding_file(path: Path, coder: str | None = None) -> tuple[list[CodingR
     if not path.is_file():
         raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
     suffix = path.suffix.lower()
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputFileError(path, f"is not UTF-8 text ({exc.reason})") from exc
+    from qcode.text.encoding import read_text_file
+
+    raw = read_text_file(path)
     records: list[tuple[int, dict[str, Any]]] = []
     if suffix == ".csv":
         reader = csv.DictReader(raw.splitlines())

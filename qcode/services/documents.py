@@ -43,6 +43,7 @@ class DocumentInfo:
     hash: str
     codings: int = 0
     units: dict[str, int] = field(default_factory=dict)
+    encoding: str | None = None  # how the file's bytes were decoded (None: not a text file)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -269,6 +270,7 @@ class DocumentService:
                     Document.source_format,
                     Document.imported,
                     Document.text_hash,
+                    Document.source_encoding,
                 )
                 .outerjoin(Case, Case.id == Document.case_id)
                 .order_by(Document.name)
@@ -299,6 +301,7 @@ class DocumentService:
                     r[9],
                     codings.get(r[0], 0),
                     {k: units.get(r[0], {}).get(k, 0) for k in UNIT_KINDS},
+                    r[10],
                 )
                 for r in s.execute(q)
             ]

@@ -274,8 +274,8 @@ def export_qdpx(p: Project, path: Path) -> ExportReport:
 
 # -- in -------------------------------------------------------------------------------------------
 def _extract(where: str, data: bytes, kind: str) -> str:
-    from qcode.ingest.decode import decode
     from qcode.ingest.docx import docx_text
+    from qcode.text.encoding import decode
 
     if kind == "docx":  # a Word file is a zip archive too: the same limits before opening it
         from qcode.interchange.safety import SafeZip

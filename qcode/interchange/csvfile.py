@@ -1,0 +1,127 @@
+"""CSV files from outside: decoded as detected (Excel saves GBK in China), parsed strictly, every
+problem reported with its line number, and the codebook layouts of other tools recognised.
+
+- Taguette's codebook: ``tag``, ``parent`` (the parent's tag), ``description``, ``number of
+  highlights``; the hierarchy is rebuilt from ``parent``.
+- QualCoder's code tree as a table: ``name`` (or ``code``), ``memo``, ``color``, and the category
+  as ``category`` (a path, ``/`` or ``>`` between levels).
+
+Both become qcode's own columns (``path``, ``description``, ``color``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from qcode.errors import InputFileError
+from qcode.text.encoding import read_text_file
+
+Rows = list[tuple[int, dict[str, str]]]
+
+
+def read_rows(path: Path, encoding: str | None = None) -> tuple[list[str], Rows]:
+    """The header (as written) and each row with the line it starts on, cells by header name.
+    Refused with the line number: an unterminated quote, a row wider or narrower than the
+    header, a repeated or empty column name."""
+    text = read_text_file(path, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            raise InputFileError(path, "is empty: a CSV file needs a header line")
+        names = [h.strip() for h in header]
+        seen: set[str] = set()
+        for i, h in enumerate(names, 1):
+            if not h and any(names[i:]):
+                raise InputFileError(path, f"line 1: column {i} has no name")
+            if h.lower() in seen:
+                raise InputFileError(path, f"line 1: column {h!r} appears twice")
+            seen.add(h.lower())
+        while names and not names[-1]:
+            names.pop()
+        rows: Rows = []
+        start = reader.line_num + 1
+        for cells in reader:
+            line = start
+            start = reader.line_num + 1
+            if not any(c.strip() for c in cells):
+                continue
+            extra = [c for c in cells[len(names) :] if c.strip()]
+            if extra:
+                raise InputFileError(
+                    path, f"line {line}: {len(cells)} cells where the header has {len(names)}"
+                )
+            if len(cells) < len(names):
+                raise InputFileError(
+                    path, f"line {line}: {len(cells)} cells where the header has {len(names)}"
+                )
+            rows.append((line, dict(zip(names, cells, strict=False))))
+    except csv.Error as exc:
+        where = reader.line_num
+        if "eof" in str(exc).lower() or "end of data" in str(exc).lower():
+            raise InputFileError(
+                path, f"line {start}: a quoted cell is never closed (CSV ends inside it)"
+            ) from None
+        raise InputFileError(path, f"line {where}: cannot be parsed as CSV ({exc})") from None
+    return names, rows
+
+
+def _slashless(name: str) -> str:
+    return name.strip().replace("/", "\u2215")
+
+
+def codebook_dialect(header: list[str], rows: Rows, path: Path) -> tuple[list[str], Rows, str]:
+    """Taguette's or QualCoder's codebook columns turned into qcode's; and which it was."""
+    lower = {h.lower(): h for h in header}
+    if "tag" in lower and "path" not in lower and "name" not in lower:
+        return (*_taguette(lower, rows, path), "Taguette")
+    if (
+        "path" not in lower
+        and ("code" in lower or "name" in lower)
+        and ("memo" in lower or "category" in lower)
+    ):
+        return (*_qualcoder(lower, rows), "QualCoder")
+    return header, rows, ""
+
+
+def _taguette(lower: dict[str, str], rows: Rows, path: Path) -> tuple[list[str], Rows]:
+    tag, parent = lower["tag"], lower.get("parent")
+    desc = lower.get("description")
+    parent_of = {r[tag].strip(): (r[parent].strip() if parent else "") for _, r in rows}
+    line_of = {r[tag].strip(): line for line, r in rows}
+
+    def full(name: str, seen: tuple[str, ...] = ()) -> str:
+        up = parent_of.get(name, "")
+        if not up:
+            return _slashless(name)
+        if up in seen or up == name:
+            raise InputFileError(path, f"line {line_of[name]}: tag {name!r} is its own ancestor")
+        if up not in parent_of:
+            raise InputFileError(path, f"line {line_of[name]}: parent {up!r} is not a tag here")
+        return full(up, (*seen, name)) + "/" + _slashless(name)
+
+    out: Rows = []
+    for line, r in rows:
+        name = r[tag].strip()
+        if not name:
+            raise InputFileError(path, f"line {line}: empty tag")
+        out.append((line, {"path": full(name), "description": r[desc] if desc else ""}))
+    return ["path", "description"], out
+
+
+def _qualcoder(lower: dict[str, str], rows: Rows) -> tuple[list[str], Rows]:
+    name = lower.get("code") or lower["name"]
+    cat, memo, color = lower.get("category"), lower.get("memo"), lower.get("color")
+    out: Rows = []
+    for line, r in rows:
+        parts = []
+        if cat and r[cat].strip():
+            sep = ">" if ">" in r[cat] else "/"
+            parts = [_slashless(p) for p in r[cat].split(sep) if p.strip()]
+        row = {"path": "/".join([*parts, _slashless(r[name])])}
+        row["description"] = r[memo] if memo else ""
+        row["color"] = r[color].strip() if color else ""
+        out.append((line, row))
+    return ["path", "description", "color"], out
