@@ -61,7 +61,8 @@ def test_named_encoding(tmp_path: Path) -> None:
         ("pic.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file"),
         ("empty.txt", b"", "is empty"),
         ("blank.txt", b" \r\n\t\r\n", "is empty"),
-        ("notes.pdf", b"%PDF-1.4", "unsupported file type '.pdf'"),
+        ("notes.pdf", b"%PDF-1.4", "is not a readable PDF"),
+        ("notes.jpg", b"\xff\xd8\xff", "unsupported file type '.jpg'"),
         ("broken.docx", b"PK\x03\x04 not really", "is not a readable Word document"),
     ],
 )

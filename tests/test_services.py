@@ -85,7 +85,7 @@ def test_name_clash_and_bad_files_leave_project_unchanged(
         (binary, "binary"),
         (latin, "--encoding"),
         (tmp_path / "missing.txt", "no such file"),
-        (tmp_path, "directory"),
+        (tmp_path, "already exists"),  # a folder: its first bad file (b/int01.txt) stops it
     ]
     for bad, problem in cases:
         with pytest.raises(InputFileError, match=problem) as exc:

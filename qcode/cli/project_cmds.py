@@ -73,45 +73,92 @@ def info(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> Non
 
 @app.command("import")
 def import_(
-    files: list[Path] = typer.Argument(..., help="Transcripts: .txt .md .docx .vtt .srt"),
+    files: list[Path] = typer.Argument(
+        ...,
+        help="Sources: .txt .md .docx .odt .rtf .html .vtt .srt .pdf, folders (recursively), or "
+        "spreadsheets (.csv .xlsx) with --text-columns.",
+    ),
     case: str | None = typer.Option(
         None, "--case", help="Case for every file (default: one case per document, named after it)."
     ),
     attr: list[str] = typer.Option([], "--attr", help="Case attribute KEY=VALUE (repeatable)."),
     doc_attr: list[str] = typer.Option([], "--doc-attr", help="Document attribute KEY=VALUE."),
     name: str | None = typer.Option(None, "--name", help="Document name (single file only)."),
-    encoding: str | None = typer.Option(None, "--encoding", help="Text encoding, e.g. gb18030."),
+    encoding: str | None = typer.Option(
+        None, "--encoding", help="Text encoding, e.g. gb18030 (default: detected)."
+    ),
     language: str | None = typer.Option(None, "--language", help="Language of these documents."),
     allow_duplicates: bool = typer.Option(
         False, "--allow-duplicates", help="Import content already in the project again."
     ),
+    keep_going: bool = typer.Option(
+        False, "--keep-going", help="Import the files that can be read and list the others."
+    ),
+    speakers_as_cases: bool = typer.Option(
+        False, "--speakers-as-cases", help="Each speaker becomes a case holding their turns."
+    ),
+    code_speakers: bool = typer.Option(
+        False, "--code-speakers", help="Code each speaker's turns with a code speaker/NAME."
+    ),
+    text_columns: str | None = typer.Option(
+        None, "--text-columns", help="Spreadsheet: the columns of open answers, e.g. Q5,Q9."
+    ),
+    case_column: str | None = typer.Option(
+        None, "--case-column", help="Spreadsheet: the column naming each row's case."
+    ),
+    one_document_per: str = typer.Option(
+        "answer", "--one-document-per", help="Spreadsheet: answer (row and question) or row."
+    ),
+    code_by_question: bool = typer.Option(
+        False, "--code-by-question", help="Spreadsheet: code each answer with its question."
+    ),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Import transcripts (normalised once; paragraphs, speaker turns, sentences stored)."""
+    """Import sources (normalised once; paragraphs, speaker turns, sentences, pages stored)."""
     p = project()
+    if text_columns is not None:
+        from qcode.cli.sheets import import_sheets
+
+        import_sheets(
+            p,
+            files,
+            text_columns,
+            case_column,
+            one_document_per,
+            code_by_question,
+            encoding,
+            language,
+            attr,
+            json_,
+        )
+        return
 
     def report(d: DocumentInfo) -> None:
         u = d.units
+        pages = f", {u['page']} pages" if u.get("page") else ""
         ok(
             f"imported {d.name!r}: {d.chars} characters, {u['paragraph']} paragraphs, "
-            f"{u['turn']} turns, {u['sentence']} sentences (case {d.case!r}"
+            f"{u['turn']} turns, {u['sentence']} sentences{pages} (case {d.case!r}"
             + (f"; encoding {d.encoding})" if d.encoding else ")")
         )
 
     with Progress(
-        TextColumn("importing"),
+        TextColumn("{task.fields[stage]}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.description}"),
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=len(files) < 2,
+        disable=len(files) < 2 and not files[0].is_dir(),
     ) as bar:
-        task = bar.add_task("", total=len(files))
+        task = bar.add_task("", total=len(files), stage="reading")
+
+        def read(done: int, total: int, path: Path) -> None:
+            bar.update(task, completed=done - 1, total=total, description=path.name)
 
         def step(done: int, total: int, doc: DocumentInfo) -> None:
-            bar.update(task, completed=done, total=total, description=doc.name)
+            bar.update(task, completed=done, total=total, description=doc.name, stage="importing")
             if not json_:
                 report(doc)
 
@@ -125,19 +172,32 @@ def import_(
             language=language,
             allow_duplicates=allow_duplicates,
             on_progress=step,
+            keep_going=keep_going,
+            speakers_as_cases=speakers_as_cases,
+            code_speakers=code_speakers,
+            on_read=read,
         )
     if json_:
         emit_json(
             {
                 "imported": [d.as_json() for d in result.imported],
                 "skipped": [s.__dict__ for s in result.skipped],
+                "failed": [s.__dict__ for s in result.failed],
                 "warnings": result.warnings,
+                "notes": result.notes,
             }
         )
+    else:
+        for note in result.notes:
+            ok(note)
     for line in result.warnings:
         warn(line)
     for s in result.skipped:
         warn(f"skipped {s.path}: {s.reason}")
+    for s in result.failed:
+        warn(f"not imported {s.path}: {s.reason}")
+    if result.failed:
+        raise typer.Exit(1)
 
 
 @app.command()

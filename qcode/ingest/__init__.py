@@ -1,7 +1,9 @@
-"""Readers that turn a transcript file into normalised text.
+"""Readers that turn a source file into normalised text.
 
-``read_document(path)`` reads ``.txt``, ``.md``, ``.docx``, ``.vtt`` and ``.srt`` files. Every
-failure is an :class:`~qcode.errors.InputFileError` naming the file and the problem.
+``read_document(path)`` reads ``.txt``, ``.md``, ``.docx``, ``.odt``, ``.rtf``, ``.html``,
+``.vtt``, ``.srt`` and ``.pdf`` files; spreadsheets (``.csv``, ``.xlsx``) are read as tables by
+:mod:`qcode.ingest.sheet`. Every failure is an :class:`~qcode.errors.InputFileError` naming the
+file and the problem.
 """
 
 from __future__ import annotations
@@ -13,8 +15,11 @@ from qcode.errors import InputFileError
 from qcode.text import normalize
 from qcode.text.encoding import decode
 
-SUPPORTED = (".txt", ".md", ".docx", ".vtt", ".srt")
+TEXT_FORMATS = (".txt", ".md", ".docx", ".odt", ".rtf", ".html", ".htm", ".vtt", ".srt", ".pdf")
+SHEETS = (".csv", ".xlsx")
+SUPPORTED = TEXT_FORMATS + SHEETS
 MAX_BYTES = 200 * 1024 * 1024
+PAGE_BREAK = "\n\n"
 
 
 @dataclass(frozen=True)
@@ -24,33 +29,65 @@ class Loaded:
     format: str
     encoding: str | None
     speakers: tuple[str, ...] = ()  # names known to be speakers (WebVTT voices)
+    pages: tuple[tuple[int, int], ...] = ()  # [start, end) of each page (PDF)
+    notes: tuple[str, ...] = ()  # what the reader did that the researcher should know
 
 
-def read_document(path: str | Path, encoding: str | None = None) -> Loaded:
-    """Read one transcript; the text is normalised and not empty."""
-    path = Path(path)
-    suffix = path.suffix.lower()
+def read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise InputFileError(path, "no such file")
     if path.is_dir():
         raise InputFileError(path, "is a directory, not a file")
-    if suffix not in SUPPORTED:
-        kinds = ", ".join(SUPPORTED)
-        raise InputFileError(path, f"unsupported file type {suffix or '(none)'!r} ({kinds})")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise InputFileError(path, f"is larger than {MAX_BYTES // 2**20} MB")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputFileError(path, f"cannot be read ({exc.strerror})") from exc
-    fmt = suffix[1:]
-    used: str | None
+
+
+def read_document(path: str | Path, encoding: str | None = None) -> Loaded:
+    """Read one source; the text is normalised and not empty."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in SHEETS and path.is_file():
+        raise InputFileError(
+            path, "is a spreadsheet: name the columns to import with --text-columns"
+        )
+    if suffix not in TEXT_FORMATS:
+        if not path.exists():
+            raise InputFileError(path, "no such file")
+        kinds = ", ".join(SUPPORTED)
+        raise InputFileError(path, f"unsupported file type {suffix or '(none)'!r} ({kinds})")
+    data = read_bytes(path)
+    fmt = "html" if suffix == ".htm" else suffix[1:]
+    used: str | None = None
     voices: list[str] = []
+    notes: list[str] = []
+    if fmt == "pdf":
+        return _pdf(path, data)
     if fmt == "docx":
         from qcode.ingest.docx import docx_text
 
-        raw, used = docx_text(path, data), None
+        raw = docx_text(path, data)
+    elif fmt == "odt":
+        from qcode.ingest.office import odt_text
+
+        raw = odt_text(path, data)
+    elif fmt == "rtf":
+        from qcode.ingest.office import rtf_text
+
+        raw, used = rtf_text(path, data)
+    elif fmt == "html":
+        from qcode.ingest.office import html_declared_encoding, html_text
+
+        declared = encoding or html_declared_encoding(data)
+        try:
+            decoded, used = decode(path, data, declared)
+        except InputFileError:
+            decoded, used = decode(path, data, encoding)
+        raw = html_text(path, data, decoded)
     else:
         raw, used = decode(path, data, encoding)
         if fmt in ("vtt", "srt"):
@@ -60,7 +97,26 @@ def read_document(path: str | Path, encoding: str | None = None) -> Loaded:
     text = normalize(raw)
     if not text.strip():
         raise InputFileError(path, "is empty")
-    return Loaded(text, data, fmt, used, tuple(normalize(v) for v in voices))
+    return Loaded(text, data, fmt, used, tuple(normalize(v) for v in voices), (), tuple(notes))
 
 
-__all__ = ["SUPPORTED", "Loaded", "read_document"]
+def _pdf(path: Path, data: bytes) -> Loaded:
+    from qcode.ingest.pdf import pdf_text
+
+    got = pdf_text(path, data)
+    pages = [normalize(p) for p in got.pages]
+    spans = []
+    pos = 0
+    for p in pages:
+        spans.append((pos, pos + len(p)))
+        pos += len(p) + len(PAGE_BREAK)
+    text = PAGE_BREAK.join(pages)
+    if normalize(text) != text:  # a page opening with a combining mark: keep the contract
+        text = normalize(text)
+        spans = []
+    if not text.strip():
+        raise InputFileError(path, "has no text layer; it needs OCR first (e.g. ocrmypdf)")
+    return Loaded(text, data, "pdf", None, (), tuple(spans), tuple(got.notes))
+
+
+__all__ = ["SHEETS", "SUPPORTED", "TEXT_FORMATS", "Loaded", "read_bytes", "read_document"]

@@ -12,7 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
-from qcode.store.models import AttributeDef, Case, CaseAttribute, Document, DocumentAttribute
+from qcode.store.models import (
+    AttributeDef,
+    Case,
+    CaseAttribute,
+    CaseLink,
+    Document,
+    DocumentAttribute,
+)
 
 if TYPE_CHECKING:
     from qcode.services.changes import Change
@@ -304,11 +311,14 @@ class CaseService:
             if cid is None:
                 raise NotFoundError(f"no case {name!r}")
             docs = list(s.scalars(select(Document.id).where(Document.case_id == cid)))
-            if docs and not force:
+            links = list(s.scalars(select(CaseLink.id).where(CaseLink.case_id == cid)))
+            if (docs or links) and not force:
                 raise ConflictError(
-                    f"case {name!r} has {len(docs)} document(s); use --force to detach them"
+                    f"case {name!r} has {len(docs)} document(s) and {len(links)} linked "
+                    "range(s); use --force to detach them"
                 )
             ch.update(Document, docs, case_id=None)
+            ch.delete(CaseLink, links)
             ch.unlink_memos("case", [cid])
             ch.drop_values(CaseAttribute, cid)
             ch.delete(Case, [cid])

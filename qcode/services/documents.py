@@ -12,10 +12,10 @@ import regex
 from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InputFileError, InvalidInputError
-from qcode.ingest import Loaded, read_document
+from qcode.ingest import SHEETS, TEXT_FORMATS, Loaded, read_document
 from qcode.services.attributes import parse_assignments
 from qcode.services.codings import find_document
-from qcode.store.models import Case, Coding, Document, DocumentAttribute, Segment
+from qcode.store.models import Case, CaseLink, Coding, Document, DocumentAttribute, Segment
 from qcode.text import text_hash
 from qcode.text.segment import UNIT_KINDS, Unit, compile_speaker_patterns, segment
 from qcode.text.speakers import looks_like_transcript, speaker_warnings
@@ -61,6 +61,8 @@ class ImportResult:
     imported: list[DocumentInfo] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # one line each, naming the document
+    notes: list[str] = field(default_factory=list)  # what readers did (headers dropped ...)
+    failed: list[Skipped] = field(default_factory=list)  # bad files left out (keep_going)
 
 
 @dataclass
@@ -72,6 +74,46 @@ class SpeakerCount:
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def expand_paths(paths: Sequence[str | Path], skipped: builtins.list[Skipped]) -> list[Path]:
+    """Files to import: each file as given, each folder's supported files (recursively, in name
+    order); what a folder holds that cannot be imported is added to ``skipped`` with why."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.is_dir():
+            out.append(path)
+            continue
+        for f in sorted(path.rglob("*")):
+            rel = f.relative_to(path)
+            if any(part.startswith(".") for part in rel.parts):
+                continue  # hidden files and folders (.git, .DS_Store)
+            if f.is_dir():
+                continue
+            suffix = f.suffix.lower()
+            if f.name.startswith("~$"):
+                skipped.append(Skipped(str(f), "an Office lock file"))
+            elif suffix in SHEETS:
+                skipped.append(Skipped(str(f), "a spreadsheet: import it with --text-columns"))
+            elif suffix not in TEXT_FORMATS:
+                skipped.append(Skipped(str(f), f"unsupported file type {suffix or '(none)'!r}"))
+            else:
+                out.append(f)
+    return out
+
+
+def page_units(text: str, pages: Sequence[tuple[int, int]]) -> builtins.list[Unit]:
+    """``page`` units for the page ranges a reader found (trimmed; empty pages left out)."""
+    out = []
+    for a, b in pages:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if a < b:
+            out.append(Unit("page", a, b))
+    return out
 
 
 def detect_language(text: str, default: str) -> str:
@@ -111,6 +153,10 @@ class DocumentService:
         language: str | None = None,
         allow_duplicates: bool = False,
         on_progress: Progress | None = None,
+        keep_going: bool = False,
+        speakers_as_cases: bool = False,
+        code_speakers: bool = False,
+        on_read: Callable[[int, int, Path], None] | None = None,
     ) -> ImportResult:
         """Import transcripts. Every file is read and checked before anything is written; then
         each document is written in its own transaction (with its case, attributes and units), so
@@ -118,11 +164,15 @@ class DocumentService:
 
         ``case`` puts every document in that case; without it each document gets a case of its
         own name. ``attrs`` are set on the case, ``doc_attrs`` on the document.
+
+        A folder among ``paths`` stands for the supported files in it and its sub-folders (the
+        others are reported as skipped). A file that cannot be read stops the import before
+        anything is written, or with ``keep_going`` is left out and listed in ``failed``.
+        ``speakers_as_cases`` makes each speaker a case holding their turns (a focus group);
+        ``code_speakers`` codes each speaker's turns with a code ``speaker/NAME``.
         """
         if not paths:
             raise InvalidInputError("no files to import")
-        if name is not None and len(paths) > 1:
-            raise InvalidInputError("--name works with a single file only")
         case_values = attrs if isinstance(attrs, dict) else parse_assignments(list(attrs or []))
         doc_values = (
             doc_attrs if isinstance(doc_attrs, dict) else parse_assignments(list(doc_attrs or []))
@@ -142,9 +192,26 @@ class DocumentService:
             known = dict(s.execute(select(Document.text_hash, Document.name)).all())
             taken = set(s.scalars(select(Document.name)))
         batch_names: dict[str, Path] = {}
-        for raw in paths:
-            path = Path(raw)
-            loaded = read_document(path, encoding)
+        files = expand_paths(paths, result.skipped)
+        if not files:
+            raise InvalidInputError(
+                "no files to import: "
+                + "; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:3])
+                if result.skipped
+                else "no files to import"
+            )
+        if name is not None and len(files) > 1:
+            raise InvalidInputError("--name works with a single file only")
+        for n, path in enumerate(files, 1):
+            if on_read is not None:
+                on_read(n, len(files), path)
+            try:
+                loaded = read_document(path, encoding)
+            except InputFileError as exc:
+                if not keep_going:
+                    raise
+                result.failed.append(Skipped(str(path), exc.problem))
+                continue
             doc_name = (name or path.stem).strip()
             if not doc_name:
                 raise InputFileError(path, "gives an empty document name; use --name")
@@ -155,16 +222,19 @@ class DocumentService:
                     Skipped(str(path), f"identical content to document {dup!r}", dup)
                 )
                 continue
+            problem = None
             if doc_name in taken:
-                raise InputFileError(
-                    path, f"a document named {doc_name!r} already exists; use --name or rename it"
-                )
-            if doc_name in batch_names:
-                raise InputFileError(
-                    path,
+                problem = f"a document named {doc_name!r} already exists; use --name or rename it"
+            elif doc_name in batch_names:
+                problem = (
                     f"same document name {doc_name!r} as "
-                    f"{batch_names[doc_name]}; import it with --name",
+                    f"{batch_names[doc_name]}; import it with --name"
                 )
+            if problem is not None:
+                if not keep_going:
+                    raise InputFileError(path, problem)
+                result.failed.append(Skipped(str(path), problem))
+                continue
             batch_names[doc_name] = path
             known[h] = doc_name
             prepared.append(_Prepared(path, doc_name, loaded, h))
@@ -174,9 +244,11 @@ class DocumentService:
         for i, item in enumerate(prepared, 1):
             lang = language or detect_language(item.loaded.text, self.p.settings.language)
             units = segment(item.loaded.text, lang, patterns, item.loaded.speakers)
+            units += page_units(item.loaded.text, item.loaded.pages)
             result.warnings.extend(
                 f"{item.path}: {w}" for w in self._speaker_warnings(item, units, patterns)
             )
+            result.notes.extend(f"{item.path}: {note}" for note in item.loaded.notes)
             with self.p.change("import") as ch:
                 case_name = case or item.name
                 case_id = self.p.cases.ensure_in(ch, case_name)
@@ -195,6 +267,18 @@ class DocumentService:
                     source_bytes=item.loaded.source if keep else None,
                 )
                 self.p.attributes.set_in(ch, "document", doc_id, doc_values)
+                if speakers_as_cases or code_speakers:
+                    from qcode.services.speakers import speakers_as_data
+
+                    speakers_as_data(
+                        self.p,
+                        ch,
+                        doc_id,
+                        item.loaded.text,
+                        units,
+                        speakers_as_cases,
+                        code_speakers,
+                    )
                 ch.summary = f"import {item.path.name} as {item.name!r}"
             info = self.get(str(doc_id))
             result.imported.append(info)
@@ -377,5 +461,9 @@ class DocumentService:
                 Segment, list(s.scalars(select(Segment.id).where(Segment.document_id == doc.id)))
             )
             ch.drop_values(DocumentAttribute, doc.id)
+            ch.delete(
+                CaseLink,
+                list(s.scalars(select(CaseLink.id).where(CaseLink.document_id == doc.id))),
+            )
             ch.delete(Document, [doc.id])
             ch.summary = f"delete document {doc.name!r}"

@@ -31,7 +31,7 @@ from qcode.text.speakers import (
     find_labels,
 )
 
-UNIT_KINDS = ("paragraph", "turn", "sentence")
+UNIT_KINDS = ("paragraph", "turn", "sentence", "page")
 _HAN = regex.compile(r"\p{Han}")
 
 

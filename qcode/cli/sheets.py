@@ -1,0 +1,47 @@
+"""qcode import ... --text-columns: spreadsheets of open answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qcode.cli.output import emit_json, ok
+from qcode.services import Project
+from qcode.services.attributes import parse_assignments
+
+
+def import_sheets(
+    p: Project,
+    files: list[Path],
+    text_columns: str,
+    case_column: str | None,
+    per: str,
+    code_by_question: bool,
+    encoding: str | None,
+    language: str | None,
+    attrs: list[str],
+    json_: bool,
+) -> None:
+    from qcode.services.sheets import import_sheet
+
+    columns = [c.strip() for c in text_columns.split(",") if c.strip()]
+    r = import_sheet(
+        p,
+        files,
+        columns,
+        case_column,
+        per,
+        code_by_question,
+        encoding,
+        language,
+        parse_assignments(attrs),
+    )
+    if json_:
+        emit_json(r.as_json())
+        return
+    types = ", ".join(f"{k} ({v})" for k, v in r.attributes.items()) or "none"
+    ok(
+        f"imported {r.documents} documents for {r.cases} cases from "
+        f"{', '.join(Path(f).name for f in r.files)} ({r.empty_answers} empty answers left out); "
+        f"case attributes: {types}"
+        + (f"; {r.codings} answers coded by question" if code_by_question else "")
+    )
