@@ -129,7 +129,19 @@ def codings(
         return
     table(
         None,
-        ["id", "document", "start", "end", "code", "coder", "text"],
-        [(c.id, c.document, c.start, c.end, c.code, c.coder, clip(c.text)) for c in rows],
+        ["id", "document", "start", "end", "page", "code", "coder", "text"],
+        [
+            (
+                c.id,
+                c.document,
+                c.start,
+                c.end,
+                "" if c.page is None else f"p. {c.page}",
+                c.code,
+                c.coder,
+                clip(c.text),
+            )
+            for c in rows
+        ],
         justify_right=["id", "start", "end"],
     )

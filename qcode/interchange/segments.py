@@ -43,6 +43,7 @@ LEAD_COLUMNS = (
     "speaker",
     "text",
     "memo",
+    "page",
 )
 TRAIL_COLUMNS = ("created_utc", "coding_id", "coding_guid", "code_guid", "document_guid")
 MEMO_SEPARATOR = "\n---\n"
@@ -79,6 +80,7 @@ class SegmentRow:
     document_guid: str
     case_attributes: Mapping[str, Any] = field(default_factory=dict)
     doc_attributes: Mapping[str, Any] = field(default_factory=dict)
+    page: int | None = None  # the page the coding starts on (paged sources)
 
 
 @dataclass
@@ -114,6 +116,7 @@ class SegmentTable:
                 r.speaker,
                 r.text,
                 memo_text(r.memos) or None,
+                r.page,
                 *(r.case_attributes.get(a) for a in self.case_attributes),
                 *(r.doc_attributes.get(a) for a in self.doc_attributes),
                 r.created,
@@ -333,6 +336,8 @@ def render_md(table: SegmentTable, group_by: str = "code", title: str = "Coded s
         for r in rows:
             source = r.document if group_by == "code" else r.code
             where = [f"**{_inline(source)}** [{r.start}, {r.end})"]
+            if r.page is not None:
+                where.append(f"p. {r.page}")
             if group_by == "code" and r.case:
                 where.append(f"case {_inline(r.case)}")
             where.append(_inline(r.coder))

@@ -36,6 +36,7 @@ class CodingInfo:
     end: int
     text: str
     created: str
+    page: int | None = None  # the page the coding starts on, for paged sources (PDF)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -356,9 +357,24 @@ class CodingService:
                 q = q.where(Coder.name == coder)
             if ids is not None:
                 q = q.where(Coding.id.in_(list(ids)))
+            q = q.add_columns(Coding.document_id)
             rows = s.execute(q).all()
+            from qcode.services.documents import page_at, page_numbers
+
+            pages = page_numbers(s, {r[9] for r in rows})
         return [
-            CodingInfo(r[0], r[1], r[2], tree.path(r[3]), r[4], r[5], r[6], r[7], _stamp(r[8]))
+            CodingInfo(
+                r[0],
+                r[1],
+                r[2],
+                tree.path(r[3]),
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                _stamp(r[8]),
+                page_at(pages.get(r[9]), r[5]),
+            )
             for r in rows
         ]
 

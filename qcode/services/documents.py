@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,16 +104,40 @@ def expand_paths(paths: Sequence[str | Path], skipped: builtins.list[Skipped]) -
 
 
 def page_units(text: str, pages: Sequence[tuple[int, int]]) -> builtins.list[Unit]:
-    """``page`` units for the page ranges a reader found (trimmed; empty pages left out)."""
+    """``page`` units for the page ranges a reader found, trimmed; a page without text stays
+    as an empty range, so that the n-th page unit is always page n."""
     out = []
     for a, b in pages:
         while a < b and text[a].isspace():
             a += 1
         while b > a and text[b - 1].isspace():
             b -= 1
-        if a < b:
-            out.append(Unit("page", a, b))
+        out.append(Unit("page", a, b))
     return out
+
+
+def page_numbers(session: Any, doc_ids: Iterable[int]) -> dict[int, builtins.list[int]]:
+    """For each document with pages: the start of each page, in page order."""
+    out: dict[int, builtins.list[int]] = {}
+    ids = builtins.list(doc_ids)
+    if not ids:
+        return out
+    for doc_id, start in session.execute(
+        select(Segment.document_id, Segment.start)
+        .where(Segment.kind == "page", Segment.document_id.in_(ids))
+        .order_by(Segment.document_id, Segment.start, Segment.id)
+    ):
+        out.setdefault(doc_id, []).append(start)
+    return out
+
+
+def page_at(starts: Sequence[int] | None, pos: int) -> int | None:
+    """The 1-based number of the page holding ``pos`` (None for a document without pages)."""
+    if not starts:
+        return None
+    from bisect import bisect_right
+
+    return max(1, bisect_right(starts, pos))
 
 
 def detect_language(text: str, default: str) -> str:

@@ -30,6 +30,7 @@ from qcode.interchange.segments import (
     write_segments,
 )
 from qcode.services.codes import CodeTree
+from qcode.services.documents import page_at, page_numbers
 from qcode.store.models import Case, Code, Coder, Coding, Document, Memo, MemoLink, Segment
 
 if TYPE_CHECKING:
@@ -136,6 +137,7 @@ def segment_table(project: Project, scope: SegmentFilter | None = None) -> Segme
             .order_by(Segment.document_id, Segment.start)
         ):
             turns[doc_id].append((a, b, speaker))
+        pages = page_numbers(s, coded_docs)
 
     def category(cid: int) -> int | None:
         cur: int | None = cid
@@ -174,6 +176,7 @@ def segment_table(project: Project, scope: SegmentFilter | None = None) -> Segme
                 document_guid=doc.uuid,
                 case_attributes=case_values.get(doc.case, {}) if doc.case else {},
                 doc_attributes=doc_values.get(doc.name, {}),
+                page=page_at(pages.get(c.document_id), c.start),
             )
         )
     rows.sort(key=lambda r: (r.document, r.start, r.end, r.code, r.coder, r.coding_id))
