@@ -110,6 +110,7 @@ class XSource:
     notes: list[str] = field(default_factory=list)
     values: dict[str, str] = field(default_factory=dict)  # variable GUID -> value
     format: str = "txt"
+    original: bytes | None = None  # a PDF source's own bytes: written as a PDFSource
 
 
 @dataclass
@@ -273,16 +274,31 @@ def project_xml(x: Exchange) -> Any:
 
 
 def _source(parent: Any, s: XSource, types: dict[str, str]) -> None:
+    outer = None
+    if s.format == "pdf" and s.original is not None:
+        # the standard's PDFSource: the PDF itself, and the text the selections count in as its
+        # Representation (a TextSource with a GUID derived from the source's)
+        outer = _sub(
+            parent,
+            "PDFSource",
+            guid=s.guid,
+            name=s.name,
+            path=f"internal://{s.guid}.pdf",
+            creatingUser=s.user,
+            creationDateTime=_stamp(s.created),
+        )
+        if s.description:
+            _sub(outer, "Description", s.description)
     se = _sub(
-        parent,
-        "TextSource",
-        guid=s.guid,
+        parent if outer is None else outer,
+        "TextSource" if outer is None else "Representation",
+        guid=s.guid if outer is None else representation_guid(s.guid),
         name=s.name,
         plainTextPath=f"internal://{s.guid}.txt",
         creatingUser=s.user,
         creationDateTime=_stamp(s.created),
     )
-    if s.description:
+    if s.description and outer is None:
         _sub(se, "Description", s.description)
     for c in s.codings:
         sel = _sub(
@@ -308,8 +324,12 @@ def _source(parent: Any, s: XSource, types: dict[str, str]) -> None:
             endPosition=str(r.end),
         )
         _refs(sel, "NoteRef", r.notes)
-    _refs(se, "NoteRef", s.notes)
-    _values(se, s.values, types)
+    _refs(se if outer is None else outer, "NoteRef", s.notes)
+    _values(se if outer is None else outer, s.values, types)
+
+
+def representation_guid(source_guid: str) -> str:
+    return str(uuid.uuid5(uuid.UUID(source_guid), "representation"))
 
 
 def _note(parent: Any, n: XNote) -> None:
@@ -342,6 +362,8 @@ def write_qdpx(x: Exchange, path: Path) -> None:
             zf.writestr("project.qde", qde)
             for s in x.sources:
                 zf.writestr(f"sources/{s.guid}.txt", s.text.encode("utf-8"))
+                if s.format == "pdf" and s.original is not None:
+                    zf.writestr(f"sources/{s.guid}.pdf", s.original)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -382,6 +404,14 @@ def _int(value: str | None) -> int | None:
 
 def _ref_guids(el: Any, tag: str) -> list[str]:
     return [g for r in children(el, tag) if (g := guid_of(r.get("targetGUID") or r.get("guid")))]
+
+
+def _file_name(ref: str | None) -> str | None:
+    """The name of the file a source path points at, without folder or extension."""
+    if not ref:
+        return None
+    name = ref.split("://", 1)[-1].replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
 
 
 def _unique(name: str, taken: set[str], what: str, report: list[str]) -> str:
@@ -549,10 +579,7 @@ class _Reader:
             kind = local(el)
             if kind == "PDFSource" and child(el, "Representation") is not None:
                 rep = child(el, "Representation")
-                self.source(rep, el.get("name"), variables, taken)
-                skipped["PDF (its text representation was brought over)"] = (
-                    skipped.get("PDF (its text representation was brought over)", 0) + 1
-                )
+                self.source(rep, el.get("name") or _file_name(el.get("path")), variables, taken, el)
             elif kind == "TextSource":
                 self.source(el, None, variables, taken)
             elif kind:
@@ -588,9 +615,15 @@ class _Reader:
         return None
 
     def source(
-        self, el: Any, fallback: str | None, variables: dict[str, XVariable], taken: set[str]
+        self,
+        el: Any,
+        fallback: str | None,
+        variables: dict[str, XVariable],
+        taken: set[str],
+        pdf: Any = None,
     ) -> None:
         x = self.x
+        fallback = fallback or _file_name(el.get("plainTextPath") or el.get("richTextPath"))
         label = (
             " ".join((el.get("name") or fallback or "").split()) or f"source {len(x.sources) + 1}"
         )
@@ -600,17 +633,23 @@ class _Reader:
             return
         raw, fmt = got
         ft = ForeignText(raw, x.units)
-        g = self.guid("source", el)
+        g = self.guid("source", el if pdf is None else pdf)
+        original = None
+        if pdf is not None:
+            member = self.member(pdf.get("path") or "")
+            if member is not None and member.lower().endswith(".pdf"):
+                original, fmt = self.z.read(member), "pdf"
         src = XSource(
             g,
             _unique(label, taken, "source", x.report),
             ft.text,
             user=guid_of(el.get("creatingUser")),
             created=_when(el.get("creationDateTime")),
-            description=text_of(el, "Description").strip(),
-            notes=_ref_guids(el, "NoteRef"),
-            values=self.values(el, variables),
+            description=text_of(el if pdf is None else pdf, "Description").strip(),
+            notes=_ref_guids(el if pdf is None else pdf, "NoteRef"),
+            values=self.values(el if pdf is None else pdf, variables),
             format=fmt,
+            original=original,
         )
         seen: set[tuple[str, int, int, str | None]] = set()
         dropped = {"unknown code": 0, "outside the text": 0, "bad position": 0, "repeated": 0}

@@ -340,6 +340,7 @@ class CodingService:
                     Coding.end,
                     Coding.text,
                     Coding.created,
+                    Coding.document_id,
                 )
                 .join(Document, Coding.document_id == Document.id)
                 .join(Coder, Coding.coder_id == Coder.id)
@@ -357,7 +358,6 @@ class CodingService:
                 q = q.where(Coder.name == coder)
             if ids is not None:
                 q = q.where(Coding.id.in_(list(ids)))
-            q = q.add_columns(Coding.document_id)
             rows = s.execute(q).all()
             from qcode.services.documents import page_at, page_numbers
 

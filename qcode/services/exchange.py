@@ -132,7 +132,12 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
             doc_values[dv.document_id][attrs[dv.attribute_id].uuid] = dv.value
         docs = c.execute(
             select(
-                Document.id, Document.uuid, Document.name, Document.case_id, Document.imported
+                Document.id,
+                Document.uuid,
+                Document.name,
+                Document.case_id,
+                Document.imported,
+                Document.source_format,
             ).order_by(Document.id)
         ).all()
         case_guid = {r[0]: r[1] for r in c.execute(select(Case.id, Case.uuid))}
@@ -179,6 +184,10 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                 codings=codings[d.id],
                 notes=refs("document", d.id),
                 values=doc_values[d.id],
+                format=d.source_format,
+                original=c.scalar(select(Document.source_bytes).where(Document.id == d.id))
+                if d.source_format == "pdf"
+                else None,
             )
             for m in links["document"].get(d.id, ()):
                 if m.start is not None and m.end is not None:
@@ -477,7 +486,8 @@ def _sources(
             case_id=case_of.get(s.guid),
             source_name=s.name,
             source_format=s.format,
-            source_encoding="utf-8",
+            source_encoding=None if s.format == "pdf" else "utf-8",
+            source_bytes=s.original,
             **extra,
         )
         doc_ids[s.guid] = did
