@@ -23,7 +23,10 @@ def init(
     user: str | None = typer.Option(None, "--user", help="Default coder name."),
     db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database."),
     from_: Path | None = typer.Option(
-        None, "--from", help="Create it from a REFI-QDA project (.qdpx) written by any tool."
+        None,
+        "--from",
+        help="Create it from a REFI-QDA project (.qdpx) written by any tool, or an RQDA "
+        "project (.rqda).",
     ),
     positions: str = typer.Option(
         "auto",
@@ -40,9 +43,14 @@ def init(
         return
     if db is not None:
         raise InvalidInputError("--from creates a project file of its own; leave out --db")
-    from qcode.services.exchange import create_from_qdpx
+    if from_.suffix.lower() == ".rqda":
+        from qcode.services.rqda import create_from_rqda
 
-    p, report = create_from_qdpx(directory, from_, positions, name, language, user)
+        p, report = create_from_rqda(directory, from_, name, language, user)
+    else:
+        from qcode.services.exchange import create_from_qdpx
+
+        p, report = create_from_qdpx(directory, from_, positions, name, language, user)
     if json_:
         emit_json(
             {
