@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := .run/sample
 
-.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres
+.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,12 @@ contracts: install
 postgres:
 	.ci/postgres
 
-pytest: install postgres
+# LibreOffice Writer and a CJK font, for the tests that read PDFs and office files it writes.
+libreoffice:
+	.ci/fonts
+	.ci/libreoffice
+
+pytest: install postgres libreoffice
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 test: lint typecheck contracts pytest

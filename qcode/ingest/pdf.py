@@ -10,9 +10,10 @@ layer is refused.
 - A text box becomes one paragraph (one line of the stored text). Its lines are joined with a
   space, or with nothing around Han characters; a line ending in a hyphen after a letter and
   followed by a lower-case letter is joined without the hyphen ("infor-" + "mation").
-- A line that opens or closes at least half the pages (three pages at least) with the same text,
-  digits aside ("Page 3", "— 3 —", a journal's running title), is a running header or footer: it
-  is dropped from every page it is on and named in the import report.
+- A line standing alone in the top or bottom eighth of the page that opens or closes at least
+  half the pages (three pages at least) with the same text, digits aside ("Page 3", "— 3 —", a
+  journal's running title), is a running header or footer: it is dropped from every page it is
+  on and named in the import report.
 - Pages are separated by a blank line; each page's range is kept as a ``page`` unit.
 """
 
@@ -99,8 +100,8 @@ def _drop_running(pages: list[list[_Box]]) -> list[str]:
                     ends.append(None)
                     continue
                 box = boxes[0] if where == "header" else boxes[-1]
-                if (box.top if where == "header" else box.bottom) > MARGIN:
-                    ends.append(None)
+                if (box.top if where == "header" else box.bottom) > MARGIN or len(box.lines) > 1:
+                    ends.append(None)  # a running line sits alone in the margin
                     continue
                 ends.append((box, _key(box.lines[0] if where == "header" else box.lines[-1])))
             counts = Counter(e[1] for e in ends if e)
@@ -146,7 +147,7 @@ def pdf_text(path: Path, data: bytes) -> PdfText:
     try:
         from pdfminer.high_level import extract_pages
 
-        for layout in extract_pages(io.BytesIO(data), laparams=LAParams()):
+        for layout in extract_pages(io.BytesIO(data), laparams=LAParams(line_margin=0.8)):
             height = (layout.y1 - layout.y0) or 1.0
             boxes = []
             for element in layout:
