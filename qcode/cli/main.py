@@ -40,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
 
     warnings.showwarning = _one_line_warning
     try:
-        app(args=argv, prog_name="qcode", standalone_mode=False)
+        # without standalone mode click returns the code of a typer.Exit instead of raising it
+        rc = app(args=argv, prog_name="qcode", standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            return rc
     except QcodeError as exc:
         err.print(f"error: {exc}", markup=False)
         return 1

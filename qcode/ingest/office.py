@@ -27,10 +27,11 @@ def _parser(html: bool = False) -> Any:
     from lxml import etree
     from lxml import html as lxml_html
 
-    opts = dict(resolve_entities=False, no_network=True, remove_comments=True)
     if html:
-        return lxml_html.HTMLParser(**opts, remove_pis=True)
-    return etree.XMLParser(**opts, load_dtd=False, huge_tree=False)
+        return lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True)
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, remove_comments=True, load_dtd=False
+    )
 
 
 def _member(path: Path, data: bytes, name: str) -> bytes:
@@ -182,35 +183,39 @@ def html_text(path: Path, data: bytes, text: str) -> str:
     for bad in root.xpath("//script|//style|//noscript|//template|//head/*[not(self::title)]"):
         bad.drop_tree()
     out: list[str] = []
+    brk, tab = "\x00", "\x01"
 
-    def walk(el: Any) -> None:
+    def flow(text: str | None, pre: bool) -> str:
+        if not text:
+            return ""
+        return text.replace("\n", brk) if pre else _WS.sub(" ", text)
+
+    def walk(el: Any, pre: bool = False) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        pre = pre or tag == "pre"
         block = tag in _BLOCK
         if block:
-            out.append("\n")
-        if el.text:
-            out.append(el.text)
+            out.append(brk)
+        out.append(flow(el.text, pre))
         for child in el:
-            walk(child)
+            walk(child, pre)
             if isinstance(child.tag, str) and child.tag.lower() in ("td", "th"):
-                out.append("\t")
-            if child.tail:
-                out.append(child.tail)
+                out.append(tab)
+            out.append(flow(child.tail, pre))
         if block:
-            out.append("\n")
+            out.append(brk)
 
     walk(root)
-    lines = [
-        " ".join(ln.replace("\t", " \t ").split()).replace(" \t ", "\t").strip("\t")
-        for ln in "".join(out).split("\n")
-    ]
-    compact: list[str] = []
-    for ln in lines:
-        if ln or (compact and compact[-1]):
-            compact.append(ln)
-    return "\n".join(compact).strip("\n")
+    found = []
+    for line in "".join(out).split(brk):
+        cells = [_WS.sub(" ", c).strip(" ") for c in line.split(tab)]
+        text = "\t".join(cells).strip("\t").strip(" ")
+        if text:
+            found.append(text)
+    return "\n".join(found)
 
 
+_WS = re.compile(r"[ \t\r\n\f]+")
 _META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_\-]+)""", re.I)
 
 
