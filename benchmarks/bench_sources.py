@@ -43,10 +43,16 @@ def pdf_pages(root: Path) -> None:
             lines.append("")
     pdf = reportlab_pdf(root / "policy.pdf", 100, lines, "某省人民政府办公厅文件")
     p = Project.init(root / "pdf", name="pdf", language="zh")
-    clock("PDF, 100 pages of Chinese policy text: qcode import", lambda: p.documents.import_files([pdf]))
+    clock(
+        "PDF, 100 pages of Chinese policy text: qcode import",
+        lambda: p.documents.import_files([pdf]),
+    )
     import pypdf
 
-    clock("  simplest alternative: pypdf text of each page", lambda: [pg.extract_text() for pg in pypdf.PdfReader(pdf).pages])
+    clock(
+        "  simplest alternative: pypdf text of each page",
+        lambda: [pg.extract_text() for pg in pypdf.PdfReader(pdf).pages],
+    )
     p.close()
 
 
@@ -58,16 +64,33 @@ def survey(root: Path) -> None:
     assert ws is not None
     ws.append(["respondent_id", "age", "platform", "Q5", "Q9", "Q12"])
     for i in range(565):
-        ws.append([f"R{i:03d}", 20 + i % 40, "美团", POLICY[i % 4], f"I keep the money ({i}).", POLICY[(i + 2) % 4]])
+        ws.append(
+            [
+                f"R{i:03d}",
+                20 + i % 40,
+                "美团",
+                POLICY[i % 4],
+                f"I keep the money ({i}).",
+                POLICY[(i + 2) % 4],
+            ]
+        )
     path = root / "survey.xlsx"
     wb.save(path)
     from qcode.services.sheets import import_sheet
 
     p = Project.init(root / "survey", name="survey")
-    clock("survey, 565 rows x 3 text columns: import --code-by-question",
-          lambda: import_sheet(p, [path], ["Q5", "Q9", "Q12"], "respondent_id", code_by_question=True))
-    clock("  simplest alternative: read the workbook's cells only",
-          lambda: list(openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True)))
+    clock(
+        "survey, 565 rows x 3 text columns: import --code-by-question",
+        lambda: import_sheet(
+            p, [path], ["Q5", "Q9", "Q12"], "respondent_id", code_by_question=True
+        ),
+    )
+    clock(
+        "  simplest alternative: read the workbook's cells only",
+        lambda: list(
+            openpyxl.load_workbook(path, read_only=True).worksheets[0].iter_rows(values_only=True)
+        ),
+    )
     p.close()
 
 
@@ -79,7 +102,13 @@ def folder(root: Path) -> None:
     rnd = random.Random(2)
     size = 0
     n = 0
-    para = "Interviewer: How do you pay?\nW07: " + "The contribution is fixed while income swings. " * 40 + "\n受访者：" + "收入不稳定，缴费负担重。" * 60 + "\n"
+    para = (
+        "Interviewer: How do you pay?\nW07: "
+        + "The contribution is fixed while income swings. " * 40
+        + "\n受访者："
+        + "收入不稳定，缴费负担重。" * 60
+        + "\n"
+    )
     while size < 50 * 2**20:
         kind = ("txt", "txt", "md", "html", "docx")[n % 5]
         path = f / f"sub{n % 7}" / f"doc{n:05d}.{kind}"
@@ -91,7 +120,12 @@ def folder(root: Path) -> None:
                 d.add_paragraph(line)
             d.save(path)
         elif kind == "html":
-            path.write_text("<html><body>" + "".join(f"<p>{ln}</p>" for ln in body.splitlines()) + "</body></html>", encoding="utf-8")
+            path.write_text(
+                "<html><body>"
+                + "".join(f"<p>{ln}</p>" for ln in body.splitlines())
+                + "</body></html>",
+                encoding="utf-8",
+            )
         else:
             path.write_text(body, encoding="utf-8")
         size += path.stat().st_size
@@ -100,7 +134,10 @@ def folder(root: Path) -> None:
     print(f"  ({n + 1} files, {size / 2**20:.0f} MB)")
     p = Project.init(root / "folder", name="folder")
     clock("folder of 50 MB mixed files: qcode import DIR", lambda: p.documents.import_files([f]))
-    clock("  simplest alternative: read every file's bytes", lambda: [q.read_bytes() for q in f.rglob("*") if q.is_file()])
+    clock(
+        "  simplest alternative: read every file's bytes",
+        lambda: [q.read_bytes() for q in f.rglob("*") if q.is_file()],
+    )
     p.close()
 
 
