@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -23,13 +24,24 @@ def run_steps(example: Path) -> list[str]:
     """The commands `make run` runs on ``example``, as make itself prints them, without the
     last one (the workbench)."""
     bin_dir = Path(sys.executable).parent
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     done = subprocess.run(
-        ["make", "-n", "-o", "install", "run", f"EXAMPLE={example}", f"BIN={bin_dir}"],
+        [
+            "make",
+            "--no-print-directory",
+            "-n",
+            "-o",
+            "install",
+            "run",
+            f"EXAMPLE={example}",
+            f"BIN={bin_dir}",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=True,
         timeout=60,
+        env=env,
     )
     lines = [ln for ln in done.stdout.splitlines() if ln.strip()]
     assert lines[-1].split()[-1] == "tui", lines
