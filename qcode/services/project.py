@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qcode import settings as settings_mod
-from qcode.errors import ConflictError, InvalidInputError, QcodeError
+from qcode.errors import ConflictError, InvalidInputError, StoreError
 from qcode.services.changes import Change
 from qcode.settings import Settings
 from qcode.store import db
@@ -194,7 +194,8 @@ class Project:
         try:
             db.ensure_schema(engine)
         except OperationalError as exc:
-            raise QcodeError(f"{folder}: cannot open the project database ({exc.orig})") from exc
+            detail = " ".join(str(exc.orig).split())
+            raise StoreError(f"{folder}: cannot open the project database ({detail})") from exc
         return cls(folder, s, engine)
 
     def close(self) -> None:
