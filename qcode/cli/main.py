@@ -15,6 +15,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     coders,
     codes,
     codings,
+    config,
     dictionary,
     docs,
     exchange,
