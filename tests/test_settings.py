@@ -486,3 +486,28 @@ def test_the_example_study_settings_validate_against_the_json_schema(tmp_path: P
     jsonschema.validate(s.to_toml(), schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(tomllib.loads('[import]\nkeep_source = "false"\n'), schema)
+
+
+def test_memos_edit_opens_the_editor_of_the_settings(monkeypatch, root: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    p = ("-p", str(root))
+    memo = cli(*p, "memos", "add", "Cost", "--body", "Fixed contributions.", "--json").json()
+    script = write(
+        root.parent / "append.sh", '#!/bin/sh\nprintf "\\nAgainst swinging income." >> "$1"\n'
+    )
+    script.chmod(0o755)
+    assert cli("config", "set", "--user", "editor", str(script)).code == 0
+    r = cli(*p, "memos", "edit", str(memo["id"]), "--editor")
+    assert r.code == 0, r.err
+    body = cli(*p, "memos", "show", str(memo["id"]), "--json").json()["body"]
+    assert body == "Fixed contributions.\nAgainst swinging income."
+    monkeypatch.setenv("QCODE_EDITOR", "true")  # saves nothing new
+    assert (
+        cli(*p, "memos", "edit", str(memo["id"]), "--editor").out
+        == f"memo #{memo['id']} unchanged\n"
+    )
+    monkeypatch.setenv("QCODE_EDITOR", "false")  # fails
+    r = cli(*p, "memos", "edit", str(memo["id"]), "--editor")
+    assert (r.code, r.err) == (1, "error: the editor 'false' exited with 1; nothing changed\n")
+    monkeypatch.setenv("QCODE_EDITOR", "no-such-editor-here")
+    r = cli(*p, "memos", "edit", str(memo["id"]), "--editor")
+    assert (r.code, r.err) == (1, "error: cannot run the editor 'no-such-editor-here'\n")
