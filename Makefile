@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := .run/sample
 
-.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres
+.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,5 +51,11 @@ bench: install
 	$(BIN)/python benchmarks/bench_foundation.py
 	$(BIN)/python benchmarks/bench_tui.py
 
+# A wheel and an sdist in dist/, their metadata and README checked as PyPI would.
+dist: install
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
 clean:
-	rm -rf $(VENV) .run build *.egg-info
+	rm -rf $(VENV) .run build dist site *.egg-info
