@@ -62,4 +62,4 @@ dist: install
 	$(BIN)/twine check --strict dist/*
 
 clean:
-	rm -rf $(VENV) .run build dist site *.egg-info
+	rm -rf $(VENV) .run build dist site docs/_generated *.egg-info
