@@ -68,3 +68,46 @@ def test_classifiers_are_known_and_no_address_is_invented() -> None:
     assert not re.search(r"/(home|root|Users|work|tmp)/", text)  # no folder of a machine
     for url in project.get("urls", {}).values():
         assert url.startswith("https://"), url
+
+
+def test_dist_builds_a_wheel_and_sdist_that_pass_twine_check(tmp_path: Path) -> None:
+    """What ``make dist`` does, into a temporary folder: build both, check them as PyPI would."""
+    import subprocess
+    import sys
+    import tarfile
+    import zipfile
+    from email.parser import Parser
+
+    bin_ = Path(sys.executable).parent
+    out = tmp_path / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+    version = qcode.__version__
+    wheel = out / f"qcode-{version}-py3-none-any.whl"
+    sdist = out / f"qcode-{version}.tar.gz"
+    checked = subprocess.run(
+        [str(bin_ / "twine"), "check", "--strict", str(wheel), str(sdist)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert checked.stdout.count("PASSED") == 2, checked.stdout
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        meta = Parser().parsestr(z.read(f"qcode-{version}.dist-info/METADATA").decode())
+    assert meta["Version"] == version and meta["License-Expression"] == "MIT"
+    assert meta.get_all("Classifier") == PYPROJECT["project"]["classifiers"]
+    assert f"qcode-{version}.dist-info/licenses/LICENSE" in names
+    assert {"qcode/py.typed", "qcode/tui/help.md", "qcode/tui/qcode.tcss"} <= names
+    with tarfile.open(sdist) as t:
+        files = {n.split("/", 1)[1] for n in t.getnames() if "/" in n}
+    for needed in ("LICENSE", "CHANGELOG.md", "README.md", "docs/conf.py", "docs/tutorial.md"):
+        assert needed in files, needed
+    assert {f"schemas/{p.name}" for p in (ROOT / "schemas").glob("*.json")} <= files
+    assert not any(f.startswith(("docs/_generated", "docs/_build", "site/")) for f in files)
