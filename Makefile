@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := .run/sample
 
-.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice
+.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice dist docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,8 @@ sample: install
 	$(BIN)/qcode -p $(SAMPLE) code --from projects/sample/codings.csv --create
 
 lint: install
-	$(BIN)/ruff check qcode tests benchmarks
-	$(BIN)/ruff format --check qcode tests benchmarks
+	$(BIN)/ruff check qcode tests benchmarks docs
+	$(BIN)/ruff format --check qcode tests benchmarks docs
 
 typecheck: install
 	$(BIN)/mypy
@@ -57,5 +57,15 @@ bench: install
 	$(BIN)/python benchmarks/bench_foundation.py
 	$(BIN)/python benchmarks/bench_tui.py
 
+# The user guide, built into site/ (warnings are errors: a broken link or reference fails).
+docs: install
+	$(BIN)/sphinx-build -W --keep-going -n -q -b html -d build/doctrees docs site
+
+# A wheel and an sdist in dist/, their metadata and README checked as PyPI would.
+dist: install
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
 clean:
-	rm -rf $(VENV) .run build *.egg-info
+	rm -rf $(VENV) .run build dist site docs/_generated *.egg-info

@@ -1,16 +1,41 @@
 """Errors a researcher can act on.
 
 Every error raised on purpose inside qcode derives from :class:`QcodeError`; its message is one
-line that names the thing and the problem. The command line prints it and exits non-zero.
+line that names the thing and the problem. The command line prints it and exits with the class's
+``exit_code``:
+
+====  =============================================================================
+code  meaning
+====  =============================================================================
+0     success
+1     bad input: a malformed argument, an unusable file or setting, an unknown name
+2     usage: the command line itself is wrong (unknown command or option, missing
+      argument, an option value of the wrong type)
+3     conflict: the change would break a rule of the project, or someone else
+      changed the same thing meanwhile
+4     database or server: the project's database cannot be opened, reached or
+      migrated
+130   interrupted (ctrl+c)
+====  =============================================================================
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+EXIT_CONFLICT = 3
+EXIT_STORE = 4
+EXIT_INTERRUPTED = 130
 
 
 class QcodeError(Exception):
     """A refusal or failure with a one-line, human-readable message."""
+
+    exit_code: ClassVar[int] = EXIT_BAD_INPUT
 
 
 class NotFoundError(QcodeError):
@@ -20,9 +45,17 @@ class NotFoundError(QcodeError):
 class ConflictError(QcodeError):
     """The change would break a rule of the project (a duplicate name, a cycle, ...)."""
 
+    exit_code: ClassVar[int] = EXIT_CONFLICT
+
 
 class InvalidInputError(QcodeError):
     """An argument is malformed (a bad range, a bad colour, a name with '/', ...)."""
+
+
+class StoreError(QcodeError):
+    """The project's database (a file, or a server) cannot be opened, reached or migrated."""
+
+    exit_code: ClassVar[int] = EXIT_STORE
 
 
 class InputFileError(QcodeError):

@@ -23,9 +23,13 @@ FRAMEWORK = EXAMPLE / "framework.yaml"
 
 
 @pytest.fixture(autouse=True)
-def _user(monkeypatch: pytest.MonkeyPatch) -> None:
+def _user(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.setenv("QCODE_USER", "alice")
     monkeypatch.delenv("QCODE_PROJECT", raising=False)
+    # the user settings of whoever runs the tests never reach them: a file of each test's own
+    monkeypatch.setenv("QCODE_CONFIG", str(tmp_path_factory.mktemp("user") / "config.toml"))
+    for var in ("QCODE_THEME", "QCODE_LANGUAGE", "QCODE_EDITOR", "VISUAL", "EDITOR"):
+        monkeypatch.delenv(var, raising=False)
 
 
 @pytest.fixture

@@ -6,13 +6,20 @@ from pathlib import Path
 
 import typer
 
+from qcode.cli import shell
+from qcode.cli.groups import GroupedHelp
 from qcode.services import Project
 
 app = typer.Typer(
     name="qcode",
     help="Grounded-theory qualitative coding: import transcripts, code them, analyse, exchange.",
+    epilog=(
+        "Exit codes: 0 done, 1 bad input, 2 usage error, 3 conflict, 4 database or server "
+        "error, 130 interrupted. Settings: qcode config show."
+    ),
+    cls=GroupedHelp,
     no_args_is_help=False,
-    add_completion=False,
+    add_completion=False,  # qcode.cli.shell's options, with a one-line error for an unknown shell
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -31,6 +38,9 @@ def _root(
     project_dir: Path | None = typer.Option(
         None, "--project", "-p", help="Project folder (default: $QCODE_PROJECT or the current one)."
     ),
+    _version: bool = shell.VERSION,
+    _show_completion: bool = shell.SHOW,
+    _install_completion: bool = shell.INSTALL,
 ) -> None:
     _state["project"] = project_dir
     if ctx.invoked_subcommand is None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
+from sqlalchemy.exc import DBAPIError
 
 from qcode.cli import (  # noqa: F401  (registration)
     analysis,
@@ -13,6 +15,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     coders,
     codes,
     codings,
+    config,
     dictionary,
     docs,
     exchange,
@@ -27,8 +30,12 @@ from qcode.cli import (  # noqa: F401  (registration)
     words,
 )
 from qcode.cli.app import app
+from qcode.cli.groups import assign
 from qcode.cli.output import err
-from qcode.errors import QcodeError
+from qcode.cli.shell import COMPLETE_VAR, prepare_completion
+from qcode.errors import EXIT_INTERRUPTED, EXIT_STORE, EXIT_USAGE, QcodeError
+
+assign(app)  # every command's group in --help, from one table
 
 
 def _one_line_warning(message: Warning | str, *_args: object, **_kwargs: object) -> None:
@@ -39,17 +46,24 @@ def main(argv: list[str] | None = None) -> int:
     import warnings
 
     warnings.showwarning = _one_line_warning
+    if COMPLETE_VAR in os.environ:  # the shell asks for completions (or for a script)
+        prepare_completion()
     try:
         # without standalone mode click returns the code of a typer.Exit instead of raising it
         rc = app(args=argv, prog_name="qcode", standalone_mode=False)
         if isinstance(rc, int) and rc:
             return rc
     except QcodeError as exc:
-        err.print(f"error: {exc}", markup=False)
-        return 1
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            err.print(f"error: {line}", markup=False)
+        return exc.exit_code
     except KeyboardInterrupt:
         err.print("interrupted", markup=False)
-        return 130
+        return EXIT_INTERRUPTED
+    except DBAPIError as exc:  # the database or its server failed beneath a command
+        detail = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
+        err.print(f"error: the project database failed: {detail}", markup=False)
+        return EXIT_STORE
     except SystemExit as exc:
         return int(exc.code or 0)
     except typer.Exit as exc:
@@ -62,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         ctx = getattr(exc, "ctx", None)
         where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         err.print(f"error: {message}{where}", markup=False)
-        return exc.exit_code or 2
+        return exc.exit_code or EXIT_USAGE
     return 0
 
 

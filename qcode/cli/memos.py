@@ -103,9 +103,22 @@ def edit(
     body: str | None = typer.Option(None, "--body"),
     file: Path | None = typer.Option(None, "--file"),
     type_: str | None = typer.Option(None, "--type"),
+    editor: bool = typer.Option(
+        False, "--editor", help="Edit the text in your editor (setting editor, $VISUAL, $EDITOR)."
+    ),
 ) -> None:
     """Change a memo's title, text or type."""
-    m = project().memos.edit(memo_id, title, _body(body, file), type_)
+    p = project()
+    text = _body(body, file)
+    if editor:
+        from qcode.cli.editor import edit_text
+
+        old = p.memos.get(memo_id).body
+        text = edit_text(old if text is None else text)
+        if text == old and title is None and type_ is None:
+            ok(f"memo #{memo_id} unchanged")
+            return
+    m = p.memos.edit(memo_id, title, text, type_)
     ok(f"updated memo #{m.id}")
 
 

@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qcode import settings as settings_mod
-from qcode.errors import ConflictError, InvalidInputError, QcodeError
+from qcode.errors import ConflictError, InvalidInputError, StoreError
 from qcode.services.changes import Change
-from qcode.settings import Settings
+from qcode.settings import LANGUAGE_CODES, Settings
 from qcode.store import db
 from qcode.store.models import (
     Case,
@@ -41,72 +41,6 @@ from qcode.store.models import (
     new_uuid,
     utcnow,
 )
-
-LANGUAGE_CODES = frozenset(
-    [
-        "af",
-        "ar",
-        "bg",
-        "bn",
-        "ca",
-        "cs",
-        "da",
-        "de",
-        "el",
-        "en",
-        "es",
-        "et",
-        "eu",
-        "fa",
-        "fi",
-        "fr",
-        "ga",
-        "gu",
-        "he",
-        "hi",
-        "hr",
-        "hu",
-        "hy",
-        "id",
-        "is",
-        "it",
-        "ja",
-        "kn",
-        "ko",
-        "lt",
-        "lv",
-        "mk",
-        "ml",
-        "mr",
-        "nb",
-        "ne",
-        "nl",
-        "pl",
-        "pt",
-        "ro",
-        "ru",
-        "sa",
-        "si",
-        "sk",
-        "sl",
-        "sq",
-        "sr",
-        "sv",
-        "ta",
-        "te",
-        "th",
-        "tl",
-        "tr",
-        "tt",
-        "uk",
-        "ur",
-        "vi",
-        "xx",
-        "yo",
-        "zh",
-    ]
-)
-
 
 _EVENTS: Any = Event.__table__
 _HISTORY: Any = HistoryEntry.__table__
@@ -194,7 +128,8 @@ class Project:
         try:
             db.ensure_schema(engine)
         except OperationalError as exc:
-            raise QcodeError(f"{folder}: cannot open the project database ({exc.orig})") from exc
+            detail = " ".join(str(exc.orig).split())
+            raise StoreError(f"{folder}: cannot open the project database ({detail})") from exc
         return cls(folder, s, engine)
 
     def close(self) -> None:

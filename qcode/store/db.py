@@ -18,7 +18,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from qcode.errors import QcodeError
+from qcode.errors import StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision id; a test checks it against Alembic's own view of the scripts.
@@ -134,7 +134,7 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
     except Exception as exc:  # pragma: no cover - reported, never swallowed
         kept = f"; backup kept at {backup}" if backup else ""
         detail = " ".join(str(exc).split("\n")[0].split())
-        raise QcodeError(f"migration to {head} failed ({detail}){kept}") from exc
+        raise StoreError(f"migration to {head} failed ({detail}){kept}") from exc
     return backup
 
 

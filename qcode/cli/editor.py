@@ -1,0 +1,35 @@
+"""Text edited in the user's editor: the ``editor`` setting, else ``$VISUAL``, else ``$EDITOR``."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+from qcode.errors import InvalidInputError
+from qcode.settings import load_user_settings
+
+
+def edit_text(text: str, name: str = "memo.md") -> str:
+    """Open ``text`` in the editor and return what was saved."""
+    editor = load_user_settings().editor
+    if not editor:
+        raise InvalidInputError(
+            "no editor: qcode config set --user editor nano (or set $VISUAL or $EDITOR)"
+        )
+    with tempfile.TemporaryDirectory(prefix="qcode-") as folder:
+        path = Path(folder) / name
+        path.write_text(text, encoding="utf-8")
+        try:
+            code = subprocess.call([*shlex.split(editor), str(path)])
+        except (FileNotFoundError, PermissionError):
+            raise InvalidInputError(f"cannot run the editor {editor!r}") from None
+        if code != 0:
+            raise InvalidInputError(f"the editor {editor!r} exited with {code}; nothing changed")
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise InvalidInputError(
+                "the editor saved text that is not UTF-8; nothing changed"
+            ) from None
