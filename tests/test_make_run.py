@@ -81,7 +81,7 @@ def test_build_refuses_a_project_with_edits_and_force_rebuilds(tmp_path: Path) -
     with Project.open(root) as p:
         p.memos.add("mine", "a memo of my own")
     r = run_cli("build", str(root))
-    assert r.code == 1
+    assert r.code == 3  # a conflict: the project has edits
     assert "1 change(s) since it was built" in r.err and "--force" in r.err
     assert len(r.err.strip().splitlines()) == 1
     with Project.open(root) as p:
@@ -102,4 +102,4 @@ def test_a_project_not_made_by_a_build_counts_as_edited(tmp_path: Path) -> None:
     with Project.open(root) as p:
         p.codes.add("x")
     r = run_cli("build", str(root))
-    assert r.code == 1 and "since it was built" in r.err
+    assert r.code == 3 and "since it was built" in r.err
