@@ -93,7 +93,7 @@ def snapshot(project: Project) -> dict[str, Any]:
         return {
             t.name: sorted(tuple(r) for r in s.execute(select(t)))
             for t in Base.metadata.sorted_tables
-            if t.name not in ("events", "history")
+            if t.name not in ("events", "history", "id_marks")
         }
 
 

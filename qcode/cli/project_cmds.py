@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -208,16 +209,22 @@ def import_(
         raise typer.Exit(1)
 
 
-@app.command()
-def undo() -> None:
-    """Undo the last change (works across sessions)."""
-    ok(f"undone: {project().history.undo()}")
+PROJECT_WIDE = typer.Option(
+    False, "--project", help="The project's newest step, whoever made it (for a lead)."
+)
 
 
 @app.command()
-def redo() -> None:
-    """Redo the last undone change."""
-    ok(f"redone: {project().history.redo()}")
+def undo(project_wide: bool = PROJECT_WIDE) -> None:
+    """Undo your last change (works across sessions); refused when another coder's later change
+    depends on it."""
+    ok(f"undone: {project().history.undo(project_wide)}")
+
+
+@app.command()
+def redo(project_wide: bool = PROJECT_WIDE) -> None:
+    """Redo the change you undid last."""
+    ok(f"redone: {project().history.redo(project_wide)}")
 
 
 @app.command()
@@ -226,15 +233,27 @@ def log(
     since: str | None = typer.Option(None, "--since", help="Only from this date (YYYY-MM-DD)."),
     limit: int | None = typer.Option(None, "--limit", help="At most this many, newest."),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    next_: bool = typer.Option(
+        False, "--next", help="Only whose step undo and redo take next, for each coder."
+    ),
 ) -> None:
-    """Who did what and when, from the event log."""
+    """Who did what and when, from the event log, and whose step undo and redo take next for
+    whom."""
+    history = project().history
+    if next_:
+        steps = history.next_steps()
+        if json_:
+            emit_json([st.as_json() for st in steps])
+            return
+        _print_next(steps)
+        return
     when = None
     if since:
         try:
             when = datetime.fromisoformat(since)
         except ValueError:
             raise InvalidInputError(f"--since {since!r} is not a date (YYYY-MM-DD)") from None
-    entries = project().history.log(coder, when, limit)
+    entries = history.log(coder, when, limit)
     if json_:
         emit_json([e.as_json() for e in entries])
         return
@@ -246,6 +265,27 @@ def log(
             for e in entries
         ],
         justify_right=["#"],
+    )
+    _print_next(history.next_steps())
+
+
+def _print_next(steps: list[Any]) -> None:
+    if not steps:
+        ok("nothing to undo or redo")
+        return
+    table(
+        "next steps",
+        ["for", "step", "whose", "what", "when (UTC)"],
+        [
+            (
+                st.coder or "--project",
+                st.action,
+                st.owner,
+                st.summary,
+                st.at.isoformat(sep=" ", timespec="seconds"),
+            )
+            for st in steps
+        ],
     )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from qcode.store.models import Base
-from qcode.store.oplog import Op, delete_ids, fetch_rows, to_json, update_ids
+from qcode.store.oplog import Op, delete_ids, fetch_rows, fresh_ids, to_json, update_ids
 
 
 @cache
@@ -63,6 +63,10 @@ class Change:
         table: Any = model.__table__
         full = [_defaults(table, r) for r in rows]
         pk = next(iter(table.primary_key.columns))
+        given = fresh_ids(self.conn, table, len(full))
+        if given is not None:
+            for row, new_id in zip(full, given, strict=True):
+                row.setdefault(pk.name, new_id)
         stmt = insert(table).returning(pk, sort_by_parameter_order=True)
         ids = list(self.conn.execute(stmt, full).scalars())
         for row, new_id in zip(full, ids, strict=True):
@@ -80,8 +84,13 @@ class Change:
         table: Any = model.__table__
         if any(r[parent_col] != parent_id for r in rows):
             raise ValueError(f"every row must have {parent_col} = {parent_id}")
-        self.conn.execute(insert(table), [_defaults(table, r) for r in rows])
+        full = [_defaults(table, r) for r in rows]
         pk = next(iter(table.primary_key.columns))
+        given = fresh_ids(self.conn, table, len(full))
+        if given is not None:
+            for row, new_id in zip(full, given, strict=True):
+                row.setdefault(pk.name, new_id)
+        self.conn.execute(insert(table), full)
         ids = list(self.conn.scalars(select(pk).where(table.c[parent_col] == parent_id)))
         if len(ids) != len(rows):
             raise ValueError(f"{table.name}: parent {parent_id} was not new in this change")

@@ -44,8 +44,11 @@ from qcode.store.models import (
 
 _EVENTS: Any = Event.__table__
 _HISTORY: Any = HistoryEntry.__table__
-_INSERT_EVENT = _EVENTS.insert()
-_CLEAR_REDO = _HISTORY.delete().where(_HISTORY.c.state == "undone")
+_INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
+# A new change clears what its own coder could redo, never another coder's.
+_CLEAR_REDO = _HISTORY.delete().where(
+    _HISTORY.c.state == "undone", _HISTORY.c.actor == bindparam("who")
+)
 _PUSH_UNDO = _HISTORY.insert().values(state="done")
 _CODER_BY_NAME = select(Coder.id).where(Coder.name == bindparam("name"))
 
@@ -175,9 +178,17 @@ class Project:
                             target=None,
                             payload={"ops": ch.ops},
                         )
-                        ch.conn.execute(_INSERT_EVENT, event)
-                        ch.conn.execute(_CLEAR_REDO)
-                        ch.conn.execute(_PUSH_UNDO, dict(batch=batch, summary=ch.summary))
+                        event_id = ch.conn.execute(_INSERT_EVENT, event).scalar_one()
+                        ch.conn.execute(_CLEAR_REDO, {"who": ch.actor})
+                        ch.conn.execute(
+                            _PUSH_UNDO,
+                            dict(
+                                batch=batch,
+                                summary=ch.summary,
+                                actor=ch.actor,
+                                last_event=event_id,
+                            ),
+                        )
             except IntegrityError as exc:
                 raise ConflictError(f"{action}: refused by the database ({exc.orig})") from exc
 

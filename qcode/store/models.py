@@ -220,8 +220,11 @@ class Event(Base):
 class HistoryEntry(Base):
     """The undo stack, derived from events: one row per undoable batch, done or undone.
 
-    Undone entries are always the newest ones (a new change clears them), so undo takes the
-    newest done batch and redo the oldest undone one.
+    Each entry belongs to the coder who made the change (``actor``): a coder's undo takes their
+    newest done entry and redo the one they undid last; a new change clears only its coder's undone
+    entries. ``last_event`` is the event that last acted on the batch (the change, an undo or a
+    redo): undo and redo revert that event's ops, and a redo takes the entry whose ``last_event``
+    is newest.
     """
 
     __tablename__ = "history"
@@ -229,6 +232,18 @@ class HistoryEntry(Base):
     batch: Mapped[str] = mapped_column(String(36), unique=True)
     state: Mapped[str] = mapped_column(String(8), default="done", index=True)
     summary: Mapped[str] = mapped_column(Text, default="")
+    actor: Mapped[str] = mapped_column(String(200), default="", server_default="", index=True)
+    last_event: Mapped[int | None] = mapped_column(Integer)
+
+
+class IdMark(Base):
+    """The highest id ever deleted from a table, kept on SQLite only, so that a new row never takes
+    the id of a deleted one that an undo or redo may put back (SQLite reuses the highest id once
+    its row is gone; a server's sequences never do)."""
+
+    __tablename__ = "id_marks"
+    tbl: Mapped[str] = mapped_column(String(60), primary_key=True)
+    hw: Mapped[int] = mapped_column(Integer)
 
 
 class Memo(Base):
