@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 H: Any = HistoryEntry.__table__
 E: Any = Event.__table__
-RETRIES = 8
+RETRIES = 20
 # Server errors that mean "this transaction lost a race; run it again".
 RETRY_SQLSTATES = {"40001", "40P01", "55P03"}
 
@@ -114,6 +114,10 @@ class HistoryService:
             q = select(H).where(H.c.state == "undone").order_by(H.c.last_event.desc())
         if not project_wide:
             q = q.where(H.c.actor == self.p.user)
+        if conn.dialect.name == "postgresql":
+            # Row locks: a step another undo is taking is skipped, not waited for (SQLite has one
+            # writer at a time, so there is nothing to skip).
+            q = q.with_for_update(skip_locked=True)
         return conn.execute(q.limit(1)).first()
 
     def _last_ops(self, conn: Connection, entry: Any) -> list[Op]:

@@ -1,0 +1,111 @@
+"""Six undos at the same moment, three rounds, then six redos: every step is taken once and
+nothing acknowledged is lost, on SQLite and on a PostgreSQL server (started by the test)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import write
+from pgserver import create_database, server
+from sqlalchemy import select
+
+from qcode import Project
+from qcode.store.models import Event
+
+TEXT = "Interviewer: How do you pay?\nR: " + "Some months I pay, some months I cannot. " * 20
+
+WORKER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from qcode import Project
+
+    root, action, mode, user, go = sys.argv[1:6]
+    done, errors = 0, []
+    with Project.open(root) as p:
+        p._user = user
+        p.codes.list()  # connected and warm before the start
+        Path(go + "." + user + "." + action).touch()
+        while not Path(go).exists():
+            time.sleep(0.005)
+        for _ in range(3):
+            try:
+                getattr(p.history, action)(project_wide=(mode == "project"))
+                done += 1
+            except Exception as exc:
+                errors.append(f"{type(exc).__name__}: {exc}")
+    print(done)
+    for e in errors:
+        print(e, file=sys.stderr)
+    """
+)
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[str]:
+    with server() as prefix:
+        yield prefix
+
+
+def _at_once(root: Path, tmp: Path, action: str, mode: str) -> tuple[int, list[str]]:
+    go = tmp / f"go-{action}"
+    users = [f"coder{k}" if mode == "project" else "alice" for k in range(6)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(root), action, mode, f"{u}", str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for u in users
+    ]
+    deadline = time.time() + 120
+    while len(list(tmp.glob(f"go-{action}.*"))) < len(set(users)) and time.time() < deadline:
+        time.sleep(0.05)
+    go.touch()
+    total, errors = 0, []
+    for pr in procs:
+        out, err = pr.communicate(timeout=300)
+        assert pr.returncode == 0, err
+        total += int(out.strip())
+        errors += [line for line in err.splitlines() if line.strip()]
+    return total, errors
+
+
+@pytest.mark.parametrize("mode", ["project", "same coder"])
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_six_undos_at_once_three_rounds_then_redo(
+    pg: str, tmp_path: Path, backend: str, mode: str
+) -> None:
+    name = f"race_{mode.replace(' ', '_')}"
+    url = create_database(pg, name) if backend == "postgresql" else None
+    root = tmp_path / "p"
+    with Project.init(root, db_url=url) as p:
+        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+        p.codes.add("money")
+        for k in range(6):  # each coder's row exists before the steps that will be undone
+            p.codings.apply("int01", k, k + 1, "money", coder=f"coder{k}")
+        for i in range(24):
+            p._user = f"coder{i % 6}" if mode == "project" else "alice"
+            p.codings.apply("int01", 20 + i * 10, 25 + i * 10, "money", coder=p._user)
+        before = sorted(c.uuid for c in p.codings.list())
+    undone, errors = _at_once(root, tmp_path, "undo", mode)
+    assert errors == [] and undone == 18
+    with Project.open(root) as p:
+        assert len(p.codings.list()) == 30 - 18
+        with p.read() as s:
+            targets = s.scalars(select(Event.target).where(Event.action == "undo")).all()
+        assert len(targets) == len(set(targets)) == 18  # each step taken once
+    redone, errors = _at_once(root, tmp_path, "redo", mode)
+    assert errors == [] and redone == 18
+    with Project.open(root) as p:
+        assert sorted(c.uuid for c in p.codings.list()) == before  # nothing lost
+        with p.read() as s:
+            targets = s.scalars(select(Event.target).where(Event.action == "redo")).all()
+        assert len(targets) == len(set(targets)) == 18
