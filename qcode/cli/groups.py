@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 GROUPS: dict[str, tuple[str, ...]] = {
-    "Project": ("init", "info", "config", "undo", "redo", "log"),
+    "Project": ("init", "info", "config", "undo", "redo", "log", "check"),
     "Import": ("import", "build", "docs", "cases", "attrs"),
     "Coding": ("tui", "code", "uncode", "codings", "memos", "autocode", "review"),
     "Structure": (

@@ -9,9 +9,9 @@ from typing import Any
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from qcode.cli.app import app, project
+from qcode.cli.app import _state, app, project
 from qcode.cli.output import emit_json, err, ok, table, warn
-from qcode.errors import InvalidInputError
+from qcode.errors import EXIT_STORE, InvalidInputError
 from qcode.services import Project
 from qcode.services.documents import DocumentInfo
 
@@ -321,3 +321,36 @@ def build(
         f"built {info['name']!r} in {folder}: {info['documents']} documents, {info['codes']} "
         f"codes, {info['codings']} codings, {info['memos']} memos"
     )
+
+
+@app.command()
+def check(
+    repair: bool = typer.Option(
+        False, "--repair", help="Put the newest sound backup in place of a damaged database."
+    ),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Check the project's database: SQLite's integrity and foreign keys, and qcode's own rules
+    (codings inside their documents, units covering the text, history consistent)."""
+    from qcode.services import check as checks
+
+    folder = _state["project"]
+    findings = checks.check(folder)
+    repaired = None
+    if repair and not all(f.ok for f in findings):
+        repaired = checks.repair(folder)
+        findings = checks.check(folder)
+    if json_:
+        emit_json({"checks": [f.as_json() for f in findings], "repaired": repaired})
+    else:
+        if repaired:
+            ok(repaired)
+        table(
+            None,
+            ["check", "result", "detail"],
+            [(f.check, "ok" if f.ok else "FAILED", f.detail) for f in findings],
+        )
+    if not all(f.ok for f in findings):
+        if not repair and not json_:
+            err.print("'qcode check --repair' puts the newest sound backup in its place")
+        raise typer.Exit(EXIT_STORE)

@@ -102,6 +102,13 @@ class Project:
             raise InvalidInputError(f"{root}: exists and is not a folder")
         if language not in LANGUAGE_CODES:
             raise InvalidInputError(f"unknown language code {language!r} (e.g. en, zh)")
+        if db_url:
+            url = db.parse_url(db_url)
+            if url.password is not None:
+                raise InvalidInputError(
+                    "--db: the URL holds a password, which qcode.toml would keep in plain text; "
+                    "leave it out and set PGPASSWORD or put it in ~/.pgpass"
+                )
         created = not root.exists()
         root.mkdir(parents=True, exist_ok=True)
         s = Settings(name=name or root.resolve().name, language=language, user=user)
@@ -127,7 +134,11 @@ class Project:
     def open(cls, root: str | Path | None = None) -> Project:
         folder = settings_mod.find_project(root)
         s = settings_mod.load(folder)
-        engine = db.make_engine(settings_mod.resolve_db_url(folder, s.db_url))
+        url = settings_mod.resolve_db_url(folder, s.db_url)
+        file = db.sqlite_file(db.parse_url(url))
+        if file is not None:
+            db.check_sqlite_file(file)
+        engine = db.make_engine(url)
         try:
             db.ensure_schema(engine)
         except OperationalError as exc:

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from qcode.errors import StoreError
+from qcode.errors import InvalidInputError, StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision id; a test checks it against Alembic's own view of the scripts.
@@ -35,8 +36,60 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+REPAIR_HINT = "'qcode check --repair' puts the newest backup in its place"
+
+
+def parse_url(url: str) -> URL:
+    """The URL, or a one-line refusal (the password, if any, not repeated)."""
+    try:
+        u = make_url(url)
+        u.get_dialect()
+    except (ArgumentError, NoSuchModuleError, ValueError):
+        shown = url.split("@")[-1] if "@" in url else url
+        raise InvalidInputError(
+            f"{shown!r} is not a database URL qcode can use "
+            "(e.g. postgresql+psycopg://user@host/database or sqlite:///project.db)"
+        ) from None
+    return u
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse, in one line, a project database file that is missing, empty, not SQLite or cut
+    short, before SQLite would quietly start a new empty database in its place (so that nothing
+    is written into a wrong file)."""
+    if not path.exists():
+        raise StoreError(f"{path}: the project database is missing; {REPAIR_HINT}")
+    size = path.stat().st_size
+    if size == 0:
+        raise StoreError(f"{path}: the project database is empty (0 bytes); {REPAIR_HINT}")
+    with path.open("rb") as f:
+        head = f.read(100)
+    page = int.from_bytes(head[16:18], "big") if len(head) == 100 else 0
+    page = 65536 if page == 1 else page
+    if not head.startswith(SQLITE_MAGIC) or page < 512 or page & (page - 1):
+        raise StoreError(f"{path}: not a database (its header is not SQLite's); {REPAIR_HINT}")
+    pages = int.from_bytes(head[28:32], "big")
+    header_valid = head[24:28] == head[92:96]
+    wal = path.with_name(path.name + "-wal")
+    # With a write-ahead log waiting, SQLite itself finishes an interrupted checkpoint.
+    pending = wal.exists() and wal.stat().st_size > 0
+    if header_valid and not pending and size < pages * page:
+        raise StoreError(
+            f"{path}: the project database is cut short ({size} bytes of {pages * page}); "
+            f"{REPAIR_HINT}"
+        )
+
+
+def sqlite_file(url: str | URL) -> Path | None:
+    u = make_url(url) if isinstance(url, str) else url
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    return Path(u.database)
+
+
 def make_engine(url: str) -> Engine:
-    u = make_url(url)
+    u = parse_url(url)
     if u.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -101,10 +154,28 @@ def stored_revision(engine: Engine) -> str | None:
 
 
 def ensure_schema(engine: Engine) -> Path | None:
-    """Migrate only when the database is not at :data:`HEAD`; the common case costs one query."""
-    if stored_revision(engine) == HEAD:
+    """Migrate only when the database is not at :data:`HEAD`; the common case costs one query.
+    A database written by a newer qcode is refused as it is (no backup, no migration)."""
+    stored = stored_revision(engine)
+    if stored == HEAD:
         return None
+    if stored is not None and not known_revision(engine, stored):
+        raise StoreError(
+            f"{describe_url(engine)}: written by a newer qcode (schema {stored}; this qcode "
+            f"knows up to {HEAD}); upgrade qcode to open it"
+        )
     return upgrade(engine)
+
+
+def known_revision(engine: Engine, revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+
+    try:
+        return (
+            ScriptDirectory.from_config(_alembic_config(engine)).get_revision(revision) is not None
+        )
+    except Exception:  # alembic raises several kinds for an id it has no script for
+        return False
 
 
 def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
