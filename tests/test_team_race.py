@@ -109,3 +109,50 @@ def test_six_undos_at_once_three_rounds_then_redo(
         with p.read() as s:
             targets = s.scalars(select(Event.target).where(Event.action == "redo")).all()
         assert len(targets) == len(set(targets)) == 18
+
+
+CREATE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from qcode.cli.main import main
+
+    root, k, go = sys.argv[1:4]
+    Path(go + "." + k).touch()
+    while not Path(go).exists():
+        time.sleep(0.005)
+    sys.exit(main(["-p", root, "code", "int01", k, str(int(k) + 5), "brand/new code",
+                   "--create", "--coder", "newcomer" + str(int(k) % 2)]))
+    """
+)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_creating_the_same_new_code_at_once_makes_it_once(
+    pg: str, tmp_path: Path, backend: str
+) -> None:
+    url = create_database(pg, "create_once") if backend == "postgresql" else None
+    root = tmp_path / "p"
+    with Project.init(root, db_url=url) as p:
+        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", CREATE, str(root), str(k), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(6)
+    ]
+    deadline = time.time() + 120
+    while len(list(tmp_path.glob("go.*"))) < 6 and time.time() < deadline:
+        time.sleep(0.05)
+    go.touch()
+    for pr in procs:
+        out, err = pr.communicate(timeout=300)
+        assert pr.returncode == 0 and err == "", err
+    with Project.open(root) as p:
+        assert sorted(c.path for c in p.codes.list()) == ["brand", "brand/new code"]
+        assert len(p.codings.list()) == 6
+        assert sorted({c.coder for c in p.codings.list()}) == ["newcomer0", "newcomer1"]

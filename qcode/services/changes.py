@@ -8,11 +8,12 @@ entry on the undo stack. If anything raises, nothing is written.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from qcode.store.models import Base
@@ -49,6 +50,15 @@ class Change:
         self.action = action
         self.summary = summary
         self.ops: list[Op] = []
+
+    def serialize(self, what: str) -> None:
+        """Let one change at a time past this point for ``what`` (e.g. "codes"), until the end of
+        the transaction: on a server, a transaction-scoped advisory lock, so that two coders
+        creating the same code at once make it once (the second, after the first commits, reads
+        it); on SQLite a writing transaction is already the only writer."""
+        if self.conn.dialect.name == "postgresql":
+            key = zlib.crc32(f"qcode:{what}".encode())
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": key})
 
     def insert(self, model: type[Base], rows: Sequence[dict[str, Any]]) -> list[int]:
         """Insert rows; returns their new ids in order."""

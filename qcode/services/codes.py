@@ -237,6 +237,7 @@ class CodeService:
         unknown = set(notes) - NOTE_FIELDS
         if unknown:
             raise InvalidInputError(f"unknown code field(s): {', '.join(sorted(unknown))}")
+        ch.serialize("codes")
         tree = CodeTree(ch.session)
         parent_id = tree.resolve(parent) if parent else None
         if tree.child_named(parent_id, name) is not None:

@@ -220,6 +220,13 @@ class CodingService:
                 if str(exc) != f"no code {ref.strip()!r}":  # it says what became of the code
                     raise
                 raise NotFoundError(f"no code {ref!r} (use --create to make it)") from None
+            # create if missing, once: another coder may be creating the same code right now
+            ch.serialize("codes")
+            tree.__init__(ch.conn)  # type: ignore[misc]
+            try:
+                return tree.resolve(ref)
+            except NotFoundError:
+                pass
         *parents, name = [part for part in ref.split("/")]
         parent = "/".join(parents) or None
         if parent:

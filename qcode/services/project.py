@@ -201,7 +201,7 @@ class Project:
                             ),
                         )
             except IntegrityError as exc:
-                raise ConflictError(f"{action}: refused by the database ({exc.orig})") from exc
+                raise ConflictError(f"{action}: refused: {plain_integrity(exc)}") from None
 
     # -- shared helpers ------------------------------------------------------------------------
     def text_of(self, session: Session | Connection, doc: Document | Any) -> str:
@@ -219,6 +219,9 @@ class Project:
         if not name:
             raise InvalidInputError("a coder needs a name")
         cid = ch.conn.scalar(_CODER_BY_NAME, {"name": name})
+        if cid is None:
+            ch.serialize("coders")  # two new coders' first codings at once make them once
+            cid = ch.conn.scalar(_CODER_BY_NAME, {"name": name})
         if cid is None:
             cid = ch.insert_one(Coder, name=name)
         return cid
@@ -269,6 +272,18 @@ class Project:
             "undo_steps": undo,
             "redo_steps": redo,
         }
+
+
+def plain_integrity(exc: IntegrityError) -> str:
+    """What a refused write means, in words (never the database's own message)."""
+    text = str(exc.orig).lower()
+    if "unique" in text or "duplicate" in text:
+        return "the same thing already exists (someone may have just made it); see it and retry"
+    if "foreign key" in text:
+        return "something it refers to is gone (someone may have just removed it)"
+    if "check" in text:
+        return "a value is out of its allowed range"
+    return "it would break a rule of the project"
 
 
 def open_project(root: str | Path | None = None) -> Project:
