@@ -9,7 +9,6 @@ the target and moves it into place only when complete, so a failure leaves nothi
 from __future__ import annotations
 
 import shutil
-import tempfile
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.project import Project
+from qcode.services.scratch import scratch_dir
 from qcode.store.models import (
     AttributeDef,
     Case,
@@ -309,7 +309,7 @@ def create_from_qdpx(
         raise ConflictError(f"{target}: exists and is not empty; choose a new folder")
     x = read_qdpx(source, units, _extract)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".qcode-import-", dir=target.parent))
+    tmp = scratch_dir(target.parent)
     try:
         p = Project.init(
             tmp / "project",

@@ -5,13 +5,13 @@ then its partial case links; all in a folder beside the target, renamed into pla
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 from qcode.errors import ConflictError, InputFileError, QcodeError
 from qcode.interchange.rqda import read_rqda
 from qcode.services.exchange import ImportReport, _fill
 from qcode.services.project import Project
+from qcode.services.scratch import scratch_dir
 from qcode.store.models import Case, CaseLink, Document
 
 
@@ -28,7 +28,7 @@ def create_from_rqda(
         raise ConflictError(f"{target}: exists and is not empty; choose a new folder")
     rq = read_rqda(source)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".qcode-import-", dir=target.parent))
+    tmp = scratch_dir(target.parent)
     try:
         p = Project.init(tmp / "project", name=name or source.stem, language=language, user=user)
         try:
