@@ -27,7 +27,7 @@ def _alive(pid: int) -> bool:
 
 def sweep(parent: Path) -> list[Path]:
     """Remove the scratch folders in ``parent`` left by processes that are gone."""
-    removed = []
+    removed: list[Path] = []
     try:
         found = list(parent.glob(PREFIX + "*"))
     except OSError:
