@@ -28,7 +28,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "Analysis": ("cooccur", "network", "freq", "matrix", "crosstab", "saturation"),
     "Exchange": ("export", "codebook", "segments"),
-    "Team": ("coders", "merge", "agreement", "resolve"),
+    "Team": ("coders", "merge", "agreement", "resolve", "team"),
     "Text": ("words", "kwic", "dict", "similar"),
 }
 OTHER = "Other"

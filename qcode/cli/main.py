@@ -23,6 +23,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     memos,
     project_cmds,
     review,
+    roles,
     segments,
     structure,
     tables,

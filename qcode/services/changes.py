@@ -39,6 +39,15 @@ def _defaults(table: Any, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class RowsKept(Exception):
+    """Rows read a moment ago could not be deleted: someone removed them meanwhile, or the
+    server's row-level security keeps them from this person."""
+
+    def __init__(self, table: str) -> None:
+        super().__init__(table)
+        self.table = table
+
+
 class Change:
     """One user action: its writes and their log."""
 
@@ -116,7 +125,8 @@ class Change:
             return 0
         table: Any = model.__table__
         rows = fetch_rows(self.conn, table, ids)
-        delete_ids(self.conn, table, ids)
+        if delete_ids(self.conn, table, ids) != len(rows):
+            raise RowsKept(table.name)
         self.ops.append(["delete", table.name, [to_json(table, r) for r in rows]])
         return len(rows)
 

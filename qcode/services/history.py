@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from qcode.errors import ConflictError, QcodeError
 from qcode.store.models import TABLES, Code, Coding, Event, HistoryEntry, new_uuid, utcnow
@@ -173,6 +173,10 @@ class HistoryService:
                 if not retryable(exc) or attempt == RETRIES - 1:
                     raise
                 time.sleep(0.05 * (attempt + 1))
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) == "42501":  # the server's privileges
+                    raise self.p.roles.refusal(action) from None
+                raise
             except RevertConflict as exc:
                 raise ConflictError(
                     f"cannot {action} {entry.summary!r}: "

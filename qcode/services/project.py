@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qcode import settings as settings_mod
 from qcode.errors import ConflictError, InvalidInputError, StoreError
-from qcode.services.changes import Change
+from qcode.services.changes import Change, RowsKept
 from qcode.settings import LANGUAGE_CODES, Settings
 from qcode.store import db
 from qcode.store.models import (
@@ -65,6 +65,7 @@ class Project:
         from qcode.services.framework import FrameworkService
         from qcode.services.history import HistoryService
         from qcode.services.memos import MemoService
+        from qcode.services.roles import RoleService
         from qcode.services.structure import StructureService
 
         self.root = root
@@ -79,6 +80,7 @@ class Project:
         self.attributes = AttributeService(self)
         self.history = HistoryService(self)
         self.memos = MemoService(self)
+        self.roles = RoleService(self)
         self.structure = StructureService(self)
         self.framework = FrameworkService(self)
         self.analysis = AnalysisService(self)
@@ -118,9 +120,11 @@ class Project:
             engine = db.make_engine(settings_mod.resolve_db_url(root.resolve(), s.db_url))
             db.upgrade(engine)
             with engine.begin() as conn:
-                conn.execute(
-                    insert(ProjectRow).values(uuid=new_uuid(), name=s.name, language=language)
-                )
+                # a server database that already holds a project is joined, not made again
+                if conn.scalar(select(func.count()).select_from(ProjectRow)) == 0:
+                    conn.execute(
+                        insert(ProjectRow).values(uuid=new_uuid(), name=s.name, language=language)
+                    )
             settings_mod.save(root, s)
         except Exception:
             if created:
@@ -202,6 +206,20 @@ class Project:
                         )
             except IntegrityError as exc:
                 raise ConflictError(f"{action}: refused: {plain_integrity(exc)}") from None
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) == "42501":  # the server's privileges
+                    raise self.roles.refusal(action) from None
+                raise
+            except RowsKept as exc:
+                if self.engine.dialect.name == "postgresql":
+                    refused = self.roles.refusal(action)
+                    if " is a lead" not in str(refused) and "without a qcode role" not in str(
+                        refused
+                    ):
+                        raise refused from None
+                raise ConflictError(
+                    f"{action}: some {exc.table} were removed meanwhile; nothing was changed"
+                ) from None
 
     # -- shared helpers ------------------------------------------------------------------------
     def text_of(self, session: Session | Connection, doc: Document | Any) -> str:

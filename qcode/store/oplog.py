@@ -113,10 +113,12 @@ def insert_rows(session: Connection, table: Table, rows: Sequence[dict[str, Any]
 _MARKS: Any = IdMark.__table__
 
 
-def delete_ids(session: Connection, table: Table, ids: Sequence[Any]) -> None:
+def delete_ids(session: Connection, table: Table, ids: Sequence[Any]) -> int:
+    """Delete the rows ``ids``; returns how many went (fewer when row-level security hid some)."""
     pk = _pk(table)
+    gone = 0
     for part in _chunks(ids):
-        session.execute(delete(table).where(pk.in_(part)))
+        gone += session.execute(delete(table).where(pk.in_(part))).rowcount
     if ids and session.dialect.name == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as upsert
 
@@ -128,6 +130,7 @@ def delete_ids(session: Connection, table: Table, ids: Sequence[Any]) -> None:
                 set_={"hw": func.max(_MARKS.c.hw, stmt.excluded.hw)},
             )
         )
+    return gone
 
 
 def fresh_ids(session: Connection, table: Table, n: int) -> list[int] | None:
@@ -180,7 +183,8 @@ def revert(session: Connection, ops: Sequence[Op]) -> list[Op]:
             if len(rows) != len(op[2]):
                 found = {r[_pk(table).name] for r in rows}
                 raise RevertConflict(table.name, next(i for i in op[2] if i not in found))
-            delete_ids(session, table, op[2])
+            if delete_ids(session, table, op[2]) != len(op[2]):
+                raise RevertConflict(table.name, op[2][0])
             done.append(["delete", table.name, [to_json(table, r) for r in rows]])
         elif kind == "delete":
             rows = [from_json(table, r) for r in op[2]]
