@@ -156,3 +156,59 @@ def test_creating_the_same_new_code_at_once_makes_it_once(
         assert sorted(c.path for c in p.codes.list()) == ["brand", "brand/new code"]
         assert len(p.codings.list()) == 6
         assert sorted({c.coder for c in p.codings.list()}) == ["newcomer0", "newcomer1"]
+
+
+MERGE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from qcode.cli.main import main
+
+    root, other, k, go = sys.argv[1:5]
+    Path(go + "." + k).touch()
+    while not Path(go).exists():
+        time.sleep(0.005)
+    sys.exit(main(["-p", root, k == "0" and "merge" or "undo", *([other] if k == "0" else [])]))
+    """
+)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_concurrent_merges_and_an_undo_racing_them(pg: str, tmp_path: Path, backend: str) -> None:
+    from qcode.cli.main import main
+
+    url = create_database(pg, "merges") if backend == "postgresql" else None
+    root = tmp_path / "p"
+    with Project.init(root, db_url=url) as p:
+        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+        p.codes.add("money")
+        p.codings.apply("int01", 0, 5, "money")
+    assert main(["-p", str(root), "export", "-o", str(tmp_path / "x.qdpx")]) == 0
+    assert main(["init", str(tmp_path / "other"), "--from", str(tmp_path / "x.qdpx")]) == 0
+    with Project.open(tmp_path / "other") as o:
+        for i in range(10):
+            o.codings.apply("int01", 10 + i * 5, 14 + i * 5, "money", coder="bob")
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", MERGE, str(root), str(tmp_path / "other"), k, str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in ("0", "0", "0", "1")
+    ]
+    while len(list(tmp_path.glob("go.*"))) < 2:  # processes with the same name touch one file
+        time.sleep(0.05)
+    time.sleep(0.5)
+    go.touch()
+    for pr in procs:
+        out, err = pr.communicate(timeout=300)
+        assert "Traceback" not in err and err.count("\n") <= 1, err
+        assert pr.returncode == 0 or err.startswith("error: "), err
+    with Project.open(root) as p:
+        keys = [(c.coder, c.start, c.end) for c in p.codings.list()]
+    assert len(keys) == len(set(keys))  # nothing twice
+    assert {k for k in keys if k[0] == "bob"} == {
+        ("bob", 10 + i * 5, 14 + i * 5) for i in range(10)
+    }

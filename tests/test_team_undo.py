@@ -136,3 +136,17 @@ def test_cli_undo_per_coder_and_the_log_says_whose_step_is_next(
     monkeypatch.setenv("QCODE_USER", "bob")
     assert cli("-p", root, "undo", "--project").code == 0
     assert spans(alice) == []
+
+
+def test_a_race_lost_inside_the_orm_is_one_line(
+    team: tuple[Project, Project], cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    def lost(self: Project) -> None:
+        raise StaleDataError("UPDATE statement on table 'codes' expected to update 1 row(s)")
+
+    monkeypatch.setattr(Project, "info", lost)
+    r = cli("-p", str(team[0].root), "info")
+    assert r.code == 3 and r.err.count("\n") == 1 and "StaleDataError" not in r.err
+    assert r.err.startswith("error: someone changed the same thing at the same moment")

@@ -6,7 +6,8 @@ import os
 import sys
 
 import typer
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, NoResultFound
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from qcode.cli import (  # noqa: F401  (registration)
     analysis,
@@ -34,7 +35,7 @@ from qcode.cli.app import app
 from qcode.cli.groups import assign
 from qcode.cli.output import err
 from qcode.cli.shell import COMPLETE_VAR, prepare_completion
-from qcode.errors import EXIT_INTERRUPTED, EXIT_STORE, EXIT_USAGE, QcodeError
+from qcode.errors import EXIT_CONFLICT, EXIT_INTERRUPTED, EXIT_STORE, EXIT_USAGE, QcodeError
 
 assign(app)  # every command's group in --help, from one table
 
@@ -65,6 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         detail = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
         err.print(f"error: the project database failed: {detail}", markup=False)
         return EXIT_STORE
+    except (StaleDataError, NoResultFound, ObjectDeletedError):  # a race lost to another coder
+        err.print(
+            "error: someone changed the same thing at the same moment; run the command again",
+            markup=False,
+        )
+        return EXIT_CONFLICT
     except SystemExit as exc:
         return int(exc.code or 0)
     except typer.Exit as exc:
