@@ -150,3 +150,27 @@ def test_a_race_lost_inside_the_orm_is_one_line(
     r = cli("-p", str(team[0].root), "info")
     assert r.code == 3 and r.err.count("\n") == 1 and "StaleDataError" not in r.err
     assert r.err.startswith("error: someone changed the same thing at the same moment")
+
+
+def test_ctrl_z_in_the_workbench_undoes_only_your_own(team: tuple[Project, Project]) -> None:
+    import asyncio
+
+    from qcode.tui.app import QcodeApp
+
+    alice, bob = team
+    alice.codings.apply("int01", 0, 11, "money")
+    bob.codings.apply("int01", 30, 40, "money", coder="bob")
+
+    async def main() -> None:
+        app = QcodeApp(alice)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert spans(alice) == [("bob", 30, 40)]
+            await pilot.press("ctrl+z")  # the code 'money': bob's coding uses it, so refused
+            await pilot.pause()
+            assert spans(alice) == [("bob", 30, 40)]
+            assert {c.name for c in alice.codes.list()} == {"money"}
+
+    asyncio.run(main())
