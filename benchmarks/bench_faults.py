@@ -260,7 +260,7 @@ def kills(tmp: Path, n: int, seed: int = 1) -> dict[str, Any]:
     ops = ["import", "code", "init --from", "merge", "undo", "autocode"]
     acked: list[tuple[str, int, int]] = []
     counts = {op: 0 for op in ops}
-    damaged = errors = traces = 0
+    damaged = errors = traces = in_flight = 0
     for t in range(n):
         op = ops[t % len(ops)]
         counts[op] += 1
@@ -276,7 +276,9 @@ def kills(tmp: Path, n: int, seed: int = 1) -> dict[str, Any]:
             qcode + args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
         )
         time.sleep(rng.uniform(0.3, 1.6))
-        pr.send_signal(signal.SIGKILL)
+        if pr.poll() is None:
+            pr.send_signal(signal.SIGKILL)
+            in_flight += 1
         pr.wait()
         shutil.rmtree(tmp / f"new{t}", ignore_errors=True)
         try:
@@ -301,6 +303,7 @@ def kills(tmp: Path, n: int, seed: int = 1) -> dict[str, Any]:
         there = {(c.coder, c.start, c.end) for c in p.codings.list()}
     return {
         "kills": n,
+        "killed while running": in_flight,
         "by operation": counts,
         "acknowledged": len(acked),
         "lost": sum(1 for a in acked if a not in there),
@@ -322,13 +325,17 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60.0, help="How long the mixed load runs.")
     ap.add_argument("--kills", type=int, default=200, help="How many kill -9.")
     ap.add_argument("--skip-pg", action="store_true", help="SQLite only.")
+    ap.add_argument("--parts", default="mixed,undo,kills", help="Which parts, comma-separated.")
     a = ap.parse_args()
-    print(f"bench_faults: mixed load {a.seconds:g} s, 6 undos x 3 rounds, {a.kills} kill -9")
+    print(
+        f"bench_faults: parts {a.parts}; mixed load {a.seconds:g} s, 6 undos x 3 rounds, "
+        f"{a.kills} kill -9" + (" (SQLite only)" if a.skip_pg else "")
+    )
     with tempfile.TemporaryDirectory() as tmpdir, server(durable=True) as pg:
         tmp = Path(tmpdir)
         backends = [("sqlite", None)] + ([] if a.skip_pg else [("postgresql", "pg")])
         for name, db in backends:
-            for part in ("mixed", "undo"):
+            for part in [x for x in ("mixed", "undo") if x in a.parts.split(",")]:
                 where = tmp / f"{name}-{part}"
                 where.mkdir()
                 url = create_database(pg, f"b_{part}") if db else None
@@ -347,9 +354,10 @@ def main() -> None:
                 else:
                     r = six_undos(where / "p", where)
                     print(f"{name}: 6 undos at once x 3 rounds, then redo: {r}")
-        (tmp / "kills").mkdir()
-        r = kills(tmp / "kills", a.kills)
-        print(f"sqlite: kill -9 at random moments: {r}")
+        if "kills" in a.parts.split(","):
+            (tmp / "kills").mkdir()
+            r = kills(tmp / "kills", a.kills)
+            print(f"sqlite: kill -9 at random moments: {r}")
 
 
 if __name__ == "__main__":
