@@ -156,3 +156,21 @@ def test_check_repair_restores_the_newest_sound_backup(proj: Path, cli: Any) -> 
     assert len(kept) == 1 and kept[0].read_bytes() == damaged
     with Project.open(proj) as p:
         assert [(c.code, c.start, c.end) for c in p.codings.list()] == [("money", 12, 20)]
+
+
+def test_damage_inside_the_file_is_found_by_check(tmp_path: Path, cli: Any) -> None:
+    root = tmp_path / "big"
+    with Project.init(root) as p:
+        p.documents.import_files([write(tmp_path / "b.txt", "R: some words here.\n" * 3000)])
+    f = root / "project.db"
+    for extra in ("project.db-wal", "project.db-shm"):
+        (root / extra).unlink(missing_ok=True)
+    data = bytearray(f.read_bytes())
+    assert len(data) > 8 * 4096
+    data[2 * 4096 : 6 * 4096] = os.urandom(4 * 4096)
+    f.write_bytes(bytes(data))
+    r = cli("-p", str(root), "check", "--json")
+    assert r.code == 4 and "Traceback" not in r.err
+    assert not all(c["ok"] for c in r.json()["checks"])
+    used = cli("-p", str(root), "docs", "list")
+    assert used.code in (0, 4) and used.err.count("\n") <= 1 and "Traceback" not in used.err

@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except DBAPIError as exc:  # the database or its server failed beneath a command
         detail = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
+        if "malformed" in detail or "not a database" in detail:
+            detail += " ('qcode check' says what is damaged; 'qcode check --repair' restores)"
         err.print(f"error: the project database failed: {detail}", markup=False)
         return EXIT_STORE
     except (StaleDataError, NoResultFound, ObjectDeletedError):  # a race lost to another coder
