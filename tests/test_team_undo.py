@@ -174,3 +174,21 @@ def test_ctrl_z_in_the_workbench_undoes_only_your_own(team: tuple[Project, Proje
             assert {c.name for c in alice.codes.list()} == {"money"}
 
     asyncio.run(main())
+
+
+def test_an_older_projects_history_gets_its_owners(team: tuple[Project, Project]) -> None:
+    from alembic import command
+    from sqlalchemy import select
+
+    from qcode.store import db
+    from qcode.store.models import HistoryEntry
+
+    alice, bob = team
+    bob.codings.apply("int01", 30, 40, "money", coder="bob")
+    command.downgrade(db._alembic_config(alice.engine), "0009")
+    db.upgrade(alice.engine)
+    with alice.read() as s:
+        owners = s.execute(select(HistoryEntry.actor, HistoryEntry.last_event)).all()
+    assert [o[0] for o in owners] == ["alice", "alice", "bob"] and all(o[1] for o in owners)
+    assert bob.history.undo().startswith("code")
+    assert spans(bob) == []
