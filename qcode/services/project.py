@@ -62,6 +62,7 @@ class Project:
         from qcode.services.framework import FrameworkService
         from qcode.services.history import HistoryService
         from qcode.services.memos import MemoService
+        from qcode.services.query import QueryService
         from qcode.services.structure import StructureService
 
         self.root = root
@@ -79,6 +80,7 @@ class Project:
         self.structure = StructureService(self)
         self.framework = FrameworkService(self)
         self.analysis = AnalysisService(self)
+        self.query = QueryService(self)  # p.query(expr): coding queries and text searches
         self._texts: dict[str, str] = {}
         self._user: str | None = None
 

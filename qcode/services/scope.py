@@ -1,0 +1,90 @@
+"""What part of a project an analysis or query looks at: one value for every command.
+
+``Scope(docs, cases, where, coders, level)``: the documents named (all when none), of the cases
+named (a document's own case), whose case or document attributes match every ``KEY=VALUE`` of
+``where``; the codings of the coders named (all when none); codes as they are (``open``) or counted
+for the nearest category above them (``axial``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from qcode.errors import InvalidInputError, NotFoundError
+from qcode.store.models import Case, Coder, Document
+
+if TYPE_CHECKING:
+    from qcode.services.project import Project
+
+LEVELS = ("open", "axial")
+
+
+def did_you_mean(name: str, known: Sequence[str]) -> str:
+    """`` (did you mean 'a', 'b'?)`` with the closest known names, or nothing."""
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    if not close:
+        folded = {k.casefold(): k for k in known}
+        close = [folded[k] for k in difflib.get_close_matches(name.casefold(), list(folded), 3)]
+    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+
+
+@dataclass(frozen=True)
+class Scope:
+    docs: tuple[str, ...] = ()
+    cases: tuple[str, ...] = ()
+    where: tuple[str, ...] = ()
+    coders: tuple[str, ...] = ()
+    level: str = "open"
+
+    @classmethod
+    def of(
+        cls,
+        docs: Sequence[str] = (),
+        cases: Sequence[str] = (),
+        where: Sequence[str] = (),
+        coders: Sequence[str] = (),
+        level: str = "open",
+    ) -> Scope:
+        """A scope from the lists a command line gives; refuses an unknown level."""
+        if level not in LEVELS:
+            raise InvalidInputError(f"unknown level {level!r} (open or axial)")
+        return cls(tuple(docs), tuple(cases), tuple(where), tuple(coders), level)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.docs or self.cases or self.where)
+
+    def document_ids(self, p: Project) -> list[int]:
+        """The documents in scope, in import order."""
+        ids = p.analysis.documents_in_scope(list(self.where), list(self.docs))
+        if self.cases:
+            with p.read() as s:
+                known = dict(s.execute(select(Case.name, Case.id)).all())
+                wanted = set()
+                for c in self.cases:
+                    if c not in known:
+                        raise NotFoundError(f"no case {c!r}{did_you_mean(c, list(known))}")
+                    wanted.add(known[c])
+                in_cases = set(
+                    s.scalars(select(Document.id).where(Document.case_id.in_(wanted))).all()
+                )
+            ids = [d for d in ids if d in in_cases]
+        return sorted(ids)
+
+    def coder_ids(self, p: Project) -> list[int] | None:
+        """The coders' ids, or None for every coder."""
+        if not self.coders:
+            return None
+        with p.read() as s:
+            known = dict(s.execute(select(Coder.name, Coder.id)).all())
+        out = []
+        for c in self.coders:
+            if c not in known:
+                raise NotFoundError(f"no coder {c!r}{did_you_mean(c, list(known))}")
+            out.append(known[c])
+        return out
