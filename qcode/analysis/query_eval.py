@@ -269,3 +269,15 @@ def _boolean(node: And | Or | Not | Count, doc: DocData, unit: str) -> list[Hit]
         for h in v:
             count[(h.start, h.end)] = count.get((h.start, h.end), 0) + 1
     return normal([h for v in values for h in v if keep(count[(h.start, h.end)])])
+
+
+def conjunction(left: Sequence[Hit], right: Sequence[Hit], unit: str = "match") -> list[Hit]:
+    """``L and R`` from the values of L and R (as :func:`evaluate` gives them): the cells of a
+    matrix query, without evaluating each row and column again per cell."""
+    if unit == "match":
+        return _overlap_pairs(left, right)
+    both = {(h.start, h.end) for h in right} & {(h.start, h.end) for h in left}
+    return _union(
+        [h for h in left if (h.start, h.end) in both],
+        [h for h in right if (h.start, h.end) in both],
+    )

@@ -423,6 +423,76 @@ class QueryService:
                 out.append(Hit(toks[i].start, toks[i + n - 1].end))
         return out
 
+    # -- acting on the hits ----------------------------------------------------------------------
+    def code(
+        self, expr: str, code: str, scope: Scope | None = None, unit: str = "match"
+    ) -> tuple[int, int]:
+        """Code every hit with ``code`` (made when missing) by the current user, in one change
+        (one undo step); hits already coded so are left. Returns (coded, already coded)."""
+        from qcode.services.codings import CodingRequest
+
+        found = self.hits(expr, scope, unit)
+        if not found:
+            return 0, 0
+        with self.p.change("query.code") as ch:
+            tree = CodeTree(ch.conn)
+            cid = self.p.codings._code_id(ch, tree, code, True)
+            coder = self.p.ensure_coder(ch, None)
+            have = set(
+                ch.conn.execute(
+                    select(Coding.document_id, Coding.start, Coding.end).where(
+                        Coding.code_id == cid, Coding.coder_id == coder
+                    )
+                ).all()
+            )
+            requests = [
+                CodingRequest(d.name, h.start, h.end, tree.path(cid), None)
+                for d, hits in found
+                for h in hits
+                if (d.id, h.start, h.end) not in have
+            ]
+            infos = self.p.codings.apply_in(ch, requests)
+            ch.summary = f"code {len(infos)} query result(s) with {tree.path(cid)!r}: {expr}"
+        return len(infos), sum(len(v) for _, v in found) - len(infos)
+
+    def queue(
+        self, expr: str, code: str, scope: Scope | None = None, unit: str = "match"
+    ) -> tuple[int | None, int]:
+        """Send every hit to the review queue as a suggestion of ``code`` (made when missing),
+        as one run (one change). Returns (run id, suggestions)."""
+        from qcode.store.models import AutocodeRun, Suggestion
+
+        found = self.hits(expr, scope, unit)
+        if not found:
+            return None, 0
+        with self.p.change("query.queue") as ch:
+            tree = CodeTree(ch.conn)
+            cid = self.p.codings._code_id(ch, tree, code, True)
+            coder = self.p.ensure_coder(ch, None)
+            run = ch.insert_one(
+                AutocodeRun,
+                name=f"query: {expr}"[:300],
+                source="query",
+                rules={"query": expr, "unit": unit},
+                coder_id=coder,
+            )
+            rows = [
+                {
+                    "run_id": run,
+                    "document_id": d.id,
+                    "code_id": cid,
+                    "start": h.start,
+                    "end": h.end,
+                    "rule": "query",
+                    "status": "pending",
+                }
+                for d, hits in found
+                for h in hits
+            ]
+            ch.insert(Suggestion, rows)
+            ch.summary = f"queue {len(rows)} query result(s) for {tree.path(cid)!r}: {expr}"
+        return run, len(rows)
+
     # -- records ---------------------------------------------------------------------------------
     def records(self, found: list[tuple[_Doc, list[Hit]]], context: int = 0) -> Records:
         texts = self.texts(d.id for d, _ in found)
