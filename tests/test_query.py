@@ -328,3 +328,22 @@ def test_cli_code_sets_and_matrix(study: Project, cli: Any, tmp_path: Path) -> N
     assert ws is not None and [c.value for c in ws[2]] == ["set cd", 1, 1]
     r = cli("query", "--help", cwd=study.root)
     assert "followed by" in r.out and "only one of" in r.out
+
+
+def test_analysis_commands_take_the_same_scope(study: Project, cli: Any) -> None:
+    from qcode.services.scope import Scope
+
+    a = study.analysis
+    freq = {f.code: f.codings for f in a.frequencies(scope=Scope(cases=("int02",)))}
+    assert freq["contribution decisions"] == 1 and freq["income volatility"] == 0
+    r = cli("freq", "--case", "int02", "--format", "json", cwd=study.root)
+    assert r.code == 0
+    assert {f["code"]: f["codings"] for f in r.json()}["contribution decisions"] == 1
+    r = cli("cooccur", "--case", "int01", "--format", "json", cwd=study.root)
+    assert r.code == 0 and [(p["code_a"], p["code_b"]) for p in r.json()] == [
+        ("contribution decisions", "income volatility")
+    ]
+    r = cli("cooccur", "--case", "int02", "--format", "json", cwd=study.root)
+    assert r.code == 0 and r.json() == []
+    r = cli("matrix", "--case", "nobody", cwd=study.root)
+    assert r.code == 1 and "no case 'nobody'" in r.err

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.store.models import Case, Coder, Document
+from qcode.services.attributes import parse_assignments, parse_value
+from qcode.services.codings import find_document
+from qcode.store.models import AttributeDef, Case, Coder, Document
 
 if TYPE_CHECKING:
     from qcode.services.project import Project
@@ -31,6 +33,54 @@ def did_you_mean(name: str, known: Sequence[str]) -> str:
         folded = {k.casefold(): k for k in known}
         close = [folded[k] for k in difflib.get_close_matches(name.casefold(), list(folded), 3)]
     return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+
+
+def matching_documents(
+    p: Project, where: Sequence[str] = (), docs: Sequence[str] = ()
+) -> list[int]:
+    """Ids of the documents named (all when none) whose case or document attributes match
+    every ``KEY=VALUE`` of ``where``."""
+    conditions = parse_assignments(list(where))
+    case_vals = p.attributes.values("case") if conditions else {}
+    doc_vals = p.attributes.values("document") if conditions else {}
+    with p.read() as s:
+        types = {(a.scope, a.name): a.type for a in s.scalars(select(AttributeDef))}
+        if docs:
+            ids = [find_document(s, d).id for d in docs]
+            rows = s.execute(
+                select(Document.id, Document.name, Document.case_id).where(Document.id.in_(ids))
+            ).all()
+        else:
+            rows = s.execute(select(Document.id, Document.name, Document.case_id)).all()
+        case_names = dict(s.execute(select(Case.id, Case.name)).all())
+    for key in conditions:
+        if ("case", key) not in types and ("document", key) not in types:
+            known = sorted({n for _, n in types})
+            raise NotFoundError(f"no attribute {key!r} to filter on{did_you_mean(key, known)}")
+    out = []
+    for doc_id, name, case_id in rows:
+        ok = True
+        for key, raw in conditions.items():
+            matched = False
+            for scope, values in (
+                ("case", case_vals.get(case_names.get(case_id or -1, ""), {})),
+                ("document", doc_vals.get(name, {})),
+            ):
+                type_ = types.get((scope, key))
+                if type_ is None or key not in values:
+                    continue
+                try:
+                    wanted = parse_value(key, type_, raw)
+                except InvalidInputError:
+                    continue
+                have = values[key]
+                have_s = ("true" if have else "false") if isinstance(have, bool) else str(have)
+                if parse_value(key, type_, have_s) == wanted:
+                    matched = True
+            ok = ok and matched
+        if ok:
+            out.append(doc_id)
+    return out
 
 
 @dataclass(frozen=True)
@@ -61,7 +111,7 @@ class Scope:
 
     def document_ids(self, p: Project) -> list[int]:
         """The documents in scope, in import order."""
-        ids = p.analysis.documents_in_scope(list(self.where), list(self.docs))
+        ids = matching_documents(p, self.where, self.docs)
         if self.cases:
             with p.read() as s:
                 known = dict(s.execute(select(Case.name, Case.id)).all())
