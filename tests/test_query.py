@@ -347,3 +347,55 @@ def test_analysis_commands_take_the_same_scope(study: Project, cli: Any) -> None
     assert r.code == 0 and r.json() == []
     r = cli("matrix", "--case", "nobody", cwd=study.root)
     assert r.code == 1 and "no case 'nobody'" in r.err
+
+
+# -- saved sets beyond the project ------------------------------------------------------------------
+def test_saved_queries_travel_in_the_json_codebook_and_as_refi_descriptions(
+    study: Project, tmp_path: Path
+) -> None:
+    from qcode.services.codebook import export_codebook, import_codebook
+
+    study.sets.save("volatile", "'income volatility' or 'family provides'", "to compare")
+    cb = export_codebook(study, tmp_path / "cb.json")
+    data = json.loads((tmp_path / "cb.json").read_text("utf-8"))
+    assert data["sets"] == [
+        {
+            "name": "volatile",
+            "guid": cb.sets[0].guid,
+            "description": "to compare",
+            "codes": [],
+            "query": "'income volatility' or 'family provides'",
+        }
+    ]
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parents[1] / "schemas/codebook.schema.json").read_text())
+    jsonschema.validate(data, schema)
+    export_codebook(study, tmp_path / "cb.qdc")
+    xml = (tmp_path / "cb.qdc").read_text("utf-8")
+    assert "qcode query: &apos;income volatility&apos;" in xml or "qcode query: 'income" in xml
+    other = Project.init(tmp_path / "other")
+    for c in ("income volatility", "family provides"):
+        other.codes.add(c)
+    import_codebook(other, tmp_path / "cb.qdc")
+    info = other.sets.show("volatile")
+    assert (info.query, info.description) == ("'income volatility' or 'family provides'",
+                                              "to compare")  # fmt: skip
+    third = Project.init(tmp_path / "third")
+    import_codebook(third, tmp_path / "cb.json")
+    assert third.sets.show("volatile", counts=False).query == info.query
+    other.close()
+    third.close()
+
+
+def test_segments_export_of_a_saved_query(study: Project, cli: Any, tmp_path: Path) -> None:
+    study.sets.save("iv in cd", "'income volatility' inside (text 'My income goes up and down')")
+    out = tmp_path / "s.csv"
+    r = cli("segments", "export", "-o", str(out), "--query", "iv in cd", cwd=study.root)
+    assert r.code == 0, r.err
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(x["code"], x["coder"]) for x in rows] == [("income volatility", "ann")]
+    r = cli("segments", "export", "-o", str(out), "--query", "famly provides", cwd=study.root)
+    assert r.code == 1 and "did you mean" in r.err

@@ -83,14 +83,14 @@ class SetService:
             codes = sorted(tree.path(c) for c in ids if c in tree.name)
         count = None
         if row.query and counts:
-            count = self.p.query.count(f"set {_quote(name)}")
+            count = self.p.query.count(f"set {quote(name)}")
         return SetInfo(row.name, row.query, row.description, count, codes, row.uuid)
 
     def run(
         self, name: str, scope: Scope | None = None, unit: str = "match", context: int = 0
     ) -> Records:
         self._row(name)
-        return self.p.query.run(f"set {_quote(name)}", scope, unit, context)
+        return self.p.query.run(f"set {quote(name)}", scope, unit, context)
 
     def delete(self, name: str) -> None:
         row = self._row(name)
@@ -100,5 +100,6 @@ class SetService:
             ch.delete(CodeSet, [row.id])
 
 
-def _quote(name: str) -> str:
+def quote(name: str) -> str:
+    """A set name as the query language writes it."""
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
