@@ -50,7 +50,7 @@ def _md(text: str) -> str:
 
 @app.command(help="Find coded segments and text: a coding query or a matrix query.\n\n" + GRAMMAR)
 def query(
-    expr: str = typer.Argument("", help="The query (see the grammar below)."),
+    expr: str = typer.Argument("", help="The query (see the grammar above)."),
     doc: list[str] = DOC,
     case: list[str] = CASE,
     where: list[str] = WHERE,
