@@ -55,6 +55,8 @@ class DocData:
 
 def normal(hits: Sequence[Hit]) -> list[Hit]:
     """Sorted, one hit per range, annotations united."""
+    if len(hits) < 2:
+        return list(hits)
     by: dict[tuple[int, int], Hit] = {}
     for h in hits:
         key = (h.start, h.end)
@@ -98,7 +100,15 @@ def _union(a: Sequence[Hit], b: Sequence[Hit]) -> list[Hit]:
 
 def _overlap_pairs(a: Sequence[Hit], b: Sequence[Hit]) -> list[Hit]:
     """The overlap of every overlapping pair (a from ``a``, b from ``b``): a sweep by start
-    keeping the ranges still open on each side."""
+    keeping the ranges still open on each side (a few ranges: compared directly)."""
+    if len(a) * len(b) <= 16:
+        pairs = [
+            Hit(max(x.start, y.start), min(x.end, y.end), x.codes | y.codes, x.coders | y.coders)
+            for x in a
+            for y in b
+            if x.start < y.end and y.start < x.end
+        ]
+        return normal(pairs) if len(pairs) > 1 else pairs
     events = sorted(
         [(h.start, 0, h) for h in a] + [(h.start, 1, h) for h in b], key=lambda e: e[:2]
     )

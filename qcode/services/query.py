@@ -245,7 +245,7 @@ class QueryService:
         out = []
         by_leaf = data.leaf_hits
         for d in data.docs:
-            if not every and not any(d.id in by_leaf[leaf] for leaf in data.leaves[id(tree)]):
+            if not every and not _possible(tree, lambda leaf, i=d.id: i in by_leaf[leaf]):
                 continue
             doc = DocData(
                 d.length,
@@ -289,13 +289,24 @@ class QueryService:
         code_leaves = [leaf for leaf in all_leaves if isinstance(leaf, _Codes)]
         if code_leaves:
             self._load_codings(data, code_leaves, in_scope, coder_ids, coder_names)
-        if kinds:
-            self._load_units(data, kinds, in_scope)
         searches = [leaf for leaf in all_leaves if not isinstance(leaf, _Codes)]
         if searches:
             self._search(data, searches, regex_seconds)
         for leaf in all_leaves:
             data.leaf_hits.setdefault(leaf, {})
+        if kinds:
+            # units only where results can be: where an operand has hits, unless a "not" can
+            # give results in documents no operand touches
+            if any(_needs_every_document(t) for t in trees):
+                wanted = in_scope
+            else:
+                hits = data.leaf_hits
+                wanted = {
+                    d
+                    for d in {d for h in hits.values() for d in h}
+                    if any(_possible(t, lambda leaf, d=d: d in hits[leaf]) for t in trees)
+                }
+            self._load_units(data, kinds, wanted)
         return data
 
     def _load_codings(
@@ -336,16 +347,27 @@ class QueryService:
                     Hit(start, end, label, names[coder_id])
                 )
 
-    def _load_units(self, data: _Data, kinds: set[str], in_scope: set[int]) -> None:
+    def _load_units(self, data: _Data, kinds: set[str], wanted: set[int]) -> None:
+        """The units of ``kinds`` in the documents ``wanted``, through the DB-API cursor
+        (tuples, not rows: a tenth of the time for a hundred thousand sentences)."""
         plural = {v: k for k, v in _KIND.items()}
+        ids = sorted(wanted)
+        kind_list = ",".join(f"'{k}'" for k in sorted(kinds))  # fixed names, not user input
         with self.p.read() as s:
-            for doc_id, kind, a, b in s.execute(
-                select(Segment.document_id, Segment.kind, Segment.start, Segment.end)
-                .where(Segment.kind.in_(kinds))
-                .order_by(Segment.document_id, Segment.kind, Segment.start)
-            ):
-                if doc_id in in_scope:
-                    data.units.setdefault(doc_id, {}).setdefault(plural[kind], []).append((a, b))
+            cursor = s.connection().connection.cursor()
+            try:
+                for i in range(0, len(ids), 500):
+                    marks = ",".join(str(int(d)) for d in ids[i : i + 500])
+                    cursor.execute(
+                        f'SELECT document_id, kind, start, "end" FROM {Segment.__tablename__} '
+                        f"WHERE document_id IN ({marks}) AND kind IN ({kind_list}) "
+                        "ORDER BY document_id, kind, start"
+                    )
+                    for doc_id, kind, a, b in cursor.fetchall():
+                        units = data.units.setdefault(doc_id, {})
+                        units.setdefault(plural[kind], []).append((a, b))
+            finally:
+                cursor.close()
 
     def texts(self, doc_ids: Iterable[int]) -> dict[int, str]:
         ids = list(doc_ids)
@@ -555,6 +577,26 @@ def _needs_every_document(node: Node) -> bool:
     if isinstance(node, And):
         return _needs_every_document(node.left) and _needs_every_document(node.right)
     return False
+
+
+def _possible(node: Node, present: Any) -> bool:
+    """Whether ``node`` can have results in a document, from which operands have hits there
+    (``present(leaf)``), for queries without ``not``: documents that cannot are skipped."""
+    if isinstance(node, Or):
+        return _possible(node.left, present) or _possible(node.right, present)
+    if isinstance(node, Relation):
+        if node.op == "outside":
+            return _possible(node.left, present)
+        return _possible(node.left, present) and _possible(node.right, present)
+    if isinstance(node, Count):
+        return sum(_possible(o, present) for o in node.operands) >= node.k
+    from qcode.analysis.query_parse import And
+
+    if isinstance(node, And):
+        return _possible(node.left, present) and _possible(node.right, present)
+    if isinstance(node, Not):
+        return True
+    return bool(present(node))
 
 
 def _relation_units(node: Node) -> set[str]:

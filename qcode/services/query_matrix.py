@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.query_eval import DocData, Hit, conjunction, evaluate
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.services.query import _MODE, Records, _Doc
+from qcode.services.query import _MODE, Records, _Doc, _needs_every_document
 from qcode.services.scope import Scope, did_you_mean
 
 if TYPE_CHECKING:
@@ -124,18 +124,26 @@ def matrix_query(
             labels.append(sorted({v for v in groups.values() if v is not None}))
         else:
             labels.append(list(spec))
+    by_length = {d.id: d.length for d in data.docs}
     values_of: dict[str, dict[int, list[Hit]]] = {q: {} for q in trees}
-    for d in data.docs:
-        doc = DocData(
-            d.length,
-            data.units.get(d.id, {}),
-            lambda leaf, d=d: data.leaf_hits[leaf].get(d.id, []),  # type: ignore[misc]
-        )
-        for q, tree in trees.items():
-            if any(d.id in data.leaf_hits[leaf] for leaf in data.leaves[id(tree)]):
-                v = evaluate(tree, doc, mode)
-                if v:
-                    values_of[q][d.id] = v
+    all_docs = [d.id for d in data.docs]
+    docs: dict[int, DocData] = {}
+    for q, tree in trees.items():
+        if _needs_every_document(tree):
+            where = all_docs
+        else:  # only the documents some operand of this query has hits in
+            where = sorted({k for leaf in data.leaves[id(tree)] for k in data.leaf_hits[leaf]})
+        for k in where:
+            doc = docs.get(k)
+            if doc is None:
+                doc = docs[k] = DocData(
+                    by_length[k],
+                    data.units.get(k, {}),
+                    lambda leaf, k=k: data.leaf_hits[leaf].get(k, []),  # type: ignore[misc]
+                )
+            v = evaluate(tree, doc, mode)
+            if v:
+                values_of[q][k] = v
     out = QueryMatrix(labels[0], labels[1], [], count)
     by_id = {d.id: d for d in data.docs}
     for i, r in enumerate(labels[0]):
