@@ -28,8 +28,11 @@ from qcode import Project
 from qcode.services.scope import Scope
 
 A, B, C = "'code 000'", "'code 001'", "'code 002'"
+LEFT = "(" + " or ".join(f"'code {i:03d}'" for i in range(100, 150)) + ")"
+RIGHT = "(" + " or ".join(f"'code {i:03d}'" for i in range(150, 200)) + ")"
 QUERIES = {
     "A and B": f"{A} and {B}",
+    "dense: (50 codes or-ed) and (50 others)": f"{LEFT} and {RIGHT}",
     "A followed by B within 2 sentences": f"{A} followed by {B} within 2 sentences",
     "A and (B or C)": f"{A} and ({B} or {C})",
 }
@@ -60,9 +63,16 @@ def naive(p: Project, name: str) -> set[tuple[int, int, int]]:
         by_label[getattr(leaf, "label", "")] = hits
     a, b, c = (by_label.get(x.strip("'"), {}) for x in (A, B, C))
     out: set[tuple[int, int, int]] = set()
+    if name.startswith("dense"):
+        a = {}
+        b = {}
+        for label, hits in by_label.items():
+            side = a if int(label.split()[1]) < 150 else b
+            for k, v in hits.items():
+                side.setdefault(k, []).extend(v)
     for d in data.docs:
         ha, hb = a.get(d.id, []), b.get(d.id, [])
-        if name == "A and B":
+        if name == "A and B" or name.startswith("dense"):
             for x in ha:
                 for y in hb:
                     if x.start < y.end and y.start < x.end:

@@ -399,3 +399,31 @@ def test_segments_export_of_a_saved_query(study: Project, cli: Any, tmp_path: Pa
     assert [(x["code"], x["coder"]) for x in rows] == [("income volatility", "ann")]
     r = cli("segments", "export", "-o", str(out), "--query", "famly provides", cwd=study.root)
     assert r.code == 1 and "did you mean" in r.err
+
+
+def test_saved_sets_in_cooccur_crosstab_and_matrix(study: Project, cli: Any) -> None:
+    study.sets.save("skipping", "text 'skip'")
+    r = cli("cooccur", "--set", "skipping", "--format", "json", cwd=study.root)
+    assert r.code == 0, r.err
+    pairs = {(p["code_a"], p["code_b"]): p["count"] for p in r.json()}
+    assert pairs[("contribution decisions", "set:skipping")] == 2
+    assert pairs[("income volatility", "set:skipping")] == 1
+    r = cli("crosstab", "gender", "--set", "skipping", "--format", "json", cwd=study.root)
+    m = r.json()
+    assert dict(zip(m["rows"], m["values"], strict=True))["set:skipping"] == [1, 1]
+    r = cli("matrix", "--set", "skipping", "--format", "json", cwd=study.root)
+    m = r.json()
+    assert dict(zip(m["rows"], m["values"], strict=True))["set:skipping"] == [1, 1]
+    r = cli("freq", "--set", "skiping", cwd=study.root)
+    assert r.code == 1 and "no set 'skiping'" in r.err and "did you mean 'skipping'" in r.err
+
+
+def test_matrix_query_heat_map(study: Project, cli: Any, tmp_path: Path) -> None:
+    png = tmp_path / "m.png"
+    r = cli("query", "--rows", "income volatility,contribution decisions", "--cols",
+            "attribute:gender", "--count", "characters", "--figure", str(png), cwd=study.root)  # fmt: skip
+    assert r.code == 0, r.err
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    r = cli("query", "--rows", "income volatility", "--cols", "attribute:gender", "--format",
+            "json", "--count", "characters", cwd=study.root)  # fmt: skip
+    assert r.json()["values"] == [[0, len("My income goes up and down. So I skip")]]

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import CASE, CODER, DOC, FIGURE, FORMAT, LEVEL, WHERE, check, write_csv
+from qcode.cli.options import CASE, CODER, DOC, FIGURE, FORMAT, LEVEL, SETS, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
 from qcode.services.scope import Scope
@@ -22,13 +22,14 @@ def freq(
     where: list[str] = WHERE,
     doc: list[str] = DOC,
     case: list[str] = CASE,
+    set_: list[str] = SETS,
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
 ) -> None:
     """Code frequencies: codings, documents, cases and characters coded, per code."""
     check(format_, figure)
-    rows = project().analysis.frequencies(scope=_scope(doc, case, where, coder, level))
+    rows = project().analysis.frequencies(scope=_scope(doc, case, where, coder, level, set_))
     if figure is not None:
         from qcode.analysis.figures import bar_chart
 
@@ -90,13 +91,14 @@ def matrix(
     where: list[str] = WHERE,
     doc: list[str] = DOC,
     case: list[str] = CASE,
+    set_: list[str] = SETS,
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
 ) -> None:
     """The code x document matrix."""
     check(format_, figure)
-    m = project().analysis.matrix(count, scope=_scope(doc, case, where, coder, level))
+    m = project().analysis.matrix(count, scope=_scope(doc, case, where, coder, level, set_))
     _matrix_out(m, format_, f"codes x documents ({count})", figure, count)
 
 
@@ -110,13 +112,16 @@ def crosstab(
     where: list[str] = WHERE,
     doc: list[str] = DOC,
     case: list[str] = CASE,
+    set_: list[str] = SETS,
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
 ) -> None:
     """Codes by the values of an attribute (such as occupation or labour form)."""
     check(format_, figure)
-    m = project().analysis.crosstab(attribute, count, scope=_scope(doc, case, where, coder, level))
+    m = project().analysis.crosstab(
+        attribute, count, scope=_scope(doc, case, where, coder, level, set_)
+    )
     _matrix_out(m, format_, f"codes x {attribute} ({count})", figure, count)
 
 

@@ -109,6 +109,22 @@ def _pairs(
     ]
 
 
+def _with_sets(columns: Any, paths: builtins.list[str], spans: builtins.list[Span]) -> Any:
+    """Coding columns with saved sets' results added as codes of their own (``set:NAME``)."""
+    if not spans:
+        return columns, paths
+    import numpy as np
+
+    names = sorted({sp.code for sp in spans})
+    paths = paths + names
+    index = {p: i for i, p in enumerate(paths)}
+    extra = [
+        np.array([getattr(sp, f) if f != "code" else index[sp.code] for sp in spans], np.int64)
+        for f in ("document", "code", "start", "end")
+    ]
+    return tuple(np.concatenate([c, e]) for c, e in zip(columns, extra, strict=True)), paths
+
+
 class AnalysisService:
     def __init__(self, project: Project) -> None:
         self.p = project
@@ -209,7 +225,7 @@ class AnalysisService:
         scope = scope or Scope.of(docs, (), where, coders, level)
         doc_ids = scope.document_ids(self.p)
         columns = self.coding_columns(scope.coders, (), (), scope.level, doc_ids)
-        return _as_spans(*columns), self._documents(doc_ids)
+        return _as_spans(*columns) + self.p.query.set_spans(scope), self._documents(doc_ids)
 
     def cooccur(
         self,
@@ -228,6 +244,7 @@ class AnalysisService:
             columns, paths = self.coding_columns(
                 scope.coders, (), (), scope.level, scope.document_ids(self.p)
             )
+            columns, paths = _with_sets(columns, paths, self.p.query.set_spans(scope))
         else:
             columns, paths = self.coding_columns(coders, where, docs, level)
         return _pairs(columns, paths, unit, self._units(unit, set(columns[0].tolist())), min_count)

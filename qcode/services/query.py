@@ -445,6 +445,24 @@ class QueryService:
                 out.append(Hit(toks[i].start, toks[i + n - 1].end))
         return out
 
+    def set_spans(self, scope: Scope) -> list[Any]:
+        """The results of the saved sets ``scope.sets`` as analysis spans of codes
+        ``set:NAME`` (document id, code, start, end), in the rest of the scope."""
+        from dataclasses import replace
+
+        from qcode.analysis.cooccurrence import Span
+        from qcode.services.sets import quote
+
+        out: list[Any] = []
+        if not scope.sets:
+            return out
+        inner = replace(scope, sets=())
+        for name in scope.sets:
+            self.p.sets.show(name, counts=False)  # refuses an unknown set, with the closest
+            for d, hits in self.hits(f"set {quote(name)}", inner):
+                out += [Span(d.id, f"set:{name}", h.start, h.end) for h in hits]
+        return out
+
     # -- acting on the hits ----------------------------------------------------------------------
     def code(
         self, expr: str, code: str, scope: Scope | None = None, unit: str = "match"

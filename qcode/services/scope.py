@@ -90,6 +90,7 @@ class Scope:
     where: tuple[str, ...] = ()
     coders: tuple[str, ...] = ()
     level: str = "open"
+    sets: tuple[str, ...] = ()  # saved sets whose results analysis counts as codes "set:NAME"
 
     @classmethod
     def of(
@@ -99,11 +100,12 @@ class Scope:
         where: Sequence[str] = (),
         coders: Sequence[str] = (),
         level: str = "open",
+        sets: Sequence[str] = (),
     ) -> Scope:
         """A scope from the lists a command line gives; refuses an unknown level."""
         if level not in LEVELS:
             raise InvalidInputError(f"unknown level {level!r} (open or axial)")
-        return cls(tuple(docs), tuple(cases), tuple(where), tuple(coders), level)
+        return cls(tuple(docs), tuple(cases), tuple(where), tuple(coders), level, tuple(sets))
 
     @property
     def filtered(self) -> bool:
