@@ -88,7 +88,7 @@ def test_completion_of_codes_and_operators() -> None:
 
     async def main() -> None:
         assert await s.get_suggestion("cost fol") == "cost followed by"
-        assert await s.get_suggestion("cost and inc") == "cost and 'income volatility'"
+        assert await s.get_suggestion("cost and inc") == "cost and income volatility"
         assert await s.get_suggestion("cost and 'inc") == "cost and 'income volatility'"
 
     asyncio.run(main())

@@ -28,7 +28,9 @@ LEVELS = ("open", "axial")
 
 def did_you_mean(name: str, known: Sequence[str]) -> str:
     """`` (did you mean 'a', 'b'?)`` with the closest known names, or nothing."""
-    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    folded_name = name.casefold()
+    close = [k for k in known if k.casefold().startswith(folded_name)][:3]
+    close = close or difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
     if not close:
         folded = {k.casefold(): k for k in known}
         close = [folded[k] for k in difflib.get_close_matches(name.casefold(), list(folded), 3)]

@@ -33,7 +33,8 @@ WORDS = ["followed by", "only one of", "at least", *sorted(KEYWORDS)]
 
 
 class QuerySuggester(Suggester):
-    """Completes the word being typed: a code's path or name, or an operator."""
+    """Completes the word being typed: a code's path or name, or an operator (inside an open
+    quotation, a code only). A completion always extends what was typed."""
 
     def __init__(self, names: list[str]) -> None:
         super().__init__(use_cache=False, case_sensitive=False)
@@ -58,7 +59,7 @@ class QuerySuggester(Suggester):
         lead = stem + " " if stem else ""
         for word in [*WORDS, *self.names]:
             if word.casefold().startswith(part.casefold()) and word != part:
-                return lead + (f"'{word}'" if " " in word and word not in WORDS else word)
+                return lead + word  # bare words make one name until a keyword
         return None
 
 
