@@ -136,6 +136,42 @@ def main() -> None:
     print(f"matrix query 20 x 10 (cases): {t:.3f} s (median of 3)")
     t, n = timed(lambda: p.query.count("'code 000' and not 'code 001'"), 3)
     print(f"count of A and not B (every document): {t:.3f} s (median of 3), {n}")
+    live_count(p)
+
+
+def live_count(p: Project) -> None:
+    """The workbench's query screen: from the last key to the count on screen (wall time)."""
+    import asyncio
+
+    from textual.widgets import Static
+
+    from qcode.tui.app import QcodeApp
+
+    async def main() -> list[float]:
+        app = QcodeApp(p)
+        out = []
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("7")
+            await pilot.pause()
+            for expr in QUERIES.values():
+                if len(expr) > 100:
+                    continue
+                box = app.screen.query_one("#qy-input")
+                box.value = ""  # type: ignore[attr-defined]
+                await pilot.pause()
+                await pilot.press(*expr)
+                t0 = time.perf_counter()
+                status = app.screen.query_one("#qy-status", Static)
+                while "hit(s)" not in str(status.render()):
+                    await asyncio.sleep(0.002)
+                out.append(time.perf_counter() - t0)
+        return out
+
+    times = asyncio.run(main())
+    print(
+        "workbench live count, last key to the count shown (wall, debounce included): "
+        + ", ".join(f"{t * 1000:.0f} ms" for t in times)
+    )
 
 
 if __name__ == "__main__":

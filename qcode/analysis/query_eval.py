@@ -249,8 +249,16 @@ def _boolean(node: And | Or | Not | Count, doc: DocData, unit: str) -> list[Hit]
         v = _eval(n, doc, unit)
         return v if unit == "match" else to_units(v, units)
 
-    if isinstance(node, Or):
-        return _union(sub(node.left), sub(node.right))
+    if isinstance(node, Or):  # a chain of "or" united at once, not pair by pair
+        chain: list[Node] = []
+        stack: list[Node] = [node]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, Or):
+                stack += [n.right, n.left]
+            else:
+                chain.append(n)
+        return normal([h for n in chain for h in sub(n)])
     if isinstance(node, And):
         left, right = sub(node.left), sub(node.right)
         if unit == "match":

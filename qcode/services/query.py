@@ -241,11 +241,11 @@ class QueryService:
         tree = self.resolve(expr, scope.level) if isinstance(expr, str) else expr
         data = data or self.load(scope, [tree], unit, regex_seconds)
         mode = _MODE[unit]
-        every = _needs_every_document(tree)
         out = []
         by_leaf = data.leaf_hits
+        where = candidates(tree, by_leaf)
         for d in data.docs:
-            if not every and not _possible(tree, lambda leaf, i=d.id: i in by_leaf[leaf]):
+            if where is not None and d.id not in where:
                 continue
             doc = DocData(
                 d.length,
@@ -297,15 +297,10 @@ class QueryService:
         if kinds:
             # units only where results can be: where an operand has hits, unless a "not" can
             # give results in documents no operand touches
-            if any(_needs_every_document(t) for t in trees):
-                wanted = in_scope
-            else:
-                hits = data.leaf_hits
-                wanted = {
-                    d
-                    for d in {d for h in hits.values() for d in h}
-                    if any(_possible(t, lambda leaf, d=d: d in hits[leaf]) for t in trees)
-                }
+            wanted: set[int] = set()
+            for t in trees:
+                docs = candidates(t, data.leaf_hits)
+                wanted |= in_scope if docs is None else docs
             self._load_units(data, kinds, wanted)
         return data
 
@@ -581,40 +576,34 @@ def _compile(leaf: RegexSearch) -> Any:
         ) from None
 
 
-def _needs_every_document(node: Node) -> bool:
-    """Whether a document without any operand's hit can still have hits (``not``)."""
+def candidates(node: Node, leaf_hits: dict[Node, dict[int, list[Hit]]]) -> set[int] | None:
+    """The documents where ``node`` can have results, from the documents its operands have
+    hits in; None when any document can (a ``not`` gives results where nothing is)."""
     if isinstance(node, Not):
-        return True
+        return None
     if isinstance(node, Relation):
-        return _needs_every_document(node.left)
-    if isinstance(node, Count | Or):
-        subs = node.operands if isinstance(node, Count) else (node.left, node.right)
-        return any(_needs_every_document(o) for o in subs)
-    from qcode.analysis.query_parse import And
-
-    if isinstance(node, And):
-        return _needs_every_document(node.left) and _needs_every_document(node.right)
-    return False
-
-
-def _possible(node: Node, present: Any) -> bool:
-    """Whether ``node`` can have results in a document, from which operands have hits there
-    (``present(leaf)``), for queries without ``not``: documents that cannot are skipped."""
-    if isinstance(node, Or):
-        return _possible(node.left, present) or _possible(node.right, present)
-    if isinstance(node, Relation):
+        left = candidates(node.left, leaf_hits)
         if node.op == "outside":
-            return _possible(node.left, present)
-        return _possible(node.left, present) and _possible(node.right, present)
+            return left
+        right = candidates(node.right, leaf_hits)
+        return right if left is None else left if right is None else left & right
     if isinstance(node, Count):
-        return sum(_possible(o, present) for o in node.operands) >= node.k
+        sets = [candidates(o, leaf_hits) for o in node.operands]
+        if any(x is None for x in sets):
+            return None
+        seen: dict[int, int] = {}
+        for x in sets:
+            for d in x or ():
+                seen[d] = seen.get(d, 0) + 1
+        return {d for d, n in seen.items() if n >= node.k}
     from qcode.analysis.query_parse import And
 
-    if isinstance(node, And):
-        return _possible(node.left, present) and _possible(node.right, present)
-    if isinstance(node, Not):
-        return True
-    return bool(present(node))
+    if isinstance(node, And | Or):
+        left, right = candidates(node.left, leaf_hits), candidates(node.right, leaf_hits)
+        if isinstance(node, Or):
+            return None if left is None or right is None else left | right
+        return right if left is None else left if right is None else left & right
+    return set(leaf_hits.get(node, {}))
 
 
 def _relation_units(node: Node) -> set[str]:

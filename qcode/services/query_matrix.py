@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.query_eval import DocData, Hit, conjunction, evaluate
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.services.query import _MODE, Records, _Doc, _needs_every_document
+from qcode.services.query import _MODE, Records, _Doc, candidates
 from qcode.services.scope import Scope, did_you_mean
 
 if TYPE_CHECKING:
@@ -129,10 +129,8 @@ def matrix_query(
     all_docs = [d.id for d in data.docs]
     docs: dict[int, DocData] = {}
     for q, tree in trees.items():
-        if _needs_every_document(tree):
-            where = all_docs
-        else:  # only the documents some operand of this query has hits in
-            where = sorted({k for leaf in data.leaves[id(tree)] for k in data.leaf_hits[leaf]})
+        docs_of = candidates(tree, data.leaf_hits)  # where results can be
+        where = all_docs if docs_of is None else sorted(docs_of)
         for k in where:
             doc = docs.get(k)
             if doc is None:
