@@ -427,3 +427,16 @@ def test_matrix_query_heat_map(study: Project, cli: Any, tmp_path: Path) -> None
     r = cli("query", "--rows", "income volatility", "--cols", "attribute:gender", "--format",
             "json", "--count", "characters", cwd=study.root)  # fmt: skip
     assert r.json()["values"] == [[0, len("My income goes up and down. So I skip")]]
+
+
+def test_saved_queries_in_a_qdpx_project(study: Project, tmp_path: Path) -> None:
+    from qcode.services.exchange import create_from_qdpx, export_qdpx
+
+    study.sets.save("volatile", "'income volatility' or 'family provides'")
+    export_qdpx(study, tmp_path / "p.qdpx")
+    other, _ = create_from_qdpx(tmp_path / "copy", tmp_path / "p.qdpx")
+    try:
+        info = other.sets.show("volatile")
+        assert info.query == "'income volatility' or 'family provides'" and info.count == 3
+    finally:
+        other.close()
