@@ -92,3 +92,29 @@ def test_completion_of_codes_and_operators() -> None:
         assert await s.get_suggestion("cost and 'inc") == "cost and 'income volatility'"
 
     asyncio.run(main())
+
+
+def test_matrix_grid_cells_open_their_segments(project: Project, tmp_path: Path) -> None:
+    p = _project(project, tmp_path)
+
+    async def main() -> None:
+        app = QcodeApp(p)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.press("7")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, QueryScreen)
+            await pilot.press("escape", "m")
+            await pilot.pause()
+            await pilot.press(*"cost,income volatility", "enter")
+            await pilot.pause()
+            await pilot.press(*"text 'high',text 'down'", "enter")
+            await pilot.pause()
+            table = screen.query_one(DataTable)
+            assert screen.matrix is not None and screen.matrix.values == [[1, 0], [0, 1]]
+            assert table.row_count == 2
+            await pilot.press("right", "enter")  # row cost, column text 'high'
+            await pilot.pause()
+            assert [h.text for h in screen.hits] == ["high"]
+
+    asyncio.run(main())

@@ -1,6 +1,7 @@
 """The query screen (``7``): type a query, see its hit count as you type, browse the hits in
 context, open one in the transcript (``enter``), code all hits (``c``), save the query as a set
-(``s``).
+(``s``); ``m`` asks for the rows and columns of a matrix query and shows it as a grid whose
+cells (``enter``) list their segments.
 
 The count runs in a thread worker a short pause after the last key (a newer key cancels it), so
 typing never waits for the database; the grammar is the one of ``qcode query --help``.
@@ -25,6 +26,7 @@ from qcode.errors import QcodeError
 
 if TYPE_CHECKING:
     from qcode.services.query import QueryHit
+    from qcode.services.query_matrix import QueryMatrix
     from qcode.tui.app import QcodeApp
 
 CONTEXT = 200
@@ -73,12 +75,15 @@ class QueryScreen(Screen[None]):
         Binding("escape", "toggle_focus", "query / hits"),
         Binding("c", "code_all", "code all"),
         Binding("s", "save_set", "save as set"),
+        Binding("m", "matrix", "matrix"),
         Binding("enter", "open_hit", "open"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.hits: list[QueryHit] = []
+        self.matrix: QueryMatrix | None = None
+        self.from_cell = False
         self._timer: Timer | None = None
         self.expr = ""
 
@@ -98,9 +103,7 @@ class QueryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label in ("document", "start", "end", "codes", "text"):
-            table.add_column(label)
+        self._hit_columns()
         self.reload()
         self.query_one(Input).focus()
 
@@ -138,22 +141,33 @@ class QueryScreen(Screen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.run_query(event.value)
 
+    def _hit_columns(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.cursor_type = "row"
+        for label in ("document", "start", "end", "codes", "text"):
+            table.add_column(label)
+
     def run_query(self, expr: str) -> None:
         try:
-            self.hits = list(self.qapp.project.query(expr, context=CONTEXT))
+            hits = list(self.qapp.project.query(expr, context=CONTEXT))
         except QcodeError as exc:
             self.query_one("#qy-status", Static).update(Text(str(exc), style="red"))
             return
         self.expr = expr
+        self.show_hits(hits, f" hit(s) of {expr}")
+
+    def show_hits(self, hits: list[QueryHit], title: str) -> None:
+        self.hits, self.matrix, self.from_cell = hits, None, False
+        self._hit_columns()
         table = self.query_one(DataTable)
-        table.clear()
         for i, h in enumerate(self.hits):
             text = h.text.replace("\n", " ")[:60]
             table.add_row(
                 h.document, str(h.start), str(h.end), ", ".join(h.codes), text, key=str(i)
             )
         self.query_one("#qy-status", Static).update(
-            Text.assemble((f"{len(self.hits)}", "bold"), f" hit(s) of {expr}")
+            Text.assemble((f"{len(self.hits)}", "bold"), title)
         )
         if self.hits:
             table.focus()
@@ -204,6 +218,9 @@ class QueryScreen(Screen[None]):
 
         if not self.hits or self.query_one(Input).has_focus:
             return
+        if self.from_cell:
+            self.notify("code all codes a query's hits: enter the query itself", severity="warning")
+            return
 
         def chosen(code: str | None) -> None:
             if not code or not code.strip():
@@ -237,3 +254,59 @@ class QueryScreen(Screen[None]):
             self.notify(f"saved set {info.name!r} ({info.count} hit(s))")
 
         self.app.push_screen(Prompt("Save the query as the set"), chosen)
+
+    # -- matrix queries ----------------------------------------------------------------------------
+    def action_matrix(self) -> None:
+        from qcode.tui.widgets.pickers import Prompt
+
+        if self.query_one(Input).has_focus:
+            return
+
+        def rows_chosen(rows: str | None) -> None:
+            if rows and rows.strip():
+                self.app.push_screen(
+                    Prompt("Matrix columns: queries separated by commas, or attribute:KEY"),
+                    lambda cols: self.show_matrix(rows, cols) if cols and cols.strip() else None,
+                )
+
+        self.app.push_screen(
+            Prompt("Matrix rows: queries separated by commas, or attribute:KEY"), rows_chosen
+        )
+
+    def show_matrix(self, rows: str, cols: str) -> None:
+        """The matrix query as a grid; ``enter`` on a cell lists its segments."""
+        from qcode.services.query_matrix import matrix_query
+
+        try:
+            m = matrix_query(self.qapp.project, rows, cols)
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.hits, self.matrix = [], m
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.cursor_type = "cell"
+        table.add_column("")
+        for c in m.columns:
+            table.add_column(c)
+        for r, values in zip(m.rows, m.values, strict=True):
+            table.add_row(r, *(str(v) for v in values))
+        self.query_one("#qy-status", Static).update(
+            Text.assemble(
+                ("matrix", "bold"),
+                f" {len(m.rows)} x {len(m.columns)} (segments); enter on a cell lists them",
+            )  # fmt: skip
+        )
+        self.query_one("#qy-context", Static).update("")
+        table.focus()
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        from qcode.services.query_matrix import cell_records
+
+        m = self.matrix
+        row, col = event.coordinate.row, event.coordinate.column
+        if m is None or col == 0:
+            return
+        hits = list(cell_records(self.qapp.project, m, f"{row + 1},{col}", CONTEXT))
+        self.show_hits(hits, f" segment(s) of {m.rows[row]} and {m.columns[col - 1]}")
+        self.from_cell = True
