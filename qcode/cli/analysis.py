@@ -7,9 +7,22 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import CODER, DOC, FORMAT, LEVEL, MIN, UNIT, WHERE, check, write_csv
+from qcode.cli.options import (
+    CASE,
+    CODER,
+    DOC,
+    FORMAT,
+    LEVEL,
+    MIN,
+    SETS,
+    UNIT,
+    WHERE,
+    check,
+    write_csv,
+)
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
+from qcode.services.scope import Scope
 
 MEASURES = ("count", "c", "jaccard")
 FIELDS = ("code_a", "code_b", "n_a", "n_b", "count", "c", "jaccard", "warning")
@@ -22,6 +35,8 @@ def cooccur(
     coder: list[str] = CODER,
     where: list[str] = WHERE,
     doc: list[str] = DOC,
+    case: list[str] = CASE,
+    set_: list[str] = SETS,
     level: str = LEVEL,
     min_count: int = MIN,
     format_: str = FORMAT,
@@ -30,7 +45,9 @@ def cooccur(
     if measure not in MEASURES:
         raise InvalidInputError(f"unknown measure {measure!r} ({', '.join(MEASURES)})")
     check(format_)
-    pairs = project().analysis.cooccur(unit, coder, where, doc, level, min_count)
+    pairs = project().analysis.cooccur(
+        unit, min_count=min_count, scope=Scope.of(doc, case, where, coder, level, set_)
+    )
     if measure != "count":
         pairs.sort(key=lambda p: -(getattr(p, measure) or 0.0))
     else:

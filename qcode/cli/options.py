@@ -19,6 +19,10 @@ UNIT = typer.Option("overlap", "--unit", help="overlap, sentence, paragraph, tur
 CODER = typer.Option([], "--coder", help="Only these coders (repeatable).")
 WHERE = typer.Option([], "--where", help="Attribute filter K=V (repeatable).")
 DOC = typer.Option([], "--doc", help="Only these documents (repeatable).")
+SETS = typer.Option(
+    [], "--set", help="Also count a saved set's results, as the code set:NAME (repeatable)."
+)
+CASE = typer.Option([], "--case", help="Only documents of these cases (repeatable).")
 LEVEL = typer.Option("open", "--level", help="open, or axial: categories with their codes.")
 MIN = typer.Option(1, "--min", help="Leave out pairs seen fewer times.")
 FORMAT = typer.Option("table", "--format", help="table, csv or json.")

@@ -36,6 +36,9 @@ def export(
     level: str = typer.Option(
         "open", "--level", help="open: every coding; axial: only codings under a category."
     ),
+    query: str | None = typer.Option(
+        None, "--query", help="Only the codings behind a saved set's (or a query's) results."
+    ),
     group_by: str = typer.Option("code", "--group-by", help="md: sections by code or document."),
     bom: bool = typer.Option(
         False, "--bom", help="csv: start with a UTF-8 byte-order mark (for Excel)."
@@ -44,7 +47,14 @@ def export(
     """One row per coding with document, case, attributes, code, coder, offsets, exact text,
     speaker and memos: for R, SPSS, Excel, or (md) to read and quote."""
     scope = SegmentFilter(
-        codes=code, coders=coder, docs=doc, where=where, cases=case, level=level, subcodes=subcodes
+        codes=code,
+        coders=coder,
+        docs=doc,
+        where=where,
+        cases=case,
+        level=level,
+        subcodes=subcodes,
+        query=query,
     )
     n = export_segments(project(), output, format_, scope, group_by, bom)
     ok(f"{n} segment{'' if n == 1 else 's'} written to {output}")

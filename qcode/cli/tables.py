@@ -8,9 +8,12 @@ from typing import Any
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import CODER, DOC, FIGURE, FORMAT, LEVEL, WHERE, check, write_csv
+from qcode.cli.options import CASE, CODER, DOC, FIGURE, FORMAT, LEVEL, SETS, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
+from qcode.services.scope import Scope
+
+_scope = Scope.of
 
 
 @app.command()
@@ -18,13 +21,15 @@ def freq(
     coder: list[str] = CODER,
     where: list[str] = WHERE,
     doc: list[str] = DOC,
+    case: list[str] = CASE,
+    set_: list[str] = SETS,
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
 ) -> None:
     """Code frequencies: codings, documents, cases and characters coded, per code."""
     check(format_, figure)
-    rows = project().analysis.frequencies(coder, where, doc, level)
+    rows = project().analysis.frequencies(scope=_scope(doc, case, where, coder, level, set_))
     if figure is not None:
         from qcode.analysis.figures import bar_chart
 
@@ -85,13 +90,15 @@ def matrix(
     coder: list[str] = CODER,
     where: list[str] = WHERE,
     doc: list[str] = DOC,
+    case: list[str] = CASE,
+    set_: list[str] = SETS,
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
 ) -> None:
     """The code x document matrix."""
     check(format_, figure)
-    m = project().analysis.matrix(count, coder, where, doc, level)
+    m = project().analysis.matrix(count, scope=_scope(doc, case, where, coder, level, set_))
     _matrix_out(m, format_, f"codes x documents ({count})", figure, count)
 
 
@@ -104,13 +111,17 @@ def crosstab(
     coder: list[str] = CODER,
     where: list[str] = WHERE,
     doc: list[str] = DOC,
+    case: list[str] = CASE,
+    set_: list[str] = SETS,
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
 ) -> None:
     """Codes by the values of an attribute (such as occupation or labour form)."""
     check(format_, figure)
-    m = project().analysis.crosstab(attribute, count, coder, where, doc, level)
+    m = project().analysis.crosstab(
+        attribute, count, scope=_scope(doc, case, where, coder, level, set_)
+    )
     _matrix_out(m, format_, f"codes x {attribute} ({count})", figure, count)
 
 
@@ -129,6 +140,7 @@ def saturation(
     coder: list[str] = CODER,
     where: list[str] = WHERE,
     doc: list[str] = DOC,
+    case: list[str] = CASE,
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
@@ -138,7 +150,9 @@ def saturation(
     check(format_, figure)
     if not 0 <= threshold < 100:
         raise InvalidInputError(f"threshold {threshold}: give a percentage from 0 to under 100")
-    sat = project().analysis.saturation(order, base, run, threshold / 100, coder, where, doc, level)
+    sat = project().analysis.saturation(
+        order, base, run, threshold / 100, scope=_scope(doc, case, where, coder, level)
+    )
     if figure is not None:
         from qcode.analysis.figures import saturation_curve
 

@@ -266,6 +266,7 @@ def to_json(cb: Codebook) -> dict[str, Any]:
             **({"guid": s.guid} if s.guid else {}),
             "description": s.description,
             "codes": s.codes,
+            **({"query": s.query} if s.query else {}),
         }
         for s in cb.sets
     ]
@@ -514,7 +515,13 @@ def read_json(path: Path) -> Codebook:
             for r in data.get("relations", [])
         ],
         sets=[
-            SetEntry(s["name"], s.get("guid"), s.get("description", ""), s.get("codes", []))
+            SetEntry(
+                s["name"],
+                s.get("guid"),
+                s.get("description", ""),
+                s.get("codes", []),
+                s.get("query") or None,
+            )
             for s in data.get("sets", [])
         ],
     )

@@ -56,6 +56,7 @@ class SetEntry:
     guid: str | None = None
     description: str = ""
     codes: list[str] = field(default_factory=list)  # code paths
+    query: str | None = None  # a saved query (retrieval set), evaluated when the set is used
 
 
 @dataclass

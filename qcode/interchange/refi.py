@@ -227,12 +227,31 @@ def write_qdc(cb: Codebook, path: Path) -> None:
             el = etree.SubElement(sets_el, q + "Set")
             el.set("guid", s.guid or new_guid())
             el.set("name", xml_safe(s.name))
-            if s.description:
-                etree.SubElement(el, q + "Description").text = xml_safe(s.description)
+            description = query_in_description(s.description, s.query)
+            if description:
+                etree.SubElement(el, q + "Description").text = xml_safe(description)
             for code in s.codes:
                 if guids.get(code):
                     etree.SubElement(el, q + "MemberCode").set("guid", str(guids[code]))
     write_bytes(path, etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+
+
+QUERY_LABEL = "qcode query: "
+
+
+def query_in_description(description: str, query: str | None) -> str:
+    """REFI-QDA has no place for a saved query: it goes in the set's description as a last
+    paragraph ``qcode query: EXPR``, which qcode reads back and other programs show as text."""
+    if not query:
+        return description
+    return (description + "\n\n" if description else "") + QUERY_LABEL + query
+
+
+def query_from_description(description: str) -> tuple[str, str | None]:
+    head, sep, query = description.rpartition(QUERY_LABEL)
+    if not sep or "\n" in query or (head and not head.endswith("\n")):
+        return description, None
+    return head.strip(), query.strip() or None
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -274,12 +293,14 @@ def codebook_from(root: Any, where: Path) -> Codebook:
             for m in children(el, "MemberCode")
             if (g := guid_of(m.get("guid") or m.get("targetGUID"))) in by_guid
         ]
+        description, query = query_from_description(text_of(el, "Description").strip())
         cb.sets.append(
             SetEntry(
                 name=(el.get("name") or "").strip() or "(unnamed set)",
                 guid=guid_of(el.get("guid")),
-                description=text_of(el, "Description").strip(),
+                description=description,
                 codes=members,
+                query=query,
             )
         )
     return cb

@@ -22,10 +22,10 @@ from qcode.analysis.tables import (
     saturation,
 )
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.services.attributes import parse_assignments, parse_value
 from qcode.services.codes import CodeTree
 from qcode.services.codings import find_document
-from qcode.store.models import AttributeDef, Code, Coder, Coding, Document, Segment
+from qcode.services.scope import Scope
+from qcode.store.models import Code, Coder, Coding, Document, Segment
 
 if TYPE_CHECKING:
     from qcode.services.project import Project
@@ -109,6 +109,22 @@ def _pairs(
     ]
 
 
+def _with_sets(columns: Any, paths: builtins.list[str], spans: builtins.list[Span]) -> Any:
+    """Coding columns with saved sets' results added as codes of their own (``set:NAME``)."""
+    if not spans:
+        return columns, paths
+    import numpy as np
+
+    names = sorted({sp.code for sp in spans})
+    paths = paths + names
+    index = {p: i for i, p in enumerate(paths)}
+    extra = [
+        np.array([getattr(sp, f) if f != "code" else index[sp.code] for sp in spans], np.int64)
+        for f in ("document", "code", "start", "end")
+    ]
+    return tuple(np.concatenate([c, e]) for c, e in zip(columns, extra, strict=True)), paths
+
+
 class AnalysisService:
     def __init__(self, project: Project) -> None:
         self.p = project
@@ -117,49 +133,10 @@ class AnalysisService:
         self, where: Sequence[str] = (), docs: Sequence[str] = ()
     ) -> builtins.list[int]:
         """Ids of the documents named (all when none) whose case or document attributes match
-        every ``KEY=VALUE`` of ``where``."""
-        conditions = parse_assignments(list(where))
-        case_vals = self.p.attributes.values("case") if conditions else {}
-        doc_vals = self.p.attributes.values("document") if conditions else {}
-        with self.p.read() as s:
-            types = {(a.scope, a.name): a.type for a in s.scalars(select(AttributeDef))}
-            if docs:
-                ids = [find_document(s, d).id for d in docs]
-                rows = s.execute(
-                    select(Document.id, Document.name, Document.case_id).where(Document.id.in_(ids))
-                ).all()
-            else:
-                rows = s.execute(select(Document.id, Document.name, Document.case_id)).all()
-            from qcode.store.models import Case
+        every ``KEY=VALUE`` of ``where`` (see :class:`~qcode.services.scope.Scope`)."""
+        from qcode.services.scope import matching_documents
 
-            case_names = dict(s.execute(select(Case.id, Case.name)).all())
-        for key in conditions:
-            if ("case", key) not in types and ("document", key) not in types:
-                raise NotFoundError(f"no attribute {key!r} to filter on")
-        out = []
-        for doc_id, name, case_id in rows:
-            ok = True
-            for key, raw in conditions.items():
-                matched = False
-                for scope, values in (
-                    ("case", case_vals.get(case_names.get(case_id or -1, ""), {})),
-                    ("document", doc_vals.get(name, {})),
-                ):
-                    type_ = types.get((scope, key))
-                    if type_ is None or key not in values:
-                        continue
-                    try:
-                        wanted = parse_value(key, type_, raw)
-                    except InvalidInputError:
-                        continue
-                    have = values[key]
-                    have_s = ("true" if have else "false") if isinstance(have, bool) else str(have)
-                    if parse_value(key, type_, have_s) == wanted:
-                        matched = True
-                ok = ok and matched
-            if ok:
-                out.append(doc_id)
-        return out
+        return matching_documents(self.p, where, docs)
 
     def coding_columns(
         self,
@@ -178,7 +155,7 @@ class AnalysisService:
 
         if level not in ("open", "axial"):
             raise InvalidInputError(f"unknown level {level!r} (open or axial)")
-        filtered = bool(where or docs)
+        filtered = bool(where or docs) or doc_ids is not None
         if filtered and doc_ids is None:
             doc_ids = self.documents_in_scope(where, docs)
         with self.p.read() as s:
@@ -236,13 +213,19 @@ class AnalysisService:
         return _as_spans(*self.coding_columns(coders, where, docs, level))
 
     def _scope(
-        self, coders: Sequence[str], where: Sequence[str], docs: Sequence[str], level: str
+        self,
+        coders: Sequence[str],
+        where: Sequence[str],
+        docs: Sequence[str],
+        level: str,
+        scope: Scope | None = None,
     ) -> tuple[builtins.list[Span], builtins.list[tuple[int, str, int | None]]]:
         """The spans in scope and the documents in scope (id, name, case id), the documents
-        worked out once for both."""
-        doc_ids = self.documents_in_scope(where, docs)
-        columns = self.coding_columns(coders, where, docs, level, doc_ids)
-        return _as_spans(*columns), self._documents(doc_ids)
+        worked out once for both. A ``scope`` stands for the four lists before it."""
+        scope = scope or Scope.of(docs, (), where, coders, level)
+        doc_ids = scope.document_ids(self.p)
+        columns = self.coding_columns(scope.coders, (), (), scope.level, doc_ids)
+        return _as_spans(*columns) + self.p.query.set_spans(scope), self._documents(doc_ids)
 
     def cooccur(
         self,
@@ -252,10 +235,18 @@ class AnalysisService:
         docs: Sequence[str] = (),
         level: str = "open",
         min_count: int = 1,
+        scope: Scope | None = None,
     ) -> builtins.list[Pair]:
+        """Co-occurring pairs of codes; a ``scope`` stands for coders, where, docs and level."""
         if unit not in UNITS:
             raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
-        columns, paths = self.coding_columns(coders, where, docs, level)
+        if scope is not None:
+            columns, paths = self.coding_columns(
+                scope.coders, (), (), scope.level, scope.document_ids(self.p)
+            )
+            columns, paths = _with_sets(columns, paths, self.p.query.set_spans(scope))
+        else:
+            columns, paths = self.coding_columns(coders, where, docs, level)
         return _pairs(columns, paths, unit, self._units(unit, set(columns[0].tolist())), min_count)
 
     def cooccurring(
@@ -440,10 +431,11 @@ class AnalysisService:
         where: Sequence[str] = (),
         docs: Sequence[str] = (),
         level: str = "open",
+        scope: Scope | None = None,
     ) -> builtins.list[Frequency]:
         """Per code in the codebook (categories with ``level="axial"``): codings, documents,
         cases and characters in scope; codes with none are listed with zeros."""
-        spans, documents = self._scope(coders, where, docs, level)
+        spans, documents = self._scope(coders, where, docs, level, scope)
         found = frequencies(spans, {d: c for d, _, c in documents})
         seen = {f.code for f in found}
         zero = [Frequency(p, 0, 0, 0, 0) for p in self._code_paths(level) if p not in seen]
@@ -456,12 +448,13 @@ class AnalysisService:
         where: Sequence[str] = (),
         docs: Sequence[str] = (),
         level: str = "open",
+        scope: Scope | None = None,
     ) -> Matrix:
         """Codes by documents in scope: ``codings``, ``characters`` coded, or ``documents``
         (1 where the code is present)."""
         if count not in ("codings", "characters", "documents"):
             raise InvalidInputError(f"unknown count {count!r} (codings, characters, documents)")
-        spans, documents = self._scope(coders, where, docs, level)
+        spans, documents = self._scope(coders, where, docs, level, scope)
         return code_document_matrix(spans, {d: n for d, n, _ in documents}, count)
 
     def crosstab(
@@ -472,6 +465,7 @@ class AnalysisService:
         where: Sequence[str] = (),
         docs: Sequence[str] = (),
         level: str = "open",
+        scope: Scope | None = None,
     ) -> Matrix:
         """Codes by the values of a case or document attribute (a document's own value first):
         ``codings``, ``characters``, ``documents`` or ``cases`` with the code; ``totals`` holds
@@ -483,7 +477,7 @@ class AnalysisService:
         names = {a.name for a in self.p.attributes.list()}
         if attribute not in names:
             raise NotFoundError(f"no attribute {attribute!r}")
-        spans, documents = self._scope(coders, where, docs, level)
+        spans, documents = self._scope(coders, where, docs, level, scope)
         group_of = self._attribute_of(documents, attribute)
         return crosstab(spans, group_of, count, {d: c for d, _, c in documents})
 
@@ -516,6 +510,7 @@ class AnalysisService:
         where: Sequence[str] = (),
         docs: Sequence[str] = (),
         level: str = "open",
+        scope: Scope | None = None,
     ) -> Saturation:
         """Guest, Namey and Chen's (2020) saturation over the documents in scope, taken in
         ``order``: ``imported`` (the order they came into the project), ``name``, the order
@@ -527,7 +522,8 @@ class AnalysisService:
             raise InvalidInputError(
                 f"threshold {threshold}: give the new-information share from 0 to under 1"
             )
-        spans, documents = self._scope(coders, where, docs, level)
+        docs = scope.docs if scope is not None else docs
+        spans, documents = self._scope(coders, where, docs, level, scope)
         if order == "imported":
             pass
         elif order == "name":

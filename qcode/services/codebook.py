@@ -139,16 +139,23 @@ def _links(s: Session) -> dict[int, list[str]]:
 
 
 def _sets(s: Session, tree: CodeTree, chosen: set[int]) -> list[SetEntry]:
-    """Sets with code members among ``chosen`` (sets of documents or memos only are left out)."""
+    """Sets with code members among ``chosen``, and saved queries (sets of documents or memos
+    only are left out)."""
     members: dict[int, list[str]] = {}
     q = select(SetMember.set_id, SetMember.target_id).where(SetMember.kind == "code")
     for sid, cid in s.execute(q):
         if cid in chosen:
             members.setdefault(sid, []).append(tree.path(cid))
     return [
-        SetEntry(cs.name, cs.uuid, cs.description, sorted(members[cs.id], key=str.casefold))
+        SetEntry(
+            cs.name,
+            cs.uuid,
+            cs.description,
+            sorted(members.get(cs.id, []), key=str.casefold),
+            cs.query,
+        )
         for cs in s.scalars(select(CodeSet).order_by(CodeSet.name))
-        if cs.id in members
+        if cs.id in members or cs.query
     ]
 
 
@@ -408,7 +415,7 @@ class _Merge:
     def sets(self, sets: list[SetEntry]) -> None:
         conn = self.ch.conn
         rows = conn.execute(
-            select(CodeSet.id, CodeSet.uuid, CodeSet.name, CodeSet.description)
+            select(CodeSet.id, CodeSet.uuid, CodeSet.name, CodeSet.description, CodeSet.query)
         ).all()
         by_guid = {r.uuid.lower(): r for r in rows}
         by_name = {r.name: r for r in rows}
@@ -428,13 +435,20 @@ class _Merge:
             changed = False
             if row is None:
                 sid = self.ch.insert_one(
-                    CodeSet, uuid=s.guid or new_uuid(), name=s.name, description=s.description
+                    CodeSet,
+                    uuid=s.guid or new_uuid(),
+                    name=s.name,
+                    description=s.description,
+                    query=s.query,
                 )
                 self.report.added.append(label)
             else:
                 sid = row.id
                 if s.description and s.description != row.description:
                     self.ch.update(CodeSet, [sid], description=s.description)
+                    changed = True
+                if s.query and s.query != row.query:
+                    self.ch.update(CodeSet, [sid], query=s.query)
                     changed = True
             new = [cid for cid in dict.fromkeys(ids) if (sid, cid) not in members]
             self.ch.insert(

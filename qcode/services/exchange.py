@@ -32,6 +32,7 @@ from qcode.interchange.qdpx import (
     read_qdpx,
     write_qdpx,
 )
+from qcode.interchange.refi import query_from_description, query_in_description
 from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
@@ -249,7 +250,14 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
         for st in s.scalars(select(CodeSet).order_by(CodeSet.id)):
             got = {k: [kinds[k][m.target_id] for m in members[st.id] if m.kind == k] for k in kinds}
             x.sets.append(
-                XSet(st.uuid, st.name, st.description, got["code"], got["document"], got["memo"])
+                XSet(
+                    st.uuid,
+                    st.name,
+                    query_in_description(st.description, st.query),
+                    got["code"],
+                    got["document"],
+                    got["memo"],
+                )
             )
         evidence = c.scalar(select(RelationEvidence.id).limit(1))
         if evidence is not None:
@@ -658,7 +666,10 @@ def _sets(
     memo_id: dict[str, int],
 ) -> None:
     for st in x.sets:
-        sid = ch.insert_one(CodeSet, uuid=st.guid, name=st.name, description=st.description)
+        description, query = query_from_description(st.description)
+        sid = ch.insert_one(
+            CodeSet, uuid=st.guid, name=st.name, description=description, query=query
+        )
         members = (
             {("code", code_id[g]) for g in st.codes if g in code_id}
             | {("document", doc_id[g]) for g in st.sources if g in doc_id}

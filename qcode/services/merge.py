@@ -27,6 +27,7 @@ from sqlalchemy import select
 
 from qcode.errors import InvalidInputError
 from qcode.interchange.qdpx import Exchange
+from qcode.interchange.refi import query_from_description
 from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
@@ -459,11 +460,13 @@ class _Merge:
             )
             self.res.count("sets", sid is None)
             if sid is None:
+                description, query = query_from_description(st.description)
                 sid = self.ch.insert_one(
                     CodeSet,
                     uuid=self._free(CodeSet, st.guid),
                     name=st.name,
-                    description=st.description,
+                    description=description,
+                    query=query,
                 )
             have = {
                 (r.kind, r.target_id)

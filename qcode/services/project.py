@@ -66,6 +66,8 @@ class Project:
         from qcode.services.history import HistoryService
         from qcode.services.memos import MemoService
         from qcode.services.roles import RoleService
+        from qcode.services.query import QueryService
+        from qcode.services.sets import SetService
         from qcode.services.structure import StructureService
 
         self.root = root
@@ -84,6 +86,8 @@ class Project:
         self.structure = StructureService(self)
         self.framework = FrameworkService(self)
         self.analysis = AnalysisService(self)
+        self.query = QueryService(self)  # p.query(expr): coding queries and text searches
+        self.sets = SetService(self)
         self._texts: dict[str, str] = {}
         self._user: str | None = None
 

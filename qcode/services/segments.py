@@ -52,6 +52,7 @@ class SegmentFilter:
     cases: Sequence[str] = ()
     level: str = "open"
     subcodes: bool = True
+    query: str | None = None  # a saved set's name or a query: only the codings behind its results
 
 
 def _attributes(project: Project, scope: str) -> tuple[list[str], dict[str, dict[str, Any]]]:
@@ -179,8 +180,34 @@ def segment_table(project: Project, scope: SegmentFilter | None = None) -> Segme
                 page=page_at(pages.get(c.document_id), c.start),
             )
         )
+    if scope.query is not None:
+        rows = _behind(project, scope, rows)
     rows.sort(key=lambda r: (r.document, r.start, r.end, r.code, r.coder, r.coding_id))
     return SegmentTable(case_names, doc_names, rows)
+
+
+def _behind(project: Project, scope: SegmentFilter, rows: list[SegmentRow]) -> list[SegmentRow]:
+    """The codings behind a query's results: of a code and coder of a result, sharing at least
+    one code point with it. ``scope.query`` names a saved set, or is a query itself."""
+    from qcode.services.scope import Scope
+    from qcode.services.sets import quote
+
+    expr = scope.query or ""
+    with project.read() as s:
+        from qcode.store.models import CodeSet
+
+        if s.scalar(select(CodeSet.id).where(CodeSet.name == expr)) is not None:
+            expr = f"set {quote(expr)}"
+    where = Scope.of(scope.docs, scope.cases, scope.where, scope.coders, scope.level)
+    hits = {d.name: h for d, h in project.query.hits(expr, where)}
+    out = []
+    for r in rows:
+        code = r.category if scope.level == "axial" else r.code
+        for h in hits.get(r.document, ()):
+            if h.start < r.end and r.start < h.end and code in h.codes and r.coder in h.coders:
+                out.append(r)
+                break
+    return out
 
 
 def export_segments(

@@ -388,13 +388,15 @@ class CodeElementLink(Base):
 
 class CodeSet(Base):
     """A named group of codes, documents or memos (REFI-QDA's ``Set``; ATLAS.ti's code groups,
-    NVivo's sets). Membership does not change the codebook's tree."""
+    NVivo's sets). Membership does not change the codebook's tree. A set with a ``query`` is a
+    retrieval set (a smart code): the expression is evaluated whenever the set is used."""
 
     __tablename__ = "sets"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     name: Mapped[str] = mapped_column(String(300), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    query: Mapped[str | None] = mapped_column(Text)
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
 

@@ -1,0 +1,164 @@
+"""Coding queries and text searches: qcode query."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.options import CASE, CODER, DOC, LEVEL, WHERE, write_csv
+from qcode.cli.output import emit_json, ok, table
+from qcode.errors import InvalidInputError
+from qcode.services.query import QueryHit
+from qcode.services.scope import Scope
+
+FORMATS = ("table", "csv", "json", "md")
+FIELDS = ("document", "case", "start", "end", "codes", "coders", "text")
+
+GRAMMAR = """\b
+Grammar (loosest first; keywords in any case):
+  query   := query or query | query and query | not query
+           | operand OP operand
+  OP      := inside | outside | overlaps
+           | followed by ... within N UNIT | near ... within N UNIT
+  operand := CODE | text "words" | text /regex/[i] | word WORD
+           | set NAME | ( query )
+           | only one of (query, ...) | at least N of (query, ...)
+  CODE    := a path or name; quote it when it holds a keyword
+  UNIT    := chars | sentences | paragraphs | turns
+\b
+Ranges are half-open [start, end) in code points. A and B: the overlap
+of each overlapping pair (with --unit: the units holding both); not A:
+what A does not cover (with --unit: the units A does not touch); inside:
+contained, equal counts; outside: no shared code point; followed by:
+from A's end to B's start. A inside/outside/overlaps/followed by/near B
+returns A's ranges. Definitions in full: the README, "Queries".
+\b
+Examples:
+  qcode query "'income volatility' inside 'contribution decisions'"
+  qcode query "distrust and not 'family provides'" --unit document
+  qcode query "text /told me nothing/ followed by strategy within 0 turns"
+  qcode query --rows "a,b" --cols attribute:gender --count cases"""
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+@app.command(help="Find coded segments and text: a coding query or a matrix query.\n\n" + GRAMMAR)
+def query(
+    expr: str = typer.Argument("", help="The query (see the grammar above)."),
+    doc: list[str] = DOC,
+    case: list[str] = CASE,
+    where: list[str] = WHERE,
+    coder: list[str] = CODER,
+    level: str = LEVEL,
+    unit: str = typer.Option(
+        "match", "--unit", help="match, sentence, paragraph, turn or document."
+    ),
+    format_: str = typer.Option("table", "--format", help="table, csv, json or md (xlsx: -o)."),
+    context: int = typer.Option(0, "--context", help="Show N characters either side."),
+    code: str | None = typer.Option(
+        None, "--code", help="Code every result with this code (made if new); one undo step."
+    ),
+    to_queue: bool = typer.Option(
+        False, "--to-queue", help="With --code: send the results to the review queue instead."
+    ),
+    rows: str | None = typer.Option(
+        None, "--rows", help="Matrix: comma-separated queries (codes), or attribute:KEY."
+    ),
+    cols: str | None = typer.Option(
+        None, "--cols", help="Matrix: comma-separated queries (codes), or attribute:KEY."
+    ),
+    count: str = typer.Option(
+        "segments", "--count", help="Matrix cells: segments, documents, cases or characters."
+    ),
+    cell: str | None = typer.Option(None, "--cell", help="Matrix: the segments of cell R,C."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Matrix: write .csv, .json or .xlsx here."
+    ),
+    figure: Path | None = typer.Option(
+        None, "--figure", help="Matrix: draw a heat map to FILE.png, .svg or .pdf."
+    ),
+) -> None:
+    from qcode.services.query import UNITS
+
+    if format_ not in FORMATS:
+        raise InvalidInputError(f"unknown format {format_!r} ({', '.join(FORMATS)})")
+    if unit not in UNITS:
+        raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+    if context < 0 or context > 100_000:
+        raise InvalidInputError(f"--context {context} is out of range (0 to 100000)")
+    if to_queue and not code:
+        raise InvalidInputError("--to-queue needs --code CODE: the code the results suggest")
+    scope = Scope.of(doc, case, where, coder, level)
+    if rows is not None or cols is not None:
+        from qcode.cli.query_matrix import matrix_query
+
+        matrix_query(expr, rows, cols, count, cell, scope, unit, format_, output, figure)
+        return
+    if not expr.strip():
+        raise InvalidInputError("query: column 1: expected a code, a text search or '('")
+    p = project()
+    if code:
+        if to_queue:
+            run, n = p.query.queue(expr, code, scope, unit)
+            ok(f"{n} result(s) queued for review" + (f" (run {run})" if run else ""))
+        else:
+            coded, had = p.query.code(expr, code, scope, unit)
+            ok(f"coded {coded} result(s) with {code!r}" + (f"; {had} already so" if had else ""))
+        return
+    hits = p.query.run(expr, scope, unit, context)
+    show(hits, format_, context)
+
+
+def show(hits: Sequence[QueryHit], format_: str, context: int = 0) -> None:
+    """Hits as json, csv, md or a table."""
+    if format_ == "json":
+        emit_json([h.as_json(context=bool(context)) for h in hits])
+    elif format_ == "csv":
+        extra = ("before", "after") if context else ()
+        write_csv(
+            (*FIELDS, *extra),
+            [
+                [
+                    *(getattr(h, f) for f in FIELDS[:4]),
+                    ";".join(h.codes),
+                    ";".join(h.coders),
+                    h.text,
+                    *(getattr(h, f) for f in extra),
+                ]
+                for h in hits
+            ],
+        )
+    elif format_ == "md":
+        lines = ["| document | case | start | end | codes | coders | text |", "|---" * 7 + "|"]
+        for h in hits:
+            text = f"…{h.before}**{h.text}**{h.after}…" if context else h.text
+            cells = [h.document, h.case or "", h.start, h.end, ", ".join(h.codes)]
+            cells += [", ".join(h.coders), text]
+            lines.append("| " + " | ".join(_md(str(c)) for c in cells) + " |")
+        sys.stdout.write("\n".join(lines) + "\n")
+    else:
+        from qcode.cli.output import clip
+
+        table(
+            f"{len(hits)} result(s)",
+            ["document", "case", "start", "end", "codes", "coders", "text"],
+            [
+                (
+                    h.document,
+                    h.case or "",
+                    h.start,
+                    h.end,
+                    ", ".join(h.codes),
+                    ", ".join(h.coders),
+                    (h.before + "«" + h.text + "»" + h.after) if context else clip(h.text, 80),
+                )
+                for h in hits
+            ],
+            justify_right=["start", "end"],
+        )

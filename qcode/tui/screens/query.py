@@ -1,0 +1,312 @@
+"""The query screen (``7``): type a query, see its hit count as you type, browse the hits in
+context, open one in the transcript (``enter``), code all hits (``c``), save the query as a set
+(``s``); ``m`` asks for the rows and columns of a matrix query and shows it as a grid whose
+cells (``enter``) list their segments.
+
+The count runs in a thread worker a short pause after the last key (a newer key cancels it), so
+typing never waits for the database; the grammar is the one of ``qcode query --help``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.suggester import Suggester
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Static
+
+from qcode.analysis.query_parse import KEYWORDS
+from qcode.errors import QcodeError
+
+if TYPE_CHECKING:
+    from qcode.services.query import QueryHit
+    from qcode.services.query_matrix import QueryMatrix
+    from qcode.tui.app import QcodeApp
+
+CONTEXT = 200
+DEBOUNCE = 0.08  # seconds after the last key before counting
+WORDS = ["followed by", "only one of", "at least", *sorted(KEYWORDS)]
+
+
+class QuerySuggester(Suggester):
+    """Completes the word being typed: a code's path or name, or an operator (inside an open
+    quotation, a code only). A completion always extends what was typed."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self.names = names
+
+    async def get_suggestion(self, value: str) -> str | None:
+        quote = ""
+        head = value
+        for q in ("'", '"'):
+            if value.count(q) % 2 == 1:
+                quote = q
+                head = value[: value.rfind(q) + 1]
+        if quote:
+            part = value[len(head) :]
+            for name in self.names:
+                if name.casefold().startswith(part.casefold()) and name != part:
+                    return head + name + quote
+            return None
+        stem, _, part = value.rpartition(" ")
+        if not part:
+            return None
+        lead = stem + " " if stem else ""
+        for word in [*WORDS, *self.names]:
+            if word.casefold().startswith(part.casefold()) and word != part:
+                return lead + word  # bare words make one name until a keyword
+        return None
+
+
+class QueryScreen(Screen[None]):
+    DEFAULT_CSS = """
+    #qy-status { height: 1; padding: 0 1; background: $panel; }
+    #qy-table { height: 1fr; }
+    #qy-context-scroll { height: 1fr; padding: 0 1; border-top: tall $panel; }
+    """
+    BINDINGS = [
+        Binding("escape", "toggle_focus", "query / hits"),
+        Binding("c", "code_all", "code all"),
+        Binding("s", "save_set", "save as set"),
+        Binding("m", "matrix", "matrix"),
+        Binding("enter", "open_hit", "open"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[QueryHit] = []
+        self.matrix: QueryMatrix | None = None
+        self.from_cell = False
+        self._timer: Timer | None = None
+        self.expr = ""
+
+    @property
+    def qapp(self) -> QcodeApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Input(
+                placeholder="a query: 'income volatility' inside 'contribution decisions'",
+                id="qy-input",
+            )
+            yield Static("type a query; enter lists the hits", id="qy-status")
+            yield DataTable(id="qy-table", cursor_type="row", zebra_stripes=True)
+            yield VerticalScroll(Static("", id="qy-context"), id="qy-context-scroll")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._hit_columns()
+        self.reload()
+        self.query_one(Input).focus()
+
+    def reload(self) -> None:
+        codes = self.qapp.project.codes.list(counts=False)
+        names = sorted({c.path for c in codes} | {c.path.rsplit("/", 1)[-1] for c in codes})
+        self.query_one(Input).suggester = QuerySuggester(names)
+        if self.expr:
+            self.run_query(self.expr)
+
+    # -- the live count --------------------------------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        value = event.value
+        if not value.strip():
+            self.query_one("#qy-status", Static).update("type a query; enter lists the hits")
+            return
+        self._timer = self.set_timer(DEBOUNCE, lambda: self.count(value))
+
+    @work(thread=True, exclusive=True, group="query-count", exit_on_error=False)
+    def count(self, expr: str) -> None:
+        try:
+            n = self.qapp.project.query.count(expr)
+            message = Text.assemble((f"{n}", "bold"), " hit(s)  (enter lists them)")
+        except QcodeError as exc:
+            message = Text(str(exc), style="red")
+        self.app.call_from_thread(self._show_status, expr, message)
+
+    def _show_status(self, expr: str, message: Text) -> None:
+        if self.query_one(Input).value == expr:  # not overtaken by newer keys
+            self.query_one("#qy-status", Static).update(message)
+
+    # -- the hits --------------------------------------------------------------------------------
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.run_query(event.value)
+
+    def _hit_columns(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.cursor_type = "row"
+        for label in ("document", "start", "end", "codes", "text"):
+            table.add_column(label)
+
+    def run_query(self, expr: str) -> None:
+        try:
+            hits = list(self.qapp.project.query(expr, context=CONTEXT))
+        except QcodeError as exc:
+            self.query_one("#qy-status", Static).update(Text(str(exc), style="red"))
+            return
+        self.expr = expr
+        self.show_hits(hits, f" hit(s) of {expr}")
+
+    def show_hits(self, hits: list[QueryHit], title: str) -> None:
+        self.hits, self.matrix, self.from_cell = hits, None, False
+        self._hit_columns()
+        table = self.query_one(DataTable)
+        for i, h in enumerate(self.hits):
+            text = h.text.replace("\n", " ")[:60]
+            table.add_row(
+                h.document, str(h.start), str(h.end), ", ".join(h.codes), text, key=str(i)
+            )
+        self.query_one("#qy-status", Static).update(
+            Text.assemble((f"{len(self.hits)}", "bold"), title)
+        )
+        if self.hits:
+            table.focus()
+        self.show_current()
+
+    def current(self) -> QueryHit | None:
+        if not self.hits:
+            return None
+        return self.hits[min(self.query_one(DataTable).cursor_row, len(self.hits) - 1)]
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self.show_current()
+
+    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+        self.action_open_hit()
+
+    def show_current(self) -> None:
+        h = self.current()
+        pane = self.query_one("#qy-context", Static)
+        if h is None:
+            pane.update("")
+            return
+        pane.update(
+            Text.assemble(
+                (h.document, "bold"),
+                f"  [{h.start}, {h.end})  {', '.join(h.codes)}  {', '.join(h.coders)}\n\n",
+                "…" + h.before,
+                (h.text, "bold black on yellow"),
+                h.after + "…",
+            )
+        )
+
+    # -- actions -----------------------------------------------------------------------------------
+    def action_toggle_focus(self) -> None:
+        box = self.query_one(Input)
+        if box.has_focus:
+            self.query_one(DataTable).focus()
+        else:
+            box.focus()
+
+    def action_open_hit(self) -> None:
+        h = self.current()
+        if h is not None and not self.query_one(Input).has_focus:
+            self.qapp.open_at(h.document, h.start, h.end)
+
+    def action_code_all(self) -> None:
+        from qcode.tui.widgets.pickers import Prompt
+
+        if not self.hits or self.query_one(Input).has_focus:
+            return
+        if self.from_cell:
+            self.notify("code all codes a query's hits: enter the query itself", severity="warning")
+            return
+
+        def chosen(code: str | None) -> None:
+            if not code or not code.strip():
+                return
+            try:
+                n, had = self.qapp.project.query.code(self.expr, code.strip())
+            except QcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(
+                f"coded {n} hit(s) with {code.strip()!r}" + (f"; {had} already" if had else "")
+            )
+            self.run_query(self.expr)
+
+        self.app.push_screen(Prompt(f"Code all {len(self.hits)} hit(s) with"), chosen)
+
+    def action_save_set(self) -> None:
+        from qcode.tui.widgets.pickers import Prompt
+
+        if not self.expr or self.query_one(Input).has_focus:
+            return
+
+        def chosen(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            try:
+                info = self.qapp.project.sets.save(name.strip(), self.expr)
+            except QcodeError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"saved set {info.name!r} ({info.count} hit(s))")
+
+        self.app.push_screen(Prompt("Save the query as the set"), chosen)
+
+    # -- matrix queries ----------------------------------------------------------------------------
+    def action_matrix(self) -> None:
+        from qcode.tui.widgets.pickers import Prompt
+
+        if self.query_one(Input).has_focus:
+            return
+
+        def rows_chosen(rows: str | None) -> None:
+            if rows and rows.strip():
+                self.app.push_screen(
+                    Prompt("Matrix columns: queries separated by commas, or attribute:KEY"),
+                    lambda cols: self.show_matrix(rows, cols) if cols and cols.strip() else None,
+                )
+
+        self.app.push_screen(
+            Prompt("Matrix rows: queries separated by commas, or attribute:KEY"), rows_chosen
+        )
+
+    def show_matrix(self, rows: str, cols: str) -> None:
+        """The matrix query as a grid; ``enter`` on a cell lists its segments."""
+        from qcode.services.query_matrix import matrix_query
+
+        try:
+            m = matrix_query(self.qapp.project, rows, cols)
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.hits, self.matrix = [], m
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.cursor_type = "cell"
+        table.add_column("")
+        for c in m.columns:
+            table.add_column(c)
+        for r, values in zip(m.rows, m.values, strict=True):
+            table.add_row(r, *(str(v) for v in values))
+        self.query_one("#qy-status", Static).update(
+            Text.assemble(
+                ("matrix", "bold"),
+                f" {len(m.rows)} x {len(m.columns)} (segments); enter on a cell lists them",
+            )  # fmt: skip
+        )
+        self.query_one("#qy-context", Static).update("")
+        table.focus()
+
+    def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
+        from qcode.services.query_matrix import cell_records
+
+        m = self.matrix
+        row, col = event.coordinate.row, event.coordinate.column
+        if m is None or col == 0:
+            return
+        hits = list(cell_records(self.qapp.project, m, f"{row + 1},{col}", CONTEXT))
+        self.show_hits(hits, f" segment(s) of {m.rows[row]} and {m.columns[col - 1]}")
+        self.from_cell = True
