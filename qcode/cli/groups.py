@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 GROUPS: dict[str, tuple[str, ...]] = {
     "Project": ("init", "info", "config", "undo", "redo", "log"),
     "Import": ("import", "build", "docs", "cases", "attrs"),
-    "Coding": ("tui", "code", "uncode", "codings", "memos", "autocode", "review"),
+    "Coding": ("tui", "code", "uncode", "codings", "memos", "summaries", "autocode", "review"),
     "Structure": (
         "codes",
         "relate",

@@ -25,6 +25,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     review,
     segments,
     structure,
+    summaries,
     tables,
     team,
     words,

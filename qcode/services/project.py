@@ -63,6 +63,7 @@ class Project:
         from qcode.services.history import HistoryService
         from qcode.services.memos import MemoService
         from qcode.services.structure import StructureService
+        from qcode.services.summaries import SummaryService
 
         self.root = root
         self.settings = settings
@@ -79,6 +80,7 @@ class Project:
         self.structure = StructureService(self)
         self.framework = FrameworkService(self)
         self.analysis = AnalysisService(self)
+        self.summaries = SummaryService(self)
         self._texts: dict[str, str] = {}
         self._user: str | None = None
 
