@@ -20,6 +20,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     docs,
     exchange,
     framework,
+    matrices,
     memos,
     project_cmds,
     review,

@@ -1,0 +1,90 @@
+"""qcode matrix framework: cases (or documents) by codes, each cell its summary or its segments."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from qcode.cli.app import project
+from qcode.cli.options import WHERE
+from qcode.cli.output import emit_json, ok, table
+from qcode.cli.tables import matrix_app
+from qcode.errors import InvalidInputError
+
+FORMATS = ("table", "csv", "json", "xlsx", "docx", "md")
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+@matrix_app.command("framework")
+def framework(
+    rows: str = typer.Option("cases", "--rows", help="cases or documents."),
+    codes: str | None = typer.Option(None, "--codes", help="Columns: these codes, C1,C2."),
+    level: str | None = typer.Option(
+        None, "--level", help="Columns: axial (every category) or open (every code)."
+    ),
+    set_: str | None = typer.Option(None, "--set", help="Columns: the codes of this set."),
+    where: list[str] = WHERE,
+    with_attributes: str | None = typer.Option(
+        None, "--with-attributes", help="Attribute columns after the row's name: K1,K2."
+    ),
+    format_: str = typer.Option("table", "--format", help=", ".join(FORMATS) + "."),
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write to FILE (needed for xlsx and docx)."
+    ),
+) -> None:
+    """The framework matrix: one row per case (or document) with chosen attributes, one column
+    per code or category, each cell its summary or, where none is written, the count of its
+    segments and their first words. Default columns: the categories (or every code)."""
+    from qcode.interchange import grid
+    from qcode.services.framework_matrix import framework_matrix
+
+    if format_ not in FORMATS:
+        raise InvalidInputError(f"unknown format {format_!r} ({', '.join(FORMATS)})")
+    if format_ in ("xlsx", "docx") and output is None:
+        raise InvalidInputError(f"--format {format_} writes a file: give it with --output FILE")
+    if output is not None and not output.parent.is_dir():
+        raise InvalidInputError(f"{output}: its folder does not exist")
+    p = project()
+    m = framework_matrix(p, rows, _split(codes), level, set_, where, _split(with_attributes))
+    header = [rows[:-1], *m.attributes, *m.columns]
+    body = [
+        [name, *(vals.get(a) for a in m.attributes), *(c.text() for c in cells)]
+        for name, vals, cells in zip(m.rows, m.values, m.cells, strict=True)
+    ]
+    title = f"Framework matrix: {p.settings.name}"
+    if format_ == "xlsx":
+        assert output is not None
+        grid.write_xlsx(
+            output, "framework matrix", header, body, 1 + len(m.attributes), m.attribute_types
+        )
+    elif format_ == "docx":
+        assert output is not None
+        note = f"{len(m.rows)} {rows} by {len(m.columns)} codes."
+        grid.write_docx(output, title, header, body, note)
+    else:
+        if format_ == "json":
+            import json
+
+            text = json.dumps(m.as_json(), ensure_ascii=False, indent=2, default=str) + "\n"
+        elif format_ == "csv":
+            text = grid.to_csv(header, body)
+        elif format_ == "md":
+            text = f"# {title}\n\n" + grid.to_markdown(header, body)
+        else:
+            if output is None:
+                table(title, header, body)
+                return
+            text = grid.to_markdown(header, body)
+        if output is None:
+            if format_ == "json":
+                emit_json(m.as_json())
+            else:
+                sys.stdout.write(text)
+            return
+        output.write_text(text, encoding="utf-8")
+    ok(f"{len(m.rows)} {rows} x {len(m.columns)} codes written to {output}")
