@@ -15,7 +15,7 @@ from typer.core import TyperGroup
 GROUPS: dict[str, tuple[str, ...]] = {
     "Project": ("init", "info", "config", "undo", "redo", "log"),
     "Import": ("import", "build", "docs", "cases", "attrs"),
-    "Coding": ("tui", "code", "uncode", "codings", "memos", "summaries", "autocode", "review"),
+    "Coding": ("tui", "code", "uncode", "codings", "memos", "autocode", "review"),
     "Structure": (
         "codes",
         "relate",
@@ -27,6 +27,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "unlink",
     ),
     "Analysis": ("cooccur", "network", "freq", "matrix", "crosstab", "saturation"),
+    "Write-up": ("summaries", "report", "quotes"),
     "Exchange": ("export", "codebook", "segments"),
     "Team": ("coders", "merge", "agreement", "resolve"),
     "Text": ("words", "kwic", "dict", "similar"),

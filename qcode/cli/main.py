@@ -23,6 +23,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     matrices,
     memos,
     project_cmds,
+    report,
     review,
     segments,
     structure,
