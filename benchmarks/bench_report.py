@@ -28,6 +28,7 @@ from qcode import Project
 from qcode.services.codings import CodingRequest
 
 N_DOCS, SIZE, N_CATEGORIES, PER_CATEGORY, N_CODINGS = 300, 60_000, 20, 24, 50_000
+CATEGORIES = [f"category {c:02d}" for c in range(N_CATEGORIES)]  # the core one too
 
 
 def build(root: Path) -> Project:
@@ -105,20 +106,22 @@ def main() -> None:
         from qcode.services.report import write_report
         from qcode.services.segments import export_segments
 
-        def matrix_table() -> None:
-            m = framework_matrix(p, "cases", level="axial", attributes=["occupation"])
-            assert len(m.rows) == N_DOCS and len(m.columns) == N_CATEGORIES
-            from rich.table import Table
+        def matrix_table() -> None:  # what qcode matrix framework prints
+            from qcode.cli import app, output
+            from qcode.cli.matrices import framework
 
-            t = Table()
-            for h in ["case", "occupation", *m.columns]:
-                t.add_column(h, overflow="fold")
-            for name, vals, cells in zip(m.rows, m.values, m.cells, strict=True):
-                t.add_row(name, str(vals["occupation"]), *(c.text() for c in cells))
-            Console(file=io.StringIO(), width=400).print(t)
+            app._state["project"] = root
+            saved = output.out
+            output.out = Console(file=io.StringIO(), width=240)
+            try:
+                framework(
+                    "cases", ",".join(CATEGORIES), None, None, [], "occupation", "table", None
+                )
+            finally:
+                output.out = saved
 
         def matrix_xlsx() -> None:
-            m = framework_matrix(p, "cases", level="axial", attributes=["occupation"])
+            m = framework_matrix(p, "cases", CATEGORIES, attributes=["occupation"])
             header = ["case", "occupation", *m.columns]
             body = [
                 [n, v["occupation"], *(c.text() for c in cells)]

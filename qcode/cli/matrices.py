@@ -9,11 +9,12 @@ import typer
 
 from qcode.cli.app import project
 from qcode.cli.options import WHERE
-from qcode.cli.output import emit_json, ok, table
+from qcode.cli.output import clip, emit_json, ok, table
 from qcode.cli.tables import matrix_app
 from qcode.errors import InvalidInputError
 
 FORMATS = ("table", "csv", "json", "xlsx", "docx", "md")
+CELL = 40  # characters of a cell shown in the terminal's table
 
 
 def _split(value: str | None) -> list[str]:
@@ -76,8 +77,10 @@ def framework(
         elif format_ == "md":
             text = f"# {title}\n\n" + grid.to_markdown(header, body)
         else:
-            if output is None:
-                table(title, header, body)
+            if output is None:  # one line a cell here; md, csv, xlsx and docx hold it all
+                fixed = 1 + len(m.attributes)
+                clipped = [r[:fixed] + [clip(str(v), CELL) for v in r[fixed:]] for r in body]
+                table(title, header, clipped)
                 return
             text = grid.to_markdown(header, body)
         if output is None:

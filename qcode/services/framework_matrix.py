@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.services.codes import CodeTree
@@ -196,7 +196,7 @@ def framework_matrix(
                     Coding.code_id,
                     Coding.start,
                     Coding.end,
-                    Coding.text,
+                    func.substr(Coding.text, 1, 200).label("text"),  # enough for first words
                 ).where(Coding.document_id.in_(part), Coding.code_id.in_(list(col_of)))
             ).all()
     codings.sort(key=lambda r: (r.document_id, r.start, r.end, r.id))

@@ -11,7 +11,9 @@ storyline memos first; the framework, when one is loaded, in a section of its ow
 from __future__ import annotations
 
 import builtins
+import os
 import tempfile
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,12 +41,19 @@ if TYPE_CHECKING:
     from qcode.services.project import Project
 
 FORMATS = ("docx", "md", "html")
+NEIGHBOURS = 10  # co-occurring categories drawn beside a category, the strongest first
 RULE = (
     "Quotes are spread over cases first: one from each case in turn, the cases taken by how "
     "many of the category's segments they hold. Within a case, a segment that a summary draws "
     "on or that a relation cites as evidence comes first, then the one whose length is nearest "
     f"{IDEAL_LENGTH} characters, then the earliest. A range coded twice is quoted once."
 )
+
+
+def _draw(g: Any, path: Path) -> None:
+    from qcode.analysis.figures import draw_network
+
+    draw_network(g, path)
 
 
 def quote_block(q: Quote) -> QuoteBlock:
@@ -67,6 +76,10 @@ class _Builder:
         self.figures = figures
         self.codes = {c.path: c for c in p.codes.list(counts=False)}
         self.rows: list[SegmentRow] = segment_table(p).rows
+        self.by_code: dict[str, list[SegmentRow]] = {}
+        for r in self.rows:
+            self.by_code.setdefault(r.code, []).append(r)
+        self.jobs: list[tuple[Any, Path]] = []  # figures to draw: (graph, file)
         self.marked = marked_codings(p)
         from sqlalchemy import select
 
@@ -80,7 +93,12 @@ class _Builder:
 
     def rows_of(self, path: str) -> list[SegmentRow]:
         under = path + "/"
-        return [r for r in self.rows if r.code == path or r.code.startswith(under)]
+        return [
+            r
+            for code, rows in self.by_code.items()
+            if code == path or code.startswith(under)
+            for r in rows
+        ]
 
     # -- sections ------------------------------------------------------------------------------
     def category(self, c: CodeInfo, core: bool) -> None:
@@ -125,7 +143,7 @@ class _Builder:
             return
         table = []
         for s in subs:
-            rows = [r for r in self.rows if r.code == s]
+            rows = self.by_code.get(s, [])
             table.append(
                 [
                     s[len(c.path) + 1 :],
@@ -192,9 +210,6 @@ class _Builder:
             self.doc.add(Markdown(m.body, floor=3))
 
     def figure(self, c: CodeInfo) -> None:
-        import networkx as nx
-
-        from qcode.analysis.figures import draw_network
         from qcode.analysis.network import code_id
 
         if self.graph is None:
@@ -205,21 +220,47 @@ class _Builder:
         node = code_id(c.path)
         if node not in self.graph:
             return
-        sub = nx.ego_graph(self.graph, node, radius=1)
+        weight: dict[str, float] = defaultdict(float)
+        related = set()
+        for _, other, data in self.graph.edges(node, data=True):
+            if data.get("kind") == "relation":
+                related.add(other)
+            else:
+                weight[other] += data.get("weight", 0.0)
+        strongest = sorted(weight, key=lambda n: (-weight[n], n))[:NEIGHBOURS]
+        sub = self.graph.subgraph({node, *related, *strongest}).copy()
         if sub.number_of_nodes() < 2:
             return
         assert self.figures is not None
-        path = self.figures / f"figure-{len(list(self.figures.iterdir())) + 1}.png"
-        draw_network(sub, path)
+        path = self.figures / f"figure-{len(self.jobs) + 1}.png"
+        self.jobs.append((sub, path))
+        more = len(weight) - len(strongest)
+        left_out = f"; {more} weaker neighbours left out" if more > 0 else ""
         self.doc.add(Heading(2, "Co-occurrence"))
         self.doc.add(
             Figure(
                 path,
-                f"{c.name} and the categories it co-occurs with or is related to "
-                f"({sub.number_of_nodes()} categories; node size: codings; edge width: "
-                "paragraphs coded with both; dashed: relations).",
+                f"{c.name}, the categories related to it and the {len(strongest)} it shares "
+                f"most paragraphs with{left_out} (node size: codings; edge width: paragraphs "
+                "coded with both; dashed: relations).",
             )
         )
+
+    def draw(self) -> None:
+        """Draw the figures, in as many processes as there are cores (two at most)."""
+        if not self.jobs:
+            return
+        workers = min(2, os.cpu_count() or 1, len(self.jobs))
+        if workers < 2:
+            for g, path in self.jobs:
+                _draw(g, path)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            list(pool.map(_draw, *zip(*self.jobs, strict=True)))
 
     def saturation(self, c: CodeInfo, rows: list[SegmentRow]) -> None:
         first: dict[str, int] = {}
@@ -377,6 +418,7 @@ def build_report(
         b.category(b.codes[path], is_core)
     b.framework()
     b.appendix()
+    b.draw()
     return b.doc
 
 
