@@ -91,6 +91,43 @@ def timed(label: str, fn: Callable[[], Any], repeat: int = 1) -> float:
     return best
 
 
+async def screen_moves(p: Project) -> list[float]:
+    """Key press (the grid's cursor action) to the end of the next screen refresh, on the matrix
+    screen, moving right and down through the grid."""
+    from textual.screen import Screen
+    from textual.widgets import DataTable
+
+    from qcode.tui.app import QcodeApp
+
+    stamps: dict[str, float] = {"start": 0.0}
+    refreshes: list[float] = []
+    refresh = Screen._compositor_refresh
+
+    def timed_refresh(self: Screen[object]) -> None:
+        refresh(self)
+        refreshes.append(time.perf_counter())
+
+    Screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]
+    for name in ("action_cursor_right", "action_cursor_down"):
+        original = getattr(DataTable, name)
+
+        def stamped(self: object, _orig: Any = original) -> None:
+            stamps["start"] = time.perf_counter()
+            _orig(self)
+
+        setattr(DataTable, name, stamped)
+    out = []
+    app = QcodeApp(p)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.press("8")
+        await pilot.pause(2)
+        for key in ["right"] * 10 + ["down"] * 20:
+            await pilot.press(key)
+            await pilot.pause(0.05)
+            out.append(next(t for t in refreshes if t > stamps["start"]) - stamps["start"])
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--keep", type=Path, help="build the study in DIR once and reuse it")
@@ -152,6 +189,14 @@ def main() -> None:
         timed(
             "theory report without figures, DOCX",
             lambda: write_report(p, out / "r2.docx", core=True),
+        )
+        import asyncio
+        import statistics
+
+        moves = asyncio.run(screen_moves(p))
+        print(
+            f"{'matrix screen (8): key press to repaint, cell to cell':<58} median "
+            f"{1000 * statistics.median(moves):.1f} ms, max {1000 * max(moves):.1f} ms"
         )
         p.close()
 

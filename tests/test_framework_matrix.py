@@ -195,3 +195,16 @@ def test_first_words() -> None:
         == "我交不起社保，因为收入太不稳定了…"
     )
     assert first_words("short") == "short"
+
+
+def test_terminal_table_one_line_a_case(example: Project, cli: Any) -> None:
+    from rich.cells import cell_len
+
+    r = cli("-p", str(example.root), "matrix", "framework", "--with-attributes", "occupation")
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    cases = sorted(example.attributes.values("case"))
+    assert [ln.split(" │ ")[0].strip() for ln in lines[4:]] == cases
+    widths = {cell_len(ln.split(" │ ")[2]) for ln in lines[4:]}
+    assert max(widths) <= 40  # a cell's first words, cut to the column (Chinese counted twice)
+    assert any("外卖骑手" in ln for ln in lines[4:])

@@ -4,17 +4,43 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from qcode.cli.app import project
 from qcode.cli.options import WHERE
-from qcode.cli.output import clip, emit_json, ok, table
+from qcode.cli.output import emit_json, ok
 from qcode.cli.tables import matrix_app
 from qcode.errors import InvalidInputError
 
 FORMATS = ("table", "csv", "json", "xlsx", "docx", "md")
 CELL = 40  # characters of a cell shown in the terminal's table
+
+
+def plain_grid(header: list[str], rows: list[list[Any]]) -> str:
+    """A grid of one-line cells, each at most :data:`CELL` columns wide (wide characters count
+    twice). Plain text, not a rich table: rich measures and wraps every cell, which takes
+    seconds for a few thousand cells."""
+    from rich.cells import cell_len, set_cell_size
+
+    def one_line(v: Any) -> str:
+        return "" if v is None else " ".join(str(v).split())
+
+    cells = [[one_line(h) for h in header], *[[one_line(v) for v in r] for r in rows]]
+    widths = [min(CELL, max(cell_len(r[i]) for r in cells)) for i in range(len(header))]
+
+    def line(r: list[str]) -> str:
+        parts = []
+        for text, w in zip(r, widths, strict=True):
+            if cell_len(text) > w:
+                text = set_cell_size(text, w - 1) + "…"
+            parts.append(set_cell_size(text, w))
+        return " │ ".join(parts).rstrip()
+
+    out = [line(cells[0]), "─┼─".join("─" * w for w in widths)]
+    out += [line(r) for r in cells[1:]]
+    return "\n".join(out) + "\n"
 
 
 def _split(value: str | None) -> list[str]:
@@ -78,9 +104,7 @@ def framework(
             text = f"# {title}\n\n" + grid.to_markdown(header, body)
         else:
             if output is None:  # one line a cell here; md, csv, xlsx and docx hold it all
-                fixed = 1 + len(m.attributes)
-                clipped = [r[:fixed] + [clip(str(v), CELL) for v in r[fixed:]] for r in body]
-                table(title, header, clipped)
+                sys.stdout.write(f"{title}\n\n" + plain_grid(header, body))
                 return
             text = grid.to_markdown(header, body)
         if output is None:
