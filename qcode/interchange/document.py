@@ -227,7 +227,7 @@ def _toc_field(paragraph: Any) -> None:
     paragraph.add_run()._r.append(fld("end"))
 
 
-def _docx_markdown(doc: Any, text: str, floor: int) -> None:
+def _docx_markdown(doc: Any, text: str, floor: int, style: dict[str, Any]) -> None:
     """A researcher's Markdown as Word paragraphs: headings, list items, bold and italic."""
     for para in re.split(r"\n\s*\n", text.strip()):
         lines = para.strip().splitlines()
@@ -235,13 +235,14 @@ def _docx_markdown(doc: Any, text: str, floor: int) -> None:
             continue
         m = re.match(r"^(#{1,6})\s+(.*)", lines[0])
         if m and len(lines) == 1:
-            doc.add_heading(xml_safe(m.group(2)), level=min(9, floor + len(m.group(1))))
+            level = min(9, floor + len(m.group(1)))
+            doc.add_paragraph(xml_safe(m.group(2)), style=style[f"Heading {level}"])
             continue
         if all(re.match(r"^\s*([-*+]|\d+[.)])\s+", ln) for ln in lines):
             for ln in lines:
                 bullet = re.match(r"^\s*[-*+]\s", ln)
-                style = "List Bullet" if bullet else "List Number"
-                _runs(doc.add_paragraph(style=style), re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", ln))
+                kind = "List Bullet" if bullet else "List Number"
+                _runs(doc.add_paragraph(style=kind), re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", ln))
             continue
         _runs(doc.add_paragraph(), " ".join(ln.strip() for ln in lines))
 
@@ -264,21 +265,28 @@ def write_docx(doc: Doc, path: Path) -> None:
 
     d: Any = docx.Document()
     d.core_properties.title = xml_safe(doc.title)
+    # looked up once: python-docx finds a style by name with a scan of every style
+    names = ["Title", "Caption", "Quote", *(f"Heading {i}" for i in range(1, 10))]
+    style = {n: d.styles[n] for n in names}
+
+    def heading(text: str, level: int) -> None:
+        d.add_paragraph(xml_safe(text), style=style["Title" if level == 0 else f"Heading {level}"])
+
     n_table = n_figure = 0
     for b in doc.blocks:
         if isinstance(b, Heading):
-            d.add_heading(xml_safe(b.text), level=b.level)
+            heading(b.text, b.level)
         elif isinstance(b, Toc):
-            d.add_heading("Contents", level=1)
+            heading("Contents", 1)
             _toc_field(d.add_paragraph())
         elif isinstance(b, Para):
             p = d.add_paragraph()
             p.add_run(xml_safe(b.text)).italic = b.italic
         elif isinstance(b, Markdown):
-            _docx_markdown(d, b.text, b.floor)
+            _docx_markdown(d, b.text, b.floor, style)
         elif isinstance(b, Table):
             n_table += 1
-            d.add_paragraph(xml_safe(f"Table {n_table}. {b.caption}"), style="Caption")
+            d.add_paragraph(xml_safe(f"Table {n_table}. {b.caption}"), style=style["Caption"])
             t = d.add_table(rows=1, cols=len(b.header), style="Table Grid")
             for cell, label in zip(t.rows[0].cells, b.header, strict=True):
                 cell.paragraphs[0].add_run(xml_safe(str(label))).bold = True
@@ -286,14 +294,14 @@ def write_docx(doc: Doc, path: Path) -> None:
                 for cell, v in zip(t.add_row().cells, r, strict=True):
                     cell.text = "" if v is None else xml_safe(str(v))
         elif isinstance(b, QuoteBlock):
-            d.add_paragraph(xml_safe(b.text), style="Quote")
-            src = d.add_paragraph(style="Quote")
+            d.add_paragraph(xml_safe(b.text), style=style["Quote"])
+            src = d.add_paragraph(style=style["Quote"])
             src.add_run(xml_safe(f"— {b.source}")).bold = False
             src.add_run(xml_safe(f" ({b.reference})")).italic = True
         elif isinstance(b, Figure):
             n_figure += 1
             d.add_picture(str(b.path), width=Cm(15))
-            d.add_paragraph(xml_safe(f"Figure {n_figure}. {b.caption}"), style="Caption")
+            d.add_paragraph(xml_safe(f"Figure {n_figure}. {b.caption}"), style=style["Caption"])
     d.save(str(path))
 
 

@@ -33,8 +33,14 @@ from qcode.interchange.document import (
     to_markdown,
     write_docx,
 )
-from qcode.interchange.segments import SegmentRow
-from qcode.services.quotes import Quote, check_attributes, marked_codings, pick
+from qcode.services.quotes import (
+    Quote,
+    QuoteRow,
+    check_attributes,
+    marked_codings,
+    pick,
+    quote_rows,
+)
 
 if TYPE_CHECKING:
     from qcode.services.codes import CodeInfo
@@ -68,15 +74,13 @@ class _Builder:
         attributes: Sequence[str],
         figures: Path | None,
     ) -> None:
-        from qcode.services.segments import segment_table
-
         self.p = p
         self.n = n_quotes
         self.attributes = list(attributes)
         self.figures = figures
         self.codes = {c.path: c for c in p.codes.list(counts=False)}
-        self.rows: list[SegmentRow] = segment_table(p).rows
-        self.by_code: dict[str, list[SegmentRow]] = {}
+        self.rows: list[QuoteRow] = quote_rows(p)
+        self.by_code: dict[str, list[QuoteRow]] = {}
         for r in self.rows:
             self.by_code.setdefault(r.code, []).append(r)
         self.jobs: list[tuple[Any, Path]] = []  # figures to draw: (graph, file)
@@ -91,7 +95,7 @@ class _Builder:
         self.graph: Any = None
         self.doc = Doc(f"Theory report: {p.settings.name}")
 
-    def rows_of(self, path: str) -> list[SegmentRow]:
+    def rows_of(self, path: str) -> list[QuoteRow]:
         under = path + "/"
         return [
             r
@@ -182,7 +186,7 @@ class _Builder:
             )
         )
 
-    def quotes(self, c: CodeInfo, rows: list[SegmentRow]) -> None:
+    def quotes(self, c: CodeInfo, rows: list[QuoteRow]) -> None:
         self.doc.add(Heading(2, "Quotes"))
         chosen = pick(rows, c.path, self.n, self.marked, self.attributes)
         if not chosen:
@@ -262,7 +266,7 @@ class _Builder:
         with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
             list(pool.map(_draw, *zip(*self.jobs, strict=True)))
 
-    def saturation(self, c: CodeInfo, rows: list[SegmentRow]) -> None:
+    def saturation(self, c: CodeInfo, rows: list[QuoteRow]) -> None:
         first: dict[str, int] = {}
         position = {d: i for i, d in enumerate(self.docs, 1)}
         for r in rows:
@@ -340,7 +344,7 @@ class _Builder:
                 )
             )
 
-    def _pick_many(self, rows: list[SegmentRow], paths: list[str]) -> list[Quote]:
+    def _pick_many(self, rows: list[QuoteRow], paths: list[str]) -> list[Quote]:
         from qcode.analysis.quotes import representative
         from qcode.services.quotes import to_quote
 
