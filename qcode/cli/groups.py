@@ -27,6 +27,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "unlink",
     ),
     "Analysis": ("cooccur", "network", "freq", "matrix", "crosstab", "saturation", "query", "sets"),
+    "Write-up": ("summaries", "report", "quotes"),
     "Exchange": ("export", "codebook", "segments"),
     "Team": ("coders", "merge", "agreement", "resolve", "team"),
     "Text": ("words", "kwic", "dict", "similar"),

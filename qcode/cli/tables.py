@@ -82,8 +82,16 @@ def _matrix_out(m: Any, format_: str, title: str, figure: Path | None, label: st
             ok(f"drew {figure}")
 
 
-@app.command()
+matrix_app = typer.Typer(
+    help="The code x document matrix; qcode matrix framework: the framework matrix.",
+    invoke_without_command=True,
+)
+app.add_typer(matrix_app, name="matrix")
+
+
+@matrix_app.callback()
 def matrix(
+    ctx: typer.Context,
     count: str = typer.Option(
         "codings", "--count", help="codings, characters, or documents (1 where present)."
     ),
@@ -96,7 +104,9 @@ def matrix(
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
 ) -> None:
-    """The code x document matrix."""
+    """The code x document matrix (qcode matrix framework: cases by codes, with summaries)."""
+    if ctx.invoked_subcommand is not None:
+        return
     check(format_, figure)
     m = project().analysis.matrix(count, scope=_scope(doc, case, where, coder, level, set_))
     _matrix_out(m, format_, f"codes x documents ({count})", figure, count)

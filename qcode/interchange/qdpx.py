@@ -64,6 +64,7 @@ _VALUE_TAGS = {
 MEMO_TYPE = "qcode-type: "
 MEMO_CASE = "qcode-case: "
 COMMENT = "qcode-comment"
+SUMMARY = "qcode-summary: "  # a summary's cell: "case|document GUID code GUID"
 SCOPE = "qcode-scope: "
 
 
@@ -134,6 +135,7 @@ class XNote:
     cases: list[str] = field(default_factory=list)  # case GUIDs (qcode's own link)
     notes: list[str] = field(default_factory=list)  # notes this note refers to
     comment: bool = False  # a relation's comment, not a memo
+    summary: str = ""  # a framework-matrix summary's cell (qcode.services.summaries), not a memo
 
 
 @dataclass
@@ -347,6 +349,7 @@ def _note(parent: Any, n: XNote) -> None:
     if n.type != "free":
         lines.append(MEMO_TYPE + n.type)
     lines += [MEMO_CASE + c for c in n.cases]
+    lines += [SUMMARY + n.summary] if n.summary else []
     if lines:
         _sub(ne, "Description", "\n".join(lines))
     _sub(ne, "PlainTextContent", n.text)
@@ -722,6 +725,8 @@ class _Reader:
                     note.comment = True
                 elif line.startswith(MEMO_TYPE):
                     note.type = line[len(MEMO_TYPE) :].strip()
+                elif line.startswith(SUMMARY):
+                    note.summary = line[len(SUMMARY) :].strip()
                 elif line.startswith(MEMO_CASE) and (c := guid_of(line[len(MEMO_CASE) :])):
                     note.cases.append(c)
                 elif line.strip():

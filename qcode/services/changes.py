@@ -181,8 +181,9 @@ class Change:
         return len(rows)
 
     def unlink_memos(self, kind: str, ids: Sequence[int]) -> None:
-        """Remove memo links to things this change deletes (the memos themselves stay), and
-        their membership of sets (codes, documents and memos can be set members)."""
+        """Remove memo links to things this change deletes (the memos themselves stay), the
+        summaries of codes, cases and documents, and their membership of sets (codes,
+        documents and memos can be set members)."""
         if not ids:
             return
         from qcode.store.models import MemoLink, SetMember
@@ -191,6 +192,9 @@ class Change:
             select(MemoLink.id).where(MemoLink.target_kind == kind, MemoLink.target_id.in_(ids))
         )
         self.delete(MemoLink, list(found))
+        from qcode.services.summaries import detach_summaries
+
+        detach_summaries(self, kind, ids)  # summaries of what goes, or their links to codings
         if kind in ("code", "document", "memo"):
             members = self.conn.scalars(
                 select(SetMember.id).where(SetMember.kind == kind, SetMember.target_id.in_(ids))

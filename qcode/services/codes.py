@@ -381,6 +381,9 @@ class CodeService:
                 )
             )
             ch.update(MemoLink, memo_links, target_id=dst)
+            from qcode.services.summaries import move_summaries
+
+            move_summaries(ch, src, dst)
             self._repoint_structure(ch, src, dst)
             ch.update(Code, tree.children.get(src, []), parent_id=dst)
             moved = ch.conn.scalars(select(Suggestion.id).where(Suggestion.code_id == src))

@@ -33,6 +33,7 @@ from qcode.interchange.qdpx import (
     write_qdpx,
 )
 from qcode.interchange.refi import query_from_description, query_in_description
+from qcode.services import summaries
 from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
@@ -267,6 +268,7 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                 "links of codes to the framework are not part of REFI-QDA "
                 "(qcode codebook export --format json keeps them)"
             )
+        summaries.add_to_exchange(c, x, coder_guid)  # notes the summarised codings refer to
     return x, notes
 
 
@@ -282,7 +284,8 @@ def export_qdpx(p: Project, path: Path) -> ExportReport:
         "variables": len(x.variables),
         "sources": len(x.sources),
         "codings": sum(len(s.codings) for s in x.sources),
-        "notes": sum(1 for n in x.notes if not n.comment),
+        "notes": sum(1 for n in x.notes if not n.comment and not n.summary),
+        "summaries": sum(1 for n in x.notes if n.summary),
         "links": len(x.links),
         "sets": len(x.sets),
     }
@@ -343,6 +346,7 @@ def create_from_qdpx(
 
 def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
     rep = ImportReport(x.origin or "unknown", x.units, notes=list(x.report))
+    cells = summaries.take_from_exchange(x)  # what is left are memos
     with p.change("init.qdpx", f"create from {source.name}") as ch:
         coder = _Coders(ch, x, p.user)
         code_id = _codes(ch, x, rep)
@@ -353,6 +357,9 @@ def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
         relation_id, comments = _relations(ch, x, code_id, coder, rep)
         _memo_links(ch, x, memo_id, code_id, doc_id, coding_id, case_id, relation_id, comments, rep)
         _sets(ch, x, code_id, doc_id, memo_id)
+        ids = {"case": case_id, "document": doc_id, "code": code_id, "coding": coding_id}
+        n_summaries, said = summaries.insert_from_exchange(ch, cells, ids, coder)
+        rep.notes += said
         rep.counts = {
             "users": len(coder.ids),
             "codes": len(code_id),
@@ -362,6 +369,7 @@ def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
             "memos": len(memo_id),
             "relations": len(relation_id),
             "sets": len(x.sets),
+            "summaries": n_summaries,
         }
     return rep
 

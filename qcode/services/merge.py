@@ -28,6 +28,7 @@ from sqlalchemy import select
 from qcode.errors import InvalidInputError
 from qcode.interchange.qdpx import Exchange
 from qcode.interchange.refi import query_from_description
+from qcode.services import summaries
 from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
@@ -54,6 +55,7 @@ from qcode.store.models import (
     RelationEvidence,
     RelationType,
     SetMember,
+    Summary,
 )
 from qcode.text import text_hash
 
@@ -89,6 +91,7 @@ def merge_project(p: Project, other: str | Path, dry_run: bool = False) -> Merge
         if q.root == p.root:
             raise InvalidInputError(f"{other}: is this project; nothing to merge")
         x, _ = to_exchange(q)  # what REFI-QDA cannot hold is read below
+        cells = summaries.take_from_exchange(x)
         with q.read() as s:
             framework = s.execute(
                 select(
@@ -113,6 +116,7 @@ def merge_project(p: Project, other: str | Path, dry_run: bool = False) -> Merge
         with p.change("merge", f"merge {Path(other).name}") as ch:
             m = _Merge(p, ch, x, res)
             m.run()
+            m.merge_summaries(cells)
             m.framework_links(framework)
             m.evidence(evidence)
             if dry_run:
@@ -451,6 +455,21 @@ class _Merge:
                 self.ch.insert_one(
                     MemoLink, memo_id=memo, target_kind=kind, target_id=target, start=start, end=end
                 )
+
+    def merge_summaries(self, cells: list[summaries.XSummary]) -> None:
+        ids = {"case": self.case, "document": self.doc, "code": self.code, "coding": self.coding}
+        coder = self.p.ensure_coder(self.ch, None)
+
+        def who(guid: str | None) -> int:
+            return self.coder.get(guid) or coder
+
+        added, said = summaries.insert_from_exchange(
+            self.ch, cells, ids, who, lambda g: self._free(Summary, g)
+        )
+        if added:
+            self.res.added["summaries"] = added
+        self.res.conflicts += [s for s in said if "differs" in s]
+        self.res.notes += [s for s in said if "differs" not in s]
 
     def sets(self) -> None:
         kinds = {"code": self.code, "document": self.doc, "memo": self.memo}

@@ -69,6 +69,7 @@ class Project:
         from qcode.services.query import QueryService
         from qcode.services.sets import SetService
         from qcode.services.structure import StructureService
+        from qcode.services.summaries import SummaryService
 
         self.root = root
         self.settings = settings
@@ -88,6 +89,7 @@ class Project:
         self.analysis = AnalysisService(self)
         self.query = QueryService(self)  # p.query(expr): coding queries and text searches
         self.sets = SetService(self)
+        self.summaries = SummaryService(self)
         self._texts: dict[str, str] = {}
         self._user: str | None = None
 

@@ -288,6 +288,37 @@ class MemoLink(Base):
     end: Mapped[int | None] = mapped_column(Integer)
 
 
+class Summary(Base):
+    """A summary for one cell of a framework matrix: Markdown on what a case (or a document)
+    says about a code or category, linked (:class:`SummaryLink`) to the codings it draws on."""
+
+    __tablename__ = "summaries"
+    __table_args__ = (
+        CheckConstraint("(case_id IS NULL) <> (document_id IS NULL)", name="row"),
+        UniqueConstraint("case_id", "document_id", "code_id"),
+        Index("ix_summaries_code", "code_id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), index=True)
+    code_id: Mapped[int] = mapped_column(ForeignKey("codes.id"))
+    body: Mapped[str] = mapped_column(Text, default="")
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coders.id"))
+    created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class SummaryLink(Base):
+    """A coding a summary draws on."""
+
+    __tablename__ = "summary_links"
+    __table_args__ = (UniqueConstraint("summary_id", "coding_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    summary_id: Mapped[int] = mapped_column(ForeignKey("summaries.id"), index=True)
+    coding_id: Mapped[int] = mapped_column(ForeignKey("codings.id"), index=True)
+
+
 class Preference(Base):
     """Per-user interface state (last position in each document, theme ...); not part of the
     research record, so not logged as events and not undone."""

@@ -16,6 +16,7 @@ from qcode.tui.screens.analysis import AnalysisScreen
 from qcode.tui.screens.codebook import CodebookScreen
 from qcode.tui.screens.coding import CodingScreen
 from qcode.tui.screens.help import HelpScreen
+from qcode.tui.screens.matrix import MatrixScreen
 from qcode.tui.screens.memos import MemosScreen
 from qcode.tui.screens.query import QueryScreen
 from qcode.tui.screens.queue import QueueScreen
@@ -32,6 +33,7 @@ class QcodeApp(App[None]):
         "agreement": AgreementScreen,
         "queue": QueueScreen,
         "query": QueryScreen,
+        "matrix": MatrixScreen,
     }
     DEFAULT_MODE = "coding"
     COMMANDS = App.COMMANDS | {QcodeCommands}
@@ -43,6 +45,7 @@ class QcodeApp(App[None]):
         Binding("5", "switch_mode('agreement')", "agreement"),
         Binding("6", "switch_mode('queue')", "queue"),
         Binding("7", "switch_mode('query')", "query", show=False),
+        Binding("8", "switch_mode('matrix')", "matrix", show=False),
         Binding("f1,question_mark", "help", "help"),
         Binding("ctrl+z", "undo", "undo", show=False),
         Binding("ctrl+y", "redo", "redo", show=False),

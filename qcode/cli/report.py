@@ -1,0 +1,108 @@
+"""The write-up: qcode report (the theory report) and qcode quotes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.options import WHERE
+from qcode.cli.output import emit_json, ok
+from qcode.errors import InvalidInputError
+
+ATTRIBUTES = typer.Option(
+    None, "--with-attributes", help="Attributes shown with each quote: K1,K2."
+)
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(",") if v.strip()]
+
+
+@app.command()
+def report(
+    output: Path = typer.Option(..., "--output", "-o", help="File to write: .docx, .md or .html."),
+    format_: str | None = typer.Option(
+        None, "--format", help="docx, md or html (default: from the file's extension)."
+    ),
+    core: bool = typer.Option(
+        False, "--core", help="The core category and every category related to it."
+    ),
+    category: list[str] = typer.Option([], "--category", help="Report this category (repeatable)."),
+    quotes: int = typer.Option(3, "--quotes", help="Representative quotes per category."),
+    with_figures: bool = typer.Option(
+        False, "--with-figures", help="Draw each category's co-occurrence neighbourhood."
+    ),
+    with_attributes: str | None = ATTRIBUTES,
+) -> None:
+    """The theory report: for the core category and the categories related to it, definition,
+    sub-codes, paradigm, quotes with references to their codings, memos, a network figure and
+    a saturation note; the storyline; the framework when one is loaded."""
+    from qcode.services.report import write_report
+
+    doc = write_report(
+        project(),
+        output,
+        format_,
+        core,
+        category,
+        quotes,
+        _split(with_attributes),
+        with_figures,
+    )
+    n = sum(1 for b in doc.blocks if type(b).__name__ == "QuoteBlock")
+    ok(f"report written to {output} ({n} quotes)")
+
+
+@app.command("quotes")
+def quotes_(
+    code: str = typer.Argument(..., help="A code or category (with the codes under it)."),
+    n: int = typer.Option(5, "--n", help="How many quotes."),
+    where: list[str] = WHERE,
+    format_: str = typer.Option("md", "--format", help="md, docx, csv or json."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE."),
+    with_attributes: str | None = ATTRIBUTES,
+) -> None:
+    """The most representative quotes of a code, with speaker, case, attributes and a reference
+    to each coding: for pasting into a paper."""
+    from qcode.interchange import grid
+    from qcode.interchange.document import Doc, Heading, to_markdown, write_docx
+    from qcode.services.quotes import quotes
+    from qcode.services.report import quote_block
+
+    if format_ not in ("md", "docx", "csv", "json"):
+        raise InvalidInputError(f"unknown format {format_!r} (md, docx, csv or json)")
+    if format_ == "docx" and output is None:
+        raise InvalidInputError("--format docx writes a file: give it with --output FILE")
+    if output is not None and not output.parent.is_dir():
+        raise InvalidInputError(f"{output}: its folder does not exist")
+    attrs = _split(with_attributes)
+    found = quotes(project(), code, n, where, attrs)
+    if format_ == "json":
+        emit_json([q.as_json() for q in found])
+        return
+    if format_ == "csv":
+        header = ["text", "code", "speaker", "case", *attrs, "document", "start", "end"]
+        header += ["page", "coding_guid"]
+        rows = [
+            [q.text, q.code, q.speaker, q.case, *(q.as_json()["attributes"][a] for a in attrs)]
+            + [q.document, q.start, q.end, q.page, q.coding_guid]
+            for q in found
+        ]
+        text = grid.to_csv(header, rows)
+    else:
+        doc = Doc(f"Quotes: {code}", [Heading(1, f"Quotes: {code}")])
+        doc.add(*(quote_block(q) for q in found))
+        if format_ == "docx":
+            assert output is not None
+            write_docx(doc, output)
+            ok(f"{len(found)} quotes written to {output}")
+            return
+        text = to_markdown(doc)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        ok(f"{len(found)} quotes written to {output}")

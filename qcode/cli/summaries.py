@@ -1,0 +1,95 @@
+"""Summaries of framework-matrix cells: qcode summaries set|list|show|delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from qcode.cli.app import app, project
+from qcode.cli.memos import _body
+from qcode.cli.output import clip, emit_json, ok, table
+from qcode.errors import InvalidInputError
+from qcode.services.summaries import SummaryInfo, parse_ids
+
+summaries_app = typer.Typer(
+    help="Summaries of a case (or document) by a code: the cells of a framework matrix.",
+    no_args_is_help=True,
+)
+app.add_typer(summaries_app, name="summaries")
+
+ROW_KIND = typer.Option(
+    None, "--rows", help="case or document (default: a case of that name, else a document)."
+)
+
+
+def _show(m: SummaryInfo) -> None:
+    ok(f"#{m.id} {m.row_kind} {m.row} x {m.code} by {m.coder}, {m.updated}")
+    if m.segments:
+        ok(f"  draws on codings {', '.join(str(i) for i in m.segments)}")
+    ok(m.body)
+
+
+@summaries_app.command("set")
+def set_(
+    case: str = typer.Argument(..., help="A case (or, with --rows document, a document)."),
+    code: str = typer.Argument(..., help="A code or category."),
+    text: str | None = typer.Option(None, "--text", help="The summary, in Markdown."),
+    file: Path | None = typer.Option(None, "--file", help="Read the Markdown from a file."),
+    segments: str | None = typer.Option(
+        None, "--segments", help="Ids of the codings it summarises: 3,7,12 (replaces earlier)."
+    ),
+    rows: str | None = ROW_KIND,
+    coder: str | None = typer.Option(None, "--coder"),
+    json_: bool = typer.Option(False, "--json"),
+) -> None:
+    """Write (or rewrite) the summary of one cell."""
+    body = _body(text, file)
+    if body is None:
+        raise InvalidInputError("give the summary with --text or --file")
+    m = project().summaries.set(case, code, body, parse_ids(segments), rows, coder)
+    if json_:
+        emit_json(m.as_json())
+    else:
+        ok(f"summary #{m.id}: {m.row} x {m.code}")
+
+
+@summaries_app.command("list")
+def list_(
+    case: str | None = typer.Option(None, "--case", help="Only this case's (or document's)."),
+    code: str | None = typer.Option(None, "--code", help="Only this code's."),
+    rows: str | None = ROW_KIND,
+    json_: bool = typer.Option(False, "--json"),
+) -> None:
+    """The summaries, by case and code."""
+    found = project().summaries.list(case, code, rows)
+    if json_:
+        emit_json([m.as_json() for m in found])
+        return
+    table(
+        "summaries",
+        ["id", "row", "code", "segments", "text"],
+        [[m.id, m.row, m.code, len(m.segments), clip(m.body)] for m in found],
+    )
+
+
+@summaries_app.command("show")
+def show(
+    case: str,
+    code: str,
+    rows: str | None = ROW_KIND,
+    json_: bool = typer.Option(False, "--json"),
+) -> None:
+    """One cell's summary in full."""
+    m = project().summaries.get(case, code, rows)
+    if json_:
+        emit_json(m.as_json())
+    else:
+        _show(m)
+
+
+@summaries_app.command("delete")
+def delete(case: str, code: str, rows: str | None = ROW_KIND) -> None:
+    """Delete one cell's summary (undoable)."""
+    project().summaries.delete(case, code, rows)
+    ok(f"deleted the summary of {code!r} for {case!r}")

@@ -1,0 +1,465 @@
+"""The theory report: the draft of a findings chapter from the project's structure, every claim
+traceable to its segments.
+
+For the core category and the categories related to it (or the categories asked for): its
+definition, its sub-codes with counts, its paradigm worksheet with evidence counts, its most
+representative quotes (:mod:`qcode.analysis.quotes`) each with a reference to its coding, the
+memos on it, the co-occurrence network of its neighbourhood, and a saturation note; the
+storyline memos first; the framework, when one is loaded, in a section of its own.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qcode.analysis.quotes import IDEAL_LENGTH
+from qcode.errors import InvalidInputError, NotFoundError
+from qcode.interchange.document import (
+    Doc,
+    Figure,
+    Heading,
+    Markdown,
+    Para,
+    QuoteBlock,
+    Table,
+    Toc,
+    to_html,
+    to_markdown,
+    write_docx,
+)
+from qcode.services.quotes import (
+    Quote,
+    QuoteRow,
+    check_attributes,
+    marked_codings,
+    pick,
+    quote_rows,
+)
+
+if TYPE_CHECKING:
+    from qcode.services.codes import CodeInfo
+    from qcode.services.project import Project
+
+FORMATS = ("docx", "md", "html")
+NEIGHBOURS = 10  # co-occurring categories drawn beside a category, the strongest first
+RULE = (
+    "Quotes are spread over cases first: one from each case in turn, the cases taken by how "
+    "many of the category's segments they hold. Within a case, a segment that a summary draws "
+    "on or that a relation cites as evidence comes first, then the one whose length is nearest "
+    f"{IDEAL_LENGTH} characters, then the earliest. A range coded twice is quoted once."
+)
+
+
+def _draw(g: Any, path: Path) -> None:
+    from qcode.analysis.figures import draw_network
+
+    draw_network(g, path)
+
+
+def quote_block(q: Quote) -> QuoteBlock:
+    return QuoteBlock(q.text, q.source() or q.document, q.reference(), q.coding_guid)
+
+
+class _Builder:
+    def __init__(
+        self,
+        p: Project,
+        n_quotes: int,
+        attributes: Sequence[str],
+        figures: Path | None,
+    ) -> None:
+        self.p = p
+        self.n = n_quotes
+        self.attributes = list(attributes)
+        self.figures = figures
+        self.codes = {c.path: c for c in p.codes.list(counts=False)}
+        self.rows: list[QuoteRow] = quote_rows(p)
+        self.by_code: dict[str, list[QuoteRow]] = {}
+        for r in self.rows:
+            self.by_code.setdefault(r.code, []).append(r)
+        self.jobs: list[tuple[Any, Path]] = []  # figures to draw: (graph, file)
+        self.marked = marked_codings(p)
+        from sqlalchemy import select
+
+        from qcode.store.models import Document
+
+        with p.read() as s:  # in import order
+            self.docs = list(s.scalars(select(Document.name).order_by(Document.id)))
+        self.memos = p.memos.list()
+        self.graph: Any = None
+        self.doc = Doc(f"Theory report: {p.settings.name}")
+
+    def rows_of(self, path: str) -> list[QuoteRow]:
+        under = path + "/"
+        return [
+            r
+            for code, rows in self.by_code.items()
+            if code == path or code.startswith(under)
+            for r in rows
+        ]
+
+    # -- sections ------------------------------------------------------------------------------
+    def category(self, c: CodeInfo, core: bool) -> None:
+        rows = self.rows_of(c.path)
+        cases = {r.case or f"document {r.document}" for r in rows}
+        self.doc.add(Heading(1, c.path + (" (core category)" if core else "")))
+        self.doc.add(
+            Para(
+                f"{len(rows)} codings in {len({r.document for r in rows})} documents "
+                f"from {len(cases)} cases.",
+                italic=True,
+            )
+        )
+        self.definition(c)
+        self.subcodes(c)
+        self.paradigm(c)
+        self.quotes(c, rows)
+        self.memos_on(c)
+        if self.figures is not None:
+            self.figure(c)
+        self.saturation(c, rows)
+
+    def definition(self, c: CodeInfo) -> None:
+        self.doc.add(Heading(2, "Definition"))
+        facts = [
+            ("Description", c.description),
+            ("Inclusion", c.inclusion),
+            ("Exclusion", c.exclusion),
+            ("Example", c.example),
+        ]
+        written = [(k, v.strip()) for k, v in facts if v and v.strip()]
+        if not written:
+            self.doc.add(Para("No definition written yet.", italic=True))
+        for label, text in written:
+            self.doc.add(Markdown(f"**{label}.** {text}"))
+
+    def subcodes(self, c: CodeInfo) -> None:
+        subs = [p for p in self.codes if p.startswith(c.path + "/")]
+        self.doc.add(Heading(2, "Sub-codes"))
+        if not subs:
+            self.doc.add(Para("No sub-codes.", italic=True))
+            return
+        table = []
+        for s in subs:
+            rows = self.by_code.get(s, [])
+            table.append(
+                [
+                    s[len(c.path) + 1 :],
+                    len(rows),
+                    len({r.document for r in rows}),
+                    len({r.case or r.document for r in rows}),
+                ]
+            )
+        self.doc.add(
+            Table(
+                f"Sub-codes of {c.name}: codings (own), documents and cases.",
+                ["sub-code", "codings", "documents", "cases"],
+                table,
+            )
+        )
+
+    def paradigm(self, c: CodeInfo) -> None:
+        if not self.p.settings.paradigm:
+            return
+        sheet = self.p.structure.paradigm(c.path)
+        if all(not items for items in sheet["slots"].values()):
+            return
+        self.doc.add(Heading(2, "Paradigm"))
+        table = []
+        for slot, items in sheet["slots"].items():
+            if not items:
+                table.append([slot, "(none yet)", 0])
+            for it in items:
+                table.append([slot, it["code"], it["evidence"]])
+        self.doc.add(
+            Table(
+                f"{c.name} as phenomenon: the paradigm worksheet, with the codings cited as "
+                "evidence for each relation.",
+                ["slot", "code", "evidence"],
+                table,
+            )
+        )
+
+    def quotes(self, c: CodeInfo, rows: list[QuoteRow]) -> None:
+        self.doc.add(Heading(2, "Quotes"))
+        chosen = pick(rows, c.path, self.n, self.marked, self.attributes)
+        if not chosen:
+            self.doc.add(Para("No coded segments yet.", italic=True))
+            return
+        spans = len({(r.document, r.start, r.end) for r in rows})
+        self.doc.add(
+            Para(f"{len(chosen)} of {spans} coded passages, chosen by the rule in the appendix.")
+        )
+        self.doc.add(*(quote_block(q) for q in chosen))
+
+    def memos_on(self, c: CodeInfo) -> None:
+        ids = {self.codes[p].id for p in self.codes if p == c.path or p.startswith(c.path + "/")}
+        found = [
+            m
+            for m in self.memos
+            if m.type != "storyline" and any(lk.kind == "code" and lk.id in ids for lk in m.links)
+        ]
+        if not found:
+            return
+        self.doc.add(Heading(2, "Memos"))
+        for m in sorted(found, key=lambda m: (m.created, m.id)):
+            self.doc.add(Heading(3, m.title))
+            self.doc.add(Para(f"{m.type} memo by {m.coder}, {m.updated[:10]}", italic=True))
+            self.doc.add(Markdown(m.body, floor=3))
+
+    def figure(self, c: CodeInfo) -> None:
+        from qcode.analysis.network import code_id
+
+        if self.graph is None:
+            # paragraphs as the unit: categories are rarely coded on the very same words
+            self.graph = self.p.analysis.network(
+                unit="paragraph", level="axial", include=("relations",)
+            )
+        node = code_id(c.path)
+        if node not in self.graph:
+            return
+        weight: dict[str, float] = defaultdict(float)
+        related = set()
+        for _, other, data in self.graph.edges(node, data=True):
+            if data.get("kind") == "relation":
+                related.add(other)
+            else:
+                weight[other] += data.get("weight", 0.0)
+        strongest = sorted(weight, key=lambda n: (-weight[n], n))[:NEIGHBOURS]
+        sub = self.graph.subgraph({node, *related, *strongest}).copy()
+        if sub.number_of_nodes() < 2:
+            return
+        assert self.figures is not None
+        path = self.figures / f"figure-{len(self.jobs) + 1}.png"
+        self.jobs.append((sub, path))
+        more = len(weight) - len(strongest)
+        left_out = f"; {more} weaker neighbours left out" if more > 0 else ""
+        self.doc.add(Heading(2, "Co-occurrence"))
+        self.doc.add(
+            Figure(
+                path,
+                f"{c.name}, the categories related to it and the {len(strongest)} it shares "
+                f"most paragraphs with{left_out} (node size: codings; edge width: paragraphs "
+                "coded with both; dashed: relations).",
+            )
+        )
+
+    def draw(self) -> None:
+        """Draw the figures, in as many processes as there are cores (two at most)."""
+        if not self.jobs:
+            return
+        workers = min(2, os.cpu_count() or 1, len(self.jobs))
+        if workers < 2:
+            for g, path in self.jobs:
+                _draw(g, path)
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            list(pool.map(_draw, *zip(*self.jobs, strict=True)))
+
+    def saturation(self, c: CodeInfo, rows: list[QuoteRow]) -> None:
+        first: dict[str, int] = {}
+        position = {d: i for i, d in enumerate(self.docs, 1)}
+        for r in rows:
+            i = position.get(r.document)
+            if i is not None and (r.code not in first or i < first[r.code]):
+                first[r.code] = i
+        self.doc.add(Heading(2, "Saturation"))
+        if not first:
+            self.doc.add(Para("Not coded yet: nothing to say about saturation.", italic=True))
+            return
+        last_code, last = max(first.items(), key=lambda kv: (kv[1], kv[0]))
+        n = len(self.docs)
+        after = n - last
+        text = (
+            f"Its {len(first)} codes (the category and its sub-codes in use) first appear within "
+            f"documents 1 to {last} of {n}, in import order; the last new one, "
+            f"{last_code!r}, in {self.docs[last - 1]}. "
+        )
+        text += (
+            f"The {after} documents after it added no new code to this category."
+            if after
+            else "The last document still added a new code: more data may be needed."
+        )
+        self.doc.add(Para(text))
+
+    def storyline(self) -> None:
+        story = [m for m in self.memos if m.type == "storyline"]
+        if not story:
+            return
+        self.doc.add(Heading(1, "Storyline"))
+        for m in sorted(story, key=lambda m: (m.created, m.id)):
+            self.doc.add(Heading(2, m.title))
+            self.doc.add(Markdown(m.body, floor=2))
+
+    def framework(self) -> None:
+        fw = self.p.framework.show()
+        if not fw["dimensions"]:
+            return
+        self.doc.add(Heading(1, f"Framework: {fw['name']}" if fw["name"] else "Framework"))
+        if fw["description"]:
+            self.doc.add(Markdown(fw["description"], floor=1))
+        for d in fw["dimensions"]:
+            self.doc.add(Heading(2, d["name"]))
+            if d["description"]:
+                self.doc.add(Para(d["description"]))
+            for e in d["elements"]:
+                self.doc.add(Heading(3, e["name"]))
+                if e["description"]:
+                    self.doc.add(Para(e["description"]))
+                linked = [x["code"] for x in e["codes"]]
+                if not linked:
+                    self.doc.add(Para("No codes linked yet.", italic=True))
+                    continue
+                self.doc.add(Para("Codes: " + "; ".join(linked) + "."))
+                rows = [r for code in linked for r in self.rows_of(code)]
+                for q in self._pick_many(rows, linked):
+                    self.doc.add(quote_block(q))
+        pairs = self.p.analysis.framework_view()
+        if pairs:
+            self.doc.add(Heading(2, "Elements that co-occur"))
+            self.doc.add(
+                Table(
+                    "Framework elements whose codes overlap in the text (overlap unit), "
+                    "for the dimensions the framework links.",
+                    ["element", "element", "overlaps", "C"],
+                    [
+                        [
+                            f"{x.dimension_a}: {x.element_a}",
+                            f"{x.dimension_b}: {x.element_b}",
+                            x.count,
+                            "" if x.c is None else f"{x.c:.2f}",
+                        ]
+                        for x in sorted(pairs, key=lambda x: -x.count)
+                    ],
+                )
+            )
+
+    def _pick_many(self, rows: list[QuoteRow], paths: list[str]) -> list[Quote]:
+        from qcode.analysis.quotes import representative
+        from qcode.services.quotes import to_quote
+
+        unique = list({r.coding_id: r for r in rows}.values())
+        chosen = representative(
+            unique,
+            self.n,
+            case=lambda r: r.case or f"document {r.document}",
+            span=lambda r: (r.document, r.start, r.end),
+            coding=lambda r: r.coding_id,
+            length=lambda r: len(r.text),
+            marked=self.marked,
+        )
+        return [to_quote(r, self.attributes) for r in chosen]
+
+    def appendix(self) -> None:
+        self.doc.add(Heading(1, "About this report"))
+        self.doc.add(Para(RULE))
+        self.doc.add(
+            Para(
+                "Each quote names its document, its range of characters [start, end) in the "
+                "document's text, and the GUID of its coding: qcode codings list, or any tool "
+                "reading the project's .qdpx export, finds it by these."
+            )
+        )
+
+
+def _categories(p: Project, core: bool, names: Sequence[str]) -> builtins.list[tuple[str, bool]]:
+    """(category path, is core) in report order."""
+    codes = {c.path: c for c in p.codes.list(counts=False)}
+    cores = [c.path for c in codes.values() if c.level == "selective"]
+    if names:
+        out: builtins.list[tuple[str, bool]] = []
+        for n in names:
+            path = p.codes.get(n).path
+            if path not in [x for x, _ in out]:
+                out.append((path, path in cores))
+        return out
+    if core and not cores:
+        raise NotFoundError("no core category yet (qcode core CATEGORY)")
+    if cores:
+        info = p.structure.core()
+        related = sorted(info["paths"], key=lambda c: (len(info["paths"][c]), c))
+        return [(c, True) for c in cores] + [(c, False) for c in related if c not in cores]
+    return [(c.path, False) for c in codes.values() if c.level == "axial"]
+
+
+def build_report(
+    p: Project,
+    core: bool = False,
+    categories: Sequence[str] = (),
+    n_quotes: int = 3,
+    attributes: Sequence[str] = (),
+    figures: Path | None = None,
+) -> Doc:
+    """The report as blocks; figures (when ``figures`` names a folder) drawn into it."""
+    if n_quotes < 0:
+        raise InvalidInputError(f"--quotes {n_quotes}: give 0 or more")
+    check_attributes(p, attributes)
+    chosen = _categories(p, core, categories)
+    if not chosen:
+        raise NotFoundError("no categories to report on (make axial codes first)")
+    b = _Builder(p, n_quotes, attributes, figures)
+    b.doc.add(Heading(0, b.doc.title))
+    b.doc.add(
+        Para(
+            f"{len(b.docs)} documents, {len(b.rows)} codings, {len(b.codes)} codes; "
+            f"{len(chosen)} categories reported.",
+            italic=True,
+        )
+    )
+    b.doc.add(Toc())
+    b.storyline()
+    for path, is_core in chosen:
+        b.category(b.codes[path], is_core)
+    b.framework()
+    b.appendix()
+    b.draw()
+    return b.doc
+
+
+def write_report(
+    p: Project,
+    output: Path,
+    fmt: str | None = None,
+    core: bool = False,
+    categories: Sequence[str] = (),
+    n_quotes: int = 3,
+    attributes: Sequence[str] = (),
+    with_figures: bool = False,
+) -> Doc:
+    """Write the report to ``output`` as docx, md or html (``fmt``, or the file's extension).
+    Markdown links its figures from a folder beside it; HTML and Word hold them."""
+    fmt = fmt or output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InvalidInputError(f"{output}: unknown report format {fmt!r} (docx, md or html)")
+    if not output.parent.is_dir():
+        raise InvalidInputError(f"{output}: its folder does not exist")
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = None
+        if with_figures:
+            figures = Path(tmp) if fmt != "md" else output.with_name(output.stem + "-figures")
+            figures.mkdir(exist_ok=True)
+            for old in figures.glob("figure-*.png"):
+                old.unlink()
+        doc = build_report(p, core, categories, n_quotes, attributes, figures)
+        part = output.with_name(f".{output.name}.part")
+        if fmt == "md":
+            part.write_text(to_markdown(doc, base=output.parent), encoding="utf-8")
+        elif fmt == "html":
+            part.write_text(to_html(doc), encoding="utf-8")
+        else:
+            write_docx(doc, part)
+        part.replace(output)
+    return doc
+
+
+__all__ = ["FORMATS", "RULE", "build_report", "quote_block", "write_report"]
