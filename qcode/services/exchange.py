@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from qcode.errors import ConflictError, InputFileError, InvalidInputError, QcodeError
 from qcode.interchange.model import CodeEntry
+from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import (
     Exchange,
     XCase,
@@ -334,6 +335,7 @@ def create_from_qdpx(
 
 
 def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
+    clean_exchange(x)
     rep = ImportReport(x.origin or "unknown", x.units, notes=list(x.report))
     with p.change("init.qdpx", f"create from {source.name}") as ch:
         coder = _Coders(ch, x, p.user)

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qcode.errors import InvalidInputError
+from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import Exchange
 from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
@@ -107,7 +108,7 @@ def merge_project(p: Project, other: str | Path, dry_run: bool = False) -> Merge
             ).all()
     finally:
         q.close()
-    res = MergeResult(str(other), dry_run)
+    res = MergeResult(str(other), dry_run, notes=clean_exchange(x))
     try:
         with p.change("merge", f"merge {Path(other).name}") as ch:
             m = _Merge(p, ch, x, res)
