@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import InputFileError, InvalidInputError
+from qcode.text.yamlfile import safe_load
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "dictionary.schema.json"
 
@@ -168,7 +169,7 @@ def load_dictionary(path: str | Path) -> Dictionary:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(path, f"cannot be read as UTF-8 ({exc})") from None
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else safe_load(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(
             path, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"

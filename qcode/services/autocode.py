@@ -34,6 +34,7 @@ from qcode.store.models import (
     utcnow,
 )
 from qcode.text.offsets import snap_range
+from qcode.text.yamlfile import safe_load
 
 UNITS = ("match", "sentence", "paragraph", "turn")
 
@@ -86,7 +87,7 @@ def load_rules(path: Path) -> tuple[str, list[Rule]]:
         raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
     try:
         text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else safe_load(text)
     except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InputFileError(path, f"cannot be parsed ({' '.join(str(exc).split())})") from None
     validator = jsonschema.Draft202012Validator(schema("rules.schema.json"))

@@ -21,6 +21,7 @@ from qcode.store.models import (
     FrameworkLinkRule,
     ProjectRow,
 )
+from qcode.text.yamlfile import safe_load
 
 if TYPE_CHECKING:
     from qcode.services.changes import Change
@@ -45,7 +46,7 @@ def read_framework(path: Path) -> dict[str, Any]:
         raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
     try:
         text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else safe_load(text)
     except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         problem = " ".join(str(exc).split())
         raise InputFileError(path, f"cannot be parsed ({problem})") from None
