@@ -43,10 +43,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from qcode import schemas
 from qcode.errors import InputFileError, InvalidInputError
 from qcode.text.yamlfile import safe_load
-
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "dictionary.schema.json"
 
 # pattern attributes that need a pipeline component, and the annotation each one needs
 _ANNOTATED = ("LEMMA", "POS", "TAG", "MORPH", "DEP")
@@ -152,8 +151,7 @@ class Score:
 # -- reading and checking ------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    return data
+    return schemas.load("dictionary.schema.json")
 
 
 def load_dictionary(path: str | Path) -> Dictionary:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
+from qcode import schemas
 from qcode.errors import ConflictError, InputFileError, NotFoundError
 from qcode.services.codes import CodeTree
 from qcode.store.models import (
@@ -27,13 +28,10 @@ if TYPE_CHECKING:
     from qcode.services.changes import Change
     from qcode.services.project import Project
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
-
 
 @lru_cache(maxsize=4)
 def schema(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
-    return data
+    return schemas.load(name)
 
 
 def read_framework(path: Path) -> dict[str, Any]:
