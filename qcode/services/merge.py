@@ -34,6 +34,8 @@ from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
 from qcode.services.exchange import to_exchange
 from qcode.services.memos import MEMO_TYPES
+from qcode.services.merge3 import ThreeWay
+from qcode.services.mergebase import Ancestor, find_ancestor, record, record_twin
 from qcode.services.project import Project
 from qcode.store.models import (
     AttributeDef,
@@ -50,6 +52,7 @@ from qcode.store.models import (
     FrameworkElement,
     Memo,
     MemoLink,
+    MergeBase,
     Relation,
     RelationEvidence,
     RelationType,
@@ -69,6 +72,11 @@ class MergeResult:
     duplicates: int = 0
     conflicts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # three-way: the common ancestor used (None: none known, a union), what was deleted here
+    # because the other side deleted it, and what stays deleted here though the other has it
+    ancestor: str | None = None
+    deleted: dict[str, int] = field(default_factory=dict)
+    kept_deleted: dict[str, int] = field(default_factory=dict)
 
     def count(self, what: str, added: bool) -> None:
         bucket = self.added if added else self.matched
@@ -86,46 +94,62 @@ def merge_project(p: Project, other: str | Path, dry_run: bool = False) -> Merge
     """Merge the project in folder ``other`` into ``p``."""
     q = Project.open(other)
     try:
-        if q.root == p.root:
-            raise InvalidInputError(f"{other}: is this project; nothing to merge")
-        x, _ = to_exchange(q)  # what REFI-QDA cannot hold is read below
-        with q.read() as s:
-            framework = s.execute(
-                select(
-                    Code.uuid,
-                    FrameworkDimension.key,
-                    FrameworkElement.name,
-                    CodeElementLink.relation,
-                )
-                .join(CodeElementLink, CodeElementLink.code_id == Code.id)
-                .join(FrameworkElement, FrameworkElement.id == CodeElementLink.element_id)
-                .join(FrameworkDimension, FrameworkDimension.id == FrameworkElement.dimension_id)
-            ).all()
-            evidence = s.execute(
-                select(Relation.uuid, Coding.uuid)
-                .join(RelationEvidence, RelationEvidence.relation_id == Relation.id)
-                .join(Coding, Coding.id == RelationEvidence.coding_id)
-            ).all()
+        return _merge(p, q, other, dry_run)
     finally:
         q.close()
+
+
+def _merge(p: Project, q: Project, other: str | Path, dry_run: bool) -> MergeResult:
+    if q.root == p.root:
+        raise InvalidInputError(f"{other}: is this project; nothing to merge")
+    x, _ = to_exchange(q)  # what REFI-QDA cannot hold is read below
+    base, last = find_ancestor(p, q)
+    with q.read() as s:
+        framework = s.execute(
+            select(
+                Code.uuid,
+                FrameworkDimension.key,
+                FrameworkElement.name,
+                CodeElementLink.relation,
+            )
+            .join(CodeElementLink, CodeElementLink.code_id == Code.id)
+            .join(FrameworkElement, FrameworkElement.id == CodeElementLink.element_id)
+            .join(FrameworkDimension, FrameworkDimension.id == FrameworkElement.dimension_id)
+        ).all()
+        evidence = s.execute(
+            select(Relation.uuid, Coding.uuid)
+            .join(RelationEvidence, RelationEvidence.relation_id == Relation.id)
+            .join(Coding, Coding.id == RelationEvidence.coding_id)
+        ).all()
     res = MergeResult(str(other), dry_run, notes=clean_exchange(x))
+    res.ancestor = base.where if base else None
+    twin = None
     try:
         with p.change("merge", f"merge {Path(other).name}") as ch:
-            m = _Merge(p, ch, x, res)
+            m = _Merge(p, ch, x, res, base)
             m.run()
             m.framework_links(framework)
             m.evidence(evidence)
+            if (
+                last is not None
+                and ch.conn.scalar(select(MergeBase.id).where(MergeBase.base_event == last)) is None
+            ):
+                twin = record(ch, last, q.root.name)
             if dry_run:
                 raise _DryRun
     except _DryRun:
-        pass
+        return res
+    record_twin(q, twin, last, p.root.name)
     return res
 
 
-class _Merge:
-    def __init__(self, p: Project, ch: Change, x: Exchange, res: MergeResult) -> None:
+class _Merge(ThreeWay):
+    def __init__(
+        self, p: Project, ch: Change, x: Exchange, res: MergeResult, base: Ancestor | None
+    ) -> None:
         self.p, self.ch, self.x, self.res = p, ch, x, res
         self.c = ch.conn
+        self.start(base)
         self.coder: dict[str | None, int] = {}
         self.code: dict[str, int] = {}
         self.attr: dict[str, int] = {}
@@ -152,6 +176,7 @@ class _Merge:
         self.relations()
         self.memo_links()
         self.sets()
+        self.deletions()
 
     # -- people and codes ----------------------------------------------------------------------
     def coders(self) -> None:
@@ -169,6 +194,8 @@ class _Merge:
         for i, e in enumerate(self.x.codes):
             parent = self.code.get(guid_of_path[e.parent]) if e.parent else None
             cid = by_guid.get(str(e.guid))
+            if self.known_code(cid, e, tree):
+                continue
             if cid is not None and tree.path(cid) != e.path:
                 self.res.conflicts.append(
                     f"code {tree.path(cid)!r} is {e.path!r} in the other project; kept "
@@ -291,6 +318,8 @@ class _Merge:
             row = self.c.execute(
                 select(Document.id, Document.name).where(Document.text_hash == h)
             ).first()
+            if row is None and self.deleted_here("documents", s.guid):
+                continue
             self.res.count("documents", row is None)
             if row is not None:
                 did = row.id
@@ -328,6 +357,8 @@ class _Merge:
         }
         rows = []
         for c in s.codings:
+            if c.code not in self.code or self.deleted_here("codings", c.guid):
+                continue
             key = (self.code[c.code], self.coder[c.user], c.start, c.end)
             if key in have:
                 self.res.duplicates += 1
@@ -397,6 +428,8 @@ class _Merge:
                 types[link.name] = self.ch.insert_one(
                     RelationType, name=link.name, directed=link.direction != "Associative"
                 )
+            if link.origin not in self.code or link.target not in self.code:
+                continue  # a code deleted here since the common ancestor
             a, b, t = self.code[link.origin], self.code[link.target], types[link.name]
             rid = self.c.scalar(select(Relation.id).where(Relation.uuid == link.guid))
             rid = rid or self.c.scalar(
@@ -422,10 +455,9 @@ class _Merge:
         for g, notes in self.x.code_notes.items():
             want += [(n, "code", self.code.get(g), None, None) for n in notes]
         for s in self.x.sources:
-            want += [(n, "document", self.doc[s.guid], None, None) for n in s.notes]
-            want += [
-                (n, "document", self.doc[s.guid], r.start, r.end) for r in s.ranges for n in r.notes
-            ]
+            did = self.doc.get(s.guid)
+            want += [(n, "document", did, None, None) for n in s.notes]
+            want += [(n, "document", did, r.start, r.end) for r in s.ranges for n in r.notes]
             want += [
                 (n, "coding", self.coding.get(c.guid), None, None)
                 for c in s.codings
