@@ -94,7 +94,7 @@ def test_the_same_session_gives_the_same_results(pg_url: str, tmp_path: Path, cl
     on_sqlite = script(tmp_path / "lite", tmp_path, cli)
     assert _strip(on_pg) == _strip(on_sqlite)
     info = cli("-p", str(tmp_path / "pg"), "info", "--json").json()
-    assert info["database"].startswith("postgresql+psycopg://") and info["schema"] == "0009"
+    assert info["database"].startswith("postgresql+psycopg://") and info["schema"] == "0013"
     assert info["codings"] == 4
 
 

@@ -33,6 +33,7 @@ from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
 from qcode.services.exchange import to_exchange
+from qcode.services.mapping import CASE, CODE, CODING
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.merge3 import ThreeWay
 from qcode.services.mergebase import Ancestor, find_ancestor, record, record_twin
@@ -60,7 +61,7 @@ from qcode.store.models import (
 )
 from qcode.text import text_hash
 
-CODE_FIELDS = ("description", "inclusion", "exclusion", "example", "color", "level", "in_vivo")
+CODE_FIELDS = CODE.fields
 
 
 @dataclass
@@ -220,13 +221,11 @@ class _Merge(ThreeWay):
                     uuid=self._free(Code, e.guid),
                     name=e.name,
                     parent_id=parent,
-                    description=e.description,
-                    color=e.color or PALETTE[i % len(PALETTE)],
-                    level=level,
-                    inclusion=e.inclusion,
-                    exclusion=e.exclusion,
-                    example=e.example,
-                    in_vivo=e.in_vivo,
+                    **{
+                        **CODE.into(e),
+                        "color": e.color or PALETTE[i % len(PALETTE)],
+                        "level": level,
+                    },
                 )
                 tree = CodeTree(self.c)
                 self.res.count("codes", True)
@@ -304,9 +303,7 @@ class _Merge(ThreeWay):
             )
             self.res.count("cases", cid is None)
             if cid is None:
-                cid = self.ch.insert_one(
-                    Case, uuid=self._free(Case, c.guid), name=c.name, description=c.description
-                )
+                cid = self.ch.insert_one(Case, uuid=self._free(Case, c.guid), **CASE.into(c))
             self.case[c.guid] = cid
             self._values(CaseAttribute, cid, "case_id", c.values, f"case {c.name!r}")
 
@@ -371,10 +368,8 @@ class _Merge(ThreeWay):
                     "document_id": did,
                     "code_id": key[0],
                     "coder_id": key[1],
-                    "start": c.start,
-                    "end": c.end,
+                    **CODING.into(c),
                     "text": s.text[c.start : c.end],
-                    "created": c.created,
                     "_guid": c.guid,
                 }
             )

@@ -19,11 +19,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from qcode.services.mapping import CODE
 from qcode.services.project import Project
 from qcode.store.models import TABLES, Event, MergeBase, new_uuid
 from qcode.store.oplog import from_json
 
-CODE_FIELDS = ("description", "inclusion", "exclusion", "example", "color", "level", "in_vivo")
+CODE_FIELDS = CODE.fields
 TRACKED: dict[str, tuple[str, ...]] = {
     "codes": ("uuid", "name", "parent_id", *CODE_FIELDS),
     "documents": ("uuid", "name", "text_hash"),
