@@ -164,3 +164,25 @@ def test_the_last_merge_is_the_next_ancestor_and_undo_withdraws_it(
         merge_project(p, b, dry_run=True)
         with p.read() as s:
             assert s.query(MergeBase).count() == n
+
+
+def test_memos_edited_or_deleted_on_one_side(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(a) as p:
+        p.memos.add("first thoughts", "money", "code")
+        p.memos.add("to drop", "x", "code")
+        p.memos.add("dropped here", "y", "code")
+    shutil.rmtree(b)
+    shutil.copytree(a, b)
+    with Project.open(b) as p:
+        by_title = {m.title: m.id for m in p.memos.list()}
+        p.memos.edit(by_title["first thoughts"], body="bob's better version")
+        p.memos.delete(by_title["to drop"])
+    with Project.open(a) as p:
+        p.memos.delete({m.title: m.id for m in p.memos.list()}["dropped here"])
+        res = merge_project(p, b)
+        assert [(m.title, m.body) for m in p.memos.list()] == [
+            ("first thoughts", "bob's better version")
+        ]
+    assert res.conflicts == []
+    assert res.deleted == {"memos": 1} and res.kept_deleted == {"memos": 1}

@@ -386,6 +386,8 @@ class _Merge(ThreeWay):
             row = self.c.execute(
                 select(Memo.id, Memo.title, Memo.body).where(Memo.uuid == n.guid)
             ).first()
+            if self.known_memo(row, n):
+                continue
             if row is not None and (row.title, row.body) == (n.name, n.text):
                 self.memo[n.guid] = row.id
                 self.res.count("memos", False)

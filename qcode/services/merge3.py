@@ -15,14 +15,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from qcode.services.codes import CodeTree
 from qcode.services.mergebase import CODE_FIELDS, Ancestor, changed
-from qcode.store.models import CaseLink, Code, Coding, Document, DocumentAttribute, Segment
+from qcode.store.models import (
+    CaseLink,
+    Code,
+    Coding,
+    Document,
+    DocumentAttribute,
+    Memo,
+    MemoLink,
+    Segment,
+    utcnow,
+)
 from qcode.text import text_hash
 
 FIELDS = ("name", *CODE_FIELDS)
+MEMO = ("title", "body")
 
 
 class ThreeWay:
@@ -34,6 +45,7 @@ class ThreeWay:
     x: Any
     res: Any
     code: dict[str, int]
+    memo: dict[str, int]
 
     def start(self, base: Ancestor | None) -> None:
         self.base = base
@@ -93,6 +105,26 @@ class ThreeWay:
         self.code[g] = cid
         return True
 
+    def known_memo(self, row: Any, n: Any) -> bool:
+        """Merge memo ``n`` three ways if the ancestor had it and at most one side edited it
+        (edited on both, it is kept twice as before): False otherwise."""
+        b = self.base.memos.get(n.guid) if self.base is not None else None
+        if b is None:
+            return False
+        if row is None:
+            self._kept("memos")
+            return True
+        take, conflicts = changed(
+            b, {"title": row.title, "body": row.body}, {"title": n.name, "body": n.text}, MEMO
+        )
+        if conflicts:
+            return False
+        if take:
+            self.ch.update(Memo, [row.id], **take, updated=utcnow())
+        self.memo[n.guid] = row.id
+        self.res.count("memos", False)
+        return True
+
     def deletions(self) -> None:
         """What the other side deleted since the ancestor, deleted here where unchanged."""
         base = self.base
@@ -112,6 +144,12 @@ class ThreeWay:
             doc = row.first()
             if doc is not None:
                 self._delete_document(doc.id, doc.name, b["name"])
+        theirs_memos = {n.guid for n in self.x.notes if not n.comment}
+        for g, b in base.memos.items():
+            row = self.c.execute(select(Memo.id, Memo.title, Memo.body).where(Memo.uuid == g))
+            memo = row.first()
+            if g not in theirs_memos and memo is not None:
+                self._delete_memo(memo, b)
         theirs_codes = {str(e.guid) for e in self.x.codes}
         tree = CodeTree(self.c)
         by_guid = {r.uuid: r.id for r in self.c.execute(select(Code.id, Code.uuid))}
@@ -137,6 +175,25 @@ class ThreeWay:
         )
         ch.delete(Document, [did])
         self._deleted("documents")
+
+    def _delete_memo(self, memo: Any, base: dict[str, Any]) -> None:
+        if (memo.title, memo.body) != (base["title"], base["body"]):
+            self.res.conflicts.append(
+                f"memo {memo.title!r} was deleted there; kept here (edited here since)"
+            )
+            return
+        links = self.c.scalars(
+            select(MemoLink.id).where(
+                or_(
+                    MemoLink.memo_id == memo.id,
+                    (MemoLink.target_kind == "memo") & (MemoLink.target_id == memo.id),
+                )
+            )
+        )
+        self.ch.delete(MemoLink, list(links))
+        self.ch.unlink_memos("memo", [memo.id])
+        self.ch.delete(Memo, [memo.id])
+        self._deleted("memos")
 
     def _delete_code(self, cid: int, path: str, base: dict[str, Any]) -> None:
         row = self.c.execute(select(Code).where(Code.id == cid)).one()

@@ -7,8 +7,8 @@ this one). The newest of these is used. Its state is rebuilt from the event log 
 that holds that event: the project's codes, documents and codings as they are, with the
 operations of every later event reversed, newest first, in memory. Nothing is written.
 
-Codes, documents and codings are merged three ways (a deletion on one side stays, an edit on
-one side wins over no edit); everything else is merged as before, by union.
+Codes, documents, codings and memos are merged three ways (a deletion on one side stays, an
+edit on one side wins over no edit); everything else is merged as before, by union.
 """
 
 from __future__ import annotations
@@ -29,18 +29,21 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "codes": ("uuid", "name", "parent_id", *CODE_FIELDS),
     "documents": ("uuid", "name", "text_hash"),
     "codings": ("uuid", "document_id", "code_id", "start", "end"),
+    "memos": ("uuid", "title", "body"),
 }
 
 
 @dataclass
 class Ancestor:
     """The common ancestor by GUID: codes (fields, ``name`` and ``parent`` GUID), documents
-    (``name``, ``text_hash``) and codings (``document``, ``code`` GUIDs, ``start``, ``end``)."""
+    (``name``, ``text_hash``), codings (``document``, ``code`` GUIDs, ``start``, ``end``) and
+    memos (``title``, ``body``)."""
 
     where: str
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     codings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    memos: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _rows(conn: Connection, name: str) -> dict[int, dict[str, Any]]:
@@ -99,6 +102,8 @@ def _by_guid(state: dict[str, dict[int, dict[str, Any]]], where: str) -> Ancesto
             "start": r["start"],
             "end": r["end"],
         }
+    for r in state["memos"].values():
+        out.memos[r["uuid"]] = {"title": r["title"], "body": r["body"]}
     return out
 
 
