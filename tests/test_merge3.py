@@ -46,11 +46,13 @@ def state(root: Path) -> dict[str, Any]:
         }
 
 
-def test_a_coding_uncoded_there_is_uncoded_here(pair: tuple[Path, Path]) -> None:
+def test_a_coding_uncoded_there_is_uncoded_here(pair: tuple[Path, Path], cli: Any) -> None:
     a, b = pair
     with Project.open(b) as p:
         (c,) = p.codings.list(code="rent")
         p.codings.remove([c.id])
+    r = cli("-p", str(a), "merge", str(b), "--dry-run")
+    assert "common ancestor: the copy's origin" in r.out and "would delete" in r.out, r.out
     with Project.open(a) as p:
         res = merge_project(p, b)
         assert res.ancestor == "the copy's origin" and res.deleted == {"codings": 1}
