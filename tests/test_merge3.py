@@ -188,3 +188,23 @@ def test_memos_edited_or_deleted_on_one_side(pair: tuple[Path, Path]) -> None:
         ]
     assert res.conflicts == []
     assert res.deleted == {"memos": 1} and res.kept_deleted == {"memos": 1}
+
+
+def test_attribute_values_changed_on_one_side(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(a) as p:
+        p.cases.add("P1", attrs={"age": "34", "city": "Beijing"})
+        p.cases.assign("int01", "P1")
+    shutil.rmtree(b)
+    shutil.copytree(a, b)
+    with Project.open(b) as p:
+        p.attributes.set("P1", {"age": "35", "city": "Xi'an"})
+    with Project.open(a) as p:
+        p.attributes.set("P1", {"city": "Shanghai"})
+        res = merge_project(p, b)
+        values = p.attributes.values("case", "P1")["P1"]
+    assert values["age"] == 35  # changed there only: taken
+    assert values["city"] == "Shanghai"  # changed on both sides: this project's, reported
+    assert [c for c in res.conflicts if "attribute" in c] == [
+        "case 'P1': attribute value \"Xi'an\" there, 'Shanghai' here; kept this project's"
+    ]

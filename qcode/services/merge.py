@@ -278,7 +278,13 @@ class _Merge(ThreeWay):
             self.attr_type[v.guid] = v.type
 
     def _values(
-        self, model: Any, owner: int, owner_col: str, values: dict[str, str], label: str
+        self,
+        model: Any,
+        owner: int,
+        owner_col: str,
+        values: dict[str, str],
+        label: str,
+        owner_guid: str = "",
     ) -> None:
         for g, raw in values.items():
             if g not in self.attr:
@@ -289,7 +295,11 @@ class _Merge(ThreeWay):
                     getattr(model, owner_col) == owner, model.attribute_id == self.attr[g]
                 )
             )
-            if cur is None:
+            kind = "case" if owner_col == "case_id" else "document"
+            base = self.base_value(kind, owner_guid, g)
+            if base is not None and value == base:
+                continue  # not changed there: whatever this project did since stays
+            if cur == base:  # new there, or changed there only
                 self.ch.put_value(model, owner, self.attr[g], value)
             elif cur != value:
                 self.res.conflicts.append(
@@ -305,7 +315,7 @@ class _Merge(ThreeWay):
             if cid is None:
                 cid = self.ch.insert_one(Case, uuid=self._free(Case, c.guid), **CASE.into(c))
             self.case[c.guid] = cid
-            self._values(CaseAttribute, cid, "case_id", c.values, f"case {c.name!r}")
+            self._values(CaseAttribute, cid, "case_id", c.values, f"case {c.name!r}", c.guid)
 
     def documents(self) -> None:
         case_of = {s: c.guid for c in self.x.cases for s in c.sources}
@@ -340,7 +350,9 @@ class _Merge(ThreeWay):
                     source_encoding="utf-8",
                 )
             self.doc[s.guid] = did
-            self._values(DocumentAttribute, did, "document_id", s.values, f"document {s.name!r}")
+            self._values(
+                DocumentAttribute, did, "document_id", s.values, f"document {s.name!r}", s.guid
+            )
             self._codings(did, s)
 
     def _codings(self, did: int, s: Any) -> None:

@@ -105,6 +105,12 @@ class ThreeWay:
         self.code[g] = cid
         return True
 
+    def base_value(self, kind: str, owner: str, attribute: str) -> str | None:
+        """The ancestor's value of ``attribute`` (GUIDs) on a case or document, or None."""
+        if self.base is None:
+            return None
+        return self.base.values.get((kind, owner, attribute))
+
     def known_memo(self, row: Any, n: Any) -> bool:
         """Merge memo ``n`` three ways if the ancestor had it and at most one side edited it
         (edited on both, it is kept twice as before): False otherwise."""

@@ -30,7 +30,10 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "documents": ("uuid", "name", "text_hash"),
     "codings": ("uuid", "document_id", "code_id", "start", "end"),
     "memos": ("uuid", "title", "body"),
+    "cases": ("uuid", "name"),
+    "attributes": ("uuid", "name", "scope"),
 }
+KV = {"case_attributes": "cases", "document_attributes": "documents"}  # values -> their owners
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Ancestor:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     codings: dict[str, dict[str, Any]] = field(default_factory=dict)
     memos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    values: dict[tuple[str, str, str], str] = field(default_factory=dict)  # owner, attribute
 
 
 def _rows(conn: Connection, name: str) -> dict[int, dict[str, Any]]:
@@ -55,9 +59,16 @@ def _rows(conn: Connection, name: str) -> dict[int, dict[str, Any]]:
     }
 
 
-def rewind(conn: Connection, upto: int) -> dict[str, dict[int, dict[str, Any]]]:
+def _values(conn: Connection, name: str) -> dict[Any, Any]:
+    t = TABLES[name]
+    owner, key = (c.name for c in t.primary_key.columns)
+    return {(r[0], r[1]): r[2] for r in conn.execute(select(t.c[owner], t.c[key], t.c.value))}
+
+
+def rewind(conn: Connection, upto: int) -> dict[str, dict[Any, Any]]:
     """The tracked tables as they were just after event ``upto`` (an events.id)."""
-    state = {name: _rows(conn, name) for name in TRACKED}
+    state: dict[str, dict[Any, Any]] = {name: _rows(conn, name) for name in TRACKED}
+    state.update({name: _values(conn, name) for name in KV})
     later = conn.execute(
         select(Event.payload).where(Event.id > upto).order_by(Event.id.desc())
     ).scalars()
@@ -66,6 +77,12 @@ def rewind(conn: Connection, upto: int) -> dict[str, dict[int, dict[str, Any]]]:
             name = op[1]
             rows = state.get(name)
             if rows is None:
+                continue
+            if name in KV:
+                if op[0] == "insert_kv":
+                    rows.pop((op[2], op[3]), None)
+                elif op[0] in ("delete_kv", "update_kv"):
+                    rows[(op[2], op[3])] = op[4]
                 continue
             cols = TRACKED[name]
             if op[0] == "insert":
@@ -83,7 +100,7 @@ def rewind(conn: Connection, upto: int) -> dict[str, dict[int, dict[str, Any]]]:
     return state
 
 
-def _by_guid(state: dict[str, dict[int, dict[str, Any]]], where: str) -> Ancestor:
+def _by_guid(state: dict[str, dict[Any, Any]], where: str) -> Ancestor:
     codes, docs = state["codes"], state["documents"]
     out = Ancestor(where)
     for r in codes.values():
@@ -104,6 +121,13 @@ def _by_guid(state: dict[str, dict[int, dict[str, Any]]], where: str) -> Ancesto
         }
     for r in state["memos"].values():
         out.memos[r["uuid"]] = {"title": r["title"], "body": r["body"]}
+    attrs = state["attributes"]
+    for name, owners in KV.items():
+        kind = owners[:-1]  # case, document
+        for (owner, key), value in state[name].items():
+            o, a = state[owners].get(owner), attrs.get(key)
+            if o is not None and a is not None:
+                out.values[(kind, o["uuid"], a["uuid"])] = value
     return out
 
 
