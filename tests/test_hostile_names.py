@@ -197,3 +197,35 @@ def test_spreadsheet_columns_and_cases_are_cleaned(proj: Path, cli: Any, tmp_pat
     with Project.open(proj) as p:
         assert "P9" in {c.name for c in p.cases.list()}
         assert "age" in {a.name for a in p.attributes.list()}
+
+
+def test_the_workbench_never_writes_a_raw_escape(proj: Path, tmp_path: Path) -> None:
+    import asyncio
+    import io
+
+    from rich.console import Console
+
+    from qcode.tui.app import QcodeApp
+
+    hostile = write(tmp_path / "int02.txt", "R: money \x1b]0;owned\x07 matters \x9b2J here.")
+    with Project.open(proj) as p:
+        p.documents.import_files([hostile])
+    _plant(proj)
+    seen: list[str] = []
+
+    async def main() -> None:
+        with Project.open(proj) as p:
+            app = QcodeApp(p)
+            async with app.run_test(size=(120, 40)) as pilot:
+                await pilot.pause()
+                console = Console(file=io.StringIO(), force_terminal=True)
+                for _ in range(2):  # the first document, then the next
+                    strips = app.screen._compositor.render_strips()
+                    seen.append("".join(s.render(console) for s in strips))
+                    await pilot.press("]")
+                    await pilot.pause()
+
+    asyncio.run(main())
+    styles = re.compile(r"\x1b\[[0-9;:]*m|\x1b\]8;[^\x1b]*\x1b\\\\")
+    for text in seen:
+        no_raw(styles.sub("", text))
