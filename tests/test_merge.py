@@ -101,18 +101,22 @@ def test_conflicts_keep_this_projects_values_and_lose_nothing(pair: tuple[Path, 
         p.attributes.set("int01", {"age": "35"})
     with Project.open(a) as p:
         p.memos.edit(p.memos.list()[0].id, body="alice's version")
+        p.codes.edit("income swings", description="Alice's wording")
         res = merge_project(p, b)
+        assert res.ancestor == "the copy's origin"
         text = "\n".join(res.conflicts)
-        assert "'income swings' is 'irregular income' in the other project" in text
-        assert "description differs" in text and "attribute value" in text
+        # renamed there only: the rename comes over; the description changed on both sides
+        assert "code 'income swings': description changed on both sides" in text
+        # the attribute value changed there only: taken, no conflict
+        assert "name changed" not in text and "attribute value" not in text
         assert "memo 'first thoughts' differs between the two projects" in text
         # bob's coding of the renamed code lands on the same code here
-        assert ("int01", "income swings", "bob", 0, 24) in {
+        assert ("int01", "irregular income", "bob", 0, 24) in {
             (c.document, c.code, c.coder, c.start, c.end) for c in p.codings.list()
         }
         bodies = sorted(m.body for m in p.memos.list())
         assert bodies == ["alice's version", "bob's version"]
-        assert p.codes.get("income swings").description == "Income varies"
+        assert p.codes.get("irregular income").description == "Alice's wording"
         again = merge_project(p, b)  # the other's version is here already: not copied again
         assert sorted(m.body for m in p.memos.list()) == ["alice's version", "bob's version"]
         assert not [c for c in again.conflicts if "memo" in c]

@@ -43,9 +43,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from qcode import schemas
 from qcode.errors import InputFileError, InvalidInputError
-
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schemas" / "dictionary.schema.json"
+from qcode.text.yamlfile import safe_load
 
 # pattern attributes that need a pipeline component, and the annotation each one needs
 _ANNOTATED = ("LEMMA", "POS", "TAG", "MORPH", "DEP")
@@ -151,8 +151,7 @@ class Score:
 # -- reading and checking ------------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    return data
+    return schemas.load("dictionary.schema.json")
 
 
 def load_dictionary(path: str | Path) -> Dictionary:
@@ -168,7 +167,7 @@ def load_dictionary(path: str | Path) -> Dictionary:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(path, f"cannot be read as UTF-8 ({exc})") from None
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else safe_load(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(
             path, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"

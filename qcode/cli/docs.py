@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.output import clip, emit_json, ok, table
+from qcode.cli.output import clip, emit_json, ok, plain, table
 
 docs_app = typer.Typer(help="List and manage documents.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
@@ -46,7 +46,7 @@ def show(document: str, json_: bool = typer.Option(False, "--json", help="Print 
     if json_:
         emit_json({**p.documents.get(document).as_json(), "text": text})
     else:
-        typer.echo(text)
+        plain(text)
 
 
 @docs_app.command("units")

@@ -38,6 +38,7 @@ from qcode.cli import (  # noqa: F401  (registration)
 )
 from qcode.cli.app import app
 from qcode.cli.groups import assign
+from qcode.cli.hints import negative_number
 from qcode.cli.output import err
 from qcode.cli.shell import COMPLETE_VAR, prepare_completion
 from qcode.errors import EXIT_CONFLICT, EXIT_INTERRUPTED, EXIT_STORE, EXIT_USAGE, QcodeError
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument ...
         message = " ".join(exc.format_message().split())
         ctx = getattr(exc, "ctx", None)
+        message = negative_number(message, ctx)
         where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         err.print(f"error: {message}{where}", markup=False)
         return exc.exit_code or EXIT_USAGE

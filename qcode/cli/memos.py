@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.output import clip, emit_json, ok, table
+from qcode.cli.output import clip, emit_json, ok, plain, table
 from qcode.errors import InputFileError
 from qcode.services.memos import MemoInfo, Target
 
@@ -139,7 +139,7 @@ def export(
         raise InputFileError(output or "-", f"unsupported memo export format {format_!r} (md)")
     text = project().memos.export_markdown()
     if output is None:
-        typer.echo(text, nl=False)
+        plain(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
         ok(f"wrote {output}")

@@ -12,6 +12,7 @@ from typing import Any
 import typer
 
 from qcode.errors import InvalidInputError
+from qcode.text.safety import visible
 
 FORMATS = ("table", "csv", "json")
 
@@ -40,8 +41,8 @@ def check(format_: str, figure: Path | None = None) -> None:
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """CSV on stdout, None as an empty field."""
+    """CSV on stdout, None as an empty field, control characters but line breaks made visible."""
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(header)
     for r in rows:
-        w.writerow(["" if v is None else v for v in r])
+        w.writerow(["" if v is None else visible(v, True) if isinstance(v, str) else v for v in r])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qcode.cli.output import emit_json, ok
+from qcode.cli.output import emit_json, ok, warn
 from qcode.services import Project
 from qcode.services.attributes import parse_assignments
 
@@ -45,3 +45,5 @@ def import_sheets(
         f"case attributes: {types}"
         + (f"; {r.codings} answers coded by question" if code_by_question else "")
     )
+    for note in r.notes:
+        warn(note)

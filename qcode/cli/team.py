@@ -19,7 +19,9 @@ def merge(
     json_: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Bring in another coder's copy: documents matched by content, codes by GUID then path,
-    duplicate codings dropped, conflicts reported (this project's values kept). One undo step."""
+    duplicate codings dropped; three-way against the common ancestor (the copy's origin or the
+    last merge), so deletions stay and one-sided edits win; conflicts reported (this project's
+    values kept). One undo step."""
     from qcode.services.merge import merge_project
 
     res = merge_project(project(), other, dry_run)
@@ -32,6 +34,16 @@ def merge(
     matched = ", ".join(f"{v} {k}" for k, v in res.matched.items() if v)
     if matched:
         ok(f"already here: {matched}")
+    if res.ancestor is None:
+        ok("no common ancestor known: merged as a union (nothing deleted)")
+    else:
+        ok(f"common ancestor: {res.ancestor}")
+    deleted = ", ".join(f"{v} {k}" for k, v in res.deleted.items())
+    if deleted:
+        ok(f"{'would delete' if dry_run else 'deleted'} (deleted there): {deleted}")
+    kept = ", ".join(f"{v} {k}" for k, v in res.kept_deleted.items())
+    if kept:
+        ok(f"still deleted here: {kept}")
     for line in res.conflicts:
         warn(f"conflict: {line}")
     for line in res.notes:

@@ -201,7 +201,7 @@ def _concordance(hits: list[dict[str, Any]], term: str) -> None:
     from rich.cells import cell_len
     from rich.table import Table
 
-    from qcode.cli.output import out
+    from qcode.cli.output import cell, cells, out
 
     def flat(text: str) -> str:
         return text.replace("\n", " ⏎ ")
@@ -210,8 +210,9 @@ def _concordance(hits: list[dict[str, Any]], term: str) -> None:
     # the document and range columns, and 3 cells of padding and rule around each column
     fixed = max([8, *(cell_len(d) for d, _, _ in shown)])
     fixed += max([5, *(len(r) for _, r, _ in shown)]) + 15
+    n_docs = len({h["document"] for h in hits})
     t = Table(
-        title=f"{len(hits)} hit(s) of {term!r} in {len({h['document'] for h in hits})} document(s)",
+        title=cell(f"{len(hits)} hit(s) of {term!r} in {n_docs} document(s)"),
         show_edge=False,
         header_style="bold",
     )
@@ -226,5 +227,5 @@ def _concordance(hits: list[dict[str, Any]], term: str) -> None:
             left = left[1:]
         while cell_len(right) > side:
             right = right[:-1]
-        t.add_row(doc, span, left, match, right)
+        t.add_row(*cells((doc, span, left, match, right)))
     out.print(t)

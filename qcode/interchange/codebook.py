@@ -17,10 +17,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from qcode import schemas
 from qcode.errors import InputFileError, InvalidInputError
 from qcode.interchange.model import Codebook, CodeEntry, RelationEntry, SetEntry
 
-SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "codebook.schema.json"
 WRITE_FORMATS = ("md", "csv", "json", "docx", "xlsx", "qdc")
 READ_FORMATS = ("csv", "json", "qdc")
 _EXTENSIONS = {".markdown": "md", **{f".{f}": f for f in WRITE_FORMATS}}
@@ -467,8 +467,7 @@ def _cells(row: dict[Any, Any], columns: dict[str, str]) -> Callable[[str], str]
 
 @cache
 def codebook_schema() -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    return data
+    return schemas.load("codebook.schema.json")
 
 
 def read_json(path: Path) -> Codebook:

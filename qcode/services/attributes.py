@@ -20,6 +20,7 @@ from qcode.store.models import (
     Document,
     DocumentAttribute,
 )
+from qcode.text.safety import check_label
 
 if TYPE_CHECKING:
     from qcode.services.changes import Change
@@ -134,6 +135,7 @@ class AttributeService:
         return next(a for a in self.list() if a.name == name.strip() and a.scope == scope)
 
     def define_in(self, ch: Change, name: str, type_: str, scope: str) -> int:
+        check_label("attribute", name)
         name = name.strip()
         if not name or "=" in name:
             raise InvalidInputError(f"attribute name {name!r} is empty or contains '='")
@@ -252,6 +254,7 @@ class CaseService:
         self.p = project
 
     def ensure_in(self, ch: Change, name: str) -> int:
+        check_label("case", name)
         name = name.strip()
         if not name:
             raise InvalidInputError("a case needs a name")
@@ -291,6 +294,7 @@ class CaseService:
         raise NotFoundError(f"no case {name!r}")
 
     def rename(self, name: str, new_name: str) -> CaseInfo:
+        check_label("case", new_name)
         new_name = new_name.strip()
         if not new_name:
             raise InvalidInputError("a case needs a name")

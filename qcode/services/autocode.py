@@ -34,6 +34,7 @@ from qcode.store.models import (
     utcnow,
 )
 from qcode.text.offsets import snap_range
+from qcode.text.yamlfile import safe_load
 
 UNITS = ("match", "sentence", "paragraph", "turn")
 
@@ -77,8 +78,10 @@ class SuggestionInfo:
 
 
 # -- rules ----------------------------------------------------------------------------------------
-def load_rules(path: Path) -> tuple[str, list[Rule]]:
-    """Parse and check a rules file; every problem is one line naming the file and the rule."""
+def load_rules(path: Path, roots: Sequence[Path] = ()) -> tuple[str, list[Rule]]:
+    """Parse and check a rules file; every problem is one line naming the file and the rule.
+    A rule's ``dictionary`` is looked for in the rules file's folder or in ``roots`` (the
+    project folder), nowhere else."""
     import jsonschema
     import yaml
 
@@ -86,7 +89,7 @@ def load_rules(path: Path) -> tuple[str, list[Rule]]:
         raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
     try:
         text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else safe_load(text)
     except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         raise InputFileError(path, f"cannot be parsed ({' '.join(str(exc).split())})") from None
     validator = jsonschema.Draft202012Validator(schema("rules.schema.json"))
@@ -102,12 +105,18 @@ def load_rules(path: Path) -> tuple[str, list[Rule]]:
     for i, spec in enumerate(data["rules"]):
         name = spec.get("name") or f"rule {i + 1}"
         rules.append(
-            Rule(name, spec["code"], spec.get("unit", "match"), _finder(path, name, spec), spec)
+            Rule(
+                name,
+                spec["code"],
+                spec.get("unit", "match"),
+                _finder(path, name, spec, roots),
+                spec,
+            )
         )
     return str(data.get("name") or path.stem), rules
 
 
-def _finder(path: Path, name: str, spec: dict[str, Any]) -> Any:
+def _finder(path: Path, name: str, spec: dict[str, Any], roots: Sequence[Path]) -> Any:
     import regex
 
     flags = 0 if spec.get("case_sensitive") else regex.IGNORECASE
@@ -131,7 +140,7 @@ def _finder(path: Path, name: str, spec: dict[str, Any]) -> Any:
         return lambda text, _lang: [m.span() for m in rx.finditer(text) if m.end() > m.start()]
     if "patterns" in spec:
         return _pattern_finder(path, name, spec["patterns"])
-    return _dictionary_finder(path, name, spec)
+    return _dictionary_finder(path, name, spec, roots)
 
 
 def _pattern_finder(path: Path, name: str, patterns: list[Any]) -> Any:
@@ -162,11 +171,39 @@ def _pattern_finder(path: Path, name: str, patterns: list[Any]) -> Any:
     return find
 
 
-def _dictionary_finder(path: Path, name: str, spec: dict[str, Any]) -> Any:
+def _dictionary_file(path: Path, name: str, ref: str, roots: Sequence[Path]) -> Path:
+    """The dictionary ``ref`` of rule ``name``, inside the rules file's folder or a root (links
+    followed first, so none leads out)."""
+    folders = [path.parent.resolve(), *(Path(r).resolve() for r in roots)]
+    for folder in folders:
+        file = (folder / ref).resolve()
+        if file.is_relative_to(folder) and file.is_file():
+            return file
+    inside = any((f / ref).resolve().is_relative_to(f) for f in folders)
+    raise InputFileError(
+        path,
+        f"rule {name!r}: dictionary {ref!r} "
+        + (
+            "does not exist"
+            if inside
+            else "is outside the rules file's folder and the project folder; refused"
+        ),
+    )
+
+
+def _dictionary_finder(path: Path, name: str, spec: dict[str, Any], roots: Sequence[Path]) -> Any:
     from qcode.analysis import dictionary as dic
 
-    file = (path.parent / spec["dictionary"]).resolve()
-    d = dic.load_dictionary(file)
+    ref = spec["dictionary"]
+    file = _dictionary_file(path, name, ref, roots)
+    try:
+        d = dic.load_dictionary(file)
+    except InputFileError:  # its message may quote the file: say where to see it instead
+        raise InputFileError(
+            path,
+            f"rule {name!r}: dictionary {ref!r} is not a usable dictionary file "
+            f"('qcode dict check {ref}' says why)",
+        ) from None
     category = spec["category"]
     if category not in d.categories:
         raise InputFileError(path, f"rule {name!r}: no category {category!r} in {file.name}")
@@ -191,7 +228,7 @@ def run_rules(
 ) -> RunReport:
     """Run the rules of ``path`` over the documents in scope; one change."""
     path = Path(path)
-    name, rules = load_rules(path)
+    name, rules = load_rules(path, (p.root,))
     with p.read() as s:
         tree = CodeTree(s.connection())
         for r in rules:

@@ -41,6 +41,7 @@ from qcode.settings import DB_FILE, SETTINGS_FILE
 from qcode.settings import save as save_settings
 from qcode.store.models import Event, ProjectRow
 from qcode.text import normalize
+from qcode.text.yamlfile import safe_load
 
 NOTE_KEYS = ("inclusion", "exclusion", "example", "in_vivo")
 
@@ -49,7 +50,7 @@ def _yaml(path: Path) -> Any:
     import yaml
 
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputFileError(path, f"cannot be read ({' '.join(str(exc).split())})") from None
 
@@ -261,7 +262,7 @@ def _memo(p: Project, path: Path) -> None:
         if not sep:
             raise InputFileError(path, "front matter has no closing '---'")
         try:
-            meta = yaml.safe_load(head) or {}
+            meta = safe_load(head) or {}
         except yaml.YAMLError as exc:
             raise InputFileError(path, f"front matter: {' '.join(str(exc).split())}") from None
         body = rest.lstrip("\n")

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from qcode.errors import ConflictError, InputFileError, InvalidInputError
 from qcode.interchange.codebook import read_codebook, write_codebook
 from qcode.interchange.model import Codebook, CodeEntry, MergeReport, RelationEntry, SetEntry
+from qcode.interchange.names import clean_codebook
 from qcode.services.codes import LEVELS, PALETTE, CodeTree, check_color, check_name
 from qcode.store.models import (
     Code,
@@ -182,7 +183,7 @@ def import_codebook(p: Project, path: str | Path, fmt: str | None = None) -> Mer
 def merge_codebook(p: Project, cb: Codebook, source: str) -> MergeReport:
     """Merge ``cb`` (read from ``source``) into the project as one undoable change. Input that
     breaks the project's rules raises :class:`InputFileError` and changes nothing."""
-    cb = _checked(cb, source)
+    cb = _checked(clean_codebook(cb), source)
     report = MergeReport(notes=list(cb.notes))
     with p.change("codebook.import") as ch:
         merge = _Merge(p, ch, report)

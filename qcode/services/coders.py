@@ -11,6 +11,7 @@ from qcode.errors import ConflictError, InvalidInputError, NotFoundError
 from qcode.services.codes import check_color
 from qcode.services.project import Project
 from qcode.store.models import Coder, Coding
+from qcode.text.safety import check_label
 
 
 @dataclass
@@ -43,6 +44,7 @@ def _get(p: Project, name: str) -> CoderInfo:
 
 
 def add_coder(p: Project, name: str, color: str | None = None) -> CoderInfo:
+    check_label("coder", name)
     name = " ".join(name.split())
     if not name:
         raise InvalidInputError("a coder needs a name")
@@ -59,6 +61,7 @@ def edit_coder(
     current = _get(p, name)
     values: dict[str, Any] = {}
     if new_name is not None:
+        check_label("coder", new_name)
         new_name = " ".join(new_name.split())
         if not new_name:
             raise InvalidInputError("a coder needs a name")

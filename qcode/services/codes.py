@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
 from qcode.store.models import Code, Coding, Event, MemoLink, Suggestion
+from qcode.text.safety import check_label
 
 if TYPE_CHECKING:
     from qcode.services.changes import Change
@@ -48,6 +49,7 @@ class CodeInfo:
 
 
 def check_name(name: str) -> str:
+    check_label("code", name)
     clean = " ".join(name.split())
     if not clean:
         raise InvalidInputError("a code name cannot be empty")

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from qcode.errors import ConflictError, InputFileError, InvalidInputError, QcodeError
 from qcode.interchange.model import CodeEntry
+from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import (
     Exchange,
     XCase,
@@ -38,6 +39,7 @@ from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
+from qcode.services.mapping import CASE, CODE, CODING
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.project import Project
 from qcode.services.scratch import scratch_dir
@@ -97,19 +99,7 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
         code_guid = {i: r.uuid for i, r in rows.items()}
         for cid in tree.ordered():
             r = rows[cid]
-            x.codes.append(
-                CodeEntry(
-                    path=tree.path(cid),
-                    guid=r.uuid,
-                    level=r.level,
-                    description=r.description,
-                    inclusion=r.inclusion,
-                    exclusion=r.exclusion,
-                    example=r.example,
-                    in_vivo=r.in_vivo,
-                    color=r.color,
-                )
-            )
+            x.codes.append(CodeEntry(path=tree.path(cid), guid=r.uuid, **CODE.out(r)))
         memo_guid = {r[0]: r[1] for r in c.execute(select(Memo.id, Memo.uuid))}
         links: dict[str, dict[int, list[MemoLink]]] = defaultdict(lambda: defaultdict(list))
         held: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -149,7 +139,7 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                 by_case[d.case_id].append(d.uuid)
         for cr in c.execute(select(Case).order_by(Case.id)):
             x.cases.append(
-                XCase(cr.uuid, cr.name, cr.description, case_values[cr.id], by_case[cr.id])
+                XCase(cr.uuid, values=case_values[cr.id], sources=by_case[cr.id], **CASE.out(cr))
             )
         coding_notes: dict[int, list[str]] = {
             t: [memo_guid[m.memo_id] for m in ms] for t, ms in links["coding"].items()
@@ -345,6 +335,7 @@ def create_from_qdpx(
 
 
 def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
+    clean_exchange(x)
     rep = ImportReport(x.origin or "unknown", x.units, notes=list(x.report))
     cells = summaries.take_from_exchange(x)  # what is left are memos
     with p.change("init.qdpx", f"create from {source.name}") as ch:
@@ -412,13 +403,7 @@ def _codes(ch: Change, x: Exchange, rep: ImportReport) -> dict[str, int]:
             uuid=c.guid,
             name=c.name,
             parent_id=by_path[c.parent] if c.parent is not None else None,
-            description=c.description,
-            color=c.color or PALETTE[i % len(PALETTE)],
-            level=level,
-            inclusion=c.inclusion,
-            exclusion=c.exclusion,
-            example=c.example,
-            in_vivo=c.in_vivo,
+            **{**CODE.into(c), "color": c.color or PALETTE[i % len(PALETTE)], "level": level},
         )
         by_path[c.path] = cid
         ids[str(c.guid)] = cid
@@ -465,7 +450,7 @@ def _cases(
 ) -> dict[str, int]:
     ids: dict[str, int] = {}
     for c in x.cases:
-        ids[c.guid] = ch.insert_one(Case, uuid=c.guid, name=c.name, description=c.description)
+        ids[c.guid] = ch.insert_one(Case, uuid=c.guid, **CASE.into(c))
         rows = _values(c.values, attr_id, attr_type, f"case {c.name!r}", rep)
         for a, v in rows:
             ch.put_value(CaseAttribute, ids[c.guid], a, v)
@@ -524,12 +509,9 @@ def _sources(
                 "document_id": did,
                 "code_id": key[0],
                 "coder_id": key[1],
-                "start": c.start,
-                "end": c.end,
+                **CODING.into(c, skip_none=True),
                 "text": s.text[c.start : c.end],
             }
-            if c.created is not None:
-                row["created"] = c.created
             batch.append(row)
         if batch:
             ch.insert_children(Coding, batch, "document_id", did)

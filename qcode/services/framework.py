@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
+from qcode import schemas
 from qcode.errors import ConflictError, InputFileError, NotFoundError
 from qcode.services.codes import CodeTree
 from qcode.store.models import (
@@ -21,18 +22,16 @@ from qcode.store.models import (
     FrameworkLinkRule,
     ProjectRow,
 )
+from qcode.text.yamlfile import safe_load
 
 if TYPE_CHECKING:
     from qcode.services.changes import Change
     from qcode.services.project import Project
 
-SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
-
 
 @lru_cache(maxsize=4)
 def schema(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
-    return data
+    return schemas.load(name)
 
 
 def read_framework(path: Path) -> dict[str, Any]:
@@ -45,7 +44,7 @@ def read_framework(path: Path) -> dict[str, Any]:
         raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
     try:
         text = path.read_text(encoding="utf-8-sig")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = json.loads(text) if path.suffix.lower() == ".json" else safe_load(text)
     except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         problem = " ".join(str(exc).split())
         raise InputFileError(path, f"cannot be parsed ({problem})") from None

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qcode.errors import InvalidInputError
+from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import Exchange
 from qcode.interchange.refi import query_from_description
 from qcode.services import summaries
@@ -34,7 +35,10 @@ from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
 from qcode.services.exchange import to_exchange
+from qcode.services.mapping import CASE, CODE, CODING
 from qcode.services.memos import MEMO_TYPES
+from qcode.services.merge3 import ThreeWay
+from qcode.services.mergebase import Ancestor, find_ancestor, record, record_twin
 from qcode.services.project import Project
 from qcode.store.models import (
     AttributeDef,
@@ -51,6 +55,7 @@ from qcode.store.models import (
     FrameworkElement,
     Memo,
     MemoLink,
+    MergeBase,
     Relation,
     RelationEvidence,
     RelationType,
@@ -59,7 +64,7 @@ from qcode.store.models import (
 )
 from qcode.text import text_hash
 
-CODE_FIELDS = ("description", "inclusion", "exclusion", "example", "color", "level", "in_vivo")
+CODE_FIELDS = CODE.fields
 
 
 @dataclass
@@ -71,6 +76,11 @@ class MergeResult:
     duplicates: int = 0
     conflicts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # three-way: the common ancestor used (None: none known, a union), what was deleted here
+    # because the other side deleted it, and what stays deleted here though the other has it
+    ancestor: str | None = None
+    deleted: dict[str, int] = field(default_factory=dict)
+    kept_deleted: dict[str, int] = field(default_factory=dict)
 
     def count(self, what: str, added: bool) -> None:
         bucket = self.added if added else self.matched
@@ -88,48 +98,64 @@ def merge_project(p: Project, other: str | Path, dry_run: bool = False) -> Merge
     """Merge the project in folder ``other`` into ``p``."""
     q = Project.open(other)
     try:
-        if q.root == p.root:
-            raise InvalidInputError(f"{other}: is this project; nothing to merge")
-        x, _ = to_exchange(q)  # what REFI-QDA cannot hold is read below
-        cells = summaries.take_from_exchange(x)
-        with q.read() as s:
-            framework = s.execute(
-                select(
-                    Code.uuid,
-                    FrameworkDimension.key,
-                    FrameworkElement.name,
-                    CodeElementLink.relation,
-                )
-                .join(CodeElementLink, CodeElementLink.code_id == Code.id)
-                .join(FrameworkElement, FrameworkElement.id == CodeElementLink.element_id)
-                .join(FrameworkDimension, FrameworkDimension.id == FrameworkElement.dimension_id)
-            ).all()
-            evidence = s.execute(
-                select(Relation.uuid, Coding.uuid)
-                .join(RelationEvidence, RelationEvidence.relation_id == Relation.id)
-                .join(Coding, Coding.id == RelationEvidence.coding_id)
-            ).all()
+        return _merge(p, q, other, dry_run)
     finally:
         q.close()
-    res = MergeResult(str(other), dry_run)
+
+
+def _merge(p: Project, q: Project, other: str | Path, dry_run: bool) -> MergeResult:
+    if q.root == p.root:
+        raise InvalidInputError(f"{other}: is this project; nothing to merge")
+    x, _ = to_exchange(q)  # what REFI-QDA cannot hold is read below
+    cells = summaries.take_from_exchange(x)
+    base, last = find_ancestor(p, q)
+    with q.read() as s:
+        framework = s.execute(
+            select(
+                Code.uuid,
+                FrameworkDimension.key,
+                FrameworkElement.name,
+                CodeElementLink.relation,
+            )
+            .join(CodeElementLink, CodeElementLink.code_id == Code.id)
+            .join(FrameworkElement, FrameworkElement.id == CodeElementLink.element_id)
+            .join(FrameworkDimension, FrameworkDimension.id == FrameworkElement.dimension_id)
+        ).all()
+        evidence = s.execute(
+            select(Relation.uuid, Coding.uuid)
+            .join(RelationEvidence, RelationEvidence.relation_id == Relation.id)
+            .join(Coding, Coding.id == RelationEvidence.coding_id)
+        ).all()
+    res = MergeResult(str(other), dry_run, notes=clean_exchange(x))
+    res.ancestor = base.where if base else None
+    twin = None
     try:
         with p.change("merge", f"merge {Path(other).name}") as ch:
-            m = _Merge(p, ch, x, res)
+            m = _Merge(p, ch, x, res, base)
             m.run()
             m.merge_summaries(cells)
             m.framework_links(framework)
             m.evidence(evidence)
+            if (
+                last is not None
+                and ch.conn.scalar(select(MergeBase.id).where(MergeBase.base_event == last)) is None
+            ):
+                twin = record(ch, last, q.root.name)
             if dry_run:
                 raise _DryRun
     except _DryRun:
-        pass
+        return res
+    record_twin(q, twin, last, p.root.name)
     return res
 
 
-class _Merge:
-    def __init__(self, p: Project, ch: Change, x: Exchange, res: MergeResult) -> None:
+class _Merge(ThreeWay):
+    def __init__(
+        self, p: Project, ch: Change, x: Exchange, res: MergeResult, base: Ancestor | None
+    ) -> None:
         self.p, self.ch, self.x, self.res = p, ch, x, res
         self.c = ch.conn
+        self.start(base)
         self.coder: dict[str | None, int] = {}
         self.code: dict[str, int] = {}
         self.attr: dict[str, int] = {}
@@ -156,6 +182,7 @@ class _Merge:
         self.relations()
         self.memo_links()
         self.sets()
+        self.deletions()
 
     # -- people and codes ----------------------------------------------------------------------
     def coders(self) -> None:
@@ -173,6 +200,8 @@ class _Merge:
         for i, e in enumerate(self.x.codes):
             parent = self.code.get(guid_of_path[e.parent]) if e.parent else None
             cid = by_guid.get(str(e.guid))
+            if self.known_code(cid, e, tree):
+                continue
             if cid is not None and tree.path(cid) != e.path:
                 self.res.conflicts.append(
                     f"code {tree.path(cid)!r} is {e.path!r} in the other project; kept "
@@ -197,13 +226,11 @@ class _Merge:
                     uuid=self._free(Code, e.guid),
                     name=e.name,
                     parent_id=parent,
-                    description=e.description,
-                    color=e.color or PALETTE[i % len(PALETTE)],
-                    level=level,
-                    inclusion=e.inclusion,
-                    exclusion=e.exclusion,
-                    example=e.example,
-                    in_vivo=e.in_vivo,
+                    **{
+                        **CODE.into(e),
+                        "color": e.color or PALETTE[i % len(PALETTE)],
+                        "level": level,
+                    },
                 )
                 tree = CodeTree(self.c)
                 self.res.count("codes", True)
@@ -256,7 +283,13 @@ class _Merge:
             self.attr_type[v.guid] = v.type
 
     def _values(
-        self, model: Any, owner: int, owner_col: str, values: dict[str, str], label: str
+        self,
+        model: Any,
+        owner: int,
+        owner_col: str,
+        values: dict[str, str],
+        label: str,
+        owner_guid: str = "",
     ) -> None:
         for g, raw in values.items():
             if g not in self.attr:
@@ -267,7 +300,11 @@ class _Merge:
                     getattr(model, owner_col) == owner, model.attribute_id == self.attr[g]
                 )
             )
-            if cur is None:
+            kind = "case" if owner_col == "case_id" else "document"
+            base = self.base_value(kind, owner_guid, g)
+            if base is not None and value == base:
+                continue  # not changed there: whatever this project did since stays
+            if cur == base:  # new there, or changed there only
                 self.ch.put_value(model, owner, self.attr[g], value)
             elif cur != value:
                 self.res.conflicts.append(
@@ -281,11 +318,9 @@ class _Merge:
             )
             self.res.count("cases", cid is None)
             if cid is None:
-                cid = self.ch.insert_one(
-                    Case, uuid=self._free(Case, c.guid), name=c.name, description=c.description
-                )
+                cid = self.ch.insert_one(Case, uuid=self._free(Case, c.guid), **CASE.into(c))
             self.case[c.guid] = cid
-            self._values(CaseAttribute, cid, "case_id", c.values, f"case {c.name!r}")
+            self._values(CaseAttribute, cid, "case_id", c.values, f"case {c.name!r}", c.guid)
 
     def documents(self) -> None:
         case_of = {s: c.guid for c in self.x.cases for s in c.sources}
@@ -295,6 +330,8 @@ class _Merge:
             row = self.c.execute(
                 select(Document.id, Document.name).where(Document.text_hash == h)
             ).first()
+            if row is None and self.deleted_here("documents", s.guid):
+                continue
             self.res.count("documents", row is None)
             if row is not None:
                 did = row.id
@@ -318,7 +355,9 @@ class _Merge:
                     source_encoding="utf-8",
                 )
             self.doc[s.guid] = did
-            self._values(DocumentAttribute, did, "document_id", s.values, f"document {s.name!r}")
+            self._values(
+                DocumentAttribute, did, "document_id", s.values, f"document {s.name!r}", s.guid
+            )
             self._codings(did, s)
 
     def _codings(self, did: int, s: Any) -> None:
@@ -332,6 +371,8 @@ class _Merge:
         }
         rows = []
         for c in s.codings:
+            if c.code not in self.code or self.deleted_here("codings", c.guid):
+                continue
             key = (self.code[c.code], self.coder[c.user], c.start, c.end)
             if key in have:
                 self.res.duplicates += 1
@@ -344,10 +385,8 @@ class _Merge:
                     "document_id": did,
                     "code_id": key[0],
                     "coder_id": key[1],
-                    "start": c.start,
-                    "end": c.end,
+                    **CODING.into(c),
                     "text": s.text[c.start : c.end],
-                    "created": c.created,
                     "_guid": c.guid,
                 }
             )
@@ -364,6 +403,8 @@ class _Merge:
             row = self.c.execute(
                 select(Memo.id, Memo.title, Memo.body).where(Memo.uuid == n.guid)
             ).first()
+            if self.known_memo(row, n):
+                continue
             if row is not None and (row.title, row.body) == (n.name, n.text):
                 self.memo[n.guid] = row.id
                 self.res.count("memos", False)
@@ -401,6 +442,8 @@ class _Merge:
                 types[link.name] = self.ch.insert_one(
                     RelationType, name=link.name, directed=link.direction != "Associative"
                 )
+            if link.origin not in self.code or link.target not in self.code:
+                continue  # a code deleted here since the common ancestor
             a, b, t = self.code[link.origin], self.code[link.target], types[link.name]
             rid = self.c.scalar(select(Relation.id).where(Relation.uuid == link.guid))
             rid = rid or self.c.scalar(
@@ -426,10 +469,9 @@ class _Merge:
         for g, notes in self.x.code_notes.items():
             want += [(n, "code", self.code.get(g), None, None) for n in notes]
         for s in self.x.sources:
-            want += [(n, "document", self.doc[s.guid], None, None) for n in s.notes]
-            want += [
-                (n, "document", self.doc[s.guid], r.start, r.end) for r in s.ranges for n in r.notes
-            ]
+            did = self.doc.get(s.guid)
+            want += [(n, "document", did, None, None) for n in s.notes]
+            want += [(n, "document", did, r.start, r.end) for r in s.ranges for n in r.notes]
             want += [
                 (n, "coding", self.coding.get(c.guid), None, None)
                 for c in s.codings

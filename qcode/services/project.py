@@ -41,6 +41,7 @@ from qcode.store.models import (
     new_uuid,
     utcnow,
 )
+from qcode.text.safety import check_label
 
 _EVENTS: Any = Event.__table__
 _HISTORY: Any = HistoryEntry.__table__
@@ -242,6 +243,7 @@ class Project:
         name = (name or self.user).strip()
         if not name:
             raise InvalidInputError("a coder needs a name")
+        check_label("coder", name)
         cid = ch.conn.scalar(_CODER_BY_NAME, {"name": name})
         if cid is None:
             ch.serialize("coders")  # two new coders' first codings at once make them once

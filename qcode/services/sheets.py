@@ -25,6 +25,7 @@ from qcode.services.codings import CodingRequest
 from qcode.services.documents import detect_language
 from qcode.store.models import AttributeDef, Document
 from qcode.text import normalize, text_hash
+from qcode.text.safety import Cleaner, control_in
 from qcode.text.segment import segment
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class SheetResult:
     empty_answers: int = 0
     attributes: dict[str, str] = field(default_factory=dict)  # name -> type
     files: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # names cleaned of control characters
 
     def as_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -52,6 +54,19 @@ def _column(table: Table, name: str, path: Path) -> str:
             return h
     listed = ", ".join(repr(h) for h in table.header[:12])
     raise InputFileError(path, f"has no column {name!r} (its columns: {listed})")
+
+
+def _clean_columns(table: Table, notes: list[str]) -> Cleaner:
+    """Clean the column names of ``table`` (attribute and question names) in place."""
+    clean = Cleaner(notes)
+    moved = {h: clean("column", h) for h in table.header if control_in(h)}
+    if moved:
+        table.header = [moved.get(h, h) for h in table.header]
+        for _, row in table.rows:
+            for old, new in moved.items():
+                if old in row:
+                    row[new] = row.pop(old)
+    return clean
 
 
 def column_type(values: Sequence[str]) -> str:
@@ -87,6 +102,7 @@ def import_sheet(
     for raw in paths:
         path = Path(raw)
         table = read_table(path, encoding)
+        clean = _clean_columns(table, result.notes)
         questions = [_column(table, c, path) for c in text_columns]
         case_col = _column(table, case_column, path) if case_column else None
         others = [h for h in table.header if h not in questions and h != case_col and h]
@@ -103,6 +119,7 @@ def import_sheet(
         seen_cases: set[str] = set()
         for line, r in table.rows:
             case = (r.get(case_col, "") if case_col else "").strip() or f"{path.stem} {line}"
+            case = clean("case", case) or f"{path.stem} {line}"
             if case in seen_cases and per == "row":
                 raise InputFileError(path, f"line {line}: case {case!r} has a second row")
             seen_cases.add(case)

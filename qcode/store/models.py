@@ -479,4 +479,19 @@ class Suggestion(Base):
     reviewed: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class MergeBase(Base):
+    """A common ancestor for ``qcode merge``: after a merge, the state of the other project at
+    its event ``base_event`` is contained in this one. Written in both projects (``absorber``
+    names the row's twin in the project that merged); a row counts only while its twin in the
+    absorbing project is there, so undoing the merge withdraws it."""
+
+    __tablename__ = "merge_bases"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    base_event: Mapped[str] = mapped_column(String(36), index=True)
+    absorber: Mapped[str] = mapped_column(String(36))  # the twin row's uuid there ('' if here)
+    peer: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
 TABLES = {t.name: t for t in Base.metadata.sorted_tables}

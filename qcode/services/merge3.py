@@ -1,0 +1,221 @@
+"""The three-way part of ``qcode merge``: codes, documents and codings against the common
+ancestor (:mod:`qcode.services.mergebase`).
+
+- deleted here since the ancestor, still there: stays deleted (counted in ``kept_deleted``);
+- deleted there, unchanged here: deleted here too (``deleted``); changed here since (renamed,
+  edited, or given codings), it stays and the conflict is reported;
+- a code's field (name, description, notes, colour, level, in-vivo) changed on one side only
+  takes that side's value; changed on both sides to different values is a conflict (this
+  project's value stays, reported).
+
+Without an ancestor every method here does nothing, and the merge is the union it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+
+from qcode.services.codes import CodeTree
+from qcode.services.mergebase import CODE_FIELDS, Ancestor, changed
+from qcode.store.models import (
+    CaseLink,
+    Code,
+    Coding,
+    Document,
+    DocumentAttribute,
+    Memo,
+    MemoLink,
+    Segment,
+    utcnow,
+)
+from qcode.text import text_hash
+
+FIELDS = ("name", *CODE_FIELDS)
+MEMO = ("title", "body")
+
+
+class ThreeWay:
+    """A mixin for the merge: ``self.c``, ``self.ch``, ``self.x``, ``self.res``, ``self.code``
+    come from it."""
+
+    c: Any
+    ch: Any
+    x: Any
+    res: Any
+    code: dict[str, int]
+    memo: dict[str, int]
+
+    def start(self, base: Ancestor | None) -> None:
+        self.base = base
+        self.ours: dict[str, set[str]] = {}
+        if base is not None:
+            self.ours = {
+                "codes": set(self.c.scalars(select(Code.uuid))),
+                "documents": set(self.c.scalars(select(Document.uuid))),
+                "codings": set(self.c.scalars(select(Coding.uuid))),
+            }
+
+    def _kept(self, what: str) -> None:
+        self.res.kept_deleted[what] = self.res.kept_deleted.get(what, 0) + 1
+
+    def _deleted(self, what: str, n: int = 1) -> None:
+        if n:
+            self.res.deleted[what] = self.res.deleted.get(what, 0) + n
+
+    def deleted_here(self, kind: str, guid: str) -> bool:
+        """True if ``guid`` (of ``kind``) was in the ancestor and is no longer here."""
+        if self.base is None or guid not in getattr(self.base, kind):
+            return False
+        if guid in self.ours[kind]:
+            return False
+        self._kept(kind)
+        return True
+
+    def known_code(self, cid: int | None, e: Any, tree: CodeTree) -> bool:
+        """Merge code ``e`` three ways if the ancestor had it; False if it did not."""
+        g = str(e.guid)
+        b = self.base.codes.get(g) if self.base is not None else None
+        if b is None:
+            return False
+        if cid is None:
+            self._kept("codes")
+            return True
+        row = self.c.execute(select(Code).where(Code.id == cid)).one()
+        ours = {f: getattr(row, f) for f in FIELDS}
+        theirs = {f: getattr(e, f) for f in FIELDS}
+        take, conflicts = changed(b, ours, theirs, FIELDS)
+        path = tree.path(cid)
+        if "name" in take and tree.child_named(row.parent_id, take["name"]) is not None:
+            conflicts.append("name")
+            del take["name"]
+        if take.get("level") == "selective" and self.c.scalar(
+            select(Code.id).where(Code.level == "selective", Code.id != cid)
+        ):
+            conflicts.append("level")
+            del take["level"]
+        for f in conflicts:
+            self.res.conflicts.append(
+                f"code {path!r}: {f} changed on both sides; kept this project's"
+            )
+        if take:
+            self.ch.update(Code, [cid], **take)
+        self.res.count("codes", False)
+        self.code[g] = cid
+        return True
+
+    def base_value(self, kind: str, owner: str, attribute: str) -> str | None:
+        """The ancestor's value of ``attribute`` (GUIDs) on a case or document, or None."""
+        if self.base is None:
+            return None
+        return self.base.values.get((kind, owner, attribute))
+
+    def known_memo(self, row: Any, n: Any) -> bool:
+        """Merge memo ``n`` three ways if the ancestor had it and at most one side edited it
+        (edited on both, it is kept twice as before): False otherwise."""
+        b = self.base.memos.get(n.guid) if self.base is not None else None
+        if b is None:
+            return False
+        if row is None:
+            self._kept("memos")
+            return True
+        take, conflicts = changed(
+            b, {"title": row.title, "body": row.body}, {"title": n.name, "body": n.text}, MEMO
+        )
+        if conflicts:
+            return False
+        if take:
+            self.ch.update(Memo, [row.id], **take, updated=utcnow())
+        self.memo[n.guid] = row.id
+        self.res.count("memos", False)
+        return True
+
+    def deletions(self) -> None:
+        """What the other side deleted since the ancestor, deleted here where unchanged."""
+        base = self.base
+        if base is None:
+            return
+        theirs_codings = {c.guid for s in self.x.sources for c in s.codings}
+        gone = [g for g in base.codings if g not in theirs_codings and g in self.ours["codings"]]
+        ids = list(self.c.scalars(select(Coding.id).where(Coding.uuid.in_(gone)))) if gone else []
+        self.ch.detach_codings(ids)
+        self.ch.delete(Coding, ids)
+        self._deleted("codings", len(ids))
+        theirs_docs = {s.guid for s in self.x.sources} | {text_hash(s.text) for s in self.x.sources}
+        for g, b in base.documents.items():
+            if g in theirs_docs or b["text_hash"] in theirs_docs:
+                continue
+            row = self.c.execute(select(Document.id, Document.name).where(Document.uuid == g))
+            doc = row.first()
+            if doc is not None:
+                self._delete_document(doc.id, doc.name, b["name"])
+        theirs_memos = {n.guid for n in self.x.notes if not n.comment}
+        for g, b in base.memos.items():
+            row = self.c.execute(select(Memo.id, Memo.title, Memo.body).where(Memo.uuid == g))
+            memo = row.first()
+            if g not in theirs_memos and memo is not None:
+                self._delete_memo(memo, b)
+        theirs_codes = {str(e.guid) for e in self.x.codes}
+        tree = CodeTree(self.c)
+        by_guid = {r.uuid: r.id for r in self.c.execute(select(Code.id, Code.uuid))}
+        gone_codes = [(by_guid[g], g) for g in base.codes if g not in theirs_codes and g in by_guid]
+        for cid, g in sorted(gone_codes, key=lambda c: -tree.path(c[0]).count("/")):
+            self._delete_code(cid, tree.path(cid), base.codes[g])
+
+    def _delete_document(self, did: int, name: str, base_name: str) -> None:
+        left = self.c.scalar(select(func.count()).where(Coding.document_id == did)) or 0
+        if name != base_name or left:
+            why = "renamed here" if name != base_name else f"{left} coding(s) made here since"
+            self.res.conflicts.append(f"document {name!r} was deleted there; kept here ({why})")
+            return
+        ch = self.ch
+        ch.unlink_memos("document", [did])
+        ch.drop_suggestions("document_id", [did])
+        ch.delete(
+            Segment, list(self.c.scalars(select(Segment.id).where(Segment.document_id == did)))
+        )
+        ch.drop_values(DocumentAttribute, did)
+        ch.delete(
+            CaseLink, list(self.c.scalars(select(CaseLink.id).where(CaseLink.document_id == did)))
+        )
+        ch.delete(Document, [did])
+        self._deleted("documents")
+
+    def _delete_memo(self, memo: Any, base: dict[str, Any]) -> None:
+        if (memo.title, memo.body) != (base["title"], base["body"]):
+            self.res.conflicts.append(
+                f"memo {memo.title!r} was deleted there; kept here (edited here since)"
+            )
+            return
+        links = self.c.scalars(
+            select(MemoLink.id).where(
+                or_(
+                    MemoLink.memo_id == memo.id,
+                    (MemoLink.target_kind == "memo") & (MemoLink.target_id == memo.id),
+                )
+            )
+        )
+        self.ch.delete(MemoLink, list(links))
+        self.ch.unlink_memos("memo", [memo.id])
+        self.ch.delete(Memo, [memo.id])
+        self._deleted("memos")
+
+    def _delete_code(self, cid: int, path: str, base: dict[str, Any]) -> None:
+        row = self.c.execute(select(Code).where(Code.id == cid)).one()
+        edited = [f for f in FIELDS if getattr(row, f) != base.get(f)]
+        children = self.c.scalar(select(func.count()).where(Code.parent_id == cid)) or 0
+        left = self.c.scalar(select(func.count()).where(Coding.code_id == cid)) or 0
+        if edited or children or left:
+            why = (
+                f"{', '.join(edited)} changed here"
+                if edited
+                else f"{left} coding(s) made here since"
+                if left
+                else "it has sub-codes here"
+            )
+            self.res.conflicts.append(f"code {path!r} was deleted there; kept here ({why})")
+            return
+        self.ch.detach_codes([cid])
+        self.ch.delete(Code, [cid])
+        self._deleted("codes")

@@ -1,0 +1,212 @@
+"""The common ancestor of two projects, for a three-way ``qcode merge``.
+
+Two projects have one when one is a copy of the other (their event logs share a beginning: the
+ancestor is the state at the last event both hold) or when they were merged before (a
+:class:`~qcode.store.models.MergeBase` row: the other project's state at one of its events is in
+this one). The newest of these is used. Its state is rebuilt from the event log of a project
+that holds that event: the project's codes, documents and codings as they are, with the
+operations of every later event reversed, newest first, in memory. Nothing is written.
+
+Codes, documents, codings and memos are merged three ways (a deletion on one side stays, an
+edit on one side wins over no edit); everything else is merged as before, by union.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from qcode.services.mapping import CODE
+from qcode.services.project import Project
+from qcode.store.models import TABLES, Event, MergeBase, new_uuid
+from qcode.store.oplog import from_json
+
+CODE_FIELDS = CODE.fields
+TRACKED: dict[str, tuple[str, ...]] = {
+    "codes": ("uuid", "name", "parent_id", *CODE_FIELDS),
+    "documents": ("uuid", "name", "text_hash"),
+    "codings": ("uuid", "document_id", "code_id", "start", "end"),
+    "memos": ("uuid", "title", "body"),
+    "cases": ("uuid", "name"),
+    "attributes": ("uuid", "name", "scope"),
+}
+KV = {"case_attributes": "cases", "document_attributes": "documents"}  # values -> their owners
+
+
+@dataclass
+class Ancestor:
+    """The common ancestor by GUID: codes (fields, ``name`` and ``parent`` GUID), documents
+    (``name``, ``text_hash``), codings (``document``, ``code`` GUIDs, ``start``, ``end``) and
+    memos (``title``, ``body``)."""
+
+    where: str
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    codings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    memos: dict[str, dict[str, Any]] = field(default_factory=dict)
+    values: dict[tuple[str, str, str], str] = field(default_factory=dict)  # owner, attribute
+
+
+def _rows(conn: Connection, name: str) -> dict[int, dict[str, Any]]:
+    t = TABLES[name]
+    cols = TRACKED[name]
+    return {
+        r.id: {c: getattr(r, c) for c in cols}
+        for r in conn.execute(select(t.c.id, *(t.c[c] for c in cols)))
+    }
+
+
+def _values(conn: Connection, name: str) -> dict[Any, Any]:
+    t = TABLES[name]
+    owner, key = (c.name for c in t.primary_key.columns)
+    return {(r[0], r[1]): r[2] for r in conn.execute(select(t.c[owner], t.c[key], t.c.value))}
+
+
+def rewind(conn: Connection, upto: int) -> dict[str, dict[Any, Any]]:
+    """The tracked tables as they were just after event ``upto`` (an events.id)."""
+    state: dict[str, dict[Any, Any]] = {name: _rows(conn, name) for name in TRACKED}
+    state.update({name: _values(conn, name) for name in KV})
+    later = conn.execute(
+        select(Event.payload).where(Event.id > upto).order_by(Event.id.desc())
+    ).scalars()
+    for payload in later:
+        for op in reversed((payload or {}).get("ops", [])):
+            name = op[1]
+            rows = state.get(name)
+            if rows is None:
+                continue
+            if name in KV:
+                if op[0] == "insert_kv":
+                    rows.pop((op[2], op[3]), None)
+                elif op[0] in ("delete_kv", "update_kv"):
+                    rows[(op[2], op[3])] = op[4]
+                continue
+            cols = TRACKED[name]
+            if op[0] == "insert":
+                for i in op[2]:
+                    rows.pop(i, None)
+            elif op[0] == "delete":
+                for raw in op[2]:
+                    r = from_json(TABLES[name], raw)
+                    rows[r["id"]] = {c: r.get(c) for c in cols}
+            elif op[0] == "update":
+                before = from_json(TABLES[name], op[3])
+                for i in op[2]:
+                    if i in rows:
+                        rows[i].update({k: v for k, v in before.items() if k in cols})
+    return state
+
+
+def _by_guid(state: dict[str, dict[Any, Any]], where: str) -> Ancestor:
+    codes, docs = state["codes"], state["documents"]
+    out = Ancestor(where)
+    for r in codes.values():
+        parent = codes.get(r["parent_id"]) if r["parent_id"] is not None else None
+        out.codes[r["uuid"]] = {
+            **{c: r[c] for c in ("name", *CODE_FIELDS)},
+            "parent": parent["uuid"] if parent else None,
+        }
+    for r in docs.values():
+        out.documents[r["uuid"]] = {"name": r["name"], "text_hash": r["text_hash"]}
+    for r in state["codings"].values():
+        doc, code = docs.get(r["document_id"]), codes.get(r["code_id"])
+        out.codings[r["uuid"]] = {
+            "document": doc["uuid"] if doc else None,
+            "code": code["uuid"] if code else None,
+            "start": r["start"],
+            "end": r["end"],
+        }
+    for r in state["memos"].values():
+        out.memos[r["uuid"]] = {"title": r["title"], "body": r["body"]}
+    attrs = state["attributes"]
+    for name, owners in KV.items():
+        kind = owners[:-1]  # case, document
+        for (owner, key), value in state[name].items():
+            o, a = state[owners].get(owner), attrs.get(key)
+            if o is not None and a is not None:
+                out.values[(kind, o["uuid"], a["uuid"])] = value
+    return out
+
+
+def _events(conn: Connection) -> list[Any]:
+    return list(conn.execute(select(Event.id, Event.uuid, Event.at).order_by(Event.id)))
+
+
+def _records(conn: Connection) -> list[Any]:
+    return list(conn.execute(select(MergeBase.uuid, MergeBase.base_event, MergeBase.absorber)))
+
+
+def find_ancestor(p: Project, q: Project) -> tuple[Ancestor | None, str | None]:
+    """The newest common ancestor of ``p`` and ``q`` (or None), and ``q``'s last event GUID
+    (what a merge of ``q`` into ``p`` records)."""
+    with p.read() as ps, q.read() as qs:
+        pc, qc = ps.connection(), qs.connection()
+        logs = {"here": _events(pc), "there": _events(qc)}
+        conns = {"here": pc, "there": qc}
+        index = {side: {e.uuid: e for e in ev} for side, ev in logs.items()}
+        last = logs["there"][-1].uuid if logs["there"] else None
+        candidates: list[tuple[Any, str, int, str]] = []  # (at, side, event id, where)
+        shared = None
+        for e in logs["there"]:  # the beginning both logs share: one is a copy of the other
+            if e.uuid not in index["here"]:
+                break
+            shared = e
+        if shared is not None:
+            candidates.append((shared.at, "there", shared.id, "the copy's origin"))
+        records = {"here": _records(pc), "there": _records(qc)}
+        for side, other in (("here", "there"), ("there", "here")):
+            twins = {r.uuid for r in records[other]}
+            for r in records[side]:
+                if r.absorber and r.absorber not in twins:
+                    continue  # the merge that wrote it was undone there
+                for log in ("there", "here"):
+                    e = index[log].get(r.base_event)
+                    if e is not None:
+                        when = f"the merge of {e.at:%Y-%m-%d %H:%M} UTC"
+                        candidates.append((e.at, log, e.id, when))
+                        break
+        if not candidates:
+            return None, last
+        _, side, event_id, where = max(candidates, key=lambda c: (c[0], c[1] == "there", c[2]))
+        return _by_guid(rewind(conns[side], event_id), where), last
+
+
+def record(ch: Any, base_event: str | None, peer: str) -> str | None:
+    """Record (inside the merge's change, so undo withdraws it) that this project holds the
+    other's state at its event ``base_event``; returns the row's GUID for its twin there."""
+    if base_event is None:
+        return None
+    guid = new_uuid()
+    ch.insert_one(MergeBase, uuid=guid, base_event=base_event, absorber="", peer=peer)
+    return guid
+
+
+def record_twin(q: Project, guid: str | None, base_event: str | None, peer: str) -> None:
+    """The same record in ``q`` (not an undoable change there: it describes ``p``)."""
+    if guid is None or base_event is None:
+        return
+    from sqlalchemy import insert
+
+    with q.engine.begin() as c:
+        c.execute(insert(MergeBase).values(base_event=base_event, absorber=guid, peer=peer))
+
+
+def changed(
+    base: dict[str, Any], ours: dict[str, Any], theirs: dict[str, Any], keys: Sequence[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """Per key: what a three-way merge does, as ``{key: theirs}`` to take and ``[key]`` in
+    conflict (both sides changed it, differently)."""
+    take: dict[str, Any] = {}
+    conflicts: list[str] = []
+    for k in keys:
+        b, o, t = base.get(k), ours.get(k), theirs.get(k)
+        if t in (b, o):
+            continue
+        if o == b:
+            take[k] = t
+        else:
+            conflicts.append(k)
+    return take, conflicts

@@ -1,0 +1,74 @@
+"""Export, import and merge share one mapping per entity; every model column has its place."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from conftest import write
+
+from qcode import Project
+from qcode.interchange.model import CodeEntry
+from qcode.interchange.qdpx import XCase, XCoding, XNote, XSource, XVariable
+from qcode.services.exchange import create_from_qdpx, export_qdpx
+from qcode.services.mapping import CASE, CODE, MAPPINGS
+from qcode.services.merge import merge_project
+
+ENTRIES = {
+    "codes": CodeEntry,
+    "cases": XCase,
+    "attributes": XVariable,
+    "documents": XSource,
+    "codings": XCoding,
+    "memos": XNote,
+}
+
+
+@pytest.mark.parametrize("m", MAPPINGS, ids=lambda m: m.model.__tablename__)
+def test_every_column_is_mapped_exactly_once(m) -> None:  # type: ignore[no-untyped-def]
+    columns = set(m.model.__table__.columns.keys())
+    listed = [*m.copied, *m.structural, *m.local]
+    assert len(listed) == len(set(listed)), "a column is listed twice"
+    assert set(listed) == columns, (
+        f"{m.model.__tablename__}: not in the mapping: {sorted(columns - set(listed))}; "
+        f"not a column: {sorted(set(listed) - columns)}"
+    )
+    entry = ENTRIES.get(m.model.__tablename__)
+    if entry is not None:
+        names = {f.name for f in dataclasses.fields(entry)}
+        assert set(m.copied.values()) <= names
+
+
+def _fill(p: Project) -> None:
+    p.codes.add("income", description="d", level="axial")
+    p.codes.edit(
+        "income", inclusion="inc", exclusion="exc", example="ex", color="#123456", in_vivo=True
+    )
+    p.cases.add("P1", description="the first")
+
+
+def _code_and_case(root: Path) -> tuple[dict, dict]:  # type: ignore[type-arg]
+    from sqlalchemy import select
+
+    from qcode.store.models import Case, Code
+
+    with Project.open(root) as p, p.read() as s:
+        code = s.execute(select(Code).where(Code.name == "income")).scalar_one()
+        case = s.execute(select(Case).where(Case.name == "P1")).scalar_one()
+        return CODE.out(code), CASE.out(case)
+
+
+def test_export_import_and_merge_carry_every_copied_column(tmp_path: Path) -> None:
+    with Project.init(tmp_path / "a") as p:
+        p.documents.import_files([write(tmp_path / "t.txt", "R: some words here.")])
+        _fill(p)
+        export_qdpx(p, tmp_path / "a.qdpx")
+    want = _code_and_case(tmp_path / "a")
+    assert want[0]["in_vivo"] is True and want[0]["color"] == "#123456"
+    q, _ = create_from_qdpx(tmp_path / "b", tmp_path / "a.qdpx")
+    q.close()
+    assert _code_and_case(tmp_path / "b") == want
+    with Project.init(tmp_path / "c") as p:
+        merge_project(p, tmp_path / "a")
+    assert _code_and_case(tmp_path / "c") == want

@@ -1,0 +1,210 @@
+"""Three-way merge: against the common ancestor, a deletion on one side stays deleted, an edit
+on one side wins over no edit, only changes on both sides conflict, and the order of a merge
+does not change the project it makes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import write
+
+from qcode import Project
+from qcode.services.merge import merge_project
+
+TEXT_A = "Interviewer: Do you pay?\nR: Some months I pay, some months I cannot. Rent first."
+TEXT_B = "Interviewer: And your family?\nR: My son says keep the money in my own hands."
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    a = tmp_path / "a"
+    with Project.init(a, name="Study") as p:
+        p.documents.import_files([write(tmp_path / "int01.txt", TEXT_A)])
+        p.documents.import_files([write(tmp_path / "int02.txt", TEXT_B)])
+        p.codes.add("income swings", description="Income varies")
+        p.codes.add("family")
+        p.codes.add("rent")
+        p.codings.apply("int01", 26, 62, "income swings")
+        p.codings.apply("int02", 31, 38, "family")
+        p.codings.apply("int01", 64, 74, "rent")
+    b = tmp_path / "b"
+    shutil.copytree(a, b)
+    return a, b
+
+
+def state(root: Path) -> dict[str, Any]:
+    with Project.open(root) as p:
+        return {
+            "codings": sorted(
+                (c.document, c.code, c.coder, c.start, c.end) for c in p.codings.list()
+            ),
+            "codes": sorted((c.path, c.description, c.color) for c in p.codes.list()),
+            "docs": sorted(d.name for d in p.documents.list()),
+        }
+
+
+def test_a_coding_uncoded_there_is_uncoded_here(pair: tuple[Path, Path], cli: Any) -> None:
+    a, b = pair
+    with Project.open(b) as p:
+        (c,) = p.codings.list(code="rent")
+        p.codings.remove([c.id])
+    r = cli("-p", str(a), "merge", str(b), "--dry-run")
+    assert "common ancestor: the copy's origin" in r.out and "would delete" in r.out, r.out
+    with Project.open(a) as p:
+        res = merge_project(p, b)
+        assert res.ancestor == "the copy's origin" and res.deleted == {"codings": 1}
+    assert not [c for c in state(a)["codings"] if c[1] == "rent"]
+
+
+def test_what_was_deleted_here_does_not_come_back(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(a) as p:
+        p.codes.delete("rent", force=True)
+        p.documents.delete("int02", force=True)
+        (c,) = p.codings.list(code="income swings")
+        p.codings.remove([c.id])
+    before = state(a)
+    with Project.open(a) as p:
+        res = merge_project(p, b)
+    assert state(a) == before
+    assert res.kept_deleted == {"codes": 1, "documents": 1, "codings": 1}
+    assert res.conflicts == []
+
+
+def test_a_document_and_a_code_deleted_there_are_deleted_here(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(b) as p:
+        p.documents.delete("int02", force=True)
+        p.codes.delete("family", force=True)
+    with Project.open(a) as p:
+        res = merge_project(p, b)
+    got = state(a)
+    assert got["docs"] == ["int01"] and "family" not in {c[0] for c in got["codes"]}
+    assert res.deleted == {"codings": 1, "documents": 1, "codes": 1}
+
+
+def test_deleted_there_but_used_here_since_is_kept_and_reported(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(b) as p:
+        p.codes.delete("rent", force=True)
+    with Project.open(a) as p:
+        p.codings.apply("int01", 0, 11, "rent")
+        res = merge_project(p, b)
+        assert any("code 'rent' was deleted there; kept here" in c for c in res.conflicts)
+        assert [c.start for c in p.codings.list(code="rent")] == [0]
+
+
+def test_edits_on_one_side_win_and_both_sides_conflict(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(b) as p:
+        p.codes.edit("income swings", description="Bob's wording")
+        p.codes.edit("family", color="#112233")
+        p.codes.rename("rent", "housing costs")
+    with Project.open(a) as p:
+        p.codes.edit("family", color="#445566")
+        res = merge_project(p, b)
+        assert p.codes.get("income swings").description == "Bob's wording"
+        assert p.codes.get("housing costs").codings == 1
+        assert p.codes.get("family").color == "#445566"
+    assert res.conflicts == ["code 'family': color changed on both sides; kept this project's"]
+
+
+def test_merging_in_either_order_makes_the_same_project(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(a) as p:
+        p.codes.delete("rent", force=True)
+        p.codes.edit("family", description="kin")
+        p.codings.apply("int02", 0, 11, "family")
+    with Project.open(b) as p:
+        (c,) = p.codings.list(code="income swings")
+        p.codings.remove([c.id])
+        p.codes.add("saving")
+        p.codings.apply("int02", 40, 49, "saving", coder="bob")
+        p.documents.delete("int01", force=True)
+    a2, b2 = a.parent / "a2", b.parent / "b2"
+    shutil.copytree(a, a2)
+    shutil.copytree(b, b2)
+    with Project.open(a) as p:
+        merge_project(p, b)
+    with Project.open(b2) as p:
+        merge_project(p, a2)
+    assert state(a) == state(b2)
+    got = state(a)
+    assert got["docs"] == ["int02"]
+    assert {c[0] for c in got["codes"]} == {"family", "income swings", "saving"}
+
+
+def test_the_last_merge_is_the_next_ancestor_and_undo_withdraws_it(
+    pair: tuple[Path, Path],
+) -> None:
+    a, b = pair
+    with Project.open(b) as p:
+        p.codes.add("saving")
+        p.codings.apply("int02", 40, 49, "saving", coder="bob")
+    with Project.open(a) as p:
+        merge_project(p, b)  # saving comes over
+    with Project.open(b) as p:  # bob then uncodes it and deletes the code
+        p.codes.delete("saving", force=True)
+    with Project.open(a) as p:
+        res = merge_project(p, b)
+        assert res.ancestor is not None and res.ancestor.startswith("the merge of")
+        assert res.deleted == {"codings": 1, "codes": 1}
+        assert "saving" not in {c.path for c in p.codes.list()}
+    # b merging a now: a's state holds b's; nothing comes back into b
+    with Project.open(b) as p:
+        res = merge_project(p, a)
+        assert "saving" not in {c.path for c in p.codes.list()}
+    # a dry run records nothing
+    with Project.open(a) as p:
+        from qcode.store.models import MergeBase
+
+        with p.read() as s:
+            n = s.query(MergeBase).count()
+        merge_project(p, b, dry_run=True)
+        with p.read() as s:
+            assert s.query(MergeBase).count() == n
+
+
+def test_memos_edited_or_deleted_on_one_side(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(a) as p:
+        p.memos.add("first thoughts", "money", "code")
+        p.memos.add("to drop", "x", "code")
+        p.memos.add("dropped here", "y", "code")
+    shutil.rmtree(b)
+    shutil.copytree(a, b)
+    with Project.open(b) as p:
+        by_title = {m.title: m.id for m in p.memos.list()}
+        p.memos.edit(by_title["first thoughts"], body="bob's better version")
+        p.memos.delete(by_title["to drop"])
+    with Project.open(a) as p:
+        p.memos.delete({m.title: m.id for m in p.memos.list()}["dropped here"])
+        res = merge_project(p, b)
+        assert [(m.title, m.body) for m in p.memos.list()] == [
+            ("first thoughts", "bob's better version")
+        ]
+    assert res.conflicts == []
+    assert res.deleted == {"memos": 1} and res.kept_deleted == {"memos": 1}
+
+
+def test_attribute_values_changed_on_one_side(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(a) as p:
+        p.cases.add("P1", attrs={"age": "34", "city": "Beijing"})
+        p.cases.assign("int01", "P1")
+    shutil.rmtree(b)
+    shutil.copytree(a, b)
+    with Project.open(b) as p:
+        p.attributes.set("P1", {"age": "35", "city": "Xi'an"})
+    with Project.open(a) as p:
+        p.attributes.set("P1", {"city": "Shanghai"})
+        res = merge_project(p, b)
+        values = p.attributes.values("case", "P1")["P1"]
+    assert values["age"] == 35  # changed there only: taken
+    assert values["city"] == "Shanghai"  # changed on both sides: this project's, reported
+    assert [c for c in res.conflicts if "attribute" in c] == [
+        "case 'P1': attribute value \"Xi'an\" there, 'Shanghai' here; kept this project's"
+    ]
