@@ -12,7 +12,18 @@ from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
 
 MEASURES = ("count", "c", "jaccard")
-FIELDS = ("code_a", "code_b", "n_a", "n_b", "count", "c", "jaccard", "warning")
+FIELDS = (
+    "code_a",
+    "code_b",
+    "n_a",
+    "n_b",
+    "count",
+    "c",
+    "jaccard",
+    "warning",
+    "overlapping_a",
+    "overlapping_b",
+)
 
 
 @app.command()
