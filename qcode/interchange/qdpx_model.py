@@ -44,6 +44,8 @@ class XCoding:
     user: str | None = None
     created: datetime | None = None
     notes: list[str] = field(default_factory=list)
+    selection: str = ""  # the GUID of the PlainTextSelection it came in ("": its own)
+    selection_name: str = ""
 
 
 @dataclass

@@ -322,7 +322,13 @@ class _Reader:
         seen: set[tuple[str, int, int, str | None]] = set()
         dropped = {"unknown code": 0, "outside the text": 0, "bad position": 0, "repeated": 0}
 
-        def add(coding_el: Any, rng: tuple[int, int], user: str | None, when: str | None) -> None:
+        def add(
+            coding_el: Any,
+            rng: tuple[int, int],
+            user: str | None,
+            when: str | None,
+            selection: Any = None,
+        ) -> None:
             ref = child(coding_el, "CodeRef")
             code = guid_of(ref.get("targetGUID")) if ref is not None else None
             if code not in self.codes:
@@ -343,6 +349,8 @@ class _Reader:
                     u,
                     _when(coding_el.get("creationDateTime") or when),
                     _ref_guids(coding_el, "NoteRef"),
+                    (guid_of(selection.get("guid")) or "") if selection is not None else "",
+                    (selection.get("name") or "").strip() if selection is not None else "",
                 )
             )
 
@@ -357,7 +365,7 @@ class _Reader:
                 continue
             user = guid_of(sel.get("creatingUser"))
             for c in children(sel, "Coding"):
-                add(c, rng, user, sel.get("creationDateTime"))
+                add(c, rng, user, sel.get("creationDateTime"), sel)
             notes = _ref_guids(sel, "NoteRef")
             if notes:
                 src.ranges.append(XRange(rng[0], rng[1], notes, guid_of(sel.get("guid")) or ""))

@@ -21,6 +21,7 @@ from qcode.interchange.qdpx_model import (
     SCOPE,
     VARIABLE_TYPES,
     Exchange,
+    XCoding,
     XNote,
     XSource,
 )
@@ -159,21 +160,24 @@ def _source(parent: Any, s: XSource, types: dict[str, str]) -> None:
     )
     if s.description and outer is None:
         _sub(se, "Description", s.description)
-    for c in s.codings:
+    for (guid, name), group in _selections(s.codings):
+        first = group[0]
         sel = _sub(
             se,
             "PlainTextSelection",
-            guid=selection_guid(c.guid),
-            startPosition=str(c.start),
-            endPosition=str(c.end),
-            creatingUser=c.user,
-            creationDateTime=_stamp(c.created),
+            guid=guid,
+            name=name or None,
+            startPosition=str(first.start),
+            endPosition=str(first.end),
+            creatingUser=first.user,
+            creationDateTime=_stamp(first.created),
         )
-        ce = _sub(
-            sel, "Coding", guid=c.guid, creatingUser=c.user, creationDateTime=_stamp(c.created)
-        )
-        _sub(ce, "CodeRef", targetGUID=c.code)
-        _refs(ce, "NoteRef", c.notes)
+        for c in group:
+            ce = _sub(
+                sel, "Coding", guid=c.guid, creatingUser=c.user, creationDateTime=_stamp(c.created)
+            )
+            _sub(ce, "CodeRef", targetGUID=c.code)
+            _refs(ce, "NoteRef", c.notes)
     for r in s.ranges:
         sel = _sub(
             se,
@@ -185,6 +189,27 @@ def _source(parent: Any, s: XSource, types: dict[str, str]) -> None:
         _refs(sel, "NoteRef", r.notes)
     _refs(se if outer is None else outer, "NoteRef", s.notes)
     _values(se if outer is None else outer, s.values, types)
+
+
+def _selections(codings: list[XCoding]) -> list[tuple[tuple[str, str], list[XCoding]]]:
+    """The codings of one source as selections, in order of their first coding: codings that
+    came in one selection (same GUID, same range) stay together under its GUID and name; any
+    other coding is a selection of its own, with a GUID derived from the coding's. A GUID is
+    used once: a coding whose range has changed since leaves its selection."""
+    groups: dict[tuple[str, int, int], list[XCoding]] = {}
+    names: dict[tuple[str, int, int], str] = {}
+    used: set[str] = set()
+    for c in codings:
+        key = (c.selection, c.start, c.end)
+        if c.selection and key in groups:
+            groups[key].append(c)
+            continue
+        if not c.selection or c.selection in used:
+            key = (selection_guid(c.guid), c.start, c.end)
+        used.add(key[0])
+        groups[key] = [c]
+        names[key] = c.selection_name if key[0] == c.selection else ""
+    return [((key[0], names[key]), group) for key, group in groups.items()]
 
 
 def representation_guid(source_guid: str) -> str:

@@ -105,7 +105,7 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                     exclusion=r.exclusion,
                     example=r.example,
                     in_vivo=r.in_vivo,
-                    color=r.color,
+                    color=r.color if r.color_chosen else None,
                 )
             )
         memo_guid = {r[0]: r[1] for r in c.execute(select(Memo.id, Memo.uuid))}
@@ -162,6 +162,8 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
             Coding.start,
             Coding.end,
             Coding.created,
+            Coding.selection_uuid,
+            Coding.selection_name,
         ).order_by(Coding.document_id, Coding.start, Coding.end, Coding.id)
         for row in c.execute(q):
             codings[row.document_id].append(
@@ -173,6 +175,8 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                     coder_guid[row.coder_id],
                     row.created,
                     coding_notes.get(row.id, []),
+                    row.selection_uuid or "",
+                    row.selection_name or "",
                 )
             )
         for d in docs:
@@ -398,6 +402,7 @@ def _codes(ch: Change, x: Exchange, rep: ImportReport) -> dict[str, int]:
             parent_id=by_path[c.parent] if c.parent is not None else None,
             description=c.description,
             color=c.color or PALETTE[i % len(PALETTE)],
+            color_chosen=c.color is not None,
             level=level,
             inclusion=c.inclusion,
             exclusion=c.exclusion,
@@ -511,6 +516,8 @@ def _sources(
                 "start": c.start,
                 "end": c.end,
                 "text": s.text[c.start : c.end],
+                "selection_uuid": c.selection or None,
+                "selection_name": c.selection_name or None,
             }
             if c.created is not None:
                 row["created"] = c.created
