@@ -134,6 +134,13 @@ def agreement(
             f"{_num(u['binary'])}, cu-alpha {_num(u['cu_alpha'])}"
             + (f" ({u['overlap']})" if u.get("overlap") else "")
         )
+        a = u.get("alpha_u_2004")
+        if a:
+            per = ", ".join(f"{k} {_num(v['alpha'])}" for k, v in a["per_code"].items())
+            ok(
+                f"{a['label']}, not the same coefficient: {_num(a['alpha'])}"
+                + (f" ({per})" if per else "")
+            )
     for d in data.get("disagreements", []):
         warn(
             f"{d['document']} [{d['start']}, {d['end']}) {d['code']}: coded by "
