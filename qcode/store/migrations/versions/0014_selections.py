@@ -17,18 +17,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("codings") as batch:
-        batch.add_column(sa.Column("selection_uuid", sa.String(36), nullable=True))
-        batch.add_column(sa.Column("selection_name", sa.Text(), nullable=True))
-    with op.batch_alter_table("codes") as batch:
-        batch.add_column(
-            sa.Column("color_chosen", sa.Boolean(), nullable=False, server_default=sa.true())
-        )
+    # plain ADD COLUMN: rebuilding these tables (batch mode) would trip the foreign keys that
+    # memo links and evidence hold on them
+    op.add_column("codings", sa.Column("selection_uuid", sa.String(36), nullable=True))
+    op.add_column("codings", sa.Column("selection_name", sa.Text(), nullable=True))
+    op.add_column(
+        "codes",
+        sa.Column("color_chosen", sa.Boolean(), nullable=False, server_default=sa.true()),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("codes") as batch:
-        batch.drop_column("color_chosen")
-    with op.batch_alter_table("codings") as batch:
-        batch.drop_column("selection_name")
-        batch.drop_column("selection_uuid")
+    op.drop_column("codes", "color_chosen")
+    op.drop_column("codings", "selection_name")
+    op.drop_column("codings", "selection_uuid")
