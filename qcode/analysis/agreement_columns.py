@@ -4,7 +4,7 @@ indices. Offsets are code points, ranges half-open."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -47,12 +47,87 @@ def _group(x: str | Collection[str]) -> tuple[str, ...]:
     return members
 
 
+@dataclass
+class CodingColumns:
+    """Codings as integer columns, for large inputs (a database read straight into arrays):
+    ``doc[i]``, ``code[i]`` and ``coder[i]`` index ``docs``, ``codes`` and ``coders``. Accepted
+    wherever an iterable of :class:`Coding` is, with the same meaning."""
+
+    docs: Sequence[Hashable]
+    codes: Sequence[str]
+    coders: Sequence[str]
+    doc: Array
+    code: Array
+    coder: Array
+    start: Array
+    end: Array
+
+    def __iter__(self) -> Iterator[Coding]:
+        for d, c, k, s, e in zip(
+            self.doc.tolist(),
+            self.code.tolist(),
+            self.coder.tolist(),
+            self.start.tolist(),
+            self.end.tolist(),
+            strict=True,
+        ):
+            yield Coding(self.docs[d], self.codes[c], self.coders[k], s, e)
+
+
+def _lookup(names: Sequence[Any], index: Mapping[Any, int]) -> Array:
+    """For each name, its position in ``index`` (-1 when absent)."""
+    return np.array([index.get(n, -1) for n in names], dtype=np.int64).reshape(-1)
+
+
+def _from_arrays(
+    cc: CodingColumns,
+    lengths: Mapping[Hashable, int],
+    coders: Sequence[str],
+    codes: Sequence[str] | None,
+) -> tuple[list[Hashable], list[str], Array, Array, Array, Array, Array, Array]:
+    docs = list(lengths)
+    doc_map = _lookup(cc.docs, {d: i for i, d in enumerate(docs)})
+    coder_map = _lookup(cc.coders, {c: i for i, c in enumerate(coders)})
+    doc = doc_map[cc.doc] if len(cc.doc) else np.zeros(0, np.int64)
+    coder = coder_map[cc.coder] if len(cc.coder) else np.zeros(0, np.int64)
+    keep = (doc >= 0) & (coder >= 0)
+    doc, coder = doc[keep], coder[keep]
+    code_in = np.asarray(cc.code, dtype=np.int64)[keep]
+    start = np.asarray(cc.start, dtype=np.int64)[keep]
+    end = np.asarray(cc.end, dtype=np.int64)[keep]
+    touched = np.zeros((len(docs), len(coders)), dtype=bool)
+    touched[doc, coder] = True
+    if codes is None:
+        used = np.unique(code_in)
+        code_list = sorted(cc.codes[i] for i in used.tolist())
+    else:
+        code_list = list(dict.fromkeys(codes))
+    code_map = _lookup(cc.codes, {c: i for i, c in enumerate(code_list)})
+    code = code_map[code_in] if len(code_in) else np.zeros(0, np.int64)
+    ok = code >= 0
+    return (
+        docs,
+        code_list,
+        touched,
+        doc[ok],
+        code[ok],
+        coder[ok],
+        start[ok],
+        end[ok],
+    )
+
+
 def _columns(
-    codings: Iterable[Coding],
+    codings: Iterable[Coding] | CodingColumns,
     lengths: Mapping[Hashable, int],
     coders: Sequence[str],
     codes: Sequence[str] | None,
 ) -> _Columns:
+    if isinstance(codings, CodingColumns):
+        docs, code_list, touched, doc, code, coder, start, end = _from_arrays(
+            codings, lengths, coders, codes
+        )
+        return _checked(docs, code_list, coders, lengths, touched, doc, code, coder, start, end)
     docs = list(lengths)
     doc_index = {d: i for i, d in enumerate(docs)}
     coder_index = {c: i for i, c in enumerate(coders)}
@@ -67,14 +142,29 @@ def _columns(
     code_list = sorted({r[1] for r in rows}) if codes is None else list(dict.fromkeys(codes))
     code_index = {c: i for i, c in enumerate(code_list)}
     rows = [r for r in rows if r[1] in code_index]
-    size = np.array([lengths[d] for d in docs], dtype=np.int64)
-    if np.any(size < 0):
-        raise InvalidInputError("a document length cannot be negative")
     doc = np.array([r[0] for r in rows], dtype=np.int64)
     code = np.array([code_index[r[1]] for r in rows], dtype=np.int64)
     coder = np.array([r[2] for r in rows], dtype=np.int64)
     start = np.array([r[3] for r in rows], dtype=np.int64)
     end = np.array([r[4] for r in rows], dtype=np.int64)
+    return _checked(docs, code_list, coders, lengths, touched, doc, code, coder, start, end)
+
+
+def _checked(
+    docs: list[Hashable],
+    code_list: list[str],
+    coders: Sequence[str],
+    lengths: Mapping[Hashable, int],
+    touched: Array,
+    doc: Array,
+    code: Array,
+    coder: Array,
+    start: Array,
+    end: Array,
+) -> _Columns:
+    size = np.array([lengths[d] for d in docs], dtype=np.int64)
+    if np.any(size < 0):
+        raise InvalidInputError("a document length cannot be negative")
     bad = (start < 0) | (end < start) | (end > size[doc] if len(doc) else False)
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])

@@ -25,12 +25,54 @@ def table(
     justify_right: Sequence[str] = (),
     header: bool = True,
 ) -> None:
+    cells = [["" if v is None else str(v) for v in r] for r in rows]
+    if len(cells) > LONG_TABLE:
+        _long_table(title, columns, cells, justify_right, header)
+        return
     t = Table(title=title, show_edge=False, header_style="bold", show_header=header)
     for c in columns:
         t.add_column(c, justify="right" if c in justify_right else "left", overflow="fold")
-    for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
+    for r in cells:
+        t.add_row(*r)
     out.print(t)
+
+
+# Past this many rows a table is laid out in one pass, in the same look, without wrapping cells
+# to the terminal: rich measures every cell of every row more than once, which takes seconds
+# for tens of thousands of rows.
+LONG_TABLE = 1000
+
+
+def _long_table(
+    title: str | None,
+    columns: Sequence[str],
+    rows: list[list[str]],
+    justify_right: Sequence[str],
+    header: bool,
+) -> None:
+    from rich.cells import cell_len
+
+    widths = [cell_len(c) if header else 0 for c in columns]
+    for r in rows:
+        for i, v in enumerate(r):
+            n = cell_len(v)
+            if n > widths[i]:
+                widths[i] = n
+    right = [c in justify_right for c in columns]
+
+    def line(values: Sequence[str], sep: str) -> str:
+        cells = []
+        for v, w, r in zip(values, widths, right, strict=True):
+            pad = " " * (w - cell_len(v))
+            cells.append(pad + v if r else v + pad)
+        return " " + f" {sep} ".join(cells) + " "
+
+    parts = [title] if title else []
+    if header:
+        parts.append(line(columns, "┃"))
+        parts.append("╇".join("━" * (w + 2) for w in widths))
+    parts.extend(line(r, "│") for r in rows)
+    out.file.write("\n".join(parts) + "\n")
 
 
 def ok(message: str) -> None:
