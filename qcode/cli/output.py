@@ -15,7 +15,16 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    # written as it is encoded: a large result is never held twice, as data and as one string
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=str)
+    chunks: list[str] = []
+    for chunk in encoder.iterencode(data):
+        chunks.append(chunk)
+        if len(chunks) >= 65536:
+            sys.stdout.write("".join(chunks))
+            chunks.clear()
+    chunks.append("\n")
+    sys.stdout.write("".join(chunks))
 
 
 def table(
