@@ -686,3 +686,35 @@ def test_documents_are_laid_end_to_end() -> None:
         (one.u_alpha, one.binary, one.cu_alpha)
     )
     assert two.as_json()["documents"] == ["t", "u"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(CODINGS, st.sampled_from([None, ["x", "z"]]))
+def test_integer_columns_give_the_same_results_as_codings(
+    codings: list[Coding], codes: list[str] | None
+) -> None:
+    """The database's path (codings read straight into integer columns, with a document and a
+    coder outside the scope) computes what a list of codings does."""
+    from qcode.analysis.agreement_columns import CodingColumns
+
+    docs, code_names, coders = ["d0", "d1", "d2", "d3"], ["x", "y", "z"], ["ann", "bo", "cy", "dee"]
+    extra = [Coding("d0", "x", "ann", 0, 5), Coding("d1", "y", "dee", 0, 5)]
+    rows = codings + extra
+    cc = CodingColumns(
+        docs,
+        code_names,
+        coders,
+        np.array([docs.index(c.document) for c in rows], dtype=np.int64),
+        np.array([code_names.index(c.code) for c in rows], dtype=np.int64),
+        np.array([coders.index(c.coder) for c in rows], dtype=np.int64),
+        np.array([c.start for c in rows], dtype=np.int64),
+        np.array([c.end for c in rows], dtype=np.int64),
+    )
+    who = ["ann", "bo", "cy"]
+    for f in (
+        lambda x: character_agreement(x, LENGTHS, "ann", "bo", codes),
+        lambda x: unit_agreement(x, LENGTHS, who, codes),
+        lambda x: unitizing_agreement(x, LENGTHS, who, codes),
+        lambda x: disagreements(x, LENGTHS, who, codes),
+    ):
+        assert f(cc) == f(rows)

@@ -189,8 +189,83 @@ def test_cooccur_command(coded: Project, cli) -> None:  # type: ignore[no-untype
     unit = cli(*p, "cooccur", "--unit", "paragraph", "--coder", "bo", "--format", "json").json()
     assert [(r["code_a"], r["code_b"], r["jaccard"]) for r in unit] == [("cat/y", "z", 1.0)]
     csv_out = cli(*p, "cooccur", "--format", "csv", "--min", "1").out.splitlines()
-    assert csv_out[0] == "code_a,code_b,n_a,n_b,count,c,jaccard,warning" and len(csv_out) == 3
+    assert (
+        csv_out[0] == ("code_a,code_b,n_a,n_b,count,c,jaccard,warning,overlapping_a,overlapping_b")
+        and len(csv_out) == 3
+    )
     bad = cli(*p, "cooccur", "--unit", "chapter")
     assert bad.code == 1 and "unknown unit 'chapter'" in bad.err
     bad = cli(*p, "cooccur", "--where", "nothing=1")
     assert bad.code == 1 and "no attribute 'nothing'" in bad.err
+
+
+def brute_overlapping(spans: list[Span], a: str, b: str) -> tuple[int, int]:
+    """Codings of a that share a character with some coding of b, and the other way round."""
+
+    def hits(x: Span, code: str) -> bool:
+        return any(
+            y.code == code and y.document == x.document and x.start < y.end and y.start < x.end
+            for y in spans
+        )
+
+    return (
+        sum(1 for s in spans if s.code == a and hits(s, b)),
+        sum(1 for s in spans if s.code == b and hits(s, a)),
+    )
+
+
+def test_overlap_c_is_read_on_codings_and_stays_at_most_one() -> None:
+    """One coding of A overlapping two of B is two pairs: the pair count stays 2 in its own
+    column, but every coding of each code co-occurs with the other, so c is 1, not 2."""
+    spans = [Span("d", "A", 0, 10), Span("d", "B", 1, 3), Span("d", "B", 5, 8)]
+    (p,) = cooccurrence(spans)
+    assert (p.n_a, p.n_b, p.count) == (1, 2, 2)
+    assert (p.overlapping_a, p.overlapping_b) == (1, 2)
+    assert p.c == pytest.approx(1.0)
+    # a pair count equal to n_a + n_b still gives a number
+    spans = [
+        Span("d", "A", 0, 10),
+        Span("d", "A", 2, 9),
+        Span("d", "B", 1, 3),
+        Span("d", "B", 5, 8),
+    ]
+    (p,) = cooccurrence(spans)
+    assert p.count == 4 == p.n_a + p.n_b and p.c == pytest.approx(1.0)
+
+
+def test_overlap_c_in_unit_interval_on_1000_random_projects() -> None:
+    import random
+
+    rng = random.Random(20)
+    for _ in range(1000):
+        spans = []
+        for _ in range(rng.randint(1, 30)):
+            start = rng.randint(0, 80)
+            spans.append(
+                Span(rng.choice("xyz"), rng.choice("ABCD"), start, start + rng.randint(1, 25))
+            )
+        for p in cooccurrence(spans):
+            assert p.c is not None and 0.0 <= p.c <= 1.0, (p, spans)
+            x, y = brute_overlapping(spans, p.code_a, p.code_b)
+            assert (p.overlapping_a, p.overlapping_b) == (x, y)
+            n12 = (x + y) / 2
+            assert p.c == pytest.approx(n12 / (p.n_a + p.n_b - n12), abs=1e-15)
+
+
+@settings(max_examples=100)
+@given(SPANS)
+def test_overlapping_codings_match_brute_force_dense_and_sparse(spans: list[Span]) -> None:
+    from qcode.analysis.cooccurrence import overlap_table
+
+    codes = sorted({s.code for s in spans})
+    columns = [
+        [ord(s.document) for s in spans],
+        [codes.index(s.code) for s in spans],
+        [s.start for s in spans],
+        [s.end for s in spans],
+    ]
+    dense = overlap_table(*columns, len(codes))
+    sparse = overlap_table(*columns, len(codes), dense_limit=0)
+    assert [x.tolist() for x in dense] == [x.tolist() for x in sparse]
+    for i, j, _, x, y in zip(*[v.tolist() for v in dense], strict=True):
+        assert (x, y) == brute_overlapping(spans, codes[i], codes[j])

@@ -147,6 +147,8 @@ def test_export_import_export_is_byte_identical(example: Path, tmp_path: Path, c
         assert sorted(a.namelist()) == sorted(b.namelist())
         for n in a.namelist():
             assert a.read(n) == b.read(n), n
+    # and the archives themselves, byte for byte
+    assert (tmp_path / "a.qdpx").read_bytes() == (tmp_path / "b.qdpx").read_bytes()
 
 
 def test_export_refuses_other_formats(example: Path, tmp_path: Path, cli: Any) -> None:
@@ -395,3 +397,91 @@ def test_damaged_or_encrypted_members_are_refused_in_one_line(tmp_path: Path, cl
     (tmp_path / "enc.qdpx").write_bytes(bytes(enc))
     r = cli("init", str(tmp_path / "p"), "--from", str(tmp_path / "enc.qdpx"))
     assert r.code != 0 and "encrypted" in r.err and len(r.err.strip().splitlines()) == 1
+
+
+# -- selections keep their identity ---------------------------------------------------------------
+def _selections(path: Path) -> dict[str, tuple[str, int, int, list[str]]]:
+    """Each PlainTextSelection by GUID: its name, range and its codings' GUIDs."""
+    with zipfile.ZipFile(path) as z:
+        name = next(n for n in z.namelist() if n.lower().endswith(".qde"))
+        root = etree.fromstring(z.read(name))
+    return {
+        sel.get("guid"): (
+            sel.get("name") or "",
+            int(sel.get("startPosition")),
+            int(sel.get("endPosition")),
+            [c.get("guid") for c in sel.findall(f"{NS}Coding")],
+        )
+        for sel in root.iter(f"{NS}PlainTextSelection")
+    }
+
+
+def _colours(path: Path) -> dict[str, str | None]:
+    with zipfile.ZipFile(path) as z:
+        name = next(n for n in z.namelist() if n.lower().endswith(".qde"))
+        root = etree.fromstring(z.read(name))
+    return {c.get("guid").lower(): c.get("color") for c in root.iter(f"{NS}Code")}
+
+
+@needs_refi
+@pytest.mark.parametrize(
+    "sample", ["nvivo-win-12.6_oltas.qdpx", "nvivo-mac-12.7.0_OltasSzkepticizmus_17June.qdpx"]
+)
+def test_nvivo_selection_guids_and_missing_colours_survive(tmp_path: Path, sample: str) -> None:
+    path = REFI / "samples" / sample
+    q, _ = create_from_qdpx(tmp_path / "p", path)
+    with q:
+        export_qdpx(q, tmp_path / "out.qdpx")
+    before, after = _selections(path), _selections(tmp_path / "out.qdpx")
+    assert set(after) == {g.lower() for g in before}
+    assert sorted(len(v[3]) for v in after.values()) == sorted(len(v[3]) for v in before.values())
+    colours = _colours(path)
+    assert sum(1 for v in colours.values() if not v) >= 60  # NVivo writes codes without colour
+    out = _colours(tmp_path / "out.qdpx")
+    assert {g for g, v in out.items() if not v} == {g for g, v in colours.items() if not v}
+
+
+def test_a_selection_with_several_codings_stays_one(tmp_path: Path, cli: Any) -> None:
+    """As QualCoder and MAXQDA write them: one selection, several codings, with a name."""
+    codes = "".join(
+        f'<Code guid="2222222{i}-2222-2222-2222-222222222222" name="code {i}" isCodable="true"'
+        + (' color="#AA0000"' if i == 0 else "")
+        + "/>"
+        for i in range(3)
+    )
+
+    def coding(i: int, j: int) -> str:
+        return (
+            f'<Coding guid="4444444{i}-4444-4444-4444-44444444444{j}">'
+            f'<CodeRef targetGUID="2222222{j}-2222-2222-2222-222222222222"/></Coding>'
+        )
+
+    sels = (
+        '<PlainTextSelection guid="33333330-3333-3333-3333-333333333333" name="the cost" '
+        'startPosition="0" endPosition="4">'
+        + coding(0, 0)
+        + coding(0, 1)
+        + coding(0, 2)
+        + "</PlainTextSelection>"
+        '<PlainTextSelection guid="33333331-3333-3333-3333-333333333333" '
+        'startPosition="5" endPosition="9">' + coding(1, 1) + "</PlainTextSelection>"
+    )
+    project = (
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="Other" origin="QualCoder 3.5">'
+        f"<CodeBook><Codes>{codes}</Codes></CodeBook><Sources>"
+        '<TextSource guid="55555555-5555-5555-5555-555555555555" name="doc" '
+        'plainTextPath="internal://doc.txt">' + sels + "</TextSource></Sources></Project>"
+    )
+    src = _qdpx(tmp_path / "qc.qdpx", {"project.qde": project, "sources/doc.txt": "cost time more"})
+    q, _ = create_from_qdpx(tmp_path / "p", src)
+    with q:
+        export_qdpx(q, tmp_path / "out.qdpx")
+        q.codes.edit("code 2", color="#00AA00")
+        export_qdpx(q, tmp_path / "edited.qdpx")
+    assert _selections(tmp_path / "out.qdpx") == _selections(src)
+    assert _colours(tmp_path / "out.qdpx") == _colours(src)  # code 1 and 2 still without
+    edited = _colours(tmp_path / "edited.qdpx")
+    assert edited["22222222-2222-2222-2222-222222222222"] == "#00AA00"
+    if REFI.is_dir():
+        assert schema("Project-mrt2019.xsd").validate(etree.fromstring(qde(tmp_path / "out.qdpx")))

@@ -262,3 +262,30 @@ def test_unused_document_attribute_keeps_its_scope(tmp_path: Path) -> None:
             ("age", "number", "case"),
             ("wave", "number", "document"),
         ]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+@given(spec=projects())
+def test_export_import_export_gives_the_same_bytes(spec: dict[str, Any]) -> None:
+    """The same project gives the same .qdpx bytes, whenever it is exported (fixed zip times,
+    fixed member order), and so does the project made from it."""
+    import time
+    import zipfile
+    from unittest import mock
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        with make(root / "a", spec) as p:
+            export_qdpx(p, root / "a.qdpx")
+            later = time.time() + 86_400 * 3
+            with mock.patch("time.time", return_value=later):
+                export_qdpx(p, root / "a2.qdpx")
+        assert (root / "a.qdpx").read_bytes() == (root / "a2.qdpx").read_bytes()
+        q, _ = create_from_qdpx(root / "b", root / "a.qdpx")
+        with q:
+            export_qdpx(q, root / "b.qdpx")
+        assert (root / "a.qdpx").read_bytes() == (root / "b.qdpx").read_bytes()
+        with zipfile.ZipFile(root / "a.qdpx") as z:
+            names = z.namelist()
+            assert names[0] == "project.qde" and names[1:] == sorted(names[1:])
+            assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}

@@ -71,3 +71,28 @@ def test_reads_do_not_wait_for_a_writer(project: Project) -> None:
         assert other.codes.list() == []
     assert [c.name for c in other.codes.list()] == ["uncommitted"]
     other.close()
+
+
+def test_upgrading_a_project_with_codings_and_memo_links_keeps_them(
+    project: Project, tmp_path: Path
+) -> None:
+    """Migration 0014 adds columns to tables that others refer to: it must not rebuild them."""
+    from alembic import command
+    from conftest import write
+
+    from qcode.services.memos import Target
+
+    project.documents.import_files([write(tmp_path / "d.txt", "Some months I pay.")])
+    project.codes.add("money")
+    project.codings.apply("d", 0, 4, "money", coder="ana")
+    [coding] = project.codings.list()
+    project.memos.add("why", "because", targets=[Target("coding", str(coding.id))])
+    root = project.root
+    command.downgrade(db._alembic_config(project.engine), "0009")
+    project.close()
+    again = Project.open(root)
+    assert db.current_revision(again.engine) == db.HEAD
+    assert [(c.start, c.end) for c in again.codings.list()] == [(0, 4)]
+    with again.read() as s:
+        assert s.scalar(select(Code.color_chosen)) is True
+    again.close()

@@ -49,31 +49,8 @@ Input
    - Cohen's kappa with exactly two coders, over the units both examined, defined as above.
    - percent agreement: units where every coder present agrees, over units with two or more
      coders present.
-3. Unitizing (:func:`unitizing_agreement`): Krippendorff's alphas for a textual continuum as
-   ATLAS.ti reports them (Krippendorff, Mathet, Bouvry and Widlöcher 2016, "On the reliability
-   of unitizing textual continua: Further developments", Quality & Quantity 50:2347-2364;
-   Krippendorff 2019, Content Analysis, 4th ed., section 12.6). The documents examined by every
-   coder are laid end to end into one continuum of length L; each coder divides it into
-   *segments* valued by a code (their codings, overlapping ones of the same code merged,
-   touching ones kept apart) and *gaps* (value phi, everything else). With m coders:
-   - observed coincidences l_ck = 1/(m - 1) * sum over ordered pairs of coders i != j and their
-     sections g, h of |S_igc intersect S_jhk| (lengths of intersections), so l.. = m * L;
-   - expected coincidences e_ck = l.. * (l_c. * l_.k - [c = k] * W_c) / (l..**2 - sum_c W_c),
-     where W_c = sum of squared lengths of the segments valued c (a segment's characters come
-     together) and W_phi = total length of the gaps (a gap's characters are independent);
-   - u-alpha (nominal) = 1 - (l.. - sum_c l_cc) / (l.. - sum_c e_cc);
-   - |u-alpha (binary) = the same on both matrices collapsed to phi versus "any code": whether
-     coders agree on what is relevant at all, whatever the code;
-   - cu-alpha = the same on the submatrix l*_ck of codes only (phi row and column dropped),
-     with e*_ck = l*.. * (l*_c. * l*_.k - [c = k] * W*_c) / (l*..**2 - sum W*_c), where W*_c
-     sums, over the segments valued c, the square of the segment's own share of l*
-     (1/(m - 1) * sum over the other coders j of |S intersect coded_j|): whether coders who
-     both coded a stretch gave it the same code.
-   Per code, |u-alpha is also computed for that code alone (coded with it or not), which needs
-   no exclusivity; u-alpha, |u-alpha over the codes and cu-alpha need the codes to be mutually
-   exclusive within each coder's coding (as ATLAS.ti requires within a semantic domain) and
-   are ``None`` otherwise (with the first overlap named). Each is ``None`` when its expected
-   disagreement is 0.
+3. Unitizing: Krippendorff's alphas for a textual continuum, in
+   :mod:`qcode.analysis.agreement_unitizing` (and importable from here).
 4. :func:`disagreements`: for each code and document, the maximal ranges coded by some but not
    all of the coders who examined the document, with who coded them.
 """
@@ -82,26 +59,32 @@ from __future__ import annotations
 
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
+from qcode.analysis.agreement_columns import (
+    Array,
+    Coding,
+    Range,
+    _bincount,
+    _columns,
+    _coverage,
+    _group,
+    _present,
+    _runs,
+    _to_unit_space,
+)
+from qcode.analysis.agreement_unitizing import UnitizingAgreement, unitizing_agreement
 from qcode.errors import InvalidInputError
 
-Range = tuple[int, int]
-Array = np.ndarray[Any, Any]
+__all__ = [
+    "Coding",
+    "UnitizingAgreement",
+    "unitizing_agreement",
+]
 
 UNITS = ("char", "sentence", "paragraph", "turn")  # the units of :func:`unit_agreement`
-
-
-class Coding(NamedTuple):
-    """One coder's coding of one code: which document, which code, who, where."""
-
-    document: Hashable
-    code: str
-    coder: str
-    start: int
-    end: int
 
 
 # -- small exact statistics ------------------------------------------------------------------
@@ -467,8 +450,12 @@ class Disagreement:
     not_coded_by: tuple[str, ...]
 
     def as_json(self) -> dict[str, Any]:
+        # spelled out: ``asdict`` copies deeply and costs seconds for 100,000 ranges
         return {
-            **asdict(self),
+            "document": self.document,
+            "code": self.code,
+            "start": self.start,
+            "end": self.end,
             "coded_by": list(self.coded_by),
             "not_coded_by": list(self.not_coded_by),
         }
@@ -527,362 +514,3 @@ def disagreements(
             )
         )
     return out
-
-
-# -- unitizing: Krippendorff's u-alpha family ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitizingAgreement:
-    """Krippendorff's unitizing alphas over one continuum (see the module's notes).
-
-    ``per_code`` holds each code's own |u-alpha (coded with it or not). ``overlap`` names the
-    first place where one coder applied two of the codes to the same text, which leaves
-    ``u_alpha``, ``binary`` and ``cu_alpha`` undefined."""
-
-    codes: tuple[str, ...]
-    coders: tuple[str, ...]
-    length: int
-    u_alpha: float | None
-    binary: float | None
-    cu_alpha: float | None
-    per_code: dict[str, float | None]
-    documents: tuple[Hashable, ...]
-    skipped_documents: tuple[Hashable, ...] = ()
-    overlap: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            **asdict(self),
-            "codes": list(self.codes),
-            "coders": list(self.coders),
-            "documents": list(self.documents),
-            "skipped_documents": list(self.skipped_documents),
-        }
-
-
-def unitizing_agreement(
-    codings: Iterable[Coding],
-    lengths: Mapping[Hashable, int],
-    coders: Sequence[str],
-    codes: Sequence[str] | None = None,
-    examined: Mapping[Hashable, Collection[str]] | None = None,
-) -> UnitizingAgreement:
-    """u-alpha, |u-alpha and cu-alpha for ``codes`` (or every code in scope) over the documents
-    every coder examined, laid end to end in ``lengths`` order; each code's own |u-alpha."""
-    coders = list(dict.fromkeys(coders))
-    m = len(coders)
-    if m < 2:
-        raise InvalidInputError("agreement needs two or more coders")
-    cols = _columns(codings, lengths, coders, codes)
-    present = _present(cols, examined)
-    whole: Array = np.all(present, axis=1)
-    offset = np.concatenate([[0], np.cumsum(np.where(whole, cols.lengths, 0))])
-    total = int(offset[-1])
-    keep = whole[cols.doc]
-    start = (offset[:-1][cols.doc] + cols.start)[keep]
-    end = (offset[:-1][cols.doc] + cols.end)[keep]
-    code, coder = cols.code[keep], cols.coder[keep]
-    n_codes = len(cols.codes)
-    # each coder's segments of each code: overlapping codings merged, touching ones kept apart
-    g, s, e = _runs(code * m + coder, start, end, join_touching=False)
-    seg_code, seg_coder = g // m, g % m
-    per_code: dict[str, float | None] = {}
-    for c, name in enumerate(cols.codes):
-        sel = seg_code == c
-        ell, w, _ = _u_coincidences(
-            seg_coder[sel], np.ones(int(sel.sum()), np.int64), s[sel], e[sel], m, 2, total
-        )
-        per_code[name] = _u_alpha(ell, w, binary=False)
-    # the codes as one nominal variable need them mutually exclusive within each coder
-    overlap = _first_overlap(seg_coder, seg_code, s, e, total)
-    if overlap is not None:
-        coder_i, code_i, code_j, where = overlap
-        d = int(np.searchsorted(offset, where, side="right")) - 1
-        overlap_text = (
-            f"{coders[coder_i]} coded {cols.codes[code_i]!r} and {cols.codes[code_j]!r} on "
-            f"the same text in {cols.docs[d]!r} at {where - int(offset[d])}"
-        )
-    else:
-        overlap_text = None
-    u_alpha = binary = cu_alpha = None
-    if overlap is None and n_codes:
-        ell, w, w_cu = _u_coincidences(seg_coder, seg_code + 1, s, e, m, n_codes + 1, total)
-        u_alpha = _u_alpha(ell, w, binary=False)
-        binary = _u_alpha(ell, w, binary=True)
-        cu_alpha = _u_alpha(ell[1:, 1:], w_cu[1:], binary=False)
-    return UnitizingAgreement(
-        tuple(cols.codes),
-        tuple(coders),
-        total,
-        u_alpha,
-        binary,
-        cu_alpha,
-        per_code,
-        tuple(d for d, w_ in zip(cols.docs, whole.tolist(), strict=True) if w_),
-        tuple(d for d, w_ in zip(cols.docs, whole.tolist(), strict=True) if not w_),
-        overlap_text,
-    )
-
-
-def _first_overlap(
-    coder: Array, code: Array, start: Array, end: Array, length: int
-) -> tuple[int, int, int, int] | None:
-    """The first place (coder, earlier code, later code, position) where one coder's segments
-    of two codes share text, or ``None``."""
-    if len(coder) < 2:
-        return None
-    big = length + 1
-    s, e = coder * big + start, coder * big + end
-    order = np.argsort(s, kind="stable")
-    s, e = s[order], e[order]
-    reach = np.maximum.accumulate(e)
-    clash = np.flatnonzero(s[1:] < reach[:-1])
-    if not len(clash):
-        return None
-    i = int(clash[0]) + 1
-    j = int(np.flatnonzero(e[:i] > s[i])[-1])  # an earlier segment reaching past s[i]
-    return int(coder[order[i]]), int(code[order[j]]), int(code[order[i]]), int(start[order[i]])
-
-
-def _u_coincidences(
-    coder: Array, value: Array, start: Array, end: Array, m: int, n_values: int, length: int
-) -> tuple[Array, Array, Array]:
-    """Observed coincidences l (value 0 is phi, the gaps), the self-pairing terms W of the
-    expected coincidences, and W* for cu-alpha, from each coder's disjoint segments."""
-    ell = np.zeros((n_values, n_values))
-    share = np.zeros(len(start))  # each segment's intersections with other coders' segments
-    order = np.lexsort((start, coder))
-    coder, value, start, end = coder[order], value[order], start[order], end[order]
-    bounds = np.searchsorted(coder, np.arange(m + 1))
-    for i in range(m):
-        for j in range(i + 1, m):
-            si, sj = slice(bounds[i], bounds[i + 1]), slice(bounds[j], bounds[j + 1])
-            cuts = np.unique(np.concatenate([[0, length], start[si], end[si], start[sj], end[sj]]))
-            left, size = cuts[:-1], np.diff(cuts)
-            vi, ki = _value_at(left, start[si], end[si], value[si])
-            vj, kj = _value_at(left, start[sj], end[sj], value[sj])
-            pair = np.bincount(vi * n_values + vj, weights=size, minlength=n_values**2)
-            pair = pair.reshape(n_values, n_values)
-            ell += pair + pair.T
-            both = (ki >= 0) & (kj >= 0)
-            np.add.at(share, bounds[i] + ki[both], size[both])
-            np.add.at(share, bounds[j] + kj[both], size[both])
-    ell /= m - 1
-    share /= m - 1
-    seg_len = (end - start).astype(np.float64)
-    w = np.bincount(value, weights=seg_len * seg_len, minlength=n_values)
-    w[0] = m * length - seg_len.sum()  # the gaps: one term per character
-    w_cu = np.bincount(value, weights=share * share, minlength=n_values)
-    w_cu[0] = 0.0
-    return ell, w, w_cu
-
-
-def _value_at(left: Array, start: Array, end: Array, value: Array) -> tuple[Array, Array]:
-    """For each position, the value of the disjoint, sorted segment containing it (0 in a gap)
-    and the segment's index (-1 in a gap)."""
-    k = np.searchsorted(start, left, side="right") - 1
-    inside = k >= 0
-    inside[inside] = end[k[inside]] > left[inside]
-    k = np.where(inside, k, -1)
-    found = np.zeros(len(left), dtype=np.int64)
-    found[inside] = value[k[inside]]
-    return found, k
-
-
-def _u_alpha(ell: Array, w: Array, binary: bool) -> float | None:
-    total = float(ell.sum())
-    if total <= 0:
-        return None
-    margin = ell.sum(axis=1)
-    denominator = total * total - float(w.sum())
-    if denominator <= 0:
-        return None
-    eps = total * (np.outer(margin, margin) - np.diag(w)) / denominator
-    if binary:
-        observed = float(ell[0, 1:].sum() + ell[1:, 0].sum())
-        expected = float(eps[0, 1:].sum() + eps[1:, 0].sum())
-    else:
-        observed = total - float(np.trace(ell))
-        expected = total - float(np.trace(eps))
-    if expected <= 1e-12 * total:
-        return None
-    return 1.0 - observed / expected
-
-
-# -- columns and sweeps -------------------------------------------------------------------------
-
-
-@dataclass
-class _Columns:
-    docs: list[Hashable]
-    codes: list[str]
-    coders: list[str]
-    lengths: Array  # per document
-    touched: Array  # documents x coders: the coder has codings (of any code) in the document
-    doc: Array
-    code: Array
-    coder: Array
-    start: Array
-    end: Array
-
-
-def _group(x: str | Collection[str]) -> tuple[str, ...]:
-    members = (x,) if isinstance(x, str) else tuple(dict.fromkeys(x))
-    if not members:
-        raise InvalidInputError("a group of coders cannot be empty")
-    return members
-
-
-def _columns(
-    codings: Iterable[Coding],
-    lengths: Mapping[Hashable, int],
-    coders: Sequence[str],
-    codes: Sequence[str] | None,
-) -> _Columns:
-    docs = list(lengths)
-    doc_index = {d: i for i, d in enumerate(docs)}
-    coder_index = {c: i for i, c in enumerate(coders)}
-    rows = [
-        (doc_index[c.document], c.code, coder_index[c.coder], c.start, c.end)
-        for c in codings
-        if c.document in doc_index and c.coder in coder_index
-    ]
-    touched = np.zeros((len(docs), len(coders)), dtype=bool)
-    if rows:
-        touched[[r[0] for r in rows], [r[2] for r in rows]] = True
-    code_list = sorted({r[1] for r in rows}) if codes is None else list(dict.fromkeys(codes))
-    code_index = {c: i for i, c in enumerate(code_list)}
-    rows = [r for r in rows if r[1] in code_index]
-    size = np.array([lengths[d] for d in docs], dtype=np.int64)
-    if np.any(size < 0):
-        raise InvalidInputError("a document length cannot be negative")
-    doc = np.array([r[0] for r in rows], dtype=np.int64)
-    code = np.array([code_index[r[1]] for r in rows], dtype=np.int64)
-    coder = np.array([r[2] for r in rows], dtype=np.int64)
-    start = np.array([r[3] for r in rows], dtype=np.int64)
-    end = np.array([r[4] for r in rows], dtype=np.int64)
-    bad = (start < 0) | (end < start) | (end > size[doc] if len(doc) else False)
-    if np.any(bad):
-        i = int(np.flatnonzero(bad)[0])
-        raise InvalidInputError(
-            f"coding [{start[i]}, {end[i]}) does not fit document {docs[doc[i]]!r} "
-            f"of length {size[doc[i]]}"
-        )
-    return _Columns(docs, code_list, list(coders), size, touched, doc, code, coder, start, end)
-
-
-def _present(cols: _Columns, examined: Mapping[Hashable, Collection[str]] | None) -> Array:
-    """documents x coders: who examined each document (or has codings of any code in it)."""
-    if examined is None:
-        return np.ones((len(cols.docs), len(cols.coders)), dtype=bool)
-    present = cols.touched.copy()
-    index = {c: i for i, c in enumerate(cols.coders)}
-    for d, doc in enumerate(cols.docs):
-        for c in examined.get(doc, ()):
-            if c in index:
-                present[d, index[c]] = True
-    return present
-
-
-def _runs(
-    group: Array, start: Array, end: Array, join_touching: bool = True
-) -> tuple[Array, Array, Array]:
-    """The union of the ranges in each group, as disjoint runs sorted by group and start.
-    Empty ranges are dropped; runs that only touch are joined when ``join_touching``."""
-    keep = end > start
-    group, start, end = group[keep], start[keep], end[keep]
-    if not len(group):
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, empty
-    big = int(end.max()) + 1
-    s = group * big + start
-    e = group * big + end
-    order = np.argsort(s, kind="stable")
-    s, e = s[order], e[order]
-    reach = np.maximum.accumulate(e)
-    new = np.ones(len(s), dtype=bool)
-    new[1:] = s[1:] > reach[:-1] if join_touching else s[1:] >= reach[:-1]
-    first = np.flatnonzero(new)
-    last = np.append(first[1:], len(s)) - 1
-    run_s, run_e = s[first], reach[last]
-    g = run_s // big
-    return g, run_s - g * big, run_e - g * big
-
-
-def _bincount(group: Array, weights: Array, size: int) -> Array:
-    counts = np.bincount(group, weights=weights.astype(np.float64), minlength=size)
-    return np.rint(counts).astype(np.int64)
-
-
-def _coverage(cols: _Columns, m: int) -> tuple[Array, Array]:
-    """For each code and document, how many positions exactly k coders cover (k = 1..m; column
-    0 is left for the caller), and how many each coder covers."""
-    n_docs, n_codes = len(cols.docs), len(cols.codes)
-    n_pairs = n_docs * n_codes
-    pair = cols.code * n_docs + cols.doc
-    g, s, e = _runs(pair * m + cols.coder, cols.start, cols.end)
-    per_coder = _bincount(g, e - s, n_pairs * m).reshape(n_codes, n_docs, m)
-    grp = g // m
-    pos = np.concatenate([s, e])
-    delta = np.concatenate([np.ones(len(s), np.int64), -np.ones(len(e), np.int64)])
-    grp2 = np.concatenate([grp, grp])
-    order = np.lexsort((pos, grp2))
-    pos, delta, grp2 = pos[order], delta[order], grp2[order]
-    depth = np.cumsum(delta)
-    same = grp2[1:] == grp2[:-1]
-    size = (pos[1:] - pos[:-1])[same]
-    key = (grp2[:-1] * (m + 1) + depth[:-1])[same]
-    hist = _bincount(key, size, n_pairs * (m + 1)).reshape(n_codes, n_docs, m + 1)
-    return hist, per_coder
-
-
-def _to_unit_space(
-    cols: _Columns, units: Mapping[Hashable, Sequence[Range]]
-) -> tuple[_Columns, Array]:
-    """Codings as ranges of unit indices: a coding covers the units it shares a character
-    with. Returns the new columns and the number of units per document."""
-    starts, ends, n_units = [], [], []
-    for d, doc in enumerate(cols.docs):
-        us = np.asarray(units.get(doc, ()), dtype=np.int64).reshape(-1, 2)
-        if len(us) and (
-            np.any(us[:, 0] >= us[:, 1])
-            or np.any(us[1:, 0] < us[:-1, 1])
-            or us[0, 0] < 0
-            or us[-1, 1] > cols.lengths[d]
-        ):
-            raise InvalidInputError(
-                f"the units of {doc!r} must be sorted, non-empty, non-overlapping ranges "
-                "inside the document"
-            )
-        starts.append(us[:, 0])
-        ends.append(us[:, 1])
-        n_units.append(len(us))
-    count = np.array(n_units, dtype=np.int64)
-    offset = np.concatenate([[0], np.cumsum(count)])
-    big = int(max(cols.lengths.max(initial=0), 0)) + 1
-    doc_of_unit = np.repeat(np.arange(len(cols.docs)), count)
-    u_start = doc_of_unit * big + np.concatenate(starts or [np.zeros(0, np.int64)])
-    u_end = doc_of_unit * big + np.concatenate(ends or [np.zeros(0, np.int64)])
-    base = cols.doc * big
-    lo = np.searchsorted(u_end, base + cols.start, side="right") - offset[cols.doc]
-    hi = np.searchsorted(u_start, base + cols.end, side="left") - offset[cols.doc]
-    lo = np.clip(lo, 0, count[cols.doc]) if len(lo) else lo
-    hi = np.clip(hi, 0, count[cols.doc]) if len(hi) else hi
-    # a coding that touches no unit (or an empty coding) becomes an empty range
-    hi = np.maximum(hi, lo)
-    empty = cols.end <= cols.start
-    hi = np.where(empty, lo, hi)
-    new = _Columns(
-        cols.docs,
-        cols.codes,
-        cols.coders,
-        count,
-        cols.touched,
-        cols.doc,
-        cols.code,
-        cols.coder,
-        lo,
-        hi,
-    )
-    return new, count

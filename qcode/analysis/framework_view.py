@@ -11,7 +11,9 @@ can read which resilience types co-occur with which dilemmas, and through which 
 - "Through" lists, for a pair of elements, the pairs of codes (one under each element) that
   co-occur, with their counts, each pair of codes once; a code under both elements is paired
   with itself, counting (overlap) its codings and the overlapping pairs among them, or (units)
-  the units holding it. For ``overlap`` an element pair's count is the sum of its "through".
+  the units holding it. For ``overlap`` an element pair's count is the sum of its "through",
+  and its c-coefficient is read on codings as for codes: from the numbers of each element's
+  codings that overlap a coding of the other (a coding under both overlaps itself).
 """
 
 from __future__ import annotations
@@ -21,7 +23,14 @@ from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from qcode.analysis.cooccurrence import Span, c_coefficient, cooccurrence, unit_presence
+from qcode.analysis.cooccurrence import (
+    Span,
+    c_coefficient,
+    cooccurrence,
+    overlap_c,
+    overlap_counts,
+    unit_presence,
+)
 
 
 @dataclass(frozen=True)
@@ -109,10 +118,13 @@ def framework_view(
     by_key = {e.key: e for e in linked}
     espans = element_spans(spans, linked)
     found: list[tuple[Element, Element, int, int, int]] = []  # elements, n_a, n_b, count
+    overlapping: dict[tuple[str, str], tuple[int, int]] = {}
     if unit == "overlap":
         n_el: dict[str, int] = defaultdict(int)
         for sp in espans:
             n_el[sp.code] += 1
+        for (ka, kb), (_, x, y) in overlap_counts(espans).items():
+            overlapping[(ka, kb)], overlapping[(kb, ka)] = (x, y), (y, x)
         for (ea, eb), ts in through.items():
             found.append((ea, eb, n_el[ea.key], n_el[eb.key], sum(t["count"] for t in ts)))
     else:
@@ -125,7 +137,10 @@ def framework_view(
     for ea, eb, n_a, n_b, count in found:
         if count < max(1, min_count):
             continue
-        c = c_coefficient(count, n_a, n_b)
+        if unit == "overlap":  # on codings, as for codes: in [0, 1]
+            c = overlap_c(*overlapping.get((ea.key, eb.key), (0, 0)), n_a, n_b)
+        else:
+            c = c_coefficient(count, n_a, n_b)
         out.append(
             ElementPair(
                 ea.dimension,

@@ -25,7 +25,18 @@ from qcode.errors import InvalidInputError
 from qcode.services.scope import Scope
 
 MEASURES = ("count", "c", "jaccard")
-FIELDS = ("code_a", "code_b", "n_a", "n_b", "count", "c", "jaccard", "warning")
+FIELDS = (
+    "code_a",
+    "code_b",
+    "n_a",
+    "n_b",
+    "count",
+    "c",
+    "jaccard",
+    "warning",
+    "overlapping_a",
+    "overlapping_b",
+)
 
 
 @app.command()

@@ -49,8 +49,22 @@ _C1 = re.compile(r"[\x7f-\x9f]")
 
 
 def emit_json(data: Any) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+    # written as it is encoded (a large result is never held twice, as data and as one string),
+    # C1 controls escaped as well as C0 ones
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=str)
+    chunks: list[str] = []
+
+    def flush() -> None:
+        sys.stdout.write(_C1.sub(lambda m: f"\u{ord(m.group()):04x}", "".join(chunks)))
+        chunks.clear()
+
+    for chunk in encoder.iterencode(data):
+        chunks.append(chunk)
+        if len(chunks) >= 65536:
+            flush()
+    chunks.append("
+")
+    flush()
 
 
 def cell(value: Any) -> Text:
@@ -62,6 +76,43 @@ def cells(row: Sequence[Any]) -> Iterator[Text]:
     return (cell(v) for v in row)
 
 
+# A listing prints one screenful unless --all was given (see :func:`table`).
+_listing: dict[str, Any] = {"all": False, "formats": "a machine-readable format"}
+PIPED_ROWS = 50  # a "screen" when the output is not a terminal
+WIDTH_SAMPLE = 200  # --all sizes its columns from this many rows, then streams the rest
+
+
+def reset() -> None:
+    """Forget the previous command's --all (the command line may run many in one process)."""
+    _listing["all"] = False
+    _listing["formats"] = "a machine-readable format"
+
+
+def show_all(ctx: Any, value: bool) -> bool:
+    """Callback of every listing's ``--all``; notes which machine-readable option the command
+    has, for the "more rows" line."""
+    if value:
+        _listing["all"] = True
+    names = {o for p in ctx.command.params for o in getattr(p, "opts", [])}
+    if "--format" in names:
+        _listing["formats"] = "--format csv"
+    elif "--json" in names:
+        _listing["formats"] = "--json"
+    return value
+
+
+def screenful() -> int:
+    """How many rows a listing prints by default: $QCODE_ROWS, else what fits the terminal."""
+    import os
+
+    env = os.environ.get("QCODE_ROWS", "").strip()
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    if out.is_terminal:
+        return max(out.size.height - 6, 10)
+    return PIPED_ROWS
+
+
 def table(
     title: str | None,
     columns: Sequence[str],
@@ -69,6 +120,23 @@ def table(
     justify_right: Sequence[str] = (),
     header: bool = True,
 ) -> None:
+    """Rows as a table. Without --all, only the first screenful (the rows come in the command's
+    order of relevance) and one line on stderr saying how many more there are and how to get
+    them; with --all, every row streamed, the columns sized from the first rows."""
+    if _listing["all"]:
+        _stream(title, columns, rows, justify_right, header)
+        return
+    limit = screenful()
+    it = iter(rows)
+    head: list[Sequence[Any]] = []
+    for r in it:
+        head.append(r)
+        if len(head) > limit:
+            break
+    more = 0
+    if len(head) > limit:
+        head.pop()
+        more = 1 + sum(1 for _ in it)
     t = Table(
         title=None if title is None else cell(title),
         show_edge=False,
@@ -77,9 +145,58 @@ def table(
     )
     for c in columns:
         t.add_column(c, justify="right" if c in justify_right else "left", overflow="fold")
-    for r in rows:
+    for r in head:
         t.add_row(*cells(r))
     out.print(t)
+    if more:
+        err.print(
+            f"... {more:,} more row(s) not shown: --all prints every row; "
+            f"{_listing['formats']} gives them to other programs",
+            markup=False,
+        )
+
+
+def _stream(
+    title: str | None,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    justify_right: Sequence[str],
+    header: bool,
+) -> None:
+    """Every row, one line each, in the look of the table: rich's ``Table`` measures every cell
+    of every row before printing the first, which for a long listing takes minutes and holds it
+    all in memory."""
+    from itertools import chain, islice
+
+    from rich.cells import cell_len
+
+    def text(v: Any) -> str:
+        return "" if v is None else visible(" ".join(str(v).split("\n")), True)
+
+    it = iter(rows)
+    sample = [[text(v) for v in r] for r in islice(it, WIDTH_SAMPLE)]
+    widths = [cell_len(c) if header else 0 for c in columns]
+    for r in sample:
+        for i, v in enumerate(r):
+            widths[i] = max(widths[i], cell_len(v))
+    right = [c in justify_right for c in columns]
+    write = out.file.write
+
+    def line(values: Sequence[str], sep: str) -> str:
+        parts = []
+        for v, w, r in zip(values, widths, right, strict=False):
+            pad = " " * max(w - cell_len(v), 0)
+            parts.append(pad + v if r else v + pad)
+        return " " + f" {sep} ".join(parts).rstrip() + "\n"
+
+    if title:
+        write(visible(title, True) + "\n")
+    if header:
+        write(line([visible(c, True) for c in columns], "┃"))
+        write("╇".join("━" * (w + 2) for w in widths) + "\n")
+    for r in chain(sample, ([text(v) for v in r] for r in it)):
+        write(line(r, "│"))
+    out.file.flush()
 
 
 def ok(message: str) -> None:

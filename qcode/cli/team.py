@@ -65,12 +65,27 @@ def agreement(
     show_disagreements: bool = typer.Option(
         False, "--disagreements", help="Also list where the coders differ, with the text."
     ),
+    categories: list[str] = typer.Option(
+        [],
+        "--categories",
+        help="A set, or codes C1,C2,...: one nominal variable per unit (needs --unit).",
+    ),
+    none_missing: bool = typer.Option(
+        False, "--none-missing", help="With --categories: a unit given none is missing."
+    ),
+    attribute: str | None = typer.Option(
+        None, "--attribute", help="Alpha of the coders' values K@CODER of attribute K."
+    ),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Inter-coder agreement: NVivo's character-level percent agreement and Cohen's kappa per code
     and document (totals as mean, length-weighted mean and pooled characters); Krippendorff's
     alpha per code on the unit (|u-alpha on characters), Fleiss' kappa for three or more coders;
-    Krippendorff's unitizing alphas as ATLAS.ti reports them."""
+    Krippendorff's unitizing alphas as ATLAS.ti reports them. With --categories: the codes as
+    values of one variable; with --attribute: weighted alpha of coders' attribute values."""
+    if categories or attribute is not None:
+        _agreement_on_values(coders, categories, unit, docs, none_missing, attribute, json_)
+        return
     from qcode.services.agreement import agreement as compute
 
     data = compute(project(), coders, codes, docs, unit, show_disagreements)
@@ -131,10 +146,71 @@ def agreement(
             f"{_num(u['binary'])}, cu-alpha {_num(u['cu_alpha'])}"
             + (f" ({u['overlap']})" if u.get("overlap") else "")
         )
+        a = u.get("alpha_u_2004")
+        if a:
+            per = ", ".join(f"{k} {_num(v['alpha'])}" for k, v in a["per_code"].items())
+            ok(
+                f"{a['label']}, not the same coefficient: {_num(a['alpha'])}"
+                + (f" ({per})" if per else "")
+            )
     for d in data.get("disagreements", []):
         warn(
             f"{d['document']} [{d['start']}, {d['end']}) {d['code']}: coded by "
             f"{', '.join(d['coded_by'])}, not by {', '.join(d['not_coded_by'])}: {d['text']!r}"
+        )
+
+
+def _agreement_on_values(
+    coders: list[str],
+    categories: list[str],
+    unit: str,
+    docs: list[str],
+    none_missing: bool,
+    attribute: str | None,
+    json_: bool,
+) -> None:
+    from qcode.errors import InvalidInputError
+    from qcode.services import agreement_values as values
+
+    if categories and attribute is not None:
+        raise InvalidInputError("--categories and --attribute are separate questions: give one")
+    if attribute is not None:
+        data = values.attribute(project(), coders, attribute)
+        if json_:
+            emit_json(data)
+            return
+        table(
+            f"Krippendorff's alpha of {attribute!r} ({data['scope']} attribute, {data['type']})",
+            ["level", "alpha"],
+            [(level, _num(v)) for level, v in data["alpha"].items()],
+            justify_right=["alpha"],
+        )
+        ok(f"{data['units']} {data['scope']}s with a value, {data['pairable']} with two or more")
+        return
+    data = values.category(project(), coders, categories, unit, docs, none_missing)
+    if json_:
+        emit_json(data)
+        return
+    ok(
+        f"categories {', '.join(data['categories'])} as one variable per {unit}"
+        + (" (none is missing)" if none_missing else " (none is its own value)")
+        + f": Krippendorff's alpha (nominal) {_num(data['alpha'])}, Fleiss' kappa "
+        f"{_num(data['fleiss_kappa'])}; {data['units']} units, {data['pairable']} pairable, "
+        f"{data['complete']} with every coder's value"
+    )
+    table(
+        "Cohen's kappa per pair of coders",
+        ["coders", "units", "kappa"],
+        [
+            (f"{k['coder_a']} / {k['coder_b']}", k["units"], _num(k["kappa"]))
+            for k in data["cohen_kappa"]
+        ],
+        justify_right=["units", "kappa"],
+    )
+    for c in data["conflicts"]:
+        warn(
+            f"{c['coder']} gave {c['document']} {unit} {c['unit'] + 1} [{c['start']}, "
+            f"{c['end']}) more than one category ({', '.join(c['codes'])}): left out as missing"
         )
 
 

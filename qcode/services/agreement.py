@@ -27,9 +27,7 @@ from qcode.analysis.agreement import (
     unit_agreement,
     unitizing_agreement,
 )
-from qcode.analysis.agreement import (
-    Coding as ACoding,
-)
+from qcode.analysis.agreement_columns import CodingColumns
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.services.codes import CodeTree
 from qcode.services.project import Project
@@ -79,12 +77,7 @@ def agreement(
         q = q.where(Coding.coder_id.in_([coder_id[n] for n in names]))
         if code_ids:
             q = q.where(Coding.code_id.in_(code_ids))
-        name_of = {v: k for k, v in coder_id.items()}
-        records = [
-            ACoding(ids[r.document_id], tree.path(r.code_id), name_of[r.coder_id], r.start, r.end)
-            for r in c.execute(q)
-            if r.document_id in ids
-        ]
+        records = _read_columns(c, q, tree, ids, coder_id)
         code_list = sorted(tree.path(i) for i in code_ids) if code_ids else None
         units: dict[Any, list[tuple[int, int]]] | None = None
         if unit != "char":
@@ -167,6 +160,44 @@ def agreement(
             for d in disagreements(records, lengths, names, code_list)
         ]
     return out
+
+
+def _read_columns(
+    c: Any, q: Any, tree: CodeTree, ids: dict[int, str], coder_id: dict[str, int]
+) -> CodingColumns:
+    """The codings of ``q`` as integer columns, straight from the database rows."""
+    from itertools import chain
+
+    import numpy as np
+
+    # straight from the driver's cursor: plain tuples of integers, no row objects (the query
+    # holds only integer ids, so its values can be written into the SQL)
+    sql = str(q.compile(dialect=c.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = c.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        result = cursor.fetchall()
+    finally:
+        cursor.close()
+    flat = np.fromiter(chain.from_iterable(result), dtype=np.int64, count=5 * len(result))
+    rows = flat.reshape(-1, 5)
+    doc_ids = sorted(ids)
+    keep = np.isin(rows[:, 0], doc_ids)
+    rows = rows[keep]
+    doc = np.searchsorted(doc_ids, rows[:, 0])
+    code_ids, code = np.unique(rows[:, 1], return_inverse=True)
+    coder_ids = sorted(coder_id.values())
+    name_of = {v: k for k, v in coder_id.items()}
+    return CodingColumns(
+        [ids[i] for i in doc_ids],
+        [tree.path(int(i)) for i in code_ids],
+        [name_of[i] for i in coder_ids],
+        doc,
+        code.reshape(-1),
+        np.searchsorted(coder_ids, rows[:, 2]),
+        rows[:, 3],
+        rows[:, 4],
+    )
 
 
 RESOLUTIONS = ("coded", "uncoded")

@@ -97,14 +97,15 @@ def _pairs(
         return cooccurrence(_as_spans(columns, paths), unit, units, min_count)
     import numpy as np
 
-    from qcode.analysis.cooccurrence import make_pair, overlap_pair_counts
+    from qcode.analysis.cooccurrence import make_pair, overlap_table
 
     doc, code, start, end = columns
-    a, b, counts = overlap_pair_counts(doc, code, start, end, len(paths))
+    a, b, counts, over_a, over_b = overlap_table(doc, code, start, end, len(paths))
     n = np.bincount(code, minlength=len(paths)).tolist()
+    rows = zip(*(x.tolist() for x in (a, b, counts, over_a, over_b)), strict=True)
     return [
-        make_pair(paths[i], paths[j], n[i], n[j], k, False)
-        for i, j, k in zip(a.tolist(), b.tolist(), counts.tolist(), strict=True)
+        make_pair(paths[i], paths[j], n[i], n[j], k, False, (x, y))
+        for i, j, k, x, y in rows
         if k >= min_count
     ]
 

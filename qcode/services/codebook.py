@@ -63,7 +63,10 @@ def build_codebook(
         raise InvalidInputError("the number of example quotes cannot be negative")
     with p.read() as s:
         tree = CodeTree(s)
-        rows = {r.id: r for r in s.execute(select(Code.id, Code.uuid, *_columns(UPDATABLE)))}
+        rows = {
+            r.id: r
+            for r in s.execute(select(Code.id, Code.uuid, Code.color_chosen, *_columns(UPDATABLE)))
+        }
         order = tree.ordered()
         chosen = {c for c in order if rows[c].level in wanted}
         shown = set(chosen)
@@ -88,7 +91,8 @@ def build_codebook(
         entry = CodeEntry(
             tree.path(cid),
             r.uuid,
-            **{f: getattr(r, f) for f in UPDATABLE},
+            **{f: getattr(r, f) for f in UPDATABLE if f != "color"},
+            color=r.color if r.color_chosen else None,  # a code that came without stays so
             links=links.get(cid, []),
             context=cid not in chosen,
         )
@@ -310,6 +314,8 @@ class _Merge:
             if "level" in values and not self._level_ok(e, cid):
                 continue
             if values:
+                if "color" in values:
+                    values["color_chosen"] = True
                 self.ch.update(Code, [cid], **values)
                 self.report.updated.append(e.path)
             else:
@@ -351,9 +357,16 @@ class _Merge:
 
     def _insert(self, path: str, parent: int | None, guid: str, values: dict[str, Any]) -> int:
         name = path.rsplit("/", 1)[-1]
-        color = values.pop("color", None) or PALETTE[len(self.index) % len(PALETTE)]
+        given = values.pop("color", None)
+        color = given or PALETTE[len(self.index) % len(PALETTE)]
         cid = self.ch.insert_one(
-            Code, uuid=guid, name=name, parent_id=parent, color=color, **values
+            Code,
+            uuid=guid,
+            name=name,
+            parent_id=parent,
+            color=color,
+            color_chosen=given is not None,
+            **values,
         )
         self.index[(parent, name)] = cid
         self.by_guid[guid.lower()] = cid

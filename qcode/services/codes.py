@@ -319,6 +319,7 @@ class CodeService:
             values["description"] = description
         if color is not None:
             values["color"] = check_color(color)
+            values["color_chosen"] = True
         with self.p.change("codes.edit") as ch:
             tree = CodeTree(ch.session)
             cid = tree.resolve(ref)

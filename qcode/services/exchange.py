@@ -99,7 +99,14 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
         code_guid = {i: r.uuid for i, r in rows.items()}
         for cid in tree.ordered():
             r = rows[cid]
-            x.codes.append(CodeEntry(path=tree.path(cid), guid=r.uuid, **CODE.out(r)))
+            x.codes.append(
+                CodeEntry(
+                    path=tree.path(cid),
+                    guid=r.uuid,
+                    **CODE.out(r),
+                    color=r.color if r.color_chosen else None,  # none chosen: none exported
+                )
+            )
         memo_guid = {r[0]: r[1] for r in c.execute(select(Memo.id, Memo.uuid))}
         links: dict[str, dict[int, list[MemoLink]]] = defaultdict(lambda: defaultdict(list))
         held: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
@@ -154,6 +161,8 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
             Coding.start,
             Coding.end,
             Coding.created,
+            Coding.selection_uuid,
+            Coding.selection_name,
         ).order_by(Coding.document_id, Coding.start, Coding.end, Coding.id)
         for row in c.execute(q):
             codings[row.document_id].append(
@@ -165,6 +174,8 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                     coder_guid[row.coder_id],
                     row.created,
                     coding_notes.get(row.id, []),
+                    row.selection_uuid or "",
+                    row.selection_name or "",
                 )
             )
         for d in docs:
@@ -403,7 +414,12 @@ def _codes(ch: Change, x: Exchange, rep: ImportReport) -> dict[str, int]:
             uuid=c.guid,
             name=c.name,
             parent_id=by_path[c.parent] if c.parent is not None else None,
-            **{**CODE.into(c), "color": c.color or PALETTE[i % len(PALETTE)], "level": level},
+            **{
+                **CODE.into(c),
+                "color": c.color or PALETTE[i % len(PALETTE)],
+                "color_chosen": c.color is not None,
+                "level": level,
+            },
         )
         by_path[c.path] = cid
         ids[str(c.guid)] = cid
@@ -511,6 +527,8 @@ def _sources(
                 "coder_id": key[1],
                 **CODING.into(c, skip_none=True),
                 "text": s.text[c.start : c.end],
+                "selection_uuid": c.selection or None,
+                "selection_name": c.selection_name or None,
             }
             batch.append(row)
         if batch:

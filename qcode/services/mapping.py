@@ -53,9 +53,14 @@ CODE = Mapping(
         "example": "example",
         "in_vivo": "in_vivo",
         "level": "level",
-        "color": "color",
     },
-    structural={**_ID, "name": "the last part of the path", "parent_id": "the path"},
+    structural={
+        **_ID,
+        "name": "the last part of the path",
+        "parent_id": "the path",
+        "color": "exported only when chosen; a palette colour on import when none is given",
+        "color_chosen": "whether the colour was given (by the user or the file)",
+    },
     local={"created": "REFI-QDA codes carry no creation time"},
 )
 
@@ -103,6 +108,7 @@ CODING = Mapping(
         "code_id": "the code's GUID",
         "coder_id": "the user's GUID",
         "text": "computed from the source's text",
+        "selection_uuid": "the GUID of the REFI-QDA selection it came in (one selection, many codings)",
     },
 )
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -173,6 +174,9 @@ class Code(Base):
     example: Mapped[str] = mapped_column(Text, default="", server_default="")
     in_vivo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # False for a code that came without a colour (from a file): it is shown in ``color``, a
+    # colour of the palette, but written to files without one until the user sets it
+    color_chosen: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Coding(Base):
@@ -195,6 +199,9 @@ class Coding(Base):
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     created: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # the REFI-QDA selection the coding came in (codings of one selection share it), and its name
+    selection_uuid: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    selection_name: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class Event(Base):
