@@ -99,7 +99,7 @@ def test_in_vivo_memo_remove_undo_redo(proj: Project) -> None:
     async def go(pilot: Any, app: QcodeApp) -> None:
         start = EN.index("keep the money")
         view(app).select(start, start + len("keep the money"))
-        await pilot.press("v")
+        await pilot.press("v", "enter")
         assert codings(proj) == [
             ("a-english", start, start + 14, "keep the money", "keep the money")
         ]
@@ -297,7 +297,7 @@ def test_mouse_selection_on_chinese_counts_two_cells_a_character(proj: Project) 
         await pilot.hover(view(app), offset=(6, 1))
         await pilot.mouse_up(view(app), offset=(6, 1))
         assert view(app).selection == (15, 18)
-        await pilot.press("v")
+        await pilot.press("v", "enter")
         assert codings(proj) == [("b-chinese", 15, 18, "受访者", "受访者")]
 
     drive(proj, go)

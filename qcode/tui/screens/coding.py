@@ -19,16 +19,27 @@ from qcode.services.codes import CodeInfo
 from qcode.services.codings import Span
 from qcode.services.memos import Target
 from qcode.tui.widgets.codetree import fill_code_tree
-from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker
+from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt
 from qcode.tui.widgets.transcript import TranscriptView, Unit
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
 
 
-def in_vivo_name(words: str) -> str:
-    """A code name from selected words: one line, no '/', at most 60 characters."""
-    name = " ".join(words.replace("/", " ").split())
+def in_vivo_name(text: str, start: int, end: int, labels: dict[int, int] | None = None) -> str:
+    """A code name from the words of ``text[start:end]``: speaker labels (``labels`` maps a
+    label's start to its end) left out, whitespace trimmed and collapsed to single spaces, a '/'
+    turned into '∕' (U+2215) as on REFI import, at most 60 characters."""
+    pieces: list[str] = []
+    pos = start
+    for a, b in sorted((labels or {}).items()):
+        if b <= start or a >= end:
+            continue
+        pieces.append(text[pos : max(pos, a)])
+        pos = max(pos, b)
+    pieces.append(text[pos:end] if pos < end else "")
+    words = " ".join(pieces).split() or text[start:end].split()  # a label alone is kept
+    name = " ".join(words).replace("/", "\u2215")
     return name if len(name) <= 60 else name[:59].rstrip() + "…"
 
 
@@ -260,14 +271,36 @@ class CodingScreen(Screen[None]):
 
     def action_in_vivo(self) -> None:
         sel = self._selection()
-        if sel is None:
+        if sel is None or self.document is None:
             return
         view = self.query_one(TranscriptView)
-        name = in_vivo_name(view.text[sel[0] : sel[1]])
+        name = in_vivo_name(view.text, sel[0], sel[1], view.turn_labels)
         if not name:
             self.notify("the selection holds no words", severity="warning")
             return
-        self.apply_code(name, create=True)
+        document = self.document
+
+        def create(value: str | None) -> None:
+            clean = " ".join((value or "").replace("/", "\u2215").split())
+            if clean and self.document == document:
+                self.apply_in_vivo(sel, clean)
+
+        self.app.push_screen(Prompt("In-vivo code (edit the name, enter to create)", name), create)
+
+    def apply_in_vivo(self, sel: tuple[int, int], name: str) -> None:
+        assert self.document is not None
+        try:
+            info = self.qapp.project.codings.apply_in_vivo(self.document, sel[0], sel[1], name)
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.last_code = info.code
+        self._fill_codes()
+        applied = next(c for c in self._codes if c.path == info.code)
+        self.view.add_span(
+            Span(info.id, info.start, info.end, applied.id, applied.path, applied.color, info.coder)
+        )
+        self._show_details()
 
     def action_uncode(self) -> None:
         view = self.query_one(TranscriptView)
@@ -317,7 +350,7 @@ class CodingScreen(Screen[None]):
         else:
             self.notify("select text, or put the cursor on a coding", severity="warning")
             return
-        excerpt = in_vivo_name(view.text[sel[0] : sel[1]]) if sel else spans[0].code
+        excerpt = in_vivo_name(view.text, sel[0], sel[1]) if sel else spans[0].code
 
         def save(result: tuple[str, str] | None) -> None:
             if result is None:

@@ -122,6 +122,11 @@ class TranscriptView(ScrollView, can_focus=True):
         self.scroll_to_offset(self.cursor, center=True)
 
     @property
+    def turn_labels(self) -> dict[int, int]:
+        """Where each speaker label starts -> where it ends."""
+        return self._turn_labels
+
+    @property
     def selection(self) -> tuple[int, int] | None:
         """The selected ``[start, end)``, or ``None``."""
         if self.mark is None or self.mark == self.cursor:
