@@ -62,3 +62,55 @@ def test_in_vivo_escape_creates_nothing(proj: Project) -> None:
 
     drive(proj, go)
     assert codings(proj) == [] and proj.codes.list() == []
+
+
+# -- word selection ----------------------------------------------------------------------------
+def test_word_selection_never_takes_a_leading_or_trailing_space(proj: Project) -> None:
+    label_end = EN.index("Respondent:") + len("Respondent:")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        v.cursor = label_end + 1  # inside the spaces after the label
+        await pilot.press("ctrl+shift+right")
+        a, b = v.selection or (0, 0)
+        assert EN[a:b] == "I"
+        await pilot.press("ctrl+shift+right", "ctrl+shift+right")
+        a, b = v.selection or (0, 0)
+        assert EN[a:b] == "I keep it"
+        # backwards from the end of the line, over its trailing spaces
+        v.cursor = EN.index("\n", label_end)
+        v.mark = None
+        await pilot.press("ctrl+shift+left", "ctrl+shift+left")
+        a, b = v.selection or (0, 0)
+        assert EN[a:b] == "own hands!"
+        # a double click on a word takes the word alone
+        v.select_word_at(EN.index("keep") + 1)
+        a, b = v.selection or (0, 0)
+        assert EN[a:b] == "keep"
+
+    drive(proj, go)
+
+
+def test_chinese_moves_by_word_with_the_project_word_list(proj: Project, tmp_path: Path) -> None:
+    words = write(tmp_path / "words.txt", "灵活就业\n养老保险\n")
+    toml = proj.root / "qcode.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + f'\n[text]\nuserdict = "{words}"\n')
+    start = ZH.index("灵活就业")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        app.open_document("b-chinese")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        v = view(app)
+        v.cursor, v.mark = start, None
+        await pilot.press("ctrl+shift+right")
+        assert v.selection == (start, start + 4)  # 灵活就业, not the clause up to 。
+        await pilot.press("ctrl+shift+right")
+        a, b = v.selection or (0, 0)
+        assert ZH[a:b] == "灵活就业的"
+        v.select_word_at(ZH.index("养老保险", start) + 1)
+        a, b = v.selection or (0, 0)
+        assert ZH[a:b] == "养老保险"
+
+    with Project.open(proj.root) as fresh:
+        drive(fresh, go)

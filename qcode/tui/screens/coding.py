@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,6 +18,7 @@ from qcode.errors import QcodeError
 from qcode.services.codes import CodeInfo
 from qcode.services.codings import Span
 from qcode.services.memos import Target
+from qcode.text.wordbounds import WordBounds, han_segmenter
 from qcode.tui.widgets.codetree import fill_code_tree
 from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt
 from qcode.tui.widgets.transcript import TranscriptView, Unit
@@ -92,6 +93,20 @@ class CodingScreen(Screen[None]):
         if names:
             self.open_document(last if last in names else names[0])
         self.query_one(TranscriptView).focus()
+        self.load_word_segmenter()
+
+    @work(thread=True, exclusive=True, group="words")
+    def load_word_segmenter(self) -> None:
+        """jieba, with the project's word list, for moving by word in Chinese (its dictionary
+        takes about a second to load, so never on the UI thread)."""
+        from qcode.services.words import WordsService
+
+        try:
+            userdict = WordsService(self.qapp.project).userdict()
+        except QcodeError:
+            userdict = None
+        segmenter = han_segmenter(userdict)
+        self.app.call_from_thread(setattr, self.view, "words", WordBounds(segmenter))
 
     # -- loading -------------------------------------------------------------------------------
     def reload(self) -> None:

@@ -26,9 +26,9 @@ from textual.strip import Strip
 
 from qcode.services.codings import Span
 from qcode.text.offsets import snap_end, snap_start
+from qcode.text.wordbounds import WordBounds
 from qcode.tui.layout import Layout, cell_width, display
 
-_WORD = regex.compile(r"\w+", regex.UNICODE)
 MARGIN = 26
 
 
@@ -102,6 +102,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.mark: int | None = None
         self._goal_x: int | None = None
         self._dragging = False
+        self.words = WordBounds()
 
     # -- the interface -------------------------------------------------------------------------
     def load(
@@ -349,13 +350,15 @@ class TranscriptView(ScrollView, can_focus=True):
         elif where == "end":
             new = layout.rows[layout.row_of(cur)][1]
         elif where == "wordleft":
-            starts = [m.start() for m in _WORD.finditer(text, max(0, cur - 400), cur)]
-            new = starts[-1] if starts else max(0, cur - 400) if cur > 400 else 0
+            new = self.words.left(text, cur)
         else:  # wordright
-            m = _WORD.search(text, cur)
-            new = m.end() if m and m.start() <= cur else (m.start() if m else len(text))
-            if m and m.start() > cur:
-                new = m.end()
+            new = self.words.right(text, cur)
+        if extend and where.startswith("word") and anchor is not None:
+            # a selection made by words starts and ends on a word, never on a space
+            while anchor < new and text[anchor].isspace():
+                anchor += 1
+            while anchor > new and text[anchor - 1].isspace():
+                anchor -= 1
         self._set(new, anchor, keep_goal)
         self.scroll_to_offset(self.cursor)
 
@@ -377,10 +380,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self._set(unit.end, unit.start)
 
     def select_word_at(self, offset: int) -> None:
-        for m in _WORD.finditer(self.text, max(0, offset - 100), min(len(self.text), offset + 100)):
-            if m.start() <= offset < m.end():
-                self._set(m.end(), m.start())
-                return
+        word = self.words.at(self.text, offset)
+        if word is not None:
+            self._set(word[1], word[0])
 
     # -- mouse ---------------------------------------------------------------------------------
     def _offset_at_event(self, event: events.MouseEvent) -> int | None:
