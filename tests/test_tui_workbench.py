@@ -114,3 +114,41 @@ def test_chinese_moves_by_word_with_the_project_word_list(proj: Project, tmp_pat
 
     with Project.open(proj.root) as fresh:
         drive(fresh, go)
+
+
+# -- next and previous coded span ----------------------------------------------------------------
+def _notices(app: QcodeApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def test_p_moves_backwards_and_n_p_wrap_with_a_notice(proj: Project) -> None:
+    spans = [(0, 11), (13, 16), (EN.index("keep"), EN.index("keep") + 4)]
+    for a, b in spans:
+        proj.codings.apply("a-english", a, b, "mark", create=True)
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        v.cursor, v.mark = 0, None
+        await pilot.press("n")
+        assert v.selection == spans[1]
+        await pilot.press("n")
+        assert v.selection == spans[2]
+        await pilot.press("p")
+        assert v.selection == spans[1]
+        await pilot.press("p")
+        assert v.selection == spans[0]
+        assert not any("wrapped" in m for m in _notices(app))
+        await pilot.press("p")
+        assert v.selection == spans[2]
+        assert any("wrapped to the last" in m for m in _notices(app))
+        await pilot.press("n")
+        assert v.selection == spans[0]
+        assert any("wrapped to the first" in m for m in _notices(app))
+        # N and P do the same among the tree code's spans
+        app.screen.tree_code = "mark"  # type: ignore[attr-defined]
+        await pilot.press("P")
+        assert v.selection == spans[2]
+        await pilot.press("P")
+        assert v.selection == spans[1]
+
+    drive(proj, go)

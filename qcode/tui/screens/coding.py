@@ -393,16 +393,26 @@ class CodingScreen(Screen[None]):
                 for s in spans
                 if s.code == self.tree_code or s.code.startswith(self.tree_code + "/")
             ]
-        cur = view.cursor
-        if step > 0:
-            ahead = [s for s in spans if s.start > cur]
-            target = min(ahead, key=lambda s: s.start) if ahead else None
-        else:
-            behind = [s for s in spans if s.start < cur]
-            target = max(behind, key=lambda s: s.start) if behind else None
-        if target is None:
-            self.notify("no more coded spans", severity="information")
+        if not spans:
+            self.notify("no coded spans here", severity="information")
             return
+        # from the start of the span in hand (a jump selects a span and leaves the cursor at its
+        # end), or from the cursor
+        sel = view.selection
+        cur = sel[0] if sel else view.cursor
+        order = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
+        if step > 0:
+            ahead = [s for s in order if s.start > cur]
+            target = ahead[0] if ahead else order[0]
+            wrapped = not ahead
+        else:
+            behind = [s for s in order if s.start < cur]
+            target = behind[-1] if behind else order[-1]
+            wrapped = not behind
+        if wrapped:
+            where = "end" if step > 0 else "start"
+            back = "first" if step > 0 else "last"
+            self.notify(f"reached the {where}: wrapped to the {back} coded span")
         view.select(target.start, target.end)
 
     def action_focus_filter(self) -> None:
