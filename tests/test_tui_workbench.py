@@ -152,3 +152,58 @@ def test_p_moves_backwards_and_n_p_wrap_with_a_notice(proj: Project) -> None:
         assert v.selection == spans[1]
 
     drive(proj, go)
+
+
+# -- aggregate counts of categories ------------------------------------------------------------
+def _category(proj: Project) -> None:
+    proj.codes.add("dilemma", level="axial")
+    proj.codes.add("cost", parent="dilemma")
+    proj.codes.add("trust", parent="dilemma")
+    proj.codings.apply("a-english", 0, 11, "dilemma/cost")
+    proj.codings.apply("a-english", 13, 16, "dilemma/trust")
+    proj.codings.apply("b-chinese", 0, 3, "dilemma/trust")
+
+
+def test_categories_count_their_sub_codes_in_the_cli(proj: Project, cli: Any) -> None:
+    _category(proj)
+    rows = {
+        c["path"]: c for c in cli("codes", "list", "--aggregate", "--json", cwd=proj.root).json()
+    }
+    assert (rows["dilemma"]["codings"], rows["dilemma"]["codings_with_subcodes"]) == (0, 3)
+    assert rows["dilemma"]["documents_with_subcodes"] == 2
+    assert rows["dilemma/cost"]["codings_with_subcodes"] == 1
+    shown = cli("codes", "show", "dilemma", cwd=proj.root).json()
+    assert shown["codings_with_subcodes"] == 3 and shown["documents_with_subcodes"] == 2
+    assert "codings_with_subcodes" not in cli("codes", "list", "--json", cwd=proj.root).json()[0]
+    table = cli("codes", "list", "--aggregate", cwd=proj.root).out
+    row = next(line for line in table.splitlines() if "dilemma" in line)
+    assert [cell.strip() for cell in row.split("│")][3:7] == ["0", "0", "3", "2"]
+
+
+def test_categories_show_own_and_aggregate_counts_and_sub_codes_segments(proj: Project) -> None:
+    _category(proj)
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        tree = app.screen.query_one("#codes")
+        first = str(tree.get_node_at_line(0).label)  # type: ignore[attr-defined]
+        assert first == "■ dilemma 0·3"  # own · with sub-codes, in the narrow pane
+        await pilot.press("2")
+        await pilot.pause()
+        app.show_code("dilemma")
+        await pilot.pause()
+        label = str(app.screen.query_one("#cb-tree").get_node_at_line(0).label)  # type: ignore[attr-defined]
+        assert "0 own · 3 with sub-codes · 2 docs" in label
+        info = str(app.screen.query_one("#cb-info").render())
+        assert "codings: 0 own · 3 with sub-codes, in 2 documents" in info
+        segments = app.screen.query_one("#cb-segments")
+        assert segments.option_count == 3  # type: ignore[attr-defined]
+        # a coding added on the coding screen updates the category's aggregate in place
+        await pilot.press("1")
+        await pilot.pause()
+        view(app).select(EN.index("keep"), EN.index("keep") + 4)
+        app.screen.apply_code("dilemma/cost")  # type: ignore[attr-defined]
+        await pilot.pause()
+        first = str(app.screen.query_one("#codes").get_node_at_line(0).label)  # type: ignore[attr-defined]
+        assert first == "■ dilemma 0·4"
+
+    drive(proj, go)

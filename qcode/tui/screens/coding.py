@@ -132,7 +132,7 @@ class CodingScreen(Screen[None]):
         docs.add_options(options)
 
     def _fill_codes(self) -> None:
-        self._codes = self.qapp.project.codes.list()
+        self._codes = self.qapp.project.codes.list(aggregate=True)
         tree: Tree[str] = self.query_one("#codes", Tree)
         self._code_nodes = fill_code_tree(tree, self._codes, self._code_label)
         if self._codes:
@@ -140,15 +140,25 @@ class CodingScreen(Screen[None]):
 
     @staticmethod
     def _code_label(c: CodeInfo) -> Text:
-        return Text.assemble(("■ ", c.color), c.name, (f" {c.codings}", "dim"))
+        return Text.assemble(("■ ", c.color), c.name, (f" {c.count_label(short=True)}", "dim"))
 
     def _count(self, path: str, delta: int) -> None:
-        """Keep a code's count in the tree current without rebuilding the tree."""
-        code = next((c for c in self._codes if c.path == path), None)
-        node = self._code_nodes.get(path)
-        if code is not None and node is not None:
+        """Keep the counts in the tree current without rebuilding it: the code's own, and the
+        aggregate of it and each code above it."""
+        by_path = {c.path: c for c in self._codes}
+        code = by_path.get(path)
+        if code is not None:
             code.codings += delta
-            node.set_label(self._code_label(code))
+        parts = path.split("/")
+        for depth in range(len(parts), 0, -1):
+            above = by_path.get("/".join(parts[:depth]))
+            if above is None:
+                continue
+            if above.codings_with_subcodes is not None:
+                above.codings_with_subcodes += delta
+            node = self._code_nodes.get(above.path)
+            if node is not None:
+                node.set_label(self._code_label(above))
 
     def open_document(self, name: str) -> None:
         p = self.qapp.project
@@ -230,7 +240,9 @@ class CodingScreen(Screen[None]):
             for title in self._memo_titles.get(s.id, []):
                 lines.append(Text(f"   memo: {title}", style="italic"))
         if self.tree_code:
-            lines.append(Text(f"tree code: {self.tree_code}", style="dim"))
+            tree_code = next((c for c in self._codes if c.path == self.tree_code), None)
+            counts = f" ({tree_code.count_label()})" if tree_code else ""
+            lines.append(Text(f"tree code: {self.tree_code}{counts}", style="dim"))
         if self.last_code:
             lines.append(Text(f"last code (r): {self.last_code}", style="dim"))
         # the pane's size is fixed by the layout, so no layout pass is needed
