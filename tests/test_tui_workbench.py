@@ -207,3 +207,26 @@ def test_categories_show_own_and_aggregate_counts_and_sub_codes_segments(proj: P
         assert first == "■ dilemma 0·4"
 
     drive(proj, go)
+
+
+# -- the margin --------------------------------------------------------------------------------
+def test_margin_shows_a_count_when_codes_do_not_fit_and_details_list_them_all(
+    proj: Project,
+) -> None:
+    names = ["alpha code", "beta code", "gamma code", "delta code", "epsilon code"]
+    for i, name in enumerate(names):
+        proj.codings.apply("a-english", 2 * i, 2 * i + 5, name, create=True)
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        row = "".join(seg.text for seg in v.render_line(0))
+        margin = row[row.rindex("│") :]
+        shown = margin.count("■")
+        assert 1 <= shown < 5 and f"+{5 - shown}" in margin
+        v.cursor, v.mark = 0, None
+        v.post_message(v.CursorMoved(v))
+        await pilot.pause()
+        details = str(app.screen.query_one("#details").render())
+        assert all(name in details for name in names)
+
+    drive(proj, go)

@@ -239,6 +239,11 @@ class CodingScreen(Screen[None]):
             )
             for title in self._memo_titles.get(s.id, []):
                 lines.append(Text(f"   memo: {title}", style="italic"))
+        here = {s.code_id for s in view.spans_at(view.cursor)}
+        others = [s for s in view.codes_on_row(view.cursor) if s.code_id not in here]
+        if others:
+            lines.append(Text("also on this line:", style="dim"))
+            lines.extend(Text.assemble(("■ ", s.color), s.code) for s in others)
         if self.tree_code:
             tree_code = next((c for c in self._codes if c.path == self.tree_code), None)
             counts = f" ({tree_code.count_label()})" if tree_code else ""

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -30,6 +31,46 @@ from qcode.text.wordbounds import WordBounds
 from qcode.tui.layout import Layout, cell_width, display
 
 MARGIN = 26
+
+
+def margin_pieces(spans: Sequence[Span], room: int) -> list[tuple[Span | None, str]]:
+    """What the margin shows for a row's codings in ``room`` cells: each code once, as " ■" and
+    its (abbreviated) name; when not all fit, as many as fit and then " +N" for the rest, so that
+    no code is hidden without a sign. ``None`` marks the count."""
+    codes: list[Span] = []
+    seen: set[int] = set()
+    for s in spans:
+        if s.code_id not in seen:
+            seen.add(s.code_id)
+            codes.append(s)
+    names = [s.code.rsplit("/", 1)[-1] for s in codes]
+    n = len(codes)
+    for k in range(n, 0, -1):
+        more = f" +{n - k}" if k < n else ""
+        per = (room - len(more)) // k - 2  # cells for each name after " ■"
+        if per >= 1 and all(cell_len(nm) <= per or per >= 3 for nm in names[:k]):
+            pieces: list[tuple[Span | None, str]] = []
+            spare = room - len(more) - sum(2 + min(cell_len(nm), per) for nm in names[:k])
+            for s, nm in zip(codes[:k], names[:k], strict=True):
+                width = per + spare if k == 1 or s is codes[k - 1] else per
+                pieces.append((s, _abbreviate(nm, width)))
+            if more:
+                pieces.append((None, more))
+            return pieces
+    return [(None, f" +{n}")] if n else []
+
+
+def _abbreviate(name: str, width: int) -> str:
+    if cell_len(name) <= width:
+        return name
+    out, used = "", 0
+    for ch in name:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out += ch
+        used += w
+    return out + "…"
 
 
 @dataclass(frozen=True)
@@ -297,19 +338,25 @@ class TranscriptView(ScrollView, can_focus=True):
         margin_style = self.get_component_rich_style("transcript--margin", partial=True)
         out = [Segment(" │", base + margin_style)]
         room = MARGIN - 2
-        seen: set[int] = set()
-        for s in spans:
-            if s.code_id in seen or room <= 2:
-                continue
-            seen.add(s.code_id)
-            name = s.code.rsplit("/", 1)[-1]
-            piece = name if len(name) + 2 <= room else name[: max(0, room - 3)] + "…"
-            out.append(Segment(" ■", base + Style(color=s.color)))
-            out.append(Segment(piece[: room - 2], base + margin_style))
-            room -= 2 + len(piece[: room - 2])
+        for s, piece in margin_pieces(spans, room):
+            if s is None:
+                out.append(Segment(piece, base + margin_style + Style(bold=True)))
+            else:
+                out.append(Segment(" ■", base + Style(color=s.color)))
+                out.append(Segment(piece, base + margin_style))
+            room -= cell_len(piece) + (2 if s is not None else 0)
         if room > 0:
             out.append(Segment(" " * room, base))
         return out
+
+    def codes_on_row(self, offset: int) -> list[Span]:
+        """One coding of each code on the row showing ``offset``, as the margin lists them."""
+        if self._layout is None:
+            return []
+        seen: dict[int, Span] = {}
+        for s in self._row_spans[self._layout.row_of(offset)]:
+            seen.setdefault(s.code_id, s)
+        return list(seen.values())
 
     # -- cursor and selection ------------------------------------------------------------------
     def _set(self, cursor: int, anchor: int | None, keep_goal: bool = False) -> None:
