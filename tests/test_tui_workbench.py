@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import write
-from test_tui import codings, drive, view
+from test_tui import codings, drive, settle, view
 
 from qcode import Project
 from qcode.tui.app import QcodeApp
@@ -99,8 +99,7 @@ def test_chinese_moves_by_word_with_the_project_word_list(proj: Project, tmp_pat
 
     async def go(pilot: Any, app: QcodeApp) -> None:
         app.open_document("b-chinese")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         v = view(app)
         v.cursor, v.mark = start, None
         await pilot.press("ctrl+shift+right")
@@ -202,7 +201,7 @@ def test_categories_show_own_and_aggregate_counts_and_sub_codes_segments(proj: P
         await pilot.pause()
         view(app).select(EN.index("keep"), EN.index("keep") + 4)
         app.screen.apply_code("dilemma/cost")  # type: ignore[attr-defined]
-        await pilot.pause()
+        await settle(pilot)
         first = str(app.screen.query_one("#codes").get_node_at_line(0).label)  # type: ignore[attr-defined]
         assert first == "■ dilemma 0·4"
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -68,6 +69,9 @@ class CodingScreen(Screen[None]):
         self.view = TranscriptView(id="transcript")
         self._memo_titles: dict[int, list[str]] = {}
         self._code_nodes: dict[str, TreeNode[str]] = {}
+        self._docs: list[Any] = []
+        self._opening = 0
+        self._attrs: dict[str, Any] = {}
 
     @property
     def qapp(self) -> QcodeApp:
@@ -87,11 +91,17 @@ class CodingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        p = self.qapp.project
         self.reload()
-        last = self.qapp.project.get_pref("last_document")
-        names = [d.name for d in self.qapp.project.documents.list()]
-        if names:
-            self.open_document(last if last in names else names[0])
+
+        def first(found: tuple[str | None, list[str]]) -> None:
+            last, names = found
+            if names and self.document is None:
+                self.open_document(last if last in names else names[0])
+
+        self.qapp.call(
+            lambda: (p.get_pref("last_document"), [d.name for d in p.documents.list()]), then=first
+        )
         self.query_one(TranscriptView).focus()
         self.load_word_segmenter()
 
@@ -108,20 +118,28 @@ class CodingScreen(Screen[None]):
         segmenter = han_segmenter(userdict)
         self.app.call_from_thread(setattr, self.view, "words", WordBounds(segmenter))
 
-    # -- loading -------------------------------------------------------------------------------
+    # -- loading (service calls in workers; their results drawn on the UI thread) --------------
     def reload(self) -> None:
         """Read documents, codes and the open document's codings again from the project."""
-        self._fill_documents(self.query_one("#doc-filter", Input).value)
-        self._fill_codes()
+        p = self.qapp.project
+
+        def lists() -> tuple[list[Any], dict[str, Any], list[CodeInfo]]:
+            return p.documents.list(), p.attributes.values("case"), p.codes.list(aggregate=True)
+
+        def show(result: tuple[list[Any], dict[str, Any], list[CodeInfo]]) -> None:
+            self._docs, self._attrs, codes = result
+            self._fill_documents(self.query_one("#doc-filter", Input).value)
+            self._show_codes(codes)
+
+        self.qapp.call(lists, then=show)
         if self.document is not None:
             self._refresh_spans()
 
     def _fill_documents(self, query: str) -> None:
-        p = self.qapp.project
-        attrs = p.attributes.values("case")
+        attrs = self._attrs
         q = query.casefold().strip()
         options = []
-        for d in p.documents.list():
+        for d in self._docs:
             hay = " ".join([d.name, d.case or "", *map(str, attrs.get(d.case or "", {}).values())])
             if q and q not in hay.casefold():
                 continue
@@ -132,7 +150,10 @@ class CodingScreen(Screen[None]):
         docs.add_options(options)
 
     def _fill_codes(self) -> None:
-        self._codes = self.qapp.project.codes.list(aggregate=True)
+        self.qapp.call(self.qapp.project.codes.list, aggregate=True, then=self._show_codes)
+
+    def _show_codes(self, codes: list[CodeInfo]) -> None:
+        self._codes = codes
         tree: Tree[str] = self.query_one("#codes", Tree)
         self._code_nodes = fill_code_tree(tree, self._codes, self._code_label)
         if self._codes:
@@ -160,45 +181,68 @@ class CodingScreen(Screen[None]):
             if node is not None:
                 node.set_label(self._code_label(above))
 
-    def open_document(self, name: str) -> None:
+    def open_document(self, name: str, then: Callable[[], object] | None = None) -> None:
+        """Load a document in a worker, then show it (and run ``then``)."""
         p = self.qapp.project
-        self._remember_position()
-        try:
-            info = p.documents.get(name)
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        text = p.documents.text(name)
-        units = {
-            kind: [Unit(u["start"], u["end"], u["speaker"]) for u in p.documents.units(name, kind)]
-            for kind in ("sentence", "turn", "paragraph")
-        }
-        cursor = int(p.get_pref(f"pos:{info.uuid}", "0") or 0)
-        self.document, self.doc_uuid = info.name, info.uuid
-        view = self.query_one(TranscriptView)
-        view.load(text, self._spans(), units, cursor)
-        self.query_one("#doc-title", Static).update(
-            Text.assemble((info.name, "bold"), f"  case {info.case}  ·  {info.chars} characters")
-        )
-        p.set_pref("last_document", info.name)
-        self._show_details()
+        coders = self.qapp.visible_coders
+        self._opening = token = self._opening + 1  # the last document asked for is shown
+        leaving = (self.doc_uuid, self.view.cursor)
 
-    def _spans(self) -> list[Span]:
-        assert self.document is not None
-        p = self.qapp.project
-        self._memo_titles = p.memos.titles_by_coding(self.document)
-        return p.codings.spans(self.document, self.qapp.visible_coders)
+        def load() -> dict[str, Any]:
+            if leaving[0] is not None:  # written before the next document's place is read
+                p.set_pref(f"pos:{leaving[0]}", str(leaving[1]))
+            info = p.documents.get(name)
+            return {
+                "info": info,
+                "text": p.documents.text(name),
+                "units": {
+                    kind: [
+                        Unit(u["start"], u["end"], u["speaker"])
+                        for u in p.documents.units(name, kind)
+                    ]
+                    for kind in ("sentence", "turn", "paragraph")
+                },
+                "spans": p.codings.spans(name, coders),
+                "memos": p.memos.titles_by_coding(name),
+                "cursor": int(p.get_pref(f"pos:{info.uuid}", "0") or 0),
+            }
+
+        def show(doc: dict[str, Any]) -> None:
+            if token != self._opening:
+                return
+            info = doc["info"]
+            self.document, self.doc_uuid = info.name, info.uuid
+            self._memo_titles = doc["memos"]
+            self.view.load(doc["text"], doc["spans"], doc["units"], doc["cursor"])
+            self.query_one("#doc-title", Static).update(
+                Text.assemble(
+                    (info.name, "bold"), f"  case {info.case}  ·  {info.chars} characters"
+                )
+            )
+            self.qapp.call(p.set_pref, "last_document", info.name)
+            self._show_details()
+            if then is not None:
+                then()
+
+        self.qapp.call(load, then=show)
 
     def _refresh_spans(self) -> None:
-        self.view.set_spans(self._spans())
-        self._show_details()
+        assert self.document is not None
+        p, name, coders = self.qapp.project, self.document, self.qapp.visible_coders
 
-    def _remember_position(self) -> None:
-        if self.doc_uuid is not None:
-            self.qapp.project.set_pref(f"pos:{self.doc_uuid}", str(self.view.cursor))
+        def show(result: tuple[dict[int, list[str]], list[Span]]) -> None:
+            if self.document == name:
+                self._memo_titles = result[0]
+                self.view.set_spans(result[1])
+                self._show_details()
+
+        self.qapp.call(
+            lambda: (p.memos.titles_by_coding(name), p.codings.spans(name, coders)), then=show
+        )
 
     def on_unmount(self) -> None:
-        self._remember_position()
+        if self.doc_uuid is not None:  # the app is closing: no worker would outlive it
+            self.qapp.project.set_pref(f"pos:{self.doc_uuid}", str(self.view.cursor))
 
     # -- events --------------------------------------------------------------------------------
     @on(Input.Changed, "#doc-filter")
@@ -265,33 +309,46 @@ class CodingScreen(Screen[None]):
         sel = self._selection()
         if sel is None or self.document is None:
             return
-        try:
-            info = self.qapp.project.codings.apply(
-                self.document, sel[0], sel[1], code, create=create
-            )
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        p, document = self.qapp.project, self.document
+
+        def write() -> tuple[Any, list[CodeInfo] | None]:
+            info = p.codings.apply(document, sel[0], sel[1], code, create=create)
+            known = any(c.path == info.code for c in self._codes)
+            return info, None if known else p.codes.list(aggregate=True)
+
+        self.qapp.call(write, then=self._applied)
+
+    def _applied(self, result: tuple[Any, list[CodeInfo] | None]) -> None:
+        info, codes = result
         self.last_code = info.code
-        if create:
-            self._fill_codes()
+        if codes is not None:
+            self._show_codes(codes)
         applied = next(c for c in self._codes if c.path == info.code)
-        self.view.add_span(
-            Span(info.id, info.start, info.end, applied.id, applied.path, applied.color, info.coder)
-        )
-        self._count(applied.path, +1)
+        if info.document == self.document:
+            self.view.add_span(
+                Span(
+                    info.id,
+                    info.start,
+                    info.end,
+                    applied.id,
+                    applied.path,
+                    applied.color,
+                    info.coder,
+                )
+            )
+        if codes is None:
+            self._count(applied.path, +1)
         self._show_details()
 
     def action_pick_code(self) -> None:
         if self._selection() is None:
             return
-        choices = [Choice(c.path, c.path) for c in self.qapp.project.codes.list(counts=False)]
+        choices = [Choice(c.path, c.path) for c in self._codes]
 
         def chosen(value: str | None) -> None:
             if value:
                 new = value.startswith(NEW)
                 self.apply_code(value[len(NEW) :] if new else value, create=new)
-                self._fill_codes()
 
         self.app.push_screen(Picker("Apply code", choices, allow_new=True), chosen)
 
@@ -321,18 +378,13 @@ class CodingScreen(Screen[None]):
 
     def apply_in_vivo(self, sel: tuple[int, int], name: str) -> None:
         assert self.document is not None
-        try:
-            info = self.qapp.project.codings.apply_in_vivo(self.document, sel[0], sel[1], name)
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.last_code = info.code
-        self._fill_codes()
-        applied = next(c for c in self._codes if c.path == info.code)
-        self.view.add_span(
-            Span(info.id, info.start, info.end, applied.id, applied.path, applied.color, info.coder)
-        )
-        self._show_details()
+        p, document = self.qapp.project, self.document
+
+        def write() -> tuple[Any, list[CodeInfo] | None]:
+            info = p.codings.apply_in_vivo(document, sel[0], sel[1], name)
+            return info, p.codes.list(aggregate=True)
+
+        self.qapp.call(write, then=self._applied)
 
     def action_uncode(self) -> None:
         view = self.query_one(TranscriptView)
@@ -348,16 +400,15 @@ class CodingScreen(Screen[None]):
         def remove(value: str | None) -> None:
             if value is None:
                 return
-            try:
-                self.qapp.project.codings.remove([int(value)])
-            except QcodeError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            gone = next((s for s in self.view.spans if s.id == int(value)), None)
-            self.view.remove_span(int(value))
-            if gone is not None:
-                self._count(gone.code, -1)
-            self._show_details()
+
+            def removed(_result: object) -> None:
+                gone = next((s for s in self.view.spans if s.id == int(value)), None)
+                self.view.remove_span(int(value))
+                if gone is not None:
+                    self._count(gone.code, -1)
+                self._show_details()
+
+            self.qapp.call(self.qapp.project.codings.remove, [int(value)], then=removed)
 
         if len(spans) == 1:
             remove(str(spans[0].id))
@@ -388,13 +439,19 @@ class CodingScreen(Screen[None]):
             if result is None:
                 return
             title, body = result
-            try:
-                self.qapp.project.memos.add(title or f"Memo on {excerpt}", body, "free", targets)
-            except QcodeError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify("memo saved")
-            self._refresh_spans()
+
+            def saved(_result: object) -> None:
+                self.notify("memo saved")
+                self._refresh_spans()
+
+            self.qapp.call(
+                self.qapp.project.memos.add,
+                title or f"Memo on {excerpt}",
+                body,
+                "free",
+                targets,
+                then=saved,
+            )
 
         self.app.push_screen(MemoEditor(f"Memo on {excerpt}"), save)
 
