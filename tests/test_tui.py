@@ -55,9 +55,9 @@ async def settle(pilot: Any) -> None:
     app = pilot.app
     for _ in range(50):
         await pilot.pause()
-        if not app.busy:
+        if not getattr(app, "busy", False):
             await pilot.pause()
-            if not app.busy:
+            if not getattr(app, "busy", False):
                 return
         await app.workers.wait_for_complete()
     raise AssertionError("the app's service calls never finished")
