@@ -335,7 +335,7 @@ def test_digits_typed_into_inputs_do_not_switch_screens(proj: Project) -> None:
     proj.codes.add("code 2")
 
     async def go(pilot: Any, app: QcodeApp) -> None:
-        await pilot.press("slash", *"b-2")
+        await pilot.press("f", *"b-2")
         assert isinstance(app.screen, CodingScreen)
         assert app.screen.query_one("#doc-filter").value == "b-2"  # type: ignore[attr-defined]
         view(app).focus()

@@ -229,3 +229,75 @@ def test_margin_shows_a_count_when_codes_do_not_fit_and_details_list_them_all(
         assert all(name in details for name in names)
 
     drive(proj, go)
+
+
+# -- search ------------------------------------------------------------------------------------
+def test_find_in_the_transcript_highlights_and_n_shift_n_move_between_hits(proj: Project) -> None:
+    hits = [i for i in range(len(EN)) if EN.lower().startswith("some", i)]  # Some, some
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        await pilot.press("slash", *"some")  # case-insensitive by default
+        assert v.hits == [(h, h + 4) for h in hits]
+        await pilot.press("enter")
+        assert v.has_focus and v.selection == (hits[0], hits[0] + 4)
+        # drawn highlighted
+        row = v._layout.row_of(hits[1]) if v._layout else 0  # type: ignore[union-attr]
+        strip = v._render_row(row, v.rich_style)
+        styled = [seg for seg in strip if seg.text == "some"]
+        assert styled and styled[0].style and styled[0].style.bgcolor is not None
+        await pilot.press("n")
+        assert v.selection == (hits[1], hits[1] + 4)
+        await pilot.press("n")
+        assert v.selection == (hits[0], hits[0] + 4)
+        assert any("wrapped to the first hit" in m for m in _notices(app))
+        await pilot.press("N")
+        assert v.selection == (hits[1], hits[1] + 4)
+        # whole word and regex toggles
+        await pilot.press("slash", *"pay", "alt+w")
+        assert len(v.hits) == 2  # "pay" twice as a word (not in "paying")
+        await pilot.press("home", "shift+end", "backspace", *r"s\w+e", "alt+r")
+        assert [EN[a:b] for a, b in v.hits] == ["Some", "some"]
+        await pilot.press("alt+c")  # match case
+        assert [EN[a:b] for a, b in v.hits] == ["some"]
+        await pilot.press("escape")
+        assert v.hits == [] and v.has_focus
+
+    drive(proj, go)
+
+
+def test_find_chinese_substring(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        app.open_document("b-chinese")
+        await settle(pilot)
+        await pilot.press("slash", *"养老", "enter")
+        i = ZH.index("养老")
+        j = ZH.index("养老", i + 1)
+        assert view(app).hits == [(i, i + 2), (j, j + 2)]
+
+    drive(proj, go)
+
+
+def test_find_across_documents_opens_and_codes_hits_in_one_undo_step(proj: Project) -> None:
+    from qcode.tui.screens.search import SearchScreen
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"养老", "enter")
+        options = app.screen.query_one("#sa-hits")
+        assert options.option_count == 2  # type: ignore[attr-defined]
+        assert "你现在交养老保险吗" in str(options.get_option_at_index(0).prompt)  # type: ignore[attr-defined]
+        await pilot.press("C", *"pension", "enter")
+        assert {(c[0], c[4]) for c in codings(proj)} == {("b-chinese", "养老")}
+        assert len(codings(proj)) == 2
+        await pilot.press("down", "c", *"pension", "enter")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("enter")  # opens the highlighted hit
+        assert view(app).text == ZH
+        j = ZH.index("养老", ZH.index("养老") + 1)
+        assert view(app).selection == (j, j + 2)
+
+    drive(proj, go)
+    proj.history.undo()
+    assert codings(proj) == []  # the two hits were coded in one step

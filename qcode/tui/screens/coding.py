@@ -21,6 +21,7 @@ from qcode.services.codings import Span
 from qcode.services.memos import Target
 from qcode.text.wordbounds import WordBounds, han_segmenter
 from qcode.tui.widgets.codetree import fill_code_tree
+from qcode.tui.widgets.findbar import FindBar, Query
 from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt
 from qcode.tui.widgets.transcript import TranscriptView, Unit
 
@@ -52,11 +53,13 @@ class CodingScreen(Screen[None]):
         Binding("v", "in_vivo", "in vivo", tooltip="Make an in-vivo code from the selection"),
         Binding("x", "uncode", "uncode", tooltip="Remove a code at the cursor"),
         Binding("m", "memo", "memo", tooltip="Write a memo on the span"),
-        Binding("n", "jump(1)", "next", tooltip="Next coded span"),
+        Binding("n", "next", "next", tooltip="Next search hit, or next coded span"),
         Binding("p", "jump(-1)", "prev", tooltip="Previous coded span"),
-        Binding("N", "jump(1, True)", "next of code", show=False),
+        Binding("N", "jump_back", "previous hit / next of code", show=False),
         Binding("P", "jump(-1, True)", "prev of code", show=False),
-        Binding("slash", "focus_filter", "find doc", show=False),
+        Binding("slash", "find", "find", tooltip="Find in this document (n/N: next/previous hit)"),
+        Binding("ctrl+f", "find_all", "find all", tooltip="Find in every document"),
+        Binding("f", "focus_filter", "filter docs", show=False),
     ]
 
     def __init__(self) -> None:
@@ -71,6 +74,7 @@ class CodingScreen(Screen[None]):
         self._code_nodes: dict[str, TreeNode[str]] = {}
         self._docs: list[Any] = []
         self._opening = 0
+        self.search: Query | None = None
         self._attrs: dict[str, Any] = {}
 
     @property
@@ -84,6 +88,7 @@ class CodingScreen(Screen[None]):
                 yield OptionList(id="docs")
             with Vertical(id="center"):
                 yield Static("", id="doc-title")
+                yield FindBar(id="find")
                 yield self.view
             with Vertical(id="right", classes="side"):
                 yield Tree("codes", id="codes")
@@ -455,6 +460,49 @@ class CodingScreen(Screen[None]):
 
         self.app.push_screen(MemoEditor(f"Memo on {excerpt}"), save)
 
+    # -- find in this document -------------------------------------------------------------------
+    def action_find(self) -> None:
+        self.query_one(FindBar).open()
+
+    @on(FindBar.Changed)
+    def _find_changed(self, event: FindBar.Changed) -> None:
+        from qcode.services.search import compile_pattern, find
+
+        query, text, submitted = event.current, self.view.text, event.submitted
+        bar = self.query_one(FindBar)
+        if not query.pattern:
+            self.view.set_hits([])
+            bar.show_state("")
+            return
+
+        def hits() -> list[tuple[int, int]]:
+            return find(text, compile_pattern(query.pattern, query.regex, query.whole_word,
+                                              query.case))  # fmt: skip
+
+        def show(found: list[tuple[int, int]]) -> None:
+            if bar.current != query:
+                return  # typed on since
+            self.search = query
+            self.view.set_hits(found)
+            bar.show_state(f"{len(found)} hit{'s' if len(found) != 1 else ''}")
+            if submitted:
+                self.view.focus()
+                if found:
+                    self._jump_hit(1)
+
+        self.qapp.call(hits, then=show)
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self.search = None
+        self.view.set_hits([])
+        self.view.focus()
+
+    def action_find_all(self) -> None:
+        from qcode.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
+
     def action_jump(self, step: int, only_tree_code: bool = False) -> None:
         view = self.query_one(TranscriptView)
         spans = view.spans
@@ -488,6 +536,24 @@ class CodingScreen(Screen[None]):
             back = "first" if step > 0 else "last"
             self.notify(f"reached the {where}: wrapped to the {back} coded span")
         view.select(target.start, target.end)
+
+    def _jump_hit(self, step: int) -> None:
+        if self.view.jump_hit(step):
+            self.notify(f"search wrapped to the {'first' if step > 0 else 'last'} hit")
+
+    def action_next(self) -> None:
+        """n: the next search hit while searching, else the next coded span."""
+        if self.search is not None and self.view.hits:
+            self._jump_hit(1)
+        else:
+            self.action_jump(1)
+
+    def action_jump_back(self) -> None:
+        """N: the previous search hit while searching, else the next span of the tree code."""
+        if self.search is not None and self.view.hits:
+            self._jump_hit(-1)
+        else:
+            self.action_jump(1, True)
 
     def action_focus_filter(self) -> None:
         self.query_one("#doc-filter", Input).focus()

@@ -92,12 +92,14 @@ class TranscriptView(ScrollView, can_focus=True):
     TranscriptView > .transcript--cursor { background: $accent; color: $background; }
     TranscriptView > .transcript--speaker { color: $text-secondary; text-style: bold; }
     TranscriptView > .transcript--margin { color: $text-muted; }
+    TranscriptView > .transcript--hit { background: $warning 70%; color: $background; }
     """
     COMPONENT_CLASSES = {
         "transcript--selection",
         "transcript--cursor",
         "transcript--speaker",
         "transcript--margin",
+        "transcript--hit",
     }
     BINDINGS = [
         Binding("left", "move('left')", "left", show=False),
@@ -144,6 +146,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._goal_x: int | None = None
         self._dragging = False
         self.words = WordBounds()
+        self.hits: list[tuple[int, int]] = []
+        self._hit_starts: list[int] = []
 
     # -- the interface -------------------------------------------------------------------------
     def load(
@@ -180,6 +184,41 @@ class TranscriptView(ScrollView, can_focus=True):
         start, end = sorted((max(0, start), min(len(self.text), end)))
         self._set(snap_end(self.text, end), snap_start(self.text, start))
         self.scroll_to_offset(start)
+
+    def set_hits(self, hits: Sequence[tuple[int, int]]) -> None:
+        """Search hits to highlight (sorted ``(start, end)``)."""
+        self.hits = sorted(hits)
+        self._hit_starts = [a for a, _ in self.hits]
+        self._cache.clear()
+        self.refresh()
+
+    def hits_in(self, a: int, b: int) -> list[tuple[int, int]]:
+        i = max(0, bisect.bisect_left(self._hit_starts, a) - 1)
+        out = []
+        for h in self.hits[i:]:
+            if h[0] >= b:
+                break
+            if h[1] > a:
+                out.append(h)
+        return out
+
+    def jump_hit(self, step: int) -> bool:
+        """Select the next (``step`` 1) or previous (-1) hit from the cursor, wrapping; returns
+        whether it wrapped."""
+        if not self.hits:
+            return False
+        sel = self.selection
+        here = sel[0] if sel else self.cursor
+        if step > 0:
+            i = bisect.bisect_right(self._hit_starts, here)
+            wrapped = i >= len(self.hits)
+            target = self.hits[0 if wrapped else i]
+        else:
+            i = bisect.bisect_left(self._hit_starts, here) - 1
+            wrapped = i < 0
+            target = self.hits[-1 if wrapped else i]
+        self.select(*target)
+        return wrapped
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
@@ -300,10 +339,14 @@ class TranscriptView(ScrollView, can_focus=True):
         label_end = self._turn_labels.get(a)
         if label_end:
             cuts.add(min(label_end, b))
+        hits = self.hits_in(a, b) if self.hits else []
+        for h in hits:
+            cuts.update(x for x in h if a < x < b)
         points = sorted(p for p in cuts if a <= p <= b)
         sel_style = self.get_component_rich_style("transcript--selection", partial=True)
         cur_style = self.get_component_rich_style("transcript--cursor", partial=True)
         speaker_style = self.get_component_rich_style("transcript--speaker", partial=True)
+        hit_style = self.get_component_rich_style("transcript--hit", partial=True)
         bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
         segments: list[Segment] = []
         for p, q in zip(points, points[1:], strict=False):
@@ -319,6 +362,8 @@ class TranscriptView(ScrollView, can_focus=True):
                     style = style + Style(underline=True, bold=True)
             if label_end and p < label_end:
                 style = style + speaker_style
+            if hits and any(h[0] <= p < h[1] for h in hits):
+                style = style + hit_style
             if sel and sel[0] <= p < sel[1]:
                 style = style + sel_style
             if p == cur and self.has_focus:
