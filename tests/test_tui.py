@@ -42,10 +42,38 @@ def drive(
     async def main() -> None:
         app = QcodeApp(project)
         async with app.run_test(size=size) as pilot:
-            await pilot.pause()
+            settles(pilot)
+            await settle(pilot)
             await scenario(pilot, app)
 
     asyncio.run(main())
+
+
+async def settle(pilot: Any) -> None:
+    """Wait, as a person would, until the app's service calls (run in workers) have come back
+    and their results are drawn."""
+    app = pilot.app
+    for _ in range(50):
+        await pilot.pause()
+        if not getattr(app, "busy", False):
+            await pilot.pause()
+            if not getattr(app, "busy", False):
+                return
+        await app.workers.wait_for_complete()
+    raise AssertionError("the app's service calls never finished")
+
+
+def settles(pilot: Any) -> None:
+    """Make the pilot's key presses and clicks wait for what they set off."""
+    for name in ("press", "click", "double_click"):
+        original = getattr(pilot, name)
+
+        async def acting(*args: Any, _original: Any = original, **kwargs: Any) -> Any:
+            result = await _original(*args, **kwargs)
+            await settle(pilot)
+            return result
+
+        setattr(pilot, name, acting)
 
 
 def view(app: QcodeApp) -> TranscriptView:
@@ -99,7 +127,7 @@ def test_in_vivo_memo_remove_undo_redo(proj: Project) -> None:
     async def go(pilot: Any, app: QcodeApp) -> None:
         start = EN.index("keep the money")
         view(app).select(start, start + len("keep the money"))
-        await pilot.press("v")
+        await pilot.press("v", "enter")
         assert codings(proj) == [
             ("a-english", start, start + 14, "keep the money", "keep the money")
         ]
@@ -140,7 +168,7 @@ def test_remove_asks_which_when_codes_overlap(proj: Project) -> None:
 def test_chinese_and_emoji_select_whole_characters(proj: Project) -> None:
     async def go(pilot: Any, app: QcodeApp) -> None:
         app.open_document("b-chinese")
-        await pilot.pause()
+        await settle(pilot)
         assert view(app).text == ZH
         await pilot.press("down", *["shift+right"] * 3, "c", *"role", "enter")
         await pilot.pause()
@@ -148,7 +176,7 @@ def test_chinese_and_emoji_select_whole_characters(proj: Project) -> None:
         await pilot.press("escape", "end", "shift+left", "shift+left")
         assert view(app).selection == (len(ZH) - 3, len(ZH) - 1)
         app.open_document("a-english")
-        await pilot.pause()
+        await settle(pilot)
         e = EN.index("👍🏽")
         view(app).select(e, e)
         await pilot.press("shift+right")
@@ -190,7 +218,7 @@ def test_last_position_is_remembered(proj: Project) -> None:
         assert view(app).cursor == 36
         app.open_document("b-chinese")
         app.open_document("a-english")
-        await pilot.pause()
+        await settle(pilot)
         assert view(app).cursor == 36
 
     drive(proj, go)
@@ -263,7 +291,7 @@ def test_viewer_shows_the_stored_text_of_every_bundled_document(tmp_path: Path) 
         async def go(pilot: Any, app: QcodeApp) -> None:
             for d in p.documents.list():
                 app.open_document(d.name)
-                await pilot.pause()
+                await settle(pilot)
                 assert view(app).text == p.documents.text(d.name)
                 assert {s.id for s in view(app).spans} == {
                     c.id for c in p.codings.list(document=d.name)
@@ -291,13 +319,13 @@ def test_code_tree_counts_follow_coding(proj: Project) -> None:
 def test_mouse_selection_on_chinese_counts_two_cells_a_character(proj: Project) -> None:
     async def go(pilot: Any, app: QcodeApp) -> None:
         app.open_document("b-chinese")
-        await pilot.pause()
+        await settle(pilot)
         # row 1 is "受访者：交过…": cells 0-5 hold 受访者, cell 6 starts the full-width colon
         await pilot.mouse_down(view(app), offset=(0, 1))
         await pilot.hover(view(app), offset=(6, 1))
         await pilot.mouse_up(view(app), offset=(6, 1))
         assert view(app).selection == (15, 18)
-        await pilot.press("v")
+        await pilot.press("v", "enter")
         assert codings(proj) == [("b-chinese", 15, 18, "受访者", "受访者")]
 
     drive(proj, go)
@@ -307,7 +335,7 @@ def test_digits_typed_into_inputs_do_not_switch_screens(proj: Project) -> None:
     proj.codes.add("code 2")
 
     async def go(pilot: Any, app: QcodeApp) -> None:
-        await pilot.press("slash", *"b-2")
+        await pilot.press("f", *"b-2")
         assert isinstance(app.screen, CodingScreen)
         assert app.screen.query_one("#doc-filter").value == "b-2"  # type: ignore[attr-defined]
         view(app).focus()

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import EXAMPLE
 from sqlalchemy import update
+from test_tui import settle
 
 from qcode import Project
 from qcode.services.build import build
@@ -44,7 +45,7 @@ def _at(p: Project, doc: str, words: str) -> tuple[int, int]:
 
 def _select(start: int, end: int) -> Any:
     async def run_before(pilot: Any) -> None:
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.screen.query_one(TranscriptView).select(start, end)
         await pilot.pause()
 
@@ -58,9 +59,9 @@ def test_coding_screen(snap_compare: Any, sample: Project) -> None:
 
 def test_coding_screen_chinese(snap_compare: Any, sample: Project) -> None:
     async def run_before(pilot: Any) -> None:
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.open_document("P09")
-        await pilot.pause()
+        await settle(pilot)
         pilot.app.screen.query_one(TranscriptView).select(
             *_at(sample, "P09", "钱还是攥在自己手里踏实。")
         )
@@ -76,23 +77,26 @@ def test_code_picker(snap_compare: Any, sample: Project) -> None:
 
 
 def test_codebook_screen(snap_compare: Any, sample: Project) -> None:
-    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, press=["2", "down", "down"])
+    assert snap_compare(
+        QcodeApp(sample), terminal_size=SIZE, run_before=settle, press=["2", "down", "down"]
+    )
 
 
 def test_memos_screen(snap_compare: Any, sample: Project) -> None:
-    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, press=["3"])
+    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=settle, press=["3"])
 
 
 def test_help_screen(snap_compare: Any, sample: Project) -> None:
-    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, press=["f1"])
+    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=settle, press=["f1"])
 
 
 def test_narrow_terminal(snap_compare: Any, sample: Project) -> None:
-    assert snap_compare(QcodeApp(sample), terminal_size=(72, 24))
+    assert snap_compare(QcodeApp(sample), terminal_size=(72, 24), run_before=settle)
 
 
 def test_analysis_screen(snap_compare: Any, sample: Project) -> None:
     async def run_before(pilot: Any) -> None:
+        await settle(pilot)
         await pilot.press("4", "l", "u", "u", "u")  # categories, by turn
         await pilot.pause()
         await pilot.press("enter")

@@ -43,15 +43,21 @@ def add(
 
 
 @codes_app.command("list")
-def list_(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    aggregate: bool = typer.Option(
+        False, "--aggregate", help="Also count each code's sub-codes' codings and documents."
+    ),
+) -> None:
     """The code tree with coding and document counts."""
-    codes = project().codes.list()
+    codes = project().codes.list(aggregate=aggregate)
     if json_:
         emit_json([c.as_json() for c in codes])
         return
+    extra = ["aggregate", "agg. docs"] if aggregate else []
     table(
         None,
-        ["id", "code", "level", "codings", "docs", "colour", "description"],
+        ["id", "code", "level", "codings", "docs", *extra, "colour", "description"],
         [
             (
                 c.id,
@@ -59,12 +65,13 @@ def list_(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> No
                 c.level,
                 c.codings,
                 c.documents,
+                *((c.codings_with_subcodes, c.documents_with_subcodes) if aggregate else ()),
                 c.color,
                 c.description,
             )
             for c in codes
         ],
-        justify_right=["id", "codings", "docs"],
+        justify_right=["id", "codings", "docs", *extra],
     )
 
 

@@ -43,9 +43,25 @@ class CodeInfo:
     exclusion: str = ""
     example: str = ""
     in_vivo: bool = False
+    # the code's own codings and its sub-codes' (NVivo's aggregate); None when not asked for
+    codings_with_subcodes: int | None = None
+    documents_with_subcodes: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        for key in ("codings_with_subcodes", "documents_with_subcodes"):
+            if out[key] is None:
+                del out[key]
+        return out
+
+    def count_label(self, short: bool = False) -> str:
+        """``12`` for a code without sub-codes; ``0 own · 37 with sub-codes`` for one with
+        (``0·37`` when ``short``, for a narrow pane)."""
+        if self.codings_with_subcodes is None or self.codings_with_subcodes == self.codings:
+            return str(self.codings)
+        if short:
+            return f"{self.codings}·{self.codings_with_subcodes}"
+        return f"{self.codings} own · {self.codings_with_subcodes} with sub-codes"
 
 
 def check_name(name: str) -> str:
@@ -164,7 +180,9 @@ class CodeService:
         self.p = project
 
     # -- reading -------------------------------------------------------------------------------
-    def list(self, counts: bool = True) -> list[CodeInfo]:
+    def list(self, counts: bool = True, aggregate: bool = False) -> list[CodeInfo]:
+        """Every code, depth-first; with ``aggregate``, each also counts its sub-codes' codings
+        and documents (a coding or document counted once however many sub-codes hold it)."""
         with self.p.read() as s:
             tree = CodeTree(s)
             rows = {
@@ -192,6 +210,11 @@ class CodeService:
                 for cid, n, d in s.execute(q):
                     n_codings[cid] = n
                     n_docs[cid] = d
+            doc_sets: dict[int, set[int]] = {}
+            if aggregate:
+                pairs = select(Coding.code_id, Coding.document_id).distinct()
+                for cid, did in s.execute(pairs):
+                    doc_sets.setdefault(cid, set()).add(did)
         out = []
         for cid in tree.ordered():
             r = rows[cid]
@@ -214,12 +237,17 @@ class CodeService:
                     bool(r.in_vivo),
                 )
             )
+        if aggregate:
+            for c in out:
+                sub = tree.subtree(c.id)
+                c.codings_with_subcodes = sum(n_codings.get(k, 0) for k in sub)
+                c.documents_with_subcodes = len(set().union(*(doc_sets.get(k, set()) for k in sub)))
         return out
 
     def get(self, ref: str) -> CodeInfo:
         with self.p.read() as s:
             cid = CodeTree(s).resolve(ref)
-        return next(c for c in self.list() if c.id == cid)
+        return next(c for c in self.list(aggregate=True) if c.id == cid)
 
     # -- changing ------------------------------------------------------------------------------
     def add_in(

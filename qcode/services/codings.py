@@ -133,6 +133,21 @@ class CodingService:
             )
         return infos
 
+    def apply_in_vivo(
+        self, document: str, start: int, end: int, name: str, coder: str | None = None
+    ) -> CodingInfo:
+        """Code ``[start, end)`` with a top-level code named in the participant's words, made
+        with the in-vivo flag when no top-level code has that name yet (one undo step)."""
+        from qcode.services.codes import check_name
+
+        name = check_name(name)
+        with self.p.change("code.in_vivo") as ch:
+            if CodeTree(ch.session).child_named(None, name) is None:
+                self.p.codes.add_in(ch, name, in_vivo=True)
+            info = self.apply_in(ch, [CodingRequest(document, start, end, name, coder)])[0]
+            ch.summary = f"code {document!r} [{start}, {end}) in vivo with {name!r}"
+        return info
+
     def apply_in(
         self,
         ch: Change,

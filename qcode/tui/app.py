@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
+from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding
+from textual.worker import Worker, WorkerState
 
 from qcode.errors import QcodeError
 from qcode.services import Project
@@ -50,6 +55,7 @@ class QcodeApp(App[None]):
         Binding("ctrl+z", "undo", "undo", show=False),
         Binding("ctrl+y", "redo", "redo", show=False),
         Binding("f5", "refresh_all", "refresh", show=False),
+        Binding("escape", "cancel_task", "cancel task", show=False, priority=True),
     ]
 
     def __init__(self, project: Project, coders: list[str] | None = None) -> None:
@@ -57,6 +63,72 @@ class QcodeApp(App[None]):
         self.project = project
         self.visible_coders = coders
         self.sub_title = project.settings.name
+        self._then: dict[Worker[Any], Callable[[Any], object] | None] = {}
+        self._long: dict[Worker[Any], str] = {}
+
+    # -- service calls, never on the UI thread --------------------------------------------------
+    def call(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        then: Callable[[Any], object] | None = None,
+        long: str | None = None,
+        **kwargs: Any,
+    ) -> Worker[Any]:
+        """Run the service call ``fn(*args, **kwargs)`` in a thread worker. Its result comes back
+        to the UI thread as the worker's state message, where ``then(result)`` runs; a failure
+        becomes one notification (see :meth:`on_worker_state_changed`). A ``long`` task (its
+        label) is announced and can be cancelled with escape; its result is then dropped."""
+        worker: Worker[Any] = self.run_worker(
+            partial(fn, *args, **kwargs),
+            thread=True,
+            group="long" if long else "service",
+            description=long or str(getattr(fn, "__qualname__", "service call")),
+            exit_on_error=False,
+        )
+        self._then[worker] = then
+        if long:
+            self._long[worker] = long
+            self.notify(f"{long} ... (escape cancels)", timeout=3)
+        return worker
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker not in self._then:
+            return
+        if event.state == WorkerState.SUCCESS:
+            then = self._then.pop(worker)
+            self._long.pop(worker, None)
+            if then is not None:
+                then(worker.result)
+        elif event.state == WorkerState.ERROR:
+            self._then.pop(worker)
+            self._long.pop(worker, None)
+            self.notify_failure(worker.error)
+        elif event.state == WorkerState.CANCELLED:
+            self._then.pop(worker)
+            label = self._long.pop(worker, None)
+            if label:
+                self.notify(f"cancelled: {label}", severity="warning")
+
+    def notify_failure(self, error: BaseException | None) -> None:
+        """The one place a failed service call is reported: its message, as a notification."""
+        if isinstance(error, QcodeError):
+            self.notify(str(error), severity="error", markup=False)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", severity="error", markup=False)
+
+    @property
+    def busy(self) -> bool:
+        """A service call is still running."""
+        return any(not w.is_finished for w in self._then)
+
+    def action_cancel_task(self) -> None:
+        running = [w for w in self._long if not w.is_finished]
+        if not running:
+            raise SkipAction()  # escape then does what the focused widget does with it
+        for worker in running:
+            worker.cancel()
 
     def on_mount(self) -> None:
         # Everything loaded so far (Textual, SQLAlchemy, the modules) lives as long as the app:
@@ -76,11 +148,8 @@ class QcodeApp(App[None]):
         self.coding_screen().open_document(name)
 
     def open_at(self, name: str, start: int, end: int) -> None:
-        from qcode.tui.widgets.transcript import TranscriptView
-
         screen = self.coding_screen()
-        screen.open_document(name)
-        screen.query_one(TranscriptView).select(start, end)
+        screen.open_document(name, then=lambda: screen.view.select(start, end))
 
     def apply_code(self, path: str) -> None:
         if isinstance(self.screen, CodingScreen):
@@ -111,13 +180,11 @@ class QcodeApp(App[None]):
         self._history("redo")
 
     def _history(self, which: str) -> None:
-        try:
-            summary = getattr(self.project.history, which)()
-        except QcodeError as exc:
-            self.notify(str(exc), severity="warning")
-            return
-        self.notify(f"{which}: {summary}")
-        self.action_refresh_all()
+        def done(summary: str) -> None:
+            self.notify(f"{which}: {summary}", markup=False)
+            self.action_refresh_all()
+
+        self.call(getattr(self.project.history, which), then=done)
 
     def action_refresh_all(self) -> None:
         reload = getattr(self.screen, "reload", None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
@@ -37,14 +38,19 @@ class QcodeCommands(Provider):
             out.append((f"Open memo: {m.title}", partial(app.show_memo, m.id), m.type))
         return out
 
+    async def _entries_off_thread(self) -> list[tuple[str, Callable[[], object], str]]:
+        """The entries, read from the project in a thread: the palette never waits on the
+        database on the UI thread."""
+        return await asyncio.to_thread(self._entries)
+
     async def discover(self) -> Hits:
-        for text, action, help_text in self._entries():
+        for text, action, help_text in await self._entries_off_thread():
             if text.startswith(("Switch", "Open document")):
                 yield DiscoveryHit(text, action, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, action, help_text in self._entries():
+        for text, action, help_text in await self._entries_off_thread():
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), action, help=help_text)

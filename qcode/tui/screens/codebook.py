@@ -27,6 +27,11 @@ TOP = "\x00top"
 CONTEXT = 60
 
 
+def _counts(c: CodeInfo) -> str:
+    label = c.count_label()
+    return label if "own" in label else f"{label} codings"
+
+
 class CodebookScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "rename", "rename"),
@@ -67,7 +72,7 @@ class CodebookScreen(Screen[None]):
         self.query_one("#cb-tree", Tree).focus()
 
     def reload(self) -> None:
-        self._codes = self.qapp.project.codes.list()
+        self._codes = self.qapp.project.codes.list(aggregate=True)
         tree: Tree[str] = self.query_one("#cb-tree", Tree)
         self._code_nodes = fill_code_tree(
             tree,
@@ -76,7 +81,7 @@ class CodebookScreen(Screen[None]):
                 ("■ ", c.color),
                 c.name,
                 (f"  {c.level}", "italic dim"),
-                (f"  {c.codings} codings · {c.documents} docs", "dim"),
+                (f"  {_counts(c)} · {c.documents_with_subcodes} docs", "dim"),
             ),
         )
         if self.code and not any(c.path == self.code for c in self._codes):
@@ -112,7 +117,7 @@ class CodebookScreen(Screen[None]):
                 ("■ ", code.color),
                 (code.path, "bold"),
                 f"   {code.level} · {code.color}\n",
-                f"{code.codings} codings in {code.documents} documents\n",
+                f"codings: {_counts(code)}, in {code.documents_with_subcodes} documents\n",
                 (code.description or "(no description: e to write one)", "italic"),
                 *self._structure_lines(code.path),
             )
@@ -122,14 +127,16 @@ class CodebookScreen(Screen[None]):
             self._show_similar(code.path)
             return
         texts: dict[str, str] = {}
-        for c in p.codings.list(code=code.path):
+        for c in p.codings.list(code=code.path, include_subcodes=True):
             text = texts.get(c.document)
             if text is None:
                 text = texts[c.document] = p.documents.text(c.document)
             left = text[max(0, c.start - CONTEXT) : c.start].replace("\n", " ")
             right = text[c.end : c.end + CONTEXT].replace("\n", " ")
             label = Text.assemble(
-                (f"{c.document} [{c.start}, {c.end}) {c.coder}\n", "dim"),
+                (f"{c.document} [{c.start}, {c.end}) {c.coder}", "dim"),
+                (f"  {c.code}" if c.code != code.path else "", "italic"),
+                "\n",
                 ("…" + left, "dim"),
                 (c.text.replace("\n", " "), "bold"),
                 (right + "…", "dim"),

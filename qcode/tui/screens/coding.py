@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,17 +19,30 @@ from qcode.errors import QcodeError
 from qcode.services.codes import CodeInfo
 from qcode.services.codings import Span
 from qcode.services.memos import Target
+from qcode.text.wordbounds import WordBounds, han_segmenter
 from qcode.tui.widgets.codetree import fill_code_tree
-from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker
+from qcode.tui.widgets.findbar import FindBar, Query
+from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt
 from qcode.tui.widgets.transcript import TranscriptView, Unit
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
 
 
-def in_vivo_name(words: str) -> str:
-    """A code name from selected words: one line, no '/', at most 60 characters."""
-    name = " ".join(words.replace("/", " ").split())
+def in_vivo_name(text: str, start: int, end: int, labels: dict[int, int] | None = None) -> str:
+    """A code name from the words of ``text[start:end]``: speaker labels (``labels`` maps a
+    label's start to its end) left out, whitespace trimmed and collapsed to single spaces, a '/'
+    turned into '∕' (U+2215) as on REFI import, at most 60 characters."""
+    pieces: list[str] = []
+    pos = start
+    for a, b in sorted((labels or {}).items()):
+        if b <= start or a >= end:
+            continue
+        pieces.append(text[pos : max(pos, a)])
+        pos = max(pos, b)
+    pieces.append(text[pos:end] if pos < end else "")
+    words = " ".join(pieces).split() or text[start:end].split()  # a label alone is kept
+    name = " ".join(words).replace("/", "\u2215")
     return name if len(name) <= 60 else name[:59].rstrip() + "…"
 
 
@@ -39,11 +53,13 @@ class CodingScreen(Screen[None]):
         Binding("v", "in_vivo", "in vivo", tooltip="Make an in-vivo code from the selection"),
         Binding("x", "uncode", "uncode", tooltip="Remove a code at the cursor"),
         Binding("m", "memo", "memo", tooltip="Write a memo on the span"),
-        Binding("n", "jump(1)", "next", tooltip="Next coded span"),
+        Binding("n", "next", "next", tooltip="Next search hit, or next coded span"),
         Binding("p", "jump(-1)", "prev", tooltip="Previous coded span"),
-        Binding("N", "jump(1, True)", "next of code", show=False),
+        Binding("N", "jump_back", "previous hit / next of code", show=False),
         Binding("P", "jump(-1, True)", "prev of code", show=False),
-        Binding("slash", "focus_filter", "find doc", show=False),
+        Binding("slash", "find", "find", tooltip="Find in this document (n/N: next/previous hit)"),
+        Binding("ctrl+f", "find_all", "find all", tooltip="Find in every document"),
+        Binding("f", "focus_filter", "filter docs", show=False),
     ]
 
     def __init__(self) -> None:
@@ -56,6 +72,10 @@ class CodingScreen(Screen[None]):
         self.view = TranscriptView(id="transcript")
         self._memo_titles: dict[int, list[str]] = {}
         self._code_nodes: dict[str, TreeNode[str]] = {}
+        self._docs: list[Any] = []
+        self._opening = 0
+        self.search: Query | None = None
+        self._attrs: dict[str, Any] = {}
 
     @property
     def qapp(self) -> QcodeApp:
@@ -68,6 +88,7 @@ class CodingScreen(Screen[None]):
                 yield OptionList(id="docs")
             with Vertical(id="center"):
                 yield Static("", id="doc-title")
+                yield FindBar(id="find")
                 yield self.view
             with Vertical(id="right", classes="side"):
                 yield Tree("codes", id="codes")
@@ -75,27 +96,55 @@ class CodingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        p = self.qapp.project
         self.reload()
-        last = self.qapp.project.get_pref("last_document")
-        names = [d.name for d in self.qapp.project.documents.list()]
-        if names:
-            self.open_document(last if last in names else names[0])
-        self.query_one(TranscriptView).focus()
 
-    # -- loading -------------------------------------------------------------------------------
+        def first(found: tuple[str | None, list[str]]) -> None:
+            last, names = found
+            if names and self.document is None:
+                self.open_document(last if last in names else names[0])
+
+        self.qapp.call(
+            lambda: (p.get_pref("last_document"), [d.name for d in p.documents.list()]), then=first
+        )
+        self.query_one(TranscriptView).focus()
+        self.load_word_segmenter()
+
+    @work(thread=True, exclusive=True, group="words")
+    def load_word_segmenter(self) -> None:
+        """jieba, with the project's word list, for moving by word in Chinese (its dictionary
+        takes about a second to load, so never on the UI thread)."""
+        from qcode.services.words import WordsService
+
+        try:
+            userdict = WordsService(self.qapp.project).userdict()
+        except QcodeError:
+            userdict = None
+        segmenter = han_segmenter(userdict)
+        self.app.call_from_thread(setattr, self.view, "words", WordBounds(segmenter))
+
+    # -- loading (service calls in workers; their results drawn on the UI thread) --------------
     def reload(self) -> None:
         """Read documents, codes and the open document's codings again from the project."""
-        self._fill_documents(self.query_one("#doc-filter", Input).value)
-        self._fill_codes()
+        p = self.qapp.project
+
+        def lists() -> tuple[list[Any], dict[str, Any], list[CodeInfo]]:
+            return p.documents.list(), p.attributes.values("case"), p.codes.list(aggregate=True)
+
+        def show(result: tuple[list[Any], dict[str, Any], list[CodeInfo]]) -> None:
+            self._docs, self._attrs, codes = result
+            self._fill_documents(self.query_one("#doc-filter", Input).value)
+            self._show_codes(codes)
+
+        self.qapp.call(lists, then=show)
         if self.document is not None:
             self._refresh_spans()
 
     def _fill_documents(self, query: str) -> None:
-        p = self.qapp.project
-        attrs = p.attributes.values("case")
+        attrs = self._attrs
         q = query.casefold().strip()
         options = []
-        for d in p.documents.list():
+        for d in self._docs:
             hay = " ".join([d.name, d.case or "", *map(str, attrs.get(d.case or "", {}).values())])
             if q and q not in hay.casefold():
                 continue
@@ -106,7 +155,10 @@ class CodingScreen(Screen[None]):
         docs.add_options(options)
 
     def _fill_codes(self) -> None:
-        self._codes = self.qapp.project.codes.list()
+        self.qapp.call(self.qapp.project.codes.list, aggregate=True, then=self._show_codes)
+
+    def _show_codes(self, codes: list[CodeInfo]) -> None:
+        self._codes = codes
         tree: Tree[str] = self.query_one("#codes", Tree)
         self._code_nodes = fill_code_tree(tree, self._codes, self._code_label)
         if self._codes:
@@ -114,55 +166,88 @@ class CodingScreen(Screen[None]):
 
     @staticmethod
     def _code_label(c: CodeInfo) -> Text:
-        return Text.assemble(("■ ", c.color), c.name, (f" {c.codings}", "dim"))
+        return Text.assemble(("■ ", c.color), c.name, (f" {c.count_label(short=True)}", "dim"))
 
     def _count(self, path: str, delta: int) -> None:
-        """Keep a code's count in the tree current without rebuilding the tree."""
-        code = next((c for c in self._codes if c.path == path), None)
-        node = self._code_nodes.get(path)
-        if code is not None and node is not None:
+        """Keep the counts in the tree current without rebuilding it: the code's own, and the
+        aggregate of it and each code above it."""
+        by_path = {c.path: c for c in self._codes}
+        code = by_path.get(path)
+        if code is not None:
             code.codings += delta
-            node.set_label(self._code_label(code))
+        parts = path.split("/")
+        for depth in range(len(parts), 0, -1):
+            above = by_path.get("/".join(parts[:depth]))
+            if above is None:
+                continue
+            if above.codings_with_subcodes is not None:
+                above.codings_with_subcodes += delta
+            node = self._code_nodes.get(above.path)
+            if node is not None:
+                node.set_label(self._code_label(above))
 
-    def open_document(self, name: str) -> None:
+    def open_document(self, name: str, then: Callable[[], object] | None = None) -> None:
+        """Load a document in a worker, then show it (and run ``then``)."""
         p = self.qapp.project
-        self._remember_position()
-        try:
+        coders = self.qapp.visible_coders
+        self._opening = token = self._opening + 1  # the last document asked for is shown
+        leaving = (self.doc_uuid, self.view.cursor)
+
+        def load() -> dict[str, Any]:
+            if leaving[0] is not None:  # written before the next document's place is read
+                p.set_pref(f"pos:{leaving[0]}", str(leaving[1]))
             info = p.documents.get(name)
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        text = p.documents.text(name)
-        units = {
-            kind: [Unit(u["start"], u["end"], u["speaker"]) for u in p.documents.units(name, kind)]
-            for kind in ("sentence", "turn", "paragraph")
-        }
-        cursor = int(p.get_pref(f"pos:{info.uuid}", "0") or 0)
-        self.document, self.doc_uuid = info.name, info.uuid
-        view = self.query_one(TranscriptView)
-        view.load(text, self._spans(), units, cursor)
-        self.query_one("#doc-title", Static).update(
-            Text.assemble((info.name, "bold"), f"  case {info.case}  ·  {info.chars} characters")
-        )
-        p.set_pref("last_document", info.name)
-        self._show_details()
+            return {
+                "info": info,
+                "text": p.documents.text(name),
+                "units": {
+                    kind: [
+                        Unit(u["start"], u["end"], u["speaker"])
+                        for u in p.documents.units(name, kind)
+                    ]
+                    for kind in ("sentence", "turn", "paragraph")
+                },
+                "spans": p.codings.spans(name, coders),
+                "memos": p.memos.titles_by_coding(name),
+                "cursor": int(p.get_pref(f"pos:{info.uuid}", "0") or 0),
+            }
 
-    def _spans(self) -> list[Span]:
-        assert self.document is not None
-        p = self.qapp.project
-        self._memo_titles = p.memos.titles_by_coding(self.document)
-        return p.codings.spans(self.document, self.qapp.visible_coders)
+        def show(doc: dict[str, Any]) -> None:
+            if token != self._opening:
+                return
+            info = doc["info"]
+            self.document, self.doc_uuid = info.name, info.uuid
+            self._memo_titles = doc["memos"]
+            self.view.load(doc["text"], doc["spans"], doc["units"], doc["cursor"])
+            self.query_one("#doc-title", Static).update(
+                Text.assemble(
+                    (info.name, "bold"), f"  case {info.case}  ·  {info.chars} characters"
+                )
+            )
+            self.qapp.call(p.set_pref, "last_document", info.name)
+            self._show_details()
+            if then is not None:
+                then()
+
+        self.qapp.call(load, then=show)
 
     def _refresh_spans(self) -> None:
-        self.view.set_spans(self._spans())
-        self._show_details()
+        assert self.document is not None
+        p, name, coders = self.qapp.project, self.document, self.qapp.visible_coders
 
-    def _remember_position(self) -> None:
-        if self.doc_uuid is not None:
-            self.qapp.project.set_pref(f"pos:{self.doc_uuid}", str(self.view.cursor))
+        def show(result: tuple[dict[int, list[str]], list[Span]]) -> None:
+            if self.document == name:
+                self._memo_titles = result[0]
+                self.view.set_spans(result[1])
+                self._show_details()
+
+        self.qapp.call(
+            lambda: (p.memos.titles_by_coding(name), p.codings.spans(name, coders)), then=show
+        )
 
     def on_unmount(self) -> None:
-        self._remember_position()
+        if self.doc_uuid is not None:  # the app is closing: no worker would outlive it
+            self.qapp.project.set_pref(f"pos:{self.doc_uuid}", str(self.view.cursor))
 
     # -- events --------------------------------------------------------------------------------
     @on(Input.Changed, "#doc-filter")
@@ -203,8 +288,15 @@ class CodingScreen(Screen[None]):
             )
             for title in self._memo_titles.get(s.id, []):
                 lines.append(Text(f"   memo: {title}", style="italic"))
+        here = {s.code_id for s in view.spans_at(view.cursor)}
+        others = [s for s in view.codes_on_row(view.cursor) if s.code_id not in here]
+        if others:
+            lines.append(Text("also on this line:", style="dim"))
+            lines.extend(Text.assemble(("■ ", s.color), s.code) for s in others)
         if self.tree_code:
-            lines.append(Text(f"tree code: {self.tree_code}", style="dim"))
+            tree_code = next((c for c in self._codes if c.path == self.tree_code), None)
+            counts = f" ({tree_code.count_label()})" if tree_code else ""
+            lines.append(Text(f"tree code: {self.tree_code}{counts}", style="dim"))
         if self.last_code:
             lines.append(Text(f"last code (r): {self.last_code}", style="dim"))
         # the pane's size is fixed by the layout, so no layout pass is needed
@@ -222,33 +314,46 @@ class CodingScreen(Screen[None]):
         sel = self._selection()
         if sel is None or self.document is None:
             return
-        try:
-            info = self.qapp.project.codings.apply(
-                self.document, sel[0], sel[1], code, create=create
-            )
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        p, document = self.qapp.project, self.document
+
+        def write() -> tuple[Any, list[CodeInfo] | None]:
+            info = p.codings.apply(document, sel[0], sel[1], code, create=create)
+            known = any(c.path == info.code for c in self._codes)
+            return info, None if known else p.codes.list(aggregate=True)
+
+        self.qapp.call(write, then=self._applied)
+
+    def _applied(self, result: tuple[Any, list[CodeInfo] | None]) -> None:
+        info, codes = result
         self.last_code = info.code
-        if create:
-            self._fill_codes()
+        if codes is not None:
+            self._show_codes(codes)
         applied = next(c for c in self._codes if c.path == info.code)
-        self.view.add_span(
-            Span(info.id, info.start, info.end, applied.id, applied.path, applied.color, info.coder)
-        )
-        self._count(applied.path, +1)
+        if info.document == self.document:
+            self.view.add_span(
+                Span(
+                    info.id,
+                    info.start,
+                    info.end,
+                    applied.id,
+                    applied.path,
+                    applied.color,
+                    info.coder,
+                )
+            )
+        if codes is None:
+            self._count(applied.path, +1)
         self._show_details()
 
     def action_pick_code(self) -> None:
         if self._selection() is None:
             return
-        choices = [Choice(c.path, c.path) for c in self.qapp.project.codes.list(counts=False)]
+        choices = [Choice(c.path, c.path) for c in self._codes]
 
         def chosen(value: str | None) -> None:
             if value:
                 new = value.startswith(NEW)
                 self.apply_code(value[len(NEW) :] if new else value, create=new)
-                self._fill_codes()
 
         self.app.push_screen(Picker("Apply code", choices, allow_new=True), chosen)
 
@@ -260,14 +365,31 @@ class CodingScreen(Screen[None]):
 
     def action_in_vivo(self) -> None:
         sel = self._selection()
-        if sel is None:
+        if sel is None or self.document is None:
             return
         view = self.query_one(TranscriptView)
-        name = in_vivo_name(view.text[sel[0] : sel[1]])
+        name = in_vivo_name(view.text, sel[0], sel[1], view.turn_labels)
         if not name:
             self.notify("the selection holds no words", severity="warning")
             return
-        self.apply_code(name, create=True)
+        document = self.document
+
+        def create(value: str | None) -> None:
+            clean = " ".join((value or "").replace("/", "\u2215").split())
+            if clean and self.document == document:
+                self.apply_in_vivo(sel, clean)
+
+        self.app.push_screen(Prompt("In-vivo code (edit the name, enter to create)", name), create)
+
+    def apply_in_vivo(self, sel: tuple[int, int], name: str) -> None:
+        assert self.document is not None
+        p, document = self.qapp.project, self.document
+
+        def write() -> tuple[Any, list[CodeInfo] | None]:
+            info = p.codings.apply_in_vivo(document, sel[0], sel[1], name)
+            return info, p.codes.list(aggregate=True)
+
+        self.qapp.call(write, then=self._applied)
 
     def action_uncode(self) -> None:
         view = self.query_one(TranscriptView)
@@ -283,16 +405,15 @@ class CodingScreen(Screen[None]):
         def remove(value: str | None) -> None:
             if value is None:
                 return
-            try:
-                self.qapp.project.codings.remove([int(value)])
-            except QcodeError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            gone = next((s for s in self.view.spans if s.id == int(value)), None)
-            self.view.remove_span(int(value))
-            if gone is not None:
-                self._count(gone.code, -1)
-            self._show_details()
+
+            def removed(_result: object) -> None:
+                gone = next((s for s in self.view.spans if s.id == int(value)), None)
+                self.view.remove_span(int(value))
+                if gone is not None:
+                    self._count(gone.code, -1)
+                self._show_details()
+
+            self.qapp.call(self.qapp.project.codings.remove, [int(value)], then=removed)
 
         if len(spans) == 1:
             remove(str(spans[0].id))
@@ -317,21 +438,70 @@ class CodingScreen(Screen[None]):
         else:
             self.notify("select text, or put the cursor on a coding", severity="warning")
             return
-        excerpt = in_vivo_name(view.text[sel[0] : sel[1]]) if sel else spans[0].code
+        excerpt = in_vivo_name(view.text, sel[0], sel[1]) if sel else spans[0].code
 
         def save(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
             title, body = result
-            try:
-                self.qapp.project.memos.add(title or f"Memo on {excerpt}", body, "free", targets)
-            except QcodeError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify("memo saved")
-            self._refresh_spans()
+
+            def saved(_result: object) -> None:
+                self.notify("memo saved")
+                self._refresh_spans()
+
+            self.qapp.call(
+                self.qapp.project.memos.add,
+                title or f"Memo on {excerpt}",
+                body,
+                "free",
+                targets,
+                then=saved,
+            )
 
         self.app.push_screen(MemoEditor(f"Memo on {excerpt}"), save)
+
+    # -- find in this document -------------------------------------------------------------------
+    def action_find(self) -> None:
+        self.query_one(FindBar).open()
+
+    @on(FindBar.Changed)
+    def _find_changed(self, event: FindBar.Changed) -> None:
+        from qcode.services.search import compile_pattern, find
+
+        query, text, submitted = event.current, self.view.text, event.submitted
+        bar = self.query_one(FindBar)
+        if not query.pattern:
+            self.view.set_hits([])
+            bar.show_state("")
+            return
+
+        def hits() -> list[tuple[int, int]]:
+            return find(text, compile_pattern(query.pattern, query.regex, query.whole_word,
+                                              query.case))  # fmt: skip
+
+        def show(found: list[tuple[int, int]]) -> None:
+            if bar.current != query:
+                return  # typed on since
+            self.search = query
+            self.view.set_hits(found)
+            bar.show_state(f"{len(found)} hit{'s' if len(found) != 1 else ''}")
+            if submitted:
+                self.view.focus()
+                if found:
+                    self._jump_hit(1)
+
+        self.qapp.call(hits, then=show)
+
+    @on(FindBar.Closed)
+    def _find_closed(self) -> None:
+        self.search = None
+        self.view.set_hits([])
+        self.view.focus()
+
+    def action_find_all(self) -> None:
+        from qcode.tui.screens.search import SearchScreen
+
+        self.app.push_screen(SearchScreen())
 
     def action_jump(self, step: int, only_tree_code: bool = False) -> None:
         view = self.query_one(TranscriptView)
@@ -345,17 +515,45 @@ class CodingScreen(Screen[None]):
                 for s in spans
                 if s.code == self.tree_code or s.code.startswith(self.tree_code + "/")
             ]
-        cur = view.cursor
-        if step > 0:
-            ahead = [s for s in spans if s.start > cur]
-            target = min(ahead, key=lambda s: s.start) if ahead else None
-        else:
-            behind = [s for s in spans if s.start < cur]
-            target = max(behind, key=lambda s: s.start) if behind else None
-        if target is None:
-            self.notify("no more coded spans", severity="information")
+        if not spans:
+            self.notify("no coded spans here", severity="information")
             return
+        # from the start of the span in hand (a jump selects a span and leaves the cursor at its
+        # end), or from the cursor
+        sel = view.selection
+        cur = sel[0] if sel else view.cursor
+        order = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
+        if step > 0:
+            ahead = [s for s in order if s.start > cur]
+            target = ahead[0] if ahead else order[0]
+            wrapped = not ahead
+        else:
+            behind = [s for s in order if s.start < cur]
+            target = behind[-1] if behind else order[-1]
+            wrapped = not behind
+        if wrapped:
+            where = "end" if step > 0 else "start"
+            back = "first" if step > 0 else "last"
+            self.notify(f"reached the {where}: wrapped to the {back} coded span")
         view.select(target.start, target.end)
+
+    def _jump_hit(self, step: int) -> None:
+        if self.view.jump_hit(step):
+            self.notify(f"search wrapped to the {'first' if step > 0 else 'last'} hit")
+
+    def action_next(self) -> None:
+        """n: the next search hit while searching, else the next coded span."""
+        if self.search is not None and self.view.hits:
+            self._jump_hit(1)
+        else:
+            self.action_jump(1)
+
+    def action_jump_back(self) -> None:
+        """N: the previous search hit while searching, else the next span of the tree code."""
+        if self.search is not None and self.view.hits:
+            self._jump_hit(-1)
+        else:
+            self.action_jump(1, True)
 
     def action_focus_filter(self) -> None:
         self.query_one("#doc-filter", Input).focus()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import regex
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -26,10 +27,50 @@ from textual.strip import Strip
 
 from qcode.services.codings import Span
 from qcode.text.offsets import snap_end, snap_start
+from qcode.text.wordbounds import WordBounds
 from qcode.tui.layout import Layout, cell_width, display
 
-_WORD = regex.compile(r"\w+", regex.UNICODE)
 MARGIN = 26
+
+
+def margin_pieces(spans: Sequence[Span], room: int) -> list[tuple[Span | None, str]]:
+    """What the margin shows for a row's codings in ``room`` cells: each code once, as " ■" and
+    its (abbreviated) name; when not all fit, as many as fit and then " +N" for the rest, so that
+    no code is hidden without a sign. ``None`` marks the count."""
+    codes: list[Span] = []
+    seen: set[int] = set()
+    for s in spans:
+        if s.code_id not in seen:
+            seen.add(s.code_id)
+            codes.append(s)
+    names = [s.code.rsplit("/", 1)[-1] for s in codes]
+    n = len(codes)
+    for k in range(n, 0, -1):
+        more = f" +{n - k}" if k < n else ""
+        per = (room - len(more)) // k - 2  # cells for each name after " ■"
+        if per >= 1 and all(cell_len(nm) <= per or per >= 3 for nm in names[:k]):
+            pieces: list[tuple[Span | None, str]] = []
+            spare = room - len(more) - sum(2 + min(cell_len(nm), per) for nm in names[:k])
+            for s, nm in zip(codes[:k], names[:k], strict=True):
+                width = per + spare if k == 1 or s is codes[k - 1] else per
+                pieces.append((s, _abbreviate(nm, width)))
+            if more:
+                pieces.append((None, more))
+            return pieces
+    return [(None, f" +{n}")] if n else []
+
+
+def _abbreviate(name: str, width: int) -> str:
+    if cell_len(name) <= width:
+        return name
+    out, used = "", 0
+    for ch in name:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out += ch
+        used += w
+    return out + "…"
 
 
 @dataclass(frozen=True)
@@ -51,12 +92,14 @@ class TranscriptView(ScrollView, can_focus=True):
     TranscriptView > .transcript--cursor { background: $accent; color: $background; }
     TranscriptView > .transcript--speaker { color: $text-secondary; text-style: bold; }
     TranscriptView > .transcript--margin { color: $text-muted; }
+    TranscriptView > .transcript--hit { background: $warning 70%; color: $background; }
     """
     COMPONENT_CLASSES = {
         "transcript--selection",
         "transcript--cursor",
         "transcript--speaker",
         "transcript--margin",
+        "transcript--hit",
     }
     BINDINGS = [
         Binding("left", "move('left')", "left", show=False),
@@ -102,6 +145,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self.mark: int | None = None
         self._goal_x: int | None = None
         self._dragging = False
+        self.words = WordBounds()
+        self.hits: list[tuple[int, int]] = []
+        self._hit_starts: list[int] = []
 
     # -- the interface -------------------------------------------------------------------------
     def load(
@@ -122,6 +168,11 @@ class TranscriptView(ScrollView, can_focus=True):
         self.scroll_to_offset(self.cursor, center=True)
 
     @property
+    def turn_labels(self) -> dict[int, int]:
+        """Where each speaker label starts -> where it ends."""
+        return self._turn_labels
+
+    @property
     def selection(self) -> tuple[int, int] | None:
         """The selected ``[start, end)``, or ``None``."""
         if self.mark is None or self.mark == self.cursor:
@@ -133,6 +184,41 @@ class TranscriptView(ScrollView, can_focus=True):
         start, end = sorted((max(0, start), min(len(self.text), end)))
         self._set(snap_end(self.text, end), snap_start(self.text, start))
         self.scroll_to_offset(start)
+
+    def set_hits(self, hits: Sequence[tuple[int, int]]) -> None:
+        """Search hits to highlight (sorted ``(start, end)``)."""
+        self.hits = sorted(hits)
+        self._hit_starts = [a for a, _ in self.hits]
+        self._cache.clear()
+        self.refresh()
+
+    def hits_in(self, a: int, b: int) -> list[tuple[int, int]]:
+        i = max(0, bisect.bisect_left(self._hit_starts, a) - 1)
+        out = []
+        for h in self.hits[i:]:
+            if h[0] >= b:
+                break
+            if h[1] > a:
+                out.append(h)
+        return out
+
+    def jump_hit(self, step: int) -> bool:
+        """Select the next (``step`` 1) or previous (-1) hit from the cursor, wrapping; returns
+        whether it wrapped."""
+        if not self.hits:
+            return False
+        sel = self.selection
+        here = sel[0] if sel else self.cursor
+        if step > 0:
+            i = bisect.bisect_right(self._hit_starts, here)
+            wrapped = i >= len(self.hits)
+            target = self.hits[0 if wrapped else i]
+        else:
+            i = bisect.bisect_left(self._hit_starts, here) - 1
+            wrapped = i < 0
+            target = self.hits[-1 if wrapped else i]
+        self.select(*target)
+        return wrapped
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         self.spans = sorted(spans, key=lambda s: (s.start, -s.end, s.id))
@@ -253,10 +339,14 @@ class TranscriptView(ScrollView, can_focus=True):
         label_end = self._turn_labels.get(a)
         if label_end:
             cuts.add(min(label_end, b))
+        hits = self.hits_in(a, b) if self.hits else []
+        for h in hits:
+            cuts.update(x for x in h if a < x < b)
         points = sorted(p for p in cuts if a <= p <= b)
         sel_style = self.get_component_rich_style("transcript--selection", partial=True)
         cur_style = self.get_component_rich_style("transcript--cursor", partial=True)
         speaker_style = self.get_component_rich_style("transcript--speaker", partial=True)
+        hit_style = self.get_component_rich_style("transcript--hit", partial=True)
         bg = Color.from_rich_color(base.bgcolor) if base.bgcolor else Color(0, 0, 0)
         segments: list[Segment] = []
         for p, q in zip(points, points[1:], strict=False):
@@ -272,6 +362,8 @@ class TranscriptView(ScrollView, can_focus=True):
                     style = style + Style(underline=True, bold=True)
             if label_end and p < label_end:
                 style = style + speaker_style
+            if hits and any(h[0] <= p < h[1] for h in hits):
+                style = style + hit_style
             if sel and sel[0] <= p < sel[1]:
                 style = style + sel_style
             if p == cur and self.has_focus:
@@ -291,19 +383,25 @@ class TranscriptView(ScrollView, can_focus=True):
         margin_style = self.get_component_rich_style("transcript--margin", partial=True)
         out = [Segment(" │", base + margin_style)]
         room = MARGIN - 2
-        seen: set[int] = set()
-        for s in spans:
-            if s.code_id in seen or room <= 2:
-                continue
-            seen.add(s.code_id)
-            name = s.code.rsplit("/", 1)[-1]
-            piece = name if len(name) + 2 <= room else name[: max(0, room - 3)] + "…"
-            out.append(Segment(" ■", base + Style(color=s.color)))
-            out.append(Segment(piece[: room - 2], base + margin_style))
-            room -= 2 + len(piece[: room - 2])
+        for s, piece in margin_pieces(spans, room):
+            if s is None:
+                out.append(Segment(piece, base + margin_style + Style(bold=True)))
+            else:
+                out.append(Segment(" ■", base + Style(color=s.color)))
+                out.append(Segment(piece, base + margin_style))
+            room -= cell_len(piece) + (2 if s is not None else 0)
         if room > 0:
             out.append(Segment(" " * room, base))
         return out
+
+    def codes_on_row(self, offset: int) -> list[Span]:
+        """One coding of each code on the row showing ``offset``, as the margin lists them."""
+        if self._layout is None:
+            return []
+        seen: dict[int, Span] = {}
+        for s in self._row_spans[self._layout.row_of(offset)]:
+            seen.setdefault(s.code_id, s)
+        return list(seen.values())
 
     # -- cursor and selection ------------------------------------------------------------------
     def _set(self, cursor: int, anchor: int | None, keep_goal: bool = False) -> None:
@@ -344,13 +442,15 @@ class TranscriptView(ScrollView, can_focus=True):
         elif where == "end":
             new = layout.rows[layout.row_of(cur)][1]
         elif where == "wordleft":
-            starts = [m.start() for m in _WORD.finditer(text, max(0, cur - 400), cur)]
-            new = starts[-1] if starts else max(0, cur - 400) if cur > 400 else 0
+            new = self.words.left(text, cur)
         else:  # wordright
-            m = _WORD.search(text, cur)
-            new = m.end() if m and m.start() <= cur else (m.start() if m else len(text))
-            if m and m.start() > cur:
-                new = m.end()
+            new = self.words.right(text, cur)
+        if extend and where.startswith("word") and anchor is not None:
+            # a selection made by words starts and ends on a word, never on a space
+            while anchor < new and text[anchor].isspace():
+                anchor += 1
+            while anchor > new and text[anchor - 1].isspace():
+                anchor -= 1
         self._set(new, anchor, keep_goal)
         self.scroll_to_offset(self.cursor)
 
@@ -372,10 +472,9 @@ class TranscriptView(ScrollView, can_focus=True):
         self._set(unit.end, unit.start)
 
     def select_word_at(self, offset: int) -> None:
-        for m in _WORD.finditer(self.text, max(0, offset - 100), min(len(self.text), offset + 100)):
-            if m.start() <= offset < m.end():
-                self._set(m.end(), m.start())
-                return
+        word = self.words.at(self.text, offset)
+        if word is not None:
+            self._set(word[1], word[0])
 
     # -- mouse ---------------------------------------------------------------------------------
     def _offset_at_event(self, event: events.MouseEvent) -> int | None:

@@ -1,0 +1,92 @@
+"""The find bar above the transcript: ``/`` opens it; a pattern, with toggles for regular
+expressions (alt+r), whole words (alt+w) and case (alt+c; case-insensitive by default)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Static
+
+
+@dataclass(frozen=True)
+class Query:
+    pattern: str
+    regex: bool = False
+    whole_word: bool = False
+    case: bool = False
+
+    def describe(self) -> str:
+        flags = [f for f, on_ in (("regex", self.regex), ("whole word", self.whole_word),
+                                  ("match case", self.case)) if on_]  # fmt: skip
+        return ", ".join(flags) or "plain text, any case"
+
+
+class FindBar(Horizontal):
+    DEFAULT_CSS = """
+    FindBar { height: 1; display: none; background: $panel; }
+    FindBar.open { display: block; }
+    FindBar Input { width: 1fr; height: 1; border: none; padding: 0 1; }
+    FindBar Static { width: auto; max-width: 50%; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("alt+r", "flip('regex')", "regex", show=False),
+        Binding("alt+w", "flip('whole_word')", "whole word", show=False),
+        Binding("alt+c", "flip('case')", "case", show=False),
+        Binding("escape", "close", "close find", show=False),
+    ]
+
+    class Changed(Message):
+        """The query changed (``submitted``: enter was pressed)."""
+
+        def __init__(self, query: Query, submitted: bool) -> None:
+            super().__init__()
+            self.current = query
+            self.submitted = submitted
+
+    class Closed(Message):
+        pass
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.flags = {"regex": False, "whole_word": False, "case": False}
+        self.hits_label = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="find in this document (alt+r regex, alt+w word, alt+c case)",
+                    id="find-input")  # fmt: skip
+        yield Static("", id="find-state")
+
+    @property
+    def current(self) -> Query:
+        return Query(self.query_one(Input).value, **self.flags)
+
+    def open(self) -> None:
+        self.add_class("open")
+        field = self.query_one(Input)
+        field.focus()
+        field.select_all()  # typing replaces the last pattern
+
+    def show_state(self, hits: str) -> None:
+        self.hits_label = hits
+        self.query_one("#find-state", Static).update(f"{hits} · {self.current.describe()}")
+
+    @on(Input.Changed, "#find-input")
+    def _changed(self) -> None:
+        self.post_message(self.Changed(self.current, False))
+
+    @on(Input.Submitted, "#find-input")
+    def _submitted(self) -> None:
+        self.post_message(self.Changed(self.current, True))
+
+    def action_flip(self, flag: str) -> None:
+        self.flags[flag] = not self.flags[flag]
+        self.post_message(self.Changed(self.current, False))
+
+    def action_close(self) -> None:
+        self.remove_class("open")
+        self.post_message(self.Closed())

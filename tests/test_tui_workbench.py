@@ -1,0 +1,303 @@
+"""The workbench as a researcher lives in it (issue: nothing mislabelled, nothing lost): each
+test drives the app with keys and checks what the project then holds or the screen shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import write
+from test_tui import codings, drive, settle, view
+
+from qcode import Project
+from qcode.tui.app import QcodeApp
+from qcode.tui.widgets.pickers import Prompt
+
+EN = (
+    "Interviewer: How much do you pay?\n"
+    "Respondent:   I keep it / in my own hands!  \n"
+    "Interviewer: And the others?\n"
+    "Respondent: Some pay, some don't.\n"
+)
+ZH = "访谈者：你现在交养老保险吗？\n受访者：灵活就业的人都不交养老保险。\n"
+
+
+@pytest.fixture
+def proj(project: Project, tmp_path: Path) -> Project:
+    project.documents.import_files(
+        [write(tmp_path / "a-english.txt", EN), write(tmp_path / "b-chinese.txt", ZH)]
+    )
+    return project
+
+
+# -- in vivo -----------------------------------------------------------------------------------
+def test_in_vivo_name_is_trimmed_of_labels_and_editable_and_flagged(
+    proj: Project, cli: Any
+) -> None:
+    turn = EN.index("Respondent:")
+    end = EN.index("\n", turn)
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        view(app).select(turn, end)
+        await pilot.press("v")
+        assert isinstance(app.screen, Prompt)
+        field = app.screen.query_one("#prompt-input")
+        assert field.value == "I keep it ∕ in my own hands!"  # type: ignore[attr-defined]
+        await pilot.press("end", *"!", "enter")
+        await pilot.pause()
+
+    drive(proj, go)
+    [c] = codings(proj)
+    assert c[3] == "I keep it ∕ in my own hands!!"
+    listed = {c["path"]: c for c in cli("codes", "list", "--json", cwd=proj.root).json()}
+    assert listed["I keep it ∕ in my own hands!!"]["in_vivo"] is True
+
+
+def test_in_vivo_escape_creates_nothing(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        view(app).select(0, 11)
+        await pilot.press("v", "escape")
+        await pilot.pause()
+
+    drive(proj, go)
+    assert codings(proj) == [] and proj.codes.list() == []
+
+
+# -- word selection ----------------------------------------------------------------------------
+def test_word_selection_never_takes_a_leading_or_trailing_space(proj: Project) -> None:
+    label_end = EN.index("Respondent:") + len("Respondent:")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        v.cursor = label_end + 1  # inside the spaces after the label
+        await pilot.press("ctrl+shift+right")
+        a, b = v.selection or (0, 0)
+        assert EN[a:b] == "I"
+        await pilot.press("ctrl+shift+right", "ctrl+shift+right")
+        a, b = v.selection or (0, 0)
+        assert EN[a:b] == "I keep it"
+        # backwards from the end of the line, over its trailing spaces
+        v.cursor = EN.index("\n", label_end)
+        v.mark = None
+        await pilot.press("ctrl+shift+left", "ctrl+shift+left")
+        a, b = v.selection or (0, 0)
+        assert EN[a:b] == "own hands!"
+        # a double click on a word takes the word alone
+        v.select_word_at(EN.index("keep") + 1)
+        a, b = v.selection or (0, 0)
+        assert EN[a:b] == "keep"
+
+    drive(proj, go)
+
+
+def test_chinese_moves_by_word_with_the_project_word_list(proj: Project, tmp_path: Path) -> None:
+    words = write(tmp_path / "words.txt", "灵活就业\n养老保险\n")
+    toml = proj.root / "qcode.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + f'\n[text]\nuserdict = "{words}"\n')
+    start = ZH.index("灵活就业")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        app.open_document("b-chinese")
+        await settle(pilot)
+        v = view(app)
+        v.cursor, v.mark = start, None
+        await pilot.press("ctrl+shift+right")
+        assert v.selection == (start, start + 4)  # 灵活就业, not the clause up to 。
+        await pilot.press("ctrl+shift+right")
+        a, b = v.selection or (0, 0)
+        assert ZH[a:b] == "灵活就业的"
+        v.select_word_at(ZH.index("养老保险", start) + 1)
+        a, b = v.selection or (0, 0)
+        assert ZH[a:b] == "养老保险"
+
+    with Project.open(proj.root) as fresh:
+        drive(fresh, go)
+
+
+# -- next and previous coded span ----------------------------------------------------------------
+def _notices(app: QcodeApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def test_p_moves_backwards_and_n_p_wrap_with_a_notice(proj: Project) -> None:
+    spans = [(0, 11), (13, 16), (EN.index("keep"), EN.index("keep") + 4)]
+    for a, b in spans:
+        proj.codings.apply("a-english", a, b, "mark", create=True)
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        v.cursor, v.mark = 0, None
+        await pilot.press("n")
+        assert v.selection == spans[1]
+        await pilot.press("n")
+        assert v.selection == spans[2]
+        await pilot.press("p")
+        assert v.selection == spans[1]
+        await pilot.press("p")
+        assert v.selection == spans[0]
+        assert not any("wrapped" in m for m in _notices(app))
+        await pilot.press("p")
+        assert v.selection == spans[2]
+        assert any("wrapped to the last" in m for m in _notices(app))
+        await pilot.press("n")
+        assert v.selection == spans[0]
+        assert any("wrapped to the first" in m for m in _notices(app))
+        # N and P do the same among the tree code's spans
+        app.screen.tree_code = "mark"  # type: ignore[attr-defined]
+        await pilot.press("P")
+        assert v.selection == spans[2]
+        await pilot.press("P")
+        assert v.selection == spans[1]
+
+    drive(proj, go)
+
+
+# -- aggregate counts of categories ------------------------------------------------------------
+def _category(proj: Project) -> None:
+    proj.codes.add("dilemma", level="axial")
+    proj.codes.add("cost", parent="dilemma")
+    proj.codes.add("trust", parent="dilemma")
+    proj.codings.apply("a-english", 0, 11, "dilemma/cost")
+    proj.codings.apply("a-english", 13, 16, "dilemma/trust")
+    proj.codings.apply("b-chinese", 0, 3, "dilemma/trust")
+
+
+def test_categories_count_their_sub_codes_in_the_cli(proj: Project, cli: Any) -> None:
+    _category(proj)
+    rows = {
+        c["path"]: c for c in cli("codes", "list", "--aggregate", "--json", cwd=proj.root).json()
+    }
+    assert (rows["dilemma"]["codings"], rows["dilemma"]["codings_with_subcodes"]) == (0, 3)
+    assert rows["dilemma"]["documents_with_subcodes"] == 2
+    assert rows["dilemma/cost"]["codings_with_subcodes"] == 1
+    shown = cli("codes", "show", "dilemma", cwd=proj.root).json()
+    assert shown["codings_with_subcodes"] == 3 and shown["documents_with_subcodes"] == 2
+    assert "codings_with_subcodes" not in cli("codes", "list", "--json", cwd=proj.root).json()[0]
+    table = cli("codes", "list", "--aggregate", cwd=proj.root).out
+    row = next(line for line in table.splitlines() if "dilemma" in line)
+    assert [cell.strip() for cell in row.split("│")][3:7] == ["0", "0", "3", "2"]
+
+
+def test_categories_show_own_and_aggregate_counts_and_sub_codes_segments(proj: Project) -> None:
+    _category(proj)
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        tree = app.screen.query_one("#codes")
+        first = str(tree.get_node_at_line(0).label)  # type: ignore[attr-defined]
+        assert first == "■ dilemma 0·3"  # own · with sub-codes, in the narrow pane
+        await pilot.press("2")
+        await pilot.pause()
+        app.show_code("dilemma")
+        await pilot.pause()
+        label = str(app.screen.query_one("#cb-tree").get_node_at_line(0).label)  # type: ignore[attr-defined]
+        assert "0 own · 3 with sub-codes · 2 docs" in label
+        info = str(app.screen.query_one("#cb-info").render())
+        assert "codings: 0 own · 3 with sub-codes, in 2 documents" in info
+        segments = app.screen.query_one("#cb-segments")
+        assert segments.option_count == 3  # type: ignore[attr-defined]
+        # a coding added on the coding screen updates the category's aggregate in place
+        await pilot.press("1")
+        await pilot.pause()
+        view(app).select(EN.index("keep"), EN.index("keep") + 4)
+        app.screen.apply_code("dilemma/cost")  # type: ignore[attr-defined]
+        await settle(pilot)
+        first = str(app.screen.query_one("#codes").get_node_at_line(0).label)  # type: ignore[attr-defined]
+        assert first == "■ dilemma 0·4"
+
+    drive(proj, go)
+
+
+# -- the margin --------------------------------------------------------------------------------
+def test_margin_shows_a_count_when_codes_do_not_fit_and_details_list_them_all(
+    proj: Project,
+) -> None:
+    names = ["alpha code", "beta code", "gamma code", "delta code", "epsilon code"]
+    for i, name in enumerate(names):
+        proj.codings.apply("a-english", 2 * i, 2 * i + 5, name, create=True)
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        row = "".join(seg.text for seg in v.render_line(0))
+        margin = row[row.rindex("│") :]
+        shown = margin.count("■")
+        assert 1 <= shown < 5 and f"+{5 - shown}" in margin
+        v.cursor, v.mark = 0, None
+        v.post_message(v.CursorMoved(v))
+        await pilot.pause()
+        details = str(app.screen.query_one("#details").render())
+        assert all(name in details for name in names)
+
+    drive(proj, go)
+
+
+# -- search ------------------------------------------------------------------------------------
+def test_find_in_the_transcript_highlights_and_n_shift_n_move_between_hits(proj: Project) -> None:
+    hits = [i for i in range(len(EN)) if EN.lower().startswith("some", i)]  # Some, some
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        await pilot.press("slash", *"some")  # case-insensitive by default
+        assert v.hits == [(h, h + 4) for h in hits]
+        await pilot.press("enter")
+        assert v.has_focus and v.selection == (hits[0], hits[0] + 4)
+        # drawn highlighted
+        row = v._layout.row_of(hits[1]) if v._layout else 0  # type: ignore[union-attr]
+        strip = v._render_row(row, v.rich_style)
+        styled = [seg for seg in strip if seg.text == "some"]
+        assert styled and styled[0].style and styled[0].style.bgcolor is not None
+        await pilot.press("n")
+        assert v.selection == (hits[1], hits[1] + 4)
+        await pilot.press("n")
+        assert v.selection == (hits[0], hits[0] + 4)
+        assert any("wrapped to the first hit" in m for m in _notices(app))
+        await pilot.press("N")
+        assert v.selection == (hits[1], hits[1] + 4)
+        # whole word and regex toggles
+        await pilot.press("slash", *"pay", "alt+w")
+        assert len(v.hits) == 2  # "pay" twice as a word (not in "paying")
+        await pilot.press("home", "shift+end", "backspace", *r"s\w+e", "alt+r")
+        assert [EN[a:b] for a, b in v.hits] == ["Some", "some"]
+        await pilot.press("alt+c")  # match case
+        assert [EN[a:b] for a, b in v.hits] == ["some"]
+        await pilot.press("escape")
+        assert v.hits == [] and v.has_focus
+
+    drive(proj, go)
+
+
+def test_find_chinese_substring(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        app.open_document("b-chinese")
+        await settle(pilot)
+        await pilot.press("slash", *"养老", "enter")
+        i = ZH.index("养老")
+        j = ZH.index("养老", i + 1)
+        assert view(app).hits == [(i, i + 2), (j, j + 2)]
+
+    drive(proj, go)
+
+
+def test_find_across_documents_opens_and_codes_hits_in_one_undo_step(proj: Project) -> None:
+    from qcode.tui.screens.search import SearchScreen
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("ctrl+f")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"养老", "enter")
+        options = app.screen.query_one("#sa-hits")
+        assert options.option_count == 2  # type: ignore[attr-defined]
+        assert "你现在交养老保险吗" in str(options.get_option_at_index(0).prompt)  # type: ignore[attr-defined]
+        await pilot.press("C", *"pension", "enter")
+        assert {(c[0], c[4]) for c in codings(proj)} == {("b-chinese", "养老")}
+        assert len(codings(proj)) == 2
+        await pilot.press("down", "c", *"pension", "enter")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press("enter")  # opens the highlighted hit
+        assert view(app).text == ZH
+        j = ZH.index("养老", ZH.index("养老") + 1)
+        assert view(app).selection == (j, j + 2)
+
+    drive(proj, go)
+    proj.history.undo()
+    assert codings(proj) == []  # the two hits were coded in one step
