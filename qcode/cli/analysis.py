@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.figure import CHECK, report
 from qcode.cli.options import CODER, DOC, FORMAT, LEVEL, MIN, UNIT, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
@@ -86,6 +87,12 @@ def network(
     figure: Path | None = typer.Option(
         None, "--figure", help="Draw the network to FILE.png (300 dpi), .svg or .pdf."
     ),
+    size: str = typer.Option(
+        "double", "--size", help="Figure width: single (85 mm), double (175 mm) or full (page)."
+    ),
+    dpi: int = typer.Option(300, "--dpi", help="PNG resolution (600 for line art)."),
+    grey: bool = typer.Option(False, "--grey", help="In greys, with a shape per node kind."),
+    check_figure: bool = CHECK,
     layout: str = typer.Option(
         "force", "--layout", help="force (seeded), or layered along the framework chain."
     ),
@@ -100,9 +107,13 @@ def network(
     from qcode.analysis.network import metrics as node_metrics
 
     if figure is not None:
-        from qcode.analysis.figures import LAYOUTS
+        from qcode.analysis.figures import check_size
+        from qcode.analysis.network_figure import LAYOUTS
 
         check("table", figure)
+        check_size(size, dpi)
+        if check_figure and figure.suffix.lower() == ".pdf":
+            raise InvalidInputError(f"{figure}: --check reads .png and .svg figures")
         if layout not in LAYOUTS:
             raise InvalidInputError(f"unknown layout {layout!r} (force or layered)")
     parts = [p.strip() for p in include.split(",") if p.strip()]
@@ -112,9 +123,9 @@ def network(
     else:
         g = project().analysis.network(unit, coder, where, doc, level, min_weight, parts)
     if figure is not None:
-        from qcode.analysis.figures import draw_network
+        from qcode.analysis.network_figure import draw_network
 
-        draw_network(g, figure, layout=layout, seed=seed)
+        draw_network(g, figure, layout=layout, seed=seed, size=size, dpi=dpi, grey=grey)
     if graphml is not None:
         write_graphml(g, str(graphml))
     if gexf is not None:
@@ -128,6 +139,10 @@ def network(
         + (f"; wrote {gexf}" if gexf else "")
         + (f"; drew {figure}" if figure else "")
     )
+    if figure is not None and check_figure:
+        rc = report(figure)
+        if rc:
+            raise typer.Exit(rc)
     if metrics:
         m = node_metrics(g, seed)
         top = sorted(m.items(), key=lambda kv: -kv[1]["weighted_degree"])[:20]

@@ -26,7 +26,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "link",
         "unlink",
     ),
-    "Analysis": ("cooccur", "network", "freq", "matrix", "crosstab", "saturation"),
+    "Analysis": ("cooccur", "network", "freq", "matrix", "crosstab", "saturation", "figure"),
     "Exchange": ("export", "codebook", "segments"),
     "Team": ("coders", "merge", "agreement", "resolve"),
     "Text": ("words", "kwic", "dict", "similar"),

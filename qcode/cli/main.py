@@ -19,6 +19,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     dictionary,
     docs,
     exchange,
+    figure,
     framework,
     memos,
     project_cmds,
