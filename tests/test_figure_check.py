@@ -172,3 +172,23 @@ def test_figure_check_command(tmp_path: Path, cli) -> None:  # type: ignore[no-u
     )
     r = cli("figure", "check", str(tmp_path / "none.png"))
     assert r.code == 1 and "no such file" in r.err
+
+
+def test_heat_map_values_are_readable_and_charts_clean(tmp_path: Path) -> None:
+    from qcode.analysis.figures import bar_chart, heatmap, saturation_curve
+
+    rows = [f"code {i}" for i in range(12)]
+    cols = [f"doc {j}" for j in range(8)]
+    values = [[float((i * 7 + j * 3) % 11) for j in range(8)] for i in range(12)]
+    geom = read(heatmap(rows, cols, values, tmp_path / "h.png", title="codes by document"))
+    assert findings(geom) == []
+    cells = [lab for lab in geom.labels if lab.background != "#ffffff"]
+    assert len(cells) == 96  # every value written, on its cell's colour
+    assert {lab.text for lab in cells} >= {"0", "10"}
+    geom = read(bar_chart(rows, {"codings": list(range(12))}, tmp_path / "b.svg"))
+    assert findings(geom) == []
+    docs = [f"interview {i}" for i in range(10)]
+    new = [5, 3, 2, 2, 1, 1, 0, 1, 0, 0]
+    cum = [sum(new[: i + 1]) for i in range(10)]
+    geom = read(saturation_curve(docs, new, cum, tmp_path / "s.png", caption="saturation"))
+    assert findings(geom) == []

@@ -220,9 +220,10 @@ def geometry(fig: Any, print_width: float | None = None, hidden: int = 0) -> Geo
     by_id = {n.id: n for n in nodes}
     labels: list[Label] = []
     page = to_hex(fig.get_facecolor())
+    skip = _undrawn_ticks(fig)
     for t in fig.findobj(Text):
         content = t.get_text()
-        if not t.get_visible() or not content.strip() or t.figure is None:
+        if not t.get_visible() or not content.strip() or t.figure is None or id(t) in skip:
             continue
         patch = t.get_bbox_patch()
         ext = (patch if patch is not None else t).get_window_extent(renderer)
@@ -256,6 +257,20 @@ def geometry(fig: Any, print_width: float | None = None, hidden: int = 0) -> Geo
             )
         )
     return Geometry(width, height, float(print_width), labels, nodes, hidden)
+
+
+def _undrawn_ticks(fig: Any) -> set[int]:
+    """Tick labels beyond an axis's view (matplotlib keeps them but does not draw them)."""
+    skip: set[int] = set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            eps = (hi - lo) * 1e-6
+            for tick in [*axis.get_major_ticks(), *axis.get_minor_ticks()]:
+                loc = tick.get_loc()
+                if loc is None or not lo - eps <= loc <= hi + eps:
+                    skip.update((id(tick.label1), id(tick.label2)))
+    return skip
 
 
 def _covered(box: tuple[float, float, float, float], nodes: Iterable[Node]) -> Node | None:

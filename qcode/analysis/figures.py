@@ -28,6 +28,8 @@ MM = 72.0 / 25.4  # points per millimetre
 # journal sizes: width and height in millimetres (a full page within usual margins)
 SIZES = {"single": (85.0, 85.0), "double": (175.0, 130.0), "full": (175.0, 235.0)}
 DPI = 300
+WIDTH_IN = SIZES["double"][0] / 25.4  # charts and heat maps: a double column
+PAGE_IN = SIZES["full"][1] / 25.4
 
 # Okabe and Ito's colour-blind-safe palette: codes by level, then framework dimensions in the
 # order of the framework chain. Each has an ink (black or white) with WCAG contrast >= 4.5.
@@ -216,7 +218,8 @@ def bar_chart(
     import numpy as np
 
     path = check_path(path)
-    fig = new_figure(7.0, max(2.5, 0.28 * len(labels) * max(1, len(series)) ** 0.5 + 1.2))
+    rows_in = 0.28 * len(labels) * max(1, len(series)) ** 0.5 + 1.2
+    fig = new_figure(WIDTH_IN, min(PAGE_IN, max(2.5, rows_in)))
     ax = fig.add_subplot()
     y = np.arange(len(labels))
     height = 0.8 / max(1, len(series))
@@ -229,10 +232,11 @@ def bar_chart(
             label=name,
             color=palette[i % len(palette)],
         )
-    ax.set_yticks(y, [_wrap(s, 40) for s in labels], fontsize=7)
+    ax.set_yticks(y, [_wrap(s, 40) for s in labels], fontsize=6)
+    ax.tick_params(labelsize=6)
     ax.invert_yaxis()
-    ax.set_xlabel(xlabel, fontsize=8)
-    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel, fontsize=7)
+    ax.set_title(title, fontsize=9)
     ax.spines[["top", "right"]].set_visible(False)
     if len(series) > 1:
         ax.legend(fontsize=7, frameon=False)
@@ -251,36 +255,39 @@ def heatmap(
     """A matrix as a heat map (viridis, colour-blind safe), each cell annotated when the
     matrix is small enough to read."""
     import numpy as np
+    from matplotlib.colors import to_hex
 
     path = check_path(path)
     data = np.asarray(values, dtype=float).reshape(len(rows), len(columns))
     fig = new_figure(
-        min(18.0, max(5.0, 0.45 * len(columns) + 3.0)), min(18.0, max(3.0, 0.3 * len(rows) + 1.5))
+        min(WIDTH_IN, max(4.0, 0.45 * len(columns) + 3.0)),
+        min(PAGE_IN, max(3.0, 0.14 * len(rows) + 2.2)),
     )
     ax = fig.add_subplot()
     image = ax.imshow(data, aspect="auto", cmap="viridis")
     ax.set_xticks(
-        range(len(columns)), [_wrap(c, 14) for c in columns], fontsize=7, rotation=60, ha="right"
+        range(len(columns)), [_wrap(c, 14) for c in columns], fontsize=6, rotation=60, ha="right"
     )
-    ax.set_yticks(range(len(rows)), [_wrap(r, 40) for r in rows], fontsize=7)
-    if data.size and data.size <= 600:
-        middle = (np.nanmax(data) + np.nanmin(data)) / 2
-        for i in range(len(rows)):
-            for j in range(len(columns)):
-                v = data[i, j]
-                ax.text(
-                    j,
-                    i,
-                    f"{v:g}" if float(v).is_integer() else f"{v:.2f}",
-                    ha="center",
-                    va="center",
-                    fontsize=6,
-                    color="black" if v > middle else "white",
-                )
+    ax.set_yticks(range(len(rows)), [_wrap(r, 40) for r in rows], fontsize=6)
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
-    bar.set_label(label, fontsize=8)
-    bar.ax.tick_params(labelsize=7)
-    ax.set_title(title, fontsize=10)
+    bar.set_label(label, fontsize=7)
+    bar.ax.tick_params(labelsize=6)
+    ax.set_title(title, fontsize=9)
+    if data.size:
+        # each cell's value, in black or white as reads better on the cell's colour, where the
+        # cells are large enough to hold it
+        from qcode.analysis.figure_check import set_background
+
+        fig.draw_without_rendering()
+        box = ax.get_window_extent()
+        cell_w = box.width / len(columns) * 72 / fig.dpi
+        cell_h = box.height / len(rows) * 72 / fig.dpi
+        texts = [f"{v:g}" if float(v).is_integer() else f"{v:.2f}" for v in data.flat]
+        if cell_h >= 7.5 and cell_w >= 3.6 * max(len(t) for t in texts) + 2:
+            for (i, j), text in zip(np.ndindex(data.shape), texts, strict=True):
+                cell = to_hex(image.cmap(image.norm(data[i, j])))
+                t = ax.text(j, i, text, ha="center", va="center", fontsize=6, color=ink(cell))
+                set_background(t, cell)
     return save(fig, path)
 
 
@@ -294,7 +301,7 @@ def saturation_curve(
 ) -> Path:
     """New codes per document (bars) and the cumulative number of codes (line)."""
     path = check_path(path)
-    fig = new_figure(min(16.0, max(6.0, 0.35 * len(documents) + 2.0)), 4.0)
+    fig = new_figure(min(WIDTH_IN, max(4.0, 0.35 * len(documents) + 2.0)), 3.5)
     ax = fig.add_subplot()
     x = list(range(1, len(documents) + 1))
     ax.bar(x, new, color=CODE_COLORS["open"], label="new codes")
@@ -307,10 +314,11 @@ def saturation_curve(
         label="cumulative codes",
     )
     ax.set_xticks(x, [_wrap(d, 12) for d in documents], fontsize=6, rotation=60, ha="right")
-    ax.set_xlabel("documents in order", fontsize=8)
-    ax.set_ylabel("codes", fontsize=8)
+    ax.tick_params(labelsize=6)
+    ax.set_xlabel("documents in order", fontsize=7)
+    ax.set_ylabel("codes", fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=7, frameon=False)
     if caption:
-        fig.supxlabel(textwrap.fill(caption, 120), fontsize=7.5)
+        fig.supxlabel(textwrap.fill(caption, int(fig.get_size_inches()[0] * 18)), fontsize=6.5)
     return save(fig, path)
