@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := .run/sample
 
-.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice dist docs
+.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice chromium dist docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,11 @@ libreoffice:
 	.ci/fonts
 	.ci/libreoffice
 
-pytest: install postgres libreoffice
+# Chromium (Debian's), for the tests that open the interactive network page headless.
+chromium:
+	.ci/chromium
+
+pytest: install postgres libreoffice chromium
 	$(BIN)/python -m pytest -p no:cacheprovider
 
 test: lint typecheck contracts pytest

@@ -97,6 +97,9 @@ def network(
         "force", "--layout", help="force (seeded), or layered along the framework chain."
     ),
     seed: int = typer.Option(42, "--seed", help="Seed of the force layout and communities."),
+    html: Path | None = typer.Option(
+        None, "--html", help="Write an interactive network: one .html file that opens offline."
+    ),
     graphml: Path | None = typer.Option(None, "--graphml", help="Write GraphML here."),
     gexf: Path | None = typer.Option(None, "--gexf", help="Write GEXF (Gephi) here."),
     metrics: bool = typer.Option(False, "--metrics", help="Degree, betweenness, communities."),
@@ -116,6 +119,8 @@ def network(
             raise InvalidInputError(f"{figure}: --check reads .png and .svg figures")
         if layout not in LAYOUTS:
             raise InvalidInputError(f"unknown layout {layout!r} (force or layered)")
+    if html is not None and html.suffix.lower() not in (".html", ".htm"):
+        raise InvalidInputError(f"{html}: the interactive network must end in .html")
     parts = [p.strip() for p in include.split(",") if p.strip()]
     if framework_view:
         dims = [d.strip() for d in between.split(",") if d.strip()]
@@ -126,6 +131,20 @@ def network(
         from qcode.analysis.network_figure import draw_network
 
         draw_network(g, figure, layout=layout, seed=seed, size=size, dpi=dpi, grey=grey)
+    if html is not None:
+        from collections import defaultdict
+
+        from qcode.analysis.network_html import write_html
+
+        p = project()
+        quotes: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for c in p.codings.list():
+            if not coder or c.coder in coder:
+                quotes[c.code].append({"document": c.document, "text": c.text})
+        definitions = {c.path: c.description for c in p.codes.list(counts=False)}
+        write_html(
+            g, html, quotes, definitions, title=f"{p.settings.name}: code network", seed=seed
+        )
     if graphml is not None:
         write_graphml(g, str(graphml))
     if gexf is not None:
@@ -138,6 +157,7 @@ def network(
         + (f"; wrote {graphml}" if graphml else "")
         + (f"; wrote {gexf}" if gexf else "")
         + (f"; drew {figure}" if figure else "")
+        + (f"; wrote {html}" if html else "")
     )
     if figure is not None and check_figure:
         rc = report(figure)
