@@ -37,7 +37,8 @@ def open_page(page: Path, tmp_path: Path, fragment: str = "") -> tuple[str, list
             f"--user-data-dir={tmp_path / 'profile'}",
             "--enable-logging=stderr",
             "--v=0",
-            "--virtual-time-budget=8000",
+            "--run-all-compositor-stages-before-draw",
+            "--virtual-time-budget=15000",
             "--dump-dom",
             page.as_uri() + fragment,
         ],
@@ -90,7 +91,8 @@ def test_page_loads_in_chromium_and_shows_the_nodes(project: Project, tmp_path: 
     dom, console = open_page(page, tmp_path, "#show=" + quote("code:money"))
     seen = body(dom)
     assert console == [] and seen["errors"] == "0"
-    assert seen["drawn"] == "yes" and seen["nodes"] == "3" and seen["edges"] == "3"
+    assert seen["drawn"] == "yes" and seen["nodes"] == seen["placed"] == "3"
+    assert seen["edges"] == "3"
     # the clicked code's quotes, with their documents; its definition and counts
     assert dom.count('class="quote"') == 2 and "money is short." in dom and "— b" in dom
     assert "talk of income &amp; &lt;savings&gt;" in dom and "codings: 2" in dom

@@ -134,6 +134,7 @@ const network = new vis.Network(document.getElementById("net"), {{ nodes: nodes,
 }});
 function report() {{
   document.body.dataset.nodes = String(nodes.length);
+  document.body.dataset.placed = String(Object.keys(network.getPositions()).length);
   document.body.dataset.edges = String(shown.length);
   document.getElementById("status").textContent =
     nodes.length + " nodes, " + shown.length + " edges shown";
