@@ -48,7 +48,7 @@ libreoffice:
 	.ci/fonts
 	.ci/libreoffice
 
-# Chromium, for the tests that open the HTML report headless.
+# Chromium, for the tests that open the HTML report and the interactive network page headless.
 chromium:
 	.ci/chromium
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.figure import CHECK, report
 from qcode.cli.options import (
     CASE,
     CODER,
@@ -114,10 +115,19 @@ def network(
     figure: Path | None = typer.Option(
         None, "--figure", help="Draw the network to FILE.png (300 dpi), .svg or .pdf."
     ),
+    size: str = typer.Option(
+        "double", "--size", help="Figure width: single (85 mm), double (175 mm) or full (page)."
+    ),
+    dpi: int = typer.Option(300, "--dpi", help="PNG resolution (600 for line art)."),
+    grey: bool = typer.Option(False, "--grey", help="In greys, with a shape per node kind."),
+    check_figure: bool = CHECK,
     layout: str = typer.Option(
         "force", "--layout", help="force (seeded), or layered along the framework chain."
     ),
     seed: int = typer.Option(42, "--seed", help="Seed of the force layout and communities."),
+    html: Path | None = typer.Option(
+        None, "--html", help="Write an interactive network: one .html file that opens offline."
+    ),
     graphml: Path | None = typer.Option(None, "--graphml", help="Write GraphML here."),
     gexf: Path | None = typer.Option(None, "--gexf", help="Write GEXF (Gephi) here."),
     metrics: bool = typer.Option(False, "--metrics", help="Degree, betweenness, communities."),
@@ -128,11 +138,17 @@ def network(
     from qcode.analysis.network import metrics as node_metrics
 
     if figure is not None:
-        from qcode.analysis.figures import LAYOUTS
+        from qcode.analysis.figures import check_size
+        from qcode.analysis.network_figure import LAYOUTS
 
         check("table", figure)
+        check_size(size, dpi)
+        if check_figure and figure.suffix.lower() == ".pdf":
+            raise InvalidInputError(f"{figure}: --check reads .png and .svg figures")
         if layout not in LAYOUTS:
             raise InvalidInputError(f"unknown layout {layout!r} (force or layered)")
+    if html is not None and html.suffix.lower() not in (".html", ".htm"):
+        raise InvalidInputError(f"{html}: the interactive network must end in .html")
     parts = [p.strip() for p in include.split(",") if p.strip()]
     if framework_view:
         dims = [d.strip() for d in between.split(",") if d.strip()]
@@ -140,9 +156,23 @@ def network(
     else:
         g = project().analysis.network(unit, coder, where, doc, level, min_weight, parts)
     if figure is not None:
-        from qcode.analysis.figures import draw_network
+        from qcode.analysis.network_figure import draw_network
 
-        draw_network(g, figure, layout=layout, seed=seed)
+        draw_network(g, figure, layout=layout, seed=seed, size=size, dpi=dpi, grey=grey)
+    if html is not None:
+        from collections import defaultdict
+
+        from qcode.analysis.network_html import write_html
+
+        p = project()
+        quotes: dict[str, list[dict[str, str]]] = defaultdict(list)
+        for c in p.codings.list():
+            if not coder or c.coder in coder:
+                quotes[c.code].append({"document": c.document, "text": c.text})
+        definitions = {c.path: c.description for c in p.codes.list(counts=False)}
+        write_html(
+            g, html, quotes, definitions, title=f"{p.settings.name}: code network", seed=seed
+        )
     if graphml is not None:
         write_graphml(g, str(graphml))
     if gexf is not None:
@@ -155,7 +185,12 @@ def network(
         + (f"; wrote {graphml}" if graphml else "")
         + (f"; wrote {gexf}" if gexf else "")
         + (f"; drew {figure}" if figure else "")
+        + (f"; wrote {html}" if html else "")
     )
+    if figure is not None and check_figure:
+        rc = report(figure)
+        if rc:
+            raise typer.Exit(rc)
     if metrics:
         m = node_metrics(g, seed)
         top = sorted(m.items(), key=lambda kv: -kv[1]["weighted_degree"])[:20]

@@ -26,7 +26,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
         "link",
         "unlink",
     ),
-    "Analysis": ("cooccur", "network", "freq", "matrix", "crosstab", "saturation", "query", "sets"),
+    "Analysis": ("cooccur", "network", "freq", "matrix", "crosstab", "saturation", "query", "sets", "figure"),
     "Write-up": ("summaries", "report", "quotes"),
     "Exchange": ("export", "codebook", "segments"),
     "Team": ("coders", "merge", "agreement", "resolve", "team"),

@@ -20,6 +20,7 @@ from qcode.cli import (  # noqa: F401  (registration)
     dictionary,
     docs,
     exchange,
+    figure,
     framework,
     matrices,
     memos,

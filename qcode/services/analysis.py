@@ -632,7 +632,8 @@ class AnalysisService:
         seed: int = 42,
     ) -> Any:
         """The network drawn to ``path`` (PNG, SVG or PDF): see ``qcode.analysis.figures``."""
-        from qcode.analysis.figures import check_path, draw_network
+        from qcode.analysis.figures import check_path
+        from qcode.analysis.network_figure import draw_network
 
         check_path(path)
         g = self.network(unit, coders, where, docs, level, min_weight, include)

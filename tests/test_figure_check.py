@@ -1,0 +1,194 @@
+"""Figures measured, not eyeballed: the geometry of every drawn network (no label on another
+label, on another node or off the canvas; contrast; print size; glyphs), read back from the
+files qcode writes, on networks of 10 to 500 codes in English and Chinese."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+from figure_data import sample_network
+
+from qcode.analysis import figure_check, figures
+from qcode.analysis.figure_check import contrast, findings, geometry, read, summary
+from qcode.analysis.figures import (
+    CODE_COLORS,
+    DIMENSION_COLORS,
+    FigureWarning,
+    ink,
+    new_figure,
+    with_fonts,
+)
+from qcode.analysis.network_figure import aggregate_sizes, draw_network
+
+
+def kinds(found: list[figure_check.Finding]) -> set[str]:
+    return {f.kind for f in found}
+
+
+@pytest.mark.parametrize("n", [10, 50, 200, 500])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_network_figures_are_clean(n: int, lang: str, tmp_path: Path) -> None:
+    g = sample_network(n, lang)
+    out = draw_network(g, tmp_path / f"n{n}.png")
+    geom = read(out)  # the geometry stored in the PNG
+    found = findings(geom)
+    assert found == [], found[:5]
+    assert len(geom.nodes) == n
+    labelled = {lab.owner for lab in geom.labels if lab.owner}
+    assert len(labelled) + geom.hidden == n
+    # the most central node always gets its label; a hidden label is said in the caption
+    caption = " ".join(lab.text for lab in geom.labels if lab.owner is None)
+    if geom.hidden:
+        assert f"{geom.hidden} are unlabelled" in " ".join(caption.split())
+    else:
+        assert len(labelled) == n
+    if lang == "zh":
+        assert any(any("\u4e00" <= ch <= "\u9fff" for ch in lab.text) for lab in geom.labels)
+
+
+def test_the_earlier_drawing_fails_the_check(tmp_path: Path) -> None:
+    # labels on their nodes, pushed apart: what qcode drew before; the checker sees overlaps
+    g = sample_network(500, "zh")
+    out = draw_network(g, tmp_path / "push.png", placement="push")
+    found = findings(read(out))
+    assert {"overlap", "covers-node"} <= kinds(found)
+
+
+@with_fonts
+def _bad_figure(path: Path) -> figure_check.Geometry:
+    fig = new_figure(3.0, 2.0, constrained=False)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.text(0.5, 0.5, "first label", fontsize=8)
+    ax.text(0.52, 0.5, "second label", fontsize=8)
+    ax.text(0.1, 0.9, "pale", color="#ffffff", bbox={"facecolor": "#F0E442"})
+    ax.text(0.1, 0.1, "tiny", fontsize=3)
+    ax.text(0.97, 0.5, "off the edge of the page", fontsize=8)
+    ax.text(0.3, 0.2, "legacy \U0001fb00", fontsize=8)
+    coll = ax.scatter([0.55], [0.52], s=400)
+    figure_check.mark_nodes(coll, ["node:x"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        figures.save(fig, path)
+        return geometry(fig)
+
+
+def test_checker_finds_each_kind_of_fault(tmp_path: Path) -> None:
+    geom = _bad_figure(tmp_path / "bad.svg")
+    found = findings(geom)
+    assert kinds(found) == {"overlap", "covers-node", "outside", "contrast", "small", "glyphs"}
+    assert any("'first label' overlaps 'second label'" in f.message for f in found)
+    assert summary(geom, found)["clean"] is False
+    # the same findings read back from the SVG's metadata
+    assert findings(read(tmp_path / "bad.svg")) == found
+
+
+def test_contrast_is_wcag() -> None:
+    # WCAG 2: black on white is 21, white on #767676 is about 4.54
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
+    assert contrast("#ffffff", "#767676") == pytest.approx(4.54, abs=0.01)
+
+
+def test_every_node_colour_has_a_readable_ink() -> None:
+    for color in [*CODE_COLORS.values(), *DIMENSION_COLORS]:
+        assert contrast(ink(color), color) >= 4.5, color
+
+
+def test_missing_cjk_font_is_found_and_warned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(figures, "_fonts", lambda: ["DejaVu Sans"])
+    g = sample_network(10, "zh")
+    with pytest.warns(FigureWarning, match="no font here"):
+        out = draw_network(g, tmp_path / "boxes.png")
+    assert "glyphs" in kinds(findings(read(out)))
+
+
+def test_cjk_labels_have_their_glyphs_and_latin_stays(tmp_path: Path) -> None:
+    g = sample_network(10, "zh")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FigureWarning)
+        out = draw_network(g, tmp_path / "zh.svg")
+    text = out.read_text(encoding="utf-8")
+    # the Latin font first, the CJK font after it for the characters it lacks
+    assert "font-family: 'DejaVu Sans', 'Noto Sans CJK" in text or "DejaVu Sans" in text
+    assert not any(lab.missing for lab in read(out).labels)
+
+
+@pytest.mark.parametrize(("size", "width_px"), [("single", 1004), ("double", 2067)])
+def test_journal_sizes_at_300_dpi(size: str, width_px: int, tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = draw_network(sample_network(50), tmp_path / "s.png", size=size)
+    with Image.open(out) as im:
+        assert abs(im.width - width_px) <= 1 and round(im.info["dpi"][0]) == 300
+    geom = read(out)
+    assert findings(geom) == []
+    assert min(lab.points * geom.scale for lab in geom.labels) >= 6.0
+
+
+def test_grey_and_dpi(tmp_path: Path) -> None:
+    from PIL import Image
+
+    out = draw_network(sample_network(50), tmp_path / "g.png", grey=True, dpi=600, size="single")
+    with Image.open(out) as im:
+        rgb = im.convert("RGB")
+        assert round(im.info["dpi"][0]) == 600
+        colors = rgb.getcolors(maxcolors=1 << 20) or []
+        assert all(max(c) - min(c) <= 2 for _, c in colors)  # greys only
+    assert findings(read(out)) == []
+
+
+def test_categories_are_sized_by_their_codes() -> None:
+    g = sample_network(30)
+    sizes = aggregate_sizes(g)
+    for n, d in g.nodes(data=True):
+        if d["kind"] in ("axial", "selective"):
+            kids = [m for m, e in g.nodes(data=True) if e["path"].startswith(d["path"] + "/")]
+            assert sizes[n] == d["size"] + sum(g.nodes[m]["size"] for m in kids)
+            assert sizes[n] > 0
+
+
+def test_figure_check_command(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    out = draw_network(sample_network(50), tmp_path / "ok.svg")
+    r = cli("figure", "check", str(out))
+    assert r.code == 0 and "clean" in r.out
+    bad = tmp_path / "bad.svg"
+    _bad_figure(bad)
+    r = cli("figure", "check", str(bad), "--json")
+    assert r.code == 1 and r.json()["overlap"] >= 1 and r.json()["clean"] is False
+    plain = tmp_path / "plain.png"
+    Image.new("RGB", (10, 10)).save(plain)
+    r = cli("figure", "check", str(plain))
+    assert (
+        r.code == 1
+        and r.err.strip() == f"error: {plain}: no figure geometry in it (not drawn by qcode)"
+    )
+    r = cli("figure", "check", str(tmp_path / "none.png"))
+    assert r.code == 1 and "no such file" in r.err
+
+
+def test_heat_map_values_are_readable_and_charts_clean(tmp_path: Path) -> None:
+    from qcode.analysis.figures import bar_chart, heatmap, saturation_curve
+
+    rows = [f"code {i}" for i in range(12)]
+    cols = [f"doc {j}" for j in range(8)]
+    values = [[float((i * 7 + j * 3) % 11) for j in range(8)] for i in range(12)]
+    geom = read(heatmap(rows, cols, values, tmp_path / "h.png", title="codes by document"))
+    assert findings(geom) == []
+    cells = [lab for lab in geom.labels if lab.background != "#ffffff"]
+    assert len(cells) == 96  # every value written, on its cell's colour
+    assert {lab.text for lab in cells} >= {"0", "10"}
+    geom = read(bar_chart(rows, {"codings": list(range(12))}, tmp_path / "b.svg"))
+    assert findings(geom) == []
+    docs = [f"interview {i}" for i in range(10)]
+    new = [5, 3, 2, 2, 1, 1, 0, 1, 0, 0]
+    cum = [sum(new[: i + 1]) for i in range(10)]
+    geom = read(saturation_curve(docs, new, cum, tmp_path / "s.png", caption="saturation"))
+    assert findings(geom) == []
