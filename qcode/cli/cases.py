@@ -6,7 +6,6 @@ import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok, table
-from qcode.services.attributes import parse_assignments
 
 cases_app = typer.Typer(help="Manage cases (usually one per interviewee).", no_args_is_help=True)
 attrs_app = typer.Typer(help="Typed attributes of cases and documents.", no_args_is_help=True)
@@ -41,6 +40,8 @@ def cases_add(
     attr: list[str] = typer.Option([], "--attr", help="KEY=VALUE (repeatable)."),
 ) -> None:
     """Add a case."""
+    from qcode.services.attributes import parse_assignments
+
     c = project().cases.add(name, description, parse_assignments(attr))
     ok(f"added case {c.name!r}")
 
@@ -96,6 +97,8 @@ def attrs_define(
 @attrs_app.command("set")
 def attrs_set(target: str, assignments: list[str], doc: bool = _SCOPE) -> None:
     """Set KEY=VALUE attributes on a case (or a document with --doc)."""
+    from qcode.services.attributes import parse_assignments
+
     vals = project().attributes.set(
         target, parse_assignments(assignments), "document" if doc else "case"
     )

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.services.codings import CodingInfo, CodingRequest
+
+if TYPE_CHECKING:
+    from qcode.services.codings import CodingInfo
 
 
 def _int(value: str, what: str) -> int:
@@ -42,6 +45,8 @@ def code(
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Apply a code to [START, END) code points of a document."""
+    from qcode.services.codings import CodingRequest
+
     p = project()
     args = args or []
     if from_file is not None:

@@ -6,7 +6,6 @@ import os
 import sys
 
 import typer
-from sqlalchemy.exc import DBAPIError
 
 from qcode.cli import (  # noqa: F401  (registration)
     analysis,
@@ -60,10 +59,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted", markup=False)
         return EXIT_INTERRUPTED
-    except DBAPIError as exc:  # the database or its server failed beneath a command
-        detail = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
-        err.print(f"error: the project database failed: {detail}", markup=False)
-        return EXIT_STORE
     except SystemExit as exc:
         return int(exc.code or 0)
     except typer.Exit as exc:
@@ -77,7 +72,24 @@ def main(argv: list[str] | None = None) -> int:
         where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         err.print(f"error: {message}{where}", markup=False)
         return exc.exit_code or EXIT_USAGE
+    except Exception as exc:
+        orig = _database_failure(exc)
+        if orig is None:
+            raise
+        detail = " ".join(str(orig).split()) or type(orig).__name__
+        err.print(f"error: the project database failed: {detail}", markup=False)
+        return EXIT_STORE
     return 0
+
+
+def _database_failure(exc: Exception) -> BaseException | None:
+    """The driver's error when ``exc`` is the database or its server failing beneath a command
+    (SQLAlchemy is only imported once a command has used it, so ``--help`` never loads it)."""
+    if "sqlalchemy" not in sys.modules:
+        return None
+    from sqlalchemy.exc import DBAPIError
+
+    return exc.orig if isinstance(exc, DBAPIError) else None
 
 
 def run() -> None:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, err, ok, table, warn
 from qcode.errors import InvalidInputError
-from qcode.services import Project
-from qcode.services.documents import DocumentInfo
+
+if TYPE_CHECKING:
+    from qcode.services.documents import DocumentInfo
 
 
 @app.command()
@@ -37,6 +38,8 @@ def init(
     json_: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
 ) -> None:
     """Create a project folder with its database and settings file (or from a .qdpx)."""
+    from qcode.services import Project
+
     if from_ is None:
         p = Project.init(directory, name=name, language=language, user=user, db_url=db)
         ok(f"created project {p.settings.name!r} in {p.root}")
@@ -123,6 +126,8 @@ def import_(
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Import sources (normalised once; paragraphs, speaker turns, sentences, pages stored)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     p = project()
     if text_columns is not None:
         from qcode.cli.sheets import import_sheets

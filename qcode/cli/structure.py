@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from qcode import settings as settings_mod
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
@@ -117,6 +116,8 @@ def paradigm(
     json_: bool = typer.Option(False, "--json"),
 ) -> None:
     """The paradigm worksheet of CATEGORY: conditions, context, strategies, consequences."""
+    from qcode import settings as settings_mod
+
     p = project()
     if disable or enable:
         p.settings.paradigm = enable

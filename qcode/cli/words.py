@@ -11,7 +11,6 @@ from qcode.cli.app import app, project
 from qcode.cli.options import DOC, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import clip, emit_json, err, ok, table
 from qcode.errors import InvalidInputError
-from qcode.services.words import WordsService
 
 FREQ_FIELDS = ("term", "count", "documents", "per_1000")
 KEY_FIELDS = (
@@ -66,6 +65,8 @@ def words(
 ) -> None:
     """Word and phrase frequencies (English by lemma, Chinese by word), or keyness between two
     groups of documents with --compare (log-likelihood G2 and log ratio)."""
+    from qcode.services.words import WordsService
+
     check(format_)
     if jobs < 1:
         raise InvalidInputError("--jobs must be 1 or more")
@@ -169,6 +170,8 @@ def kwic(
 ) -> None:
     """Keyword in context: every occurrence of TERM with the text around it (ignoring case;
     whole words in alphabetic scripts, anywhere in Chinese)."""
+    from qcode.services.words import WordsService
+
     check(format_)
     if code is None and (unit is not None or coder is not None):
         raise InvalidInputError("--unit and --coder go with --code")
