@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -42,6 +43,17 @@ from qcode.store.models import (
     utcnow,
 )
 
+if TYPE_CHECKING:
+    from qcode.services.analysis import AnalysisService
+    from qcode.services.attributes import AttributeService, CaseService
+    from qcode.services.codes import CodeService
+    from qcode.services.codings import CodingService
+    from qcode.services.documents import DocumentService
+    from qcode.services.framework import FrameworkService
+    from qcode.services.history import HistoryService
+    from qcode.services.memos import MemoService
+    from qcode.services.structure import StructureService
+
 _EVENTS: Any = Event.__table__
 _HISTORY: Any = HistoryEntry.__table__
 _INSERT_EVENT = _EVENTS.insert()
@@ -54,33 +66,74 @@ class Project:
     """An open project: settings, engine, and the services that act on it."""
 
     def __init__(self, root: Path, settings: Settings, engine: Engine) -> None:
-        from qcode.services.analysis import AnalysisService
-        from qcode.services.attributes import AttributeService, CaseService
-        from qcode.services.codes import CodeService
-        from qcode.services.codings import CodingService
-        from qcode.services.documents import DocumentService
-        from qcode.services.framework import FrameworkService
-        from qcode.services.history import HistoryService
-        from qcode.services.memos import MemoService
-        from qcode.services.structure import StructureService
-
         self.root = root
         self.settings = settings
         self.engine = engine
         self.Session: sessionmaker[Session] = db.session_factory(db.writer(engine))
         self.ReadSession: sessionmaker[Session] = db.session_factory(engine)
-        self.documents = DocumentService(self)
-        self.codes = CodeService(self)
-        self.codings = CodingService(self)
-        self.cases = CaseService(self)
-        self.attributes = AttributeService(self)
-        self.history = HistoryService(self)
-        self.memos = MemoService(self)
-        self.structure = StructureService(self)
-        self.framework = FrameworkService(self)
-        self.analysis = AnalysisService(self)
         self._texts: dict[str, str] = {}
         self._user: str | None = None
+
+    # -- the services, each loaded on first use (a command pays only for what it touches) ----
+    @cached_property
+    def documents(self) -> DocumentService:
+        from qcode.services.documents import DocumentService
+
+        return DocumentService(self)
+
+    @cached_property
+    def codes(self) -> CodeService:
+        from qcode.services.codes import CodeService
+
+        return CodeService(self)
+
+    @cached_property
+    def codings(self) -> CodingService:
+        from qcode.services.codings import CodingService
+
+        return CodingService(self)
+
+    @cached_property
+    def cases(self) -> CaseService:
+        from qcode.services.attributes import CaseService
+
+        return CaseService(self)
+
+    @cached_property
+    def attributes(self) -> AttributeService:
+        from qcode.services.attributes import AttributeService
+
+        return AttributeService(self)
+
+    @cached_property
+    def history(self) -> HistoryService:
+        from qcode.services.history import HistoryService
+
+        return HistoryService(self)
+
+    @cached_property
+    def memos(self) -> MemoService:
+        from qcode.services.memos import MemoService
+
+        return MemoService(self)
+
+    @cached_property
+    def structure(self) -> StructureService:
+        from qcode.services.structure import StructureService
+
+        return StructureService(self)
+
+    @cached_property
+    def framework(self) -> FrameworkService:
+        from qcode.services.framework import FrameworkService
+
+        return FrameworkService(self)
+
+    @cached_property
+    def analysis(self) -> AnalysisService:
+        from qcode.services.analysis import AnalysisService
+
+        return AnalysisService(self)
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
