@@ -7,7 +7,18 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import CODER, DOC, FORMAT, LEVEL, MIN, UNIT, WHERE, check, write_csv
+from qcode.cli.options import (
+    ALL_ROWS,
+    CODER,
+    DOC,
+    FORMAT,
+    LEVEL,
+    MIN,
+    UNIT,
+    WHERE,
+    check,
+    write_csv,
+)
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
 
@@ -25,6 +36,7 @@ def cooccur(
     level: str = LEVEL,
     min_count: int = MIN,
     format_: str = FORMAT,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Which codes occur together, and how strongly (definitions: qcode.analysis.cooccurrence)."""
     if measure not in MEASURES:
@@ -94,6 +106,7 @@ def network(
     gexf: Path | None = typer.Option(None, "--gexf", help="Write GEXF (Gephi) here."),
     metrics: bool = typer.Option(False, "--metrics", help="Degree, betweenness, communities."),
     json_: bool = typer.Option(False, "--json"),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """The code network: co-occurrence, and optionally hierarchy, relations and the framework."""
     from qcode.analysis.network import as_json, write_gexf, write_graphml

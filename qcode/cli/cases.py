@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 
 cases_app = typer.Typer(help="Manage cases (usually one per interviewee).", no_args_is_help=True)
@@ -16,7 +17,9 @@ _SCOPE = typer.Option(False, "--doc", help="Document attributes rather than case
 
 
 @cases_app.command("list")
-def cases_list(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def cases_list(
+    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+) -> None:
     """Every case with its document count and attributes."""
     cases = project().cases.list()
     if json_:
@@ -69,7 +72,9 @@ def cases_assign(document: str, case: str) -> None:
 
 
 @attrs_app.command("list")
-def attrs_list(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def attrs_list(
+    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+) -> None:
     """Attribute definitions with their types."""
     defs = project().attributes.list()
     if json_:
@@ -117,6 +122,7 @@ def attrs_show(
     target: str | None = typer.Argument(None),
     doc: bool = _SCOPE,
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Attribute values of every case (or one), or of documents with --doc."""
     vals = project().attributes.values("document" if doc else "case", target)

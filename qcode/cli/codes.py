@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 
 codes_app = typer.Typer(help="Manage the codebook.", no_args_is_help=True)
@@ -43,7 +44,9 @@ def add(
 
 
 @codes_app.command("list")
-def list_(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(
+    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+) -> None:
     """The code tree with coding and document counts."""
     codes = project().codes.list()
     if json_:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InvalidInputError
 
@@ -113,6 +114,7 @@ def codings(
     coder: list[str] = typer.Option([], "--coder", help="Only these coders (repeatable)."),
     subcodes: bool = typer.Option(False, "--subcodes", help="With --code: include sub-codes."),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """List codings with the text they cover: all coders', or those of --coder."""
     p = project()

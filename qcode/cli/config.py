@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.app import _state, app
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import NotFoundError
 
@@ -30,7 +31,7 @@ def _scope(user: bool) -> str:
 
 
 @config_app.command("show")
-def show(user: bool = USER, json_: bool = JSON) -> None:
+def show(user: bool = USER, json_: bool = JSON, _all_rows: bool = ALL_ROWS) -> None:
     """Every setting in effect, with where its value comes from (file, default, environment).
 
     Without --user: the project's settings (when inside a project) and then yours."""

@@ -30,7 +30,7 @@ from qcode.cli import (  # noqa: F401  (registration)
 )
 from qcode.cli.app import app
 from qcode.cli.groups import assign
-from qcode.cli.output import err
+from qcode.cli.output import err, reset
 from qcode.cli.shell import COMPLETE_VAR, prepare_completion
 from qcode.errors import EXIT_INTERRUPTED, EXIT_STORE, EXIT_USAGE, QcodeError
 
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     import warnings
 
     warnings.showwarning = _one_line_warning
+    reset()
     if COMPLETE_VAR in os.environ:  # the shell asks for completions (or for a script)
         prepare_completion()
     try:

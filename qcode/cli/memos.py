@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InputFileError
 
@@ -74,6 +75,7 @@ def add(
 def list_(
     search: str | None = typer.Option(None, "--search", help="Only memos containing this text."),
     json_: bool = typer.Option(False, "--json"),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Memos, newest first."""
     memos = project().memos.list(search=search)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, err, ok, table, warn
 from qcode.errors import InvalidInputError
 
@@ -231,6 +232,7 @@ def log(
     since: str | None = typer.Option(None, "--since", help="Only from this date (YYYY-MM-DD)."),
     limit: int | None = typer.Option(None, "--limit", help="At most this many, newest."),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Who did what and when, from the event log."""
     when = None

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import CODER, DOC, FIGURE, FORMAT, LEVEL, WHERE, check, write_csv
+from qcode.cli.options import ALL_ROWS, CODER, DOC, FIGURE, FORMAT, LEVEL, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
 
@@ -21,6 +21,7 @@ def freq(
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Code frequencies: codings, documents, cases and characters coded, per code."""
     check(format_, figure)
@@ -88,6 +89,7 @@ def matrix(
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """The code x document matrix."""
     check(format_, figure)
@@ -107,6 +109,7 @@ def crosstab(
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Codes by the values of an attribute (such as occupation or labour form)."""
     check(format_, figure)
@@ -132,6 +135,7 @@ def saturation(
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Thematic saturation after Guest, Namey and Chen (2020): new codes per document, the
     cumulative curve, and the base size, run length and new-information threshold."""

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import DOC, FORMAT, WHERE, check, write_csv
+from qcode.cli.options import ALL_ROWS, DOC, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import clip, emit_json, err, ok, table
 from qcode.errors import InvalidInputError
 
@@ -62,6 +62,7 @@ def words(
     ),
     jobs: int = typer.Option(1, "--jobs", help="Worker processes for large projects."),
     format_: str = FORMAT,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Word and phrase frequencies (English by lemma, Chinese by word), or keyness between two
     groups of documents with --compare (log-likelihood G2 and log ratio)."""
