@@ -12,6 +12,7 @@ p.history.undo()
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -62,6 +63,38 @@ _PUSH_UNDO = _HISTORY.insert().values(state="done")
 _CODER_BY_NAME = select(Coder.id).where(Coder.name == bindparam("name"))
 
 
+class TextCache:
+    """Document texts by UUID, least recently used first out, bounded by their total length
+    (a study's worth of transcripts fits; one huge document never evicts itself on entry).
+    ``loads`` counts the texts put in, so tests can see that each is read once."""
+
+    def __init__(self, max_chars: int = 64_000_000) -> None:
+        self.max_chars = max_chars
+        self.chars = 0
+        self.loads = 0
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, uuid: str) -> str | None:
+        text = self._texts.get(uuid)
+        if text is not None:
+            self._texts.move_to_end(uuid)
+        return text
+
+    def put(self, uuid: str, text: str) -> None:
+        self.loads += 1
+        old = self._texts.pop(uuid, None)
+        if old is not None:
+            self.chars -= len(old)
+        self._texts[uuid] = text
+        self.chars += len(text)
+        while self.chars > self.max_chars and len(self._texts) > 1:
+            _, dropped = self._texts.popitem(last=False)
+            self.chars -= len(dropped)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
 class Project:
     """An open project: settings, engine, and the services that act on it."""
 
@@ -71,7 +104,7 @@ class Project:
         self.engine = engine
         self.Session: sessionmaker[Session] = db.session_factory(db.writer(engine))
         self.ReadSession: sessionmaker[Session] = db.session_factory(engine)
-        self._texts: dict[str, str] = {}
+        self._texts = TextCache()
         self._user: str | None = None
 
     # -- the services, each loaded on first use (a command pays only for what it touches) ----
@@ -236,13 +269,12 @@ class Project:
 
     # -- shared helpers ------------------------------------------------------------------------
     def text_of(self, session: Session | Connection, doc: Document | Any) -> str:
-        """The stored text of a document, cached by its UUID (stored text never changes)."""
+        """The stored text of a document, kept in a least-recently-used cache by its UUID (stored
+        text never changes)."""
         text = self._texts.get(doc.uuid)
         if text is None:
             text = session.scalar(select(Document.text).where(Document.id == doc.id)) or ""
-            if len(self._texts) > 64:
-                self._texts.clear()
-            self._texts[doc.uuid] = text
+            self._texts.put(doc.uuid, text)
         return text
 
     def ensure_coder(self, ch: Change, name: str | None) -> int:
