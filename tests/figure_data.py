@@ -11,7 +11,30 @@ import networkx as nx
 from qcode.analysis.cooccurrence import Pair
 from qcode.analysis.network import CodeNode, build_network
 
-WORDS = ["income", "pension", "rules", "family", "health", "housing", "trust", "platform", "savings", "debt", "contract", "hours", "insurance", "training", "children", "migration", "employer", "status", "rights", "future", "welfare", "skills"]
+WORDS = [
+    "income",
+    "pension",
+    "rules",
+    "family",
+    "health",
+    "housing",
+    "trust",
+    "platform",
+    "savings",
+    "debt",
+    "contract",
+    "hours",
+    "insurance",
+    "training",
+    "children",
+    "migration",
+    "employer",
+    "status",
+    "rights",
+    "future",
+    "welfare",
+    "skills",
+]
 HAN = "收入养老规则家庭健康住房信任平台储蓄债务合同工时保险培训子女迁移雇主身份权利未来福利技能灵活就业社会"
 
 

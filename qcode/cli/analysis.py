@@ -9,6 +9,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.figure import CHECK, report
 from qcode.cli.options import (
+    ALL_ROWS,
     CASE,
     CODER,
     DOC,
@@ -52,6 +53,7 @@ def cooccur(
     level: str = LEVEL,
     min_count: int = MIN,
     format_: str = FORMAT,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Which codes occur together, and how strongly (definitions: qcode.analysis.cooccurrence)."""
     if measure not in MEASURES:
@@ -132,6 +134,7 @@ def network(
     gexf: Path | None = typer.Option(None, "--gexf", help="Write GEXF (Gephi) here."),
     metrics: bool = typer.Option(False, "--metrics", help="Degree, betweenness, communities."),
     json_: bool = typer.Option(False, "--json"),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """The code network: co-occurrence, and optionally hierarchy, relations and the framework."""
     from qcode.analysis.network import as_json, write_gexf, write_graphml

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qcode.cli import shell
 from qcode.cli.groups import GroupedHelp
-from qcode.services import Project
+
+if TYPE_CHECKING:  # the service layer loads when a command needs a project
+    from qcode.services import Project
 
 app = typer.Typer(
     name="qcode",
@@ -29,6 +32,8 @@ _state: dict[str, Path | None] = {"project": None}
 
 def project() -> Project:
     """Open the project named by --project, $QCODE_PROJECT, or the current folder."""
+    from qcode.services import Project
+
     return Project.open(_state["project"])
 
 
@@ -68,6 +73,8 @@ def tui(
     from qcode.tui.app import run
 
     if blind:
+        from qcode.services import Project
+
         with Project.open(_state["project"]) as p:
             coder = [p.user]
     run(_state["project"], coder or None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
-from qcode.services.attributes import parse_assignments
 
 cases_app = typer.Typer(help="Manage cases (usually one per interviewee).", no_args_is_help=True)
 attrs_app = typer.Typer(help="Typed attributes of cases and documents.", no_args_is_help=True)
@@ -17,7 +17,9 @@ _SCOPE = typer.Option(False, "--doc", help="Document attributes rather than case
 
 
 @cases_app.command("list")
-def cases_list(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def cases_list(
+    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+) -> None:
     """Every case with its document count and attributes."""
     cases = project().cases.list()
     if json_:
@@ -41,6 +43,8 @@ def cases_add(
     attr: list[str] = typer.Option([], "--attr", help="KEY=VALUE (repeatable)."),
 ) -> None:
     """Add a case."""
+    from qcode.services.attributes import parse_assignments
+
     c = project().cases.add(name, description, parse_assignments(attr))
     ok(f"added case {c.name!r}")
 
@@ -68,7 +72,9 @@ def cases_assign(document: str, case: str) -> None:
 
 
 @attrs_app.command("list")
-def attrs_list(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def attrs_list(
+    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+) -> None:
     """Attribute definitions with their types."""
     defs = project().attributes.list()
     if json_:
@@ -96,6 +102,8 @@ def attrs_define(
 @attrs_app.command("set")
 def attrs_set(target: str, assignments: list[str], doc: bool = _SCOPE) -> None:
     """Set KEY=VALUE attributes on a case (or a document with --doc)."""
+    from qcode.services.attributes import parse_assignments
+
     vals = project().attributes.set(
         target, parse_assignments(assignments), "document" if doc else "case"
     )
@@ -114,6 +122,7 @@ def attrs_show(
     target: str | None = typer.Argument(None),
     doc: bool = _SCOPE,
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Attribute values of every case (or one), or of documents with --doc."""
     vals = project().attributes.values("document" if doc else "case", target)

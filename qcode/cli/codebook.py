@@ -9,7 +9,6 @@ import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok
-from qcode.services.codebook import export_codebook, import_codebook
 
 codebook_app = typer.Typer(
     help="Export the codebook (md, csv, json, docx, xlsx, qdc) or merge one in.",
@@ -38,6 +37,8 @@ def export(
     ),
 ) -> None:
     """Write the codebook: hierarchy, levels, notes, counts, quotes, relations, framework links."""
+    from qcode.services.codebook import export_codebook
+
     levels = [lv.strip() for item in level for lv in item.split(",") if lv.strip()]
     cb = export_codebook(project(), output, fmt, levels or None, with_counts, with_examples)
     n = sum(not c.context for c in cb.codes)
@@ -53,6 +54,8 @@ def import_(
     json_: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Merge a codebook into the project (one undo step): codes matched by GUID, then path."""
+    from qcode.services.codebook import import_codebook
+
     report = import_codebook(project(), file, fmt)
     if json_:
         emit_json(asdict(report))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 
 coders_app = typer.Typer(help="Coders: name, GUID and colour.")
@@ -12,7 +13,9 @@ app.add_typer(coders_app, name="coders")
 
 
 @coders_app.command("list")
-def list_(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(
+    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+) -> None:
     """Every coder with their GUID, colour and number of codings."""
     from qcode.services.coders import list_coders
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 
 codes_app = typer.Typer(help="Manage the codebook.", no_args_is_help=True)
@@ -48,6 +49,7 @@ def list_(
     aggregate: bool = typer.Option(
         False, "--aggregate", help="Also count each code's sub-codes' codings and documents."
     ),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """The code tree with coding and document counts."""
     codes = project().codes.list(aggregate=aggregate)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.services.codings import CodingInfo, CodingRequest
+
+if TYPE_CHECKING:
+    from qcode.services.codings import CodingInfo
 
 
 def _int(value: str, what: str) -> int:
@@ -42,6 +46,8 @@ def code(
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Apply a code to [START, END) code points of a document."""
+    from qcode.services.codings import CodingRequest
+
     p = project()
     args = args or []
     if from_file is not None:
@@ -108,6 +114,7 @@ def codings(
     coder: list[str] = typer.Option([], "--coder", help="Only these coders (repeatable)."),
     subcodes: bool = typer.Option(False, "--subcodes", help="With --code: include sub-codes."),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """List codings with the text they cover: all coders', or those of --coder."""
     p = project()

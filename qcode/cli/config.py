@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
-from qcode import settings_edit as edit
 from qcode.cli.app import _state, app
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import NotFoundError
+
+if TYPE_CHECKING:
+    from qcode import settings_edit as edit
 
 config_app = typer.Typer(
     help="Show and change settings: the project's qcode.toml, or with --user your config.toml.",
@@ -20,14 +25,18 @@ JSON = typer.Option(False, "--json", help="JSON.")
 
 
 def _scope(user: bool) -> str:
+    from qcode import settings_edit as edit
+
     return edit.USER if user else edit.PROJECT
 
 
 @config_app.command("show")
-def show(user: bool = USER, json_: bool = JSON) -> None:
+def show(user: bool = USER, json_: bool = JSON, _all_rows: bool = ALL_ROWS) -> None:
     """Every setting in effect, with where its value comes from (file, default, environment).
 
     Without --user: the project's settings (when inside a project) and then yours."""
+    from qcode import settings_edit as edit
+
     rows: list[edit.Row] = []
     if not user:
         try:
@@ -52,6 +61,8 @@ def show(user: bool = USER, json_: bool = JSON) -> None:
 
 
 def _origin(r: edit.Row) -> str:
+    from qcode import settings_edit as edit
+
     if r.source.startswith("$") or r.source == "default":
         return r.source
     return "qcode.toml" if r.scope == edit.PROJECT else "config.toml"
@@ -64,6 +75,8 @@ def get(
     json_: bool = JSON,
 ) -> None:
     """Print one setting's value in effect (lists as JSON; nothing for an unset one)."""
+    from qcode import settings_edit as edit
+
     value = edit.get(_scope(user), key, _state["project"])
     if json_:
         emit_json(value)
@@ -80,6 +93,8 @@ def set_(
     user: bool = USER,
 ) -> None:
     """Set one setting, checked against the schema; the file keeps its comments and order."""
+    from qcode import settings_edit as edit
+
     path, parsed = edit.change(_scope(user), key, value, _state["project"])
     ok(f"{key} = {edit.shown(parsed)} in {path}")
 
@@ -90,5 +105,7 @@ def unset(
     user: bool = USER,
 ) -> None:
     """Remove one setting from its file, so that its default applies again."""
+    from qcode import settings_edit as edit
+
     path, _ = edit.change(_scope(user), key, None, _state["project"])
     ok(f"{key} removed from {path}")

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import DOC, FIGURE, FORMAT, WHERE, check, write_csv
+from qcode.cli.options import ALL_ROWS, DOC, FIGURE, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import clip, emit_json, ok, table
 
 dict_app = typer.Typer(
@@ -32,7 +32,7 @@ def _workers(jobs: int) -> int | None:
 
 
 @dict_app.command("check")
-def check_cmd(file: Path = FILE, format_: str = FORMAT) -> None:
+def check_cmd(file: Path = FILE, format_: str = FORMAT, _all_rows: bool = ALL_ROWS) -> None:
     """Validate a dictionary file and summarise its categories."""
     from qcode.analysis.dictionary import load_dictionary
 
@@ -72,6 +72,7 @@ def score_cmd(
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
     jobs: int = JOBS,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Matches per category and unit, as counts and as rates per --per word tokens (stop
     words included). Within a category, overlapping matches count once (the longest)."""
@@ -132,6 +133,7 @@ def matches_cmd(
     doc: list[str] = DOC,
     format_: str = FORMAT,
     jobs: int = JOBS,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Every match: document, start, end (code points), category and the words matched."""
     check(format_)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, plain, table
 
 docs_app = typer.Typer(help="List and manage documents.", no_args_is_help=True)
@@ -12,7 +13,9 @@ app.add_typer(docs_app, name="docs")
 
 
 @docs_app.command("list")
-def list_(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def list_(
+    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+) -> None:
     """Every document with its case, length and coding count."""
     docs = project().documents.list()
     if json_:
@@ -54,6 +57,7 @@ def units(
     document: str,
     kind: str = typer.Option("sentence", "--unit", help="sentence, paragraph or turn"),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """A document's sentences, paragraphs or speaker turns with their offsets."""
     rows = project().documents.units(document, kind)
@@ -70,7 +74,9 @@ def units(
 
 @docs_app.command("speakers")
 def speakers(
-    document: str, json_: bool = typer.Option(False, "--json", help="Print JSON.")
+    document: str,
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """A document's speakers with their turns, characters and share of the turns."""
     rows = project().documents.speakers(document)

@@ -8,11 +8,12 @@ import tempfile
 from pathlib import Path
 
 from qcode.errors import InvalidInputError
-from qcode.settings import load_user_settings
 
 
 def edit_text(text: str, name: str = "memo.md") -> str:
     """Open ``text`` in the editor and return what was saved."""
+    from qcode.settings import load_user_settings
+
     editor = load_user_settings().editor
     if not editor:
         raise InvalidInputError(

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import CODER, DOC, FORMAT, MIN, UNIT, WHERE, check, write_csv
+from qcode.cli.options import ALL_ROWS, CODER, DOC, FORMAT, MIN, UNIT, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok
 
 framework_app = typer.Typer(
@@ -79,6 +79,7 @@ def view(
     figure: Path | None = typer.Option(
         None, "--figure", help="Heat map of the two dimensions (needs --between): PNG, SVG, PDF."
     ),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Which framework elements co-occur (resilience types with dilemmas, ...), through which
     codes: codes aggregated onto the elements they are linked to."""

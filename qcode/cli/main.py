@@ -6,8 +6,6 @@ import os
 import sys
 
 import typer
-from sqlalchemy.exc import DBAPIError, NoResultFound
-from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from qcode.cli import (  # noqa: F401  (registration)
     analysis,
@@ -40,7 +38,7 @@ from qcode.cli import (  # noqa: F401  (registration)
 from qcode.cli.app import app
 from qcode.cli.groups import assign
 from qcode.cli.hints import negative_number
-from qcode.cli.output import err
+from qcode.cli.output import err, reset
 from qcode.cli.shell import COMPLETE_VAR, prepare_completion
 from qcode.errors import EXIT_CONFLICT, EXIT_INTERRUPTED, EXIT_STORE, EXIT_USAGE, QcodeError
 
@@ -55,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     import warnings
 
     warnings.showwarning = _one_line_warning
+    reset()
     if COMPLETE_VAR in os.environ:  # the shell asks for completions (or for a script)
         prepare_completion()
     try:
@@ -69,18 +68,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted", markup=False)
         return EXIT_INTERRUPTED
-    except DBAPIError as exc:  # the database or its server failed beneath a command
-        detail = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
-        if "malformed" in detail or "not a database" in detail:
-            detail += " ('qcode check' says what is damaged; 'qcode check --repair' restores)"
-        err.print(f"error: the project database failed: {detail}", markup=False)
-        return EXIT_STORE
-    except (StaleDataError, NoResultFound, ObjectDeletedError):  # a race lost to another coder
-        err.print(
-            "error: someone changed the same thing at the same moment; run the command again",
-            markup=False,
-        )
-        return EXIT_CONFLICT
     except SystemExit as exc:
         return int(exc.code or 0)
     except typer.Exit as exc:
@@ -95,7 +82,32 @@ def main(argv: list[str] | None = None) -> int:
         where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
         err.print(f"error: {message}{where}", markup=False)
         return exc.exit_code or EXIT_USAGE
+    except Exception as exc:
+        return _store_failure(exc)
     return 0
+
+
+def _store_failure(exc: Exception) -> int:
+    """The one line for a failure of the database beneath a command, or re-raise ``exc``.
+    SQLAlchemy is only imported once a command has used it, so ``--help`` never loads it."""
+    if "sqlalchemy" not in sys.modules:
+        raise exc
+    from sqlalchemy.exc import DBAPIError, NoResultFound
+    from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
+
+    if isinstance(exc, DBAPIError):  # the database or its server failed beneath a command
+        detail = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
+        if "malformed" in detail or "not a database" in detail:
+            detail += " ('qcode check' says what is damaged; 'qcode check --repair' restores)"
+        err.print(f"error: the project database failed: {detail}", markup=False)
+        return EXIT_STORE
+    if isinstance(exc, StaleDataError | NoResultFound | ObjectDeletedError):  # a race lost
+        err.print(
+            "error: someone changed the same thing at the same moment; run the command again",
+            markup=False,
+        )
+        return EXIT_CONFLICT
+    raise exc
 
 
 def run() -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, plain, table
 from qcode.errors import InputFileError
-from qcode.services.memos import MemoInfo, Target
+
+if TYPE_CHECKING:
+    from qcode.services.memos import MemoInfo
 
 memos_app = typer.Typer(help="Write and find memos.", no_args_is_help=True)
 app.add_typer(memos_app, name="memos")
@@ -50,6 +54,8 @@ def add(
     json_: bool = typer.Option(False, "--json"),
 ) -> None:
     """Write a memo."""
+    from qcode.services.memos import Target
+
     targets = (
         [Target("code", c) for c in code]
         + [Target("document", d) for d in doc]
@@ -69,6 +75,7 @@ def add(
 def list_(
     search: str | None = typer.Option(None, "--search", help="Only memos containing this text."),
     json_: bool = typer.Option(False, "--json"),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Memos, newest first."""
     memos = project().memos.list(search=search)

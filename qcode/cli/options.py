@@ -46,3 +46,19 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     w.writerow(header)
     for r in rows:
         w.writerow(["" if v is None else visible(v, True) if isinstance(v, str) else v for v in r])
+
+
+def _show_all(ctx: typer.Context, value: bool) -> bool:
+    from qcode.cli.output import show_all
+
+    return show_all(ctx, value)
+
+
+# Every listing: the first screenful by default, every row (streamed) with --all.
+ALL_ROWS = typer.Option(
+    False,
+    "--all",
+    help="Print every row, streamed (default: the first screenful and a count of the rest).",
+    callback=_show_all,
+    expose_value=False,
+)

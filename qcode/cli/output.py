@@ -55,15 +55,14 @@ def emit_json(data: Any) -> None:
     chunks: list[str] = []
 
     def flush() -> None:
-        sys.stdout.write(_C1.sub(lambda m: f"\u{ord(m.group()):04x}", "".join(chunks)))
+        sys.stdout.write(_C1.sub(lambda m: f"\\u{ord(m.group()):04x}", "".join(chunks)))
         chunks.clear()
 
     for chunk in encoder.iterencode(data):
         chunks.append(chunk)
         if len(chunks) >= 65536:
             flush()
-    chunks.append("
-")
+    chunks.append("\n")
     flush()
 
 

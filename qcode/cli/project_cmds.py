@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qcode.cli.app import _state, app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, err, ok, table, warn
 from qcode.errors import EXIT_STORE, InvalidInputError
-from qcode.services import Project
-from qcode.services.documents import DocumentInfo
+
+if TYPE_CHECKING:
+    from qcode.services.documents import DocumentInfo
 
 
 @app.command()
@@ -38,6 +39,8 @@ def init(
     json_: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
 ) -> None:
     """Create a project folder with its database and settings file (or from a .qdpx)."""
+    from qcode.services import Project
+
     if from_ is None:
         p = Project.init(directory, name=name, language=language, user=user, db_url=db)
         ok(f"created project {p.settings.name!r} in {p.root}")
@@ -124,6 +127,8 @@ def import_(
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Import sources (normalised once; paragraphs, speaker turns, sentences, pages stored)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     p = project()
     if text_columns is not None:
         from qcode.cli.sheets import import_sheets
@@ -236,6 +241,7 @@ def log(
     next_: bool = typer.Option(
         False, "--next", help="Only whose step undo and redo take next, for each coder."
     ),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Who did what and when, from the event log, and whose step undo and redo take next for
     whom."""

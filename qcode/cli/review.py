@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import DOC, WHERE
+from qcode.cli.options import ALL_ROWS, DOC, WHERE
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
 
@@ -47,6 +47,7 @@ def list_(
     run: int | None = typer.Option(None, "--run", help="Only this run."),
     status: str = typer.Option("pending", "--status", help="pending, accepted, rejected or all."),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Suggestions with their text."""
     from qcode.services.autocode import suggestions
@@ -114,7 +115,9 @@ def adjust(
 
 
 @review_app.command()
-def runs(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def runs(
+    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+) -> None:
     """Auto-coding runs and how their suggestions stand."""
     from qcode.services.autocode import runs as all_runs
 
@@ -154,6 +157,7 @@ def similar(
     unit: str = typer.Option("sentence", "--unit", help="sentence, paragraph or turn."),
     top: int = typer.Option(20, "--top", help="How many."),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Uncoded sentences (paragraphs, turns) most like CODE's coded segments (TF-IDF cosine with
     their centroid; word vectors when a trained model that has them is set), for constant

@@ -9,7 +9,6 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import CODER, DOC, WHERE
 from qcode.cli.output import ok
-from qcode.services.segments import SegmentFilter, export_segments
 
 segments_app = typer.Typer(help="Export coded segments, one row per coding (csv, xlsx, md).")
 app.add_typer(segments_app, name="segments")
@@ -46,6 +45,8 @@ def export(
 ) -> None:
     """One row per coding with document, case, attributes, code, coder, offsets, exact text,
     speaker and memos: for R, SPSS, Excel, or (md) to read and quote."""
+    from qcode.services.segments import SegmentFilter, export_segments
+
     scope = SegmentFilter(
         codes=code,
         coders=coder,

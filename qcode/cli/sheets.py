@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcode.cli.output import emit_json, ok, warn
-from qcode.services import Project
-from qcode.services.attributes import parse_assignments
+
+if TYPE_CHECKING:
+    from qcode.services import Project
 
 
 def import_sheets(
@@ -21,6 +23,7 @@ def import_sheets(
     attrs: list[str],
     json_: bool,
 ) -> None:
+    from qcode.services.attributes import parse_assignments
     from qcode.services.sheets import import_sheet
 
     columns = [c.strip() for c in text_columns.split(",") if c.strip()]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from qcode import settings as settings_mod
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
 
@@ -38,6 +38,7 @@ def relations(
     ctx: typer.Context,
     code: str | None = typer.Option(None, "--code", help="Only relations of this code."),
     json_: bool = typer.Option(False, "--json"),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Every relation (with no subcommand)."""
     if ctx.invoked_subcommand is not None:
@@ -84,7 +85,7 @@ def relations_remove(relation_id: int) -> None:
 
 
 @relations_app.command("types")
-def relation_types(json_: bool = typer.Option(False, "--json")) -> None:
+def relation_types(json_: bool = typer.Option(False, "--json"), _all_rows: bool = ALL_ROWS) -> None:
     """Relation types: the paradigm model's, ATLAS.ti's six, and your own."""
     rows = project().structure.types()
     if json_:
@@ -117,6 +118,8 @@ def paradigm(
     json_: bool = typer.Option(False, "--json"),
 ) -> None:
     """The paradigm worksheet of CATEGORY: conditions, context, strategies, consequences."""
+    from qcode import settings as settings_mod
+
     p = project()
     if disable or enable:
         p.settings.paradigm = enable

@@ -8,7 +8,19 @@ from typing import Any
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import CASE, CODER, DOC, FIGURE, FORMAT, LEVEL, SETS, WHERE, check, write_csv
+from qcode.cli.options import (
+    ALL_ROWS,
+    CASE,
+    CODER,
+    DOC,
+    FIGURE,
+    FORMAT,
+    LEVEL,
+    SETS,
+    WHERE,
+    check,
+    write_csv,
+)
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
 from qcode.services.scope import Scope
@@ -26,6 +38,7 @@ def freq(
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Code frequencies: codings, documents, cases and characters coded, per code."""
     check(format_, figure)
@@ -103,6 +116,7 @@ def matrix(
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """The code x document matrix (qcode matrix framework: cases by codes, with summaries)."""
     if ctx.invoked_subcommand is not None:
@@ -126,6 +140,7 @@ def crosstab(
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Codes by the values of an attribute (such as occupation or labour form)."""
     check(format_, figure)
@@ -154,6 +169,7 @@ def saturation(
     level: str = LEVEL,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Thematic saturation after Guest, Namey and Chen (2020): new codes per document, the
     cumulative curve, and the base size, run length and new-information threshold."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table, warn
 
 
@@ -77,6 +78,7 @@ def agreement(
         None, "--attribute", help="Alpha of the coders' values K@CODER of attribute K."
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Inter-coder agreement: NVivo's character-level percent agreement and Cohen's kappa per code
     and document (totals as mean, length-weighted mean and pooled characters); Krippendorff's

@@ -8,10 +8,9 @@ from typing import Any
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import DOC, FORMAT, WHERE, check, write_csv
+from qcode.cli.options import ALL_ROWS, DOC, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import clip, emit_json, err, ok, table
 from qcode.errors import InvalidInputError
-from qcode.services.words import WordsService
 
 FREQ_FIELDS = ("term", "count", "documents", "per_1000")
 KEY_FIELDS = (
@@ -63,9 +62,12 @@ def words(
     ),
     jobs: int = typer.Option(1, "--jobs", help="Worker processes for large projects."),
     format_: str = FORMAT,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Word and phrase frequencies (English by lemma, Chinese by word), or keyness between two
     groups of documents with --compare (log-likelihood G2 and log ratio)."""
+    from qcode.services.words import WordsService
+
     check(format_)
     if jobs < 1:
         raise InvalidInputError("--jobs must be 1 or more")
@@ -169,6 +171,8 @@ def kwic(
 ) -> None:
     """Keyword in context: every occurrence of TERM with the text around it (ignoring case;
     whole words in alphabetic scripts, anywhere in Chinese)."""
+    from qcode.services.words import WordsService
+
     check(format_)
     if code is None and (unit is not None or coder is not None):
         raise InvalidInputError("--unit and --coder go with --code")

@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 from qcode.store.models import Base
 from qcode.store.oplog import Op, delete_ids, fetch_rows, fresh_ids, to_json, update_ids
 
+_MANY = 500  # from this many rows, insert_full inserts in bulk and looks the ids up after
+_LOOKUP = 900  # UUIDs per lookup query (under SQLite's limit of bound parameters)
+
 
 @cache
 def _defaulted(table: Any) -> tuple[Any, ...]:
@@ -86,12 +89,27 @@ class Change:
         if given is not None:
             for row, new_id in zip(full, given, strict=True):
                 row.setdefault(pk.name, new_id)
-        stmt = insert(table).returning(pk, sort_by_parameter_order=True)
-        ids = list(self.conn.execute(stmt, full).scalars())
+        if len(full) >= _MANY and "uuid" in table.c:
+            ids = self._insert_many(table, pk, full)
+        else:
+            stmt = insert(table).returning(pk, sort_by_parameter_order=True)
+            ids = list(self.conn.execute(stmt, full).scalars())
         for row, new_id in zip(full, ids, strict=True):
             row[pk.name] = new_id
         self.ops.append(["insert", table.name, ids])
         return full
+
+    def _insert_many(self, table: Any, pk: Any, rows: list[dict[str, Any]]) -> list[int]:
+        """A plain bulk insert (one statement executed many times, which every driver does fast,
+        unlike an insert that returns ids row by row), then the new ids by the rows' UUIDs."""
+        self.conn.execute(insert(table), rows)
+        by_uuid: dict[str, int] = {}
+        uuids = [r["uuid"] for r in rows]
+        for i in range(0, len(uuids), _LOOKUP):
+            chunk = uuids[i : i + _LOOKUP]
+            found = self.conn.execute(select(table.c.uuid, pk).where(table.c.uuid.in_(chunk)))
+            by_uuid.update((u, i) for u, i in found)
+        return [by_uuid[u] for u in uuids]
 
     def insert_children(
         self, model: type[Base], rows: Sequence[dict[str, Any]], parent_col: str, parent_id: int

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputFileError, InvalidInputError, NotFoundError, QcodeError
@@ -23,6 +23,19 @@ from qcode.text.offsets import snap_range
 if TYPE_CHECKING:
     from qcode.services.changes import Change
     from qcode.services.project import Project
+
+
+_BULK = 32  # from this many codings in one change, duplicates are checked per document
+_DUPLICATE = select(Coding.id).where(
+    Coding.document_id == bindparam("document_id"),
+    Coding.code_id == bindparam("code_id"),
+    Coding.coder_id == bindparam("coder_id"),
+    Coding.start == bindparam("start"),
+    Coding.end == bindparam("end"),
+)
+_CODED_IN_DOCUMENT = select(Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
+    Coding.document_id == bindparam("document_id")
+)
 
 
 @dataclass
@@ -164,6 +177,9 @@ class CodingService:
         coders: dict[str | None, int] = {}
         rows: list[dict[str, Any]] = []
         seen: set[tuple[int, int, int, int, int]] = set()
+        # many codings: each document's existing codings are read once; a few: one lookup each
+        bulk = len(requests) > _BULK
+        existing: dict[int, set[tuple[int, int, int, int, int]]] = {}
         for i, r in enumerate(requests):
             at = f"{where[i]}: " if where else ""
             try:
@@ -183,19 +199,7 @@ class CodingService:
             except QcodeError as exc:
                 raise type(exc)(f"{at}{exc}") from exc
             key = (doc.id, cid, coder_id, start, end)
-            if (
-                key in seen
-                or s.scalar(
-                    select(Coding.id).where(
-                        Coding.document_id == doc.id,
-                        Coding.code_id == cid,
-                        Coding.coder_id == coder_id,
-                        Coding.start == start,
-                        Coding.end == end,
-                    )
-                )
-                is not None
-            ):
+            if key in seen or self._coded(s, existing, bulk, key):
                 raise InvalidInputError(
                     f"{at}[{start}, {end}) of {doc.name!r} is already coded with "
                     f"{tree.path(cid)!r} by this coder"
@@ -226,6 +230,24 @@ class CodingService:
             )
             for r in ch.insert_full(Coding, rows)
         ]
+
+    @staticmethod
+    def _coded(
+        s: Any,
+        existing: dict[int, set[tuple[int, int, int, int, int]]],
+        bulk: bool,
+        key: tuple[int, int, int, int, int],
+    ) -> bool:
+        """Whether the coding ``key`` (document, code, coder, start, end) is stored already."""
+        if not bulk:
+            names = ("document_id", "code_id", "coder_id", "start", "end")
+            return s.scalar(_DUPLICATE, dict(zip(names, key, strict=True))) is not None
+        keys = existing.get(key[0])
+        if keys is None:
+            keys = existing[key[0]] = {
+                (key[0], *row) for row in s.execute(_CODED_IN_DOCUMENT, {"document_id": key[0]})
+            }
+        return key in keys
 
     def _code_id(self, ch: Change, tree: CodeTree, ref: str, create: bool) -> int:
         try:

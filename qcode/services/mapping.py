@@ -108,7 +108,7 @@ CODING = Mapping(
         "code_id": "the code's GUID",
         "coder_id": "the user's GUID",
         "text": "computed from the source's text",
-        "selection_uuid": "the GUID of the REFI-QDA selection it came in (one selection, many codings)",
+        "selection_uuid": "the GUID of the REFI-QDA selection it came in (one, many codings)",
     },
 )
 

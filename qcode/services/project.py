@@ -12,10 +12,12 @@ p.history.undo()
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -43,6 +45,21 @@ from qcode.store.models import (
 )
 from qcode.text.safety import check_label
 
+if TYPE_CHECKING:
+    from qcode.services.analysis import AnalysisService
+    from qcode.services.attributes import AttributeService, CaseService
+    from qcode.services.codes import CodeService
+    from qcode.services.codings import CodingService
+    from qcode.services.documents import DocumentService
+    from qcode.services.framework import FrameworkService
+    from qcode.services.history import HistoryService
+    from qcode.services.memos import MemoService
+    from qcode.services.query import QueryService
+    from qcode.services.roles import RoleService
+    from qcode.services.sets import SetService
+    from qcode.services.structure import StructureService
+    from qcode.services.summaries import SummaryService
+
 _EVENTS: Any = Event.__table__
 _HISTORY: Any = HistoryEntry.__table__
 _INSERT_EVENT = _EVENTS.insert().returning(_EVENTS.c.id)
@@ -54,45 +71,134 @@ _PUSH_UNDO = _HISTORY.insert().values(state="done")
 _CODER_BY_NAME = select(Coder.id).where(Coder.name == bindparam("name"))
 
 
+class TextCache:
+    """Document texts by UUID, least recently used first out, bounded by their total length
+    (a study's worth of transcripts fits; one huge document never evicts itself on entry).
+    ``loads`` counts the texts put in, so tests can see that each is read once."""
+
+    def __init__(self, max_chars: int = 64_000_000) -> None:
+        self.max_chars = max_chars
+        self.chars = 0
+        self.loads = 0
+        self._texts: OrderedDict[str, str] = OrderedDict()
+
+    def get(self, uuid: str) -> str | None:
+        text = self._texts.get(uuid)
+        if text is not None:
+            self._texts.move_to_end(uuid)
+        return text
+
+    def put(self, uuid: str, text: str) -> None:
+        self.loads += 1
+        old = self._texts.pop(uuid, None)
+        if old is not None:
+            self.chars -= len(old)
+        self._texts[uuid] = text
+        self.chars += len(text)
+        while self.chars > self.max_chars and len(self._texts) > 1:
+            _, dropped = self._texts.popitem(last=False)
+            self.chars -= len(dropped)
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+
 class Project:
     """An open project: settings, engine, and the services that act on it."""
 
     def __init__(self, root: Path, settings: Settings, engine: Engine) -> None:
-        from qcode.services.analysis import AnalysisService
-        from qcode.services.attributes import AttributeService, CaseService
-        from qcode.services.codes import CodeService
-        from qcode.services.codings import CodingService
-        from qcode.services.documents import DocumentService
-        from qcode.services.framework import FrameworkService
-        from qcode.services.history import HistoryService
-        from qcode.services.memos import MemoService
-        from qcode.services.roles import RoleService
-        from qcode.services.query import QueryService
-        from qcode.services.sets import SetService
-        from qcode.services.structure import StructureService
-        from qcode.services.summaries import SummaryService
-
         self.root = root
         self.settings = settings
         self.engine = engine
         self.Session: sessionmaker[Session] = db.session_factory(db.writer(engine))
         self.ReadSession: sessionmaker[Session] = db.session_factory(engine)
-        self.documents = DocumentService(self)
-        self.codes = CodeService(self)
-        self.codings = CodingService(self)
-        self.cases = CaseService(self)
-        self.attributes = AttributeService(self)
-        self.history = HistoryService(self)
-        self.memos = MemoService(self)
-        self.roles = RoleService(self)
-        self.structure = StructureService(self)
-        self.framework = FrameworkService(self)
-        self.analysis = AnalysisService(self)
-        self.query = QueryService(self)  # p.query(expr): coding queries and text searches
-        self.sets = SetService(self)
-        self.summaries = SummaryService(self)
-        self._texts: dict[str, str] = {}
+        self._texts = TextCache()
         self._user: str | None = None
+
+    # -- the services, each loaded on first use (a command pays only for what it touches) ----
+    @cached_property
+    def documents(self) -> DocumentService:
+        from qcode.services.documents import DocumentService
+
+        return DocumentService(self)
+
+    @cached_property
+    def codes(self) -> CodeService:
+        from qcode.services.codes import CodeService
+
+        return CodeService(self)
+
+    @cached_property
+    def codings(self) -> CodingService:
+        from qcode.services.codings import CodingService
+
+        return CodingService(self)
+
+    @cached_property
+    def cases(self) -> CaseService:
+        from qcode.services.attributes import CaseService
+
+        return CaseService(self)
+
+    @cached_property
+    def attributes(self) -> AttributeService:
+        from qcode.services.attributes import AttributeService
+
+        return AttributeService(self)
+
+    @cached_property
+    def history(self) -> HistoryService:
+        from qcode.services.history import HistoryService
+
+        return HistoryService(self)
+
+    @cached_property
+    def memos(self) -> MemoService:
+        from qcode.services.memos import MemoService
+
+        return MemoService(self)
+
+    @cached_property
+    def structure(self) -> StructureService:
+        from qcode.services.structure import StructureService
+
+        return StructureService(self)
+
+    @cached_property
+    def framework(self) -> FrameworkService:
+        from qcode.services.framework import FrameworkService
+
+        return FrameworkService(self)
+
+    @cached_property
+    def analysis(self) -> AnalysisService:
+        from qcode.services.analysis import AnalysisService
+
+        return AnalysisService(self)
+
+    @cached_property
+    def roles(self) -> RoleService:
+        from qcode.services.roles import RoleService
+
+        return RoleService(self)
+
+    @cached_property
+    def query(self) -> QueryService:  # p.query(expr): coding queries and text searches
+        from qcode.services.query import QueryService
+
+        return QueryService(self)
+
+    @cached_property
+    def sets(self) -> SetService:
+        from qcode.services.sets import SetService
+
+        return SetService(self)
+
+    @cached_property
+    def summaries(self) -> SummaryService:
+        from qcode.services.summaries import SummaryService
+
+        return SummaryService(self)
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -230,13 +336,12 @@ class Project:
 
     # -- shared helpers ------------------------------------------------------------------------
     def text_of(self, session: Session | Connection, doc: Document | Any) -> str:
-        """The stored text of a document, cached by its UUID (stored text never changes)."""
+        """The stored text of a document, kept in a least-recently-used cache by its UUID (stored
+        text never changes)."""
         text = self._texts.get(doc.uuid)
         if text is None:
             text = session.scalar(select(Document.text).where(Document.id == doc.id)) or ""
-            if len(self._texts) > 64:
-                self._texts.clear()
-            self._texts[doc.uuid] = text
+            self._texts.put(doc.uuid, text)
         return text
 
     def ensure_coder(self, ch: Change, name: str | None) -> int:

@@ -57,7 +57,7 @@ RULE = (
 
 
 def _draw(g: Any, path: Path) -> None:
-    from qcode.analysis.figures import draw_network
+    from qcode.analysis.network_figure import draw_network
 
     draw_network(g, path)
 

@@ -1,0 +1,5 @@
+"""``python -m qcode``: the same as the ``qcode`` command."""
+
+from qcode.cli.main import run
+
+run()
