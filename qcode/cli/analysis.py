@@ -20,11 +20,11 @@ from qcode.cli.options import (
     UNIT,
     WHERE,
     check,
+    scope_of,
     write_csv,
 )
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.services.scope import Scope
 
 MEASURES = ("count", "c", "jaccard")
 FIELDS = (
@@ -60,7 +60,7 @@ def cooccur(
         raise InvalidInputError(f"unknown measure {measure!r} ({', '.join(MEASURES)})")
     check(format_)
     pairs = project().analysis.cooccur(
-        unit, min_count=min_count, scope=Scope.of(doc, case, where, coder, level, set_)
+        unit, min_count=min_count, scope=scope_of(doc, case, where, coder, level, set_)
     )
     if measure != "count":
         pairs.sort(key=lambda p: -(getattr(p, measure) or 0.0))

@@ -62,3 +62,10 @@ ALL_ROWS = typer.Option(
     callback=_show_all,
     expose_value=False,
 )
+
+
+def scope_of(*args: Any) -> Any:
+    """``Scope.of`` (the shared scope of queries and analyses), loaded when a command runs."""
+    from qcode.services.scope import Scope
+
+    return Scope.of(*args)

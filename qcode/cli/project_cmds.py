@@ -335,6 +335,7 @@ def check(
         False, "--repair", help="Put the newest sound backup in place of a damaged database."
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Check the project's database: SQLite's integrity and foreign keys, and qcode's own rules
     (codings inside their documents, units covering the text, history consistent)."""

@@ -5,15 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import CASE, CODER, DOC, LEVEL, WHERE, write_csv
+from qcode.cli.options import ALL_ROWS, CASE, CODER, DOC, LEVEL, WHERE, scope_of, write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.services.query import QueryHit
-from qcode.services.scope import Scope
+
+if TYPE_CHECKING:
+    from qcode.services.query import QueryHit
 
 FORMATS = ("table", "csv", "json", "md")
 FIELDS = ("document", "case", "start", "end", "codes", "coders", "text")
@@ -83,6 +85,7 @@ def query(
     figure: Path | None = typer.Option(
         None, "--figure", help="Matrix: draw a heat map to FILE.png, .svg or .pdf."
     ),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     from qcode.services.query import UNITS
 
@@ -94,7 +97,7 @@ def query(
         raise InvalidInputError(f"--context {context} is out of range (0 to 100000)")
     if to_queue and not code:
         raise InvalidInputError("--to-queue needs --code CODE: the code the results suggest")
-    scope = Scope.of(doc, case, where, coder, level)
+    scope = scope_of(doc, case, where, coder, level)
     if rows is not None or cols is not None:
         from qcode.cli.query_matrix import matrix_query
 

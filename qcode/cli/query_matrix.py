@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qcode.cli.app import project
 from qcode.cli.options import write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.services.scope import Scope
+
+if TYPE_CHECKING:
+    from qcode.services.scope import Scope
 
 OUTPUTS = (".csv", ".json", ".xlsx")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 
 team_app = typer.Typer(help="Who may change what on a PostgreSQL team server.")
@@ -17,6 +18,7 @@ def roles(
         None, "--codebook", help="Who may change the codebook: leads (default) or coders."
     ),
     json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """The people with a role in this project (lead, coder, observer); the server enforces that
     an observer changes nothing and a coder only their own codings and memos."""

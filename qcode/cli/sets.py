@@ -5,9 +5,8 @@ from __future__ import annotations
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.options import CASE, CODER, DOC, LEVEL, WHERE
+from qcode.cli.options import ALL_ROWS, CASE, CODER, DOC, LEVEL, WHERE, scope_of
 from qcode.cli.output import emit_json, ok, table
-from qcode.services.scope import Scope
 
 sets_app = typer.Typer(help="Saved queries (retrieval sets) and sets of codes.")
 app.add_typer(sets_app, name="sets")
@@ -28,7 +27,7 @@ def save(
 
 
 @sets_app.command("list")
-def list_(json_: bool = JSON) -> None:
+def list_(json_: bool = JSON, _all_rows: bool = ALL_ROWS) -> None:
     """The sets with their queries (or codes) and current counts."""
     rows = project().sets.list()
     if json_:
@@ -74,7 +73,7 @@ def run(
 
     if format_ not in FORMATS:
         raise InvalidInputError(f"unknown format {format_!r} ({', '.join(FORMATS)})")
-    scope = Scope.of(doc, case, where, coder, level)
+    scope = scope_of(doc, case, where, coder, level)
     show(project().sets.run(name, scope, unit, context), format_, context)
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.memos import _body
+from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.services.summaries import SummaryInfo, parse_ids
+
+if TYPE_CHECKING:
+    from qcode.services.summaries import SummaryInfo
 
 summaries_app = typer.Typer(
     help="Summaries of a case (or document) by a code: the cells of a framework matrix.",
@@ -47,6 +51,8 @@ def set_(
     body = _body(text, file)
     if body is None:
         raise InvalidInputError("give the summary with --text or --file")
+    from qcode.services.summaries import parse_ids
+
     m = project().summaries.set(case, code, body, parse_ids(segments), rows, coder)
     if json_:
         emit_json(m.as_json())
@@ -60,6 +66,7 @@ def list_(
     code: str | None = typer.Option(None, "--code", help="Only this code's."),
     rows: str | None = ROW_KIND,
     json_: bool = typer.Option(False, "--json"),
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """The summaries, by case and code."""
     found = project().summaries.list(case, code, rows)

@@ -19,13 +19,13 @@ from qcode.cli.options import (
     SETS,
     WHERE,
     check,
+    scope_of,
     write_csv,
 )
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.services.scope import Scope
 
-_scope = Scope.of
+_scope = scope_of
 
 
 @app.command()
