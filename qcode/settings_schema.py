@@ -91,9 +91,14 @@ class DatabaseTable(_Table):
         from sqlalchemy.exc import ArgumentError
 
         try:
-            make_url(value)
+            url = make_url(value)
         except ArgumentError:
             raise ValueError("expected a database URL such as sqlite:///project.db") from None
+        if url.password is not None:
+            raise ValueError(
+                "the URL holds a password, which this file would keep in plain text; leave it "
+                "out and set PGPASSWORD or put it in ~/.pgpass"
+            )
         return value
 
 
@@ -298,7 +303,9 @@ def problem(error: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "value_error":
         expected = str(error["msg"]).removeprefix("Value error, ")
         # a message about items of a list names the item itself
-        return expected if isinstance(value, list | dict) else f"{expected}, not {_toml(value)}"
+        if isinstance(value, list | dict) or "password" in expected:  # never echo a password
+            return expected
+        return f"{expected}, not {_toml(value)}"
     expected = _EXPECTED.get(kind, str(error["msg"]).lower())
     if kind == "literal_error":
         expected = expected.format(options=error["ctx"]["expected"])

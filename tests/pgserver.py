@@ -36,9 +36,10 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(durable: bool = False) -> Iterator[str]:
+def server(durable: bool = False, password: str | None = None) -> Iterator[str]:
     """Yield the URL prefix ``postgresql+psycopg://qcode@127.0.0.1:PORT/`` of a running server.
-    Tests run it with ``fsync=off``; ``durable`` keeps PostgreSQL's default (for benchmarks)."""
+    Tests run it with ``fsync=off``; ``durable`` keeps PostgreSQL's default (for benchmarks).
+    With ``password`` the server asks for it (SCRAM) instead of trusting every local client."""
     bindir = _bin()
     root = Path(tempfile.mkdtemp(prefix="qcode-pg-"))
     data, sock = root / "data", root / "sock"
@@ -55,7 +56,14 @@ def server(durable: bool = False) -> Iterator[str]:
         subprocess.run(prefix + list(args), check=True, capture_output=True, cwd=root)
 
     port = _free_port()
-    run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "qcode", "-E", "UTF8")
+    auth = ["-A", "trust"]
+    if password is not None:
+        pwfile = root / "pw"
+        pwfile.write_text(password + "\n", encoding="utf-8")
+        if as_root:
+            shutil.chown(pwfile, "postgres")
+        auth = ["-A", "scram-sha-256", f"--pwfile={pwfile}"]
+    run(str(bindir / "initdb"), "-D", str(data), *auth, "-U", "qcode", "-E", "UTF8")
     opts = f"-h 127.0.0.1 -p {port} -k {sock} -c max_connections=60"
     if not durable:
         opts += " -c fsync=off"

@@ -5,6 +5,7 @@ puts the newest sound backup in place (keeping the damaged file)."""
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -174,3 +175,18 @@ def test_damage_inside_the_file_is_found_by_check(tmp_path: Path, cli: Any) -> N
     assert not all(c["ok"] for c in r.json()["checks"])
     used = cli("-p", str(root), "docs", "list")
     assert used.code in (0, 4) and used.err.count("\n") <= 1 and "Traceback" not in used.err
+
+
+def test_qcode_toml_never_keeps_a_database_password(proj: Path, cli: Any) -> None:
+    toml = proj / "qcode.toml"
+    before = toml.read_text(encoding="utf-8")
+    r = cli("-p", str(proj), "config", "set", "database.url", "postgresql+psycopg://u:hush@h/db")
+    assert r.code == 1 and "PGPASSWORD" in r.err and "hush" not in r.err
+    assert toml.read_text(encoding="utf-8") == before
+    toml.write_text(
+        re.sub(r'url = "[^"]*"', 'url = "postgresql+psycopg://u:hush@h/db"', before),
+        encoding="utf-8",
+    )
+    assert "hush" in toml.read_text(encoding="utf-8")
+    r = cli("-p", str(proj), "info")
+    assert r.code != 0 and "PGPASSWORD" in r.err and "hush" not in r.err and r.err.count("\n") == 1

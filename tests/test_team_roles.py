@@ -100,3 +100,29 @@ def test_roles_need_a_server(tmp_path: Path, cli: Any) -> None:
     assert cli("init", str(tmp_path / "p")).code == 0
     r = cli("-p", str(tmp_path / "p"), "team", "add-coder", "bob")
     assert r.code == 1 and "PostgreSQL" in r.err and r.err.count("\n") == 1
+
+
+def test_the_password_comes_from_pgpassword_or_pgpass_never_the_settings(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    with server(password="s3cret-pw") as prefix:
+        dsn = prefix.replace("postgresql+psycopg://qcode@", "postgresql://qcode:s3cret-pw@")
+        with psycopg.connect(dsn + "postgres", autocommit=True) as conn:
+            conn.execute('CREATE DATABASE "pw"')
+        url = prefix + "pw"
+        monkeypatch.delenv("PGPASSWORD", raising=False)
+        monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+        r = cli("init", str(tmp_path / "a"), "--db", url)
+        assert r.code == 4 and r.err.count("\n") == 1 and not (tmp_path / "a").exists()
+        monkeypatch.setenv("PGPASSWORD", "s3cret-pw")
+        assert cli("init", str(tmp_path / "a"), "--db", url).code == 0
+        monkeypatch.delenv("PGPASSWORD")
+        port = prefix.rsplit(":", 1)[1].strip("/")
+        pgpass = tmp_path / "pgpass"
+        pgpass.write_text(f"127.0.0.1:{port}:pw:qcode:s3cret-pw\n", encoding="utf-8")
+        pgpass.chmod(0o600)
+        monkeypatch.setenv("PGPASSFILE", str(pgpass))
+        assert cli("-p", str(tmp_path / "a"), "codes", "add", "money").code == 0
+        assert "s3cret" not in (tmp_path / "a" / "qcode.toml").read_text(encoding="utf-8")
