@@ -118,10 +118,40 @@ def _substitute(node: Node, fn: Any) -> Node:
 
 @dataclass(frozen=True)
 class _Codes(Node):
-    """A resolved code operand: code ids (their codings count as ``label``)."""
+    """A resolved code operand: code ids, each with the path its codings count for (an "or"
+    of codes is one operand, read and united at once)."""
 
-    ids: frozenset[int]
-    label: str
+    labels: tuple[tuple[int, str], ...]
+
+
+def _codes(column: int, ids: Iterable[int], label: str) -> _Codes:
+    return _Codes(column, tuple((i, label) for i in sorted(ids)))
+
+
+def _merge_codes(node: Node, operand_of_relation: bool = False) -> Node:
+    """``A or B or ...`` of codes as one operand: the same value (the union of their ranges),
+    read and united at once. Not directly under a relation: there, in a unit mode, an "or"
+    stands for its units, a code for its ranges."""
+    from dataclasses import replace
+
+    from qcode.analysis.query_parse import And
+
+    if isinstance(node, Or):
+        left, right = _merge_codes(node.left), _merge_codes(node.right)
+        if isinstance(left, _Codes) and isinstance(right, _Codes) and not operand_of_relation:
+            return _Codes(node.column, tuple(sorted(set(left.labels) | set(right.labels))))
+        return Or(node.column, left, right)
+    if isinstance(node, Relation):
+        return replace(
+            node, left=_merge_codes(node.left, True), right=_merge_codes(node.right, True)
+        )
+    if isinstance(node, And):
+        return replace(node, left=_merge_codes(node.left), right=_merge_codes(node.right))
+    if isinstance(node, Not):
+        return replace(node, operand=_merge_codes(node.operand))
+    if isinstance(node, Count):
+        return replace(node, operands=tuple(_merge_codes(o) for o in node.operands))
+    return node
 
 
 class QueryService:
@@ -182,7 +212,7 @@ class QueryService:
                         f"{where}{codes.path(cid)!r} is not a category (at --level axial "
                         "a query names categories)"
                     )
-                return _Codes(leaf.column, ids_of(cid), codes.path(cid))
+                return _codes(leaf.column, ids_of(cid), codes.path(cid))
             if isinstance(leaf, SetRef):
                 row = sets.get(leaf.name)
                 if row is None:
@@ -200,15 +230,15 @@ class QueryService:
                 ids = [c for c in members[row.id] if c in codes.name]
                 if not ids:
                     raise InvalidInputError(f"{where}set {leaf.name!r} holds no codes")
-                node: Node = _Codes(leaf.column, ids_of(ids[0]), codes.path(ids[0]))
+                node: Node = _codes(leaf.column, ids_of(ids[0]), codes.path(ids[0]))
                 for c in ids[1:]:
-                    node = Or(leaf.column, node, _Codes(leaf.column, ids_of(c), codes.path(c)))
+                    node = Or(leaf.column, node, _codes(leaf.column, ids_of(c), codes.path(c)))
                 return node
             if isinstance(leaf, RegexSearch):
                 _compile(leaf)
             return leaf
 
-        return _substitute(tree, fn)
+        return _merge_codes(_substitute(tree, fn))
 
     # -- running ---------------------------------------------------------------------------------
     def run(
@@ -312,10 +342,10 @@ class QueryService:
         coder_ids: Sequence[int] | None,
         coder_names: dict[int, str],
     ) -> None:
-        by_code: dict[int, list[_Codes]] = defaultdict(list)
+        by_code: dict[int, list[tuple[_Codes, str]]] = defaultdict(list)
         for leaf in leaves_:
-            for c in leaf.ids:
-                by_code[c].append(leaf)
+            for c, path in leaf.labels:
+                by_code[c].append((leaf, path))
         wanted = sorted(by_code)
         coders = set(coder_ids) if coder_ids is not None else None
         with self.p.read() as s:
@@ -334,10 +364,10 @@ class QueryService:
         for doc_id, code_id, coder_id, start, end in rows:
             if doc_id not in in_scope or (coders is not None and coder_id not in coders):
                 continue
-            for leaf in by_code[code_id]:
-                label = labels.get(leaf.label)
+            for leaf, path in by_code[code_id]:
+                label = labels.get(path)
                 if label is None:
-                    label = labels[leaf.label] = frozenset([leaf.label])
+                    label = labels[path] = frozenset([path])
                 data.leaf_hits.setdefault(leaf, {}).setdefault(doc_id, []).append(
                     Hit(start, end, label, names[coder_id])
                 )
