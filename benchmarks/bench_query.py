@@ -143,8 +143,6 @@ def live_count(p: Project) -> None:
     """The workbench's query screen: from the last key to the count on screen (wall time)."""
     import asyncio
 
-    from textual.widgets import Static
-
     from qcode.tui.app import QcodeApp
 
     async def main() -> list[float]:
@@ -161,8 +159,8 @@ def live_count(p: Project) -> None:
                 await pilot.pause()
                 await pilot.press(*expr)
                 t0 = time.perf_counter()
-                status = app.screen.query_one("#qy-status", Static)
-                while "hit(s)" not in str(status.render()):
+                screen: Any = app.screen
+                while screen.counted != expr:
                     await asyncio.sleep(0.002)
                 out.append(time.perf_counter() - t0)
         return out

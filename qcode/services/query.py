@@ -158,6 +158,10 @@ class QueryService:
     def __init__(self, project: Project) -> None:
         self.p = project
         self._tokens: dict[tuple[str, str | None], list[Any]] = {}
+        # codes' hits by (scope, operand), kept while the project's event log stands still:
+        # the workbench counts again at every pause in typing, mostly with the same operands
+        self._cache: dict[tuple[Scope, Node], dict[int, list[Hit]]] = {}
+        self._cache_at: Any = None
 
     def __call__(
         self, expr: str, scope: Scope | None = None, unit: str = "match", context: int = 0
@@ -317,8 +321,16 @@ class QueryService:
             kinds.add(_KIND[_MODE[unit]])
         in_scope = {d.id for d in data.docs}
         code_leaves = [leaf for leaf in all_leaves if isinstance(leaf, _Codes)]
-        if code_leaves:
-            self._load_codings(data, code_leaves, in_scope, coder_ids, coder_names)
+        at = self._version()
+        if at != self._cache_at or len(self._cache) > 256:
+            self._cache, self._cache_at = {}, at
+        fresh = [cl for cl in code_leaves if (scope, cl) not in self._cache]
+        if fresh:
+            self._load_codings(data, fresh, in_scope, coder_ids, coder_names)
+            for cl in fresh:
+                self._cache[(scope, cl)] = data.leaf_hits.setdefault(cl, {})
+        for cl in code_leaves:
+            data.leaf_hits[cl] = self._cache[(scope, cl)]
         searches = [leaf for leaf in all_leaves if not isinstance(leaf, _Codes)]
         if searches:
             self._search(data, searches, regex_seconds)
@@ -333,6 +345,19 @@ class QueryService:
                 wanted |= in_scope if docs is None else docs
             self._load_units(data, kinds, wanted)
         return data
+
+    def _version(self) -> Any:
+        """What the cache of codes' hits is valid for: the newest event and the codings' count
+        (every change writes an event; the count catches a database edited behind the log)."""
+        from sqlalchemy import func
+
+        from qcode.store.models import Event
+
+        with self.p.read() as s:
+            return (
+                s.scalar(select(func.max(Event.id))),
+                s.scalar(select(func.count()).select_from(Coding)),
+            )
 
     def _load_codings(
         self,

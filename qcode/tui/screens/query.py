@@ -84,6 +84,7 @@ class QueryScreen(Screen[None]):
         self.hits: list[QueryHit] = []
         self.matrix: QueryMatrix | None = None
         self.from_cell = False
+        self.counted = ""  # the query whose count the status line shows
         self._timer: Timer | None = None
         self.expr = ""
 
@@ -136,6 +137,7 @@ class QueryScreen(Screen[None]):
     def _show_status(self, expr: str, message: Text) -> None:
         if self.query_one(Input).value == expr:  # not overtaken by newer keys
             self.query_one("#qy-status", Static).update(message)
+            self.counted = expr
 
     # -- the hits --------------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
