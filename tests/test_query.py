@@ -440,3 +440,26 @@ def test_saved_queries_in_a_qdpx_project(study: Project, tmp_path: Path) -> None
         assert info.query == "'income volatility' or 'family provides'" and info.count == 3
     finally:
         other.close()
+
+
+def test_a_code_with_its_subcodes(study: Project) -> None:
+    study.codes.add("pressure")
+    study.codes.move("income volatility", "pressure")
+    study.codes.move("family provides", "pressure")
+    assert study.query("pressure") == []  # the code itself has no codings
+    hits = study.query("'pressure'/*")
+    assert [h.codes for h in hits] == [
+        ["pressure/income volatility"],  # ann's
+        ["pressure/income volatility"],  # bo's, longer
+        ["pressure/family provides"],
+    ]
+    assert len(study.query("pressure/* and contribution decisions")) == 1
+    tree: Any = parse("'a b'/* or a b/*")
+    assert (tree.left.ref, tree.left.subcodes, tree.right.ref, tree.right.subcodes) == (
+        "a b",
+        True,
+        "a b",
+        True,
+    )
+    with pytest.raises(QuerySyntaxError, match="column 1"):
+        parse("/*")

@@ -27,7 +27,8 @@ Grammar (loosest first; keywords in any case):
   operand := CODE | text "words" | text /regex/[i] | word WORD
            | set NAME | ( query )
            | only one of (query, ...) | at least N of (query, ...)
-  CODE    := a path or name; quote it when it holds a keyword
+  CODE    := a path or name; quote it when it holds a keyword;
+             CODE/* takes the codes under it too
   UNIT    := chars | sentences | paragraphs | turns
 \b
 Ranges are half-open [start, end) in code points. A and B: the overlap

@@ -211,6 +211,10 @@ class QueryService:
                     if msg.startswith("no code"):
                         msg += did_you_mean(leaf.ref, known)
                     raise NotFoundError(where + msg) from None
+                if leaf.subcodes and level == "open":
+                    return _Codes(
+                        leaf.column, tuple((c, codes.path(c)) for c in sorted(codes.subtree(cid)))
+                    )
                 if level == "axial" and levels.get(cid) != "axial":
                     raise InvalidInputError(
                         f"{where}{codes.path(cid)!r} is not a category (at --level axial "
