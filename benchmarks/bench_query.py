@@ -58,9 +58,12 @@ def naive(p: Project, name: str) -> set[tuple[int, int, int]]:
     """Every pair of codings of the two (three) codes in each document, one by one."""
     tree = p.query.resolve(QUERIES[name])
     data = p.query.load(Scope(), [tree], "match")
+    # every coding read, by its code (each hit of an operand carries its code's path)
     by_label: dict[str, dict[int, list[Any]]] = {}
-    for leaf, hits in data.leaf_hits.items():
-        by_label[getattr(leaf, "label", "")] = hits
+    for hits in data.leaf_hits.values():
+        for k, v in hits.items():
+            for h in v:
+                by_label.setdefault(next(iter(h.codes)), {}).setdefault(k, []).append(h)
     a, b, c = (by_label.get(x.strip("'"), {}) for x in (A, B, C))
     out: set[tuple[int, int, int]] = set()
     if name.startswith("dense"):
