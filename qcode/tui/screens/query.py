@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
 
 CONTEXT = 200
-DEBOUNCE = 0.08  # seconds after the last key before counting
+DEBOUNCE = 0.06  # seconds after the last key before counting
 WORDS = ["followed by", "only one of", "at least", *sorted(KEYWORDS)]
 
 
