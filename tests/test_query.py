@@ -463,3 +463,18 @@ def test_a_code_with_its_subcodes(study: Project) -> None:
     )
     with pytest.raises(QuerySyntaxError, match="column 1"):
         parse("/*")
+
+
+def test_saved_queries_in_readable_codebooks(study: Project, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from qcode.services.codebook import export_codebook
+
+    study.sets.save("volatile", "'income volatility' or 'family provides'")
+    export_codebook(study, tmp_path / "cb.md")
+    assert "- **volatile** (query: `'income volatility' or 'family provides'`)" in (
+        tmp_path / "cb.md"
+    ).read_text("utf-8")
+    export_codebook(study, tmp_path / "cb.xlsx")
+    rows = list(load_workbook(tmp_path / "cb.xlsx")["Sets"].iter_rows(values_only=True))
+    assert rows[0][-1] == "query" and rows[1][-1] == "'income volatility' or 'family provides'"
