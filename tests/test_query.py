@@ -301,6 +301,11 @@ def test_cli_query_json_and_bad_input(study: Project, cli: Any) -> None:
         ["A near B within 2000000 chars"],
         ["contribution decisions", "--where", "nope=1"],
         ["contribution decisions", "--code", "x", "--unit", "clause"],
+        ["contribution decisions", "--cell", "1,1"],
+        ["--rows", "family provides", "--cols", "attribute:gender", "--code", "x"],
+        ["--rows", "family provides", "--cols", "attribute:gender", "--count", "words"],
+        ["--rows", "family provides", "--cols", "attribute:gender", "--cell", "3,1"],
+        ["--rows", "family provides", "--cols", "attribute:gender", "-o", "m.txt"],
     ):
         r = cli("query", *args, cwd=study.root)
         assert r.code == 1, args

@@ -99,8 +99,17 @@ def query(
     if rows is not None or cols is not None:
         from qcode.cli.query_matrix import matrix_query
 
+        if code or to_queue or context:
+            raise InvalidInputError("--code, --to-queue and --context take a query, not a matrix")
+
         matrix_query(expr, rows, cols, count, cell, scope, unit, format_, output, figure)
         return
+    matrix_only = {"--cell": cell, "--output": output, "--figure": figure}
+    if count != "segments":
+        matrix_only["--count"] = count
+    for option, value in matrix_only.items():
+        if value is not None:
+            raise InvalidInputError(f"{option} belongs to a matrix query: give --rows and --cols")
     if not expr.strip():
         raise InvalidInputError("query: column 1: expected a code, a text search or '('")
     p = project()
