@@ -206,6 +206,7 @@ def test_scope_coder_case_and_where(study: Project) -> None:
     from qcode.services.scope import Scope
 
     assert len(study.query("contribution decisions", Scope(coders=("bo",)))) == 1
+    assert len(study.query("contribution decisions", Scope(coders=["bo"]))) == 1  # type: ignore[arg-type]
     assert len(study.query("contribution decisions", Scope(where=("gender=man",)))) == 1
     assert len(study.query("contribution decisions", Scope(cases=("int01",)))) == 1
     with pytest.raises(QcodeError, match="no case 'int3'.*did you mean.*'int01'"):
