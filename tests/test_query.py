@@ -435,11 +435,14 @@ def test_matrix_query_heat_map(study: Project, cli: Any, tmp_path: Path) -> None
     assert r.json()["values"] == [[0, len("My income goes up and down. So I skip")]]
 
 
-def test_saved_queries_in_a_qdpx_project(study: Project, tmp_path: Path) -> None:
+def test_saved_queries_in_a_qdpx_project(study: Project, tmp_path: Path, cli: Any) -> None:
     from qcode.services.exchange import create_from_qdpx, export_qdpx
 
     study.sets.save("volatile", "'income volatility' or 'family provides'")
-    export_qdpx(study, tmp_path / "p.qdpx")
+    report = export_qdpx(study, tmp_path / "p.qdpx")
+    assert any("REFI-QDA has no place for a query" in n for n in report.notes)
+    r = cli("codebook", "export", "-o", str(tmp_path / "cb.qdc"), cwd=study.root)
+    assert r.code == 0 and "REFI-QDA has no place for a query" in r.out, r.out + r.err
     other, _ = create_from_qdpx(tmp_path / "copy", tmp_path / "p.qdpx")
     try:
         info = other.sets.show("volatile")
