@@ -206,6 +206,7 @@ def test_scope_coder_case_and_where(study: Project) -> None:
     from qcode.services.scope import Scope
 
     assert len(study.query("contribution decisions", Scope(coders=("bo",)))) == 1
+    assert len(study.query("contribution decisions", Scope(coders=["bo"]))) == 1  # type: ignore[arg-type]
     assert len(study.query("contribution decisions", Scope(where=("gender=man",)))) == 1
     assert len(study.query("contribution decisions", Scope(cases=("int01",)))) == 1
     with pytest.raises(QcodeError, match="no case 'int3'.*did you mean.*'int01'"):
@@ -301,6 +302,11 @@ def test_cli_query_json_and_bad_input(study: Project, cli: Any) -> None:
         ["A near B within 2000000 chars"],
         ["contribution decisions", "--where", "nope=1"],
         ["contribution decisions", "--code", "x", "--unit", "clause"],
+        ["contribution decisions", "--cell", "1,1"],
+        ["--rows", "family provides", "--cols", "attribute:gender", "--code", "x"],
+        ["--rows", "family provides", "--cols", "attribute:gender", "--count", "words"],
+        ["--rows", "family provides", "--cols", "attribute:gender", "--cell", "3,1"],
+        ["--rows", "family provides", "--cols", "attribute:gender", "-o", "m.txt"],
     ):
         r = cli("query", *args, cwd=study.root)
         assert r.code == 1, args
@@ -429,14 +435,55 @@ def test_matrix_query_heat_map(study: Project, cli: Any, tmp_path: Path) -> None
     assert r.json()["values"] == [[0, len("My income goes up and down. So I skip")]]
 
 
-def test_saved_queries_in_a_qdpx_project(study: Project, tmp_path: Path) -> None:
+def test_saved_queries_in_a_qdpx_project(study: Project, tmp_path: Path, cli: Any) -> None:
     from qcode.services.exchange import create_from_qdpx, export_qdpx
 
     study.sets.save("volatile", "'income volatility' or 'family provides'")
-    export_qdpx(study, tmp_path / "p.qdpx")
+    report = export_qdpx(study, tmp_path / "p.qdpx")
+    assert any("REFI-QDA has no place for a query" in n for n in report.notes)
+    r = cli("codebook", "export", "-o", str(tmp_path / "cb.qdc"), cwd=study.root)
+    assert r.code == 0 and "REFI-QDA has no place for a query" in r.out, r.out + r.err
     other, _ = create_from_qdpx(tmp_path / "copy", tmp_path / "p.qdpx")
     try:
         info = other.sets.show("volatile")
         assert info.query == "'income volatility' or 'family provides'" and info.count == 3
     finally:
         other.close()
+
+
+def test_a_code_with_its_subcodes(study: Project) -> None:
+    study.codes.add("pressure")
+    study.codes.move("income volatility", "pressure")
+    study.codes.move("family provides", "pressure")
+    assert study.query("pressure") == []  # the code itself has no codings
+    hits = study.query("'pressure'/*")
+    assert [h.codes for h in hits] == [
+        ["pressure/income volatility"],  # ann's
+        ["pressure/income volatility"],  # bo's, longer
+        ["pressure/family provides"],
+    ]
+    assert len(study.query("pressure/* and contribution decisions")) == 1
+    tree: Any = parse("'a b'/* or a b/*")
+    assert (tree.left.ref, tree.left.subcodes, tree.right.ref, tree.right.subcodes) == (
+        "a b",
+        True,
+        "a b",
+        True,
+    )
+    with pytest.raises(QuerySyntaxError, match="column 1"):
+        parse("/*")
+
+
+def test_saved_queries_in_readable_codebooks(study: Project, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    from qcode.services.codebook import export_codebook
+
+    study.sets.save("volatile", "'income volatility' or 'family provides'")
+    export_codebook(study, tmp_path / "cb.md")
+    assert "- **volatile** (query: `'income volatility' or 'family provides'`)" in (
+        tmp_path / "cb.md"
+    ).read_text("utf-8")
+    export_codebook(study, tmp_path / "cb.xlsx")
+    rows = list(load_workbook(tmp_path / "cb.xlsx")["Sets"].iter_rows(values_only=True))
+    assert rows[0][-1] == "query" and rows[1][-1] == "'income volatility' or 'family provides'"

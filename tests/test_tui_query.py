@@ -118,3 +118,25 @@ def test_matrix_grid_cells_open_their_segments(project: Project, tmp_path: Path)
             assert [h.text for h in screen.hits] == ["high"]
 
     asyncio.run(main())
+
+
+def test_saved_sets_listed_with_counts_and_run(project: Project, tmp_path: Path) -> None:
+    p = _project(project, tmp_path)
+    p.sets.save("money", "cost or text 'bike'")
+
+    async def main() -> None:
+        app = QcodeApp(p)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.press("7")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, QueryScreen)
+            await pilot.press("escape", "l")
+            await pilot.pause()
+            table = screen.query_one(DataTable)
+            assert table.row_count == 1 and table.get_row_at(0)[:2] == ["money", "2"]
+            await pilot.press("enter")
+            await pilot.pause()
+            assert len(screen.hits) == 2 and screen.query_one(Input).value == 'set "money"'
+
+    asyncio.run(main())

@@ -17,7 +17,8 @@ Grammar (loosest binding first; keywords are case-insensitive)::
               | "only" "one" "of" "(" query ("," query)* ")"
               | "at" "least" N "of" "(" query ("," query)* ")"
               | CODE
-    CODE     := QUOTED | bare words joined by single spaces (a path may hold "/")
+    CODE     := QUOTED | bare words joined by single spaces (a path may hold "/"), either
+                followed by "/*" for the code with every code under it
     unit     := chars | sentences | paragraphs | turns     (singular forms too)
 
 A malformed query raises :class:`QuerySyntaxError` naming the 1-based column of the problem.
@@ -67,6 +68,7 @@ class Node:
 @dataclass(frozen=True)
 class CodeRef(Node):
     ref: str
+    subcodes: bool = False  # written CODE/*: the code and every code under it
 
 
 @dataclass(frozen=True)
@@ -173,8 +175,9 @@ def tokenize(text: str) -> list[Token]:
                 j += 1
             if j >= n:
                 raise QuerySyntaxError(col, "the quotation is not closed")
-            out.append(Token("quoted", "".join(buf), col))
-            i = j + 1
+            flags = "subcodes" if text.startswith("/*", j + 1) else ""
+            out.append(Token("quoted", "".join(buf), col, flags))
+            i = j + 1 + (2 if flags else 0)
         elif ch == "/" and out and out[-1].is_kw("text"):
             j, buf = i + 1, []
             while j < n and text[j] != "/":
@@ -316,7 +319,7 @@ class _Parser:
             self.take()
             if not t.value.strip():
                 raise QuerySyntaxError(t.column, "an empty code name")
-            return CodeRef(t.column, t.value.strip())
+            return CodeRef(t.column, t.value.strip(), t.flags == "subcodes")
         if t.kind != "word":
             raise QuerySyntaxError(t.column, OPERAND)
         low = t.value.lower()
@@ -361,7 +364,12 @@ class _Parser:
         words = [self.take().value]
         while self.tok.kind == "word" and self.tok.value.lower() not in KEYWORDS:
             words.append(self.take().value)
-        return CodeRef(t.column, " ".join(words))
+        name = " ".join(words)
+        if name.endswith("/*"):
+            if not name[:-2].strip():
+                raise QuerySyntaxError(t.column, OPERAND)
+            return CodeRef(t.column, name[:-2].rstrip(), True)
+        return CodeRef(t.column, name)
 
 
 def parse(text: str) -> Node:

@@ -43,6 +43,12 @@ def export(
     cb = export_codebook(project(), output, fmt, levels or None, with_counts, with_examples)
     n = sum(not c.context for c in cb.codes)
     ok(f"wrote {output}: {n} code(s), {len(cb.relations)} relation(s), {len(cb.sets)} set(s)")
+    queries = sum(1 for s in cb.sets if s.query)
+    if queries and (fmt or output.suffix.lower().lstrip(".")) == "qdc":
+        ok(
+            f"note: {queries} saved quer{'y' if queries == 1 else 'ies'}: REFI-QDA has no place "
+            "for a query; each is written as a 'qcode query:' paragraph of its set's description"
+        )
 
 
 @codebook_app.command("import")

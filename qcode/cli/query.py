@@ -29,7 +29,8 @@ Grammar (loosest first; keywords in any case):
   operand := CODE | text "words" | text /regex/[i] | word WORD
            | set NAME | ( query )
            | only one of (query, ...) | at least N of (query, ...)
-  CODE    := a path or name; quote it when it holds a keyword
+  CODE    := a path or name; quote it when it holds a keyword;
+             CODE/* takes the codes under it too
   UNIT    := chars | sentences | paragraphs | turns
 \b
 Ranges are half-open [start, end) in code points. A and B: the overlap
@@ -101,8 +102,17 @@ def query(
     if rows is not None or cols is not None:
         from qcode.cli.query_matrix import matrix_query
 
+        if code or to_queue or context:
+            raise InvalidInputError("--code, --to-queue and --context take a query, not a matrix")
+
         matrix_query(expr, rows, cols, count, cell, scope, unit, format_, output, figure)
         return
+    matrix_only = {"--cell": cell, "--output": output, "--figure": figure}
+    if count != "segments":
+        matrix_only["--count"] = count
+    for option, value in matrix_only.items():
+        if value is not None:
+            raise InvalidInputError(f"{option} belongs to a matrix query: give --rows and --cols")
     if not expr.strip():
         raise InvalidInputError("query: column 1: expected a code, a text search or '('")
     p = project()

@@ -194,7 +194,8 @@ def to_markdown(cb: Codebook) -> str:
         lines += ["## Sets", ""]
         for s in cb.sets:
             about = f": {_md_cell(s.description)}" if s.description.strip() else ""
-            lines.append(f"- **{_md(s.name)}**{about} ({_md('; '.join(s.codes))})")
+            what = f"query: `{s.query}`" if s.query else _md("; ".join(s.codes))
+            lines.append(f"- **{_md(s.name)}**{about} ({what})")
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
@@ -344,7 +345,8 @@ def write_docx(cb: Codebook, path: Path) -> None:
             p = doc.add_paragraph(style="List Bullet")
             p.add_run(_clean(s.name)).bold = True
             about = f": {s.description.strip()}" if s.description.strip() else ""
-            p.add_run(_clean(f"{about} ({'; '.join(s.codes)})"))
+            what = f"query: {s.query}" if s.query else "; ".join(s.codes)
+            p.add_run(_clean(f"{about} ({what})"))
     doc.save(str(path))
 
 
@@ -358,8 +360,9 @@ def write_xlsx(cb: Codebook, path: Path) -> None:
     relations = [[getattr(r, k) for k in RELATION_COLUMNS] for r in cb.relations]
     _sheet(wb.create_sheet(), "Relations", list(RELATION_COLUMNS), relations)
     if cb.sets:
-        sets = [[s.name, s.guid, s.description, "\n".join(s.codes)] for s in cb.sets]
-        _sheet(wb.create_sheet(), "Sets", ["name", "guid", "description", "codes"], sets)
+        sets = [[s.name, s.guid, s.description, "\n".join(s.codes), s.query] for s in cb.sets]
+        header = ["name", "guid", "description", "codes", "query"]
+        _sheet(wb.create_sheet(), "Sets", header, sets)
     wb.save(str(path))
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InputFileError, InvalidInputError, QcodeError
 from qcode.interchange.model import CodeEntry
@@ -260,6 +260,12 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                     got["document"],
                     got["memo"],
                 )
+            )
+        queries = c.scalar(select(func.count()).where(CodeSet.query.is_not(None))) or 0
+        if queries:
+            notes.append(
+                f"{queries} saved quer{'y' if queries == 1 else 'ies'}: REFI-QDA has no place for "
+                "a query; each is written as a 'qcode query:' paragraph of its set's description"
             )
         evidence = c.scalar(select(RelationEvidence.id).limit(1))
         if evidence is not None:

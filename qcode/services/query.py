@@ -20,12 +20,9 @@ from sqlalchemy import select
 from qcode.analysis.query_eval import DocData, Hit, evaluate
 from qcode.analysis.query_parse import (
     CodeRef,
-    Count,
     Node,
-    Not,
     Or,
     RegexSearch,
-    Relation,
     SetRef,
     TextSearch,
     WordSearch,
@@ -34,6 +31,14 @@ from qcode.analysis.query_parse import (
 )
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.services.codes import CodeTree
+from qcode.services.query_tree import (
+    Codes,
+    candidates,
+    codes_operand,
+    merge_codes,
+    relation_units,
+    substitute,
+)
 from qcode.services.scope import Scope, did_you_mean
 from qcode.store.models import Case, Code, Coder, CodeSet, Coding, Document, Segment, SetMember
 
@@ -101,33 +106,14 @@ class _Doc:
     language: str
 
 
-def _substitute(node: Node, fn: Any) -> Node:
-    """``node`` with its leaves replaced by ``fn(leaf)``."""
-    from dataclasses import replace
-
-    from qcode.analysis.query_parse import And
-
-    if isinstance(node, And | Or | Relation):
-        return replace(node, left=_substitute(node.left, fn), right=_substitute(node.right, fn))
-    if isinstance(node, Not):
-        return replace(node, operand=_substitute(node.operand, fn))
-    if isinstance(node, Count):
-        return replace(node, operands=tuple(_substitute(o, fn) for o in node.operands))
-    return fn(node)
-
-
-@dataclass(frozen=True)
-class _Codes(Node):
-    """A resolved code operand: code ids (their codings count as ``label``)."""
-
-    ids: frozenset[int]
-    label: str
-
-
 class QueryService:
     def __init__(self, project: Project) -> None:
         self.p = project
         self._tokens: dict[tuple[str, str | None], list[Any]] = {}
+        # codes' hits by (scope, operand), kept while the project's event log stands still:
+        # the workbench counts again at every pause in typing, mostly with the same operands
+        self._cache: dict[tuple[Scope, Node], dict[int, list[Hit]]] = {}
+        self._cache_at: Any = None
 
     def __call__(
         self, expr: str, scope: Scope | None = None, unit: str = "match", context: int = 0
@@ -177,12 +163,16 @@ class QueryService:
                     if msg.startswith("no code"):
                         msg += did_you_mean(leaf.ref, known)
                     raise NotFoundError(where + msg) from None
+                if leaf.subcodes and level == "open":
+                    return Codes(
+                        leaf.column, tuple((c, codes.path(c)) for c in sorted(codes.subtree(cid)))
+                    )
                 if level == "axial" and levels.get(cid) != "axial":
                     raise InvalidInputError(
                         f"{where}{codes.path(cid)!r} is not a category (at --level axial "
                         "a query names categories)"
                     )
-                return _Codes(leaf.column, ids_of(cid), codes.path(cid))
+                return codes_operand(leaf.column, ids_of(cid), codes.path(cid))
             if isinstance(leaf, SetRef):
                 row = sets.get(leaf.name)
                 if row is None:
@@ -200,15 +190,17 @@ class QueryService:
                 ids = [c for c in members[row.id] if c in codes.name]
                 if not ids:
                     raise InvalidInputError(f"{where}set {leaf.name!r} holds no codes")
-                node: Node = _Codes(leaf.column, ids_of(ids[0]), codes.path(ids[0]))
+                node: Node = codes_operand(leaf.column, ids_of(ids[0]), codes.path(ids[0]))
                 for c in ids[1:]:
-                    node = Or(leaf.column, node, _Codes(leaf.column, ids_of(c), codes.path(c)))
+                    node = Or(
+                        leaf.column, node, codes_operand(leaf.column, ids_of(c), codes.path(c))
+                    )
                 return node
             if isinstance(leaf, RegexSearch):
                 _compile(leaf)
             return leaf
 
-        return _substitute(tree, fn)
+        return merge_codes(substitute(tree, fn))
 
     # -- running ---------------------------------------------------------------------------------
     def run(
@@ -282,14 +274,22 @@ class QueryService:
             data.leaves[id(t)] = list(dict.fromkeys(leaves(t)))
             all_leaves += data.leaves[id(t)]
         all_leaves = list(dict.fromkeys(all_leaves))
-        kinds = {_KIND[u] for t in trees for u in _relation_units(t)}
+        kinds = {_KIND[u] for t in trees for u in relation_units(t)}
         if _MODE[unit] in _KIND:
             kinds.add(_KIND[_MODE[unit]])
         in_scope = {d.id for d in data.docs}
-        code_leaves = [leaf for leaf in all_leaves if isinstance(leaf, _Codes)]
-        if code_leaves:
-            self._load_codings(data, code_leaves, in_scope, coder_ids, coder_names)
-        searches = [leaf for leaf in all_leaves if not isinstance(leaf, _Codes)]
+        code_leaves = [leaf for leaf in all_leaves if isinstance(leaf, Codes)]
+        at = self._version()
+        if at != self._cache_at or len(self._cache) > 256:
+            self._cache, self._cache_at = {}, at
+        fresh = [cl for cl in code_leaves if (scope, cl) not in self._cache]
+        if fresh:
+            self._load_codings(data, fresh, in_scope, coder_ids, coder_names)
+            for cl in fresh:
+                self._cache[(scope, cl)] = data.leaf_hits.setdefault(cl, {})
+        for cl in code_leaves:
+            data.leaf_hits[cl] = self._cache[(scope, cl)]
+        searches = [leaf for leaf in all_leaves if not isinstance(leaf, Codes)]
         if searches:
             self._search(data, searches, regex_seconds)
         for leaf in all_leaves:
@@ -304,18 +304,31 @@ class QueryService:
             self._load_units(data, kinds, wanted)
         return data
 
+    def _version(self) -> Any:
+        """What the cache of codes' hits is valid for: the newest event and the codings' count
+        (every change writes an event; the count catches a database edited behind the log)."""
+        from sqlalchemy import func
+
+        from qcode.store.models import Event
+
+        with self.p.read() as s:
+            return (
+                s.scalar(select(func.max(Event.id))),
+                s.scalar(select(func.count()).select_from(Coding)),
+            )
+
     def _load_codings(
         self,
         data: _Data,
-        leaves_: Sequence[_Codes],
+        leaves_: Sequence[Codes],
         in_scope: set[int],
         coder_ids: Sequence[int] | None,
         coder_names: dict[int, str],
     ) -> None:
-        by_code: dict[int, list[_Codes]] = defaultdict(list)
+        by_code: dict[int, list[tuple[Codes, str]]] = defaultdict(list)
         for leaf in leaves_:
-            for c in leaf.ids:
-                by_code[c].append(leaf)
+            for c, path in leaf.labels:
+                by_code[c].append((leaf, path))
         wanted = sorted(by_code)
         coders = set(coder_ids) if coder_ids is not None else None
         with self.p.read() as s:
@@ -334,10 +347,10 @@ class QueryService:
         for doc_id, code_id, coder_id, start, end in rows:
             if doc_id not in in_scope or (coders is not None and coder_id not in coders):
                 continue
-            for leaf in by_code[code_id]:
-                label = labels.get(leaf.label)
+            for leaf, path in by_code[code_id]:
+                label = labels.get(path)
                 if label is None:
-                    label = labels[leaf.label] = frozenset([leaf.label])
+                    label = labels[path] = frozenset([path])
                 data.leaf_hits.setdefault(leaf, {}).setdefault(doc_id, []).append(
                     Hit(start, end, label, names[coder_id])
                 )
@@ -574,54 +587,3 @@ def _compile(leaf: RegexSearch) -> Any:
         raise InvalidInputError(
             f"query: column {leaf.column}: invalid regex /{leaf.pattern}/ ({exc})"
         ) from None
-
-
-def candidates(node: Node, leaf_hits: dict[Node, dict[int, list[Hit]]]) -> set[int] | None:
-    """The documents where ``node`` can have results, from the documents its operands have
-    hits in; None when any document can (a ``not`` gives results where nothing is)."""
-    if isinstance(node, Not):
-        return None
-    if isinstance(node, Relation):
-        left = candidates(node.left, leaf_hits)
-        if node.op == "outside":
-            return left
-        right = candidates(node.right, leaf_hits)
-        return right if left is None else left if right is None else left & right
-    if isinstance(node, Count):
-        sets = [candidates(o, leaf_hits) for o in node.operands]
-        if any(x is None for x in sets):
-            return None
-        seen: dict[int, int] = {}
-        for x in sets:
-            for d in x or ():
-                seen[d] = seen.get(d, 0) + 1
-        return {d for d, n in seen.items() if n >= node.k}
-    from qcode.analysis.query_parse import And
-
-    if isinstance(node, And | Or):
-        left, right = candidates(node.left, leaf_hits), candidates(node.right, leaf_hits)
-        if isinstance(node, Or):
-            return None if left is None or right is None else left | right
-        return right if left is None else left if right is None else left & right
-    return set(leaf_hits.get(node, {}))
-
-
-def _relation_units(node: Node) -> set[str]:
-    out = set()
-    if isinstance(node, Relation) and node.unit != "chars":
-        out.add(node.unit)
-    for child in _children(node):
-        out |= _relation_units(child)
-    return out
-
-
-def _children(node: Node) -> tuple[Node, ...]:
-    from qcode.analysis.query_parse import And
-
-    if isinstance(node, And | Or | Relation):
-        return (node.left, node.right)
-    if isinstance(node, Not):
-        return (node.operand,)
-    if isinstance(node, Count):
-        return node.operands
-    return ()

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.query_eval import DocData, Hit, conjunction, evaluate
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.services.query import _MODE, Records, _Doc, candidates
+from qcode.services.query import _MODE, Records, _Doc
+from qcode.services.query_tree import candidates
 from qcode.services.scope import Scope, did_you_mean
 
 if TYPE_CHECKING:

@@ -94,6 +94,14 @@ class Scope:
     level: str = "open"
     sets: tuple[str, ...] = ()  # saved sets whose results analysis counts as codes "set:NAME"
 
+    def __post_init__(self) -> None:
+        # lists given from Python become tuples, so that a scope can key a cache
+        for name in ("docs", "cases", "where", "coders", "sets"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                value = (value,)
+            object.__setattr__(self, name, tuple(value))
+
     @classmethod
     def of(
         cls,

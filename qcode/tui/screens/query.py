@@ -1,7 +1,8 @@
 """The query screen (``7``): type a query, see its hit count as you type, browse the hits in
 context, open one in the transcript (``enter``), code all hits (``c``), save the query as a set
 (``s``); ``m`` asks for the rows and columns of a matrix query and shows it as a grid whose
-cells (``enter``) list their segments.
+cells (``enter``) list their segments; ``l`` lists the saved sets with their counts now
+(``enter`` runs one).
 
 The count runs in a thread worker a short pause after the last key (a newer key cancels it), so
 typing never waits for the database; the grammar is the one of ``qcode query --help``.
@@ -27,10 +28,11 @@ from qcode.errors import QcodeError
 if TYPE_CHECKING:
     from qcode.services.query import QueryHit
     from qcode.services.query_matrix import QueryMatrix
+    from qcode.services.sets import SetInfo
     from qcode.tui.app import QcodeApp
 
 CONTEXT = 200
-DEBOUNCE = 0.08  # seconds after the last key before counting
+DEBOUNCE = 0.06  # seconds after the last key before counting
 WORDS = ["followed by", "only one of", "at least", *sorted(KEYWORDS)]
 
 
@@ -76,6 +78,7 @@ class QueryScreen(Screen[None]):
         Binding("c", "code_all", "code all"),
         Binding("s", "save_set", "save as set"),
         Binding("m", "matrix", "matrix"),
+        Binding("l", "list_sets", "sets"),
         Binding("enter", "open_hit", "open"),
     ]
 
@@ -84,6 +87,8 @@ class QueryScreen(Screen[None]):
         self.hits: list[QueryHit] = []
         self.matrix: QueryMatrix | None = None
         self.from_cell = False
+        self.counted = ""  # the query whose count the status line shows
+        self.sets: list[SetInfo] | None = None  # listed instead of hits
         self._timer: Timer | None = None
         self.expr = ""
 
@@ -136,6 +141,7 @@ class QueryScreen(Screen[None]):
     def _show_status(self, expr: str, message: Text) -> None:
         if self.query_one(Input).value == expr:  # not overtaken by newer keys
             self.query_one("#qy-status", Static).update(message)
+            self.counted = expr
 
     # -- the hits --------------------------------------------------------------------------------
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -158,7 +164,7 @@ class QueryScreen(Screen[None]):
         self.show_hits(hits, f" hit(s) of {expr}")
 
     def show_hits(self, hits: list[QueryHit], title: str) -> None:
-        self.hits, self.matrix, self.from_cell = hits, None, False
+        self.hits, self.matrix, self.from_cell, self.sets = hits, None, False, None
         self._hit_columns()
         table = self.query_one(DataTable)
         for i, h in enumerate(self.hits):
@@ -181,7 +187,15 @@ class QueryScreen(Screen[None]):
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
         self.show_current()
 
-    def on_data_table_row_selected(self, _event: DataTable.RowSelected) -> None:
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if self.sets is not None:
+            from qcode.services.sets import quote
+
+            name = self.sets[event.cursor_row].name
+            self.sets = None
+            self.query_one(Input).value = f"set {quote(name)}"
+            self.run_query(f"set {quote(name)}")
+            return
         self.action_open_hit()
 
     def show_current(self) -> None:
@@ -310,3 +324,28 @@ class QueryScreen(Screen[None]):
         hits = list(cell_records(self.qapp.project, m, f"{row + 1},{col}", CONTEXT))
         self.show_hits(hits, f" segment(s) of {m.rows[row]} and {m.columns[col - 1]}")
         self.from_cell = True
+
+    # -- saved sets --------------------------------------------------------------------------------
+    def action_list_sets(self) -> None:
+        """The saved sets with their counts now; ``enter`` runs one."""
+        if self.query_one(Input).has_focus:
+            return
+        try:
+            sets = self.qapp.project.sets.list()
+        except QcodeError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.hits, self.matrix, self.sets = [], None, sets
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        table.cursor_type = "row"
+        for label in ("set", "count", "query or codes"):
+            table.add_column(label)
+        for st in sets:
+            count = "" if st.count is None else str(st.count)
+            table.add_row(st.name, count, st.query or ", ".join(st.codes))
+        self.query_one("#qy-status", Static).update(
+            Text.assemble(("sets", "bold"), f" {len(sets)}; enter runs one")
+        )
+        self.query_one("#qy-context", Static).update("")
+        table.focus()
