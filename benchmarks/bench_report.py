@@ -148,12 +148,15 @@ def main() -> None:
             from qcode.cli.matrices import framework
 
             app._state["project"] = root
+            from contextlib import redirect_stdout
+
             saved = output.out
             output.out = Console(file=io.StringIO(), width=240)
             try:
-                framework(
-                    "cases", ",".join(CATEGORIES), None, None, [], "occupation", "table", None
-                )
+                with redirect_stdout(io.StringIO()):
+                    framework(
+                        "cases", ",".join(CATEGORIES), None, None, [], "occupation", "table", None
+                    )
             finally:
                 output.out = saved
 
