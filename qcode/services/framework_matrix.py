@@ -189,20 +189,16 @@ def framework_matrix(
         codings: list[Any] = []
         for i in range(0, len(doc_ids), 500):
             part = doc_ids[i : i + 500]
-            codings += (
-                s.execute(
-                    select(
-                        Coding.id,
-                        Coding.document_id,
-                        Coding.code_id,
-                        Coding.start,
-                        Coding.end,
-                        func.substr(Coding.text, 1, 200).label("text"),  # enough for first words
-                    ).where(Coding.document_id.in_(part), Coding.code_id.in_(list(col_of)))
-                )
-                .tuples()
-                .all()
-            )
+            codings += s.execute(
+                select(
+                    Coding.id,
+                    Coding.document_id,
+                    Coding.code_id,
+                    Coding.start,
+                    Coding.end,
+                    func.substr(Coding.text, 1, 200).label("text"),  # enough for first words
+                ).where(Coding.document_id.in_(part), Coding.code_id.in_(list(col_of)))
+            ).all()
     codings.sort(key=lambda r: (r[1], r[3], r[4], r[0]))
     # rows, and the rows each document's codings go to
     row_ids: list[int] = []
