@@ -70,6 +70,10 @@ def test_docx(example: Project, reports: dict[str, Path]) -> None:
     assert set(categories(example)) - {"Participation resilience"} <= set(h1)
     assert {"Storyline", "About this report", "Contents"} <= set(h1)
     assert any(h.startswith("Framework") for h in h1)
+    # the framework's chapter: its dimensions, each element with its codes
+    assert {"Structural driver", "Elements that co-occur"} <= set(by_style["Heading 2"])
+    assert "Economic and social endowment" in by_style["Heading 3"]
+    assert "Codes: Economic pressure; Support networks." in by_style["Normal"]
     assert {"Definition", "Sub-codes", "Quotes", "Paradigm", "Saturation"} <= set(
         by_style["Heading 2"]
     )
