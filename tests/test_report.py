@@ -103,6 +103,12 @@ def test_markdown(example: Project, reports: dict[str, Path]) -> None:
     assert md.startswith(f"# Theory report: {example.settings.name}\n")
     assert "## Participation resilience (core category)" in md
     assert "| slot | code | evidence |" in md
+    # the core's chapter says how every related category reaches it, as qcode core does
+    paths = example.structure.core()["paths"]
+    for cat, steps in paths.items():
+        assert (
+            f"| {cat} | {' '.join(f'—{x}→' if i % 2 else x for i, x in enumerate(steps))} |" in md
+        )
     figures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
     assert figures and all((reports["md"].parent / f).is_file() for f in figures)
     texts = coding_texts(example)
