@@ -83,8 +83,9 @@ def test_docx(example: Project, reports: dict[str, Path]) -> None:
     assert len(d.inline_shapes) == sum(c.startswith("Figure") for c in captions) > 3
     assert 'TOC \\o "1-3"' in d.element.xml
     assert len(d.tables) > 5
-    header = [c.text for c in d.tables[0].rows[0].cells]
-    assert header == ["slot", "code", "evidence"]  # the core's paradigm worksheet
+    headers = [[c.text for c in t.rows[0].cells] for t in d.tables]
+    assert headers[0] == ["category", "path to the core"]  # the core's chapter first
+    assert headers[1] == ["slot", "code", "evidence"]  # then its paradigm worksheet
     # quotes: a Quote paragraph of text, then one naming its source and its coding
     texts = coding_texts(example)
     quotes = by_style["Quote"]
