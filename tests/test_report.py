@@ -70,6 +70,10 @@ def test_docx(example: Project, reports: dict[str, Path]) -> None:
     assert set(categories(example)) - {"Participation resilience"} <= set(h1)
     assert {"Storyline", "About this report", "Contents"} <= set(h1)
     assert any(h.startswith("Framework") for h in h1)
+    # the framework's chapter: its dimensions, each element with its codes
+    assert {"Structural driver", "Elements that co-occur"} <= set(by_style["Heading 2"])
+    assert "Economic and social endowment" in by_style["Heading 3"]
+    assert "Codes: Economic pressure; Support networks." in by_style["Normal"]
     assert {"Definition", "Sub-codes", "Quotes", "Paradigm", "Saturation"} <= set(
         by_style["Heading 2"]
     )
@@ -79,8 +83,9 @@ def test_docx(example: Project, reports: dict[str, Path]) -> None:
     assert len(d.inline_shapes) == sum(c.startswith("Figure") for c in captions) > 3
     assert 'TOC \\o "1-3"' in d.element.xml
     assert len(d.tables) > 5
-    header = [c.text for c in d.tables[0].rows[0].cells]
-    assert header == ["slot", "code", "evidence"]  # the core's paradigm worksheet
+    headers = [[c.text for c in t.rows[0].cells] for t in d.tables]
+    assert headers[0] == ["category", "path to the core"]  # the core's chapter first
+    assert headers[1] == ["slot", "code", "evidence"]  # then its paradigm worksheet
     # quotes: a Quote paragraph of text, then one naming its source and its coding
     texts = coding_texts(example)
     quotes = by_style["Quote"]
@@ -99,6 +104,12 @@ def test_markdown(example: Project, reports: dict[str, Path]) -> None:
     assert md.startswith(f"# Theory report: {example.settings.name}\n")
     assert "## Participation resilience (core category)" in md
     assert "| slot | code | evidence |" in md
+    # the core's chapter says how every related category reaches it, as qcode core does
+    paths = example.structure.core()["paths"]
+    for cat, steps in paths.items():
+        assert (
+            f"| {cat} | {' '.join(f'—{x}→' if i % 2 else x for i, x in enumerate(steps))} |" in md
+        )
     figures = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
     assert figures and all((reports["md"].parent / f).is_file() for f in figures)
     texts = coding_texts(example)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import snapshot, write
+from conftest import SHARED, snapshot, write
 
 from qcode import Project
 from qcode.errors import InvalidInputError, NotFoundError
@@ -108,6 +108,14 @@ def test_round_trip_through_qdpx_and_pyqdpx(proj: Project, tmp_path: Path) -> No
     out = tmp_path / "study.qdpx"
     rep = export_qdpx(proj, out)
     assert rep.counts["summaries"] == 2 and rep.counts["notes"] == 1
+    import zipfile
+
+    from lxml import etree
+
+    xsd = SHARED / "refi" / "xsd" / "Project-mrt2019.xsd"
+    if xsd.is_file():  # the summaries' notes keep project.qde valid
+        qde = etree.fromstring(zipfile.ZipFile(out).read("project.qde"))
+        assert etree.XMLSchema(etree.parse(str(xsd))).validate(qde.getroottree())
     notes, refs = _notes_seen_by_pyqdpx(out)
     assert notes[s.uuid] == "Pays when it can: **irregular**."
     assert refs[c1.text] == [s.uuid]

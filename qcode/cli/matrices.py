@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,12 @@ from qcode.errors import InvalidInputError
 
 FORMATS = ("table", "csv", "json", "xlsx", "docx", "md")
 CELL = 40  # characters of a cell shown in the terminal's table
+# characters two columns wide (CJK, Hangul, full-width forms, emoji): only text with one of these
+# needs rich's slower measuring
+WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60"
+    "\uffe0-\uffe6\U0001f000-\U0001faff\U00020000-\U0003fffd]"
+)
 
 
 def plain_grid(header: list[str], rows: list[list[Any]]) -> str:
@@ -33,6 +40,10 @@ def plain_grid(header: list[str], rows: list[list[Any]]) -> str:
     def line(r: list[str]) -> str:
         parts = []
         for text, w in zip(r, widths, strict=True):
+            if not WIDE.search(text):  # one column a character: plain slicing
+                parts.append(text if len(text) <= w else text[: w - 1] + "…")
+                parts[-1] = parts[-1].ljust(w)
+                continue
             if cell_len(text) > w:
                 text = set_cell_size(text, w - 1) + "…"
             parts.append(set_cell_size(text, w))

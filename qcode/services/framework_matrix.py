@@ -32,7 +32,7 @@ SHOWN_SEGMENTS = 5
 def first_words(text: str, n: int = FIRST_WORDS) -> str:
     """The first ``n`` words of ``text`` (its first ``n * 2`` characters where words are not
     separated by spaces, as in Chinese), with an ellipsis when there is more."""
-    words = text.split()
+    words = text[: n * 16].split()  # enough characters for n words
     if len(words) > n:
         return " ".join(words[:n]) + " …"
     flat = " ".join(words)
@@ -199,7 +199,7 @@ def framework_matrix(
                     func.substr(Coding.text, 1, 200).label("text"),  # enough for first words
                 ).where(Coding.document_id.in_(part), Coding.code_id.in_(list(col_of)))
             ).all()
-    codings.sort(key=lambda r: (r.document_id, r.start, r.end, r.id))
+    codings.sort(key=lambda r: (r[1], r[3], r[4], r[0]))
     # rows, and the rows each document's codings go to
     row_ids: list[int] = []
     names: list[str] = []
@@ -225,18 +225,20 @@ def framework_matrix(
                 ranged[d].append((pos[c], lo, hi))
     cells = [[Cell() for _ in column_ids] for _ in row_ids]
     listed: set[tuple[int, int, int, int, int]] = set()  # one first-words entry per range
-    for r in codings:
-        targets = set(whole.get(r.document_id, ()))
-        targets |= {i for i, a, b in ranged.get(r.document_id, ()) if a < r.end and r.start < b}
-        j = col_of[r.code_id]
-        for i in sorted(targets):
+    for cid, doc, code, start, end, text in codings:
+        targets = whole.get(doc, ())
+        if doc in ranged:
+            extra = {i for i, a, b in ranged[doc] if a < end and start < b}
+            targets = sorted(set(targets) | extra)
+        j = col_of[code]
+        for i in targets:
             cell = cells[i][j]
             cell.count += 1
-            cell.segments.append(r.id)
-            key = (i, j, r.document_id, r.start, r.end)
+            cell.segments.append(cid)
+            key = (i, j, doc, start, end)
             if key not in listed:
                 listed.add(key)
-                cell.first_words.append(first_words(r.text))
+                cell.first_words.append(first_words(text))
     kind = "case" if rows == "cases" else "document"
     summaries = p.summaries.cells()
     row_pos = {rid: i for i, rid in enumerate(row_ids)}

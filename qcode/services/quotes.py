@@ -66,14 +66,14 @@ def quote_rows(
         )  # fmt: skip
         if codes is not None:
             q = q.where(Coding.code_id.in_(list(codes)))
-        codings = [r for r in s.execute(q).tuples() if r[2] in docs]
+        codings = [r for r in s.execute(q) if r[2] in docs]
         coded = {r[2] for r in codings}
         turns: dict[int, list[tuple[int, int, str | None]]] = {}
         for doc_id, a, b, speaker in s.execute(
             select(Segment.document_id, Segment.start, Segment.end, Segment.speaker)
             .where(Segment.kind == "turn")
             .order_by(Segment.document_id, Segment.start)
-        ).tuples():
+        ):
             if doc_id in coded:
                 turns.setdefault(doc_id, []).append((a, b, speaker))
         pages = page_numbers(s, coded)

@@ -117,6 +117,8 @@ class _Builder:
             )
         )
         self.definition(c)
+        if core:
+            self.related(c)
         self.subcodes(c)
         self.paradigm(c)
         self.quotes(c, rows)
@@ -138,6 +140,27 @@ class _Builder:
             self.doc.add(Para("No definition written yet.", italic=True))
         for label, text in written:
             self.doc.add(Markdown(f"**{label}.** {text}"))
+
+    def related(self, c: CodeInfo) -> None:
+        """How each category reaches the core: its shortest path through relations and the
+        code tree (``qcode core``)."""
+        info = self.p.structure.core()
+        rows = [
+            [cat, " ".join(f"—{x}→" if i % 2 else x for i, x in enumerate(steps))]
+            for cat, steps in sorted(info["paths"].items(), key=lambda kv: (len(kv[1]), kv[0]))
+            if steps and steps[-1] == c.path
+        ]
+        rows += [[cat, "(not connected yet)"] for cat in info["unrelated"]]
+        if rows:
+            self.doc.add(Heading(2, "Related categories"))
+            self.doc.add(
+                Table(
+                    f"How each category reaches {c.name}: its shortest path through relations "
+                    "and the code tree.",
+                    ["category", "path to the core"],
+                    rows,
+                )
+            )
 
     def subcodes(self, c: CodeInfo) -> None:
         subs = [p for p in self.codes if p.startswith(c.path + "/")]
