@@ -33,7 +33,7 @@ from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
 from qcode.services.exchange import to_exchange
-from qcode.services.mapping import CASE, CODE, CODING
+from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.merge3 import ThreeWay
 from qcode.services.mergebase import Ancestor, find_ancestor, record, record_twin
@@ -268,11 +268,7 @@ class _Merge(ThreeWay):
                 row.id
                 if row is not None
                 else self.ch.insert_one(
-                    AttributeDef,
-                    uuid=self._free(AttributeDef, v.guid),
-                    name=v.name,
-                    type=v.type,
-                    scope=v.scope,
+                    AttributeDef, uuid=self._free(AttributeDef, v.guid), **ATTRIBUTE.into(v)
                 )
             )
             self.attr_type[v.guid] = v.type
@@ -421,11 +417,12 @@ class _Merge(ThreeWay):
             self.memo[n.guid] = self.ch.insert_one(
                 Memo,
                 uuid=self._free(Memo, n.guid),
-                title=title[:300],
-                body=n.text,
-                type=n.type if n.type in MEMO_TYPES else "free",
                 coder_id=self.coder.get(n.user) or self.p.ensure_coder(self.ch, None),
-                **({"created": n.created} if n.created else {}),
+                **{
+                    **MEMO.into(n, skip_none=True),
+                    "title": title[:300],
+                    "type": n.type if n.type in MEMO_TYPES else "free",
+                },
             )
             self.res.count("memos", True)
 
