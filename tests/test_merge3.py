@@ -208,3 +208,19 @@ def test_attribute_values_changed_on_one_side(pair: tuple[Path, Path]) -> None:
     assert [c for c in res.conflicts if "attribute" in c] == [
         "case 'P1': attribute value \"Xi'an\" there, 'Shanghai' here; kept this project's"
     ]
+
+
+def test_a_code_moved_on_one_side_moves_and_on_both_conflicts(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(b) as p:
+        p.codes.move("rent", "family")
+        p.codes.move("income swings", "family")
+    with Project.open(a) as p:
+        p.codes.add("money")
+        p.codes.move("income swings", "money")
+        res = merge_project(p, b)
+        paths = {c.path for c in p.codes.list()}
+    assert {"family/rent", "money/income swings"} <= paths
+    assert res.conflicts == [
+        "code 'money/income swings': place in the tree changed on both sides; kept this project's"
+    ]

@@ -195,7 +195,12 @@ class _Merge(ThreeWay):
         for i, e in enumerate(self.x.codes):
             parent = self.code.get(guid_of_path[e.parent]) if e.parent else None
             cid = by_guid.get(str(e.guid))
-            if self.known_code(cid, e, tree):
+            known = self.known_code(
+                cid, e, tree, parent, guid_of_path[e.parent] if e.parent else None
+            )
+            if known is not None:
+                if known:  # renamed or moved: paths changed
+                    tree = CodeTree(self.c)
                 continue
             if cid is not None and tree.path(cid) != e.path:
                 self.res.conflicts.append(
