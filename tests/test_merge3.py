@@ -103,9 +103,11 @@ def test_edits_on_one_side_win_and_both_sides_conflict(pair: tuple[Path, Path]) 
         p.codes.edit("income swings", description="Bob's wording")
         p.codes.edit("family", color="#112233")
         p.codes.rename("rent", "housing costs")
+        p.documents.rename("int02", "family interview")
     with Project.open(a) as p:
         p.codes.edit("family", color="#445566")
         res = merge_project(p, b)
+        assert {d.name for d in p.documents.list()} == {"int01", "family interview"}
         assert p.codes.get("income swings").description == "Bob's wording"
         assert p.codes.get("housing costs").codings == 1
         assert p.codes.get("family").color == "#445566"

@@ -324,14 +324,14 @@ class _Merge(ThreeWay):
         for s in self.x.sources:
             h = text_hash(s.text)
             row = self.c.execute(
-                select(Document.id, Document.name).where(Document.text_hash == h)
+                select(Document.id, Document.uuid, Document.name).where(Document.text_hash == h)
             ).first()
             if row is None and self.deleted_here("documents", s.guid):
                 continue
             self.res.count("documents", row is None)
             if row is not None:
                 did = row.id
-                if row.name != s.name:
+                if row.name != s.name and not self.renamed_there(row, s, names):
                     self.res.notes.append(f"document {s.name!r} there is {row.name!r} here")
             else:
                 name, n = s.name, 1

@@ -135,6 +135,17 @@ class ThreeWay:
             return None
         return self.base.values.get((kind, owner, attribute))
 
+    def renamed_there(self, row: Any, s: Any, names: set[str]) -> bool:
+        """Rename document ``row`` here to ``s.name`` if only the other side renamed it since the
+        ancestor (and the name is free here); True if it did."""
+        b = self.base.documents.get(row.uuid) if self.base is not None else None
+        if b is None or row.name != b["name"] or s.name == b["name"] or s.name in names:
+            return False
+        self.ch.update(Document, [row.id], name=s.name)
+        names.discard(row.name)
+        names.add(s.name)
+        return True
+
     def known_memo(self, row: Any, n: Any) -> bool:
         """Merge memo ``n`` three ways if the ancestor had it and at most one side edited it
         (edited on both, it is kept twice as before): False otherwise."""
