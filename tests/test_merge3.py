@@ -226,3 +226,21 @@ def test_a_code_moved_on_one_side_moves_and_on_both_conflicts(pair: tuple[Path, 
     assert res.conflicts == [
         "code 'money/income swings': place in the tree changed on both sides; kept this project's"
     ]
+
+
+def test_undoing_a_merge_withdraws_its_record(pair: tuple[Path, Path], cli: Any) -> None:
+    a, b = pair
+    with Project.open(b) as p:
+        p.codes.add("saving")
+    with Project.open(a) as p:
+        assert merge_project(p, b).ancestor == "the copy's origin"
+    with Project.open(b) as p:
+        p.codes.add("spending")
+    with Project.open(a) as p:
+        assert (merge_project(p, b, dry_run=True).ancestor or "").startswith("the merge of")
+    assert cli("-p", str(a), "undo").code == 0  # the merge
+    with Project.open(a) as p:
+        res = merge_project(p, b, dry_run=True)
+        # the twin in b no longer counts: its row here is gone with the merge
+        assert res.ancestor == "the copy's origin"
+        assert res.added["codes"] == 2
