@@ -72,3 +72,31 @@ def test_export_import_and_merge_carry_every_copied_column(tmp_path: Path) -> No
     with Project.init(tmp_path / "c") as p:
         merge_project(p, tmp_path / "a")
     assert _code_and_case(tmp_path / "c") == want
+
+
+def test_merge_carries_a_memos_every_copied_column(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from sqlalchemy import select, update
+
+    from qcode.services.mapping import MEMO
+    from qcode.store.models import Memo
+
+    with Project.init(tmp_path / "a") as p:
+        p.memos.add("first thoughts", "money matters", "theory")
+        with p.engine.begin() as c:  # written long ago, edited since
+            c.execute(
+                update(Memo).values(
+                    created=dt.datetime(2024, 1, 2, 3, 4, 5),
+                    updated=dt.datetime(2024, 6, 7, 8, 9, 10),
+                )
+            )
+
+    def memo(root: Path) -> dict:  # type: ignore[type-arg]
+        with Project.open(root) as p, p.read() as s:
+            return MEMO.out(s.execute(select(Memo)).scalar_one())
+
+    want = memo(tmp_path / "a")
+    with Project.init(tmp_path / "c") as p:
+        merge_project(p, tmp_path / "a")
+    assert memo(tmp_path / "c") == want

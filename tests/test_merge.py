@@ -59,9 +59,10 @@ def test_merge_brings_in_the_other_coders_work_once(
     assert rep["added"]["codings"] == 2 and rep["duplicates"] == 1
     assert rep["added"]["codes"] == 1 and rep["added"]["documents"] == 1
     got = counts(a)
-    assert ("int01", "income swings", "bob", 0, 24) in got["codings"]
+    # renamed there only (a is b's origin): the new name comes over
+    assert ("interview one", "income swings", "bob", 0, 24) in got["codings"]
     assert ("int02", "family/keep the money", "bob", 40, 71) in got["codings"]
-    assert len(got["codings"]) == 3 and got["docs"] == ["int01", "int02"]
+    assert len(got["codings"]) == 3 and got["docs"] == ["int02", "interview one"]
     with Project.open(a) as p:
         assert p.codings.list(document="int02")[0].text == TEXT_B[40:71]
         assert p.documents.units("int02", "turn")  # segmented like an import

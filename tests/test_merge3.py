@@ -103,9 +103,11 @@ def test_edits_on_one_side_win_and_both_sides_conflict(pair: tuple[Path, Path]) 
         p.codes.edit("income swings", description="Bob's wording")
         p.codes.edit("family", color="#112233")
         p.codes.rename("rent", "housing costs")
+        p.documents.rename("int02", "family interview")
     with Project.open(a) as p:
         p.codes.edit("family", color="#445566")
         res = merge_project(p, b)
+        assert {d.name for d in p.documents.list()} == {"int01", "family interview"}
         assert p.codes.get("income swings").description == "Bob's wording"
         assert p.codes.get("housing costs").codings == 1
         assert p.codes.get("family").color == "#445566"
@@ -208,3 +210,37 @@ def test_attribute_values_changed_on_one_side(pair: tuple[Path, Path]) -> None:
     assert [c for c in res.conflicts if "attribute" in c] == [
         "case 'P1': attribute value \"Xi'an\" there, 'Shanghai' here; kept this project's"
     ]
+
+
+def test_a_code_moved_on_one_side_moves_and_on_both_conflicts(pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    with Project.open(b) as p:
+        p.codes.move("rent", "family")
+        p.codes.move("income swings", "family")
+    with Project.open(a) as p:
+        p.codes.add("money")
+        p.codes.move("income swings", "money")
+        res = merge_project(p, b)
+        paths = {c.path for c in p.codes.list()}
+    assert {"family/rent", "money/income swings"} <= paths
+    assert res.conflicts == [
+        "code 'money/income swings': place in the tree changed on both sides; kept this project's"
+    ]
+
+
+def test_undoing_a_merge_withdraws_its_record(pair: tuple[Path, Path], cli: Any) -> None:
+    a, b = pair
+    with Project.open(b) as p:
+        p.codes.add("saving")
+    with Project.open(a) as p:
+        assert merge_project(p, b).ancestor == "the copy's origin"
+    with Project.open(b) as p:
+        p.codes.add("spending")
+    with Project.open(a) as p:
+        assert (merge_project(p, b, dry_run=True).ancestor or "").startswith("the merge of")
+    assert cli("-p", str(a), "undo").code == 0  # the merge
+    with Project.open(a) as p:
+        res = merge_project(p, b, dry_run=True)
+        # the twin in b no longer counts: its row here is gone with the merge
+        assert res.ancestor == "the copy's origin"
+        assert res.added["codes"] == 2

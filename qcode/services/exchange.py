@@ -39,7 +39,7 @@ from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
-from qcode.services.mapping import CASE, CODE, CODING
+from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.project import Project
 from qcode.services.scratch import scratch_dir
@@ -122,7 +122,7 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                 x.code_notes[code_guid[cid]] = refs("code", cid)
 
         attrs = {r.id: r for r in c.execute(select(AttributeDef))}
-        x.variables = [XVariable(r.uuid, r.name, r.type, r.scope) for r in attrs.values()]
+        x.variables = [XVariable(r.uuid, **ATTRIBUTE.out(r)) for r in attrs.values()]
         case_values: dict[int, dict[str, str]] = defaultdict(dict)
         for cv in c.execute(select(CaseAttribute)):
             case_values[cv.case_id][attrs[cv.attribute_id].uuid] = cv.value
@@ -208,12 +208,8 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
             x.notes.append(
                 XNote(
                     mr.uuid,
-                    mr.title,
-                    mr.body,
-                    coder_guid[mr.coder_id],
-                    mr.created,
-                    mr.updated,
-                    mr.type,
+                    user=coder_guid[mr.coder_id],
+                    **MEMO.out(mr),
                     cases=[case_guid[t] for t in held["case"].get(mr.id, ())],
                     notes=[memo_guid[t] for t in held["memo"].get(mr.id, ())],
                 )
@@ -442,7 +438,7 @@ def _attributes(ch: Change, x: Exchange) -> tuple[dict[str, int], dict[str, str]
             name = f"{v.name} ({n})"
         taken.add((v.scope, name.casefold()))
         ids[v.guid] = ch.insert_one(
-            AttributeDef, uuid=v.guid, name=name, type=v.type, scope=v.scope
+            AttributeDef, uuid=v.guid, **{**ATTRIBUTE.into(v), "name": name}
         )
     return ids, {v.guid: v.type for v in x.variables}
 
@@ -552,16 +548,12 @@ def _memos(ch: Change, x: Exchange, coder: _Coders, rep: ImportReport) -> dict[s
         kind = n.type if n.type in MEMO_TYPES else "free"
         row: dict[str, Any] = {
             "uuid": n.guid,
-            "title": n.name[:300],
-            "body": n.text,
-            "type": kind,
+            **MEMO.into(n, skip_none=True),
             "coder_id": coder(n.user),
         }
-        if n.created is not None:
-            row["created"] = n.created
-        row["updated"] = n.modified or n.created or row.get("created")
-        if row["updated"] is None:
-            del row["updated"]
+        row.update(title=n.name[:300], type=kind)
+        if n.modified is None and n.created is not None:
+            row["updated"] = n.created
         ids[n.guid] = ch.insert_one(Memo, **row)
     return ids
 

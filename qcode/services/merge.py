@@ -35,7 +35,7 @@ from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
 from qcode.services.exchange import to_exchange
-from qcode.services.mapping import CASE, CODE, CODING
+from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.merge3 import ThreeWay
 from qcode.services.mergebase import Ancestor, find_ancestor, record, record_twin
@@ -200,7 +200,12 @@ class _Merge(ThreeWay):
         for i, e in enumerate(self.x.codes):
             parent = self.code.get(guid_of_path[e.parent]) if e.parent else None
             cid = by_guid.get(str(e.guid))
-            if self.known_code(cid, e, tree):
+            known = self.known_code(
+                cid, e, tree, parent, guid_of_path[e.parent] if e.parent else None
+            )
+            if known is not None:
+                if known:  # renamed or moved: paths changed
+                    tree = CodeTree(self.c)
                 continue
             if cid is not None and tree.path(cid) != e.path:
                 self.res.conflicts.append(
@@ -273,11 +278,7 @@ class _Merge(ThreeWay):
                 row.id
                 if row is not None
                 else self.ch.insert_one(
-                    AttributeDef,
-                    uuid=self._free(AttributeDef, v.guid),
-                    name=v.name,
-                    type=v.type,
-                    scope=v.scope,
+                    AttributeDef, uuid=self._free(AttributeDef, v.guid), **ATTRIBUTE.into(v)
                 )
             )
             self.attr_type[v.guid] = v.type
@@ -328,14 +329,14 @@ class _Merge(ThreeWay):
         for s in self.x.sources:
             h = text_hash(s.text)
             row = self.c.execute(
-                select(Document.id, Document.name).where(Document.text_hash == h)
+                select(Document.id, Document.uuid, Document.name).where(Document.text_hash == h)
             ).first()
             if row is None and self.deleted_here("documents", s.guid):
                 continue
             self.res.count("documents", row is None)
             if row is not None:
                 did = row.id
-                if row.name != s.name:
+                if row.name != s.name and not self.renamed_there(row, s, names):
                     self.res.notes.append(f"document {s.name!r} there is {row.name!r} here")
             else:
                 name, n = s.name, 1
@@ -426,11 +427,12 @@ class _Merge(ThreeWay):
             self.memo[n.guid] = self.ch.insert_one(
                 Memo,
                 uuid=self._free(Memo, n.guid),
-                title=title[:300],
-                body=n.text,
-                type=n.type if n.type in MEMO_TYPES else "free",
                 coder_id=self.coder.get(n.user) or self.p.ensure_coder(self.ch, None),
-                **({"created": n.created} if n.created else {}),
+                **{
+                    **MEMO.into(n, skip_none=True),
+                    "title": title[:300],
+                    "type": n.type if n.type in MEMO_TYPES else "free",
+                },
             )
             self.res.count("memos", True)
 

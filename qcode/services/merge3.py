@@ -73,23 +73,47 @@ class ThreeWay:
         self._kept(kind)
         return True
 
-    def known_code(self, cid: int | None, e: Any, tree: CodeTree) -> bool:
-        """Merge code ``e`` three ways if the ancestor had it; False if it did not."""
+    def known_code(
+        self,
+        cid: int | None,
+        e: Any,
+        tree: CodeTree,
+        parent_there: int | None,
+        parent_guid_there: str | None,
+    ) -> bool | None:
+        """Merge code ``e`` three ways if the ancestor had it (True if its name or place
+        changed here); None if the ancestor did not have it."""
         g = str(e.guid)
         b = self.base.codes.get(g) if self.base is not None else None
         if b is None:
-            return False
+            return None
         if cid is None:
             self._kept("codes")
-            return True
+            return False
         row = self.c.execute(select(Code).where(Code.id == cid)).one()
         ours = {f: getattr(row, f) for f in FIELDS}
         theirs = {f: getattr(e, f) for f in FIELDS}
         take, conflicts = changed(b, ours, theirs, FIELDS)
         path = tree.path(cid)
-        if "name" in take and tree.child_named(row.parent_id, take["name"]) is not None:
-            conflicts.append("name")
-            del take["name"]
+        parent = row.parent_id
+        ours_parent = self.c.scalar(select(Code.uuid).where(Code.id == parent)) if parent else None
+        if parent_guid_there != b["parent"] and parent_guid_there != ours_parent:
+            if ours_parent != b["parent"]:
+                conflicts.append("place in the tree")
+            elif parent_guid_there is not None and parent_there is None:
+                conflicts.append("place in the tree")  # its new parent is deleted here
+            elif parent_there is not None and parent_there in tree.subtree(cid):
+                conflicts.append("place in the tree")
+            else:
+                take["parent_id"] = parent = parent_there
+        name = take.get("name", row.name)
+        if ("name" in take or "parent_id" in take) and tree.child_named(parent, name) not in (
+            None,
+            cid,
+        ):
+            conflicts.append("name" if "name" in take else "place in the tree")
+            take.pop("name", None)
+            take.pop("parent_id", None)
         if take.get("level") == "selective" and self.c.scalar(
             select(Code.id).where(Code.level == "selective", Code.id != cid)
         ):
@@ -103,13 +127,24 @@ class ThreeWay:
             self.ch.update(Code, [cid], **take)
         self.res.count("codes", False)
         self.code[g] = cid
-        return True
+        return "name" in take or "parent_id" in take
 
     def base_value(self, kind: str, owner: str, attribute: str) -> str | None:
         """The ancestor's value of ``attribute`` (GUIDs) on a case or document, or None."""
         if self.base is None:
             return None
         return self.base.values.get((kind, owner, attribute))
+
+    def renamed_there(self, row: Any, s: Any, names: set[str]) -> bool:
+        """Rename document ``row`` here to ``s.name`` if only the other side renamed it since the
+        ancestor (and the name is free here); True if it did."""
+        b = self.base.documents.get(row.uuid) if self.base is not None else None
+        if b is None or row.name != b["name"] or s.name == b["name"] or s.name in names:
+            return False
+        self.ch.update(Document, [row.id], name=s.name)
+        names.discard(row.name)
+        names.add(s.name)
+        return True
 
     def known_memo(self, row: Any, n: Any) -> bool:
         """Merge memo ``n`` three ways if the ancestor had it and at most one side edited it
