@@ -475,6 +475,14 @@ def test_a_selection_with_several_codings_stays_one(tmp_path: Path, cli: Any) ->
     )
     src = _qdpx(tmp_path / "qc.qdpx", {"project.qde": project, "sources/doc.txt": "cost time more"})
     q, _ = create_from_qdpx(tmp_path / "p", src)
+    # and a merge into another project keeps them too
+    from qcode.services.merge import merge_project
+
+    with Project.init(tmp_path / "other") as other:
+        merge_project(other, tmp_path / "p", False)
+        export_qdpx(other, tmp_path / "merged.qdpx")
+    assert _selections(tmp_path / "merged.qdpx") == _selections(src)
+    assert _colours(tmp_path / "merged.qdpx") == _colours(src)
     with q:
         export_qdpx(q, tmp_path / "out.qdpx")
         q.codes.edit("code 2", color="#00AA00")

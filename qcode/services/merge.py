@@ -194,6 +194,7 @@ class _Merge:
                     parent_id=parent,
                     description=e.description,
                     color=e.color or PALETTE[i % len(PALETTE)],
+                    color_chosen=e.color is not None,
                     level=level,
                     inclusion=e.inclusion,
                     exclusion=e.exclusion,
@@ -343,6 +344,8 @@ class _Merge:
                     "end": c.end,
                     "text": s.text[c.start : c.end],
                     "created": c.created,
+                    "selection_uuid": c.selection or None,
+                    "selection_name": c.selection_name or None,
                     "_guid": c.guid,
                 }
             )
