@@ -99,6 +99,8 @@ def test_two_categories_in_one_unit_are_reported(tmp_path: Path, cli: Any) -> No
         (["--categories", "x,nope", "--unit", "sentence"], "nope"),
         (["--attribute", "severity"], "no attribute 'severity'"),
         (["--attribute", "k", "--categories", "x,y"], "give one"),
+        (["--none-missing", "--unit", "sentence"], "--none-missing goes with --categories"),
+        (["--categories", "x,y", "--unit", "sentence", "--coders", "A,Z"], "no coder named 'Z'"),
     ],
 )
 def test_refusals(tmp_path: Path, cli: Any, extra: list[str], message: str) -> None:
