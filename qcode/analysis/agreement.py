@@ -66,6 +66,7 @@ import numpy as np
 from qcode.analysis.agreement_columns import (
     Array,
     Coding,
+    CodingColumns,
     Range,
     _bincount,
     _columns,
@@ -75,13 +76,39 @@ from qcode.analysis.agreement_columns import (
     _runs,
     _to_unit_space,
 )
-from qcode.analysis.agreement_unitizing import UnitizingAgreement, unitizing_agreement
+from qcode.analysis.agreement_unitizing import (
+    AlphaU2004,
+    UnitizingAgreement,
+    alpha_u_2004,
+    unitizing_agreement,
+)
 from qcode.errors import InvalidInputError
 
 __all__ = [
+    "alpha_from_coincidences",
+    "alpha_u_2004",
+    "AlphaU2004",
+    "char_table",
+    "character_agreement",
+    "CharTable",
+    "CodeAgreement",
     "Coding",
-    "UnitizingAgreement",
+    "CodingColumns",
+    "cohen_kappa_2x2",
+    "coincidence_matrix",
+    "Disagreement",
+    "disagreements",
+    "DocumentAgreement",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "Range",
+    "Total",
+    "unit_agreement",
+    "UnitAgreement",
     "unitizing_agreement",
+    "UnitizingAgreement",
+    "UNITS",
+    "value_counts",
 ]
 
 UNITS = ("char", "sentence", "paragraph", "turn")  # the units of :func:`unit_agreement`
