@@ -19,6 +19,7 @@ from conftest import write
 from pgserver import create_database, server
 
 from qcode import Project
+from qcode.store import db
 
 TEXT = (
     "Interviewer: How do you pay?\nR: Some months I pay, some months I cannot. 😀 Rent first.\n"
@@ -94,7 +95,7 @@ def test_the_same_session_gives_the_same_results(pg_url: str, tmp_path: Path, cl
     on_sqlite = script(tmp_path / "lite", tmp_path, cli)
     assert _strip(on_pg) == _strip(on_sqlite)
     info = cli("-p", str(tmp_path / "pg"), "info", "--json").json()
-    assert info["database"].startswith("postgresql+psycopg://") and info["schema"] == "0009"
+    assert info["database"].startswith("postgresql+psycopg://") and info["schema"] == db.HEAD
     assert info["codings"] == 4
 
 
