@@ -530,14 +530,17 @@ def disagreements(
     idx = np.flatnonzero(start_new)
     ends = np.append(idx[1:], len(left)) - 1
     out = []
-    for i, j in zip(idx.tolist(), ends.tolist(), strict=True):
-        gi, bits = int(grp_i[i]), int(mask[i])
+    names: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    lefts, rights = left[idx].tolist(), right[ends].tolist()
+    for gi, bits, lo, hi in zip(
+        grp_i[idx].tolist(), mask[idx].tolist(), lefts, rights, strict=True
+    ):
         d = gi % n_docs
-        yes = tuple(c for k, c in enumerate(coders) if bits >> k & 1)
-        no = tuple(c for k, c in enumerate(coders) if present[d, k] and not bits >> k & 1)
-        out.append(
-            Disagreement(
-                cols.docs[d], cols.codes[gi // n_docs], int(left[i]), int(right[j]), yes, no
-            )
-        )
+        key = (bits, int(full[d]))
+        if key not in names:  # the same coders differ in many places: name them once
+            yes = tuple(c for k, c in enumerate(coders) if bits >> k & 1)
+            no = tuple(c for k, c in enumerate(coders) if present[d, k] and not bits >> k & 1)
+            names[key] = (yes, no)
+        yes, no = names[key]
+        out.append(Disagreement(cols.docs[d], cols.codes[gi // n_docs], lo, hi, yes, no))
     return out
