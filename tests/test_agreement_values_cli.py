@@ -99,6 +99,8 @@ def test_two_categories_in_one_unit_are_reported(tmp_path: Path, cli: Any) -> No
         (["--categories", "x,nope", "--unit", "sentence"], "nope"),
         (["--attribute", "severity"], "no attribute 'severity'"),
         (["--attribute", "k", "--categories", "x,y"], "give one"),
+        (["--none-missing", "--unit", "sentence"], "--none-missing goes with --categories"),
+        (["--categories", "x,y", "--unit", "sentence", "--coders", "A,Z"], "no coder named 'Z'"),
     ],
 )
 def test_refusals(tmp_path: Path, cli: Any, extra: list[str], message: str) -> None:
@@ -142,3 +144,23 @@ def test_attribute_example_c_from_the_command_line(tmp_path: Path, cli: Any) -> 
         assert value == pytest.approx(theirs, abs=1e-12)
     shown = cli(*args, "--attribute", "severity")
     assert shown.code == 0 and "0.849" in shown.out
+
+
+def test_a_document_a_coder_never_coded_is_missing_not_none(tmp_path: Path, cli: Any) -> None:
+    with Project.init(tmp_path / "p") as p:
+        for name in ("d1", "d2"):
+            text = " ".join(f"Sentence {i} of {name} is here." for i in range(4))
+            p.documents.import_files([write(tmp_path / f"{name}.txt", text)])
+        for c in ("x", "y"):
+            p.codes.add(c)
+        u1 = [(u["start"], u["end"]) for u in p.documents.units("d1", "sentence")]
+        u2 = [(u["start"], u["end"]) for u in p.documents.units("d2", "sentence")]
+        p.codings.apply("d1", u1[0][0], u1[0][0] + 3, "x", coder="A")
+        p.codings.apply("d1", u1[0][0], u1[0][0] + 3, "x", coder="B")
+        p.codings.apply("d2", u2[1][0], u2[1][0] + 3, "y", coder="A")  # B never opened d2
+    data = cli(
+        "-p", str(tmp_path / "p"), "agreement", "--coders", "A,B", "--unit", "sentence",
+        "--categories", "x,y", "--json",
+    ).json()  # fmt: skip
+    assert (data["units"], data["pairable"]) == (len(u1) + len(u2), len(u1))
+    assert data["alpha"] == 1.0

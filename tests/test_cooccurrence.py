@@ -269,3 +269,29 @@ def test_overlapping_codings_match_brute_force_dense_and_sparse(spans: list[Span
     assert [x.tolist() for x in dense] == [x.tolist() for x in sparse]
     for i, j, _, x, y in zip(*[v.tolist() for v in dense], strict=True):
         assert (x, y) == brute_overlapping(spans, codes[i], codes[j])
+
+
+def test_framework_view_overlap_c_stays_in_the_unit_interval() -> None:
+    """Elements pool several codes, so one coding of an element often overlaps several of the
+    other's: c is read on codings there too."""
+    import random
+
+    from qcode.analysis.framework_view import Element, framework_view
+
+    linked = {
+        Element("type", "t1"): ["A"],
+        Element("type", "t2"): ["B", "C"],
+        Element("dilemma", "d1"): ["B", "D"],
+    }
+    rng = random.Random(3)
+    for _ in range(300):
+        spans = []
+        for _ in range(rng.randint(1, 25)):
+            start = rng.randint(0, 60)
+            spans.append(Span("x", rng.choice("ABCD"), start, start + rng.randint(1, 25)))
+        for p in framework_view(spans, linked, [("type", "dilemma")]):
+            assert p.c is not None and 0.0 <= p.c <= 1.0, (p, spans)
+    # one coding of t1 (code A) overlapping two of d1: two pairs, every coding co-occurs
+    spans = [Span("x", "A", 0, 10), Span("x", "D", 1, 3), Span("x", "D", 5, 8)]
+    (p,) = framework_view(spans, linked, [("type", "dilemma")])
+    assert (p.count, p.c) == (2, 1.0)

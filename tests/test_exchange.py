@@ -475,6 +475,14 @@ def test_a_selection_with_several_codings_stays_one(tmp_path: Path, cli: Any) ->
     )
     src = _qdpx(tmp_path / "qc.qdpx", {"project.qde": project, "sources/doc.txt": "cost time more"})
     q, _ = create_from_qdpx(tmp_path / "p", src)
+    # and a merge into another project keeps them too
+    from qcode.services.merge import merge_project
+
+    with Project.init(tmp_path / "other") as other:
+        merge_project(other, tmp_path / "p", False)
+        export_qdpx(other, tmp_path / "merged.qdpx")
+    assert _selections(tmp_path / "merged.qdpx") == _selections(src)
+    assert _colours(tmp_path / "merged.qdpx") == _colours(src)
     with q:
         export_qdpx(q, tmp_path / "out.qdpx")
         q.codes.edit("code 2", color="#00AA00")
@@ -485,3 +493,33 @@ def test_a_selection_with_several_codings_stays_one(tmp_path: Path, cli: Any) ->
     assert edited["22222222-2222-2222-2222-222222222222"] == "#00AA00"
     if REFI.is_dir():
         assert schema("Project-mrt2019.xsd").validate(etree.fromstring(qde(tmp_path / "out.qdpx")))
+
+
+def test_a_selection_guid_is_written_once_in_a_project(tmp_path: Path) -> None:
+    """A file that repeated a selection's GUID (in two sources, or with another range) is
+    written with one selection per GUID: the later ones get GUIDs of their own."""
+    from qcode.interchange.model import CodeEntry
+    from qcode.interchange.qdpx import Exchange, XCoding, XSource, write_qdpx
+
+    code = "22222222-2222-2222-2222-222222222222"
+    sel = "33333333-3333-3333-3333-333333333333"
+
+    def coding(i: int, start: int) -> XCoding:
+        return XCoding(
+            code, start, start + 2, f"4444444{i}-4444-4444-4444-444444444444", None, None, [], sel
+        )
+
+    x = Exchange(name="x", codes=[CodeEntry(path="c", guid=code)])
+    x.sources = [
+        XSource(
+            f"55555555-5555-5555-5555-55555555555{i}",
+            f"d{i}",
+            "abcdef",
+            codings=[coding(i, 0), coding(i + 5, 2)],
+        )
+        for i in range(2)
+    ]
+    write_qdpx(x, tmp_path / "x.qdpx")
+    root = etree.fromstring(qde(tmp_path / "x.qdpx"))
+    guids = [s.get("guid") for s in root.iter(f"{NS}PlainTextSelection")]
+    assert len(guids) == 4 == len(set(guids)) and guids[0] == sel

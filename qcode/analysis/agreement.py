@@ -66,6 +66,7 @@ import numpy as np
 from qcode.analysis.agreement_columns import (
     Array,
     Coding,
+    CodingColumns,
     Range,
     _bincount,
     _columns,
@@ -75,13 +76,39 @@ from qcode.analysis.agreement_columns import (
     _runs,
     _to_unit_space,
 )
-from qcode.analysis.agreement_unitizing import UnitizingAgreement, unitizing_agreement
+from qcode.analysis.agreement_unitizing import (
+    AlphaU2004,
+    UnitizingAgreement,
+    alpha_u_2004,
+    unitizing_agreement,
+)
 from qcode.errors import InvalidInputError
 
 __all__ = [
+    "alpha_from_coincidences",
+    "alpha_u_2004",
+    "AlphaU2004",
+    "char_table",
+    "character_agreement",
+    "CharTable",
+    "CodeAgreement",
     "Coding",
-    "UnitizingAgreement",
+    "CodingColumns",
+    "cohen_kappa_2x2",
+    "coincidence_matrix",
+    "Disagreement",
+    "disagreements",
+    "DocumentAgreement",
+    "fleiss_kappa",
+    "krippendorff_alpha",
+    "Range",
+    "Total",
+    "unit_agreement",
+    "UnitAgreement",
     "unitizing_agreement",
+    "UnitizingAgreement",
+    "UNITS",
+    "value_counts",
 ]
 
 UNITS = ("char", "sentence", "paragraph", "turn")  # the units of :func:`unit_agreement`
@@ -503,14 +530,17 @@ def disagreements(
     idx = np.flatnonzero(start_new)
     ends = np.append(idx[1:], len(left)) - 1
     out = []
-    for i, j in zip(idx.tolist(), ends.tolist(), strict=True):
-        gi, bits = int(grp_i[i]), int(mask[i])
+    names: dict[tuple[int, int], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    lefts, rights = left[idx].tolist(), right[ends].tolist()
+    for gi, bits, lo, hi in zip(
+        grp_i[idx].tolist(), mask[idx].tolist(), lefts, rights, strict=True
+    ):
         d = gi % n_docs
-        yes = tuple(c for k, c in enumerate(coders) if bits >> k & 1)
-        no = tuple(c for k, c in enumerate(coders) if present[d, k] and not bits >> k & 1)
-        out.append(
-            Disagreement(
-                cols.docs[d], cols.codes[gi // n_docs], int(left[i]), int(right[j]), yes, no
-            )
-        )
+        key = (bits, int(full[d]))
+        if key not in names:  # the same coders differ in many places: name them once
+            yes = tuple(c for k, c in enumerate(coders) if bits >> k & 1)
+            no = tuple(c for k, c in enumerate(coders) if present[d, k] and not bits >> k & 1)
+            names[key] = (yes, no)
+        yes, no = names[key]
+        out.append(Disagreement(cols.docs[d], cols.codes[gi // n_docs], lo, hi, yes, no))
     return out

@@ -85,6 +85,10 @@ def agreement(
     alpha per code on the unit (|u-alpha on characters), Fleiss' kappa for three or more coders;
     Krippendorff's unitizing alphas as ATLAS.ti reports them. With --categories: the codes as
     values of one variable; with --attribute: weighted alpha of coders' attribute values."""
+    if none_missing and not categories:
+        from qcode.errors import InvalidInputError
+
+        raise InvalidInputError("--none-missing goes with --categories")
     if categories or attribute is not None:
         _agreement_on_values(coders, categories, unit, docs, none_missing, attribute, json_)
         return

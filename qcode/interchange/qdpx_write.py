@@ -103,8 +103,9 @@ def project_xml(x: Exchange) -> Any:
             _refs(ce, "SourceRef", c.sources)
     if x.sources:
         el = _sub(root, "Sources")
+        used: set[str] = set()  # selection GUIDs, each written once in the project
         for s in x.sources:
-            _source(el, s, types)
+            _source(el, s, types, used)
     if x.notes:
         el = _sub(root, "Notes")
         for note in x.notes:
@@ -134,7 +135,7 @@ def project_xml(x: Exchange) -> Any:
     return root
 
 
-def _source(parent: Any, s: XSource, types: dict[str, str]) -> None:
+def _source(parent: Any, s: XSource, types: dict[str, str], used: set[str]) -> None:
     outer = None
     if s.format == "pdf" and s.original is not None:
         # the standard's PDFSource: the PDF itself, and the text the selections count in as its
@@ -161,7 +162,7 @@ def _source(parent: Any, s: XSource, types: dict[str, str]) -> None:
     )
     if s.description and outer is None:
         _sub(se, "Description", s.description)
-    for (guid, name), group in _selections(s.codings):
+    for (guid, name), group in _selections(s.codings, used):
         first = group[0]
         sel = _sub(
             se,
@@ -192,14 +193,15 @@ def _source(parent: Any, s: XSource, types: dict[str, str]) -> None:
     _values(se if outer is None else outer, s.values, types)
 
 
-def _selections(codings: list[XCoding]) -> list[tuple[tuple[str, str], list[XCoding]]]:
+def _selections(
+    codings: list[XCoding], used: set[str]
+) -> list[tuple[tuple[str, str], list[XCoding]]]:
     """The codings of one source as selections, in order of their first coding: codings that
     came in one selection (same GUID, same range) stay together under its GUID and name; any
     other coding is a selection of its own, with a GUID derived from the coding's. A GUID is
     used once: a coding whose range has changed since leaves its selection."""
     groups: dict[tuple[str, int, int], list[XCoding]] = {}
     names: dict[tuple[str, int, int], str] = {}
-    used: set[str] = set()
     for c in codings:
         key = (c.selection, c.start, c.end)
         if c.selection and key in groups:

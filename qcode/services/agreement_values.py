@@ -107,7 +107,7 @@ def category(
                 raise NotFoundError(f"no document named {w!r}")
         chosen = [by_name[w] for w in _split(docs)] or sorted(doc_rows, key=lambda r: r.name)
         ids = {d.id: d.name for d in chosen}
-        name_of = {v: k for k, v in coder_id.items()}
+        name_of = {coder_id[n]: n for n in names}
         q = select(Coding.document_id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end)
         q = q.where(Coding.coder_id.in_([coder_id[n] for n in names]), Coding.code_id.in_(cat_ids))
         records = [
@@ -115,6 +115,13 @@ def category(
             for r in c.execute(q).all()
             if r[0] in ids
         ]
+        # a coder examined the documents they coded anything in; elsewhere their values are
+        # missing, not "none of the categories"
+        examined: dict[Any, list[str]] = {d.name: [] for d in chosen}
+        seen = select(Coding.document_id, Coding.coder_id).distinct()
+        for doc_id, who in c.execute(seen.where(Coding.coder_id.in_(list(name_of)))):
+            if doc_id in ids:
+                examined[ids[doc_id]].append(name_of[who])
         units: dict[Any, list[tuple[int, int]]] = {d.name: [] for d in chosen}
         seg = select(Segment.document_id, Segment.start, Segment.end).where(
             Segment.kind == unit, Segment.document_id.in_(list(ids))
@@ -128,7 +135,8 @@ def category(
         [tree.path(i) for i in cat_ids],
         units,
         unit,
-        none_missing=none_missing,
+        examined,
+        none_missing,
     )
     return res.as_json()
 

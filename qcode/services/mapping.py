@@ -109,6 +109,7 @@ CODING = Mapping(
         "coder_id": "the user's GUID",
         "text": "computed from the source's text",
         "selection_uuid": "the GUID of the REFI-QDA selection it came in (one, many codings)",
+        "selection_name": "the name of that selection",
     },
 )
 

@@ -234,6 +234,7 @@ class _Merge(ThreeWay):
                     **{
                         **CODE.into(e),
                         "color": e.color or PALETTE[i % len(PALETTE)],
+                        "color_chosen": e.color is not None,
                         "level": level,
                     },
                 )
@@ -388,6 +389,8 @@ class _Merge(ThreeWay):
                     "coder_id": key[1],
                     **CODING.into(c),
                     "text": s.text[c.start : c.end],
+                    "selection_uuid": c.selection or None,
+                    "selection_name": c.selection_name or None,
                     "_guid": c.guid,
                 }
             )
