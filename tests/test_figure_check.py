@@ -192,3 +192,18 @@ def test_heat_map_values_are_readable_and_charts_clean(tmp_path: Path) -> None:
     cum = [sum(new[: i + 1]) for i in range(10)]
     geom = read(saturation_curve(docs, new, cum, tmp_path / "s.png", caption="saturation"))
     assert findings(geom) == []
+
+
+@pytest.mark.parametrize("layout", ["force", "layered"])
+def test_same_data_and_seed_give_the_same_bytes(layout: str, tmp_path: Path) -> None:
+    g = sample_network(60, "zh")
+    a = draw_network(g, tmp_path / "a.svg", layout=layout, seed=7)
+    b = draw_network(sample_network(60, "zh"), tmp_path / "b.svg", layout=layout, seed=7)
+    assert a.read_bytes() == b.read_bytes()
+    assert b"<dc:date>" not in a.read_bytes()
+    pa = draw_network(g, tmp_path / "a.png", layout=layout, seed=7)
+    pb = draw_network(g, tmp_path / "b.png", layout=layout, seed=7)
+    assert pa.read_bytes() == pb.read_bytes()
+    if layout == "force":
+        c = draw_network(g, tmp_path / "c.svg", layout=layout, seed=8)
+        assert c.read_bytes() != a.read_bytes()
