@@ -44,7 +44,11 @@ def main() -> None:
             for lang in ("en", "zh"):
                 gl = g if lang == "en" else sample_network(500, "zh")
                 path = Path(out) / f"{placement}-{lang}.png"
-                med, worst, _ = timed(lambda: draw_network(gl, path, placement=placement))
+                med, worst, _ = timed(
+                    lambda gl=gl, path=path, placement=placement: draw_network(
+                        gl, path, placement=placement
+                    )
+                )
                 found = findings(read(path))
                 kinds = {
                     k: sum(1 for f in found if f.kind == k)
