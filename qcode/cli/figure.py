@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
-from qcode.cli.output import emit_json, ok
+from qcode.cli.output import emit_json, ok, out
 
 figure_app = typer.Typer(help="Check the figures qcode drew.", no_args_is_help=True)
 app.add_typer(figure_app, name="figure")
@@ -17,9 +17,16 @@ CHECK = typer.Option(
 )
 
 
-def report(path: Path, json_: bool = False) -> int:
-    """Print a figure's findings; 1 if there are any."""
+def report(path: Path, json_: bool = False, to_err: bool = False) -> int:
+    """Print a figure's findings (on stderr with ``to_err``: after JSON or CSV); 1 if any."""
     from qcode.analysis.figure_check import findings, read, summary
+    from qcode.cli.output import err
+
+    def ok(line: str) -> None:
+        if to_err:
+            err.print(line, markup=False)
+        else:
+            out.print(line, markup=False)
 
     geom = read(path)
     found = findings(geom)
@@ -56,6 +63,21 @@ SIZE = typer.Option(
 )
 DPI_OPT = typer.Option(300, "--dpi", help="PNG resolution (600 for line art).")
 GREY = typer.Option(False, "--grey", help="In greys.")
+
+
+def checked(figure: Path | None, check_: bool, format_: str = "table") -> None:
+    """After a command drew ``figure``: its findings if asked, exit code 1 if any."""
+    if figure is not None and check_:
+        rc = report(figure, to_err=format_ != "table")
+        if rc:
+            raise typer.Exit(rc)
+
+
+def refuse_pdf_check(figure: Path | None, check_: bool) -> None:
+    from qcode.errors import InvalidInputError
+
+    if figure is not None and check_ and figure.suffix.lower() == ".pdf":
+        raise InvalidInputError(f"{figure}: --check reads .png and .svg figures")
 
 
 def _prepare(file: Path, size: str, dpi: int, check_: bool) -> None:
