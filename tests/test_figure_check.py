@@ -261,3 +261,26 @@ def test_check_on_the_table_figure_commands(project, tmp_path: Path, cli) -> Non
     assert r.code == 0 and "s.png: " in r.out and "clean" in r.out
     r = cli(*root, "matrix", "--figure", str(tmp_path / "m.pdf"), "--check")
     assert r.code == 1 and "--check reads .png and .svg figures" in r.err
+
+
+def test_layered_edges_pass_columns_between_nodes() -> None:
+    import numpy as np
+
+    from qcode.analysis.network_figure import route, smooth
+
+    columns = {0.0: [0.0], 100.0: [0.0, 50.0, 100.0], 150.0: [20.0, 60.0], 200.0: [100.0]}
+    clear, radius = 8.0, 6.0
+    for a, b in (((0.0, 0.0), (200.0, 100.0)), ((200.0, 100.0), (0.0, 0.0))):
+        # the straight line would cross the node at (100, 50)
+        line = smooth(route(a, b, columns, clear, 20.0))
+        assert line[0] == a and line[-1] == b
+        pts = np.array(line)
+        dense = np.concatenate([np.linspace(p, q, 20) for p, q in zip(pts, pts[1:], strict=False)])
+        for x, ys in columns.items():
+            for y in ys:
+                if (x, y) in (a, b):
+                    continue
+                assert np.hypot(dense[:, 0] - x, dense[:, 1] - y).min() > radius, (x, y)
+    # within one column: a bow beside it, clear of the node between
+    bow = smooth(route((100.0, 0.0), (100.0, 100.0), columns, clear, 20.0))
+    assert min(x for x, _ in bow) < 100.0 - radius
