@@ -9,7 +9,10 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok, out
 
-figure_app = typer.Typer(help="Check the figures qcode drew.", no_args_is_help=True)
+figure_app = typer.Typer(
+    help="More figures (code line, coding stripes, paradigm map), and checking any qcode drew.",
+    no_args_is_help=True,
+)
 app.add_typer(figure_app, name="figure")
 
 CHECK = typer.Option(
