@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := .run/sample
 
-.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice chromium dist docs
+.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice chromium fonts dist docs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ EXAMPLE := projects/flexible-employment
 
 # `make run` builds the bundled example study from its text files and opens the workbench on it.
 # A project with changes since its build (the user's codes, codings, memos) is kept as it is.
-run: install
+run: install fonts
 	$(BIN)/qcode build --keep $(EXAMPLE)
 	$(BIN)/qcode -p $(EXAMPLE) tui
 
@@ -43,9 +43,13 @@ contracts: install
 postgres:
 	.ci/postgres
 
+# A font with Chinese, Japanese and Korean characters, for figures (Debian's fonts-noto-cjk).
+# (a machine where it cannot be installed still runs: figures then say what has no font)
+fonts:
+	-.ci/fonts
+
 # LibreOffice Writer and a CJK font, for the tests that read PDFs and office files it writes.
-libreoffice:
-	.ci/fonts
+libreoffice: fonts
 	.ci/libreoffice
 
 # Chromium, for the tests that open the HTML report and the interactive network page headless.

@@ -115,7 +115,7 @@ def test_cjk_labels_have_their_glyphs_and_latin_stays(tmp_path: Path) -> None:
         out = draw_network(g, tmp_path / "zh.svg")
     text = out.read_text(encoding="utf-8")
     # the Latin font first, the CJK font after it for the characters it lacks
-    assert "font-family: 'DejaVu Sans', 'Noto Sans CJK" in text or "DejaVu Sans" in text
+    assert "'DejaVu Sans', 'Noto Sans CJK SC'" in text
     assert not any(lab.missing for lab in read(out).labels)
 
 
@@ -192,3 +192,95 @@ def test_heat_map_values_are_readable_and_charts_clean(tmp_path: Path) -> None:
     cum = [sum(new[: i + 1]) for i in range(10)]
     geom = read(saturation_curve(docs, new, cum, tmp_path / "s.png", caption="saturation"))
     assert findings(geom) == []
+
+
+@pytest.mark.parametrize("layout", ["force", "layered"])
+def test_same_data_and_seed_give_the_same_bytes(layout: str, tmp_path: Path) -> None:
+    g = sample_network(60, "zh")
+    a = draw_network(g, tmp_path / "a.svg", layout=layout, seed=7)
+    b = draw_network(sample_network(60, "zh"), tmp_path / "b.svg", layout=layout, seed=7)
+    assert a.read_bytes() == b.read_bytes()
+    assert b"<dc:date>" not in a.read_bytes()
+    pa = draw_network(g, tmp_path / "a.png", layout=layout, seed=7)
+    pb = draw_network(g, tmp_path / "b.png", layout=layout, seed=7)
+    assert pa.read_bytes() == pb.read_bytes()
+    if layout == "force":
+        c = draw_network(g, tmp_path / "c.svg", layout=layout, seed=8)
+        assert c.read_bytes() != a.read_bytes()
+
+
+@pytest.mark.parametrize("n", [10, 50, 200])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_layered_figures_are_clean_and_within_two_to_one(n: int, lang: str, tmp_path: Path) -> None:
+    out = draw_network(sample_network(n, lang), tmp_path / "l.png", layout="layered")
+    geom = read(out)
+    assert findings(geom) == [], findings(geom)[:5]
+    assert 0.5 <= geom.height / geom.width <= 2.0
+
+
+def test_cjk_font_is_embedded_in_pdf_and_named_in_svg(tmp_path: Path) -> None:
+    g = sample_network(10, "zh")
+    pdf = draw_network(g, tmp_path / "zh.pdf").read_bytes()
+    assert b"NotoSansCJK" in pdf and b"DejaVuSans" in pdf  # both fonts embedded (TrueType)
+    svg = draw_network(g, tmp_path / "zh.svg").read_text(encoding="utf-8")
+    assert "Noto Sans CJK" in svg and "DejaVu Sans" in svg
+
+
+def test_check_on_the_table_figure_commands(project, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from conftest import write
+
+    p = project
+    for name in ("a", "b", "c"):
+        p.documents.import_files(
+            [write(tmp_path / f"{name}.txt", f"R: money and rules and more {name}.")]
+        )
+    p.codes.add("money")
+    p.codes.add("rules")
+    for name in ("a", "b", "c"):
+        p.codings.apply(name, 3, 8, "money")
+    p.codings.apply("a", 13, 18, "rules")
+    root = ["-p", str(p.root)]
+    r = cli(*root, "matrix", "--figure", str(tmp_path / "m.png"), "--check")
+    assert r.code == 0 and "m.png: " in r.out and ": clean" in r.out
+    # after JSON the findings go to stderr, so stdout stays JSON
+    r = cli(*root, "freq", "--figure", str(tmp_path / "f.svg"), "--check", "--format", "json")
+    assert r.code == 0 and json.loads(r.out) and "clean" in r.err
+    r = cli(
+        *root,
+        "saturation",
+        "--base",
+        "1",
+        "--run",
+        "1",
+        "--figure",
+        str(tmp_path / "s.png"),
+        "--check",
+    )
+    assert r.code == 0 and "s.png: " in r.out and "clean" in r.out
+    r = cli(*root, "matrix", "--figure", str(tmp_path / "m.pdf"), "--check")
+    assert r.code == 1 and "--check reads .png and .svg figures" in r.err
+
+
+def test_layered_edges_pass_columns_between_nodes() -> None:
+    import numpy as np
+
+    from qcode.analysis.network_figure import route, smooth
+
+    columns = {0.0: [0.0], 100.0: [0.0, 50.0, 100.0], 150.0: [20.0, 60.0], 200.0: [100.0]}
+    clear, radius = 8.0, 6.0
+    for a, b in (((0.0, 0.0), (200.0, 100.0)), ((200.0, 100.0), (0.0, 0.0))):
+        # the straight line would cross the node at (100, 50)
+        line = smooth(route(a, b, columns, clear, 20.0))
+        assert line[0] == a and line[-1] == b
+        pts = np.array(line)
+        dense = np.concatenate([np.linspace(p, q, 20) for p, q in zip(pts, pts[1:], strict=False)])
+        for x, ys in columns.items():
+            for y in ys:
+                if (x, y) in (a, b):
+                    continue
+                assert np.hypot(dense[:, 0] - x, dense[:, 1] - y).min() > radius, (x, y)
+    # within one column: a bow beside it, clear of the node between
+    bow = smooth(route((100.0, 0.0), (100.0, 100.0), columns, clear, 20.0))
+    assert min(x for x, _ in bow) < 100.0 - radius

@@ -197,7 +197,7 @@ def geometry(fig: Any, print_width: float | None = None, hidden: int = 0) -> Geo
     from matplotlib.text import Text
 
     renderer = _renderer(fig)
-    fig.draw(renderer)
+    fig.draw_without_rendering()  # the layout, without rasterising anything
     to_pt = 72.0 / fig.dpi
     width_in, height_in = fig.get_size_inches()
     width, height = width_in * 72.0, height_in * 72.0

@@ -251,6 +251,20 @@ def _tints(color: str, alphas: Sequence[float]) -> Any:
     return 1.0 - np.outer(alphas, 1.0 - np.asarray(to_rgb(color)))
 
 
+def smooth(points: Sequence[tuple[float, float]], rounds: int = 3) -> list[tuple[float, float]]:
+    """Chaikin's corner cutting: a polyline's corners rounded, its ends kept (the curve stays
+    within the polyline's hull, so it still passes between the nodes)."""
+    pts = list(points)
+    for _ in range(rounds if len(pts) > 2 else 0):
+        out = [pts[0]]
+        for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+            out += [(0.75 * x0 + 0.25 * x1, 0.75 * y0 + 0.25 * y1)]
+            out += [(0.25 * x0 + 0.75 * x1, 0.25 * y0 + 0.75 * y1)]
+        out.append(pts[-1])
+        pts = out
+    return pts
+
+
 def network_caption(g: nx.Graph, layout: str, seed: int, hidden: int = 0) -> str:
     unit = g.graph.get("unit", "overlap")
     threshold = int(g.graph.get("min_weight", 1))
@@ -427,7 +441,9 @@ def draw_network(
             edges, weights = [edges[i] for i in order], [weights[i] for i in order]
         if layout == "layered":
             bow = right_room / 3 + 6
-            segments = [route(pt[a], pt[b], columns, 0.6 * r_max + 1.5, bow) for a, b, _ in edges]
+            segments = [
+                smooth(route(pt[a], pt[b], columns, 0.6 * r_max + 1.5, bow)) for a, b, _ in edges
+            ]
         else:
             segments = [[pt[a], pt[b]] for a, b, _ in edges]
         widths = [thin * (0.3 + 2.2 * w) if kind == "cooccurrence" else 0.6 for w in weights]

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import typer
 
-from qcode.cli.app import app
-from qcode.cli.output import emit_json, ok
+from qcode.cli.app import app, project
+from qcode.cli.output import emit_json, ok, out
 
-figure_app = typer.Typer(help="Check the figures qcode drew.", no_args_is_help=True)
+figure_app = typer.Typer(
+    help="More figures (code line, coding stripes, paradigm map), and checking any qcode drew.",
+    no_args_is_help=True,
+)
 app.add_typer(figure_app, name="figure")
 
 CHECK = typer.Option(
@@ -17,9 +20,16 @@ CHECK = typer.Option(
 )
 
 
-def report(path: Path, json_: bool = False) -> int:
-    """Print a figure's findings; 1 if there are any."""
+def report(path: Path, json_: bool = False, to_err: bool = False) -> int:
+    """Print a figure's findings (on stderr with ``to_err``: after JSON or CSV); 1 if any."""
     from qcode.analysis.figure_check import findings, read, summary
+    from qcode.cli.output import err
+
+    def ok(line: str) -> None:
+        if to_err:
+            err.print(line, markup=False)
+        else:
+            out.print(line, markup=False)
 
     geom = read(path)
     found = findings(geom)
@@ -49,3 +59,106 @@ def check_cmd(
     rc = report(file, json_)
     if rc:
         raise typer.Exit(rc)
+
+
+SIZE = typer.Option(
+    "double", "--size", help="Figure width: single (85 mm), double (175 mm) or full (page)."
+)
+DPI_OPT = typer.Option(300, "--dpi", help="PNG resolution (600 for line art).")
+GREY = typer.Option(False, "--grey", help="In greys.")
+
+
+def checked(figure: Path | None, check_: bool, format_: str = "table") -> None:
+    """After a command drew ``figure``: its findings if asked, exit code 1 if any."""
+    if figure is not None and check_:
+        rc = report(figure, to_err=format_ != "table")
+        if rc:
+            raise typer.Exit(rc)
+
+
+def refuse_pdf_check(figure: Path | None, check_: bool) -> None:
+    from qcode.errors import InvalidInputError
+
+    if figure is not None and check_ and figure.suffix.lower() == ".pdf":
+        raise InvalidInputError(f"{figure}: --check reads .png and .svg figures")
+
+
+def _prepare(file: Path, size: str, dpi: int, check_: bool) -> None:
+    from qcode.analysis.figures import check_path, check_size
+    from qcode.errors import InvalidInputError
+
+    check_path(file)
+    check_size(size, dpi)
+    if check_ and file.suffix.lower() == ".pdf":
+        raise InvalidInputError(f"{file}: --check reads .png and .svg figures")
+
+
+def _codings(document: str) -> tuple[str, list[tuple[str, int, int]], dict[str, str]]:
+    p = project()
+    text = p.documents.text(document)
+    codings = [(c.code, c.start, c.end) for c in p.codings.list(document=document)]
+    levels = {c.path: c.level for c in p.codes.list(counts=False)}
+    return text, codings, levels
+
+
+def _done(file: Path, check_: bool) -> None:
+    ok(f"drew {file}")
+    if check_:
+        rc = report(file)
+        if rc:
+            raise typer.Exit(rc)
+
+
+@figure_app.command("codeline")
+def codeline_cmd(
+    document: str,
+    file: Path,
+    size: str = SIZE,
+    dpi: int = DPI_OPT,
+    grey: bool = GREY,
+    check_: bool = CHECK,
+) -> None:
+    """The code line of DOCUMENT: a row per code, a bar at each coding's place in the text."""
+    from qcode.analysis.figure_kinds import codeline
+
+    _prepare(file, size, dpi, check_)
+    text, codings, levels = _codings(document)
+    codeline(document, len(text), codings, levels, file, size=size, dpi=dpi, grey=grey)
+    _done(file, check_)
+
+
+@figure_app.command("stripes")
+def stripes_cmd(
+    document: str,
+    file: Path,
+    first_line: int = typer.Option(1, "--from-line", help="The first line shown."),
+    size: str = SIZE,
+    dpi: int = DPI_OPT,
+    grey: bool = GREY,
+    check_: bool = CHECK,
+) -> None:
+    """DOCUMENT's text with a stripe per code beside the lines its codings cover (a page)."""
+    from qcode.analysis.figure_kinds import stripes
+
+    _prepare(file, size, dpi, check_)
+    text, codings, levels = _codings(document)
+    stripes(document, text, codings, levels, file, size, dpi, grey, first_line)
+    _done(file, check_)
+
+
+@figure_app.command("paradigm")
+def paradigm_cmd(
+    category: str,
+    file: Path,
+    size: str = SIZE,
+    dpi: int = DPI_OPT,
+    grey: bool = GREY,
+    check_: bool = CHECK,
+) -> None:
+    """The paradigm model of CATEGORY as a map: conditions, context, strategies, consequences."""
+    from qcode.analysis.figure_kinds import paradigm_map
+
+    _prepare(file, size, dpi, check_)
+    sheet = project().structure.paradigm(category)
+    paradigm_map(sheet, file, size=size, dpi=dpi, grey=grey)
+    _done(file, check_)

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.figure import CHECK, checked, refuse_pdf_check
 from qcode.cli.options import ALL_ROWS, CODER, DOC, FORMAT, MIN, UNIT, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok
 
@@ -80,6 +81,7 @@ def view(
         None, "--figure", help="Heat map of the two dimensions (needs --between): PNG, SVG, PDF."
     ),
     _all_rows: bool = ALL_ROWS,
+    check_figure: bool = CHECK,
 ) -> None:
     """Which framework elements co-occur (resilience types with dilemmas, ...), through which
     codes: codes aggregated onto the elements they are linked to."""
@@ -88,6 +90,7 @@ def view(
     from qcode.errors import InvalidInputError
 
     check(format_, figure)
+    refuse_pdf_check(figure, check_figure)
     dims = [d.strip() for d in between.split(",") if d.strip()]
     if figure is not None and len(dims) != 2:
         raise InvalidInputError("--figure needs --between with two dimensions")
@@ -136,3 +139,4 @@ def view(
             ok(f"no elements co-occur at the {unit} unit; a wider unit (turn, document) may")
         if figure is not None:
             ok(f"drew {figure}")
+    checked(figure, check_figure, format_)

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.figure import CHECK, checked, refuse_pdf_check
 from qcode.cli.options import (
     ALL_ROWS,
     CASE,
@@ -39,9 +40,11 @@ def freq(
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
     _all_rows: bool = ALL_ROWS,
+    check_figure: bool = CHECK,
 ) -> None:
     """Code frequencies: codings, documents, cases and characters coded, per code."""
     check(format_, figure)
+    refuse_pdf_check(figure, check_figure)
     rows = project().analysis.frequencies(scope=_scope(doc, case, where, coder, level, set_))
     if figure is not None:
         from qcode.analysis.figures import bar_chart
@@ -72,6 +75,7 @@ def freq(
         )
         if figure is not None:
             ok(f"drew {figure}")
+    checked(figure, check_figure, format_)
 
 
 def _matrix_out(m: Any, format_: str, title: str, figure: Path | None, label: str) -> None:
@@ -117,13 +121,16 @@ def matrix(
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
     _all_rows: bool = ALL_ROWS,
+    check_figure: bool = CHECK,
 ) -> None:
     """The code x document matrix (qcode matrix framework: cases by codes, with summaries)."""
     if ctx.invoked_subcommand is not None:
         return
     check(format_, figure)
+    refuse_pdf_check(figure, check_figure)
     m = project().analysis.matrix(count, scope=_scope(doc, case, where, coder, level, set_))
     _matrix_out(m, format_, f"codes x documents ({count})", figure, count)
+    checked(figure, check_figure, format_)
 
 
 @app.command()
@@ -141,13 +148,16 @@ def crosstab(
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
     _all_rows: bool = ALL_ROWS,
+    check_figure: bool = CHECK,
 ) -> None:
     """Codes by the values of an attribute (such as occupation or labour form)."""
     check(format_, figure)
+    refuse_pdf_check(figure, check_figure)
     m = project().analysis.crosstab(
         attribute, count, scope=_scope(doc, case, where, coder, level, set_)
     )
     _matrix_out(m, format_, f"codes x {attribute} ({count})", figure, count)
+    checked(figure, check_figure, format_)
 
 
 @app.command()
@@ -170,10 +180,12 @@ def saturation(
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
     _all_rows: bool = ALL_ROWS,
+    check_figure: bool = CHECK,
 ) -> None:
     """Thematic saturation after Guest, Namey and Chen (2020): new codes per document, the
     cumulative curve, and the base size, run length and new-information threshold."""
     check(format_, figure)
+    refuse_pdf_check(figure, check_figure)
     if not 0 <= threshold < 100:
         raise InvalidInputError(f"threshold {threshold}: give a percentage from 0 to under 100")
     sat = project().analysis.saturation(
@@ -191,6 +203,7 @@ def saturation(
         )
     if format_ == "json":
         emit_json(sat.as_json())
+        checked(figure, check_figure, format_)
         return
     header = ["position", "document", "codes", "new", "cumulative", "run new", "run share"]
     by_last = {r.last: r for r in sat.runs}
@@ -210,8 +223,10 @@ def saturation(
         )
     if format_ == "csv":
         write_csv(header, rows)
+        checked(figure, check_figure, format_)
         return
     table("saturation", header, rows, justify_right=[h for h in header if h != "document"])
     ok(f"base codes {sat.base_codes}; {sat.statement()}")
     if figure is not None:
         ok(f"drew {figure}")
+    checked(figure, check_figure, format_)

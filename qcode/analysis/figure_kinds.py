@@ -1,0 +1,327 @@
+"""More figures researchers put in papers and appendices: the code line of a document (codes
+along the transcript, one row per code), the coding stripes of a document (its text with a
+stripe per code beside the lines it covers), and the paradigm model's code-relations map (the
+phenomenon in the centre; conditions, context, strategies and consequences around it).
+
+Plain data in: codings as ``(code path, start, end)`` with the code's level; the paradigm
+worksheet as ``qcode.services.structure`` gives it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from qcode.analysis.figures import (
+    CODE_COLORS,
+    DIMENSION_COLORS,
+    DPI,
+    INK,
+    MM,
+    SIZES,
+    _columns,
+    _wrap,
+    as_grey,
+    check_path,
+    check_size,
+    ink,
+    new_figure,
+    save,
+    with_fonts,
+)
+
+Coding = tuple[str, int, int]  # code path, start, end
+ROW_PT = 9.0
+LINE_PT = 8.0
+
+
+def _color(level: str, grey: bool) -> str:
+    color = CODE_COLORS.get(level, CODE_COLORS["open"])
+    return as_grey(color) if grey else color
+
+
+def _caption(fig: Any, text: str, width_pt: float) -> None:
+    if text:
+        fig.text(
+            0.5,
+            3 / (fig.get_size_inches()[1] * 72),
+            textwrap.fill(text, int((width_pt - 8) / 3.9)),
+            ha="center",
+            va="bottom",
+            fontsize=6.5,
+            color=INK,
+        )
+
+
+@with_fonts
+def codeline(
+    document: str,
+    length: int,
+    codings: Sequence[Coding],
+    levels: Mapping[str, str],
+    path: str | Path,
+    size: str = "double",
+    dpi: int = DPI,
+    grey: bool = False,
+) -> Path:
+    """One row per code (in the order codes first appear), a bar for each coding at its place
+    in the document: where in a transcript each code is spoken of."""
+    path = check_path(path)
+    check_size(size, dpi)
+    first: dict[str, int] = {}
+    for code, start, _ in sorted(codings, key=lambda c: c[1]):
+        first.setdefault(code, start)
+    width_mm = SIZES[size][0]
+    most = int((SIZES["full"][1] * MM - 70) // ROW_PT)
+    codes = sorted(first, key=first.__getitem__)
+    shown = codes[:most]
+    height_pt = len(shown) * ROW_PT + 70
+    fig = new_figure(width_mm / 25.4, height_pt / 72, constrained=False)
+    width_pt = width_mm * MM
+    left = min(
+        0.4, (max((_columns(c.rsplit("/", 1)[-1]) for c in shown), default=4) * 3.4 + 12) / width_pt
+    )
+    ax = fig.add_axes((left, 46 / height_pt, 0.97 - left, 1 - 58 / height_pt))
+    row = {c: i for i, c in enumerate(shown)}
+    for code, start, end in codings:
+        if code in row:
+            ax.broken_barh(
+                [(start, max(end - start, length / 400))],
+                (row[code] - 0.35, 0.7),
+                facecolors=_color(levels.get(code, "open"), grey),
+            )
+    ax.set_xlim(0, max(length, 1))
+    ax.set_ylim(len(shown) - 0.5, -0.5)
+    ax.set_yticks(range(len(shown)), [c.rsplit("/", 1)[-1] for c in shown], fontsize=6)
+    ax.tick_params(axis="x", labelsize=6)
+    ax.set_xlabel("position in the document (characters)", fontsize=6.5)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(f"Code line: {document}", fontsize=8, loc="left")
+    more = f"; {len(codes) - len(shown)} more codes not shown" if len(codes) > len(shown) else ""
+    _caption(
+        fig,
+        f"{len(codings)} codings of {len(codes)} codes, in the order the codes first appear{more}.",
+        width_pt,
+    )
+    return save(fig, path, dpi=dpi)
+
+
+def _lines(text: str, width: int) -> list[tuple[int, int]]:
+    """The text's display lines as (start, end) offsets: at newlines, then wrapped at
+    ``width`` columns (at spaces where there are any)."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for para in text.split("\n"):
+        start = pos
+        while _columns(para[start - pos :]) > width:
+            cut, cols = start, 0
+            while cut < pos + len(para) and cols + _columns(text[cut]) <= width:
+                cols += _columns(text[cut])
+                cut += 1
+            space = text.rfind(" ", start, cut)
+            if space > start and cut < pos + len(para):
+                cut = space + 1
+            out.append((start, cut))
+            start = cut
+        out.append((start, pos + len(para)))
+        pos += len(para) + 1
+    return out
+
+
+@with_fonts
+def stripes(
+    document: str,
+    text: str,
+    codings: Sequence[Coding],
+    levels: Mapping[str, str],
+    path: str | Path,
+    size: str = "double",
+    dpi: int = DPI,
+    grey: bool = False,
+    first_line: int = 1,
+) -> Path:
+    """A document's text with a coloured stripe per code beside the lines each coding covers
+    (one page from ``first_line``; the caption says which lines are shown)."""
+    path = check_path(path)
+    check_size(size, dpi)
+    width_mm, page_mm = SIZES[size][0], SIZES["full"][1]
+    width_pt = width_mm * MM
+    codes = sorted(
+        {c for c, _, _ in codings}, key=lambda c: min(s for k, s, _ in codings if k == c)
+    )
+    stripe_pt = 9.0
+    text_pt = width_pt * 0.62
+    lines = _lines(text, int(text_pt / 3.5))
+    per_page = int((page_mm * MM - 110) // LINE_PT)
+    lo = max(0, first_line - 1)
+    page = lines[lo : lo + per_page]
+    head_pt = 6 + 3.6 * max((_columns(c.rsplit("/", 1)[-1]) for c in codes), default=4)
+    height_pt = len(page) * LINE_PT + head_pt + 40
+    fig = new_figure(width_mm / 25.4, height_pt / 72, constrained=False)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, width_pt)
+    ax.set_ylim(0, height_pt)
+    top = height_pt - head_pt - 10
+    for i, (a, b) in enumerate(page):
+        y = top - i * LINE_PT
+        ax.text(6, y, text[a:b].rstrip(), fontsize=6, va="top", ha="left", color=INK)
+    # stripes to the right of the text, one column per code in order of first appearance
+    x0 = text_pt + 16
+    palette = [*CODE_COLORS.values(), *DIMENSION_COLORS[:4]]
+    shown_codes = codes[: int((width_pt - x0 - 4) // stripe_pt)]
+    for j, code in enumerate(shown_codes):
+        x = x0 + j * stripe_pt
+        color = palette[j % len(palette)] if not grey else as_grey(palette[j % len(palette)])
+        ax.text(
+            x,
+            top + 6,
+            code.rsplit("/", 1)[-1],
+            rotation=90,
+            fontsize=6,
+            ha="center",
+            va="bottom",
+            color=INK,
+        )
+        for code_, start, end in codings:
+            if code_ != code:
+                continue
+            rows = [i for i, (a, b) in enumerate(page) if a < end and start < max(b, a + 1)]
+            if rows:
+                y1 = top - rows[0] * LINE_PT + 1
+                y2 = top - rows[-1] * LINE_PT - LINE_PT + 1
+                ax.plot([x, x], [y1, y2], color=color, linewidth=3, solid_capstyle="butt")
+    last = lo + len(page)
+    more = (
+        f"; {len(codes) - len(shown_codes)} codes without a column"
+        if len(codes) > len(shown_codes)
+        else ""
+    )
+    _caption(
+        fig,
+        f"Coding stripes: {document}, lines {lo + 1}-{last} of {len(lines)}; a stripe per code "
+        f"beside the lines its codings cover{more}.",
+        width_pt,
+    )
+    return save(fig, path, dpi=dpi)
+
+
+SLOT_PLACES = {  # where each slot of the paradigm model sits: column, row (0 top, 1, 2)
+    "causal conditions": (0, 1),
+    "context": (2, 0),
+    "intervening conditions": (2, 2),
+    "strategies": (2, 1),
+    "consequences": (3, 1),
+}
+ARROWS = (
+    ("causal conditions", "phenomenon"),
+    ("phenomenon", "strategies"),
+    ("context", "strategies"),
+    ("intervening conditions", "strategies"),
+    ("strategies", "consequences"),
+)
+
+
+@with_fonts
+def paradigm_map(
+    sheet: Mapping[str, Any],
+    path: str | Path,
+    size: str = "double",
+    dpi: int = DPI,
+    grey: bool = False,
+) -> Path:
+    """The paradigm model around its phenomenon: causal conditions -> phenomenon ->
+    action/interaction strategies -> consequences, with context and intervening conditions
+    bearing on the strategies; each box lists its codes with their evidence counts."""
+    from matplotlib.patches import FancyArrowPatch
+
+    path = check_path(path)
+    check_size(size, dpi)
+    width_mm = SIZES[size][0]
+    width_pt = width_mm * MM
+    wrap = max(12, int(width_pt / 4 / 3.6) - 3)
+
+    def body(slot: str, items: Sequence[Mapping[str, Any]]) -> str:
+        lines = [slot.upper() if slot != "phenomenon" else "PHENOMENON"]
+        for it in items:
+            label = f"{str(it['code']).rsplit('/', 1)[-1]} ({it['evidence']})"
+            lines += _wrap(label, wrap).split("\n")
+        if len(lines) == 1:
+            lines.append("(none yet)")
+        return "\n".join(lines)
+
+    texts = {slot: body(slot, sheet["slots"].get(slot, [])) for slot in SLOT_PLACES}
+    texts["phenomenon"] = "PHENOMENON\n" + _wrap(str(sheet["phenomenon"]).rsplit("/", 1)[-1], wrap)
+    lines = {k: v.count("\n") + 1 for k, v in texts.items()}
+    row_h = [
+        max(lines["context"], 2),
+        max(lines[s] for s in ("causal conditions", "strategies", "consequences", "phenomenon")),
+        max(lines["intervening conditions"], 2),
+    ]
+    heights = [h * 8.0 + 18 for h in row_h]
+    height_pt = sum(heights) + 40
+    fig = new_figure(width_mm / 25.4, height_pt / 72, constrained=False)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_axis_off()
+    ax.set_xlim(0, width_pt)
+    ax.set_ylim(0, height_pt)
+    row_y = [
+        height_pt - 6 - heights[0] / 2,
+        height_pt - 6 - heights[0] - heights[1] / 2,
+        height_pt - 6 - heights[0] - heights[1] - heights[2] / 2,
+    ]
+    places = {**SLOT_PLACES, "phenomenon": (1, 1)}
+    palette = dict(
+        zip(
+            ["phenomenon", *SLOT_PLACES],
+            [CODE_COLORS["selective"], *DIMENSION_COLORS],
+            strict=False,
+        )
+    )
+    artists = {}
+    for slot, (col, row) in places.items():
+        fill = palette[slot]
+        fill = as_grey(fill) if grey else fill
+        t = ax.text(
+            width_pt * (col + 0.5) / 4,
+            row_y[row],
+            texts[slot],
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color=ink(fill),
+            linespacing=1.15,
+            bbox={
+                "boxstyle": "round,pad=0.5",
+                "facecolor": fill,
+                "edgecolor": INK,
+                "linewidth": 0.5,
+            },
+        )
+        artists[slot] = t
+    for a, b in ARROWS:
+        ax.add_patch(
+            FancyArrowPatch(
+                artists[a].get_position(),
+                artists[b].get_position(),
+                patchA=artists[a].get_bbox_patch(),
+                patchB=artists[b].get_bbox_patch(),
+                arrowstyle="-|>",
+                mutation_scale=9,
+                color=INK,
+                linewidth=0.8,
+                shrinkA=2,
+                shrinkB=2,
+            )
+        )
+    empty = ", ".join(sheet.get("empty", []))
+    _caption(
+        fig,
+        "The paradigm model (Strauss and Corbin): codes by their relation to the phenomenon, "
+        "with the number of evidence segments of each relation"
+        + (f"; empty: {empty}." if empty else "."),
+        width_pt,
+    )
+    return save(fig, path, dpi=dpi)
