@@ -24,6 +24,7 @@ from qcode.cli.options import (
     write_csv,
 )
 from qcode.cli.output import emit_json, ok, table
+from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
 
 MEASURES = ("count", "c", "jaccard")
@@ -161,7 +162,8 @@ def network(
     if figure is not None:
         from qcode.analysis.network_figure import draw_network
 
-        draw_network(g, figure, layout=layout, seed=seed, size=size, dpi=dpi, grey=grey)
+        with working(f"drawing {figure.name}"):
+            draw_network(g, figure, layout=layout, seed=seed, size=size, dpi=dpi, grey=grey)
     if html is not None:
         from collections import defaultdict
 

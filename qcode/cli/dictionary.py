@@ -10,6 +10,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, DOC, FIGURE, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import clip, emit_json, ok, table
+from qcode.cli.progress import working
 
 dict_app = typer.Typer(
     help="Dictionary (lexicon) analysis: count a dictionary's categories in the documents.",
@@ -80,7 +81,8 @@ def score_cmd(
     with project() as p:
         from qcode.services.dictionary import DictionaryService
 
-        result = DictionaryService(p).score(file, by, where, doc, per, _workers(jobs))
+        with working("scoring"):
+            result = DictionaryService(p).score(file, by, where, doc, per, _workers(jobs))
     rate_label = f"matches per {per:g} word tokens"
     if figure is not None:
         from qcode.analysis.figures import heatmap

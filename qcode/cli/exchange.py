@@ -8,6 +8,7 @@ import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok, warn
+from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
 
 
@@ -25,7 +26,8 @@ def export(
         )
     from qcode.services.exchange import export_qdpx
 
-    report = export_qdpx(project(), output)
+    with working(f"exporting {output.name}"):
+        report = export_qdpx(project(), output)
     if json_:
         emit_json({"file": str(report.path), "counts": report.counts, "notes": report.notes})
         return

@@ -11,6 +11,7 @@ import typer
 from qcode.cli.app import _state, app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, err, ok, table, warn
+from qcode.cli.progress import working
 from qcode.errors import EXIT_STORE, InvalidInputError
 
 if TYPE_CHECKING:
@@ -50,11 +51,13 @@ def init(
     if from_.suffix.lower() == ".rqda":
         from qcode.services.rqda import create_from_rqda
 
-        p, report = create_from_rqda(directory, from_, name, language, user)
+        with working(f"reading {from_.name}"):
+            p, report = create_from_rqda(directory, from_, name, language, user)
     else:
         from qcode.services.exchange import create_from_qdpx
 
-        p, report = create_from_qdpx(directory, from_, positions, name, language, user)
+        with working(f"reading {from_.name}"):
+            p, report = create_from_qdpx(directory, from_, positions, name, language, user)
     if json_:
         emit_json(
             {

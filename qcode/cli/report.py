@@ -10,6 +10,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import WHERE
 from qcode.cli.output import emit_json, ok
+from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
 
 ATTRIBUTES = typer.Option(
@@ -42,16 +43,17 @@ def report(
     a saturation note; the storyline; the framework when one is loaded."""
     from qcode.services.report import write_report
 
-    doc = write_report(
-        project(),
-        output,
-        format_,
-        core,
-        category,
-        quotes,
-        _split(with_attributes),
-        with_figures,
-    )
+    with working(f"writing {output.name}"):
+        doc = write_report(
+            project(),
+            output,
+            format_,
+            core,
+            category,
+            quotes,
+            _split(with_attributes),
+            with_figures,
+        )
     n = sum(1 for b in doc.blocks if type(b).__name__ == "QuoteBlock")
     ok(f"report written to {output} ({n} quotes)")
 

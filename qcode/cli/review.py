@@ -9,6 +9,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, DOC, WHERE
 from qcode.cli.output import emit_json, ok, table
+from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
 
 
@@ -26,7 +27,8 @@ def autocode(
     straight into the project as codings by you, the rule recorded."""
     from qcode.services.autocode import run_rules
 
-    report = run_rules(project(), rules, doc, where, apply)
+    with working("auto-coding"):
+        report = run_rules(project(), rules, doc, where, apply)
     if json_:
         emit_json(report.as_json())
         return

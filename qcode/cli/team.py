@@ -9,6 +9,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table, warn
+from qcode.cli.progress import working
 
 
 @app.command()
@@ -25,7 +26,8 @@ def merge(
     values kept). One undo step."""
     from qcode.services.merge import merge_project
 
-    res = merge_project(project(), other, dry_run)
+    with working(f"merging {Path(other).name}"):
+        res = merge_project(project(), other, dry_run)
     if json_:
         emit_json(res.as_json())
         return
@@ -94,7 +96,8 @@ def agreement(
         return
     from qcode.services.agreement import agreement as compute
 
-    data = compute(project(), coders, codes, docs, unit, show_disagreements)
+    with working("computing agreement"):
+        data = compute(project(), coders, codes, docs, unit, show_disagreements)
     if json_:
         emit_json(data)
         return

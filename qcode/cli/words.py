@@ -10,6 +10,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, DOC, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import clip, emit_json, err, ok, table
+from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
 
 FREQ_FIELDS = ("term", "count", "documents", "per_1000")
@@ -117,9 +118,10 @@ def words(
                 justify_right=["A", "B", "A per 1,000", "B per 1,000", "G2", "p", "log ratio"],
             )
         return
-    freqs = service.frequencies(
-        doc, where, code, ngram, top, by, stopwords, userdict, coder, subcodes, jobs
-    )
+    with working("counting words"):
+        freqs = service.frequencies(
+            doc, where, code, ngram, top, by, stopwords, userdict, coder, subcodes, jobs
+        )
     if format_ == "json":
         out = []
         for f in freqs:
