@@ -56,7 +56,10 @@ def _code_and_case(root: Path) -> tuple[dict, dict]:  # type: ignore[type-arg]
     with Project.open(root) as p, p.read() as s:
         code = s.execute(select(Code).where(Code.name == "income")).scalar_one()
         case = s.execute(select(Case).where(Case.name == "P1")).scalar_one()
-        return CODE.out(code), CASE.out(case)
+        # the colour travels only when chosen (a structural column): compared with the rest
+        return {**CODE.out(code), "color": code.color, "color_chosen": code.color_chosen}, CASE.out(
+            case
+        )
 
 
 def test_export_import_and_merge_carry_every_copied_column(tmp_path: Path) -> None:
@@ -66,6 +69,7 @@ def test_export_import_and_merge_carry_every_copied_column(tmp_path: Path) -> No
         export_qdpx(p, tmp_path / "a.qdpx")
     want = _code_and_case(tmp_path / "a")
     assert want[0]["in_vivo"] is True and want[0]["color"] == "#123456"
+    assert want[0]["color_chosen"] is True
     q, _ = create_from_qdpx(tmp_path / "b", tmp_path / "a.qdpx")
     q.close()
     assert _code_and_case(tmp_path / "b") == want

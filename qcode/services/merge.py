@@ -64,7 +64,10 @@ from qcode.store.models import (
 )
 from qcode.text import text_hash
 
-CODE_FIELDS = CODE.fields
+CODE_FIELDS = (
+    *CODE.fields,
+    "color",
+)  # the colour is compared too, though exported only when chosen
 
 
 @dataclass

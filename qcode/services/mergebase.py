@@ -24,7 +24,10 @@ from qcode.services.project import Project
 from qcode.store.models import TABLES, Event, MergeBase, new_uuid
 from qcode.store.oplog import from_json
 
-CODE_FIELDS = CODE.fields
+CODE_FIELDS = (
+    *CODE.fields,
+    "color",
+)  # the colour is compared too, though exported only when chosen
 TRACKED: dict[str, tuple[str, ...]] = {
     "codes": ("uuid", "name", "parent_id", *CODE_FIELDS),
     "documents": ("uuid", "name", "text_hash"),
