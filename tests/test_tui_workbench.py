@@ -301,3 +301,56 @@ def test_find_across_documents_opens_and_codes_hits_in_one_undo_step(proj: Proje
     drive(proj, go)
     proj.history.undo()
     assert codings(proj) == []  # the two hits were coded in one step
+
+
+# -- clear feedback ----------------------------------------------------------------------------
+def test_tui_with_an_unknown_coder_says_so(proj: Project, cli: Any) -> None:
+    proj.codings.apply("a-english", 0, 11, "role", create=True)
+    r = cli("tui", "--coder", "nobody", cwd=proj.root)
+    assert r.code == 1
+    assert r.err.strip().splitlines() == [
+        "error: no coder 'nobody' in this project (its coders: alice)"
+    ]
+
+
+def test_toasts_keep_square_brackets(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        app.screen.notify("[0, 11) of 'a' [bold]as is[/bold]")
+        await pilot.pause()
+        [n] = list(app._notifications)
+        assert n.message == "[0, 11) of 'a' [bold]as is[/bold]" and n.markup is False
+
+    drive(proj, go)
+
+
+def test_agreement_headline_shows_kappa_and_alpha(proj: Project) -> None:
+    proj.codings.apply("a-english", 0, 11, "role", coder="ana", create=True)
+    proj.codings.apply("a-english", 0, 16, "role", coder="ben")
+    proj.codings.apply("a-english", 34, 44, "role", coder="ben")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("5")
+        status = str(app.screen.query_one("#ag-status").render())
+        assert "pooled agreement" in status
+        assert "Cohen's kappa" in status and "Krippendorff's alpha" in status
+
+    drive(proj, go)
+
+
+def test_command_palette_reaches_every_screen_and_keyed_action(proj: Project) -> None:
+    from qcode.tui.commands import QcodeCommands, actions
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        entries = [e[0] for e in QcodeCommands(app.screen)._entries()]
+        for label in ("Coding", "Codebook", "Memos", "Analysis", "Agreement", "Queue"):
+            assert f"Switch to {label}" in entries
+        names = {a[0] for a in actions(app)}
+        assert {"Action: in vivo", "Action: find", "Action: find all", "Action: help"} <= names
+        assert "Action: sentence" in names  # the transcript's own keys too
+        await pilot.press("ctrl+p", *"switch to queue")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "QueueScreen"
+
+    drive(proj, go)

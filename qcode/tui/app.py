@@ -11,6 +11,7 @@ from typing import Any
 from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from qcode.errors import QcodeError
@@ -59,6 +60,7 @@ class QcodeApp(App[None]):
         self.sub_title = project.settings.name
         self._then: dict[Worker[Any], Callable[[Any], object] | None] = {}
         self._long: dict[Worker[Any], str] = {}
+        self._keymap: dict[str, str] = {}
 
     # -- service calls, never on the UI thread --------------------------------------------------
     def call(
@@ -105,6 +107,19 @@ class QcodeApp(App[None]):
             if label:
                 self.notify(f"cancelled: {label}", severity="warning")
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Toasts show their text as it is: a code path or a range in [brackets] is never read
+        as markup (widgets' notify passes ``markup=True`` on; it is ignored)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def notify_failure(self, error: BaseException | None) -> None:
         """The one place a failed service call is reported: its message, as a notification."""
         if isinstance(error, QcodeError):
@@ -130,6 +145,13 @@ class QcodeApp(App[None]):
         # otherwise scan it all, cannot stall a key press for a tenth of a second.
         gc.collect()
         gc.freeze()
+
+    def keymap_label(self, binding: Binding) -> str:
+        """The keys of a binding as they are now (after the user's keymap)."""
+        keys = binding.key
+        if binding.id and binding.id in self._keymap:
+            keys = self._keymap[binding.id]
+        return ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in keys.split(","))
 
     # -- helpers used by screens and the command palette ---------------------------------------
     def coding_screen(self) -> CodingScreen:
