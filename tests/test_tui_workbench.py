@@ -354,3 +354,48 @@ def test_command_palette_reaches_every_screen_and_keyed_action(proj: Project) ->
         assert type(app.screen).__name__ == "QueueScreen"
 
     drive(proj, go)
+
+
+# -- keymap and theme --------------------------------------------------------------------------
+def test_keys_remapped_in_the_user_settings_work_and_help_shows_them(
+    proj: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = write(tmp_path / "config.toml", '[keymap]\napply_code = "k"\nfind = "ctrl+g"\n')
+    monkeypatch.setenv("QCODE_CONFIG", str(config))
+    from qcode.tui.widgets.pickers import Picker
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        view(app).select(0, 11)
+        await pilot.press("k")
+        assert isinstance(app.screen, Picker)
+        await pilot.press(*"role", "enter")
+        assert codings(proj)[0][3] == "role"
+        await pilot.press("ctrl+g")
+        assert app.screen.query_one("#find-input").has_focus
+        await pilot.press("escape", "f1")
+        table = app.key_table()
+        assert "| `apply_code` | k |" in table and "| `find` | ctrl+g |" in table
+        shown = " ".join(str(m._markdown) for m in app.screen.query("Markdown"))  # type: ignore[attr-defined]
+        assert "`apply_code` | k |" in shown
+
+    drive(proj, go)
+
+
+def test_the_chosen_theme_is_kept_in_the_user_settings(
+    proj: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("QCODE_CONFIG", str(config))
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        assert not config.exists()  # opening the app writes nothing
+        app.theme = "nord"
+        await settle(pilot)
+
+    drive(proj, go)
+    assert 'theme = "nord"' in config.read_text(encoding="utf-8")
+
+    async def again(pilot: Any, app: QcodeApp) -> None:
+        assert app.theme == "nord"
+
+    drive(proj, again)

@@ -48,18 +48,30 @@ def in_vivo_name(text: str, start: int, end: int, labels: dict[int, int] | None 
 
 class CodingScreen(Screen[None]):
     BINDINGS = [
-        Binding("c", "pick_code", "code", tooltip="Apply a code to the selection"),
-        Binding("r", "reapply", "again", tooltip="Apply the last code again"),
-        Binding("v", "in_vivo", "in vivo", tooltip="Make an in-vivo code from the selection"),
-        Binding("x", "uncode", "uncode", tooltip="Remove a code at the cursor"),
-        Binding("m", "memo", "memo", tooltip="Write a memo on the span"),
-        Binding("n", "next", "next", tooltip="Next search hit, or next coded span"),
-        Binding("p", "jump(-1)", "prev", tooltip="Previous coded span"),
-        Binding("N", "jump_back", "previous hit / next of code", show=False),
-        Binding("P", "jump(-1, True)", "prev of code", show=False),
-        Binding("slash", "find", "find", tooltip="Find in this document (n/N: next/previous hit)"),
-        Binding("ctrl+f", "find_all", "find all", tooltip="Find in every document"),
-        Binding("f", "focus_filter", "filter docs", show=False),
+        Binding("c", "pick_code", "code", tooltip="Apply a code to the selection", id="apply_code"),
+        Binding("r", "reapply", "again", tooltip="Apply the last code again", id="reapply"),
+        Binding(
+            "v",
+            "in_vivo",
+            "in vivo",
+            tooltip="Make an in-vivo code from the selection",
+            id="in_vivo",
+        ),
+        Binding("x", "uncode", "uncode", tooltip="Remove a code at the cursor", id="uncode"),
+        Binding("m", "memo", "memo", tooltip="Write a memo on the span", id="memo"),
+        Binding("n", "next", "next", tooltip="Next search hit, or next coded span", id="next"),
+        Binding("p", "jump(-1)", "prev", tooltip="Previous coded span", id="previous"),
+        Binding("N", "jump_back", "previous hit / next of code", show=False, id="previous_hit"),
+        Binding("P", "jump(-1, True)", "prev of code", show=False, id="previous_of_code"),
+        Binding(
+            "slash",
+            "find",
+            "find",
+            tooltip="Find in this document (n/N: next/previous hit)",
+            id="find",
+        ),
+        Binding("ctrl+f", "find_all", "find all", tooltip="Find in every document", id="find_all"),
+        Binding("f", "focus_filter", "filter docs", show=False, id="filter_documents"),
     ]
 
     def __init__(self) -> None:

@@ -118,11 +118,31 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("shift+down", "move('down', True)", "extend down", show=False),
         Binding("shift+home", "move('home', True)", "extend to row start", show=False),
         Binding("shift+end", "move('end', True)", "extend to row end", show=False),
-        Binding("ctrl+shift+left", "move('wordleft', True)", "extend word left", show=False),
-        Binding("ctrl+shift+right", "move('wordright', True)", "extend word right", show=False),
-        Binding("escape", "clear_selection", "clear selection", show=False),
-        Binding("s", "select_unit('sentence')", "sentence", tooltip="Select the sentence"),
-        Binding("t", "select_unit('turn')", "turn", tooltip="Select the speaker turn"),
+        Binding(
+            "ctrl+shift+left",
+            "move('wordleft', True)",
+            "extend word left",
+            show=False,
+            id="extend_word_left",
+        ),
+        Binding(
+            "ctrl+shift+right",
+            "move('wordright', True)",
+            "extend word right",
+            show=False,
+            id="extend_word_right",
+        ),
+        Binding("escape", "clear_selection", "clear selection", show=False, id="clear_selection"),
+        Binding(
+            "s",
+            "select_unit('sentence')",
+            "sentence",
+            tooltip="Select the sentence",
+            id="select_sentence",
+        ),
+        Binding(
+            "t", "select_unit('turn')", "turn", tooltip="Select the speaker turn", id="select_turn"
+        ),
     ]
 
     class CursorMoved(Message):
