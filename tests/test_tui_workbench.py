@@ -399,3 +399,55 @@ def test_the_chosen_theme_is_kept_in_the_user_settings(
         assert app.theme == "nord"
 
     drive(proj, again)
+
+
+# -- coding stripes, wrapping, narrow terminals ------------------------------------------------
+def test_g_toggles_coding_stripes_one_column_per_code_in_view(proj: Project) -> None:
+    proj.codings.apply("a-english", 0, 40, "alpha", create=True)
+    proj.codings.apply("a-english", 13, 60, "beta", create=True)  # overlaps alpha
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        plain = "".join(seg.text for seg in v.render_line(0))
+        await pilot.press("g")
+        assert v.stripes
+        assert [s.code for s in v.stripe_codes()] == ["alpha", "beta"]
+        row0 = list(v.render_line(0))
+        assert [seg.text for seg in row0[:2]] == ["▌", "▌"]  # both codes on the first row
+        colours = [seg.style.color.triplet.hex.upper() for seg in row0[:2] if seg.style]  # type: ignore[union-attr]
+        assert colours == [c.color.upper() for c in proj.codes.list()]
+        details = str(app.screen.query_one("#details").render())
+        assert "stripes, left to right:" in details and "alpha" in details
+        assert "".join(seg.text for seg in v.render_line(0)) != plain
+        await pilot.press("g")
+        assert "".join(seg.text for seg in v.render_line(0)) == plain
+
+    drive(proj, go)
+
+
+def test_chinese_rows_follow_the_line_breaking_rules(project: Project, tmp_path: Path) -> None:
+    from qcode.tui.layout import CLOSING, OPENING
+
+    text = "受访者：交过一段时间。后来收入掉下来，就断了！（因为）《养老保险》说得很清楚。" * 4
+    project.documents.import_files([write(tmp_path / "zh.txt", text)])
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        assert v._layout is not None
+        rows = [v.text[a:b] for a, b in v._layout.rows if b > a]
+        assert len(rows) > 3
+        for row in rows:
+            assert row[0] not in CLOSING and row[-1] not in OPENING, row
+
+    for size in ((80, 24), (60, 20), (71, 24)):
+        drive(project, go, size=size)
+
+
+def test_narrow_terminal_drops_the_side_panes_and_the_margin(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        assert not app.screen.query_one("#right").display
+        assert v.margin_width == 0 and v.text_width >= 50
+        assert "│" not in "".join(seg.text for seg in v.render_line(0))
+
+    drive(proj, go, size=(60, 20))

@@ -71,6 +71,7 @@ class CodingScreen(Screen[None]):
             id="find",
         ),
         Binding("ctrl+f", "find_all", "find all", tooltip="Find in every document", id="find_all"),
+        Binding("g", "stripes", "stripes", tooltip="Show or hide the coding stripes", id="stripes"),
         Binding("f", "focus_filter", "filter docs", show=False, id="filter_documents"),
     ]
 
@@ -305,6 +306,9 @@ class CodingScreen(Screen[None]):
         if others:
             lines.append(Text("also on this line:", style="dim"))
             lines.extend(Text.assemble(("■ ", s.color), s.code) for s in others)
+        if view.stripes:
+            lines.append(Text("stripes, left to right:", style="dim"))
+            lines.extend(Text.assemble(("▌ ", s.color), s.code) for s in view.stripe_codes())
         if self.tree_code:
             tree_code = next((c for c in self._codes if c.path == self.tree_code), None)
             counts = f" ({tree_code.count_label()})" if tree_code else ""
@@ -566,6 +570,10 @@ class CodingScreen(Screen[None]):
             self._jump_hit(-1)
         else:
             self.action_jump(1, True)
+
+    def action_stripes(self) -> None:
+        self.view.toggle_stripes()
+        self._show_details()
 
     def action_focus_filter(self) -> None:
         self.query_one("#doc-filter", Input).focus()
