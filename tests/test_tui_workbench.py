@@ -451,3 +451,30 @@ def test_narrow_terminal_drops_the_side_panes_and_the_margin(proj: Project) -> N
         assert "│" not in "".join(seg.text for seg in v.render_line(0))
 
     drive(proj, go, size=(60, 20))
+
+
+# -- the memo dialog ---------------------------------------------------------------------------
+def test_memo_dialog_offers_the_type_previews_markdown_and_tab_reaches_the_body(
+    proj: Project,
+) -> None:
+    from qcode.tui.widgets.pickers import MemoEditor
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        view(app).select(0, 11)
+        await pilot.press("m")
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press(*"why", "tab")
+        select = app.screen.query_one("#memo-type")
+        assert select.has_focus
+        select.value = "theory"  # type: ignore[attr-defined]
+        await pilot.press("tab")
+        assert app.screen.query_one("#memo-body").has_focus
+        await pilot.press(*"# Heading")
+        await pilot.pause()
+        preview = app.screen.query_one("#memo-markdown")
+        assert "Heading" in str(preview._markdown)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+
+    drive(proj, go)
+    [memo] = proj.memos.list()
+    assert (memo.title, memo.type) == ("why", "theory")

@@ -18,7 +18,7 @@ from textual.widgets.tree import TreeNode
 from qcode.errors import QcodeError
 from qcode.services.codes import CodeInfo
 from qcode.services.codings import Span
-from qcode.services.memos import Target
+from qcode.services.memos import MEMO_TYPES, Target
 from qcode.text.wordbounds import WordBounds, han_segmenter
 from qcode.tui.widgets.codetree import fill_code_tree
 from qcode.tui.widgets.findbar import FindBar, Query
@@ -469,12 +469,13 @@ class CodingScreen(Screen[None]):
                 self.qapp.project.memos.add,
                 title or f"Memo on {excerpt}",
                 body,
-                "free",
+                editor.memo_type,
                 targets,
                 then=saved,
             )
 
-        self.app.push_screen(MemoEditor(f"Memo on {excerpt}"), save)
+        editor = MemoEditor(f"Memo on {excerpt}", types=MEMO_TYPES)
+        self.app.push_screen(editor, save)
 
     # -- find in this document -------------------------------------------------------------------
     def action_find(self) -> None:
