@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write
+from test_tui import settles
 from textual.widgets import DataTable, Static
 
 from qcode import Project
@@ -40,6 +41,7 @@ def test_agreement_screen_settles_disagreements(two_coders: Project) -> None:
     async def main() -> None:
         app = QcodeApp(p)
         async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
             await pilot.press("5")
             await pilot.pause()
             screen = app.screen
@@ -71,6 +73,7 @@ def test_discussion_memo_and_choosing_coders(two_coders: Project) -> None:
     async def main() -> None:
         app = QcodeApp(p)
         async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
             await pilot.press("5")
             await pilot.pause()
             await pilot.press("m")

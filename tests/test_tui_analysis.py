@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from conftest import write
+from test_tui import settles
 from textual.widgets import DataTable, Static
 
 from qcode import Project
@@ -42,6 +43,7 @@ def test_analysis_screen(coded: Project) -> None:
     async def main() -> None:
         app = QcodeApp(coded)
         async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
             await pilot.pause()
             await pilot.press("4")
             await pilot.pause()
@@ -107,6 +109,7 @@ def test_analysis_screen_axial_level(coded: Project) -> None:
     async def main() -> Any:
         app = QcodeApp(coded)
         async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
             await pilot.press("4", "l")
             await pilot.pause()
             screen = app.screen

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write
+from test_tui import settles
 from textual.widgets import DataTable, OptionList, Static
 
 from qcode import Project
@@ -39,6 +40,7 @@ def test_queue_keys(queued: Project) -> None:
     async def main() -> None:
         app = QcodeApp(p)
         async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
             await pilot.press("6")
             await pilot.pause()
             screen = app.screen
@@ -74,6 +76,7 @@ def test_revert_run_from_the_queue(queued: Project) -> None:
     async def main() -> None:
         app = QcodeApp(p)
         async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
             await pilot.press("6", "a")
             await pilot.pause()
             await pilot.press("R")
@@ -91,6 +94,7 @@ def test_similar_sentences_beside_the_codes_segments(queued: Project) -> None:
     async def main() -> None:
         app = QcodeApp(p)
         async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
             await pilot.press("2")
             await pilot.pause()
             screen = app.screen

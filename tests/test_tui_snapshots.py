@@ -103,3 +103,29 @@ def test_analysis_screen(snap_compare: Any, sample: Project) -> None:
         await pilot.pause()
 
     assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=run_before)
+
+
+def test_coding_stripes(snap_compare: Any, sample: Project) -> None:
+    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=settle, press=["g"])
+
+
+def test_search_hits(snap_compare: Any, sample: Project) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"money", "enter")
+        await settle(pilot)
+
+    assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=run_before)
+
+
+def test_chinese_wrapping_narrow(snap_compare: Any, sample: Project) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.open_document("P09")
+        await settle(pilot)
+
+    assert snap_compare(QcodeApp(sample), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_narrow_60x20(snap_compare: Any, sample: Project) -> None:
+    assert snap_compare(QcodeApp(sample), terminal_size=(60, 20), run_before=settle)

@@ -301,3 +301,180 @@ def test_find_across_documents_opens_and_codes_hits_in_one_undo_step(proj: Proje
     drive(proj, go)
     proj.history.undo()
     assert codings(proj) == []  # the two hits were coded in one step
+
+
+# -- clear feedback ----------------------------------------------------------------------------
+def test_tui_with_an_unknown_coder_says_so(proj: Project, cli: Any) -> None:
+    proj.codings.apply("a-english", 0, 11, "role", create=True)
+    r = cli("tui", "--coder", "nobody", cwd=proj.root)
+    assert r.code == 1
+    assert r.err.strip().splitlines() == [
+        "error: no coder 'nobody' in this project (its coders: alice)"
+    ]
+
+
+def test_toasts_keep_square_brackets(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        app.screen.notify("[0, 11) of 'a' [bold]as is[/bold]")
+        await pilot.pause()
+        [n] = list(app._notifications)
+        assert n.message == "[0, 11) of 'a' [bold]as is[/bold]" and n.markup is False
+
+    drive(proj, go)
+
+
+def test_agreement_headline_shows_kappa_and_alpha(proj: Project) -> None:
+    proj.codings.apply("a-english", 0, 11, "role", coder="ana", create=True)
+    proj.codings.apply("a-english", 0, 16, "role", coder="ben")
+    proj.codings.apply("a-english", 34, 44, "role", coder="ben")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("5")
+        status = str(app.screen.query_one("#ag-status").render())
+        assert "pooled agreement" in status
+        assert "Cohen's kappa" in status and "Krippendorff's alpha" in status
+
+    drive(proj, go)
+
+
+def test_command_palette_reaches_every_screen_and_keyed_action(proj: Project) -> None:
+    from qcode.tui.commands import QcodeCommands, actions
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        entries = [e[0] for e in QcodeCommands(app.screen)._entries()]
+        for label in ("Coding", "Codebook", "Memos", "Analysis", "Agreement", "Queue"):
+            assert f"Switch to {label}" in entries
+        names = {a[0] for a in actions(app)}
+        assert {"Action: in vivo", "Action: find", "Action: find all", "Action: help"} <= names
+        assert "Action: sentence" in names  # the transcript's own keys too
+        await pilot.press("ctrl+p", *"switch to queue")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "QueueScreen"
+
+    drive(proj, go)
+
+
+# -- keymap and theme --------------------------------------------------------------------------
+def test_keys_remapped_in_the_user_settings_work_and_help_shows_them(
+    proj: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = write(tmp_path / "config.toml", '[keymap]\napply_code = "k"\nfind = "ctrl+g"\n')
+    monkeypatch.setenv("QCODE_CONFIG", str(config))
+    from qcode.tui.widgets.pickers import Picker
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        view(app).select(0, 11)
+        await pilot.press("k")
+        assert isinstance(app.screen, Picker)
+        await pilot.press(*"role", "enter")
+        assert codings(proj)[0][3] == "role"
+        await pilot.press("ctrl+g")
+        assert app.screen.query_one("#find-input").has_focus
+        await pilot.press("escape", "f1")
+        table = app.key_table()
+        assert "| `apply_code` | k |" in table and "| `find` | ctrl+g |" in table
+        shown = " ".join(str(m._markdown) for m in app.screen.query("Markdown"))  # type: ignore[attr-defined]
+        assert "`apply_code` | k |" in shown
+
+    drive(proj, go)
+
+
+def test_the_chosen_theme_is_kept_in_the_user_settings(
+    proj: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("QCODE_CONFIG", str(config))
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        assert not config.exists()  # opening the app writes nothing
+        app.theme = "nord"
+        await settle(pilot)
+
+    drive(proj, go)
+    assert 'theme = "nord"' in config.read_text(encoding="utf-8")
+
+    async def again(pilot: Any, app: QcodeApp) -> None:
+        assert app.theme == "nord"
+
+    drive(proj, again)
+
+
+# -- coding stripes, wrapping, narrow terminals ------------------------------------------------
+def test_g_toggles_coding_stripes_one_column_per_code_in_view(proj: Project) -> None:
+    proj.codings.apply("a-english", 0, 40, "alpha", create=True)
+    proj.codings.apply("a-english", 13, 60, "beta", create=True)  # overlaps alpha
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        plain = "".join(seg.text for seg in v.render_line(0))
+        await pilot.press("g")
+        assert v.stripes
+        assert [s.code for s in v.stripe_codes()] == ["alpha", "beta"]
+        row0 = list(v.render_line(0))
+        assert [seg.text for seg in row0[:2]] == ["▌", "▌"]  # both codes on the first row
+        colours = [seg.style.color.triplet.hex.upper() for seg in row0[:2] if seg.style]  # type: ignore[union-attr]
+        assert colours == [c.color.upper() for c in proj.codes.list()]
+        details = str(app.screen.query_one("#details").render())
+        assert "stripes, left to right:" in details and "alpha" in details
+        assert "".join(seg.text for seg in v.render_line(0)) != plain
+        await pilot.press("g")
+        assert "".join(seg.text for seg in v.render_line(0)) == plain
+
+    drive(proj, go)
+
+
+def test_chinese_rows_follow_the_line_breaking_rules(project: Project, tmp_path: Path) -> None:
+    from qcode.tui.layout import CLOSING, OPENING
+
+    text = "受访者：交过一段时间。后来收入掉下来，就断了！（因为）《养老保险》说得很清楚。" * 4
+    project.documents.import_files([write(tmp_path / "zh.txt", text)])
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        assert v._layout is not None
+        rows = [v.text[a:b] for a, b in v._layout.rows if b > a]
+        assert len(rows) > 3
+        for row in rows:
+            assert row[0] not in CLOSING and row[-1] not in OPENING, row
+
+    for size in ((80, 24), (60, 20), (71, 24)):
+        drive(project, go, size=size)
+
+
+def test_narrow_terminal_drops_the_side_panes_and_the_margin(proj: Project) -> None:
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        assert not app.screen.query_one("#right").display
+        assert v.margin_width == 0 and v.text_width >= 50
+        assert "│" not in "".join(seg.text for seg in v.render_line(0))
+
+    drive(proj, go, size=(60, 20))
+
+
+# -- the memo dialog ---------------------------------------------------------------------------
+def test_memo_dialog_offers_the_type_previews_markdown_and_tab_reaches_the_body(
+    proj: Project,
+) -> None:
+    from qcode.tui.widgets.pickers import MemoEditor
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        view(app).select(0, 11)
+        await pilot.press("m")
+        assert isinstance(app.screen, MemoEditor)
+        await pilot.press(*"why", "tab")
+        select = app.screen.query_one("#memo-type")
+        assert select.has_focus
+        select.value = "theory"  # type: ignore[attr-defined]
+        await pilot.press("tab")
+        assert app.screen.query_one("#memo-body").has_focus
+        await pilot.press(*"# Heading")
+        await pilot.pause()
+        preview = app.screen.query_one("#memo-markdown")
+        assert "Heading" in str(preview._markdown)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+
+    drive(proj, go)
+    [memo] = proj.memos.list()
+    assert (memo.title, memo.type) == ("why", "theory")

@@ -77,4 +77,14 @@ def tui(
 
         with Project.open(_state["project"]) as p:
             coder = [p.user]
+    elif coder:
+        from qcode.errors import NotFoundError
+        from qcode.services.coders import list_coders
+
+        with Project.open(_state["project"]) as p:
+            known = [c.name for c in list_coders(p)]
+        unknown = [c for c in coder if c not in known]
+        if unknown:
+            listed = ", ".join(known) or "none"
+            raise NotFoundError(f"no coder {unknown[0]!r} in this project (its coders: {listed})")
     run(_state["project"], coder or None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections.abc import Callable
 from functools import partial
@@ -11,10 +12,12 @@ from typing import Any
 from textual.actions import SkipAction
 from textual.app import App
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from qcode.errors import QcodeError
 from qcode.services import Project
+from qcode.settings import UserSettings, load_user_settings
 from qcode.tui.commands import QcodeCommands
 from qcode.tui.screens.agreement import AgreementScreen
 from qcode.tui.screens.analysis import AnalysisScreen
@@ -43,28 +46,34 @@ class QcodeApp(App[None]):
     DEFAULT_MODE = "coding"
     COMMANDS = App.COMMANDS | {QcodeCommands}
     BINDINGS = [
-        Binding("1", "switch_mode('coding')", "coding"),
-        Binding("2", "switch_mode('codebook')", "codebook"),
-        Binding("3", "switch_mode('memos')", "memos"),
-        Binding("4", "switch_mode('analysis')", "analysis"),
-        Binding("5", "switch_mode('agreement')", "agreement"),
-        Binding("6", "switch_mode('queue')", "queue"),
-        Binding("7", "switch_mode('query')", "query", show=False),
-        Binding("8", "switch_mode('matrix')", "matrix", show=False),
-        Binding("f1,question_mark", "help", "help"),
-        Binding("ctrl+z", "undo", "undo", show=False),
-        Binding("ctrl+y", "redo", "redo", show=False),
-        Binding("f5", "refresh_all", "refresh", show=False),
-        Binding("escape", "cancel_task", "cancel task", show=False, priority=True),
+        Binding("1", "switch_mode('coding')", "coding", id="screen_coding"),
+        Binding("2", "switch_mode('codebook')", "codebook", id="screen_codebook"),
+        Binding("3", "switch_mode('memos')", "memos", id="screen_memos"),
+        Binding("4", "switch_mode('analysis')", "analysis", id="screen_analysis"),
+        Binding("5", "switch_mode('agreement')", "agreement", id="screen_agreement"),
+        Binding("6", "switch_mode('queue')", "queue", id="screen_queue"),
+        Binding("7", "switch_mode('query')", "query", show=False, id="screen_query"),
+        Binding("8", "switch_mode('matrix')", "matrix", show=False, id="screen_matrix"),
+        Binding("f1,question_mark", "help", "help", id="help"),
+        Binding("ctrl+z", "undo", "undo", show=False, id="undo"),
+        Binding("ctrl+y", "redo", "redo", show=False, id="redo"),
+        Binding("f5", "refresh_all", "refresh", show=False, id="refresh"),
+        Binding(
+            "escape", "cancel_task", "cancel task", show=False, priority=True, id="cancel_task"
+        ),
     ]
 
-    def __init__(self, project: Project, coders: list[str] | None = None) -> None:
+    def __init__(
+        self, project: Project, coders: list[str] | None = None, user: UserSettings | None = None
+    ) -> None:
         super().__init__()
+        self.user_settings = user if user is not None else load_user_settings()
         self.project = project
         self.visible_coders = coders
         self.sub_title = project.settings.name
         self._then: dict[Worker[Any], Callable[[Any], object] | None] = {}
         self._long: dict[Worker[Any], str] = {}
+        self._keymap: dict[str, str] = {}
 
     # -- service calls, never on the UI thread --------------------------------------------------
     def call(
@@ -111,6 +120,19 @@ class QcodeApp(App[None]):
             if label:
                 self.notify(f"cancelled: {label}", severity="warning")
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Toasts show their text as it is: a code path or a range in [brackets] is never read
+        as markup (widgets' notify passes ``markup=True`` on; it is ignored)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def notify_failure(self, error: BaseException | None) -> None:
         """The one place a failed service call is reported: its message, as a notification."""
         if isinstance(error, QcodeError):
@@ -131,11 +153,39 @@ class QcodeApp(App[None]):
             worker.cancel()
 
     def on_mount(self) -> None:
+        keymap = self.user_settings.keymap
+        self.set_keymap(dict(keymap))
+        theme = self.user_settings.theme
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
+        self._theme_ready = False  # only a theme the user picks from now on is kept
+        self.call_after_refresh(setattr, self, "_theme_ready", True)
         # Everything loaded so far (Textual, SQLAlchemy, the modules) lives as long as the app:
         # move it out of the cyclic collector's sight, so that a full collection, which would
         # otherwise scan it all, cannot stall a key press for a tenth of a second.
         gc.collect()
         gc.freeze()
+
+    def set_keymap(self, keymap: Any) -> None:
+        self._keymap = dict(keymap)
+        super().set_keymap(keymap)
+
+    def _keep_theme(self, theme: Any) -> None:
+        """The chosen theme is kept in the user's settings file for next time."""
+        from qcode.settings_edit import change
+
+        name = str(getattr(theme, "name", theme))
+        if getattr(self, "_theme_ready", False) and name != self.user_settings.theme:
+            self.user_settings = dataclasses.replace(self.user_settings, theme=name)
+            self.call(change, "user", "theme", name, None)
+
+    def keymap_label(self, binding: Binding) -> str:
+        """The keys of a binding as they are now (after the user's keymap)."""
+        keys = binding.key
+        if binding.id and binding.id in self._keymap:
+            keys = self._keymap[binding.id]
+        return ", ".join(k.strip() for k in keys.split(","))  # as the keymap file names them
 
     # -- helpers used by screens and the command palette ---------------------------------------
     def coding_screen(self) -> CodingScreen:
@@ -170,8 +220,20 @@ class QcodeApp(App[None]):
             screen.open_memo(memo_id)
 
     # -- actions -------------------------------------------------------------------------------
+    def key_table(self) -> str:
+        """Markdown: every key binding with an id, with its keys as remapped."""
+        from qcode.tui.widgets.transcript import TranscriptView
+
+        rows = ["| id | keys | what it does |", "| --- | --- | --- |"]
+        for owner in (QcodeApp, CodingScreen, TranscriptView):
+            for b in owner.BINDINGS:
+                if isinstance(b, Binding) and b.id:
+                    keys = self.keymap_label(b).replace("|", "\\|")
+                    rows.append(f"| `{b.id}` | {keys} | {b.tooltip or b.description} |")
+        return "\n".join(rows)
+
     def action_help(self) -> None:
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.key_table()))
 
     def action_undo(self) -> None:
         self._history("undo")

@@ -13,18 +13,45 @@ if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
 
 
+def actions(app: QcodeApp) -> list[tuple[str, Callable[[], object], str]]:
+    """Every action that has a key, on the current screen (and its transcript) and the app."""
+    from textual.binding import Binding
+
+    screen = app.screen
+    out: list[tuple[str, Callable[[], object], str]] = []
+    seen: set[str] = set()
+    owners: list[object] = [screen, *screen.query("TranscriptView"), app]
+    for owner in owners:
+        for b in getattr(owner, "BINDINGS", []):
+            if not isinstance(b, Binding) or b.action.startswith("switch_mode"):
+                continue
+            name = b.description or b.action
+            if name in seen or b.action in ("cancel_task", "command_palette"):
+                continue
+            seen.add(name)
+            keys = app.keymap_label(b)
+            out.append((f"Action: {name}", partial(app.run_action, b.action, owner), keys))  # type: ignore[arg-type]
+    return out
+
+
 class QcodeCommands(Provider):
     def _entries(self) -> list[tuple[str, Callable[[], object], str]]:
         app: QcodeApp = self.app  # type: ignore[assignment]
         p = app.project
         out: list[tuple[str, Callable[[], object], str]] = []
-        for mode, label in (
-            ("coding", "Coding"),
-            ("codebook", "Codebook"),
-            ("memos", "Memos"),
-            ("analysis", "Analysis"),
+        for key, (mode, label) in enumerate(
+            (
+                ("coding", "Coding"),
+                ("codebook", "Codebook"),
+                ("memos", "Memos"),
+                ("analysis", "Analysis"),
+                ("agreement", "Agreement"),
+                ("queue", "Queue"),
+            ),
+            start=1,
         ):
-            out.append((f"Switch to {label}", partial(app.switch_mode, mode), "screen"))
+            out.append((f"Switch to {label}", partial(app.switch_mode, mode), f"screen {key}"))
+        out.extend(actions(app))
         for c in p.codes.list(counts=False):
             out.append(
                 (f"Apply code: {c.path}", partial(app.apply_code, c.path), "code the selection")
@@ -45,7 +72,7 @@ class QcodeCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, action, help_text in await self._entries_off_thread():
-            if text.startswith(("Switch", "Open document")):
+            if text.startswith(("Switch", "Open document", "Action")):
                 yield DiscoveryHit(text, action, help=help_text)
 
     async def search(self, query: str) -> Hits:

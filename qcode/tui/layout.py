@@ -29,6 +29,23 @@ def display(text: str) -> str:
     return "".join(" " if c == "\t" else "·" if (c < " " or c == "\x7f") else c for c in text)
 
 
+# no row starts with closing punctuation, and none ends with opening punctuation
+CLOSING = frozenset("，。！？；：、）》」』】〕〉”’,.!?;:)]}…—")
+OPENING = frozenset("（《「『【〔〈“‘([{")
+
+
+def kinsoku(text: str, pos: int, brk: int) -> int:
+    """Move a break at ``brk`` (a row ``[pos, brk)``) back so that the next row does not open
+    with closing punctuation and this one does not end with opening punctuation; the characters
+    moved go down with it, so no row grows past its width."""
+    best = brk
+    while best - 1 > pos and (text[best] in CLOSING if best < len(text) else False):
+        best = snap_start(text, best - 1)
+    while best - 1 > pos and text[best - 1] in OPENING:
+        best = snap_start(text, best - 1)
+    return best if best > pos else brk
+
+
 class Layout:
     """The rows of ``text`` at a given width."""
 
@@ -66,12 +83,17 @@ class Layout:
                 rows.append((pos, end))
                 return
             space = text.rfind(" ", pos, fit)
-            if space > pos:
+            # a space far back would leave a row of Chinese half empty: break there only when
+            # it is in the row's second half (CJK text wraps between any two characters)
+            if space > pos and (
+                cum is None or 2 * (cum[space - start] - cum[pos - start]) >= width
+            ):
                 brk = space + 1
             else:
                 brk = snap_start(text, fit)
                 if brk <= pos:
                     brk = snap_end(text, pos + 1)
+                brk = kinsoku(text, pos, brk)
             rows.append((pos, brk))
             pos = brk
 

@@ -27,6 +27,22 @@ if TYPE_CHECKING:
 CONTEXT = 120
 
 
+def headline(data: dict[str, Any]) -> str:
+    """Pooled percent agreement with Cohen's kappa and Krippendorff's alpha beside it."""
+    pooled = data["totals"].get("all_codes", [])
+    parts = []
+    if pooled:
+        stats = pooled[0]["pooled"]
+        if stats.get("percent_agreement") is not None:
+            parts.append(f"pooled agreement {stats['percent_agreement']:.2f}%")
+        if stats.get("kappa") is not None:
+            parts.append(f"Cohen's kappa {stats['kappa']:.3f}")
+    alpha = (data.get("unitizing") or {}).get("u_alpha")
+    if alpha is not None:
+        parts.append(f"Krippendorff's alpha (u) {alpha:.3f}")
+    return "".join(f" · {p}" for p in parts)
+
+
 class AgreementScreen(Screen[None]):
     BINDINGS = [
         Binding("c", "choose_coders", "coders"),
@@ -71,19 +87,21 @@ class AgreementScreen(Screen[None]):
         from qcode.services.agreement import agreement
 
         self.items, self.summary = [], ""
-        if len(self.coders) >= 2:
-            try:
-                data = agreement(
-                    self.qapp.project, [",".join(self.coders)], with_disagreements=True
-                )
-            except QcodeError as exc:
-                self.notify(str(exc), severity="error")
-                data = {"disagreements": [], "totals": {}}
-            self.items = data["disagreements"]
-            pooled = data["totals"].get("all_codes", [])
-            if pooled:
-                pa = pooled[0]["pooled"]["percent_agreement"]
-                self.summary = f" · pooled agreement {pa:.2f}%" if pa is not None else ""
+        if len(self.coders) < 2:
+            self._show({"disagreements": [], "totals": {}})
+            return
+        self.qapp.call(
+            agreement,
+            self.qapp.project,
+            [",".join(self.coders)],
+            with_disagreements=True,
+            then=self._show,
+            long="computing agreement",
+        )
+
+    def _show(self, data: dict[str, Any]) -> None:
+        self.summary = headline(data)
+        self.items = data["disagreements"]
         table = self.query_one(DataTable)
         table.clear()
         for i, d in enumerate(self.items):

@@ -18,7 +18,7 @@ from textual.widgets.tree import TreeNode
 from qcode.errors import QcodeError
 from qcode.services.codes import CodeInfo
 from qcode.services.codings import Span
-from qcode.services.memos import Target
+from qcode.services.memos import MEMO_TYPES, Target
 from qcode.text.wordbounds import WordBounds, han_segmenter
 from qcode.tui.widgets.codetree import fill_code_tree
 from qcode.tui.widgets.findbar import FindBar, Query
@@ -48,18 +48,31 @@ def in_vivo_name(text: str, start: int, end: int, labels: dict[int, int] | None 
 
 class CodingScreen(Screen[None]):
     BINDINGS = [
-        Binding("c", "pick_code", "code", tooltip="Apply a code to the selection"),
-        Binding("r", "reapply", "again", tooltip="Apply the last code again"),
-        Binding("v", "in_vivo", "in vivo", tooltip="Make an in-vivo code from the selection"),
-        Binding("x", "uncode", "uncode", tooltip="Remove a code at the cursor"),
-        Binding("m", "memo", "memo", tooltip="Write a memo on the span"),
-        Binding("n", "next", "next", tooltip="Next search hit, or next coded span"),
-        Binding("p", "jump(-1)", "prev", tooltip="Previous coded span"),
-        Binding("N", "jump_back", "previous hit / next of code", show=False),
-        Binding("P", "jump(-1, True)", "prev of code", show=False),
-        Binding("slash", "find", "find", tooltip="Find in this document (n/N: next/previous hit)"),
-        Binding("ctrl+f", "find_all", "find all", tooltip="Find in every document"),
-        Binding("f", "focus_filter", "filter docs", show=False),
+        Binding("c", "pick_code", "code", tooltip="Apply a code to the selection", id="apply_code"),
+        Binding("r", "reapply", "again", tooltip="Apply the last code again", id="reapply"),
+        Binding(
+            "v",
+            "in_vivo",
+            "in vivo",
+            tooltip="Make an in-vivo code from the selection",
+            id="in_vivo",
+        ),
+        Binding("x", "uncode", "uncode", tooltip="Remove a code at the cursor", id="uncode"),
+        Binding("m", "memo", "memo", tooltip="Write a memo on the span", id="memo"),
+        Binding("n", "next", "next", tooltip="Next search hit, or next coded span", id="next"),
+        Binding("p", "jump(-1)", "prev", tooltip="Previous coded span", id="previous"),
+        Binding("N", "jump_back", "previous hit / next of code", show=False, id="previous_hit"),
+        Binding("P", "jump(-1, True)", "prev of code", show=False, id="previous_of_code"),
+        Binding(
+            "slash",
+            "find",
+            "find",
+            tooltip="Find in this document (n/N: next/previous hit)",
+            id="find",
+        ),
+        Binding("ctrl+f", "find_all", "find all", tooltip="Find in every document", id="find_all"),
+        Binding("g", "stripes", "stripes", tooltip="Show or hide the coding stripes", id="stripes"),
+        Binding("f", "focus_filter", "filter docs", show=False, id="filter_documents"),
     ]
 
     def __init__(self) -> None:
@@ -293,6 +306,9 @@ class CodingScreen(Screen[None]):
         if others:
             lines.append(Text("also on this line:", style="dim"))
             lines.extend(Text.assemble(("■ ", s.color), s.code) for s in others)
+        if view.stripes:
+            lines.append(Text("stripes, left to right:", style="dim"))
+            lines.extend(Text.assemble(("▌ ", s.color), s.code) for s in view.stripe_codes())
         if self.tree_code:
             tree_code = next((c for c in self._codes if c.path == self.tree_code), None)
             counts = f" ({tree_code.count_label()})" if tree_code else ""
@@ -453,12 +469,13 @@ class CodingScreen(Screen[None]):
                 self.qapp.project.memos.add,
                 title or f"Memo on {excerpt}",
                 body,
-                "free",
+                editor.memo_type,
                 targets,
                 then=saved,
             )
 
-        self.app.push_screen(MemoEditor(f"Memo on {excerpt}"), save)
+        editor = MemoEditor(f"Memo on {excerpt}", types=MEMO_TYPES)
+        self.app.push_screen(editor, save)
 
     # -- find in this document -------------------------------------------------------------------
     def action_find(self) -> None:
@@ -554,6 +571,10 @@ class CodingScreen(Screen[None]):
             self._jump_hit(-1)
         else:
             self.action_jump(1, True)
+
+    def action_stripes(self) -> None:
+        self.view.toggle_stripes()
+        self._show_details()
 
     def action_focus_filter(self) -> None:
         self.query_one("#doc-filter", Input).focus()

@@ -21,6 +21,16 @@ class HelpScreen(ModalScreen[None]):
     """
     BINDINGS = [Binding("escape,q,f1,question_mark", "app.pop_screen", "close")]
 
+    def __init__(self, keys: str = "") -> None:
+        super().__init__()
+        self.keys = keys
+
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Markdown(HELP)
+            if self.keys:
+                yield Markdown(
+                    "## Keys by id\n\nAs they are now: remap any in `[keymap]` of the user "
+                    'settings file (`~/.config/qcode/config.toml`), e.g. `apply_code = "k"`.\n\n'
+                    + self.keys
+                )

@@ -28,10 +28,9 @@ class Query:
 
 class FindBar(Horizontal):
     DEFAULT_CSS = """
-    FindBar { height: 1; display: none; background: $panel; }
-    FindBar.open { display: block; }
-    FindBar Input { width: 1fr; height: 1; border: none; padding: 0 1; }
-    FindBar Static { width: auto; max-width: 50%; padding: 0 1; color: $text-muted; }
+    FindBar { height: 3; display: none; background: $panel; }
+    FindBar > Input { width: 1fr; }
+    FindBar > Static { width: auto; max-width: 50%; padding: 1 1 0 1; color: $text-muted; }
     """
     BINDINGS = [
         Binding("alt+r", "flip('regex')", "regex", show=False),
@@ -66,7 +65,7 @@ class FindBar(Horizontal):
         return Query(self.query_one(Input).value, **self.flags)
 
     def open(self) -> None:
-        self.add_class("open")
+        self.display = True  # at once (a class would wait for the next style update)
         field = self.query_one(Input)
         field.focus()
         field.select_all()  # typing replaces the last pattern
@@ -88,5 +87,5 @@ class FindBar(Horizontal):
         self.post_message(self.Changed(self.current, False))
 
     def action_close(self) -> None:
-        self.remove_class("open")
+        self.display = False
         self.post_message(self.Closed())

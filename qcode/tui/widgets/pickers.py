@@ -133,34 +133,76 @@ class Prompt(ModalScreen[str | None]):
 
 
 class MemoEditor(ModalScreen[tuple[str, str] | None]):
-    """A memo's title and Markdown body; ctrl+s saves."""
+    """A memo's title, type (when ``types`` are given; read :attr:`memo_type` after saving) and
+    Markdown body, with a live preview; Tab goes title -> type -> body; ctrl+s saves."""
 
     DEFAULT_CSS = """
     MemoEditor { align: center middle; }
-    MemoEditor > Vertical { width: 90; max-width: 95%; height: 24; border: thick $primary;
+    MemoEditor > Vertical { width: 110; max-width: 98%; height: 28; border: thick $primary;
                             background: $panel; padding: 0 1; }
-    MemoEditor TextArea { height: 1fr; }
+    MemoEditor Horizontal { height: 1fr; }
+    MemoEditor TextArea { width: 1fr; height: 1fr; }
+    MemoEditor #memo-preview { width: 1fr; height: 1fr; border-left: tall $panel-lighten-2; }
+    MemoEditor Select { width: 30; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", "save", priority=True),
         Binding("escape", "cancel", "cancel"),
     ]
 
-    def __init__(self, heading: str, title: str = "", body: str = "") -> None:
+    def __init__(
+        self,
+        heading: str,
+        title: str = "",
+        body: str = "",
+        memo_type: str = "free",
+        types: tuple[str, ...] = (),
+    ) -> None:
         super().__init__()
         self.heading = heading
         self.memo_title = title
         self.body = body
+        self.memo_type = memo_type
+        self.types = types
 
     def compose(self) -> ComposeResult:
+        from textual.containers import VerticalScroll
+        from textual.widgets import Markdown, Select
+
         with Vertical():
-            yield Label(f"{self.heading}  (ctrl+s save, esc cancel)")
-            yield Input(value=self.memo_title, placeholder="title", id="memo-title")
-            yield TextArea(self.body, id="memo-body", soft_wrap=True)
+            yield Label(f"{self.heading}  (ctrl+s save, esc cancel, tab: title, type, body)")
+            with Horizontal(id="memo-head", classes="memo-head"):
+                yield Input(value=self.memo_title, placeholder="title", id="memo-title")
+                if self.types:
+                    yield Select(
+                        [(t, t) for t in self.types],
+                        value=self.memo_type,
+                        allow_blank=False,
+                        id="memo-type",
+                    )
+            with Horizontal():
+                yield TextArea(self.body, id="memo-body", soft_wrap=True, tab_behavior="focus")
+                with VerticalScroll(id="memo-preview", can_focus=False):
+                    yield Markdown(self.body or "*preview*", id="memo-markdown")
+
+    def on_mount(self) -> None:
+        self.query_one("#memo-head").styles.height = 3
+        self.query_one("#memo-title", Input).focus()
+
+    @on(TextArea.Changed, "#memo-body")
+    def _preview(self, event: TextArea.Changed) -> None:
+        from textual.widgets import Markdown
+
+        self.query_one("#memo-markdown", Markdown).update(event.text_area.text or "*preview*")
 
     def action_save(self) -> None:
         title = self.query_one("#memo-title", Input).value
         body = self.query_one("#memo-body", TextArea).text
+        if self.types:
+            from textual.widgets import Select
+
+            value = self.query_one("#memo-type", Select).value
+            self.memo_type = str(value) if isinstance(value, str) else self.memo_type
         self.dismiss((title, body))
 
     def action_cancel(self) -> None:

@@ -31,6 +31,8 @@ from qcode.text.wordbounds import WordBounds
 from qcode.tui.layout import Layout, cell_width, display
 
 MARGIN = 26
+NARROW = 64  # a view narrower than this drops the margin (the cursor's details still list codes)
+STRIPES = 8  # coding stripes: at most this many columns, one per code in view
 
 
 def margin_pieces(spans: Sequence[Span], room: int) -> list[tuple[Span | None, str]]:
@@ -118,11 +120,31 @@ class TranscriptView(ScrollView, can_focus=True):
         Binding("shift+down", "move('down', True)", "extend down", show=False),
         Binding("shift+home", "move('home', True)", "extend to row start", show=False),
         Binding("shift+end", "move('end', True)", "extend to row end", show=False),
-        Binding("ctrl+shift+left", "move('wordleft', True)", "extend word left", show=False),
-        Binding("ctrl+shift+right", "move('wordright', True)", "extend word right", show=False),
-        Binding("escape", "clear_selection", "clear selection", show=False),
-        Binding("s", "select_unit('sentence')", "sentence", tooltip="Select the sentence"),
-        Binding("t", "select_unit('turn')", "turn", tooltip="Select the speaker turn"),
+        Binding(
+            "ctrl+shift+left",
+            "move('wordleft', True)",
+            "extend word left",
+            show=False,
+            id="extend_word_left",
+        ),
+        Binding(
+            "ctrl+shift+right",
+            "move('wordright', True)",
+            "extend word right",
+            show=False,
+            id="extend_word_right",
+        ),
+        Binding("escape", "clear_selection", "clear selection", show=False, id="clear_selection"),
+        Binding(
+            "s",
+            "select_unit('sentence')",
+            "sentence",
+            tooltip="Select the sentence",
+            id="select_sentence",
+        ),
+        Binding(
+            "t", "select_unit('turn')", "turn", tooltip="Select the speaker turn", id="select_turn"
+        ),
     ]
 
     class CursorMoved(Message):
@@ -147,6 +169,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self._dragging = False
         self.words = WordBounds()
         self.hits: list[tuple[int, int]] = []
+        self.stripes = False
+        self._stripe_gen = 0
+        self._stripe_key: tuple[int, int, int] | None = None
+        self._stripe_columns: list[Span] = []
         self._hit_starts: list[int] = []
 
     # -- the interface -------------------------------------------------------------------------
@@ -253,6 +279,7 @@ class TranscriptView(ScrollView, can_focus=True):
         for s in near:
             for r in range(max(lo, row_of(s.start)), min(hi, row_of(max(s.start, s.end - 1))) + 1):
                 self._row_spans[r].append(s)
+        self._stripe_gen += 1
         self.refresh()
 
     def scroll_to_offset(self, offset: int, center: bool = False) -> None:
@@ -279,7 +306,48 @@ class TranscriptView(ScrollView, can_focus=True):
     # -- layout and indexing -------------------------------------------------------------------
     @property
     def text_width(self) -> int:
-        return max(10, self.scrollable_content_region.width - MARGIN)
+        return max(10, self.scrollable_content_region.width - self.margin_width - self.stripe_width)
+
+    @property
+    def margin_width(self) -> int:
+        return MARGIN if self.scrollable_content_region.width >= NARROW else 0
+
+    @property
+    def stripe_width(self) -> int:
+        """Cells of the coding stripes on the left (0 while they are off)."""
+        return STRIPES + 1 if self.stripes else 0
+
+    def toggle_stripes(self) -> None:
+        self.stripes = not self.stripes
+        self._layout = None
+        self._relayout()
+        self.scroll_to_offset(self.cursor)
+
+    def stripe_codes(self) -> list[Span]:
+        """One coding of each code present in view, in order of first appearance: the columns
+        of the stripes (at most :data:`STRIPES`)."""
+        if self._layout is None:
+            return []
+        top = int(self.scroll_y)
+        key = (top, self.scrollable_content_region.height, self._stripe_gen)
+        if self._stripe_key == key:
+            return self._stripe_columns
+        seen: dict[int, Span] = {}
+        for r in range(top, min(len(self._layout), top + self.scrollable_content_region.height)):
+            for sp in self._row_spans[r]:
+                seen.setdefault(sp.code_id, sp)
+        self._stripe_key, self._stripe_columns = key, list(seen.values())[:STRIPES]
+        return self._stripe_columns
+
+    def _gutter(self, row: int, columns: list[Span], base: Style) -> list[Segment]:
+        assert self._layout is not None
+        here = {sp.code_id for sp in self._row_spans[row]} if row < len(self._layout) else set()
+        out = [
+            Segment("▌", base + Style(color=c.color)) if c.code_id in here else Segment(" ", base)
+            for c in columns
+        ]
+        out.append(Segment(" " * (self.stripe_width - len(columns)), base))
+        return out
 
     def _relayout(self) -> None:
         width = self.text_width
@@ -291,7 +359,7 @@ class TranscriptView(ScrollView, can_focus=True):
             self._layout = Layout(self.text, width)
             self._index_spans()
             self._cache.clear()
-        self.virtual_size = Size(width + MARGIN, len(self._layout))
+        self.virtual_size = Size(width + self.margin_width + self.stripe_width, len(self._layout))
         self.refresh()
 
     def _index_spans(self) -> None:
@@ -303,6 +371,7 @@ class TranscriptView(ScrollView, can_focus=True):
             for r in range(row_of(s.start), row_of(max(s.start, s.end - 1)) + 1):
                 rows[r].append(s)
         self._row_spans = rows
+        self._stripe_gen += 1
 
     def on_resize(self, _event: events.Resize) -> None:
         self._relayout()
@@ -319,6 +388,8 @@ class TranscriptView(ScrollView, can_focus=True):
         if strip is None:
             strip = self._render_row(row, base)
             self._cache[row] = strip
+        if self.stripes:
+            strip = Strip.join([Strip(self._gutter(row, self.stripe_codes(), base)), strip])
         return strip.crop_extend(0, width, base)
 
     def _render_row(self, row: int, base: Style) -> Strip:
@@ -381,8 +452,10 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def _margin(self, spans: list[Span], base: Style) -> list[Segment]:
         margin_style = self.get_component_rich_style("transcript--margin", partial=True)
+        if self.margin_width == 0:
+            return []
         out = [Segment(" │", base + margin_style)]
-        room = MARGIN - 2
+        room = self.margin_width - 2
         for s, piece in margin_pieces(spans, room):
             if s is None:
                 out.append(Segment(piece, base + margin_style + Style(bold=True)))
@@ -484,6 +557,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if offset is None:
             return None
         x, y = offset
+        x = max(0, x - self.stripe_width)
         return self._layout.offset_at(int(self.scroll_y) + y, min(x, self.text_width))
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
