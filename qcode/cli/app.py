@@ -70,11 +70,10 @@ def tui(
     ),
 ) -> None:
     """Open the coding workbench (also: plain `qcode` inside a project folder)."""
+    from qcode.services import Project
     from qcode.tui.app import run
 
     if blind:
-        from qcode.services import Project
-
         with Project.open(_state["project"]) as p:
             coder = [p.user]
     elif coder:
