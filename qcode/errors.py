@@ -8,13 +8,15 @@ line that names the thing and the problem. The command line prints it and exits 
 code  meaning
 ====  =============================================================================
 0     success
-1     bad input: a malformed argument, an unusable file or setting, an unknown name
+1     bad input: a malformed argument, an unusable file or setting, an unknown name;
+      a project database file that is damaged, empty or written by a newer qcode, and
+      a malformed --db URL
 2     usage: the command line itself is wrong (unknown command or option, missing
       argument, an option value of the wrong type)
 3     conflict: the change would break a rule of the project, or someone else
       changed the same thing meanwhile
-4     database or server: the project's database cannot be opened, reached or
-      migrated
+4     database or server: the database server cannot be reached, or the database
+      fails or cannot be migrated beneath a command
 130   interrupted (ctrl+c)
 ====  =============================================================================
 """
@@ -56,6 +58,13 @@ class StoreError(QcodeError):
     """The project's database (a file, or a server) cannot be opened, reached or migrated."""
 
     exit_code: ClassVar[int] = EXIT_STORE
+
+
+class DamagedStoreError(StoreError):
+    """The project's database file is unusable as it is (damaged, empty, not SQLite, written by a
+    newer qcode): bad input, like any other unusable file; ``qcode check`` says more."""
+
+    exit_code: ClassVar[int] = EXIT_BAD_INPUT
 
 
 class InputFileError(QcodeError):

@@ -159,10 +159,10 @@ def test_exit_codes_tell_the_kind_of_failure(proj: Path, tmp_path: Path, cli) ->
     assert down.err.count("\n") == 1
 
 
-def test_a_damaged_database_is_a_database_error(proj: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_a_damaged_database_file_is_bad_input(proj: Path, cli) -> None:  # type: ignore[no-untyped-def]
     (proj / "project.db").write_bytes(b"not a database, only text " * 200)
     for wal in ("project.db-wal", "project.db-shm"):
         (proj / wal).unlink(missing_ok=True)
     r = cli("-p", str(proj), "info")
-    assert r.code == 4 and r.out == ""
+    assert r.code == 1 and r.out == ""
     assert r.err.count("\n") == 1 and r.err.startswith("error: ") and "not a database" in r.err

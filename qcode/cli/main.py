@@ -40,7 +40,14 @@ from qcode.cli.groups import assign
 from qcode.cli.hints import negative_number
 from qcode.cli.output import err, reset
 from qcode.cli.shell import COMPLETE_VAR, prepare_completion
-from qcode.errors import EXIT_CONFLICT, EXIT_INTERRUPTED, EXIT_STORE, EXIT_USAGE, QcodeError
+from qcode.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_CONFLICT,
+    EXIT_INTERRUPTED,
+    EXIT_STORE,
+    EXIT_USAGE,
+    QcodeError,
+)
 
 assign(app)  # every command's group in --help, from one table
 
@@ -97,8 +104,10 @@ def _store_failure(exc: Exception) -> int:
 
     if isinstance(exc, DBAPIError):  # the database or its server failed beneath a command
         detail = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
-        if "malformed" in detail or "not a database" in detail:
+        if "malformed" in detail or "not a database" in detail:  # the file itself: bad input
             detail += " ('qcode check' says what is damaged; 'qcode check --repair' restores)"
+            err.print(f"error: the project database failed: {detail}", markup=False)
+            return EXIT_BAD_INPUT
         err.print(f"error: the project database failed: {detail}", markup=False)
         return EXIT_STORE
     if isinstance(exc, StaleDataError | NoResultFound | ObjectDeletedError):  # a race lost

@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from qcode.errors import InvalidInputError, StoreError
+from qcode.errors import DamagedStoreError, InvalidInputError, StoreError
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision id; a test checks it against Alembic's own view of the scripts.
@@ -59,23 +59,25 @@ def check_sqlite_file(path: Path) -> None:
     short, before SQLite would quietly start a new empty database in its place (so that nothing
     is written into a wrong file)."""
     if not path.exists():
-        raise StoreError(f"{path}: the project database is missing; {REPAIR_HINT}")
+        raise DamagedStoreError(f"{path}: the project database is missing; {REPAIR_HINT}")
     size = path.stat().st_size
     if size == 0:
-        raise StoreError(f"{path}: the project database is empty (0 bytes); {REPAIR_HINT}")
+        raise DamagedStoreError(f"{path}: the project database is empty (0 bytes); {REPAIR_HINT}")
     with path.open("rb") as f:
         head = f.read(100)
     page = int.from_bytes(head[16:18], "big") if len(head) == 100 else 0
     page = 65536 if page == 1 else page
     if not head.startswith(SQLITE_MAGIC) or page < 512 or page & (page - 1):
-        raise StoreError(f"{path}: not a database (its header is not SQLite's); {REPAIR_HINT}")
+        raise DamagedStoreError(
+            f"{path}: not a database (its header is not SQLite's); {REPAIR_HINT}"
+        )
     pages = int.from_bytes(head[28:32], "big")
     header_valid = head[24:28] == head[92:96]
     wal = path.with_name(path.name + "-wal")
     # With a write-ahead log waiting, SQLite itself finishes an interrupted checkpoint.
     pending = wal.exists() and wal.stat().st_size > 0
     if header_valid and not pending and size < pages * page:
-        raise StoreError(
+        raise DamagedStoreError(
             f"{path}: the project database is cut short ({size} bytes of {pages * page}); "
             f"{REPAIR_HINT}"
         )
@@ -160,7 +162,7 @@ def ensure_schema(engine: Engine) -> Path | None:
     if stored == HEAD:
         return None
     if stored is not None and not known_revision(engine, stored):
-        raise StoreError(
+        raise DamagedStoreError(
             f"{describe_url(engine)}: written by a newer qcode (schema {stored}; this qcode "
             f"knows up to {HEAD}); upgrade qcode to open it"
         )
