@@ -127,8 +127,9 @@ class SafeZip:
             EOFError,
             zlib.error,
             lzma.LZMAError,
-            RuntimeError,  # encrypted: a password is needed
-            NotImplementedError,  # a compression method zipfile does not read
+            # encrypted (a password is needed), or a compression method zipfile does not read
+            # (raised as a subclass of RuntimeError)
+            RuntimeError,
             ValueError,
         ) as exc:
             raise InputFileError(self.path, f"member {name!r} is damaged ({_short(exc)})") from None
