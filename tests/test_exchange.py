@@ -523,3 +523,32 @@ def test_a_selection_guid_is_written_once_in_a_project(tmp_path: Path) -> None:
     root = etree.fromstring(qde(tmp_path / "x.qdpx"))
     guids = [s.get("guid") for s in root.iter(f"{NS}PlainTextSelection")]
     assert len(guids) == 4 == len(set(guids)) and guids[0] == sel
+
+
+@needs_refi
+def test_another_reader_sees_nvivos_selections_in_the_export(tmp_path: Path) -> None:
+    """pyqdpx (from PyPI) reads qcode's export of NVivo's project: every selection GUID NVivo
+    wrote, each at the range (code points) qcode coded there. (pyqdpx's own text of a selection
+    is not compared: it mangles characters outside the Basic Multilingual Plane, the emoji.)"""
+    from pyqdpx import QDPX
+    from sqlalchemy import select
+
+    from qcode.store.models import Coding
+
+    path = REFI / "samples" / "nvivo-win-12.6_oltas.qdpx"
+    q, _ = create_from_qdpx(tmp_path / "p", path)
+    with q:
+        export_qdpx(q, tmp_path / "out.qdpx")
+        with q.read() as s:
+            coded = {
+                (u or "").lower(): (a, b)
+                for u, a, b in s.execute(select(Coding.selection_uuid, Coding.start, Coding.end))
+            }
+    project: Any = QDPX(str(tmp_path / "out.qdpx")).get_project()
+    seen = {
+        sel.guid.lower(): (int(sel.start), int(sel.end))
+        for source in project.sources.values()
+        for sel in source.coded_selections.values()
+    }
+    assert set(seen) == {g.lower() for g in _selections(path)}
+    assert {g: coded[g] for g in seen} == seen
