@@ -111,3 +111,15 @@ def test_format_does_not_outlive_its_command(study: Path) -> None:
     run_cli("-p", str(study), "docs", "list", "--format", "csv")
     r = run_cli("-p", str(study), "docs", "list", "--json")
     assert r.out.lstrip().startswith("[")
+
+
+def test_csv_of_a_report_is_its_rows(study: Path) -> None:
+    args = ("-p", str(study), "agreement", "--coders", "li.na,chen.wei")
+    data = run_cli(*args, "--json").json()
+    r = run_cli(*args, "--format", "csv")
+    assert r.code == 0, r.err
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    assert len(rows) == len(data["rows"]) > 0 and list(rows[0]) == list(data["rows"][0])
+    info = run_cli("-p", str(study), "info", "--format", "csv")
+    [row] = list(csv.DictReader(io.StringIO(info.out)))  # one object: one row
+    assert row["codings"] == str(run_cli("-p", str(study), "info", "--json").json()["codings"])

@@ -233,13 +233,21 @@ def clip(text: str, width: int = 60) -> str:
 
 
 def _records(data: Any) -> list[dict[str, Any]]:
-    """The rows of a JSON result: a list of objects as they are, one object as one row, a list of
-    plain values as a column ``value``."""
+    """The rows of a JSON result: a list of objects as they are; an object's ``rows`` (or its one
+    list of objects) where it has them, else the object as one row; a list of plain values as a
+    column ``value``."""
     if isinstance(data, dict):
-        return [data]
+        tables = [k for k, v in data.items() if _is_table(v)]
+        if "rows" in tables:
+            return list(data["rows"])
+        return list(data[tables[0]]) if len(tables) == 1 else [data]
     if isinstance(data, list | tuple):
         return [r if isinstance(r, dict) else {"value": r} for r in data]
     return [{"value": data}]
+
+
+def _is_table(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(r, dict) for r in value)
 
 
 def _flat(value: Any) -> Any:
