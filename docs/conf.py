@@ -18,7 +18,7 @@ version = release = qcode.__version__
 extensions = ["myst_parser", "qcode_docs"]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "_generated", "_ext", "README.md"]
+exclude_patterns = ["_build", "_generated", "_ext", "README.md", "notebooks/*.ipynb"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 4
 nitpicky = True

@@ -102,6 +102,12 @@ class Matrix:
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame: a row per code, a column per document or group (needs pandas)."""
+        from qcode.records import pandas
+
+        return pandas().DataFrame(self.values, index=self.rows, columns=self.columns)
+
 
 def _cells(
     spans: Iterable[Span],

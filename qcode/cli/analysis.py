@@ -68,7 +68,7 @@ def cooccur(
     else:
         pairs.sort(key=lambda p: -p.count)
     if format_ == "json":
-        emit_json([p.as_json() for p in pairs])
+        emit_json(pairs.as_json())
     elif format_ == "csv":
         write_csv(FIELDS, [[getattr(p, f) for f in FIELDS] for p in pairs])
     else:

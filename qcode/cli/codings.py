@@ -11,6 +11,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InvalidInputError
+from qcode.records import Records
 
 if TYPE_CHECKING:
     from qcode.services.codings import CodingInfo
@@ -130,9 +131,9 @@ def codings(
         doc, code_ref, coder[0] if len(coder) == 1 else None, include_subcodes=subcodes
     )
     if len(coder) > 1:
-        rows = [r for r in rows if r.coder in coder]
+        rows = Records((r for r in rows if r.coder in coder), of=rows.of)
     if json_:
-        emit_json([c.as_json() for c in rows])
+        emit_json(rows.as_json())
         return
     table(
         None,

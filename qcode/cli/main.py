@@ -38,6 +38,7 @@ from qcode.cli import (  # noqa: F401  (registration)
 from qcode.cli.app import app
 from qcode.cli.groups import assign
 from qcode.cli.hints import negative_number
+from qcode.cli.options import add_formats
 from qcode.cli.output import err, reset
 from qcode.cli.shell import COMPLETE_VAR, prepare_completion
 from qcode.errors import (
@@ -50,6 +51,7 @@ from qcode.errors import (
 )
 
 assign(app)  # every command's group in --help, from one table
+add_formats(app)  # --format table|json|csv|md wherever there is --json
 
 
 def _one_line_warning(message: Warning | str, *_args: object, **_kwargs: object) -> None:

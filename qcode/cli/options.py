@@ -4,8 +4,10 @@ matrix, crosstab, saturation)."""
 from __future__ import annotations
 
 import csv
+import functools
+import inspect
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +71,57 @@ def scope_of(*args: Any) -> Any:
     from qcode.services.scope import Scope
 
     return Scope.of(*args)
+
+
+# --format on every command that prints JSON with --json: --json is --format json
+RESULT_FORMATS = ("table", "json", "csv", "md")
+RESULT_FORMAT = typer.Option(
+    "table",
+    "--format",
+    help="table, json, csv or md (--json is --format json; csv and md: one row per record).",
+)
+
+
+def formats(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The command ``func`` (one with a ``json_`` parameter for ``--json``) with ``--format``
+    as well: ``json`` runs it as with --json; ``csv`` and ``md`` run it as with --json and write
+    the records its JSON holds as CSV or a Markdown table (:func:`qcode.cli.output.emit_records`),
+    so the columns are the JSON's keys."""
+    sig = inspect.signature(func, eval_str=True)
+    fmt_param = inspect.Parameter(
+        "format_", inspect.Parameter.KEYWORD_ONLY, default=RESULT_FORMAT, annotation=str
+    )
+
+    @functools.wraps(func)
+    def command(*args: Any, format_: str = "table", **kwargs: Any) -> Any:
+        from qcode.cli.output import emit_as
+
+        if format_ not in RESULT_FORMATS:
+            raise InvalidInputError(f"unknown format {format_!r} (table, json, csv or md)")
+        if kwargs.get("json_") and format_ not in ("table", "json"):
+            raise InvalidInputError(f"--json and --format {format_} ask for different outputs")
+        if format_ != "table":
+            kwargs["json_"] = True
+            emit_as(format_)
+        return func(*args, **kwargs)
+
+    params = list(sig.parameters.values())
+    command.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[*params, fmt_param]
+    )
+    command.__annotations__ = {**getattr(func, "__annotations__", {}), "format_": str}
+    return command
+
+
+def add_formats(app: typer.Typer) -> None:
+    """Give every registered command with ``--json`` and no ``--format`` of its own the shared
+    ``--format`` (:func:`formats`); commands with their own ``--format`` keep its values."""
+    for c in app.registered_commands:
+        if c.callback is None:
+            continue
+        names = inspect.signature(c.callback).parameters
+        if "json_" in names and "format_" not in names:
+            c.callback = formats(c.callback)
+    for g in app.registered_groups:
+        if g.typer_instance is not None:
+            add_formats(g.typer_instance)

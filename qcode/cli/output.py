@@ -48,7 +48,21 @@ err = _console(stderr=True)
 _C1 = re.compile(r"[\x7f-\x9f]")
 
 
+# What emit_json writes: "json", or "csv"/"md" when --format asked a --json command for those
+_emit: dict[str, str] = {"as": "json"}
+
+
+def emit_as(fmt: str) -> None:
+    """Have :func:`emit_json` write ``fmt`` (json, csv or md) for the rest of this command."""
+    _emit["as"] = fmt
+
+
 def emit_json(data: Any) -> None:
+    """A command's result for machines: JSON, or CSV/Markdown of its records when the command
+    was asked for ``--format csv`` or ``--format md`` (see :func:`qcode.cli.options.formats`)."""
+    if _emit["as"] != "json":
+        emit_records(data, _emit["as"])
+        return
     # written as it is encoded (a large result is never held twice, as data and as one string),
     # C1 controls escaped as well as C0 ones
     encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=str)
@@ -82,8 +96,10 @@ WIDTH_SAMPLE = 200  # --all sizes its columns from this many rows, then streams 
 
 
 def reset() -> None:
-    """Forget the previous command's --all (the command line may run many in one process)."""
+    """Forget the previous command's --all and --format (the command line may run many in one
+    process)."""
     _listing["all"] = False
+    _emit["as"] = "json"
     _listing["formats"] = "a machine-readable format"
 
 
@@ -214,3 +230,57 @@ def plain(text: str, nl: bool = True) -> None:
 def clip(text: str, width: int = 60) -> str:
     text = text.replace("\n", " ⏎ ")
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _records(data: Any) -> list[dict[str, Any]]:
+    """The rows of a JSON result: a list of objects as they are; an object's ``rows`` (or its one
+    list of objects) where it has them, else the object as one row; a list of plain values as a
+    column ``value``."""
+    if isinstance(data, dict):
+        tables = [k for k, v in data.items() if _is_table(v)]
+        if "rows" in tables:
+            return list(data["rows"])
+        return list(data[tables[0]]) if len(tables) == 1 else [data]
+    if isinstance(data, list | tuple):
+        return [r if isinstance(r, dict) else {"value": r} for r in data]
+    return [{"value": data}]
+
+
+def _is_table(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(r, dict) for r in value)
+
+
+def _flat(value: Any) -> Any:
+    """A cell: None empty, nested lists and objects as compact JSON, text with control
+    characters (but line breaks) made visible."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list | tuple):
+        value = json.dumps(value, ensure_ascii=False, default=str, separators=(",", ":"))
+    return visible(value, True) if isinstance(value, str) else value
+
+
+def emit_records(data: Any, fmt: str) -> None:
+    """A JSON-shaped result as CSV (``fmt="csv"``) or a Markdown table (``"md"``) on stdout:
+    the columns are the records' keys in the order first seen, the same names as the JSON."""
+    import csv
+
+    rows = _records(data)
+    columns: dict[str, None] = {}
+    for r in rows:
+        columns.update(dict.fromkeys(r))
+    header = list(columns)
+    if fmt == "csv":
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(header)
+        for r in rows:
+            w.writerow([_flat(r.get(c)) for c in header])
+        return
+
+    def md(v: Any) -> str:
+        return str(_flat(v)).replace("|", "\\|").replace("\n", " ")
+
+    sys.stdout.write("| " + " | ".join(md(c) for c in header) + " |\n")
+    sys.stdout.write("|" + "---|" * len(header) + "\n")
+    for r in rows:
+        sys.stdout.write("| " + " | ".join(md(r.get(c)) for c in header) + " |\n")

@@ -63,7 +63,7 @@ def freq(
         )
     fields = ["code", "codings", "documents", "cases", "characters"]
     if format_ == "json":
-        emit_json([f.as_json() for f in rows])
+        emit_json(rows.as_json())
     elif format_ == "csv":
         write_csv(fields, [[getattr(f, k) for k in fields] for f in rows])
     else:

@@ -15,6 +15,7 @@ documents' lengths and units, and hands them to :mod:`qcode.analysis.agreement`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from itertools import combinations
 from typing import Any
 
@@ -29,6 +30,7 @@ from qcode.analysis.agreement import (
 )
 from qcode.analysis.agreement_columns import CodingColumns
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.records import Records
 from qcode.services.codes import CodeTree
 from qcode.services.project import Project
 from qcode.store.models import Coder, Coding, Document, Memo, Segment
@@ -160,6 +162,83 @@ def agreement(
             for d in disagreements(records, lengths, names, code_list)
         ]
     return out
+
+
+@dataclass(frozen=True)
+class AgreementRow:
+    """One pair of coders on one code in one document (NVivo's character comparison)."""
+
+    code: str
+    document: str
+    coder_a: str
+    coder_b: str
+    percent_agreement: float
+    kappa: float | None
+    characters: int
+    both: int
+    only_a: int
+    only_b: int
+    neither: int
+
+
+@dataclass(frozen=True)
+class AlphaRow:
+    """Krippendorff's alpha for one code (the unit's measure; kappas and counts for units)."""
+
+    code: str
+    unit: str
+    alpha: float | None
+    measure: str
+    fleiss_kappa: float | None = None
+    cohen_kappa: float | None = None
+    percent_agreement: float | None = None
+    units: int | None = None
+    coded: int | None = None
+
+
+@dataclass
+class AgreementResult:
+    """:func:`agreement` as typed records: ``rows`` and ``alpha`` with ``.to_pandas()``; the
+    rest (totals, unitizing, disagreements) as in the JSON, which ``as_json`` gives unchanged."""
+
+    coders: list[str]
+    unit: str
+    rows: Records[AgreementRow]
+    alpha: Records[AlphaRow]
+    data: dict[str, Any] = field(repr=False, default_factory=dict)
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> AgreementResult:
+        def typed(kind: type, items: list[dict[str, Any]]) -> Records[Any]:
+            names = [f.name for f in fields(kind)]
+            return Records((kind(**{k: d.get(k) for k in names}) for d in items), of=kind)
+
+        return cls(
+            list(data["coders"]),
+            data["unit"],
+            typed(AgreementRow, data["rows"]),
+            typed(AlphaRow, data.get("alpha", [])),
+            data,
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        return self.data
+
+    def to_pandas(self) -> Any:
+        """The rows (pair x code x document) as a DataFrame; ``alpha.to_pandas()`` for alpha."""
+        return self.rows.to_pandas()
+
+
+def agreement_result(
+    p: Project,
+    coders: Sequence[str],
+    codes: Sequence[str] = (),
+    docs: Sequence[str] = (),
+    unit: str = "char",
+    with_disagreements: bool = False,
+) -> AgreementResult:
+    """:func:`agreement` as :class:`AgreementResult` (for Python and notebooks)."""
+    return AgreementResult.of(agreement(p, coders, codes, docs, unit, with_disagreements))
 
 
 def _read_columns(

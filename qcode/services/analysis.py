@@ -22,12 +22,14 @@ from qcode.analysis.tables import (
     saturation,
 )
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.records import Records
 from qcode.services.codes import CodeTree
 from qcode.services.codings import find_document
 from qcode.services.scope import Scope
 from qcode.store.models import Code, Coder, Coding, Document, Segment
 
 if TYPE_CHECKING:
+    from qcode.services.agreement import AgreementResult
     from qcode.services.project import Project
 
 
@@ -237,7 +239,7 @@ class AnalysisService:
         level: str = "open",
         min_count: int = 1,
         scope: Scope | None = None,
-    ) -> builtins.list[Pair]:
+    ) -> Records[Pair]:
         """Co-occurring pairs of codes; a ``scope`` stands for coders, where, docs and level."""
         if unit not in UNITS:
             raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
@@ -248,7 +250,8 @@ class AnalysisService:
             columns, paths = _with_sets(columns, paths, self.p.query.set_spans(scope))
         else:
             columns, paths = self.coding_columns(coders, where, docs, level)
-        return _pairs(columns, paths, unit, self._units(unit, set(columns[0].tolist())), min_count)
+        units = self._units(unit, set(columns[0].tolist()))
+        return Records(_pairs(columns, paths, unit, units, min_count), of=Pair)
 
     def cooccurring(
         self,
@@ -426,6 +429,18 @@ class AnalysisService:
             c.path for c in self.p.codes.list(counts=False) if level == "open" or c.level == "axial"
         ]
 
+    def agreement(
+        self,
+        coders: Sequence[str],
+        codes: Sequence[str] = (),
+        docs: Sequence[str] = (),
+        unit: str = "char",
+    ) -> AgreementResult:
+        """Inter-coder agreement of ``coders`` (``qcode agreement``) as typed records."""
+        from qcode.services.agreement import agreement_result
+
+        return agreement_result(self.p, coders, codes, docs, unit)
+
     def frequencies(
         self,
         coders: Sequence[str] = (),
@@ -433,14 +448,14 @@ class AnalysisService:
         docs: Sequence[str] = (),
         level: str = "open",
         scope: Scope | None = None,
-    ) -> builtins.list[Frequency]:
+    ) -> Records[Frequency]:
         """Per code in the codebook (categories with ``level="axial"``): codings, documents,
         cases and characters in scope; codes with none are listed with zeros."""
         spans, documents = self._scope(coders, where, docs, level, scope)
         found = frequencies(spans, {d: c for d, _, c in documents})
         seen = {f.code for f in found}
         zero = [Frequency(p, 0, 0, 0, 0) for p in self._code_paths(level) if p not in seen]
-        return found + sorted(zero, key=lambda f: f.code)
+        return Records(found + sorted(zero, key=lambda f: f.code), of=Frequency)
 
     def matrix(
         self,

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputFileError, InvalidInputError, NotFoundError, QcodeError
+from qcode.records import Records
 from qcode.services.codes import CodeTree
 from qcode.store.models import Code, Coder, Coding, Document
 from qcode.text import normalize
@@ -370,7 +371,8 @@ class CodingService:
         coder: str | None = None,
         ids: Sequence[int] | None = None,
         include_subcodes: bool = False,
-    ) -> list[CodingInfo]:
+    ) -> Records[CodingInfo]:
+        """Codings in document order, as :class:`~qcode.records.Records` (``.to_pandas()``)."""
         with self.p.read() as s:
             tree = CodeTree(s)
             q = (
@@ -406,21 +408,24 @@ class CodingService:
             from qcode.services.documents import page_at, page_numbers
 
             pages = page_numbers(s, {r[9] for r in rows})
-        return [
-            CodingInfo(
-                r[0],
-                r[1],
-                r[2],
-                tree.path(r[3]),
-                r[4],
-                r[5],
-                r[6],
-                r[7],
-                _stamp(r[8]),
-                page_at(pages.get(r[9]), r[5]),
-            )
-            for r in rows
-        ]
+        return Records(
+            (
+                CodingInfo(
+                    r[0],
+                    r[1],
+                    r[2],
+                    tree.path(r[3]),
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7],
+                    _stamp(r[8]),
+                    page_at(pages.get(r[9]), r[5]),
+                )
+                for r in rows
+            ),
+            of=CodingInfo,
+        )
 
 
 def _stamp(when: datetime) -> str:

@@ -59,6 +59,7 @@ if TYPE_CHECKING:
     from qcode.services.sets import SetService
     from qcode.services.structure import StructureService
     from qcode.services.summaries import SummaryService
+    from qcode.services.words import WordsService
 
 _EVENTS: Any = Event.__table__
 _HISTORY: Any = HistoryEntry.__table__
@@ -187,6 +188,12 @@ class Project:
         from qcode.services.query import QueryService
 
         return QueryService(self)
+
+    @cached_property
+    def words(self) -> WordsService:  # word frequencies, keyness, keywords in context
+        from qcode.services.words import WordsService
+
+        return WordsService(self)
 
     @cached_property
     def sets(self) -> SetService:

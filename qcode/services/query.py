@@ -30,6 +30,7 @@ from qcode.analysis.query_parse import (
     parse,
 )
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.records import Records as BaseRecords
 from qcode.services.codes import CodeTree
 from qcode.services.query_tree import (
     Codes,
@@ -81,20 +82,15 @@ class QueryHit:
         return d
 
 
-class Records(list[QueryHit]):
-    """Query results: a list of :class:`QueryHit`, in document order."""
+HIT_COLUMNS = ("document", "case", "start", "end", "codes", "coders", "text")
 
-    def as_json(self) -> list[dict[str, Any]]:
-        return [h.as_json() for h in self]
 
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame, one row per hit (needs pandas installed)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise InvalidInputError("to_pandas needs pandas (pip install pandas)") from exc
-        cols = ["document", "case", "start", "end", "codes", "coders", "text"]
-        return pd.DataFrame([h.as_json() for h in self], columns=cols)
+class Records(BaseRecords[QueryHit]):
+    """Query results: a list of :class:`QueryHit`, in document order; ``to_pandas`` gives the
+    columns of ``--json`` (no context)."""
+
+    def __init__(self, items: Iterable[QueryHit] = ()) -> None:
+        super().__init__(items, of=QueryHit, columns=HIT_COLUMNS)
 
 
 @dataclass

@@ -60,6 +60,12 @@ class QueryMatrix:
             "values": self.values,
         }
 
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame: a row per row query, a column per column query (needs pandas)."""
+        from qcode.records import pandas
+
+        return pandas().DataFrame(self.values, index=self.rows, columns=self.columns)
+
 
 def _count(found: list[tuple[_Doc, list[Hit]]], count: str) -> int:
     if count == "segments":

@@ -32,6 +32,7 @@ from sqlalchemy import select
 from qcode.analysis import kwic as kw
 from qcode.analysis import words as wd
 from qcode.errors import InputFileError, InvalidInputError, NotFoundError
+from qcode.records import Records
 from qcode.services.attributes import parse_assignments
 from qcode.services.codes import CodeTree
 from qcode.services.codings import CodingRequest, check_range
@@ -194,7 +195,7 @@ class WordsService:
         coders: Sequence[str] = (),
         subcodes: bool = True,
         processes: int = 1,
-    ) -> list[wd.TermFrequency]:
+    ) -> Records[wd.TermFrequency]:
         """Word (``ngram`` 1) or phrase frequencies over the documents in scope, or only in the
         text coded with ``code`` (its sub-codes' too unless ``subcodes`` is false; overlapping
         codings count once), overall or per ``document`` or ``case`` (``by``)."""
@@ -205,9 +206,9 @@ class WordsService:
         scope = self._documents(where, docs)
         counts = self._count(scope, ngram, stopwords, code, subcodes, coders, userdict, processes)
         if by is None:
-            return wd.frequencies(counts, top or None)
+            return Records(wd.frequencies(counts, top or None), of=wd.TermFrequency)
         groups = [d.name if by == "document" else (d.case or NO_CASE) for d in scope]
-        return wd.grouped_frequencies(counts, groups, top or None)
+        return Records(wd.grouped_frequencies(counts, groups, top or None), of=wd.TermFrequency)
 
     # -- keyness -----------------------------------------------------------------------------
     def keyness(

@@ -1,0 +1,125 @@
+"""One naming of output options: --format on every command with --json, --json its alias."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer.main
+from conftest import EXAMPLE, run_cli
+
+from qcode.services.build import build
+
+
+def _commands(cmd: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
+    if hasattr(cmd, "commands"):  # a group (typer carries its own copy of click's classes)
+        for name, sub in cmd.commands.items():
+            yield from _commands(sub, (*path, name))
+    else:
+        yield " ".join(path), cmd
+
+
+def _options(cmd: Any) -> set[str]:
+    return {o for p in cmd.params for o in getattr(p, "opts", [])}
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("example") / "flexible-employment"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
+    with build(root):
+        pass
+    return root
+
+
+def test_every_command_with_json_has_format() -> None:
+    from qcode.cli.main import app
+
+    with_json = [
+        (n, c) for n, c in _commands(typer.main.get_command(app)) if "--json" in _options(c)
+    ]
+    assert len(with_json) > 30
+    missing = [n for n, c in with_json if "--format" not in _options(c)]
+    assert missing == []
+
+
+def test_own_format_values_are_kept() -> None:
+    from qcode.cli.main import app
+
+    commands = dict(_commands(typer.main.get_command(app)))
+    export = next(p for p in commands["export"].params if "--format" in p.opts)
+    assert export.default == "qdpx"
+    query = next(p for p in commands["query"].params if "--format" in p.opts)
+    assert "xlsx" in (query.help or "") and "--json" not in _options(commands["query"])
+
+
+SAMPLE = [
+    ["codings"],
+    ["codes", "list"],
+    ["docs", "list"],
+    ["cases", "list"],
+    ["coders", "list"],
+    ["memos", "list"],
+    ["info"],
+    ["framework", "show"],
+    ["network"],
+]
+
+
+@pytest.mark.parametrize("args", SAMPLE, ids=" ".join)
+def test_json_alias_gives_the_same_bytes(study: Path, args: list[str]) -> None:
+    a = run_cli("-p", str(study), *args, "--json")
+    b = run_cli("-p", str(study), *args, "--format", "json")
+    assert a.code == 0, a.err
+    assert b.code == 0, b.err
+    assert a.out == b.out
+    json.loads(a.out)
+
+
+def test_csv_of_a_listing_has_the_json_records(study: Path) -> None:
+    records = run_cli("-p", str(study), "codings", "--json").json()
+    r = run_cli("-p", str(study), "codings", "--format", "csv")
+    assert r.code == 0, r.err
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    assert len(rows) == len(records) > 100
+    assert list(rows[0]) == list(records[0])  # the JSON's keys, in its order
+    for row, rec in zip(rows, records, strict=True):
+        assert row == {k: "" if v is None else str(v) for k, v in rec.items()}
+
+
+def test_md_of_a_listing(study: Path) -> None:
+    records = run_cli("-p", str(study), "docs", "list", "--json").json()
+    lines = run_cli("-p", str(study), "docs", "list", "--format", "md").out.splitlines()
+    assert lines[0] == "| " + " | ".join(records[0]) + " |"
+    assert len(lines) == len(records) + 2
+
+
+def test_bad_format_and_contradiction_are_refused(study: Path) -> None:
+    r = run_cli("-p", str(study), "codings", "--format", "xml")
+    assert r.code == 1 and "unknown format 'xml'" in r.err and r.out == ""
+    r = run_cli("-p", str(study), "codings", "--json", "--format", "csv")
+    assert r.code == 1 and "--json and --format csv" in r.err and r.out == ""
+
+
+def test_format_does_not_outlive_its_command(study: Path) -> None:
+    run_cli("-p", str(study), "docs", "list", "--format", "csv")
+    r = run_cli("-p", str(study), "docs", "list", "--json")
+    assert r.out.lstrip().startswith("[")
+
+
+def test_csv_of_a_report_is_its_rows(study: Path) -> None:
+    args = ("-p", str(study), "agreement", "--coders", "li.na,chen.wei")
+    data = run_cli(*args, "--json").json()
+    r = run_cli(*args, "--format", "csv")
+    assert r.code == 0, r.err
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    assert len(rows) == len(data["rows"]) > 0 and list(rows[0]) == list(data["rows"][0])
+    info = run_cli("-p", str(study), "info", "--format", "csv")
+    [row] = list(csv.DictReader(io.StringIO(info.out)))  # one object: one row
+    assert row["codings"] == str(run_cli("-p", str(study), "info", "--json").json()["codings"])
