@@ -23,7 +23,7 @@ from qcode.text.wordbounds import WordBounds, han_segmenter
 from qcode.tui.widgets.codetree import SORTS, arrange, fill_code_tree
 from qcode.tui.widgets.findbar import FindBar, Query
 from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt
-from qcode.tui.widgets.transcript import TranscriptView, Unit
+from qcode.tui.widgets.transcript import TranscriptView, Unit, prepare
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
@@ -229,12 +229,14 @@ class CodingScreen(Screen[None]):
         coders = self.qapp.visible_coders
         self._opening = token = self._opening + 1  # the last document asked for is shown
         leaving = (self.doc_uuid, self.view.cursor)
+        width = self.view.text_width
 
         def load() -> dict[str, Any]:
+            doc: dict[str, Any]
             if leaving[0] is not None:  # written before the next document's place is read
                 p.set_pref(f"pos:{leaving[0]}", str(leaving[1]))
             info = p.documents.get(name)
-            return {
+            doc = {
                 "info": info,
                 "text": p.documents.text(name),
                 "units": {
@@ -248,6 +250,8 @@ class CodingScreen(Screen[None]):
                 "memos": p.memos.titles_by_coding(name),
                 "cursor": int(p.get_pref(f"pos:{info.uuid}", "0") or 0),
             }
+            doc["prepared"] = prepare(doc["text"], doc["units"]["turn"], width)
+            return doc
 
         def show(doc: dict[str, Any]) -> None:
             if token != self._opening:
@@ -255,7 +259,7 @@ class CodingScreen(Screen[None]):
             info = doc["info"]
             self.document, self.doc_uuid = info.name, info.uuid
             self._memo_titles = doc["memos"]
-            self.view.load(doc["text"], doc["spans"], doc["units"], doc["cursor"])
+            self.view.load(doc["text"], doc["spans"], doc["units"], doc["cursor"], doc["prepared"])
             self.query_one("#doc-title", Static).update(
                 Text.assemble(
                     (info.name, "bold"), f"  case {info.case}  ·  {info.chars} characters"
