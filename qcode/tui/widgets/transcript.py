@@ -279,8 +279,8 @@ class TranscriptView(ScrollView, can_focus=True):
     def add_span(self, span: Span) -> None:
         """Draw one more coding, touching only the rows it covers."""
         key = (span.start, -span.end, span.id)
-        keys = [(s.start, -s.end, s.id) for s in self.spans]
-        self.spans.insert(bisect.bisect(keys, key), span)
+        at = bisect.bisect(self.spans, key, key=lambda s: (s.start, -s.end, s.id))
+        self.spans.insert(at, span)
         self._reindex_rows_of(span)
 
     def remove_span(self, span_id: int) -> None:
