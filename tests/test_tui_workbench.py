@@ -478,3 +478,33 @@ def test_memo_dialog_offers_the_type_previews_markdown_and_tab_reaches_the_body(
     drive(proj, go)
     [memo] = proj.memos.list()
     assert (memo.title, memo.type) == ("why", "theory")
+
+
+# -- the code tree -----------------------------------------------------------------------------
+def test_code_tree_filters_sorts_and_recolours(proj: Project) -> None:
+    proj.codings.apply("a-english", 0, 11, "zeta", create=True)
+    proj.codings.apply("a-english", 13, 16, "zeta")
+    proj.codings.apply("a-english", 34, 44, "alpha", create=True)
+    proj.codes.add("mid")
+
+    def labels(app: QcodeApp) -> list[str]:
+        tree = app.screen.query_one("#codes")
+        return [
+            str(tree.get_node_at_line(i).label).split()[1]  # type: ignore[attr-defined]
+            for i in range(tree.last_line + 1)  # type: ignore[attr-defined]
+        ]
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        assert labels(app) == ["alpha", "mid", "zeta"]
+        await pilot.press("o")  # frequency
+        assert labels(app) == ["zeta", "alpha", "mid"]
+        await pilot.press("o")  # recency: alpha was applied last
+        assert labels(app) == ["alpha", "zeta", "mid"]
+        app.screen.query_one("#code-filter").focus()
+        await pilot.press(*"ZE")
+        assert labels(app) == ["zeta"]
+        app.screen.query_one("#codes").focus()
+        await pilot.press("C", *"#123abc", "enter")
+        assert proj.codes.get("zeta").color == "#123ABC"
+
+    drive(proj, go)

@@ -244,6 +244,14 @@ class CodeService:
                 c.documents_with_subcodes = len(set().union(*(doc_sets.get(k, set()) for k in sub)))
         return out
 
+    def last_used(self) -> dict[int, str]:
+        """When each code was last applied (ISO time, UTC), for codes that have codings."""
+        with self.p.read() as s:
+            rows = s.execute(
+                select(Coding.code_id, func.max(Coding.created)).group_by(Coding.code_id)
+            )
+            return {cid: str(at) for cid, at in rows if at is not None}
+
     def get(self, ref: str) -> CodeInfo:
         with self.p.read() as s:
             cid = CodeTree(s).resolve(ref)

@@ -20,10 +20,10 @@ from qcode.services.codes import CodeInfo
 from qcode.services.codings import Span
 from qcode.services.memos import MEMO_TYPES, Target
 from qcode.text.wordbounds import WordBounds, han_segmenter
-from qcode.tui.widgets.codetree import fill_code_tree
+from qcode.tui.widgets.codetree import SORTS, arrange, fill_code_tree
 from qcode.tui.widgets.findbar import FindBar, Query
 from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt
-from qcode.tui.widgets.transcript import TranscriptView, Unit
+from qcode.tui.widgets.transcript import TranscriptView, Unit, prepare
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
@@ -72,6 +72,20 @@ class CodingScreen(Screen[None]):
         ),
         Binding("ctrl+f", "find_all", "find all", tooltip="Find in every document", id="find_all"),
         Binding("g", "stripes", "stripes", tooltip="Show or hide the coding stripes", id="stripes"),
+        Binding(
+            "o",
+            "sort_codes",
+            "sort codes",
+            tooltip="Sort codes: name, frequency, recency",
+            id="sort_codes",
+        ),
+        Binding(
+            "C",
+            "recolour",
+            "colour",
+            tooltip="Recolour the code selected in the tree",
+            id="recolour",
+        ),
         Binding("f", "focus_filter", "filter docs", show=False, id="filter_documents"),
     ]
 
@@ -88,6 +102,8 @@ class CodingScreen(Screen[None]):
         self._docs: list[Any] = []
         self._opening = 0
         self.search: Query | None = None
+        self.code_sort = "name"
+        self._last_used: dict[int, str] = {}
         self._attrs: dict[str, Any] = {}
 
     @property
@@ -104,6 +120,7 @@ class CodingScreen(Screen[None]):
                 yield FindBar(id="find")
                 yield self.view
             with Vertical(id="right", classes="side"):
+                yield Input(placeholder="filter codes (o: sort, C: colour)", id="code-filter")
                 yield Tree("codes", id="codes")
                 yield Static("", id="details")
         yield Footer()
@@ -170,10 +187,17 @@ class CodingScreen(Screen[None]):
     def _fill_codes(self) -> None:
         self.qapp.call(self.qapp.project.codes.list, aggregate=True, then=self._show_codes)
 
-    def _show_codes(self, codes: list[CodeInfo]) -> None:
+    def _show_codes(self, codes: list[CodeInfo], last: dict[int, str] | None = None) -> None:
         self._codes = codes
+        if last is not None:
+            self._last_used = last
+        self._arrange()
+
+    def _arrange(self) -> None:
+        query = self.query_one("#code-filter", Input).value
+        shown = arrange(self._codes, self.code_sort, query, self._last_used)
         tree: Tree[str] = self.query_one("#codes", Tree)
-        self._code_nodes = fill_code_tree(tree, self._codes, self._code_label)
+        self._code_nodes = fill_code_tree(tree, shown, self._code_label)
         if self._codes:
             tree.cursor_line = 0
 
@@ -205,12 +229,14 @@ class CodingScreen(Screen[None]):
         coders = self.qapp.visible_coders
         self._opening = token = self._opening + 1  # the last document asked for is shown
         leaving = (self.doc_uuid, self.view.cursor)
+        width = self.view.text_width
 
         def load() -> dict[str, Any]:
+            doc: dict[str, Any]
             if leaving[0] is not None:  # written before the next document's place is read
                 p.set_pref(f"pos:{leaving[0]}", str(leaving[1]))
             info = p.documents.get(name)
-            return {
+            doc = {
                 "info": info,
                 "text": p.documents.text(name),
                 "units": {
@@ -224,6 +250,8 @@ class CodingScreen(Screen[None]):
                 "memos": p.memos.titles_by_coding(name),
                 "cursor": int(p.get_pref(f"pos:{info.uuid}", "0") or 0),
             }
+            doc["prepared"] = prepare(doc["text"], doc["units"]["turn"], width)
+            return doc
 
         def show(doc: dict[str, Any]) -> None:
             if token != self._opening:
@@ -231,7 +259,7 @@ class CodingScreen(Screen[None]):
             info = doc["info"]
             self.document, self.doc_uuid = info.name, info.uuid
             self._memo_titles = doc["memos"]
-            self.view.load(doc["text"], doc["spans"], doc["units"], doc["cursor"])
+            self.view.load(doc["text"], doc["spans"], doc["units"], doc["cursor"], doc["prepared"])
             self.query_one("#doc-title", Static).update(
                 Text.assemble(
                     (info.name, "bold"), f"  case {info.case}  ·  {info.chars} characters"
@@ -571,6 +599,56 @@ class CodingScreen(Screen[None]):
             self._jump_hit(-1)
         else:
             self.action_jump(1, True)
+
+    @on(Input.Changed, "#code-filter")
+    def _filter_codes(self) -> None:
+        self._arrange()
+
+    def action_sort_codes(self) -> None:
+        self.code_sort = SORTS[(SORTS.index(self.code_sort) + 1) % len(SORTS)]
+        p = self.qapp.project
+
+        def show(last: dict[int, str]) -> None:
+            self._last_used = last
+            self._arrange()
+            self.notify(f"codes sorted by {self.code_sort}")
+
+        self.qapp.call(p.codes.last_used, then=show)
+
+    def action_recolour(self) -> None:
+        from qcode.services.codes import PALETTE
+
+        tree: Tree[str] = self.query_one("#codes", Tree)
+        node = tree.cursor_node
+        path = self.tree_code or (node.data if node is not None else None)
+        if not path:
+            self.notify("select a code in the tree first", severity="warning")
+            return
+        choices = [Choice(c, c) for c in PALETTE]
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            colour = value[len(NEW) :] if value.startswith(NEW) else value
+            p = self.qapp.project
+
+            def done(_info: object) -> None:
+                self.notify(f"{path} is now {colour.upper()}")
+                self._fill_codes()
+                if self.document:
+                    self._refresh_spans()
+
+            self.qapp.call(p.codes.edit, path, color=colour.strip(), then=done)
+
+        self.app.push_screen(
+            Picker(
+                f"Colour of {path} (a palette colour, or type #RRGGBB)",
+                choices,
+                allow_new=True,
+                placeholder="#RRGGBB",
+            ),
+            chosen,
+        )
 
     def action_stripes(self) -> None:
         self.view.toggle_stripes()

@@ -10,6 +10,45 @@ from textual.widgets.tree import TreeNode
 
 from qcode.services.codes import CodeInfo
 
+SORTS = ("name", "frequency", "recency")
+
+
+def arrange(
+    codes: list[CodeInfo], sort: str = "name", query: str = "", last: dict[int, str] | None = None
+) -> list[CodeInfo]:
+    """``codes`` (parents before children) with siblings ordered by ``sort`` (name; frequency:
+    most codings first, sub-codes' included; recency: last applied first), keeping only the
+    codes whose path contains ``query`` (any case) and their parents."""
+    last = last or {}
+    children: dict[str | None, list[CodeInfo]] = {}
+    for c in codes:
+        children.setdefault(c.parent, []).append(c)
+
+    def ordered(kids: list[CodeInfo]) -> list[CodeInfo]:
+        kids = sorted(kids, key=lambda c: c.name.casefold())
+        if sort == "frequency":
+            return sorted(kids, key=lambda c: -(c.codings_with_subcodes or c.codings))
+        if sort == "recency":  # stable: ties (and codes never applied, last) stay by name
+            return sorted(kids, key=lambda c: last.get(c.id, ""), reverse=True)
+        return kids
+
+    q = query.casefold().strip()
+    keep = {c.path for c in codes if q in c.path.casefold()} if q else None
+    if keep is not None:
+        for path in list(keep):
+            parts = path.split("/")
+            keep.update("/".join(parts[:i]) for i in range(1, len(parts)))
+    out: list[CodeInfo] = []
+
+    def walk(parent: str | None) -> None:
+        for c in ordered(children.get(parent, [])):
+            if keep is None or c.path in keep:
+                out.append(c)
+                walk(c.path)
+
+    walk(None)
+    return out
+
 
 def fill_code_tree(
     tree: Tree[str], codes: list[CodeInfo], label: Callable[[CodeInfo], Text]

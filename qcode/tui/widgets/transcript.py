@@ -35,6 +35,25 @@ NARROW = 64  # a view narrower than this drops the margin (the cursor's details 
 STRIPES = 8  # coding stripes: at most this many columns, one per code in view
 
 
+_LABEL = regex.compile(r"[^:：\n]{1,60}[:：]")
+
+
+def turn_labels(text: str, turns: Sequence[Unit]) -> dict[int, int]:
+    """Where each turn's speaker label starts -> where it ends."""
+    out = {}
+    for u in turns:
+        m = _LABEL.match(text, u.start, u.end)
+        if m:
+            out[u.start] = m.end()
+    return out
+
+
+def prepare(text: str, turns: Sequence[Unit], width: int) -> tuple[Layout, dict[int, int]]:
+    """The rows and speaker labels of ``text`` for a view ``width`` cells wide (pure: may run
+    in a worker thread)."""
+    return Layout(text, width), turn_labels(text, turns)
+
+
 def margin_pieces(spans: Sequence[Span], room: int) -> list[tuple[Span | None, str]]:
     """What the margin shows for a row's codings in ``room`` cells: each code once, as " ■" and
     its (abbreviated) name; when not all fit, as many as fit and then " +N" for the rest, so that
@@ -177,18 +196,23 @@ class TranscriptView(ScrollView, can_focus=True):
 
     # -- the interface -------------------------------------------------------------------------
     def load(
-        self, text: str, spans: Sequence[Span], units: dict[str, list[Unit]], cursor: int = 0
+        self,
+        text: str,
+        spans: Sequence[Span],
+        units: dict[str, list[Unit]],
+        cursor: int = 0,
+        prepared: tuple[Layout, dict[int, int]] | None = None,
     ) -> None:
+        """Show ``text``; ``prepared`` (from :func:`prepare`, made off the UI thread for the
+        width the view has now) saves laying the whole text out here."""
         self.text = text
         self.units = units
-        self._turn_labels = {}
-        for u in units.get("turn", []):
-            m = regex.match(r"[^:：\n]{1,60}[:：]", text[u.start : u.end])
-            if m:
-                self._turn_labels[u.start] = u.start + m.end()
+        if prepared is not None and prepared[0].text is text:
+            self._layout, self._turn_labels = prepared
+        else:
+            self._layout, self._turn_labels = None, turn_labels(text, units.get("turn", []))
         self.cursor = min(max(cursor, 0), len(text))
         self.mark = None
-        self._layout = None
         self.set_spans(spans)
         self._relayout()
         self.scroll_to_offset(self.cursor, center=True)
@@ -255,8 +279,8 @@ class TranscriptView(ScrollView, can_focus=True):
     def add_span(self, span: Span) -> None:
         """Draw one more coding, touching only the rows it covers."""
         key = (span.start, -span.end, span.id)
-        keys = [(s.start, -s.end, s.id) for s in self.spans]
-        self.spans.insert(bisect.bisect(keys, key), span)
+        at = bisect.bisect(self.spans, key, key=lambda s: (s.start, -s.end, s.id))
+        self.spans.insert(at, span)
         self._reindex_rows_of(span)
 
     def remove_span(self, span_id: int) -> None:
