@@ -140,3 +140,31 @@ def test_saved_sets_listed_with_counts_and_run(project: Project, tmp_path: Path)
             assert len(screen.hits) == 2 and screen.query_one(Input).value == 'set "money"'
 
     asyncio.run(main())
+
+
+def test_saved_sets_appear_in_the_code_tree_with_their_counts(
+    project: Project, tmp_path: Path
+) -> None:
+    from textual.widgets import Tree
+
+    p = _project(project, tmp_path)
+    p.sets.save("cost or bike", "cost or text 'bike'")
+
+    async def main() -> None:
+        app = QcodeApp(p)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, CodingScreen)
+            tree = screen.query_one("#codes", Tree)
+            top = [n for n in tree.root.children if str(n.label) == "Sets"]
+            assert len(top) == 1 and top[0] is tree.root.children[-1]
+            assert [str(n.label) for n in top[0].children] == ["◆ cost or bike 2"]
+            # choosing a set says what it holds and codes nothing
+            before = len(p.codings.list())
+            tree.select_node(top[0].children[0])
+            await pilot.pause()
+            assert len(p.codings.list()) == before
+
+    asyncio.run(main())

@@ -20,7 +20,7 @@ from qcode.services.codes import CodeInfo
 from qcode.services.codings import Span
 from qcode.services.memos import MEMO_TYPES, Target
 from qcode.text.wordbounds import WordBounds, han_segmenter
-from qcode.tui.widgets.codetree import SORTS, arrange, fill_code_tree
+from qcode.tui.widgets.codetree import SORTS, add_sets, arrange, fill_code_tree
 from qcode.tui.widgets.findbar import FindBar, Query
 from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt
 from qcode.tui.widgets.transcript import TranscriptView, Unit, prepare
@@ -167,6 +167,7 @@ class CodingScreen(Screen[None]):
             self._show_codes(codes)
 
         self.qapp.call(lists, then=show)
+        self._fill_sets()
         if self.document is not None:
             self._refresh_spans()
 
@@ -186,6 +187,26 @@ class CodingScreen(Screen[None]):
 
     def _fill_codes(self) -> None:
         self.qapp.call(self.qapp.project.codes.list, aggregate=True, then=self._show_codes)
+        self._fill_sets()
+
+    def _fill_sets(self) -> None:
+        """The saved queries (retrieval sets) under "Sets", each with its count: evaluated again
+        in a worker whenever the codings may have changed."""
+        self.qapp.call(self.qapp.project.sets.list, then=self._show_sets)
+
+    def _show_sets(self, sets: list[Any]) -> None:
+        """Redraw only the "Sets" node: the codes and the cursor stay where they are."""
+        self._sets = sets
+        tree: Tree[str] = self.query_one("#codes", Tree)
+        for node in list(tree.root.children):
+            if node.id in getattr(self, "_sets_top", ()):
+                node.remove()
+        self._set_nodes = add_sets(tree, sets, self.query_one("#code-filter", Input).value)
+        self._sets_top = {n.parent.id for n in self._leaf_nodes(tree) if n.parent is not None}
+
+    def _leaf_nodes(self, tree: Tree[str]) -> list[Any]:
+        wanted = set(getattr(self, "_set_nodes", {}))
+        return [n for top in tree.root.children for n in top.children if n.id in wanted]
 
     def _show_codes(self, codes: list[CodeInfo], last: dict[int, str] | None = None) -> None:
         self._codes = codes
@@ -198,6 +219,8 @@ class CodingScreen(Screen[None]):
         shown = arrange(self._codes, self.code_sort, query, self._last_used)
         tree: Tree[str] = self.query_one("#codes", Tree)
         self._code_nodes = fill_code_tree(tree, shown, self._code_label)
+        self._set_nodes = add_sets(tree, getattr(self, "_sets", []), query)
+        self._sets_top = {n.parent.id for n in self._leaf_nodes(tree) if n.parent is not None}
         if self._codes:
             tree.cursor_line = 0
 
@@ -303,6 +326,11 @@ class CodingScreen(Screen[None]):
 
     @on(Tree.NodeSelected, "#codes")
     def _code_selected(self, event: Tree.NodeSelected[str]) -> None:
+        chosen = getattr(self, "_set_nodes", {}).get(event.node.id)
+        if chosen is not None:  # a saved query: say what it holds, code nothing
+            self.tree_code = None
+            self.notify(chosen)
+            return
         self.tree_code = event.node.data
         if self.query_one(TranscriptView).selection is not None and self.tree_code:
             self.apply_code(self.tree_code)
@@ -372,6 +400,7 @@ class CodingScreen(Screen[None]):
         self.last_code = info.code
         if codes is not None:
             self._show_codes(codes)
+        self._fill_sets()
         applied = next(c for c in self._codes if c.path == info.code)
         if info.document == self.document:
             self.view.add_span(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import Tree
@@ -66,3 +67,26 @@ def fill_code_tree(
         nodes[c.path] = node
     tree.root.expand()
     return nodes
+
+
+def add_sets(tree: Tree[str], sets: list[Any], query: str = "") -> dict[Any, str]:
+    """The saved queries and sets of codes under a last node "Sets", each with its count (hits
+    of a query in the whole project, or the number of codes of a set of codes), as NVivo and
+    MAXQDA list them beside the codes; kept to those whose name holds ``query``. Returns, for
+    each set's node id, the line to show when it is chosen."""
+    q = query.casefold().strip()
+    shown = [s for s in sets if q in s.name.casefold()] if q else list(sets)
+    if not shown:
+        return {}
+    top = tree.root.add(Text("Sets", style="bold"), data=None, expand=True)
+    lines: dict[Any, str] = {}
+    for s in shown:
+        n = s.count if s.count is not None else len(s.codes)
+        what = "hits" if s.count is not None else "codes"
+        node = top.add_leaf(Text.assemble(("◆ ", "magenta"), s.name, (f" {n}", "dim")), data=None)
+        lines[node.id] = (
+            f"set {s.name!r}: {n} {what}"
+            + (f" of {s.query}" if s.query else "")
+            + " (the query screen, 7, runs it)"
+        )
+    return lines
