@@ -97,6 +97,36 @@ def centrality(g: nx.Graph, sizes: Mapping[Any, float]) -> dict[Any, float]:
     return {n: score[n] + 1e-3 * sizes.get(n, 0.0) for n in g.nodes}
 
 
+_DENSE_UP_TO = 500  # from this many nodes networkx's spring layout loops over nodes in Python
+
+
+def dense_spring_layout(
+    g: nx.Graph, k: float, seed: int, iterations: int, threshold: float = 1e-4
+) -> dict[Any, Any]:
+    """Fruchterman-Reingold as networkx computes it for fewer than 500 nodes (every pair at once,
+    in arrays), for any number of nodes: from 500 networkx switches to a sparse variant that loops
+    over the nodes in Python, several times slower at the size of a large codebook. Seeded: the
+    same graph and seed give the same positions."""
+    import numpy as np
+
+    a = nx.to_numpy_array(g, weight="weight")
+    n = a.shape[0]
+    pos = np.random.RandomState(seed).rand(n, 2)
+    t = max(max(pos.T[0]) - min(pos.T[0]), max(pos.T[1]) - min(pos.T[1])) * 0.1
+    dt = t / (iterations + 1)
+    for _ in range(iterations):
+        delta = pos[:, np.newaxis, :] - pos[np.newaxis, :, :]
+        dist = np.clip(np.linalg.norm(delta, axis=-1), 0.01, None)
+        disp = np.einsum("ijk,ij->ik", delta, k * k / dist**2 - a * dist / k)
+        length = np.clip(np.linalg.norm(disp, axis=-1), 0.01, None)
+        step = np.einsum("ij,i->ij", disp, t / length)
+        pos += step
+        t -= dt
+        if np.linalg.norm(step) / n < threshold:
+            break
+    return dict(zip(g, pos, strict=True))
+
+
 def force_positions(g: nx.Graph, seed: int = 42) -> dict[Any, tuple[float, float]]:
     """A seeded Fruchterman-Reingold layout, weighted by co-occurrence (log-scaled), of the
     connected nodes, in the unit square; isolated nodes in rows beneath it."""
@@ -117,14 +147,13 @@ def force_positions(g: nx.Graph, seed: int = 42) -> dict[Any, tuple[float, float
         for node in sorted(simple.nodes, key=str):
             simple.add_edge(hub, node, weight=0.05)
         # (past a few hundred nodes, half the steps: the layout has settled, the time halves)
-        raw = nx.spring_layout(
-            simple,
-            k=2.5 / math.sqrt(n),
-            seed=seed,
-            weight="weight",
-            iterations=100 if n <= 300 else 50,
-            method="force",
-        )
+        k, steps = 2.5 / math.sqrt(n), 100 if n <= 300 else 50
+        if simple.number_of_nodes() < _DENSE_UP_TO:
+            raw = nx.spring_layout(
+                simple, k=k, seed=seed, weight="weight", iterations=steps, method="force"
+            )
+        else:
+            raw = dense_spring_layout(simple, k, seed, steps)
         xs = [float(v[0]) for k, v in raw.items() if k != hub]
         ys = [float(v[1]) for k, v in raw.items() if k != hub]
         span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0

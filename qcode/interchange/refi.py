@@ -62,9 +62,7 @@ def children(el: Any | None, name: str) -> Iterator[Any]:
     """The child elements of ``el`` named ``name`` (none if ``el`` is None)."""
     if el is None:
         return
-    for c in el:
-        if local(c) == name:
-            yield c
+    yield from el.iterchildren("{*}" + name)  # in any namespace or none; elements only
 
 
 def child(el: Any, name: str) -> Any | None:

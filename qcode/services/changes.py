@@ -134,6 +134,32 @@ class Change:
         self.ops.append(["insert", table.name, ids])
         return len(ids)
 
+    def insert_children_of(
+        self, model: type[Base], rows: Sequence[dict[str, Any]], parent_col: str
+    ) -> int:
+        """:meth:`insert_children` for the rows of many parents at once, every parent created in
+        this same change: one bulk insert, then the ids by parent, a few hundred parents a query."""
+        if not rows:
+            return 0
+        table: Any = model.__table__
+        full = [_defaults(table, r) for r in rows]
+        pk = next(iter(table.primary_key.columns))
+        given = fresh_ids(self.conn, table, len(full))
+        if given is not None:
+            for row, new_id in zip(full, given, strict=True):
+                row.setdefault(pk.name, new_id)
+        self.conn.execute(insert(table), full)
+        parents = sorted({r[parent_col] for r in rows})
+        ids: list[int] = []
+        for i in range(0, len(parents), _LOOKUP):
+            chunk = parents[i : i + _LOOKUP]
+            ids += self.conn.scalars(select(pk).where(table.c[parent_col].in_(chunk)))
+        if len(ids) != len(rows):
+            raise ValueError(f"{table.name}: a parent was not new in this change")
+        ids.sort()
+        self.ops.append(["insert", table.name, ids])
+        return len(ids)
+
     def insert_one(self, model: type[Base], **values: Any) -> int:
         return self.insert(model, [values])[0]
 

@@ -12,6 +12,7 @@ import shutil
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
+from qcode.services.exchange_coders import Coders as _Coders
 from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.project import Project
@@ -59,8 +61,11 @@ from qcode.store.models import (
     Relation,
     RelationEvidence,
     RelationType,
+    Segment,
     SetMember,
 )
+from qcode.text import text_hash
+from qcode.text.segment import segment
 
 _COMMENT_NS = uuid.UUID("0b3f3a52-3f0e-4a8e-8d0c-2b6b1f6c9e11")
 
@@ -163,19 +168,22 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
             Coding.created,
             Coding.selection_uuid,
             Coding.selection_name,
-        ).order_by(Coding.document_id, Coding.start, Coding.end, Coding.id)
-        for row in c.execute(q):
-            codings[row.document_id].append(
+        )
+        # sorted here rather than by the database: a plain scan and a sort of tuples is faster
+        # than walking an index and sorting the rest
+        ordered = sorted(c.execute(q), key=itemgetter(2, 5, 6, 0))
+        for cid, guid, did, code, who, start, end, created, sel, sel_name in ordered:
+            codings[did].append(
                 XCoding(
-                    code_guid[row.code_id],
-                    row.start,
-                    row.end,
-                    row.uuid,
-                    coder_guid[row.coder_id],
-                    row.created,
-                    coding_notes.get(row.id, []),
-                    row.selection_uuid or "",
-                    row.selection_name or "",
+                    code_guid[code],
+                    start,
+                    end,
+                    guid,
+                    coder_guid[who],
+                    created,
+                    coding_notes.get(cid) or [],
+                    sel or "",
+                    sel_name or "",
                 )
             )
         for d in docs:
@@ -378,28 +386,6 @@ def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
     return rep
 
 
-class _Coders:
-    def __init__(self, ch: Change, x: Exchange, default: str) -> None:
-        self.ch = ch
-        self.ids: dict[str | None, int] = {}
-        self.names = {n.casefold() for n in x.users.values()}
-        for g, n in x.users.items():
-            self.ids[g] = ch.insert_one(Coder, uuid=g, name=n)
-        self.default_name = default
-
-    def __call__(self, guid: str | None) -> int:
-        if guid in self.ids:
-            return self.ids[guid]
-        if guid is None:
-            name = self.default_name
-            existing = self.ch.conn.scalar(select(Coder.id).where(Coder.name == name))
-            self.ids[None] = existing or self.ch.insert_one(Coder, name=name)
-            return self.ids[None]
-        name = f"user {guid[:8]}"
-        self.ids[guid] = self.ch.insert_one(Coder, uuid=guid, name=name)
-        return self.ids[guid]
-
-
 def _codes(ch: Change, x: Exchange, rep: ImportReport) -> dict[str, int]:
     ids: dict[str, int] = {}
     by_path: dict[str, int] = {}
@@ -490,29 +476,32 @@ def _sources(
     for xc in x.cases:
         for g in xc.sources:
             case_of.setdefault(g, case_id[xc.guid])
-    doc_ids: dict[str, int] = {}
-    coding_ids: dict[str, int] = {}
+    # every source's rows first, then each table in one bulk insert: a few statements in all
+    # instead of several for each source
     used_guids: set[str] = set()
+    doc_rows: list[dict[str, Any]] = []
+    units_of: list[list[Any]] = []
+    codings_of: list[list[dict[str, Any]]] = []
     for s in x.sources:
         lang = detect_language(s.text, p.settings.language)
         extra: dict[str, Any] = {"imported": s.created} if s.created is not None else {}
-        did = p.documents.insert_in(
-            ch,
-            s.name,
-            s.text,
-            lang,
-            uuid=s.guid,
-            case_id=case_of.get(s.guid),
-            source_name=s.name,
-            source_format=s.format,
-            source_encoding=None if s.format == "pdf" else "utf-8",
-            source_bytes=s.original,
-            **extra,
+        doc_rows.append(
+            {
+                "name": s.name,
+                "text": s.text,
+                "chars": len(s.text),
+                "language": lang,
+                "text_hash": text_hash(s.text),
+                "uuid": s.guid,
+                "case_id": case_of.get(s.guid),
+                "source_name": s.name,
+                "source_format": s.format,
+                "source_encoding": None if s.format == "pdf" else "utf-8",
+                "source_bytes": s.original,
+                **extra,
+            }
         )
-        doc_ids[s.guid] = did
-        rows = _values(s.values, attr_id, attr_type, f"source {s.name!r}", rep)
-        for a, v in rows:
-            ch.put_value(DocumentAttribute, did, a, v)
+        units_of.append(segment(s.text, lang, p.settings.speaker_patterns))
         seen: set[tuple[int, int, int, int]] = set()
         batch = []
         for c in s.codings:
@@ -524,7 +513,6 @@ def _sources(
             used_guids.add(g)
             row: dict[str, Any] = {
                 "uuid": g,
-                "document_id": did,
                 "code_id": key[0],
                 "coder_id": key[1],
                 **CODING.into(c, skip_none=True),
@@ -533,10 +521,30 @@ def _sources(
                 "selection_name": c.selection_name or None,
             }
             batch.append(row)
-        if batch:
-            ch.insert_children(Coding, batch, "document_id", did)
-            q = select(Coding.uuid, Coding.id).where(Coding.document_id == did)
-            coding_ids.update((r[0], r[1]) for r in ch.conn.execute(q))
+        codings_of.append(batch)
+    stored = ch.insert_full(Document, doc_rows)
+    doc_ids = {s.guid: r["id"] for s, r in zip(x.sources, stored, strict=True)}
+    segments: list[dict[str, Any]] = []
+    all_codings: list[dict[str, Any]] = []
+    for s, r, units, batch in zip(x.sources, stored, units_of, codings_of, strict=True):
+        did = r["id"]
+        for a, v in _values(s.values, attr_id, attr_type, f"source {s.name!r}", rep):
+            ch.put_value(DocumentAttribute, did, a, v)
+        segments += (
+            {
+                "document_id": did,
+                "kind": u.kind,
+                "start": u.start,
+                "end": u.end,
+                "speaker": u.speaker,
+            }
+            for u in units
+        )
+        for row in batch:
+            row["document_id"] = did
+        all_codings += batch
+    ch.insert_children_of(Segment, segments, "document_id")
+    coding_ids = {r["uuid"]: r["id"] for r in ch.insert_full(Coding, all_codings)}
     return doc_ids, coding_ids
 
 
