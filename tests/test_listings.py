@@ -75,3 +75,21 @@ def test_a_command_with_formats_points_at_csv(
     r = run_cli("freq", cwd=root)
     assert r.code == 0, r.err
     assert "--format csv" in r.err
+
+
+def test_kwic_shows_a_screenful_of_hits_and_all_with_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QCODE_ROWS", "4")
+    doc = tmp_path / "a.txt"
+    doc.write_text("".join(f"R: my income {i} went down.\n" for i in range(30)), encoding="utf-8")
+    root = tmp_path / "p"
+    with Project.init(root, name="p") as p:
+        p.documents.import_files([doc])
+    r = run_cli("kwic", "income", cwd=root)
+    assert r.code == 0, r.err
+    assert r.out.count(" income ") == 4 and "30 hit(s)" in r.out
+    assert "26 more hit(s) not shown" in r.err
+    r = run_cli("kwic", "income", "--all", cwd=root)
+    assert r.code == 0 and r.err == ""
+    assert len([ln for ln in r.out.splitlines() if " income " in ln]) == 30

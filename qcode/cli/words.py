@@ -170,6 +170,7 @@ def kwic(
         None, "--coder", help="With --code: code as this coder (default: your user name)."
     ),
     format_: str = FORMAT,
+    _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Keyword in context: every occurrence of TERM with the text around it (ignoring case;
     whole words in alphabetic scripts, anywhere in Chinese)."""
@@ -212,13 +213,19 @@ def _concordance(hits: list[dict[str, Any]], term: str) -> None:
     def flat(text: str) -> str:
         return text.replace("\n", " ⏎ ")
 
+    from qcode.cli.output import _listing, err, screenful
+
+    total = len(hits)
+    n_docs = len({h["document"] for h in hits})
+    streamed = bool(_listing["all"])
+    if not streamed and total > screenful():  # one screenful; the rest counted (see table())
+        hits = hits[: screenful()]
     shown = [(h["document"], f"{h['start']}-{h['end']}", clip(h["match"], 40)) for h in hits]
     # the document and range columns, and 3 cells of padding and rule around each column
     fixed = max([8, *(cell_len(d) for d, _, _ in shown)])
     fixed += max([5, *(len(r) for _, r, _ in shown)]) + 15
-    n_docs = len({h["document"] for h in hits})
     t = Table(
-        title=cell(f"{len(hits)} hit(s) of {term!r} in {n_docs} document(s)"),
+        title=cell(f"{total} hit(s) of {term!r} in {n_docs} document(s)"),
         show_edge=False,
         header_style="bold",
     )
@@ -226,6 +233,10 @@ def _concordance(hits: list[dict[str, Any]], term: str) -> None:
         t.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     t.add_column("match", no_wrap=True, style="bold")
     t.add_column("right", no_wrap=True)
+    dw = max([0, *(cell_len(d) for d, _, _ in shown)])
+    rw = max([0, *(len(r) for _, r, _ in shown)])
+    if streamed:
+        out.file.write(str(cell(f"{total} hit(s) of {term!r} in {n_docs} document(s)")) + "\n")
     for h, (doc, span, match) in zip(hits, shown, strict=True):
         side = max(8, (max(out.width, 60) - fixed - max(5, cell_len(match))) // 2)
         left, right = flat(h["left"]), flat(h["right"])
@@ -233,5 +244,17 @@ def _concordance(hits: list[dict[str, Any]], term: str) -> None:
             left = left[1:]
         while cell_len(right) > side:
             right = right[:-1]
-        t.add_row(*cells((doc, span, left, match, right)))
-    out.print(t)
+        if streamed:  # every hit, a line each, as it is trimmed (a table would measure them all)
+            d, r, lt, m, rt = (str(c) for c in cells((doc, span, left, match, right)))
+            pad = " " * max(side - cell_len(lt), 0)
+            out.file.write(f"{d}{' ' * (dw - cell_len(d))}  {r:>{rw}}  {pad}{lt} {m} {rt}\n")
+        else:
+            t.add_row(*cells((doc, span, left, match, right)))
+    if not streamed:
+        out.print(t)
+    if total > len(hits):
+        err.print(
+            f"... {total - len(hits):,} more hit(s) not shown: --all prints every hit; "
+            "--format csv gives them to other programs",
+            markup=False,
+        )
