@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from qcode.i18n import N_
+
 HELP = (Path(__file__).resolve().parents[1] / "help.md").read_text(encoding="utf-8")
 
 
@@ -19,7 +21,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll { width: 90%; height: 90%; border: thick $primary;
                                   background: $panel; }
     """
-    BINDINGS = [Binding("escape,q,f1,question_mark", "app.pop_screen", "close")]
+    BINDINGS = [Binding("escape,q,f1,question_mark", "app.pop_screen", N_("close"))]
 
     def __init__(self, keys: str = "") -> None:
         super().__init__()
