@@ -18,7 +18,16 @@ import gettext
 import os
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "current", "from_environment", "ngettext", "set_language"]
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "_",
+    "current",
+    "from_environment",
+    "ngettext",
+    "pgettext",
+    "set_language",
+]
 
 DOMAIN = "qcode"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -44,6 +53,12 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of ``singular``/``plural`` for the count ``n``, in the interface's language."""
     return _catalogue().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the interface's language, as meant in ``context`` (the same English word
+    can need two Chinese ones: a level "open" is 开放式编码, the action "open" is 打开)."""
+    return _catalogue().pgettext(context, message)
 
 
 def N_(message: str) -> str:  # noqa: N802  (gettext's name for a mark without translation)

@@ -34,25 +34,29 @@ def first(value: Any) -> str:
     return value[0] if isinstance(value, tuple | list) else value
 
 
-def po_catalogue() -> dict[str, str]:
+def po_catalogue() -> dict[tuple[str | None, str], str]:
+    """(context, English) -> Chinese, from the .po file."""
     with PO.open("rb") as f:
-        return {first(m.id): first(m.string) for m in read_po(f) if m.id}
+        return {(m.context, first(m.id)): first(m.string) for m in read_po(f) if m.id}
+
+
+def marked() -> set[tuple[str | None, str]]:
+    """Every (context, string) marked with _(), N_(), ngettext() or pgettext() where the
+    interface is translated."""
+    from babel.messages.extract import extract
+
+    found: set[tuple[str | None, str]] = set()
+    for place in MARKED:
+        if place.is_dir():
+            found |= {(m[4], first(m[2])) for m in extract_from_dir(str(place))}
+        else:
+            with place.open("rb") as f:
+                found |= {(m[3], first(m[1])) for m in extract("python", f)}
+    return {m for m in found if m[1]}
 
 
 def marked_strings() -> set[str]:
-    """Every string marked with _(), N_() or ngettext() where the interface is translated."""
-    found: set[str] = set()
-    for place in MARKED:
-        if place.is_dir():
-            items = extract_from_dir(str(place))
-            found |= {m[2] if isinstance(m[2], str) else m[2][0] for m in items}
-        else:
-            from babel.messages.extract import extract
-
-            with place.open("rb") as f:
-                for _line, msg, _comments, _ctx in extract("python", f):
-                    found.add(msg if isinstance(msg, str) else msg[0])
-    return {s for s in found if s}
+    return {text for _context, text in marked()}
 
 
 @pytest.fixture
@@ -64,19 +68,19 @@ def zh() -> Iterator[None]:
 
 def test_the_catalogue_translates_every_marked_string() -> None:
     catalogue = po_catalogue()
-    untranslated = sorted(s for s in marked_strings() if not catalogue.get(s))
+    untranslated = sorted(str(m) for m in marked() if not catalogue.get(m))
     assert untranslated == []
 
 
 def test_the_compiled_catalogue_is_the_po_file() -> None:
     po = {k: v for k, v in po_catalogue().items() if v}
     with MO.open("rb") as f:
-        mo = {first(m.id): first(m.string) for m in read_mo(f) if m.id}
+        mo = {(m.context, first(m.id)): first(m.string) for m in read_mo(f) if m.id}
     assert mo == po, "run make locale"
 
 
 def test_placeholders_survive_translation() -> None:
-    for msgid, text in po_catalogue().items():
+    for (_context, msgid), text in po_catalogue().items():
         assert set(re.findall(r"{[^}]*}", msgid)) == set(re.findall(r"{[^}]*}", text)), msgid
 
 

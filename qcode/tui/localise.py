@@ -14,7 +14,7 @@ import dataclasses
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, pgettext
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
 TEXTUAL = (N_("Quit"),)
@@ -48,25 +48,25 @@ def localise_bindings() -> None:
         cls._merged_bindings = BindingsMap.from_keys(keys)
 
 
-# the names the services use for levels, units and measures, as the workbench shows them
-NAMES = {
-    "open": N_("open coding"),
-    "axial": N_("axial coding"),
-    "selective": N_("selective coding"),
-    "sentence": N_("sentence"),
-    "turn": N_("turn"),
-    "paragraph": N_("paragraph"),
-    "document": N_("document"),
-    "count": N_("count"),
-    "jaccard": N_("Jaccard"),
-    "ascending": N_("ascending"),
-    "descending": N_("descending"),
-}
-
-
+# the names the services use for levels, units, measures, memo types and the kinds of thing a
+# memo is linked to, as the workbench shows them: English as the services name them, translated
+# in the context of what they name
 def name(value: str) -> str:
-    """A level, unit or measure's name in the interface's language (others as they are)."""
-    return _(NAMES[value]) if value in NAMES else value
+    """A level, unit, measure or order's name in the interface's language."""
+    return {
+        "open": pgettext("level", "open"),
+        "axial": pgettext("level", "axial"),
+        "selective": pgettext("level", "selective"),
+        "sentence": pgettext("unit", "sentence"),
+        "turn": pgettext("unit", "turn"),
+        "paragraph": pgettext("unit", "paragraph"),
+        "document": pgettext("unit", "document"),
+        "count": pgettext("measure", "count"),
+        "c": pgettext("measure", "c"),
+        "jaccard": pgettext("measure", "jaccard"),
+        "ascending": pgettext("order", "ascending"),
+        "descending": pgettext("order", "descending"),
+    }.get(value, value)
 
 
 def counts(c: object) -> str:
@@ -78,24 +78,23 @@ def counts(c: object) -> str:
     return _("{own} own · {total} with sub-codes").format(own=own, total=total)
 
 
-# the memo types (the services' names) as the workbench shows them
-MEMO_TYPES = {
-    "free": N_("free memo"),
-    "code": N_("code memo"),
-    "theory": N_("theoretical memo"),
-    "method": N_("method memo"),
-    "sampling": N_("sampling memo"),
-    "storyline": N_("storyline memo"),
-}
-
-
 def memo_type(value: str) -> str:
-    return _(MEMO_TYPES[value]) if value in MEMO_TYPES else value
-
-
-# the kinds of thing a memo is linked to
-KINDS = {"code": N_("code"), "document": N_("document"), "coding": N_("coding"), "case": N_("case")}
+    """A memo type (the services' name) in the interface's language."""
+    return {
+        "free": pgettext("memo type", "free"),
+        "code": pgettext("memo type", "code"),
+        "theory": pgettext("memo type", "theory"),
+        "method": pgettext("memo type", "method"),
+        "sampling": pgettext("memo type", "sampling"),
+        "storyline": pgettext("memo type", "storyline"),
+    }.get(value, value)
 
 
 def kind(value: str) -> str:
-    return _(KINDS[value]) if value in KINDS else value
+    """What a memo is linked to, in the interface's language."""
+    return {
+        "code": pgettext("link", "code"),
+        "document": pgettext("link", "document"),
+        "coding": pgettext("link", "coding"),
+        "case": pgettext("link", "case"),
+    }.get(value, value)

@@ -31,7 +31,7 @@ COLUMNS = (
     (N_("n B"), "n_b"),
     (N_("count"), "count"),
     ("c", "c"),
-    ("jaccard", "jaccard"),
+    (N_("jaccard"), "jaccard"),
     ("", "warning"),
 )
 
