@@ -238,3 +238,34 @@ def test_the_footer_is_english_again_in_english(sample: Any) -> None:
 
     run(app, scenario)
     assert "code" in seen[-1] and "palette" in seen[-1]
+
+
+def test_the_chinese_help_has_every_section_and_key_of_the_english() -> None:
+    def shape(text: str) -> list[int]:
+        """Rows of each table, section by section."""
+        return [s.count("\n|") for s in text.split("\n## ")]
+
+    def keys(text: str) -> list[str]:
+        return re.findall(r"`([^`]+)`", text)
+
+    en = (ROOT / "qcode/tui/help.md").read_text(encoding="utf-8")
+    zh = (ROOT / "qcode/tui/help.zh.md").read_text(encoding="utf-8")
+    assert shape(zh) == shape(en)
+    assert set(keys(en)) <= set(keys(zh))
+
+
+def test_the_help_screen_in_chinese(zh: None, sample: Any) -> None:
+    from qcode.tui.app import QcodeApp
+
+    app = QcodeApp(sample)
+    seen: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("f1")
+        await settle(pilot)
+        seen.extend(screen_lines(app))
+
+    run(app, scenario)
+    text = "\n".join(seen)
+    assert "所有界面" in text and "Everywhere" not in text
+    assert all(cell_len(line) == 80 for line in seen)
