@@ -223,6 +223,7 @@ def test_every_screen_in_chinese_at_80_columns(zh: None, sample: Any, key: str) 
     run(app, scenario)
     assert english_left(seen, data) == []
     assert re.search(r"[\u4e00-\u9fff]", seen[-1])  # the footer
+    assert "^p" not in seen[-1], seen[-1]  # the palette's key, left out in Chinese (help lists it)
     assert all(cell_len(line) == 80 for line in seen)  # wide characters keep the width
 
 

@@ -13,8 +13,9 @@ import dataclasses
 
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
+from textual.widgets import Footer
 
-from qcode.i18n import N_, _, pgettext
+from qcode.i18n import N_, _, current, pgettext
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
 TEXTUAL = (N_("Quit"),)
@@ -98,3 +99,11 @@ def kind(value: str) -> str:
         "coding": pgettext("link", "coding"),
         "case": pgettext("link", "case"),
     }.get(value, value)
+
+
+def footer() -> Footer:
+    """The screens' footer. In Chinese it leaves out the command palette's key (ctrl+p still
+    opens it; the help lists it): Textual docks that key over the row of keys, and where a
+    wide character of a key beneath meets its edge the compositor blanks cells of the palette's
+    own label (``^p 命  面板``)."""
+    return Footer(show_command_palette=current() != "zh")

@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from qcode.errors import QcodeError
 from qcode.i18n import N_, _, ngettext
+from qcode.tui import localise
 from qcode.tui.widgets.pickers import MemoEditor, Prompt
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class AgreementScreen(Screen[None]):
             with Horizontal(id="ag-sides"):
                 yield VerticalScroll(Static("", id="ag-coded"), id="ag-coded-scroll")
                 yield VerticalScroll(Static("", id="ag-uncoded"), id="ag-uncoded-scroll")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

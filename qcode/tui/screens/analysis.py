@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from qcode.analysis.cooccurrence import UNITS, Pair
 from qcode.errors import QcodeError
@@ -68,7 +68,7 @@ class AnalysisScreen(Screen[None]):
             with Horizontal(id="an-sides"):
                 yield VerticalScroll(Static("", id="an-a"), id="an-a-scroll")
                 yield VerticalScroll(Static("", id="an-b"), id="an-b-scroll")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, Tree
+from textual.widgets import OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
@@ -69,7 +69,7 @@ class CodebookScreen(Screen[None]):
             with Vertical(id="cb-right"):
                 yield Static("", id="cb-info")
                 yield OptionList(id="cb-segments")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         self.reload()

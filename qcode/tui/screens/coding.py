@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static, Tree
+from textual.widgets import Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
@@ -130,7 +130,7 @@ class CodingScreen(Screen[None]):
             with Vertical(id="right", classes="side"):
                 yield Tree(_("codes"), id="codes")
                 yield Static("", id="details")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         p = self.qapp.project

@@ -18,13 +18,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, OptionList, Static, TextArea
+from textual.widgets import DataTable, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from qcode.errors import QcodeError
 from qcode.i18n import N_, _
 from qcode.services.framework_matrix import FrameworkMatrix, framework_matrix
 from qcode.store.models import Coding, Document
+from qcode.tui import localise
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
@@ -66,7 +67,7 @@ class MatrixScreen(Screen[None]):
                 yield Static("", id="mx-cell")
                 yield OptionList(id="mx-segments")
                 yield TextArea("", id="mx-summary", soft_wrap=True)
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         self.reload()

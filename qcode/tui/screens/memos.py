@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from qcode.errors import QcodeError
@@ -50,7 +50,7 @@ class MemosScreen(Screen[None]):
                 yield Input(placeholder=_("title"), id="memo-title")
                 yield TextArea("", id="memo-body", soft_wrap=True)
                 yield Static("", id="memo-links")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         self.reload()

@@ -20,11 +20,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from qcode.analysis.query_parse import KEYWORDS
 from qcode.errors import QcodeError
 from qcode.i18n import N_, _, ngettext
+from qcode.tui import localise
 
 if TYPE_CHECKING:
     from qcode.services.query import QueryHit
@@ -106,7 +107,7 @@ class QueryScreen(Screen[None]):
             yield Static(_("type a query; enter lists the hits"), id="qy-status")
             yield DataTable(id="qy-table", cursor_type="row", zebra_stripes=True)
             yield VerticalScroll(Static("", id="qy-context"), id="qy-context-scroll")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         self._hit_columns()

@@ -15,10 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from qcode.errors import QcodeError
 from qcode.i18n import N_, _, ngettext
+from qcode.tui import localise
 
 if TYPE_CHECKING:
     from qcode.services.autocode import SuggestionInfo
@@ -51,7 +52,7 @@ class QueueScreen(Screen[None]):
             yield Static("", id="q-status")
             yield DataTable(id="q-table", cursor_type="row", zebra_stripes=True)
             yield VerticalScroll(Static("", id="q-context"), id="q-context-scroll")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
