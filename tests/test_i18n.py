@@ -270,3 +270,18 @@ def test_the_help_screen_in_chinese(zh: None, sample: Any) -> None:
     text = "\n".join(seen)
     assert "所有界面" in text and "Everywhere" not in text
     assert all(cell_len(line) == 80 for line in seen)
+
+
+def test_the_command_palette_in_chinese(zh: None, sample: Any) -> None:
+    from qcode.tui.app import QcodeApp
+    from qcode.tui.commands import QcodeCommands
+
+    app = QcodeApp(sample)
+    texts: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        texts.extend(e[0] for e in QcodeCommands(app.screen)._entries())
+
+    run(app, scenario)
+    assert "切换到编码簿界面" in texts and "操作：本土编码" in texts
+    assert not [t for t in texts if t.startswith(("Switch", "Action", "Apply", "Open", "Jump"))]
