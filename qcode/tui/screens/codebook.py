@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 
 TOP = "\x00top"
 CONTEXT = 60
+# the paradigm model's slots (as the services name them), as the worksheet heads them
+SLOTS = {
+    "causal conditions": N_("Causal conditions"),
+    "context": N_("Context"),
+    "intervening conditions": N_("Intervening conditions"),
+    "strategies": N_("Strategies"),
+    "consequences": N_("Consequences"),
+}
 
 
 def _counts(c: CodeInfo) -> str:
@@ -366,11 +374,13 @@ class CodebookScreen(Screen[None]):
         except QcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        lines = [f"# Paradigm: {sheet['phenomenon']}", ""]
+        lines = [_("# Paradigm: {phenomenon}").format(phenomenon=sheet["phenomenon"]), ""]
         for slot, items in sheet["slots"].items():
-            lines.append(f"## {slot.capitalize()}" + (" *(empty)*" if not items else ""))
+            heading = _(SLOTS[slot]) if slot in SLOTS else slot.capitalize()
+            lines.append(f"## {heading}" + (" " + _("*(empty)*") if not items else ""))
             lines += [
-                f"- **{it['code']}** · {it['evidence']} evidence"
+                f"- **{it['code']}** · "
+                + ngettext("{n} evidence", "{n} evidence", it["evidence"]).format(n=it["evidence"])
                 + (f" · {it['comment']}" if it["comment"] else "")
                 for it in items
             ]
@@ -379,15 +389,16 @@ class CodebookScreen(Screen[None]):
 
     def action_core_view(self) -> None:
         info = self.qapp.project.structure.core()
-        lines = ["# Core category: " + (", ".join(info["core"]) or "*none yet* (k sets it)"), ""]
-        lines.append("## Paths to the core")
+        core = ", ".join(info["core"]) or _("*none yet* (k sets it)")
+        lines = [_("# Core category: {core}").format(core=core), ""]
+        lines.append(_("## Paths to the core"))
         for cat, steps in info["paths"].items():
             lines.append(
                 f"- **{cat}**: "
                 + " ".join((f"—*{s}*→" if i % 2 else s) for i, s in enumerate(steps))
             )
-        lines += ["", "## Not related to the core yet"]
-        lines += [f"- {c}" for c in info["unrelated"]] or ["- (none)"]
+        lines += ["", _("## Not related to the core yet")]
+        lines += [f"- {c}" for c in info["unrelated"]] or ["- " + _("(none)")]
         if info["storyline"]:
-            lines += ["", "## Storyline memos"] + [f"- {t}" for t in info["storyline"]]
+            lines += ["", _("## Storyline memos")] + [f"- {t}" for t in info["storyline"]]
         self.app.push_screen(TextPanel("\n".join(lines)))
