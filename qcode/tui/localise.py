@@ -58,6 +58,7 @@ def name(value: str) -> str:
         "open": pgettext("level", "open"),
         "axial": pgettext("level", "axial"),
         "selective": pgettext("level", "selective"),
+        "overlap": pgettext("unit", "overlap"),
         "sentence": pgettext("unit", "sentence"),
         "turn": pgettext("unit", "turn"),
         "paragraph": pgettext("unit", "paragraph"),

@@ -24,7 +24,7 @@ from textual.widgets import DataTable, Input, Static
 
 from qcode.analysis.query_parse import KEYWORDS
 from qcode.errors import QcodeError
-from qcode.i18n import N_, _, ngettext
+from qcode.i18n import N_, _, ngettext, pgettext
 from qcode.tui import localise
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ class QueryScreen(Screen[None]):
     def count(self, expr: str) -> None:
         try:
             n = self.qapp.project.query.count(expr)
-            message = Text.assemble((f"{n}", "bold"), " hit(s)  (enter lists them)")
+            message = Text.assemble((f"{n}", "bold"), _(" hit(s)  (enter lists them)"))
         except QcodeError as exc:
             message = Text(str(exc), style="red")
         self.app.call_from_thread(self._show_status, expr, message)
@@ -153,8 +153,9 @@ class QueryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.cursor_type = "row"
-        for label in (N_("document"), N_("start"), N_("end"), N_("codes"), N_("text")):
-            table.add_column(_(label))
+        start, end = pgettext("column", "start"), pgettext("column", "end")
+        for label in (_("document"), start, end, _("codes"), _("text")):
+            table.add_column(label)
 
     def run_query(self, expr: str) -> None:
         try:
@@ -163,7 +164,7 @@ class QueryScreen(Screen[None]):
             self.query_one("#qy-status", Static).update(Text(str(exc), style="red"))
             return
         self.expr = expr
-        self.show_hits(hits, f" hit(s) of {expr}")
+        self.show_hits(hits, _(" hit(s) of {query}").format(query=expr))
 
     def show_hits(self, hits: list[QueryHit], title: str) -> None:
         self.hits, self.matrix, self.from_cell, self.sets = hits, None, False, None
@@ -249,7 +250,8 @@ class QueryScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             self.notify(
-                f"coded {n} hit(s) with {code.strip()!r}" + (f"; {had} already" if had else "")
+                _("coded {n} hit(s) with {code!r}").format(n=n, code=code.strip())
+                + (_("; {n} already").format(n=had) if had else "")
             )
             self.run_query(self.expr)
 
@@ -322,8 +324,10 @@ class QueryScreen(Screen[None]):
             table.add_row(r, *(str(v) for v in values))
         self.query_one("#qy-status", Static).update(
             Text.assemble(
-                ("matrix", "bold"),
-                f" {len(m.rows)} x {len(m.columns)} (segments); enter on a cell lists them",
+                (_("matrix"), "bold"),
+                _(" {rows} x {columns} (segments); enter on a cell lists them").format(
+                    rows=len(m.rows), columns=len(m.columns)
+                ),
             )  # fmt: skip
         )
         self.query_one("#qy-context", Static).update("")
