@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := .run/sample
 
-.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice chromium fonts dist docs
+.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice chromium fonts dist docs locale
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -74,6 +74,16 @@ dist: install
 	rm -rf dist
 	$(BIN)/python -m build --outdir dist .
 	$(BIN)/twine check --strict dist/*
+
+# The interface's catalogue: the marked strings extracted, merged into the Chinese .po (translate
+# what is new there), then compiled to the .mo that ships (tests/test_i18n.py checks both).
+LOCALE := qcode/locale
+locale: install
+	mkdir -p build
+	$(BIN)/pybabel extract --no-location --sort-output -k N_ -o build/qcode.pot \
+		qcode/tui qcode/cli/app.py qcode/cli/groups.py qcode/cli/main.py
+	$(BIN)/pybabel update -i build/qcode.pot -d $(LOCALE) -D qcode -l zh
+	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D qcode -l zh
 
 clean:
 	rm -rf $(VENV) .run build dist site docs/_generated *.egg-info

@@ -220,3 +220,11 @@ def test_the_guide_builds_without_warnings_or_broken_links(tmp_path: Path) -> No
         assert schema.name in schemas
     shots = sorted((ROOT / "tests" / "__snapshots__").glob("*/*.svg"))
     assert shots and all((site / "_images" / s.name.removeprefix("test_")).is_file() for s in shots)
+
+
+def test_the_chinese_tutorial_runs_the_same_commands() -> None:
+    """The Chinese tutorial (docs/zh/tutorial.md) gives the English one's commands, in the same
+    order, so that the run of the English page proves it too."""
+    zh = DOCS / "zh" / "tutorial.md"
+    assert _commands(zh) == _commands(DOCS / "tutorial.md")
+    assert "开放式编码" in zh.read_text(encoding="utf-8")

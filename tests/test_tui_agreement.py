@@ -60,7 +60,7 @@ def test_agreement_screen_settles_disagreements(two_coders: Project) -> None:
             await pilot.press("x")  # ben's "I stopped" is dropped
             await pilot.pause()
             assert table_rows(screen) == []
-            assert "0 disagreement(s)" in str(screen.query_one("#ag-status", Static).render())
+            assert "0 disagreements" in str(screen.query_one("#ag-status", Static).render())
 
     asyncio.run(main())
     got = sorted((c.coder, c.code, c.start, c.end) for c in p.codings.list())

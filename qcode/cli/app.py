@@ -9,14 +9,18 @@ import typer
 
 from qcode.cli import shell
 from qcode.cli.groups import GroupedHelp
+from qcode.i18n import N_
 
 if TYPE_CHECKING:  # the service layer loads when a command needs a project
     from qcode.services import Project
 
 app = typer.Typer(
     name="qcode",
-    help="Grounded-theory qualitative coding: import transcripts, code them, analyse, exchange.",
-    epilog=(
+    # translated where GroupedHelp writes them
+    help=N_(
+        "Grounded-theory qualitative coding: import transcripts, code them, analyse, exchange."
+    ),
+    epilog=N_(
         "Exit codes: 0 done, 1 bad input, 2 usage error, 3 conflict, 4 database or server "
         "error, 130 interrupted. Settings: qcode config show."
     ),
@@ -28,6 +32,17 @@ app = typer.Typer(
 )
 
 _state: dict[str, Path | None] = {"project": None}
+
+
+def _language(value: str | None) -> str | None:
+    """--lang: the interface's language, set before --help (an eager option) is written."""
+    if value is not None:
+        from qcode.i18n import LANGUAGES, set_language
+
+        if value not in LANGUAGES:
+            raise typer.BadParameter(f"{value!r}: expected en or zh", param_hint="--lang")
+        set_language(value)
+    return value
 
 
 def project() -> Project:
@@ -42,6 +57,15 @@ def _root(
     ctx: typer.Context,
     project_dir: Path | None = typer.Option(
         None, "--project", "-p", help="Project folder (default: $QCODE_PROJECT or the current one)."
+    ),
+    _lang: str | None = typer.Option(
+        None,
+        "--lang",
+        metavar="en|zh",
+        is_eager=True,
+        callback=_language,
+        expose_value=True,
+        help="Interface language (default: language in the user settings, else the locale).",
     ),
     _version: bool = shell.VERSION,
     _show_completion: bool = shell.SHOW,

@@ -12,6 +12,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from qcode.i18n import N_, _
+
 GROUPS: dict[str, tuple[str, ...]] = {
     "Project": ("init", "info", "config", "undo", "redo", "log", "check"),
     "Import": ("import", "build", "docs", "cases", "attrs"),
@@ -43,6 +45,19 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "Text": ("words", "kwic", "dict", "similar"),
 }
 OTHER = "Other"
+# the groups' headings, marked for the catalogue (the keys above stay English: they are ids)
+HEADINGS = {
+    "Project": N_("Project"),
+    "Import": N_("Import"),
+    "Coding": N_("Coding"),
+    "Structure": N_("Structure"),
+    "Analysis": N_("Analysis"),
+    "Write-up": N_("Write-up"),
+    "Exchange": N_("Exchange"),
+    "Team": N_("Team"),
+    "Text": N_("Text"),
+    OTHER: N_("Other"),
+}
 PANEL = {name: group for group, names in GROUPS.items() for name in names}
 ORDER = {name: i for i, name in enumerate(PANEL)}
 
@@ -66,6 +81,18 @@ def assign(app: typer.Typer) -> None:
 class GroupedHelp(TyperGroup):
     """Lists the commands under their groups' headings, in plain text (no terminal styling)."""
 
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        if self.help:  # the root's help: in the interface's language
+            with formatter.indentation():
+                formatter.write_paragraph()
+                formatter.write_text(_(self.help))
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        if self.epilog:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(_(self.epilog))
+
     # Any: Typer carries its own copy of click's classes since 0.2x, plain click before
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         commands = []
@@ -87,5 +114,5 @@ class GroupedHelp(TyperGroup):
             cmds = by_group.get(group, [])
             rows = [(n.ljust(width), c.get_short_help_str(limit)) for n, c in cmds]
             if rows:
-                with formatter.section(group):
+                with formatter.section(_(HEADINGS.get(group, group))):
                     formatter.write_dl(rows)

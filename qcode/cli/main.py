@@ -49,13 +49,14 @@ from qcode.errors import (
     EXIT_USAGE,
     QcodeError,
 )
+from qcode.i18n import _
 
 assign(app)  # every command's group in --help, from one table
 add_formats(app)  # --format table|json|csv|md wherever there is --json
 
 
 def _one_line_warning(message: Warning | str, *_args: object, **_kwargs: object) -> None:
-    err.print(f"warning: {message}", markup=False)
+    err.print(_("warning: {message}").format(message=message), markup=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,24 +73,26 @@ def main(argv: list[str] | None = None) -> int:
             return rc
     except QcodeError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
-            err.print(f"error: {line}", markup=False)
+            err.print(_("error: {message}").format(message=line), markup=False)
         return exc.exit_code
     except KeyboardInterrupt:
-        err.print("interrupted", markup=False)
+        err.print(_("interrupted"), markup=False)
         return EXIT_INTERRUPTED
     except SystemExit as exc:
         return int(exc.code or 0)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        err.print("aborted", markup=False)
+        err.print(_("aborted"), markup=False)
         return 1
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument ...
         message = " ".join(exc.format_message().split())
         ctx = getattr(exc, "ctx", None)
         message = negative_number(message, ctx)
-        where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-        err.print(f"error: {message}{where}", markup=False)
+        if ctx is not None:
+            where = _(" (see '{command} --help')").format(command=ctx.command_path)
+            message += where
+        err.print(_("error: {message}").format(message=message), markup=False)
         return exc.exit_code or EXIT_USAGE
     except Exception as exc:
         return _store_failure(exc)
@@ -107,16 +110,16 @@ def _store_failure(exc: Exception) -> int:
     if isinstance(exc, DBAPIError):  # the database or its server failed beneath a command
         detail = " ".join(str(exc.orig).split()) or type(exc.orig).__name__
         if "malformed" in detail or "not a database" in detail:  # the file itself: bad input
-            detail += " ('qcode check' says what is damaged; 'qcode check --repair' restores)"
-            err.print(f"error: the project database failed: {detail}", markup=False)
+            detail += _(" ('qcode check' says what is damaged; 'qcode check --repair' restores)")
+            message = _("the project database failed: {detail}").format(detail=detail)
+            err.print(_("error: {message}").format(message=message), markup=False)
             return EXIT_BAD_INPUT
-        err.print(f"error: the project database failed: {detail}", markup=False)
+        message = _("the project database failed: {detail}").format(detail=detail)
+        err.print(_("error: {message}").format(message=message), markup=False)
         return EXIT_STORE
     if isinstance(exc, StaleDataError | NoResultFound | ObjectDeletedError):  # a race lost
-        err.print(
-            "error: someone changed the same thing at the same moment; run the command again",
-            markup=False,
-        )
+        message = _("someone changed the same thing at the same moment; run the command again")
+        err.print(_("error: {message}").format(message=message), markup=False)
         return EXIT_CONFLICT
     raise exc
 

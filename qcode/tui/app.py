@@ -16,9 +16,11 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from qcode.errors import QcodeError
+from qcode.i18n import N_, _
 from qcode.services import Project
 from qcode.settings import UserSettings, load_user_settings
 from qcode.tui.commands import QcodeCommands
+from qcode.tui.localise import localise_bindings
 from qcode.tui.screens.agreement import AgreementScreen
 from qcode.tui.screens.analysis import AnalysisScreen
 from qcode.tui.screens.codebook import CodebookScreen
@@ -46,26 +48,36 @@ class QcodeApp(App[None]):
     DEFAULT_MODE = "coding"
     COMMANDS = App.COMMANDS | {QcodeCommands}
     BINDINGS = [
-        Binding("1", "switch_mode('coding')", "coding", id="screen_coding"),
-        Binding("2", "switch_mode('codebook')", "codebook", id="screen_codebook"),
-        Binding("3", "switch_mode('memos')", "memos", id="screen_memos"),
-        Binding("4", "switch_mode('analysis')", "analysis", id="screen_analysis"),
-        Binding("5", "switch_mode('agreement')", "agreement", id="screen_agreement"),
-        Binding("6", "switch_mode('queue')", "queue", id="screen_queue"),
-        Binding("7", "switch_mode('query')", "query", show=False, id="screen_query"),
-        Binding("8", "switch_mode('matrix')", "matrix", show=False, id="screen_matrix"),
-        Binding("f1,question_mark", "help", "help", id="help"),
-        Binding("ctrl+z", "undo", "undo", show=False, id="undo"),
-        Binding("ctrl+y", "redo", "redo", show=False, id="redo"),
-        Binding("f5", "refresh_all", "refresh", show=False, id="refresh"),
+        Binding("1", "switch_mode('coding')", N_("coding"), id="screen_coding"),
+        Binding("2", "switch_mode('codebook')", N_("codebook"), id="screen_codebook"),
+        Binding("3", "switch_mode('memos')", N_("memos"), id="screen_memos"),
+        Binding("4", "switch_mode('analysis')", N_("analysis"), id="screen_analysis"),
+        Binding("5", "switch_mode('agreement')", N_("agreement"), id="screen_agreement"),
+        Binding("6", "switch_mode('queue')", N_("queue"), id="screen_queue"),
+        Binding("7", "switch_mode('query')", N_("query"), show=False, id="screen_query"),
+        Binding("8", "switch_mode('matrix')", N_("matrix"), show=False, id="screen_matrix"),
+        Binding("f1,question_mark", "help", N_("help"), id="help"),
+        Binding("ctrl+z", "undo", N_("undo"), show=False, id="undo"),
+        Binding("ctrl+y", "redo", N_("redo"), show=False, id="redo"),
+        Binding("f5", "refresh_all", N_("refresh"), show=False, id="refresh"),
+        # Textual's own, given here so that its description is translated too
         Binding(
-            "escape", "cancel_task", "cancel task", show=False, priority=True, id="cancel_task"
+            App.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            N_("palette"),
+            show=False,
+            priority=True,
+            tooltip=N_("Open the command palette"),
+        ),
+        Binding(
+            "escape", "cancel_task", N_("cancel task"), show=False, priority=True, id="cancel_task"
         ),
     ]
 
     def __init__(
         self, project: Project, coders: list[str] | None = None, user: UserSettings | None = None
     ) -> None:
+        localise_bindings()  # the keys' descriptions in the interface's language
         super().__init__()
         self.user_settings = user if user is not None else load_user_settings()
         self.project = project
@@ -98,7 +110,7 @@ class QcodeApp(App[None]):
         self._then[worker] = then
         if long:
             self._long[worker] = long
-            self.notify(f"{long} ... (escape cancels)", timeout=3)
+            self.notify(_("{task} ... (escape cancels)").format(task=long), timeout=3)
         return worker
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -118,7 +130,7 @@ class QcodeApp(App[None]):
             self._then.pop(worker)
             label = self._long.pop(worker, None)
             if label:
-                self.notify(f"cancelled: {label}", severity="warning")
+                self.notify(_("cancelled: {task}").format(task=label), severity="warning")
 
     def notify(
         self,
@@ -138,7 +150,8 @@ class QcodeApp(App[None]):
         if isinstance(error, QcodeError):
             self.notify(str(error), severity="error", markup=False)
         else:
-            self.notify(f"{type(error).__name__}: {error}", severity="error", markup=False)
+            message = f"{type(error).__name__}: {error}"  # a program error, as Python names it
+            self.notify(message, severity="error", markup=False)
 
     @property
     def busy(self) -> bool:
@@ -205,7 +218,7 @@ class QcodeApp(App[None]):
         if isinstance(self.screen, CodingScreen):
             self.screen.apply_code(path)
         else:
-            self.notify("apply codes on the coding screen", severity="warning")
+            self.notify(_("apply codes on the coding screen"), severity="warning")
 
     def show_code(self, path: str) -> None:
         self.switch_mode("codebook")
@@ -224,12 +237,12 @@ class QcodeApp(App[None]):
         """Markdown: every key binding with an id, with its keys as remapped."""
         from qcode.tui.widgets.transcript import TranscriptView
 
-        rows = ["| id | keys | what it does |", "| --- | --- | --- |"]
+        rows = [_("| id | keys | what it does |"), "| --- | --- | --- |"]
         for owner in (QcodeApp, CodingScreen, TranscriptView):
             for b in owner.BINDINGS:
                 if isinstance(b, Binding) and b.id:
                     keys = self.keymap_label(b).replace("|", "\\|")
-                    rows.append(f"| `{b.id}` | {keys} | {b.tooltip or b.description} |")
+                    rows.append(f"| `{b.id}` | {keys} | {_(b.tooltip or b.description)} |")
         return "\n".join(rows)
 
     def action_help(self) -> None:
@@ -243,7 +256,8 @@ class QcodeApp(App[None]):
 
     def _history(self, which: str) -> None:
         def done(summary: str) -> None:
-            self.notify(f"{which}: {summary}", markup=False)
+            done_what = _("undo: {summary}") if which == "undo" else _("redo: {summary}")
+            self.notify(done_what.format(summary=summary), markup=False)
             self.action_refresh_all()
 
         self.call(getattr(self.project.history, which), then=done)

@@ -16,9 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from qcode.errors import QcodeError
+from qcode.i18n import N_, _, ngettext
+from qcode.tui import localise
 from qcode.tui.widgets.pickers import MemoEditor, Prompt
 
 if TYPE_CHECKING:
@@ -34,21 +36,23 @@ def headline(data: dict[str, Any]) -> str:
     if pooled:
         stats = pooled[0]["pooled"]
         if stats.get("percent_agreement") is not None:
-            parts.append(f"pooled agreement {stats['percent_agreement']:.2f}%")
+            parts.append(
+                _("pooled agreement {value}%").format(value=f"{stats['percent_agreement']:.2f}")
+            )
         if stats.get("kappa") is not None:
-            parts.append(f"Cohen's kappa {stats['kappa']:.3f}")
+            parts.append(_("Cohen's kappa {value}").format(value=f"{stats['kappa']:.3f}"))
     alpha = (data.get("unitizing") or {}).get("u_alpha")
     if alpha is not None:
-        parts.append(f"Krippendorff's alpha (u) {alpha:.3f}")
+        parts.append(_("Krippendorff's alpha (u) {value}").format(value=f"{alpha:.3f}"))
     return "".join(f" · {p}" for p in parts)
 
 
 class AgreementScreen(Screen[None]):
     BINDINGS = [
-        Binding("c", "choose_coders", "coders"),
-        Binding("a", "accept('coded')", "accept coded"),
-        Binding("x", "accept('uncoded')", "accept not coded"),
-        Binding("m", "memo", "discussion memo"),
+        Binding("c", "choose_coders", N_("coders")),
+        Binding("a", "accept('coded')", N_("accept coded")),
+        Binding("x", "accept('uncoded')", N_("accept not coded")),
+        Binding("m", "memo", N_("discussion memo")),
     ]
 
     def __init__(self) -> None:
@@ -69,12 +73,12 @@ class AgreementScreen(Screen[None]):
             with Horizontal(id="ag-sides"):
                 yield VerticalScroll(Static("", id="ag-coded"), id="ag-coded-scroll")
                 yield VerticalScroll(Static("", id="ag-uncoded"), id="ag-uncoded-scroll")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("document", "code", "range", "coded by", "not coded by"):
-            table.add_column(label)
+        for label in (N_("document"), N_("code"), N_("range"), N_("coded by"), N_("not coded by")):
+            table.add_column(_(label))
         from qcode.services.coders import list_coders
 
         coding = [c.name for c in list_coders(self.qapp.project) if c.codings]
@@ -96,7 +100,7 @@ class AgreementScreen(Screen[None]):
             [",".join(self.coders)],
             with_disagreements=True,
             then=self._show,
-            long="computing agreement",
+            long=_("computing agreement"),
         )
 
     def _show(self, data: dict[str, Any]) -> None:
@@ -113,11 +117,14 @@ class AgreementScreen(Screen[None]):
                 ", ".join(d["not_coded_by"]),
                 key=str(i),
             )
-        who = ", ".join(self.coders) if len(self.coders) >= 2 else "choose two or more (c)"
+        who = ", ".join(self.coders) if len(self.coders) >= 2 else _("choose two or more (c)")
         self.query_one("#ag-status", Static).update(
             Text.assemble(
-                ("agreement  ", "bold"),
-                f"coders {who}{self.summary} · {len(self.items)} disagreement(s)",
+                (_("agreement") + "  ", "bold"),
+                _("coders {who}").format(who=who) + self.summary + " · ",
+                ngettext("{n} disagreement", "{n} disagreements", len(self.items)).format(
+                    n=len(self.items)
+                ),
             )
         )
         self.show_current()
@@ -136,7 +143,7 @@ class AgreementScreen(Screen[None]):
         coded, uncoded = self.query_one("#ag-coded", Static), self.query_one("#ag-uncoded", Static)
         which = self.query_one("#ag-which", Static)
         if d is None:
-            which.update("no disagreements" if len(self.coders) >= 2 else "")
+            which.update(_("no disagreements") if len(self.coders) >= 2 else "")
             coded.update("")
             uncoded.update("")
             return
@@ -153,7 +160,7 @@ class AgreementScreen(Screen[None]):
 
     def _side(self, text: str, d: dict[str, Any], is_coded: bool) -> Text:
         who = d["coded_by"] if is_coded else d["not_coded_by"]
-        head = ("coded by " if is_coded else "not coded by ") + ", ".join(who)
+        head = (_("coded by") if is_coded else _("not coded by")) + " " + ", ".join(who)
         lo, hi = max(0, d["start"] - CONTEXT), min(len(text), d["end"] + CONTEXT)
         style = "bold black on green" if is_coded else "strike dim"
         return Text.assemble(
@@ -174,7 +181,7 @@ class AgreementScreen(Screen[None]):
             self.reload()
 
         self.app.push_screen(
-            Prompt("coders to compare (A,B[,C...])", ",".join(self.coders)), chosen
+            Prompt(_("coders to compare (A,B[,C...])"), ",".join(self.coders)), chosen
         )
 
     def action_accept(self, version: str) -> None:
@@ -182,7 +189,7 @@ class AgreementScreen(Screen[None]):
 
         d = self.current()
         if d is None:
-            self.notify("nothing to settle", severity="warning")
+            self.notify(_("nothing to settle"), severity="warning")
             return
         try:
             summary = resolve(
@@ -205,9 +212,9 @@ class AgreementScreen(Screen[None]):
 
         d = self.current()
         if d is None:
-            self.notify("nothing to discuss", severity="warning")
+            self.notify(_("nothing to discuss"), severity="warning")
             return
-        title = f"Discussion: {d['code']} in {d['document']} [{d['start']}, {d['end']})"
+        title = _("Discussion: {code} in {document} [{start}, {end})").format(**d)
 
         def save(result: tuple[str, str] | None) -> None:
             if result is None:
@@ -222,6 +229,6 @@ class AgreementScreen(Screen[None]):
             except QcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify("discussion memo saved")
+            self.notify(_("discussion memo saved"))
 
         self.app.push_screen(MemoEditor(title), save)

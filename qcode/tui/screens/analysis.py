@@ -13,35 +13,37 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from qcode.analysis.cooccurrence import UNITS, Pair
 from qcode.errors import QcodeError
+from qcode.i18n import N_, _
+from qcode.tui import localise
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
 
 MEASURES = ("count", "c", "jaccard")
 COLUMNS = (
-    ("code A", "code_a"),
-    ("code B", "code_b"),
-    ("n A", "n_a"),
-    ("n B", "n_b"),
-    ("count", "count"),
+    (N_("code A"), "code_a"),
+    (N_("code B"), "code_b"),
+    (N_("n A"), "n_a"),
+    (N_("n B"), "n_b"),
+    (N_("count"), "count"),
     ("c", "c"),
-    ("jaccard", "jaccard"),
+    (N_("jaccard"), "jaccard"),
     ("", "warning"),
 )
 
 
 class AnalysisScreen(Screen[None]):
     BINDINGS = [
-        Binding("u", "cycle_unit", "unit"),
-        Binding("m", "cycle_measure", "measure"),
-        Binding("l", "toggle_level", "level"),
-        Binding("r", "reverse", "reverse", show=False),
-        Binding("f", "figure", "figure"),
-        Binding("o", "open_segment", "open", show=False),
+        Binding("u", "cycle_unit", N_("unit")),
+        Binding("m", "cycle_measure", N_("measure")),
+        Binding("l", "toggle_level", N_("level")),
+        Binding("r", "reverse", N_("reverse"), show=False),
+        Binding("f", "figure", N_("figure")),
+        Binding("o", "open_segment", N_("open"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -66,12 +68,12 @@ class AnalysisScreen(Screen[None]):
             with Horizontal(id="an-sides"):
                 yield VerticalScroll(Static("", id="an-a"), id="an-a-scroll")
                 yield VerticalScroll(Static("", id="an-b"), id="an-b-scroll")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for label, key in COLUMNS:
-            table.add_column(label, key=key)
+            table.add_column(_(label) if label else "", key=key)
         self.reload()
         table.focus()
 
@@ -114,12 +116,18 @@ class AnalysisScreen(Screen[None]):
                 Text("n differ >5x", style="yellow") if p.warning else "",
                 key=f"{p.code_a}\x00{p.code_b}\x00{i}",
             )
-        order = "descending" if self.descending else "ascending"
+        order = localise.name("descending" if self.descending else "ascending")
         self.query_one("#an-status", Static).update(
             Text.assemble(
-                ("co-occurrence  ", "bold"),
-                f"unit {self.unit} (u) · measure {self.measure} (m) · level {self.level} (l) · ",
-                f"sorted by {self.sort_key}, {order} (r) · {len(self.pairs)} pairs",
+                (_("co-occurrence") + "  ", "bold"),
+                _("unit {unit} (u) · measure {measure} (m) · level {level} (l) · ").format(
+                    unit=localise.name(self.unit),
+                    measure=localise.name(self.measure),
+                    level=localise.name(self.level),
+                ),
+                _("sorted by {key}, {order} (r) · {n} pairs").format(
+                    key=localise.name(self.sort_key), order=order, n=len(self.pairs)
+                ),
             )
         )
 
@@ -182,9 +190,11 @@ class AnalysisScreen(Screen[None]):
         self.query_one("#an-pair", Static).update(
             Text.assemble(
                 (pair.code_a, "bold"),
-                "  with  ",
+                _("  with  "),
                 (pair.code_b, "bold"),
-                f"  · {len(self.places)} places ({self.unit})",
+                _("  · {n} places ({unit})").format(
+                    n=len(self.places), unit=localise.name(self.unit)
+                ),
             )
         )
         for side, code in (("a", pair.code_a), ("b", pair.code_b)):
@@ -207,7 +217,7 @@ class AnalysisScreen(Screen[None]):
     def action_figure(self) -> None:
         folder = self.qapp.project.root / "figures"
         path = folder / f"network-{self.level}-{self.unit}.png"
-        self.notify(f"drawing {path.name} ...")
+        self.notify(_("drawing {file} ...").format(file=path.name))
         self._draw(path)
 
     @work(thread=True, exclusive=True)
@@ -224,4 +234,4 @@ class AnalysisScreen(Screen[None]):
         except (QcodeError, OSError) as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
-        self.app.call_from_thread(self.notify, f"wrote {path}")
+        self.app.call_from_thread(self.notify, _("wrote {file}").format(file=path))

@@ -11,12 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, Tree
+from textual.widgets import OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
 from qcode.errors import QcodeError
+from qcode.i18n import N_, _, ngettext
 from qcode.services.codes import CodeInfo
+from qcode.tui import localise
 from qcode.tui.widgets.codetree import fill_code_tree
 from qcode.tui.widgets.pickers import Choice, Confirm, MemoEditor, Picker, Prompt, TextPanel
 
@@ -25,26 +27,36 @@ if TYPE_CHECKING:
 
 TOP = "\x00top"
 CONTEXT = 60
+# the paradigm model's slots (as the services name them), as the worksheet heads them
+SLOTS = {
+    "causal conditions": N_("Causal conditions"),
+    "context": N_("Context"),
+    "intervening conditions": N_("Intervening conditions"),
+    "strategies": N_("Strategies"),
+    "consequences": N_("Consequences"),
+}
 
 
 def _counts(c: CodeInfo) -> str:
-    label = c.count_label()
-    return label if "own" in label else f"{label} codings"
+    label = localise.counts(c)
+    if c.codings_with_subcodes is None or c.codings_with_subcodes == c.codings:
+        return ngettext("{n} coding", "{n} codings", c.codings).format(n=label)
+    return label
 
 
 class CodebookScreen(Screen[None]):
     BINDINGS = [
-        Binding("r", "rename", "rename"),
-        Binding("m", "move", "move"),
-        Binding("g", "merge", "merge"),
-        Binding("e", "describe", "describe"),
-        Binding("d", "delete", "delete"),
-        Binding("k", "core", "core"),
-        Binding("a", "relate", "relate"),
-        Binding("f", "link", "framework"),
-        Binding("w", "paradigm", "paradigm"),
-        Binding("o", "core_view", "core view"),
-        Binding("s", "similar", "similar"),
+        Binding("r", "rename", N_("rename")),
+        Binding("m", "move", N_("move")),
+        Binding("g", "merge", N_("merge")),
+        Binding("e", "describe", N_("describe")),
+        Binding("d", "delete", N_("delete")),
+        Binding("k", "core", N_("core")),
+        Binding("a", "relate", N_("relate")),
+        Binding("f", "link", N_("framework")),
+        Binding("w", "paradigm", N_("paradigm")),
+        Binding("o", "core_view", N_("core view")),
+        Binding("s", "similar", N_("similar")),
     ]
 
     def __init__(self) -> None:
@@ -61,11 +73,11 @@ class CodebookScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal():
-            yield Tree("codebook", id="cb-tree", classes="side-wide")
+            yield Tree(_("codebook"), id="cb-tree", classes="side-wide")
             with Vertical(id="cb-right"):
                 yield Static("", id="cb-info")
                 yield OptionList(id="cb-segments")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         self.reload()
@@ -80,8 +92,16 @@ class CodebookScreen(Screen[None]):
             lambda c: Text.assemble(
                 ("■ ", c.color),
                 c.name,
-                (f"  {c.level}", "italic dim"),
-                (f"  {_counts(c)} · {c.documents_with_subcodes} docs", "dim"),
+                ("  " + localise.name(c.level), "italic dim"),
+                (
+                    "  "
+                    + _counts(c)
+                    + " · "
+                    + ngettext("{n} doc", "{n} docs", c.documents_with_subcodes or 0).format(
+                        n=c.documents_with_subcodes
+                    ),
+                    "dim",
+                ),
             ),
         )
         if self.code and not any(c.path == self.code for c in self._codes):
@@ -110,15 +130,20 @@ class CodebookScreen(Screen[None]):
         self._segments.clear()
         code = next((c for c in self._codes if c.path == self.code), None)
         if code is None:
-            info.update("no codes yet: add them on the coding screen (c) or with qcode codes add")
+            info.update(
+                _("no codes yet: add them on the coding screen (c) or with qcode codes add")
+            )
             return
         info.update(
             Text.assemble(
                 ("■ ", code.color),
                 (code.path, "bold"),
-                f"   {code.level} · {code.color}\n",
-                f"codings: {_counts(code)}, in {code.documents_with_subcodes} documents\n",
-                (code.description or "(no description: e to write one)", "italic"),
+                f"   {localise.name(code.level)} · {code.color}\n",
+                _("codings: {counts}, in {n} documents").format(
+                    counts=_counts(code), n=code.documents_with_subcodes
+                )
+                + "\n",
+                (code.description or _("(no description: e to write one)"), "italic"),
                 *self._structure_lines(code.path),
             )
         )
@@ -212,7 +237,9 @@ class CodebookScreen(Screen[None]):
                 self.code = f"{parent}/{name.strip()}" if parent else name.strip()
                 self.reload()
 
-        self.app.push_screen(Prompt(f"Rename {code}", code.rsplit("/", 1)[-1]), done)
+        self.app.push_screen(
+            Prompt(_("Rename {code}").format(code=code), code.rsplit("/", 1)[-1]), done
+        )
 
     def _pick_other(self, title: str, with_top: bool) -> Picker:
         choices = [Choice(TOP, "(top level)")] if with_top else []
@@ -233,7 +260,7 @@ class CodebookScreen(Screen[None]):
                 self.code = f"{parent}/{name}" if parent else name
                 self.reload()
 
-        self.app.push_screen(self._pick_other(f"Move {code} under", True), done)
+        self.app.push_screen(self._pick_other(_("Move {code} under").format(code=code), True), done)
 
     def action_merge(self) -> None:
         code = self.code
@@ -245,7 +272,9 @@ class CodebookScreen(Screen[None]):
                 self.code = target
                 self.reload()
 
-        self.app.push_screen(self._pick_other(f"Merge {code} into", False), done)
+        self.app.push_screen(
+            self._pick_other(_("Merge {code} into").format(code=code), False), done
+        )
 
     def action_describe(self) -> None:
         code = next((c for c in self._codes if c.path == self.code), None)
@@ -257,7 +286,10 @@ class CodebookScreen(Screen[None]):
                 self.reload()
 
         self.app.push_screen(
-            MemoEditor(f"Description of {code.path}", code.name, code.description), done
+            MemoEditor(
+                _("Description of {code}").format(code=code.path), code.name, code.description
+            ),
+            done,
         )
 
     def action_delete(self) -> None:
@@ -272,8 +304,11 @@ class CodebookScreen(Screen[None]):
 
         self.app.push_screen(
             Confirm(
-                f"Delete {code.path} with its sub-codes and {code.codings} coding(s)? "
-                "(ctrl+z undoes it)"
+                ngettext(
+                    "Delete {code} with its sub-codes and {n} coding? (ctrl+z undoes it)",
+                    "Delete {code} with its sub-codes and {n} codings? (ctrl+z undoes it)",
+                    code.codings,
+                ).format(code=code.path, n=code.codings)
             ),
             done,
         )
@@ -282,7 +317,7 @@ class CodebookScreen(Screen[None]):
     def action_core(self) -> None:
         code = self.code
         if code is not None and self._run(self.qapp.project.structure.set_core, code):
-            self.notify(f"{code} is the core category")
+            self.notify(_("{code} is the core category").format(code=code))
             self.reload()
 
     def action_relate(self) -> None:
@@ -298,12 +333,14 @@ class CodebookScreen(Screen[None]):
 
             def chose_target(target: str | None) -> None:
                 if target and self._run(p.structure.relate, source, type_name, target):
-                    self.notify(f"{source} {type_name} {target}")
+                    self.notify(" ".join((source, type_name, target)))  # the relation, as named
                     self._show()
 
             self.app.push_screen(self._pick_other(f"{source} {type_name} …", False), chose_target)
 
-        self.app.push_screen(Picker(f"Relate {source}: type", types), chose_type)
+        self.app.push_screen(
+            Picker(_("Relate {code}: type").format(code=source), types), chose_type
+        )
 
     def action_link(self) -> None:
         code = self.code
@@ -317,15 +354,17 @@ class CodebookScreen(Screen[None]):
             for e in d["elements"]
         ]
         if not choices:
-            self.notify("no framework loaded (qcode framework load FILE)", severity="warning")
+            self.notify(_("no framework loaded (qcode framework load FILE)"), severity="warning")
             return
 
         def done(element: str | None) -> None:
             if element and self._run(p.framework.link, code, element):
-                self.notify(f"{code} linked to {element}")
+                self.notify(_("{code} linked to {element}").format(code=code, element=element))
                 self._show()
 
-        self.app.push_screen(Picker(f"Link {code} to a framework element", choices), done)
+        self.app.push_screen(
+            Picker(_("Link {code} to a framework element").format(code=code), choices), done
+        )
 
     def action_paradigm(self) -> None:
         if self.code is None:
@@ -335,11 +374,13 @@ class CodebookScreen(Screen[None]):
         except QcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        lines = [f"# Paradigm: {sheet['phenomenon']}", ""]
+        lines = [_("# Paradigm: {phenomenon}").format(phenomenon=sheet["phenomenon"]), ""]
         for slot, items in sheet["slots"].items():
-            lines.append(f"## {slot.capitalize()}" + (" *(empty)*" if not items else ""))
+            heading = _(SLOTS[slot]) if slot in SLOTS else slot.capitalize()
+            lines.append(f"## {heading}" + (" " + _("*(empty)*") if not items else ""))
             lines += [
-                f"- **{it['code']}** · {it['evidence']} evidence"
+                f"- **{it['code']}** · "
+                + ngettext("{n} evidence", "{n} evidence", it["evidence"]).format(n=it["evidence"])
                 + (f" · {it['comment']}" if it["comment"] else "")
                 for it in items
             ]
@@ -348,15 +389,16 @@ class CodebookScreen(Screen[None]):
 
     def action_core_view(self) -> None:
         info = self.qapp.project.structure.core()
-        lines = ["# Core category: " + (", ".join(info["core"]) or "*none yet* (k sets it)"), ""]
-        lines.append("## Paths to the core")
+        core = ", ".join(info["core"]) or _("*none yet* (k sets it)")
+        lines = [_("# Core category: {core}").format(core=core), ""]
+        lines.append(_("## Paths to the core"))
         for cat, steps in info["paths"].items():
             lines.append(
                 f"- **{cat}**: "
                 + " ".join((f"—*{s}*→" if i % 2 else s) for i, s in enumerate(steps))
             )
-        lines += ["", "## Not related to the core yet"]
-        lines += [f"- {c}" for c in info["unrelated"]] or ["- (none)"]
+        lines += ["", _("## Not related to the core yet")]
+        lines += [f"- {c}" for c in info["unrelated"]] or ["- " + _("(none)")]
         if info["storyline"]:
-            lines += ["", "## Storyline memos"] + [f"- {t}" for t in info["storyline"]]
+            lines += ["", _("## Storyline memos")] + [f"- {t}" for t in info["storyline"]]
         self.app.push_screen(TextPanel("\n".join(lines)))

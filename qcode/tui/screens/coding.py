@@ -11,15 +11,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static, Tree
+from textual.widgets import Input, OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
 from qcode.errors import QcodeError
+from qcode.i18n import N_, _
 from qcode.services.codes import CodeInfo
 from qcode.services.codings import Span
 from qcode.services.memos import MEMO_TYPES, Target
 from qcode.text.wordbounds import WordBounds, han_segmenter
+from qcode.tui import localise
 from qcode.tui.widgets.codetree import SORTS, add_sets, arrange, fill_code_tree
 from qcode.tui.widgets.findbar import FindBar, Query
 from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt
@@ -48,45 +50,67 @@ def in_vivo_name(text: str, start: int, end: int, labels: dict[int, int] | None 
 
 class CodingScreen(Screen[None]):
     BINDINGS = [
-        Binding("c", "pick_code", "code", tooltip="Apply a code to the selection", id="apply_code"),
-        Binding("r", "reapply", "again", tooltip="Apply the last code again", id="reapply"),
+        Binding(
+            "c",
+            "pick_code",
+            N_("code"),
+            tooltip=N_("Apply a code to the selection"),
+            id="apply_code",
+        ),
+        Binding("r", "reapply", N_("again"), tooltip=N_("Apply the last code again"), id="reapply"),
         Binding(
             "v",
             "in_vivo",
-            "in vivo",
-            tooltip="Make an in-vivo code from the selection",
+            N_("in vivo"),
+            tooltip=N_("Make an in-vivo code from the selection"),
             id="in_vivo",
         ),
-        Binding("x", "uncode", "uncode", tooltip="Remove a code at the cursor", id="uncode"),
-        Binding("m", "memo", "memo", tooltip="Write a memo on the span", id="memo"),
-        Binding("n", "next", "next", tooltip="Next search hit, or next coded span", id="next"),
-        Binding("p", "jump(-1)", "prev", tooltip="Previous coded span", id="previous"),
-        Binding("N", "jump_back", "previous hit / next of code", show=False, id="previous_hit"),
-        Binding("P", "jump(-1, True)", "prev of code", show=False, id="previous_of_code"),
+        Binding(
+            "x", "uncode", N_("uncode"), tooltip=N_("Remove a code at the cursor"), id="uncode"
+        ),
+        Binding("m", "memo", N_("memo"), tooltip=N_("Write a memo on the span"), id="memo"),
+        Binding(
+            "n", "next", N_("next"), tooltip=N_("Next search hit, or next coded span"), id="next"
+        ),
+        Binding("p", "jump(-1)", N_("prev"), tooltip=N_("Previous coded span"), id="previous"),
+        Binding("N", "jump_back", N_("previous hit / next of code"), show=False, id="previous_hit"),
+        Binding("P", "jump(-1, True)", N_("prev of code"), show=False, id="previous_of_code"),
         Binding(
             "slash",
             "find",
-            "find",
-            tooltip="Find in this document (n/N: next/previous hit)",
+            N_("find"),
+            tooltip=N_("Find in this document (n/N: next/previous hit)"),
             id="find",
         ),
-        Binding("ctrl+f", "find_all", "find all", tooltip="Find in every document", id="find_all"),
-        Binding("g", "stripes", "stripes", tooltip="Show or hide the coding stripes", id="stripes"),
+        Binding(
+            "ctrl+f",
+            "find_all",
+            N_("find all"),
+            tooltip=N_("Find in every document"),
+            id="find_all",
+        ),
+        Binding(
+            "g",
+            "stripes",
+            N_("stripes"),
+            tooltip=N_("Show or hide the coding stripes"),
+            id="stripes",
+        ),
         Binding(
             "o",
             "sort_codes",
-            "sort codes",
-            tooltip="Sort codes: name, frequency, recency",
+            N_("sort codes"),
+            tooltip=N_("Sort codes: name, frequency, recency"),
             id="sort_codes",
         ),
         Binding(
             "C",
             "recolour",
-            "colour",
-            tooltip="Recolour the code selected in the tree",
+            N_("colour"),
+            tooltip=N_("Recolour the code selected in the tree"),
             id="recolour",
         ),
-        Binding("f", "focus_filter", "filter docs", show=False, id="filter_documents"),
+        Binding("f", "focus_filter", N_("filter docs"), show=False, id="filter_documents"),
     ]
 
     def __init__(self) -> None:
@@ -113,17 +137,17 @@ class CodingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="coding"):
             with Vertical(id="left", classes="side"):
-                yield Input(placeholder="filter: name, case, attribute", id="doc-filter")
+                yield Input(placeholder=_("filter: name, case, attribute"), id="doc-filter")
                 yield OptionList(id="docs")
             with Vertical(id="center"):
                 yield Static("", id="doc-title")
                 yield FindBar(id="find")
                 yield self.view
             with Vertical(id="right", classes="side"):
-                yield Input(placeholder="filter codes (o: sort, C: colour)", id="code-filter")
-                yield Tree("codes", id="codes")
+                yield Input(placeholder=_("filter codes (o: sort, C: colour)"), id="code-filter")
+                yield Tree(_("codes"), id="codes")
                 yield Static("", id="details")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         p = self.qapp.project
@@ -285,7 +309,8 @@ class CodingScreen(Screen[None]):
             self.view.load(doc["text"], doc["spans"], doc["units"], doc["cursor"], doc["prepared"])
             self.query_one("#doc-title", Static).update(
                 Text.assemble(
-                    (info.name, "bold"), f"  case {info.case}  ·  {info.chars} characters"
+                    (info.name, "bold"),
+                    _("  case {case}  ·  {n} characters").format(case=info.case, n=info.chars),
                 )
             )
             self.qapp.call(p.set_pref, "last_document", info.name)
@@ -342,10 +367,16 @@ class CodingScreen(Screen[None]):
 
     def _show_details(self) -> None:
         view = self.query_one(TranscriptView)
-        lines = [Text(f"offset {view.cursor}", style="dim")]
+        lines = [Text(_("offset {n}").format(n=view.cursor), style="dim")]
         sel = view.selection
         if sel:
-            lines.append(Text(f"selection [{sel[0]}, {sel[1]}) · {sel[1] - sel[0]} characters"))
+            lines.append(
+                Text(
+                    _("selection [{start}, {end}) · {n} characters").format(
+                        start=sel[0], end=sel[1], n=sel[1] - sel[0]
+                    )
+                )
+            )
         for s in view.spans_at(view.cursor):
             lines.append(
                 Text.assemble(
@@ -356,21 +387,22 @@ class CodingScreen(Screen[None]):
                 )
             )
             for title in self._memo_titles.get(s.id, []):
-                lines.append(Text(f"   memo: {title}", style="italic"))
+                lines.append(Text(_("   memo: {title}").format(title=title), style="italic"))
         here = {s.code_id for s in view.spans_at(view.cursor)}
         others = [s for s in view.codes_on_row(view.cursor) if s.code_id not in here]
         if others:
-            lines.append(Text("also on this line:", style="dim"))
+            lines.append(Text(_("also on this line:"), style="dim"))
             lines.extend(Text.assemble(("■ ", s.color), s.code) for s in others)
         if view.stripes:
-            lines.append(Text("stripes, left to right:", style="dim"))
+            lines.append(Text(_("stripes, left to right:"), style="dim"))
             lines.extend(Text.assemble(("▌ ", s.color), s.code) for s in view.stripe_codes())
         if self.tree_code:
             tree_code = next((c for c in self._codes if c.path == self.tree_code), None)
-            counts = f" ({tree_code.count_label()})" if tree_code else ""
-            lines.append(Text(f"tree code: {self.tree_code}{counts}", style="dim"))
+            counts = f" ({localise.counts(tree_code)})" if tree_code else ""
+            line = _("tree code: {code}").format(code=self.tree_code) + counts
+            lines.append(Text(line, style="dim"))
         if self.last_code:
-            lines.append(Text(f"last code (r): {self.last_code}", style="dim"))
+            lines.append(Text(_("last code (r): {code}").format(code=self.last_code), style="dim"))
         # the pane's size is fixed by the layout, so no layout pass is needed
         self.query_one("#details", Static).update(Text("\n").join(lines), layout=False)
 
@@ -378,7 +410,9 @@ class CodingScreen(Screen[None]):
     def _selection(self) -> tuple[int, int] | None:
         sel = self.query_one(TranscriptView).selection
         if sel is None or self.document is None:
-            self.notify("select some text first (shift+arrows, drag, s or t)", severity="warning")
+            self.notify(
+                _("select some text first (shift+arrows, drag, s or t)"), severity="warning"
+            )
             return None
         return sel
 
@@ -428,11 +462,11 @@ class CodingScreen(Screen[None]):
                 new = value.startswith(NEW)
                 self.apply_code(value[len(NEW) :] if new else value, create=new)
 
-        self.app.push_screen(Picker("Apply code", choices, allow_new=True), chosen)
+        self.app.push_screen(Picker(_("Apply code"), choices, allow_new=True), chosen)
 
     def action_reapply(self) -> None:
         if self.last_code is None:
-            self.notify("no code applied yet", severity="warning")
+            self.notify(_("no code applied yet"), severity="warning")
             return
         self.apply_code(self.last_code)
 
@@ -443,7 +477,7 @@ class CodingScreen(Screen[None]):
         view = self.query_one(TranscriptView)
         name = in_vivo_name(view.text, sel[0], sel[1], view.turn_labels)
         if not name:
-            self.notify("the selection holds no words", severity="warning")
+            self.notify(_("the selection holds no words"), severity="warning")
             return
         document = self.document
 
@@ -452,7 +486,9 @@ class CodingScreen(Screen[None]):
             if clean and self.document == document:
                 self.apply_in_vivo(sel, clean)
 
-        self.app.push_screen(Prompt("In-vivo code (edit the name, enter to create)", name), create)
+        self.app.push_screen(
+            Prompt(_("In-vivo code (edit the name, enter to create)"), name), create
+        )
 
     def apply_in_vivo(self, sel: tuple[int, int], name: str) -> None:
         assert self.document is not None
@@ -472,7 +508,7 @@ class CodingScreen(Screen[None]):
             exact = [s for s in spans if (s.start, s.end) == (a, b)]
             spans = exact or spans
         if not spans:
-            self.notify("no coding at the cursor", severity="warning")
+            self.notify(_("no coding at the cursor"), severity="warning")
             return
 
         def remove(value: str | None) -> None:
@@ -492,7 +528,7 @@ class CodingScreen(Screen[None]):
             remove(str(spans[0].id))
             return
         choices = [Choice(str(s.id), f"{s.code} · {s.coder} · [{s.start}, {s.end})") for s in spans]
-        self.app.push_screen(Picker("Remove which coding?", choices), remove)
+        self.app.push_screen(Picker(_("Remove which coding?"), choices), remove)
 
     def action_memo(self) -> None:
         view = self.query_one(TranscriptView)
@@ -509,7 +545,7 @@ class CodingScreen(Screen[None]):
         elif spans:
             targets = [Target("coding", str(s.id)) for s in spans]
         else:
-            self.notify("select text, or put the cursor on a coding", severity="warning")
+            self.notify(_("select text, or put the cursor on a coding"), severity="warning")
             return
         excerpt = in_vivo_name(view.text, sel[0], sel[1]) if sel else spans[0].code
 
@@ -519,19 +555,19 @@ class CodingScreen(Screen[None]):
             title, body = result
 
             def saved(_result: object) -> None:
-                self.notify("memo saved")
+                self.notify(_("memo saved"))
                 self._refresh_spans()
 
             self.qapp.call(
                 self.qapp.project.memos.add,
-                title or f"Memo on {excerpt}",
+                title or _("Memo on {excerpt}").format(excerpt=excerpt),
                 body,
                 editor.memo_type,
                 targets,
                 then=saved,
             )
 
-        editor = MemoEditor(f"Memo on {excerpt}", types=MEMO_TYPES)
+        editor = MemoEditor(_("Memo on {excerpt}").format(excerpt=excerpt), types=MEMO_TYPES)
         self.app.push_screen(editor, save)
 
     # -- find in this document -------------------------------------------------------------------
@@ -582,7 +618,7 @@ class CodingScreen(Screen[None]):
         spans = view.spans
         if only_tree_code:
             if not self.tree_code:
-                self.notify("select a code in the tree first", severity="warning")
+                self.notify(_("select a code in the tree first"), severity="warning")
                 return
             spans = [
                 s
@@ -590,7 +626,7 @@ class CodingScreen(Screen[None]):
                 if s.code == self.tree_code or s.code.startswith(self.tree_code + "/")
             ]
         if not spans:
-            self.notify("no coded spans here", severity="information")
+            self.notify(_("no coded spans here"), severity="information")
             return
         # from the start of the span in hand (a jump selects a span and leaves the cursor at its
         # end), or from the cursor
@@ -606,14 +642,19 @@ class CodingScreen(Screen[None]):
             target = behind[-1] if behind else order[-1]
             wrapped = not behind
         if wrapped:
-            where = "end" if step > 0 else "start"
-            back = "first" if step > 0 else "last"
-            self.notify(f"reached the {where}: wrapped to the {back} coded span")
+            if step > 0:
+                self.notify(_("reached the end: wrapped to the first coded span"))
+            else:
+                self.notify(_("reached the start: wrapped to the last coded span"))
         view.select(target.start, target.end)
 
     def _jump_hit(self, step: int) -> None:
         if self.view.jump_hit(step):
-            self.notify(f"search wrapped to the {'first' if step > 0 else 'last'} hit")
+            self.notify(
+                _("search wrapped to the first hit")
+                if step > 0
+                else _("search wrapped to the last hit")
+            )
 
     def action_next(self) -> None:
         """n: the next search hit while searching, else the next coded span."""

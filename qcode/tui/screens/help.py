@@ -10,7 +10,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-HELP = (Path(__file__).resolve().parents[1] / "help.md").read_text(encoding="utf-8")
+from qcode.i18n import N_, _, current
+
+HERE = Path(__file__).resolve().parents[1]
+
+
+def help_text() -> str:
+    """The help in the interface's language (help.md, or help.zh.md in Chinese)."""
+    name = "help.zh.md" if current() == "zh" else "help.md"
+    return (HERE / name).read_text(encoding="utf-8")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -19,7 +27,7 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen > VerticalScroll { width: 90%; height: 90%; border: thick $primary;
                                   background: $panel; }
     """
-    BINDINGS = [Binding("escape,q,f1,question_mark", "app.pop_screen", "close")]
+    BINDINGS = [Binding("escape,q,f1,question_mark", "app.pop_screen", N_("close"))]
 
     def __init__(self, keys: str = "") -> None:
         super().__init__()
@@ -27,10 +35,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Markdown(HELP)
+            yield Markdown(help_text())
             if self.keys:
                 yield Markdown(
-                    "## Keys by id\n\nAs they are now: remap any in `[keymap]` of the user "
-                    'settings file (`~/.config/qcode/config.toml`), e.g. `apply_code = "k"`.\n\n'
+                    _(
+                        "## Keys by id\n\nAs they are now: remap any in `[keymap]` of the user "
+                        'settings file (`~/.config/qcode/config.toml`), e.g. `apply_code = "k"`.'
+                    )
+                    + "\n\n"
                     + self.keys
                 )

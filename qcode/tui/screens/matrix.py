@@ -18,12 +18,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.coordinate import Coordinate
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, OptionList, Static, TextArea
+from textual.widgets import DataTable, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from qcode.errors import QcodeError
+from qcode.i18n import N_, _
 from qcode.services.framework_matrix import FrameworkMatrix, framework_matrix
 from qcode.store.models import Coding, Document
+from qcode.tui import localise
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
@@ -33,9 +35,9 @@ CONTEXT = 60  # characters of context either side of a segment
 
 class MatrixScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "save summary", priority=True),
-        Binding("m", "mark", "mark segment"),
-        Binding("escape", "to_grid", "grid", show=False),
+        Binding("ctrl+s", "save", N_("save summary"), priority=True),
+        Binding("m", "mark", N_("mark segment")),
+        Binding("escape", "to_grid", N_("grid"), show=False),
     ]
 
     DEFAULT_CSS = """
@@ -65,7 +67,7 @@ class MatrixScreen(Screen[None]):
                 yield Static("", id="mx-cell")
                 yield OptionList(id="mx-segments")
                 yield TextArea("", id="mx-summary", soft_wrap=True)
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         self.reload()
@@ -80,7 +82,7 @@ class MatrixScreen(Screen[None]):
             return
         grid = self.query_one(DataTable)
         grid.clear(columns=True)
-        grid.add_columns("case", *(c.rsplit("/", 1)[-1] for c in self.m.columns))
+        grid.add_columns(_("case"), *(c.rsplit("/", 1)[-1] for c in self.m.columns))
         for name, cells in zip(self.m.rows, self.m.cells, strict=True):
             grid.add_row(
                 name,
@@ -181,7 +183,7 @@ class MatrixScreen(Screen[None]):
 
     def action_save(self) -> None:
         if self._save(None):
-            self.notify("summary saved")
+            self.notify(_("summary saved"))
             self.show_cell(*self.cell)
 
     def action_mark(self) -> None:

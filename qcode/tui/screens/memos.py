@@ -10,11 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from qcode.errors import QcodeError
+from qcode.i18n import N_, _
 from qcode.services.memos import Target
+from qcode.tui import localise
 from qcode.tui.widgets.pickers import Choice, Confirm, Picker
 
 if TYPE_CHECKING:
@@ -23,12 +25,12 @@ if TYPE_CHECKING:
 
 class MemosScreen(Screen[None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "save", priority=True),
-        Binding("ctrl+n", "new", "new memo", priority=True),
-        Binding("ctrl+l", "link", "link", priority=True),
-        Binding("ctrl+d", "delete", "delete", priority=True),
-        Binding("slash", "search", "search", show=False),
-        Binding("escape", "to_list", "list", show=False),
+        Binding("ctrl+s", "save", N_("save"), priority=True),
+        Binding("ctrl+n", "new", N_("new memo"), priority=True),
+        Binding("ctrl+l", "link", N_("link"), priority=True),
+        Binding("ctrl+d", "delete", N_("delete"), priority=True),
+        Binding("slash", "search", N_("search"), show=False),
+        Binding("escape", "to_list", N_("list"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -42,13 +44,13 @@ class MemosScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal():
             with Vertical(id="memo-left", classes="side-wide"):
-                yield Input(placeholder="search memos", id="memo-search")
+                yield Input(placeholder=_("search memos"), id="memo-search")
                 yield OptionList(id="memo-list")
             with Vertical(id="memo-right"):
-                yield Input(placeholder="title", id="memo-title")
+                yield Input(placeholder=_("title"), id="memo-title")
                 yield TextArea("", id="memo-body", soft_wrap=True)
                 yield Static("", id="memo-links")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         self.reload()
@@ -64,7 +66,10 @@ class MemosScreen(Screen[None]):
         options.clear_options()
         options.add_options(
             [
-                Option(Text.assemble(m.title, (f"  {m.type} · {m.coder}", "dim")), id=str(m.id))
+                Option(
+                    Text.assemble(m.title, (f"  {localise.memo_type(m.type)} · {m.coder}", "dim")),
+                    id=str(m.id),
+                )
                 for m in memos
             ]
         )
@@ -79,7 +84,7 @@ class MemosScreen(Screen[None]):
         self.memo_id = None
         self.query_one("#memo-title", Input).value = ""
         self.query_one("#memo-body", TextArea).text = ""
-        self.query_one("#memo-links", Static).update("new memo: write, then ctrl+s")
+        self.query_one("#memo-links", Static).update(_("new memo: write, then ctrl+s"))
 
     def open_memo(self, memo_id: int) -> None:
         try:
@@ -91,12 +96,14 @@ class MemosScreen(Screen[None]):
         self.query_one("#memo-title", Input).value = m.title
         self.query_one("#memo-body", TextArea).text = m.body
         links = ", ".join(
-            f"{lk.kind} {lk.label}" + (f" [{lk.start}, {lk.end})" if lk.start is not None else "")
+            f"{localise.kind(lk.kind)} {lk.label}"
+            + (f" [{lk.start}, {lk.end})" if lk.start is not None else "")
             for lk in m.links
         )
         self.query_one("#memo-links", Static).update(
             Text.assemble(
-                (f"{m.type} · {m.coder} · {m.updated}\n", "dim"), f"links: {links or 'none'}"
+                (f"{localise.memo_type(m.type)} · {m.coder} · {m.updated}\n", "dim"),
+                _("links: {links}").format(links=links or _("none")),
             )
         )
 
@@ -128,20 +135,22 @@ class MemosScreen(Screen[None]):
         except QcodeError as exc:
             self.notify(str(exc), severity="error")
             return
-        self.notify("memo saved")
+        self.notify(_("memo saved"))
         self.reload()
 
     def action_link(self) -> None:
         if self.memo_id is None:
-            self.notify("save the memo first (ctrl+s)", severity="warning")
+            self.notify(_("save the memo first (ctrl+s)"), severity="warning")
             return
         memo_id = self.memo_id
         p = self.qapp.project
         choices = [
-            Choice(f"code\x00{c.path}", f"code: {c.path}") for c in p.codes.list(counts=False)
+            Choice(f"code\x00{c.path}", _("code: {code}").format(code=c.path))
+            for c in p.codes.list(counts=False)
         ]
         choices += [
-            Choice(f"document\x00{d.name}", f"document: {d.name}") for d in p.documents.list()
+            Choice(f"document\x00{d.name}", _("document: {document}").format(document=d.name))
+            for d in p.documents.list()
         ]
 
         def done(value: str | None) -> None:
@@ -155,7 +164,7 @@ class MemosScreen(Screen[None]):
                 return
             self.open_memo(memo_id)
 
-        self.app.push_screen(Picker("Link memo to a code or document", choices), done)
+        self.app.push_screen(Picker(_("Link memo to a code or document"), choices), done)
 
     def action_delete(self) -> None:
         memo_id = self.memo_id
@@ -172,4 +181,4 @@ class MemosScreen(Screen[None]):
                 self.memo_id = None
                 self.reload()
 
-        self.app.push_screen(Confirm("Delete this memo? (ctrl+z undoes it)"), done)
+        self.app.push_screen(Confirm(_("Delete this memo? (ctrl+z undoes it)")), done)

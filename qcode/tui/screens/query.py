@@ -20,10 +20,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.suggester import Suggester
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from qcode.analysis.query_parse import KEYWORDS
 from qcode.errors import QcodeError
+from qcode.i18n import N_, _, ngettext, pgettext
+from qcode.tui import localise
 
 if TYPE_CHECKING:
     from qcode.services.query import QueryHit
@@ -74,12 +76,12 @@ class QueryScreen(Screen[None]):
     #qy-context-scroll { height: 1fr; padding: 0 1; border-top: tall $panel; }
     """
     BINDINGS = [
-        Binding("escape", "toggle_focus", "query / hits"),
-        Binding("c", "code_all", "code all"),
-        Binding("s", "save_set", "save as set"),
-        Binding("m", "matrix", "matrix"),
-        Binding("l", "list_sets", "sets"),
-        Binding("enter", "open_hit", "open"),
+        Binding("escape", "toggle_focus", N_("query / hits")),
+        Binding("c", "code_all", N_("code all")),
+        Binding("s", "save_set", N_("save as set")),
+        Binding("m", "matrix", N_("matrix")),
+        Binding("l", "list_sets", N_("sets")),
+        Binding("enter", "open_hit", N_("open")),
     ]
 
     def __init__(self) -> None:
@@ -99,13 +101,13 @@ class QueryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Input(
-                placeholder="a query: 'income volatility' inside 'contribution decisions'",
+                placeholder=_("a query: 'income volatility' inside 'contribution decisions'"),
                 id="qy-input",
             )
-            yield Static("type a query; enter lists the hits", id="qy-status")
+            yield Static(_("type a query; enter lists the hits"), id="qy-status")
             yield DataTable(id="qy-table", cursor_type="row", zebra_stripes=True)
             yield VerticalScroll(Static("", id="qy-context"), id="qy-context-scroll")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         self._hit_columns()
@@ -125,7 +127,7 @@ class QueryScreen(Screen[None]):
             self._timer.stop()
         value = event.value
         if not value.strip():
-            self.query_one("#qy-status", Static).update("type a query; enter lists the hits")
+            self.query_one("#qy-status", Static).update(_("type a query; enter lists the hits"))
             return
         self._timer = self.set_timer(DEBOUNCE, lambda: self.count(value))
 
@@ -133,7 +135,7 @@ class QueryScreen(Screen[None]):
     def count(self, expr: str) -> None:
         try:
             n = self.qapp.project.query.count(expr)
-            message = Text.assemble((f"{n}", "bold"), " hit(s)  (enter lists them)")
+            message = Text.assemble((f"{n}", "bold"), _(" hit(s)  (enter lists them)"))
         except QcodeError as exc:
             message = Text(str(exc), style="red")
         self.app.call_from_thread(self._show_status, expr, message)
@@ -151,7 +153,8 @@ class QueryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.cursor_type = "row"
-        for label in ("document", "start", "end", "codes", "text"):
+        start, end = pgettext("column", "start"), pgettext("column", "end")
+        for label in (_("document"), start, end, _("codes"), _("text")):
             table.add_column(label)
 
     def run_query(self, expr: str) -> None:
@@ -161,7 +164,7 @@ class QueryScreen(Screen[None]):
             self.query_one("#qy-status", Static).update(Text(str(exc), style="red"))
             return
         self.expr = expr
-        self.show_hits(hits, f" hit(s) of {expr}")
+        self.show_hits(hits, _(" hit(s) of {query}").format(query=expr))
 
     def show_hits(self, hits: list[QueryHit], title: str) -> None:
         self.hits, self.matrix, self.from_cell, self.sets = hits, None, False, None
@@ -233,7 +236,9 @@ class QueryScreen(Screen[None]):
         if not self.hits or self.query_one(Input).has_focus:
             return
         if self.from_cell:
-            self.notify("code all codes a query's hits: enter the query itself", severity="warning")
+            self.notify(
+                _("code all codes a query's hits: enter the query itself"), severity="warning"
+            )
             return
 
         def chosen(code: str | None) -> None:
@@ -245,11 +250,19 @@ class QueryScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             self.notify(
-                f"coded {n} hit(s) with {code.strip()!r}" + (f"; {had} already" if had else "")
+                _("coded {n} hit(s) with {code!r}").format(n=n, code=code.strip())
+                + (_("; {n} already").format(n=had) if had else "")
             )
             self.run_query(self.expr)
 
-        self.app.push_screen(Prompt(f"Code all {len(self.hits)} hit(s) with"), chosen)
+        self.app.push_screen(
+            Prompt(
+                ngettext("Code the {n} hit with", "Code all {n} hits with", len(self.hits)).format(
+                    n=len(self.hits)
+                )
+            ),
+            chosen,
+        )
 
     def action_save_set(self) -> None:
         from qcode.tui.widgets.pickers import Prompt
@@ -265,9 +278,13 @@ class QueryScreen(Screen[None]):
             except QcodeError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"saved set {info.name!r} ({info.count} hit(s))")
+            self.notify(
+                ngettext(
+                    "saved set {name!r} ({n} hit)", "saved set {name!r} ({n} hits)", info.count or 0
+                ).format(name=info.name, n=info.count)
+            )
 
-        self.app.push_screen(Prompt("Save the query as the set"), chosen)
+        self.app.push_screen(Prompt(_("Save the query as the set")), chosen)
 
     # -- matrix queries ----------------------------------------------------------------------------
     def action_matrix(self) -> None:
@@ -279,12 +296,12 @@ class QueryScreen(Screen[None]):
         def rows_chosen(rows: str | None) -> None:
             if rows and rows.strip():
                 self.app.push_screen(
-                    Prompt("Matrix columns: queries separated by commas, or attribute:KEY"),
+                    Prompt(_("Matrix columns: queries separated by commas, or attribute:KEY")),
                     lambda cols: self.show_matrix(rows, cols) if cols and cols.strip() else None,
                 )
 
         self.app.push_screen(
-            Prompt("Matrix rows: queries separated by commas, or attribute:KEY"), rows_chosen
+            Prompt(_("Matrix rows: queries separated by commas, or attribute:KEY")), rows_chosen
         )
 
     def show_matrix(self, rows: str, cols: str) -> None:
@@ -307,8 +324,10 @@ class QueryScreen(Screen[None]):
             table.add_row(r, *(str(v) for v in values))
         self.query_one("#qy-status", Static).update(
             Text.assemble(
-                ("matrix", "bold"),
-                f" {len(m.rows)} x {len(m.columns)} (segments); enter on a cell lists them",
+                (_("matrix"), "bold"),
+                _(" {rows} x {columns} (segments); enter on a cell lists them").format(
+                    rows=len(m.rows), columns=len(m.columns)
+                ),
             )  # fmt: skip
         )
         self.query_one("#qy-context", Static).update("")
@@ -339,8 +358,8 @@ class QueryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear(columns=True)
         table.cursor_type = "row"
-        for label in ("set", "count", "query or codes"):
-            table.add_column(label)
+        for label in (N_("set"), N_("count"), N_("query or codes")):
+            table.add_column(_(label))
         for st in sets:
             count = "" if st.count is None else str(st.count)
             table.add_row(st.name, count, st.query or ", ".join(st.codes))

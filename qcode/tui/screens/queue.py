@@ -15,9 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from qcode.errors import QcodeError
+from qcode.i18n import N_, _, ngettext
+from qcode.tui import localise
 
 if TYPE_CHECKING:
     from qcode.services.autocode import SuggestionInfo
@@ -29,12 +31,12 @@ _WORD = regex.compile(r"[\p{L}\p{N}]+")
 
 class QueueScreen(Screen[None]):
     BINDINGS = [
-        Binding("a", "accept", "accept"),
-        Binding("x", "reject", "reject"),
-        Binding("e", "sentence", "whole sentence"),
-        Binding("plus", "grow", "+word"),
-        Binding("minus", "shrink", "-word"),
-        Binding("R", "revert", "revert run"),
+        Binding("a", "accept", N_("accept")),
+        Binding("x", "reject", N_("reject")),
+        Binding("e", "sentence", N_("whole sentence")),
+        Binding("plus", "grow", N_("+word")),
+        Binding("minus", "shrink", N_("-word")),
+        Binding("R", "revert", N_("revert run")),
     ]
 
     def __init__(self) -> None:
@@ -50,12 +52,12 @@ class QueueScreen(Screen[None]):
             yield Static("", id="q-status")
             yield DataTable(id="q-table", cursor_type="row", zebra_stripes=True)
             yield VerticalScroll(Static("", id="q-context"), id="q-context-scroll")
-        yield Footer()
+        yield localise.footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label in ("run", "document", "code", "rule", "text"):
-            table.add_column(label)
+        for label in (N_("run"), N_("document"), N_("code"), N_("rule"), N_("text")):
+            table.add_column(_(label))
         self.reload()
         table.focus()
 
@@ -78,7 +80,12 @@ class QueueScreen(Screen[None]):
         if self.items:
             table.move_cursor(row=min(row, len(self.items) - 1))
         self.query_one("#q-status", Static).update(
-            Text.assemble(("review queue  ", "bold"), f"{len(self.items)} pending suggestion(s)")
+            Text.assemble(
+                (_("review queue") + "  ", "bold"),
+                ngettext(
+                    "{n} pending suggestion", "{n} pending suggestions", len(self.items)
+                ).format(n=len(self.items)),
+            )
         )
         self.show_current()
 
@@ -95,7 +102,7 @@ class QueueScreen(Screen[None]):
         s = self.current()
         pane = self.query_one("#q-context", Static)
         if s is None:
-            pane.update("nothing to review: run rules with qcode autocode RULES")
+            pane.update(_("nothing to review: run rules with qcode autocode RULES"))
             return
         text = self.qapp.project.documents.text(s.document)
         lo, hi = max(0, s.start - CONTEXT), min(len(text), s.end + CONTEXT)

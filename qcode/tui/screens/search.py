@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from qcode.i18n import N_, _, ngettext
 from qcode.services.codings import CodingRequest
 from qcode.services.search import SearchHit, search_documents
 from qcode.tui.widgets.findbar import Query
@@ -31,12 +32,12 @@ class SearchScreen(ModalScreen[None]):
     SearchScreen OptionList { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape", "close", "close"),
-        Binding("alt+r", "flip('regex')", "regex"),
-        Binding("alt+w", "flip('whole_word')", "whole word"),
-        Binding("alt+c", "flip('case')", "case"),
-        Binding("c", "code(False)", "code hit", show=False),
-        Binding("C", "code(True)", "code all hits", show=False),
+        Binding("escape", "close", N_("close")),
+        Binding("alt+r", "flip('regex')", N_("regex")),
+        Binding("alt+w", "flip('whole_word')", N_("whole word")),
+        Binding("alt+c", "flip('case')", N_("case")),
+        Binding("c", "code(False)", N_("code hit"), show=False),
+        Binding("C", "code(True)", N_("code all hits"), show=False),
     ]
 
     def __init__(self, pattern: str = "") -> None:
@@ -52,10 +53,12 @@ class SearchScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(
-                "Find in every document  (enter search/open · tab to the hits · c code the "
-                "hit · C code all · alt+r/w/c regex/word/case)"
+                _(
+                    "Find in every document  (enter search/open · tab to the hits · c code the "
+                    "hit · C code all · alt+r/w/c regex/word/case)"
+                )
             )
-            yield Input(self.pattern, placeholder="words, or a regex with alt+r", id="sa-input")
+            yield Input(self.pattern, placeholder=_("words, or a regex with alt+r"), id="sa-input")
             yield Label("", id="sa-state")
             yield OptionList(id="sa-hits")
 
@@ -116,7 +119,7 @@ class SearchScreen(ModalScreen[None]):
     def action_code(self, every: bool) -> None:
         options = self.query_one("#sa-hits", OptionList)
         if not self.hits or (not every and options.highlighted is None):
-            self.notify("no hit to code", severity="warning")
+            self.notify(_("no hit to code"), severity="warning")
             return
         chosen = self.hits if every else [self.hits[options.highlighted or 0]]
         p = self.qapp.project
@@ -130,7 +133,12 @@ class SearchScreen(ModalScreen[None]):
             reqs = [CodingRequest(h.document, h.start, h.end, code, None) for h in chosen]
 
             def done(infos: list[object]) -> None:
-                self.notify(f"coded {len(infos)} hit(s) with {code!r}", markup=False)
+                self.notify(
+                    ngettext(
+                        "coded {n} hit with {code!r}", "coded {n} hits with {code!r}", len(infos)
+                    ).format(n=len(infos), code=code),
+                    markup=False,
+                )
 
             self.qapp.call(p.codings.apply_many, reqs, new, "code.search", then=done)
 

@@ -12,6 +12,8 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from qcode.i18n import N_, _
+
 
 @dataclass(frozen=True)
 class Query:
@@ -33,10 +35,10 @@ class FindBar(Horizontal):
     FindBar > Static { width: auto; max-width: 50%; padding: 1 1 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("alt+r", "flip('regex')", "regex", show=False),
-        Binding("alt+w", "flip('whole_word')", "whole word", show=False),
-        Binding("alt+c", "flip('case')", "case", show=False),
-        Binding("escape", "close", "close find", show=False),
+        Binding("alt+r", "flip('regex')", N_("regex"), show=False),
+        Binding("alt+w", "flip('whole_word')", N_("whole word"), show=False),
+        Binding("alt+c", "flip('case')", N_("case"), show=False),
+        Binding("escape", "close", N_("close find"), show=False),
     ]
 
     class Changed(Message):
@@ -56,7 +58,7 @@ class FindBar(Horizontal):
         self.hits_label = ""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="find in this document (alt+r regex, alt+w word, alt+c case)",
+        yield Input(placeholder=_("find in this document (alt+r regex, alt+w word, alt+c case)"),
                     id="find-input")  # fmt: skip
         yield Static("", id="find-state")
 

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
+from qcode.i18n import N_, _
+
 NEW = "\x00new:"
 
 
@@ -35,7 +37,7 @@ class Picker(ModalScreen[str | None]):
     Picker OptionList { height: auto; max-height: 20; }
     """
     BINDINGS = [
-        Binding("escape", "cancel", "cancel"),
+        Binding("escape", "cancel", N_("cancel")),
         Binding("down", "cursor(1)", show=False, priority=True),
         Binding("up", "cursor(-1)", show=False, priority=True),
     ]
@@ -112,7 +114,7 @@ class Prompt(ModalScreen[str | None]):
     Prompt > Vertical { width: 70; height: auto; border: thick $primary; background: $panel;
                         padding: 0 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("cancel"))]
 
     def __init__(self, title: str, value: str = "") -> None:
         super().__init__()
@@ -146,8 +148,8 @@ class MemoEditor(ModalScreen[tuple[str, str] | None]):
     MemoEditor Select { width: 30; }
     """
     BINDINGS = [
-        Binding("ctrl+s", "save", "save", priority=True),
-        Binding("escape", "cancel", "cancel"),
+        Binding("ctrl+s", "save", N_("save"), priority=True),
+        Binding("escape", "cancel", N_("cancel")),
     ]
 
     def __init__(
@@ -170,9 +172,10 @@ class MemoEditor(ModalScreen[tuple[str, str] | None]):
         from textual.widgets import Markdown, Select
 
         with Vertical():
-            yield Label(f"{self.heading}  (ctrl+s save, esc cancel, tab: title, type, body)")
+            keys = _("(ctrl+s save, esc cancel, tab: title, type, body)")
+            yield Label(self.heading + "  " + keys)  # the heading comes translated
             with Horizontal(id="memo-head", classes="memo-head"):
-                yield Input(value=self.memo_title, placeholder="title", id="memo-title")
+                yield Input(value=self.memo_title, placeholder=_("title"), id="memo-title")
                 if self.types:
                     yield Select(
                         [(t, t) for t in self.types],
@@ -215,7 +218,10 @@ class Confirm(ModalScreen[bool]):
     Confirm > Vertical { width: 70; height: auto; border: thick $error; background: $panel;
                          padding: 0 1; }
     """
-    BINDINGS = [Binding("y", "answer(True)", "yes"), Binding("n,escape", "answer(False)", "no")]
+    BINDINGS = [
+        Binding("y", "answer(True)", N_("yes")),
+        Binding("n,escape", "answer(False)", N_("no")),
+    ]
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -225,8 +231,8 @@ class Confirm(ModalScreen[bool]):
         with Vertical():
             yield Label(self.question)
             with Horizontal():
-                yield Button("Yes (y)", id="yes", variant="error")
-                yield Button("No (n)", id="no")
+                yield Button(_("Yes (y)"), id="yes", variant="error")
+                yield Button(_("No (n)"), id="no")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -244,7 +250,7 @@ class TextPanel(ModalScreen[None]):
     TextPanel > VerticalScroll { width: 90; max-width: 95%; height: 80%; border: thick $primary;
                                  background: $panel; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape,q", "app.pop_screen", "close")]
+    BINDINGS = [Binding("escape,q", "app.pop_screen", N_("close"))]
 
     def __init__(self, markdown: str) -> None:
         super().__init__()

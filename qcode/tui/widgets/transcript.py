@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from qcode.i18n import N_, _
 from qcode.services.codings import Span
 from qcode.text.offsets import snap_end, snap_start
 from qcode.text.wordbounds import WordBounds
@@ -123,46 +124,52 @@ class TranscriptView(ScrollView, can_focus=True):
         "transcript--hit",
     }
     BINDINGS = [
-        Binding("left", "move('left')", "left", show=False),
-        Binding("right", "move('right')", "right", show=False),
-        Binding("up", "move('up')", "up", show=False),
-        Binding("down", "move('down')", "down", show=False),
-        Binding("home", "move('home')", "home", show=False),
-        Binding("end", "move('end')", "end", show=False),
-        Binding("pageup", "move('pageup')", "page up", show=False),
-        Binding("pagedown", "move('pagedown')", "page down", show=False),
-        Binding("ctrl+left", "move('wordleft')", "word left", show=False),
-        Binding("ctrl+right", "move('wordright')", "word right", show=False),
-        Binding("shift+left", "move('left', True)", "extend left", show=False),
-        Binding("shift+right", "move('right', True)", "extend right", show=False),
-        Binding("shift+up", "move('up', True)", "extend up", show=False),
-        Binding("shift+down", "move('down', True)", "extend down", show=False),
-        Binding("shift+home", "move('home', True)", "extend to row start", show=False),
-        Binding("shift+end", "move('end', True)", "extend to row end", show=False),
+        Binding("left", "move('left')", N_("left"), show=False),
+        Binding("right", "move('right')", N_("right"), show=False),
+        Binding("up", "move('up')", N_("up"), show=False),
+        Binding("down", "move('down')", N_("down"), show=False),
+        Binding("home", "move('home')", N_("home"), show=False),
+        Binding("end", "move('end')", N_("end"), show=False),
+        Binding("pageup", "move('pageup')", N_("page up"), show=False),
+        Binding("pagedown", "move('pagedown')", N_("page down"), show=False),
+        Binding("ctrl+left", "move('wordleft')", N_("word left"), show=False),
+        Binding("ctrl+right", "move('wordright')", N_("word right"), show=False),
+        Binding("shift+left", "move('left', True)", N_("extend left"), show=False),
+        Binding("shift+right", "move('right', True)", N_("extend right"), show=False),
+        Binding("shift+up", "move('up', True)", N_("extend up"), show=False),
+        Binding("shift+down", "move('down', True)", N_("extend down"), show=False),
+        Binding("shift+home", "move('home', True)", N_("extend to row start"), show=False),
+        Binding("shift+end", "move('end', True)", N_("extend to row end"), show=False),
         Binding(
             "ctrl+shift+left",
             "move('wordleft', True)",
-            "extend word left",
+            N_("extend word left"),
             show=False,
             id="extend_word_left",
         ),
         Binding(
             "ctrl+shift+right",
             "move('wordright', True)",
-            "extend word right",
+            N_("extend word right"),
             show=False,
             id="extend_word_right",
         ),
-        Binding("escape", "clear_selection", "clear selection", show=False, id="clear_selection"),
+        Binding(
+            "escape", "clear_selection", N_("clear selection"), show=False, id="clear_selection"
+        ),
         Binding(
             "s",
             "select_unit('sentence')",
-            "sentence",
-            tooltip="Select the sentence",
+            N_("sentence"),
+            tooltip=N_("Select the sentence"),
             id="select_sentence",
         ),
         Binding(
-            "t", "select_unit('turn')", "turn", tooltip="Select the speaker turn", id="select_turn"
+            "t",
+            "select_unit('turn')",
+            N_("turn"),
+            tooltip=N_("Select the speaker turn"),
+            id="select_turn",
         ),
     ]
 
@@ -564,7 +571,12 @@ class TranscriptView(ScrollView, can_focus=True):
     def action_select_unit(self, kind: str) -> None:
         unit = self.unit_at(kind, self.cursor)
         if unit is None:
-            self.notify(f"no {kind} here", severity="warning")
+            none_here = {
+                "sentence": _("no sentence here"),
+                "turn": _("no speaker turn here"),
+                "paragraph": _("no paragraph here"),
+            }
+            self.notify(none_here.get(kind, _("no such unit here")), severity="warning")
             return
         self._set(unit.end, unit.start)
 

@@ -1,0 +1,115 @@
+"""The interface's language: English (the source strings) or Simplified Chinese.
+
+Strings shown to the researcher are marked with :func:`_` (or :func:`ngettext` where a count
+decides the form), and translated through the standard library's :mod:`gettext` from the
+catalogue ``qcode/locale/zh/LC_MESSAGES/qcode.mo`` (compiled from ``qcode.po`` by
+``make locale``; ``tests/test_i18n.py`` checks the two agree and cover every marked string).
+A string needed before the language is known (a class attribute, a module constant) is marked
+with :func:`N_`, which only marks it, and translated with :func:`_` where it is shown.
+
+The language, first that says one: :func:`set_language` (``qcode --lang``), ``$QCODE_LANGUAGE``
+or ``language`` in the user settings file, then the locale (``LC_ALL``, ``LC_MESSAGES``,
+``LANG`` starting with ``zh``); else English.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+__all__ = [
+    "LANGUAGES",
+    "N_",
+    "_",
+    "current",
+    "from_environment",
+    "ngettext",
+    "pgettext",
+    "set_language",
+]
+
+DOMAIN = "qcode"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("en", "zh")
+
+_state: dict[str, object] = {"language": None, "catalogue": None}
+
+
+def _catalogue() -> gettext.NullTranslations:
+    found = _state["catalogue"]
+    if found is None:
+        set_language(from_environment())
+        found = _state["catalogue"]
+    assert isinstance(found, gettext.NullTranslations)
+    return found
+
+
+def _(message: str) -> str:
+    """``message`` in the interface's language."""
+    return _catalogue().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of ``singular``/``plural`` for the count ``n``, in the interface's language."""
+    return _catalogue().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the interface's language, as meant in ``context`` (the same English word
+    can need two Chinese ones: a level "open" is 开放式编码, the action "open" is 打开)."""
+    return _catalogue().pgettext(context, message)
+
+
+def N_(message: str) -> str:  # noqa: N802  (gettext's name for a mark without translation)
+    """Marks ``message`` for the catalogue; :func:`_` translates it where it is shown."""
+    return message
+
+
+def set_language(language: str) -> None:
+    """Speak ``language`` (``en`` or ``zh``) from now on."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown interface language {language!r} (expected en or zh)")
+    if language == "en":
+        catalogue: gettext.NullTranslations = gettext.NullTranslations()
+    else:
+        catalogue = gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
+    _state["language"] = language
+    _state["catalogue"] = catalogue
+
+
+def current() -> str:
+    """The interface's language now (``en`` or ``zh``)."""
+    _catalogue()
+    return str(_state["language"])
+
+
+def from_locale(environ: dict[str, str] | None = None) -> str:
+    """``zh`` where the locale's first set variable names Chinese, else ``en``."""
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def from_environment() -> str:
+    """The language the user settings (with ``$QCODE_LANGUAGE`` over them) choose, else the
+    locale's. A settings file with mistakes chooses nothing here: the command that reads it
+    reports them."""
+    from qcode.settings import ENV_CONFIG, USER_ENV, user_config_path
+
+    explicit = os.environ.get(USER_ENV["language"])
+    if explicit in LANGUAGES:
+        return explicit
+    if os.environ.get(ENV_CONFIG) or user_config_path().is_file():
+        from qcode.settings import SettingsError, load_user_settings
+
+        try:
+            chosen = load_user_settings().language
+        except SettingsError:
+            chosen = None
+        if chosen in LANGUAGES:
+            return str(chosen)
+    return from_locale()

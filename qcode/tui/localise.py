@@ -1,0 +1,110 @@
+"""The workbench's key descriptions in the interface's language.
+
+Textual reads ``BINDINGS`` once, when a class is defined, before the language is known; the
+descriptions there are marked with :func:`qcode.i18n.N_`. :func:`localise_bindings` rebuilds
+every widget class's merged bindings from its English ``BINDINGS`` with the descriptions and
+tooltips translated, so that the footer, the command palette and the help show them in the
+language chosen; a widget made afterwards copies them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from textual.binding import Binding, BindingsMap
+from textual.dom import DOMNode
+from textual.widgets import Footer
+
+from qcode.i18n import N_, _, current, pgettext
+
+# Textual's own key descriptions that the workbench can show (translated in the catalogue)
+TEXTUAL = (N_("Quit"),)
+
+
+def _translated(binding: Binding) -> Binding:
+    return dataclasses.replace(
+        binding,
+        description=_(binding.description) if binding.description else "",
+        tooltip=_(binding.tooltip) if binding.tooltip else "",
+    )
+
+
+def _classes(root: type[DOMNode]) -> list[type[DOMNode]]:
+    seen: list[type[DOMNode]] = []
+    todo = [root]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in seen:
+                seen.append(sub)
+                todo.append(sub)
+    return seen
+
+
+def localise_bindings() -> None:
+    """Every widget class's bindings, described in the interface's language."""
+    for cls in _classes(DOMNode):
+        merged = cls._merge_bindings()
+        keys = {k: [_translated(b) for b in bs] for k, bs in merged.key_to_bindings.items()}
+        cls._merged_bindings = BindingsMap.from_keys(keys)
+
+
+# the names the services use for levels, units, measures, memo types and the kinds of thing a
+# memo is linked to, as the workbench shows them: English as the services name them, translated
+# in the context of what they name
+def name(value: str) -> str:
+    """A level, unit, measure or order's name in the interface's language."""
+    return {
+        "open": pgettext("level", "open"),
+        "axial": pgettext("level", "axial"),
+        "selective": pgettext("level", "selective"),
+        "overlap": pgettext("unit", "overlap"),
+        "sentence": pgettext("unit", "sentence"),
+        "turn": pgettext("unit", "turn"),
+        "paragraph": pgettext("unit", "paragraph"),
+        "document": pgettext("unit", "document"),
+        "count": pgettext("measure", "count"),
+        "c": pgettext("measure", "c"),
+        "jaccard": pgettext("measure", "jaccard"),
+        "ascending": pgettext("order", "ascending"),
+        "descending": pgettext("order", "descending"),
+    }.get(value, value)
+
+
+def counts(c: object) -> str:
+    """A code's codings: ``12``, or ``0 own · 37 with sub-codes`` for one with sub-codes."""
+    own = getattr(c, "codings", 0)
+    total = getattr(c, "codings_with_subcodes", None)
+    if total is None or total == own:
+        return str(own)
+    return _("{own} own · {total} with sub-codes").format(own=own, total=total)
+
+
+def memo_type(value: str) -> str:
+    """A memo type (the services' name) in the interface's language."""
+    return {
+        "free": pgettext("memo type", "free"),
+        "code": pgettext("memo type", "code"),
+        "theory": pgettext("memo type", "theory"),
+        "method": pgettext("memo type", "method"),
+        "sampling": pgettext("memo type", "sampling"),
+        "storyline": pgettext("memo type", "storyline"),
+    }.get(value, value)
+
+
+def kind(value: str) -> str:
+    """What a memo is linked to, in the interface's language."""
+    return {
+        "code": pgettext("link", "code"),
+        "document": pgettext("link", "document"),
+        "coding": pgettext("link", "coding"),
+        "case": pgettext("link", "case"),
+    }.get(value, value)
+
+
+def footer() -> Footer:
+    """The screens' footer. In Chinese it leaves out the command palette's key (ctrl+p still
+    opens it; the help lists it): Textual docks that key over the row of keys, and where a
+    wide character of a key beneath meets its edge the compositor blanks cells of the palette's
+    own label (``^p 命  面板``)."""
+    return Footer(show_command_palette=current() != "zh")

@@ -1,0 +1,287 @@
+"""The Chinese interface: the language chosen, the catalogue complete, every user-facing string
+marked, no English string of the catalogue on any workbench screen in zh at 80 columns."""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from conftest import EXAMPLE
+from rich.cells import cell_len
+from test_tui import settle
+
+from qcode import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = ROOT / "qcode/locale/zh/LC_MESSAGES/qcode.po"
+MO = PO.with_suffix(".mo")
+MARKED = [ROOT / "qcode/tui", *(ROOT / f"qcode/cli/{m}.py" for m in ("app", "groups", "main"))]
+
+
+def first(value: Any) -> str:
+    """A message's id or text; a plural's first form."""
+    return value[0] if isinstance(value, tuple | list) else value
+
+
+def po_catalogue() -> dict[tuple[str | None, str], str]:
+    """(context, English) -> Chinese, from the .po file."""
+    with PO.open("rb") as f:
+        return {(m.context, first(m.id)): first(m.string) for m in read_po(f) if m.id}
+
+
+def marked() -> set[tuple[str | None, str]]:
+    """Every (context, string) marked with _(), N_(), ngettext() or pgettext() where the
+    interface is translated."""
+    from babel.messages.extract import extract
+
+    found: set[tuple[str | None, str]] = set()
+    for place in MARKED:
+        if place.is_dir():
+            found |= {(m[4], first(m[2])) for m in extract_from_dir(str(place))}
+        else:
+            with place.open("rb") as f:
+                found |= {(m[3], first(m[1])) for m in extract("python", f)}
+    return {m for m in found if m[1]}
+
+
+def marked_strings() -> set[str]:
+    return {text for _context, text in marked()}
+
+
+@pytest.fixture
+def zh() -> Iterator[None]:
+    i18n.set_language("zh")
+    yield
+    i18n.set_language("en")
+
+
+def test_the_catalogue_translates_every_marked_string() -> None:
+    catalogue = po_catalogue()
+    untranslated = sorted(str(m) for m in marked() if not catalogue.get(m))
+    assert untranslated == []
+
+
+def test_the_compiled_catalogue_is_the_po_file() -> None:
+    po = {k: v for k, v in po_catalogue().items() if v}
+    with MO.open("rb") as f:
+        mo = {(m.context, first(m.id)): first(m.string) for m in read_mo(f) if m.id}
+    assert mo == po, "run make locale"
+
+
+def test_placeholders_survive_translation() -> None:
+    for (_context, msgid), text in po_catalogue().items():
+        assert set(re.findall(r"{[^}]*}", msgid)) == set(re.findall(r"{[^}]*}", text)), msgid
+
+
+# -- every user-facing literal in the workbench is marked ------------------------------------------
+SHOWN_FIRST = {"notify", "Label", "Static", "Button", "Picker", "Prompt", "Confirm"}
+
+
+def _unmarked(node: ast.expr | None) -> bool:
+    """A literal with words, or an f-string, not inside a _()/N_()/ngettext() call."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return bool(re.search(r"[A-Za-z]{2,}", node.value))
+    return isinstance(node, ast.JoinedStr)
+
+
+def unmarked_literals(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+        shown: list[ast.expr | None] = []
+        if name == "Binding":
+            shown = [node.args[2] if len(node.args) > 2 else None]
+            shown += [k.value for k in node.keywords if k.arg in ("description", "tooltip")]
+        elif name in SHOWN_FIRST and node.args:
+            shown = [node.args[0]]
+        shown += [k.value for k in node.keywords if k.arg in ("placeholder", "title")]
+        found += [f"{path.name}:{n.lineno}" for n in shown if n is not None and _unmarked(n)]
+    return found
+
+
+def test_no_unmarked_literal_in_the_workbench() -> None:
+    files = sorted((ROOT / "qcode/tui").rglob("*.py"))
+    assert [hit for f in files for hit in unmarked_literals(f)] == []
+
+
+def test_the_check_finds_an_unmarked_literal(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text('self.notify("saved")\nself.notify(f"{n} saved")\nself.notify(_("ok"))\n')
+    assert unmarked_literals(probe) == ["probe.py:1", "probe.py:2"]
+
+
+# -- choosing the language --------------------------------------------------------------------------
+def qcode(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    code = "import sys; from qcode.cli.main import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("QCODE_", "LC_", "LANG"))}
+    return clean | {"QCODE_CONFIG": str(tmp_path / "config.toml"), "LANG": "C.UTF-8"}
+
+
+def test_lang_option_chooses_chinese_for_help_and_errors(env: dict[str, str]) -> None:
+    out = qcode("--lang", "zh", "--help", env=env)
+    assert "扎根理论质性编码" in out.stdout and "编码:" in out.stdout
+    assert "Grounded-theory" not in out.stdout
+    bad = qcode("--lang", "zh", "-p", "/nonexistent", "info", env=env)
+    assert bad.returncode == 1 and bad.stderr.startswith("错误：")
+    assert "Grounded-theory" in qcode("--help", env=env).stdout
+
+
+def test_user_settings_and_locale_choose_chinese(env: dict[str, str], tmp_path: Path) -> None:
+    assert "扎根理论" in qcode("--help", env=env | {"LANG": "zh_CN.UTF-8"}).stdout
+    (tmp_path / "config.toml").write_text('language = "zh"\n', encoding="utf-8")
+    assert "扎根理论" in qcode("--help", env=env).stdout
+    assert "Grounded-theory" in qcode("--lang", "en", "--help", env=env).stdout
+
+
+def test_an_unknown_language_is_a_usage_error(env: dict[str, str]) -> None:
+    out = qcode("--lang", "fr", "--help", env=env)
+    assert out.returncode == 2 and "--lang" in out.stderr and "Traceback" not in out.stderr
+
+
+# -- every screen in zh at 80 columns ---------------------------------------------------------------
+@pytest.fixture
+def sample(tmp_path: Path) -> Iterator[Any]:
+    from qcode.services.build import build
+
+    root = tmp_path / "flexible-employment"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
+    with build(root) as p:
+        yield p
+
+
+def screen_lines(app: Any) -> list[str]:
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def english_left(lines: list[str], data: str) -> list[str]:
+    """The catalogue's English strings that are on screen (words of the study's own data,
+    such as an English code name, excepted)."""
+    text = "\n".join(lines)
+    left = []
+    for msgid in marked_strings():
+        words = re.sub(r"{\w*}", " ", msgid).strip(" .:()|")
+        if len(words) < 4 or not re.search(r"[A-Za-z]{3}", words):
+            continue
+        pattern = r"(?<![A-Za-z])" + re.escape(words) + r"(?![A-Za-z])"
+        if re.search(pattern, text) and not re.search(pattern, data):
+            left.append(words)
+    return sorted(left)
+
+
+def run(app: Any, scenario: Any) -> None:
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("key", list("12345678"))
+def test_every_screen_in_chinese_at_80_columns(zh: None, sample: Any, key: str) -> None:
+    from qcode.tui.app import QcodeApp
+
+    p = sample
+    data = "\n".join(
+        [c.name for c in p.codes.list()]
+        + [d.name for d in p.documents.list()]
+        + [p.documents.text(d.name) for d in p.documents.list()]
+        + [m.title for m in p.memos.list()]
+    )
+    app = QcodeApp(p)
+    seen: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press(key)
+        await settle(pilot)
+        seen.extend(screen_lines(app))
+
+    run(app, scenario)
+    assert english_left(seen, data) == []
+    assert re.search(r"[\u4e00-\u9fff]", seen[-1])  # the footer
+    assert "^p" not in seen[-1], seen[-1]  # the palette's key, left out in Chinese (help lists it)
+    assert all(cell_len(line) == 80 for line in seen)  # wide characters keep the width
+
+
+def test_the_footer_is_english_again_in_english(sample: Any) -> None:
+    from qcode.tui.app import QcodeApp
+
+    i18n.set_language("en")
+    app = QcodeApp(sample)
+    seen: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        seen.extend(screen_lines(app))
+
+    run(app, scenario)
+    assert "code" in seen[-1] and "palette" in seen[-1]
+
+
+def test_the_chinese_help_has_every_section_and_key_of_the_english() -> None:
+    def shape(text: str) -> list[int]:
+        """Rows of each table, section by section."""
+        return [s.count("\n|") for s in text.split("\n## ")]
+
+    def keys(text: str) -> list[str]:
+        return re.findall(r"`([^`]+)`", text)
+
+    en = (ROOT / "qcode/tui/help.md").read_text(encoding="utf-8")
+    zh = (ROOT / "qcode/tui/help.zh.md").read_text(encoding="utf-8")
+    assert shape(zh) == shape(en)
+    assert set(keys(en)) <= set(keys(zh))
+
+
+def test_the_help_screen_in_chinese(zh: None, sample: Any) -> None:
+    from qcode.tui.app import QcodeApp
+
+    app = QcodeApp(sample)
+    seen: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        await pilot.press("f1")
+        await settle(pilot)
+        seen.extend(screen_lines(app))
+
+    run(app, scenario)
+    text = "\n".join(seen)
+    assert "所有界面" in text and "Everywhere" not in text
+    assert all(cell_len(line) == 80 for line in seen)
+
+
+def test_the_command_palette_in_chinese(zh: None, sample: Any) -> None:
+    from qcode.tui.app import QcodeApp
+    from qcode.tui.commands import QcodeCommands
+
+    app = QcodeApp(sample)
+    texts: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        texts.extend(e[0] for e in QcodeCommands(app.screen)._entries())
+
+    run(app, scenario)
+    assert "切换到编码簿界面" in texts and "操作：本土编码" in texts
+    assert not [t for t in texts if t.startswith(("Switch", "Action", "Apply", "Open", "Jump"))]
