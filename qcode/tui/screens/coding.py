@@ -681,7 +681,7 @@ class CodingScreen(Screen[None]):
         def show(last: dict[int, str]) -> None:
             self._last_used = last
             self._arrange()
-            self.notify(f"codes sorted by {self.code_sort}")
+            self.notify(_("codes sorted by {sort}").format(sort=_(self.code_sort)))
 
         self.qapp.call(p.codes.last_used, then=show)
 
@@ -692,7 +692,7 @@ class CodingScreen(Screen[None]):
         node = tree.cursor_node
         path = self.tree_code or (node.data if node is not None else None)
         if not path:
-            self.notify("select a code in the tree first", severity="warning")
+            self.notify(_("select a code in the tree first"), severity="warning")
             return
         choices = [Choice(c, c) for c in PALETTE]
 
@@ -703,7 +703,7 @@ class CodingScreen(Screen[None]):
             p = self.qapp.project
 
             def done(_info: object) -> None:
-                self.notify(f"{path} is now {colour.upper()}")
+                self.notify(_("{code} is now {colour}").format(code=path, colour=colour.upper()))
                 self._fill_codes()
                 if self.document:
                     self._refresh_spans()
@@ -712,10 +712,10 @@ class CodingScreen(Screen[None]):
 
         self.app.push_screen(
             Picker(
-                f"Colour of {path} (a palette colour, or type #RRGGBB)",
+                _("Colour of {code} (a palette colour, or type #RRGGBB)").format(code=path),
                 choices,
                 allow_new=True,
-                placeholder="#RRGGBB",
+                placeholder=_("#RRGGBB"),
             ),
             chosen,
         )

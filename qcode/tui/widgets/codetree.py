@@ -9,9 +9,10 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from qcode.i18n import N_, _
 from qcode.services.codes import CodeInfo
 
-SORTS = ("name", "frequency", "recency")
+SORTS = (N_("name"), N_("frequency"), N_("recency"))  # marked: the notice names the order
 
 
 def arrange(
@@ -78,7 +79,7 @@ def add_sets(tree: Tree[str], sets: list[Any], query: str = "") -> dict[Any, str
     shown = [s for s in sets if q in s.name.casefold()] if q else list(sets)
     if not shown:
         return {}
-    top = tree.root.add(Text("Sets", style="bold"), data=None, expand=True)
+    top = tree.root.add(Text(_("Sets"), style="bold"), data=None, expand=True)
     lines: dict[Any, str] = {}
     for s in shown:
         n = s.count if s.count is not None else len(s.codes)
