@@ -22,30 +22,14 @@ from qcode.services.codings import Span
 from qcode.services.memos import MEMO_TYPES, Target
 from qcode.text.wordbounds import WordBounds, han_segmenter
 from qcode.tui import localise
-from qcode.tui.widgets.codetree import SORTS, add_sets, arrange, fill_code_tree
+from qcode.tui.widgets.codetree import SORTS, arrange, fill_code_tree, replace_sets
+from qcode.tui.widgets.details import cursor_details
 from qcode.tui.widgets.findbar import FindBar, Query
-from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt
+from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt, in_vivo_name
 from qcode.tui.widgets.transcript import TranscriptView, Unit, prepare
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
-
-
-def in_vivo_name(text: str, start: int, end: int, labels: dict[int, int] | None = None) -> str:
-    """A code name from the words of ``text[start:end]``: speaker labels (``labels`` maps a
-    label's start to its end) left out, whitespace trimmed and collapsed to single spaces, a '/'
-    turned into '∕' (U+2215) as on REFI import, at most 60 characters."""
-    pieces: list[str] = []
-    pos = start
-    for a, b in sorted((labels or {}).items()):
-        if b <= start or a >= end:
-            continue
-        pieces.append(text[pos : max(pos, a)])
-        pos = max(pos, b)
-    pieces.append(text[pos:end] if pos < end else "")
-    words = " ".join(pieces).split() or text[start:end].split()  # a label alone is kept
-    name = " ".join(words).replace("/", "\u2215")
-    return name if len(name) <= 60 else name[:59].rstrip() + "…"
 
 
 class CodingScreen(Screen[None]):
@@ -221,16 +205,10 @@ class CodingScreen(Screen[None]):
     def _show_sets(self, sets: list[Any]) -> None:
         """Redraw only the "Sets" node: the codes and the cursor stay where they are."""
         self._sets = sets
-        tree: Tree[str] = self.query_one("#codes", Tree)
-        for node in list(tree.root.children):
-            if node.id in getattr(self, "_sets_top", ()):
-                node.remove()
-        self._set_nodes = add_sets(tree, sets, self.query_one("#code-filter", Input).value)
-        self._sets_top = {n.parent.id for n in self._leaf_nodes(tree) if n.parent is not None}
-
-    def _leaf_nodes(self, tree: Tree[str]) -> list[Any]:
-        wanted = set(getattr(self, "_set_nodes", {}))
-        return [n for top in tree.root.children for n in top.children if n.id in wanted]
+        query = self.query_one("#code-filter", Input).value
+        self._set_nodes, self._sets_top = replace_sets(
+            self.query_one("#codes", Tree), sets, query, getattr(self, "_sets_top", None)
+        )
 
     def _show_codes(self, codes: list[CodeInfo], last: dict[int, str] | None = None) -> None:
         self._codes = codes
@@ -243,8 +221,7 @@ class CodingScreen(Screen[None]):
         shown = arrange(self._codes, self.code_sort, query, self._last_used)
         tree: Tree[str] = self.query_one("#codes", Tree)
         self._code_nodes = fill_code_tree(tree, shown, self._code_label)
-        self._set_nodes = add_sets(tree, getattr(self, "_sets", []), query)
-        self._sets_top = {n.parent.id for n in self._leaf_nodes(tree) if n.parent is not None}
+        self._set_nodes, self._sets_top = replace_sets(tree, getattr(self, "_sets", []), query)
         if self._codes:
             tree.cursor_line = 0
 
@@ -367,35 +344,7 @@ class CodingScreen(Screen[None]):
 
     def _show_details(self) -> None:
         view = self.query_one(TranscriptView)
-        lines = [Text(_("offset {n}").format(n=view.cursor), style="dim")]
-        sel = view.selection
-        if sel:
-            lines.append(
-                Text(
-                    _("selection [{start}, {end}) · {n} characters").format(
-                        start=sel[0], end=sel[1], n=sel[1] - sel[0]
-                    )
-                )
-            )
-        for s in view.spans_at(view.cursor):
-            lines.append(
-                Text.assemble(
-                    ("■ ", s.color),
-                    s.code,
-                    (f"  {s.coder}", "dim"),
-                    (f"  [{s.start}, {s.end})", "dim"),
-                )
-            )
-            for title in self._memo_titles.get(s.id, []):
-                lines.append(Text(_("   memo: {title}").format(title=title), style="italic"))
-        here = {s.code_id for s in view.spans_at(view.cursor)}
-        others = [s for s in view.codes_on_row(view.cursor) if s.code_id not in here]
-        if others:
-            lines.append(Text(_("also on this line:"), style="dim"))
-            lines.extend(Text.assemble(("■ ", s.color), s.code) for s in others)
-        if view.stripes:
-            lines.append(Text(_("stripes, left to right:"), style="dim"))
-            lines.extend(Text.assemble(("▌ ", s.color), s.code) for s in view.stripe_codes())
+        lines = cursor_details(view, self._memo_titles)
         if self.tree_code:
             tree_code = next((c for c in self._codes if c.path == self.tree_code), None)
             counts = f" ({localise.counts(tree_code)})" if tree_code else ""

@@ -70,6 +70,19 @@ def fill_code_tree(
     return nodes
 
 
+def replace_sets(
+    tree: Tree[str], sets: list[Any], query: str = "", old: Any = None
+) -> tuple[dict[Any, str], Any]:
+    """Put the "Sets" node (see :func:`add_sets`) in place of ``old``, the id of the one drawn
+    before, if any; returns what add_sets returns and the new node's id."""
+    for node in list(tree.root.children):
+        if old is not None and node.id == old:
+            node.remove()
+    lines = add_sets(tree, sets, query)
+    top = tree.root.children[-1].id if lines else None
+    return lines, top
+
+
 def add_sets(tree: Tree[str], sets: list[Any], query: str = "") -> dict[Any, str]:
     """The saved queries and sets of codes under a last node "Sets", each with its count (hits
     of a query in the whole project, or the number of codes of a set of codes), as NVivo and

@@ -262,3 +262,20 @@ class TextPanel(ModalScreen[None]):
 
         with VerticalScroll():
             yield Markdown(self.markdown)
+
+
+def in_vivo_name(text: str, start: int, end: int, labels: dict[int, int] | None = None) -> str:
+    """A code name from the words of ``text[start:end]``: speaker labels (``labels`` maps a
+    label's start to its end) left out, whitespace trimmed and collapsed to single spaces, a '/'
+    turned into '∕' (U+2215) as on REFI import, at most 60 characters."""
+    pieces: list[str] = []
+    pos = start
+    for a, b in sorted((labels or {}).items()):
+        if b <= start or a >= end:
+            continue
+        pieces.append(text[pos : max(pos, a)])
+        pos = max(pos, b)
+    pieces.append(text[pos:end] if pos < end else "")
+    words = " ".join(pieces).split() or text[start:end].split()  # a label alone is kept
+    name = " ".join(words).replace("/", "\u2215")
+    return name if len(name) <= 60 else name[:59].rstrip() + "…"
