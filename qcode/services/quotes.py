@@ -4,6 +4,7 @@ reference back to the coding (document, offsets, coding GUID); chosen by the rul
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -13,7 +14,15 @@ from sqlalchemy import select
 from qcode.analysis.quotes import representative
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.services.codes import CodeTree
-from qcode.store.models import Case, Coding, Document, RelationEvidence, Segment, SummaryLink
+from qcode.store.models import (
+    Case,
+    CaseLink,
+    Coding,
+    Document,
+    RelationEvidence,
+    Segment,
+    SummaryLink,
+)
 
 if TYPE_CHECKING:
     from qcode.services.project import Project
@@ -41,9 +50,9 @@ def quote_rows(
     p: Project, where: Sequence[str] = (), codes: Sequence[int] | None = None
 ) -> list[QuoteRow]:
     """The codings of the documents ``where`` selects (of the code ids ``codes``, or all), in
-    document order. One plain query for the codings and one for the speaker turns."""
-    from bisect import bisect_right
-
+    document order. One plain query for the codings, one for the speaker turns and one for the
+    case links. A coding's case is the case its span is linked to (a focus-group speaker's
+    case; of several, the one it overlaps most), else its document's case."""
     from qcode.services.documents import page_at, page_numbers
 
     doc_ids = set(p.analysis.documents_in_scope(where)) if where else None
@@ -76,12 +85,23 @@ def quote_rows(
         ):
             if doc_id in coded:
                 turns.setdefault(doc_id, []).append((a, b, speaker))
+        links: dict[int, list[tuple[int, int, str]]] = {}
+        for doc_id, a, b, case_name in s.execute(
+            select(CaseLink.document_id, CaseLink.start, CaseLink.end, Case.name)
+            .join(Case, Case.id == CaseLink.case_id)
+            .order_by(CaseLink.document_id, CaseLink.start, Case.name)
+        ):
+            if doc_id in coded:
+                links.setdefault(doc_id, []).append((a, b, case_name))
         pages = page_numbers(s, coded)
         paths = {cid: tree.path(cid) for cid in tree.name}
     starts = {d: [t[0] for t in ts] for d, ts in turns.items()}
+    linked = {d: _Links(ls) for d, ls in links.items()}
     out = []
     for cid, guid, doc_id, code_id, start, end, text in codings:
         name, case = docs[doc_id]
+        if doc_id in linked:
+            case = linked[doc_id].case_of(start, end) or case
         speaker = None
         if doc_id in turns:
             i = bisect_right(starts[doc_id], start) - 1
@@ -105,6 +125,24 @@ def quote_rows(
         )
     out.sort(key=lambda r: (r.document, r.start, r.end, r.coding_id))
     return out
+
+
+class _Links:
+    """The case links of one document, sorted by start, to find the case a span belongs to."""
+
+    def __init__(self, links: list[tuple[int, int, str]]) -> None:
+        self.links = links
+        self.starts = [a for a, _, _ in links]
+        self.longest = max(b - a for a, b, _ in links)
+
+    def case_of(self, start: int, end: int) -> str | None:
+        best, most = None, 0
+        lo = bisect_left(self.starts, start - self.longest)
+        for a, b, case in self.links[lo : bisect_left(self.starts, max(end, start + 1))]:
+            overlap = min(b, max(end, start + 1)) - max(a, start)
+            if overlap > most:
+                best, most = case, overlap
+        return best
 
 
 @dataclass
