@@ -69,3 +69,63 @@ def test_matrix_screen(proj: Project) -> None:
             assert screen.query_one("#mx-summary", TextArea).text == "Pays when work allows"
 
     asyncio.run(main())
+
+
+def test_leaving_a_cell_keeps_its_edited_summary(proj: Project) -> None:
+    async def main() -> None:
+        app = QcodeApp(proj)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("8")
+            await pilot.pause()
+            screen = app.screen
+            await pilot.press("right")  # Li x income
+            await pilot.pause()
+            first = str(screen.query_one("#mx-segments", OptionList).get_option_at_index(0).prompt)
+            assert "int01 [18, 41) · swings" in first  # where each segment is, and its code
+            screen.query_one("#mx-summary", TextArea).focus()
+            await pilot.press(*"Rent first")
+            await pilot.press("escape", "down")  # to Wang x income, unsaved
+            await pilot.pause()
+            assert proj.summaries.get("Li", "income").body == "Rent first"
+            await pilot.press("down", "up")  # moving through without editing writes nothing
+            await pilot.pause()
+            assert len(proj.summaries.list()) == 1
+
+    asyncio.run(main())
+
+
+def test_the_cell_heading_in_chinese(proj: Project) -> None:
+    from qcode import i18n
+
+    async def main() -> None:
+        app = QcodeApp(proj)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("8", "right")
+            await pilot.pause()
+            head = str(app.screen.query_one("#mx-cell", Static).render())
+            assert "2 个片段，0 个已标记" in head
+
+    i18n.set_language("zh")
+    try:
+        asyncio.run(main())
+    finally:
+        i18n.set_language("en")
+
+
+def test_context_is_cut_between_words() -> None:
+    from qcode.tui.screens.matrix import context
+
+    text = "alpha beta gamma delta " * 10 + "THE SEGMENT" + " epsilon zeta eta theta" * 10
+    start = text.index("THE")
+    before, after = context(text, start, start + len("THE SEGMENT"), width=30)
+    assert before.startswith("…") and before[1:].split(" ")[0] in {
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+    }
+    assert after.endswith("…") and after[:-1].split(" ")[-1] in {"epsilon", "zeta", "eta", "theta"}
+    assert context("short THE end", 6, 9) == ("short ", " end")  # no ellipsis: nothing cut
+    zh = "访谈者：您现在和谁签的合同？" * 10
+    before, _ = context(zh, 100, 110, width=20)  # no spaces: cut by characters
+    assert before == "…" + zh[80:100]

@@ -129,3 +129,48 @@ def test_chinese_wrapping_narrow(snap_compare: Any, sample: Project) -> None:
 
 def test_narrow_60x20(snap_compare: Any, sample: Project) -> None:
     assert snap_compare(QcodeApp(sample), terminal_size=(60, 20), run_before=settle)
+
+
+def _summarised(p: Project) -> None:
+    from qcode.services.framework_matrix import framework_matrix
+
+    m = framework_matrix(p)
+    cell = m.cells[m.rows.index("P02")][m.columns.index("Coping strategies")]
+    p.summaries.set(
+        "P02",
+        "Coping strategies",
+        "Pays at the lowest base; the family pools one contribution.",
+        cell.segments[:1],
+    )
+
+
+def _on_matrix(*keys: str) -> Any:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await settle(pilot)
+
+    return run_before
+
+
+def test_matrix_screen(snap_compare: Any, sample: Project) -> None:
+    _summarised(sample)
+    assert snap_compare(
+        QcodeApp(sample), terminal_size=(120, 40), run_before=_on_matrix("right", "right", "down")
+    )
+
+
+def test_matrix_screen_chinese_80x24(snap_compare: Any, sample: Project) -> None:
+    from qcode import i18n
+
+    _summarised(sample)
+    i18n.set_language("zh")
+    try:
+        keys = ("right", *["down"] * 8)  # P09, the Chinese interview
+        assert snap_compare(QcodeApp(sample), terminal_size=(80, 24), run_before=_on_matrix(*keys))
+    finally:
+        i18n.set_language("en")
