@@ -99,6 +99,39 @@ def test_docx(example: Project, reports: dict[str, Path]) -> None:
     assert checked >= 20
 
 
+def test_docx_captions_are_word_captions(reports: dict[str, Path]) -> None:
+    """Captions numbered by SEQ fields (Word renumbers them and lists them in a table of
+    figures); each table's header row repeats on every page."""
+    import docx
+    from docx.oxml.ns import qn
+
+    d = docx.Document(str(reports["docx"]))
+    captions = [p for p in d.paragraphs if p.style.name == "Caption"]
+    seq = {"Table": 0, "Figure": 0}
+    for p in captions:
+        label = p.text.split(" ", 1)[0]
+        fields = [e.text.strip() for e in p._p.iter(qn("w:instrText"))]
+        assert fields == [f"SEQ {label} \\* ARABIC"], (p.text, fields)
+        seq[label] += 1
+        assert p.text.startswith(f"{label} {seq[label]}. ")
+    assert seq["Table"] > 5 and seq["Figure"] > 3
+    for t in d.tables:
+        assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_figure_captions_say_what_is_drawn() -> None:
+    from qcode.services.report import figure_caption
+
+    core = figure_caption("Resilience", related=True, shared=0, left_out=0)
+    assert (
+        core
+        == "Resilience with the categories related to it (node size: codings; dashed: relations)."
+    )
+    one = figure_caption("Pressure", related=False, shared=1, left_out=1)
+    assert "the category it shares most paragraphs with; 1 weaker neighbour left out" in one
+    assert "dashed" not in one and " 0 " not in core
+
+
 def test_markdown(example: Project, reports: dict[str, Path]) -> None:
     md = reports["md"].read_text(encoding="utf-8")
     assert md.startswith(f"# Theory report: {example.settings.name}\n")

@@ -204,9 +204,9 @@ def to_html(doc: Doc) -> str:
 
 
 # -- Word -------------------------------------------------------------------------------------
-def _toc_field(paragraph: Any) -> None:
-    """A table-of-contents field (headings 1-3) that Word fills in when the document opens or
-    its fields are updated."""
+def _field(paragraph: Any, instruction: str, shown: str, italic: bool = False) -> None:
+    """A Word field in ``paragraph``: its ``instruction`` and the result ``shown`` until Word
+    updates it."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
@@ -219,12 +219,40 @@ def _toc_field(paragraph: Any) -> None:
     run._r.append(fld("begin"))
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
-    instr.text = 'TOC \\o "1-3" \\h \\z \\u'
+    instr.text = f" {instruction} "
     run._r.append(instr)
     run._r.append(fld("separate"))
-    placeholder = paragraph.add_run("Right-click and choose Update Field to show the contents.")
-    placeholder.italic = True
+    paragraph.add_run(shown).italic = italic
     paragraph.add_run()._r.append(fld("end"))
+
+
+def _toc_field(paragraph: Any) -> None:
+    """A table-of-contents field (headings 1-3) that Word fills in when the document opens or
+    its fields are updated."""
+    _field(
+        paragraph,
+        'TOC \\o "1-3" \\h \\z \\u',
+        "Right-click and choose Update Field to show the contents.",
+        italic=True,
+    )
+
+
+def _caption(paragraph: Any, label: str, n: int, text: str) -> None:
+    """``Table 3. text``, numbered by a SEQ field as Word's own captions are, so that Word
+    renumbers them and lists them in a table of figures."""
+    paragraph.add_run(f"{label} ")
+    _field(paragraph, f"SEQ {label} \\* ARABIC", str(n))
+    paragraph.add_run(xml_safe(f". {text}"))
+
+
+def _repeat_header(table: Any) -> None:
+    """The table's first row repeats at the top of every page it runs onto."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    mark = OxmlElement("w:tblHeader")
+    mark.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(mark)
 
 
 def _docx_markdown(doc: Any, text: str, floor: int, style: dict[str, Any]) -> None:
@@ -286,10 +314,11 @@ def write_docx(doc: Doc, path: Path) -> None:
             _docx_markdown(d, b.text, b.floor, style)
         elif isinstance(b, Table):
             n_table += 1
-            d.add_paragraph(xml_safe(f"Table {n_table}. {b.caption}"), style=style["Caption"])
+            _caption(d.add_paragraph(style=style["Caption"]), "Table", n_table, b.caption)
             t = d.add_table(rows=1, cols=len(b.header), style="Table Grid")
             for cell, label in zip(t.rows[0].cells, b.header, strict=True):
                 cell.paragraphs[0].add_run(xml_safe(str(label))).bold = True
+            _repeat_header(t)
             for r in b.rows:
                 for cell, v in zip(t.add_row().cells, r, strict=True):
                     cell.text = "" if v is None else xml_safe(str(v))
@@ -301,7 +330,7 @@ def write_docx(doc: Doc, path: Path) -> None:
         elif isinstance(b, Figure):
             n_figure += 1
             d.add_picture(str(b.path), width=Cm(15))
-            d.add_paragraph(xml_safe(f"Figure {n_figure}. {b.caption}"), style=style["Caption"])
+            _caption(d.add_paragraph(style=style["Caption"]), "Figure", n_figure, b.caption)
     d.save(str(path))
 
 

@@ -62,6 +62,30 @@ def _draw(g: Any, path: Path) -> None:
     draw_network(g, path)
 
 
+def figure_caption(name: str, related: bool, shared: int, left_out: int) -> str:
+    """What a category's co-occurrence figure shows, in words that fit its numbers."""
+    whom = [
+        "the categories related to it" if related else "",
+        {0: "", 1: "the category it shares most paragraphs with"}.get(
+            shared, f"the {shared} categories it shares most paragraphs with"
+        ),
+    ]
+    shown = " and ".join(w for w in whom if w)
+    more = ""
+    if left_out:
+        more = (
+            "; 1 weaker neighbour left out"
+            if left_out == 1
+            else f"; {left_out} weaker neighbours left out"
+        )
+    key = "node size: codings"
+    if shared:
+        key += "; edge width: paragraphs coded with both"
+    if related:
+        key += "; dashed: relations"
+    return f"{name} with {shown}{more} ({key})."
+
+
 def quote_block(q: Quote) -> QuoteBlock:
     return QuoteBlock(q.text, q.source() or q.document, q.reference(), q.coding_guid)
 
@@ -262,16 +286,8 @@ class _Builder:
         path = self.figures / f"figure-{len(self.jobs) + 1}.png"
         self.jobs.append((sub, path))
         more = len(weight) - len(strongest)
-        left_out = f"; {more} weaker neighbours left out" if more > 0 else ""
         self.doc.add(Heading(2, "Co-occurrence"))
-        self.doc.add(
-            Figure(
-                path,
-                f"{c.name}, the categories related to it and the {len(strongest)} it shares "
-                f"most paragraphs with{left_out} (node size: codings; edge width: paragraphs "
-                "coded with both; dashed: relations).",
-            )
-        )
+        self.doc.add(Figure(path, figure_caption(c.name, bool(related), len(strongest), more)))
 
     def draw(self) -> None:
         """Draw the figures, in as many processes as there are cores (two at most)."""
