@@ -169,6 +169,32 @@ def test_typed_date_and_number_attributes(project: Project, cli: Any, tmp_path: 
     assert ws.cell(2, 4).value == "1 segment: fine."
 
 
+def test_docx_keeps_a_summarys_markdown_and_says_yes_or_no(
+    project: Project, cli: Any, tmp_path: Path
+) -> None:
+    import docx
+
+    project.documents.import_files([write(tmp_path / "a.txt", "R: fine.\n")], case="A")
+    project.documents.import_files([write(tmp_path / "b.txt", "R: also_fine *x*.\n")], case="B")
+    project.attributes.define("member", "boolean")
+    project.attributes.set("A", {"member": "yes"})
+    project.attributes.set("B", {"member": "no"})
+    project.codes.add("fine")
+    project.codings.apply("a", 3, 8, "fine")
+    project.codings.apply("b", 3, 17, "fine")
+    project.summaries.set("A", "fine", "Pays **in full**, *now*.")
+    out = tmp_path / "m.docx"
+    args = ["matrix", "framework", "--with-attributes", "member", "--format", "docx", "-o"]
+    r = cli("-p", str(project.root), *args, str(out))
+    assert r.code == 0, r.err
+    rows = docx.Document(str(out)).tables[0].rows
+    assert [c.text for c in rows[1].cells] == ["A", "yes", "Pays in full, now."]
+    runs = [(run.text, run.bold, run.italic) for run in rows[1].cells[2].paragraphs[0].runs]
+    assert ("in full", True, None) in runs and ("now", None, True) in runs
+    # a cell without a summary shows the coded words as they are, underscores and stars kept
+    assert [c.text for c in rows[2].cells] == ["B", "no", "1 segment: also_fine *x*."]
+
+
 def test_refusals(example: Project, cli: Any, tmp_path: Path) -> None:
     root = str(example.root)
     base = ["-p", root, "matrix", "framework"]

@@ -103,7 +103,14 @@ def framework(
     elif format_ == "docx":
         assert output is not None
         note = f"{len(m.rows)} {rows} by {len(m.columns)} codes."
-        grid.write_docx(output, title, header, body, note)
+        first = 1 + len(m.attributes)
+        summaries = {  # a summary is Markdown
+            (r, first + j)
+            for r, cells in enumerate(m.cells)
+            for j, c in enumerate(cells)
+            if c.summary is not None
+        }
+        grid.write_docx(output, title, header, body, note, summaries)
     else:
         if format_ == "json":
             import json

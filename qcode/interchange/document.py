@@ -270,12 +270,15 @@ def _docx_markdown(doc: Any, text: str, floor: int, style: dict[str, Any]) -> No
             for ln in lines:
                 bullet = re.match(r"^\s*[-*+]\s", ln)
                 kind = "List Bullet" if bullet else "List Number"
-                _runs(doc.add_paragraph(style=kind), re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", ln))
+                add_markdown_runs(
+                    doc.add_paragraph(style=kind), re.sub(r"^\s*([-*+]|\d+[.)])\s+", "", ln)
+                )
             continue
-        _runs(doc.add_paragraph(), " ".join(ln.strip() for ln in lines))
+        add_markdown_runs(doc.add_paragraph(), " ".join(ln.strip() for ln in lines))
 
 
-def _runs(p: Any, text: str) -> None:
+def add_markdown_runs(p: Any, text: str) -> None:
+    """``text`` into the Word paragraph ``p`` as runs, its Markdown bold and italic kept."""
     for part in re.split(r"(\*\*[^*]+\*\*|\*[^*]+\*|_[^_]+_)", text):
         if not part:
             continue
@@ -340,6 +343,7 @@ def figure_files(doc: Doc) -> Sequence[Path]:
 
 __all__ = [
     "Doc",
+    "add_markdown_runs",
     "Figure",
     "Heading",
     "Markdown",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -76,12 +76,30 @@ def write_xlsx(
     wb.save(str(path))
 
 
+def _shown(value: Any) -> str:
+    """A value as a reader of a Word table reads it: yes/no, ISO dates, nothing for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return xml_safe(value.isoformat() if isinstance(value, date) else str(value))
+
+
 def write_docx(
-    path: Path, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]], note: str = ""
+    path: Path,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    note: str = "",
+    markdown: Collection[tuple[int, int]] = (),
 ) -> None:
+    """A landscape Word table under ``title``; the cells (row, column) in ``markdown`` hold
+    Markdown, whose bold and italic are kept."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Pt
+
+    from qcode.interchange.document import add_markdown_runs
 
     doc = Document()
     section = doc.sections[0]
@@ -102,9 +120,12 @@ def write_docx(
     mark = OxmlElement("w:tblHeader")
     mark.set(qn("w:val"), "true")
     tr_pr.append(mark)
-    for row in rows:
-        for cell, value in zip(table.add_row().cells, row, strict=True):
-            cell.text = "" if value is None else xml_safe(str(value))
+    for r, row in enumerate(rows):
+        for i, (cell, value) in enumerate(zip(table.add_row().cells, row, strict=True)):
+            if (r, i) in markdown and isinstance(value, str):
+                add_markdown_runs(cell.paragraphs[0], value)
+            else:
+                cell.text = _shown(value)
     for r in table.rows:
         for cell in r.cells:
             for p in cell.paragraphs:
