@@ -165,3 +165,22 @@ def test_cli(proj: Project, cli: Any) -> None:
     assert cli("-p", root, "summaries", "set", "Li", "nope", "--text", "x").code == 1
     assert cli("-p", root, "summaries", "delete", "Li", "income").code == 0
     assert cli("-p", root, "summaries", "list", "--json").json() == []
+
+
+def test_a_blank_summary_is_refused_and_rows_are_named_either_way(proj: Project, cli: Any) -> None:
+    c1 = proj.codings.apply("int01", 18, 41, "income/swings")
+    root = str(proj.root)
+    for blank in ("", "  \n"):
+        r = cli("-p", root, "summaries", "set", "Li", "income", "--text", blank)
+        assert r.code == 1 and r.err.count("\n") == 1 and "summaries delete" in r.err
+    assert proj.summaries.list() == []
+    # a blank summary would hide the cell's count: the matrix still shows it
+    m = cli("-p", root, "matrix", "framework", "--codes", "income", "--format", "json").json()
+    assert m["records"][0]["cells"]["income"]["count"] == 1
+    # --rows as the matrix names them (plural) or as summaries do (singular)
+    r = cli("-p", root, "summaries", "set", "int01", "income", "--text", "x", "--rows", "documents")
+    assert r.code == 0, r.err
+    assert proj.summaries.get("int01", "income", kind="document").segments == []
+    r = cli("-p", root, "matrix", "framework", "--rows", "document", "--format", "json")
+    assert r.code == 0 and r.json()["rows"] == "documents"
+    assert c1.id in r.json()["records"][0]["cells"]["income"]["segments"]

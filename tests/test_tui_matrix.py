@@ -129,3 +129,20 @@ def test_context_is_cut_between_words() -> None:
     zh = "访谈者：您现在和谁签的合同？" * 10
     before, _ = context(zh, 100, 110, width=20)  # no spaces: cut by characters
     assert before == "…" + zh[80:100]
+
+
+def test_marking_before_writing_asks_for_the_summary_first(proj: Project) -> None:
+    async def main() -> None:
+        app = QcodeApp(proj)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("8", "right")
+            await pilot.pause()
+            segs = app.screen.query_one("#mx-segments", OptionList)
+            segs.focus()
+            segs.highlighted = 0
+            await pilot.press("m")
+            await pilot.pause()
+            assert proj.summaries.list() == []
+            assert any("write the summary first" in str(n.message) for n in app._notifications)
+
+    asyncio.run(main())

@@ -147,6 +147,8 @@ def framework_matrix(
     """The matrix of ``rows`` (cases or documents) by the codes chosen: ``codes`` by name, every
     category (``level="axial"``, the default when there are categories), every code
     (``level="open"``) or the codes of a set."""
+    if rows in ("case", "document"):  # as `qcode summaries --rows` names them
+        rows += "s"
     if rows not in ("cases", "documents"):
         raise InvalidInputError(f"unknown rows {rows!r} (cases or documents)")
     in_scope = set(p.analysis.documents_in_scope(where)) if where else None

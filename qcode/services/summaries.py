@@ -102,6 +102,8 @@ class SummaryService:
 
     # -- resolving a cell --------------------------------------------------------------------
     def _row(self, conn: Any, ref: str, kind: str | None) -> tuple[str, int]:
+        if kind in ("cases", "documents"):  # as `qcode matrix framework --rows` names them
+            kind = kind[:-1]
         if kind not in (None, *ROW_KINDS):
             raise InvalidInputError(f"unknown row kind {kind!r} (case or document)")
         if kind in (None, "case"):
@@ -163,6 +165,10 @@ class SummaryService:
     ) -> SummaryInfo:
         """Write the summary of the cell (``row``, ``code``): a new one, or its new text; with
         ``segments`` (coding ids) these become the codings it draws on."""
+        if not text.strip():
+            raise InvalidInputError(
+                "a summary needs some text (qcode summaries delete removes one)"
+            )
         with self.p.change("summaries.set", actor=coder) as ch:
             row_kind, row_id = self._row(ch.conn, row, kind)
             tree = CodeTree(ch.conn)

@@ -241,6 +241,9 @@ class MatrixScreen(Screen[None]):
             return False
         row, col = self.cell
         text = self.query_one("#mx-summary", TextArea).text
+        if not text.strip():
+            self.notify(_("write the summary first, then mark the segments it draws on"))
+            return False
         try:
             info = self.qapp.project.summaries.set(
                 self.m.rows[row], self.m.columns[col], text, segments, kind=self.m.rows_of[:-1]
