@@ -27,7 +27,7 @@ from typer.core import TyperCommand, TyperGroup
 from qcode.i18n import N_, _, current
 
 # Typer's gettext calls, answered from qcode's catalogue in qcode's language
-typer.core._ = _  # type: ignore[attr-defined]
+typer.core._ = _
 
 # The words of Typer and of its click written by qcode's help, marked for the catalogue
 BUILT_IN = (
@@ -105,15 +105,16 @@ def clip(text: str, limit: int) -> str:
 
 
 # -- wrapping by display width --------------------------------------------------------------------
-_TOKEN = re.compile(
-    r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]|\S+?(?=[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|\s|$)|\s+"
-)
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"  # Chinese and its punctuation
+_TOKEN = re.compile(rf"[{_WIDE}]|\S+?(?=[{_WIDE}]|\s|$)|\s+")
 _NO_LINE_START = set("，。、；：！？）」』》〉”’,.;:!?)")
+_NO_LINE_END = set("（「『《〈“‘([")
 
 
 def wrap(text: str, width: int, indent: str = "", subsequent: str = "") -> list[str]:
     """``text`` in lines of at most ``width`` columns: breaks between words and between Chinese
-    characters, never before closing punctuation (the word before it moves down with it)."""
+    characters, never before closing punctuation nor after opening punctuation (the word
+    before moves down with it)."""
     lines: list[str] = []
     line: list[str] = [indent]
     for token in _TOKEN.findall(" ".join(text.split())):
@@ -122,12 +123,13 @@ def wrap(text: str, width: int, indent: str = "", subsequent: str = "") -> list[
                 line.append(" ")
             continue
         if cell_len("".join(line) + token) > width and len(line) > 1:
-            carried = []
-            if token in _NO_LINE_START:
+            carried: list[str] = []
+            while len(line) > 2 and (
+                (carried[0] if carried else token) in _NO_LINE_START or line[-1] in _NO_LINE_END
+            ):
                 while len(line) > 2 and line[-1].isspace():
                     line.pop()
-                if len(line) > 2:
-                    carried = [line.pop()]
+                carried.insert(0, line.pop())
             lines.append("".join(line).rstrip())
             line = [subsequent, *carried]
         line.append(token)
@@ -138,7 +140,7 @@ def wrap(text: str, width: int, indent: str = "", subsequent: str = "") -> list[
 def _help_formatter() -> type:
     base: Any = TyperCommand.context_class.formatter_class
 
-    class Formatter(base):  # type: ignore[misc, valid-type]
+    class Formatter(base):
         """click's help formatter, with the usage prefix translated and, in Chinese, text
         wrapped by display width."""
 
@@ -180,7 +182,10 @@ def _help_formatter() -> type:
     return Formatter
 
 
-class _Context(TyperCommand.context_class):  # type: ignore[misc, name-defined]
+_BaseContext: Any = TyperCommand.context_class
+
+
+class _Context(_BaseContext):
     formatter_class = _help_formatter()
 
 
@@ -235,8 +240,9 @@ def messages(command: Any) -> Iterator[str]:
         if text:
             yield from paragraphs(text)
     for p in command.params:
-        if english(p):
-            yield english(p)
+        text = english(p)
+        if text:
+            yield text
     for sub in getattr(command, "commands", {}).values():
         yield from messages(sub)
 
@@ -283,8 +289,8 @@ def usage_error(message: str) -> str:
             if "detail" in parts:
                 parts["detail"] = usage_error(parts["detail"])
             text = _(template).format(**parts)
-            rest = m.group("rest")
-            return f"{text} {usage_error(rest)}" if rest else text
+            rest = usage_error(m.group("rest")) if m.group("rest") else ""
+            return text + ("" if rest[:1] in ("", "（") else " ") + rest
     return message
 
 

@@ -155,7 +155,12 @@ class MatrixScreen(Screen[None]):
                 (self.m.rows[row], "bold"),
                 " × ",
                 (self.m.columns[col], "bold"),
-                (f"  {cell.count} segments, {len(self.marked)} marked", "dim"),
+                (
+                    _("  {count} segments, {marked} marked").format(
+                        count=cell.count, marked=len(self.marked)
+                    ),
+                    "dim",
+                ),
             )
         )
         self.query_one("#mx-summary", TextArea).text = cell.summary or ""
