@@ -129,9 +129,12 @@ def show_all(ctx: Any, value: bool) -> bool:
 def listing() -> Listing:
     """The running command's :class:`Listing` (the default outside a command, or for a command
     without ``--all``)."""
-    import click
+    try:  # the click that runs the commands: Typer's own copy since 0.2x, else click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover
+        from click import get_current_context  # type: ignore[no-redef]
 
-    ctx = click.get_current_context(silent=True)
+    ctx = get_current_context(silent=True)
     found = None if ctx is None else ctx.meta.get(_LISTING)
     return found if isinstance(found, Listing) else Listing()
 
