@@ -26,7 +26,7 @@ from qcode import i18n
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "qcode/locale/zh/LC_MESSAGES/qcode.po"
 MO = PO.with_suffix(".mo")
-MARKED = [ROOT / "qcode/tui", *(ROOT / f"qcode/cli/{m}.py" for m in ("app", "groups", "main"))]
+MARKED = [ROOT / "qcode/tui", ROOT / "qcode/cli"]
 
 
 def first(value: Any) -> str:
@@ -52,7 +52,17 @@ def marked() -> set[tuple[str | None, str]]:
         else:
             with place.open("rb") as f:
                 found |= {(m[3], first(m[1])) for m in extract("python", f)}
-    return {m for m in found if m[1]}
+    return {m for m in found if m[1]} | {(None, text) for text in command_help()}
+
+
+def command_help() -> set[str]:
+    """Every command's help (its docstring's paragraphs) and its parameters' help."""
+    import typer
+
+    from qcode.cli.localise import messages
+    from qcode.cli.main import app
+
+    return set(messages(typer.main.get_command(app)))
 
 
 def marked_strings() -> set[str]:
@@ -89,13 +99,17 @@ SHOWN_FIRST = {"notify", "Label", "Static", "Button", "Picker", "Prompt", "Confi
 
 
 def _unmarked(node: ast.expr | None) -> bool:
-    """A literal with words, or an f-string, not inside a _()/N_()/ngettext() call."""
+    """A literal, or an f-string, with words, not inside a _()/N_()/ngettext() call."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return bool(re.search(r"[A-Za-z]{2,}", node.value))
-    return isinstance(node, ast.JoinedStr)
+    if isinstance(node, ast.JoinedStr):  # words in its literal parts
+        parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
+        return bool(re.search(r"[A-Za-z]{2,}", "".join(map(str, parts))))
+    return False
 
 
-def unmarked_literals(path: Path) -> list[str]:
+def unmarked_literals(path: Path, only_help: bool = False) -> list[str]:
+    """Unmarked literals shown by the workbench; ``only_help``: only command-line help."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
@@ -107,9 +121,14 @@ def unmarked_literals(path: Path) -> list[str]:
         if name == "Binding":
             shown = [node.args[2] if len(node.args) > 2 else None]
             shown += [k.value for k in node.keywords if k.arg in ("description", "tooltip")]
-        elif name in SHOWN_FIRST and node.args:
+        elif name in SHOWN_FIRST and node.args or name == "Text" and node.args:
             shown = [node.args[0]]
+        elif name == "assemble":  # Text.assemble("words", ("words", style), ...)
+            shown = [a.elts[0] if isinstance(a, ast.Tuple) and a.elts else a for a in node.args]
         shown += [k.value for k in node.keywords if k.arg in ("placeholder", "title")]
+        if only_help:
+            shown = []
+        shown += [k.value for k in node.keywords if k.arg in ("help", "short_help", "epilog")]
         found += [f"{path.name}:{n.lineno}" for n in shown if n is not None and _unmarked(n)]
     return found
 
@@ -119,10 +138,26 @@ def test_no_unmarked_literal_in_the_workbench() -> None:
     assert [hit for f in files for hit in unmarked_literals(f)] == []
 
 
+def test_no_unmarked_help_in_the_command_line() -> None:
+    files = sorted((ROOT / "qcode/cli").glob("*.py"))
+    assert [hit for f in files for hit in unmarked_literals(f, only_help=True)] == []
+
+
 def test_the_check_finds_an_unmarked_literal(tmp_path: Path) -> None:
     probe = tmp_path / "probe.py"
-    probe.write_text('self.notify("saved")\nself.notify(f"{n} saved")\nself.notify(_("ok"))\n')
-    assert unmarked_literals(probe) == ["probe.py:1", "probe.py:2"]
+    probe.write_text(
+        'self.notify("saved")\nself.notify(f"{n} saved")\nself.notify(_("ok"))\n'
+        'typer.Option(1, "--n", help="How many.")\ntyper.Option(1, help=N_("How many."))\n'
+        'Text.assemble(("Code", "bold"), " saved", _(" ok"))\nText("no codes yet")\n'
+    )
+    assert unmarked_literals(probe) == [
+        "probe.py:1",
+        "probe.py:2",
+        "probe.py:4",
+        "probe.py:6",
+        "probe.py:6",
+        "probe.py:7",
+    ]
 
 
 # -- choosing the language --------------------------------------------------------------------------
@@ -285,3 +320,107 @@ def test_the_command_palette_in_chinese(zh: None, sample: Any) -> None:
     run(app, scenario)
     assert "切换到编码簿界面" in texts and "操作：本土编码" in texts
     assert not [t for t in texts if t.startswith(("Switch", "Action", "Apply", "Open", "Jump"))]
+
+
+# -- the command line's help in zh ------------------------------------------------------------------
+def _commands() -> list[list[str]]:
+    import typer
+
+    from qcode.cli.main import app
+
+    def walk(cmd: Any, path: list[str]) -> Iterator[list[str]]:
+        yield path
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    return list(walk(typer.main.get_command(app), []))
+
+
+def help_of(args: list[str]) -> str:
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from qcode.cli.main import main
+
+    out = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(io.StringIO()):
+        assert main([*args, "--help"]) == 0
+    return out.getvalue()
+
+
+def _command(path: list[str]) -> Any:
+    import typer
+
+    from qcode.cli.main import app
+
+    cmd = typer.main.get_command(app)
+    for name in path:
+        cmd = cmd.commands[name]
+    return cmd
+
+
+@pytest.mark.parametrize("path", _commands(), ids=lambda p: " ".join(p) or "qcode")
+def test_every_command_help_in_chinese(zh: None, path: list[str]) -> None:
+    from qcode.cli.localise import BUILT_IN, english, paragraphs
+
+    text = help_of(["--lang", "zh", *path])
+    flat = " ".join(text.split())
+    cmd = _command(path)
+    english_help = [*paragraphs(english(cmd) or ""), *(english(p) for p in cmd.params)]
+    english_help += [english(p) for p in [cmd.get_help_option(_ctx(cmd))] if p is not None]
+    english_help += [*BUILT_IN[:5]]
+    # the first words of each sub-command's short help, listed under "命令"
+    english_help += [" ".join(paragraphs(english(s) or "x")[0].split()[:4]) for s in _subs(cmd)]
+    left = [
+        m for m in english_help if m and re.search(r"[a-z]{3}", m) and " ".join(m.split()) in flat
+    ]
+    assert left == [], text
+    assert re.search(r"[\u4e00-\u9fff]", text)
+    assert all(cell_len(line) <= 80 for line in text.splitlines()), text
+
+
+def _ctx(cmd: Any) -> Any:
+    return cmd.context_class(cmd)
+
+
+def _subs(cmd: Any) -> list[Any]:
+    return [s for s in getattr(cmd, "commands", {}).values() if not s.hidden]
+
+
+def test_the_english_help_is_unchanged_in_english() -> None:
+    i18n.set_language("en")
+    text = help_of(["codes", "add"])
+    assert text.startswith("Usage: qcode codes add")
+    assert "Add a code (or, with --level axial/selective, a category)." in text
+    assert "Show this message and exit." in text and "Options:" in text
+
+
+def test_usage_errors_in_chinese(env: dict[str, str]) -> None:
+    out = qcode("--lang", "zh", "codes", "add", "--parnt", "x", env=env)
+    assert out.returncode == 2
+    assert out.stderr.startswith("错误：没有这个选项：--parnt（可能的选项：--parent）"), out.stderr
+    out = qcode("--lang", "zh", "codes", "add", env=env)
+    assert "缺少参数 'name'。" in out.stderr and "Missing" not in out.stderr
+    out = qcode("--lang", "zh", "cooccur", "--min", "abc", env=env)
+    assert "'--min' 的值无效：应为整数" in out.stderr, out.stderr
+    out = qcode("--lang", "zh", "nocmd", env=env)
+    assert "没有这个命令 'nocmd'。" in out.stderr
+    assert "No such option: --parnt" in qcode("codes", "add", "--parnt", env=env).stderr
+
+
+def test_a_group_alone_prints_its_help(env: dict[str, str]) -> None:
+    out = qcode("--lang", "zh", "codes", env=env)
+    assert out.returncode == 2 and out.stdout.startswith("用法: qcode codes")
+    assert "错误" not in out.stderr
+
+
+def test_chinese_help_wraps_by_display_width() -> None:
+    from qcode.cli.localise import wrap
+
+    text = "资料：.txt .md .pdf、文件夹（递归），或带 --text-columns 的电子表格（.csv .xlsx）。"
+    for width in range(16, 60):
+        lines = wrap(text, width)
+        assert all(cell_len(line) <= width for line in lines), (width, lines)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert not any(line.startswith(("）", "。", "，", " ")) for line in lines)
+        assert not any(line.endswith("（") for line in lines)

@@ -26,6 +26,7 @@ from qcode.cli.options import (
 from qcode.cli.output import emit_json, ok, table
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 MEASURES = ("count", "c", "jaccard")
 FIELDS = (
@@ -45,7 +46,7 @@ FIELDS = (
 @app.command()
 def cooccur(
     unit: str = UNIT,
-    measure: str = typer.Option("count", "--measure", help="Sort by: count, c or jaccard."),
+    measure: str = typer.Option("count", "--measure", help=N_("Sort by: count, c or jaccard.")),
     coder: list[str] = CODER,
     where: list[str] = WHERE,
     doc: list[str] = DOC,
@@ -104,36 +105,40 @@ def network(
     doc: list[str] = DOC,
     level: str = LEVEL,
     include: str = typer.Option(
-        "", "--include", help="Comma-separated: framework, relations, hierarchy."
+        "", "--include", help=N_("Comma-separated: framework, relations, hierarchy.")
     ),
-    min_weight: int = typer.Option(1, "--min-weight", help="Least co-occurrence count drawn."),
+    min_weight: int = typer.Option(1, "--min-weight", help=N_("Least co-occurrence count drawn.")),
     framework_view: bool = typer.Option(
         False,
         "--framework-view",
-        help="Aggregate codes onto framework elements: elements as nodes, linked by co-occurrence.",
+        help=N_(
+            "Aggregate codes onto framework elements: elements as nodes, linked by co-occurrence."
+        ),
     ),
     between: str = typer.Option(
-        "", "--between", help="With --framework-view: two dimensions, e.g. resilience_type,dilemma."
+        "",
+        "--between",
+        help=N_("With --framework-view: two dimensions, e.g. resilience_type,dilemma."),
     ),
     figure: Path | None = typer.Option(
-        None, "--figure", help="Draw the network to FILE.png (300 dpi), .svg or .pdf."
+        None, "--figure", help=N_("Draw the network to FILE.png (300 dpi), .svg or .pdf.")
     ),
     size: str = typer.Option(
-        "double", "--size", help="Figure width: single (85 mm), double (175 mm) or full (page)."
+        "double", "--size", help=N_("Figure width: single (85 mm), double (175 mm) or full (page).")
     ),
-    dpi: int = typer.Option(300, "--dpi", help="PNG resolution (600 for line art)."),
-    grey: bool = typer.Option(False, "--grey", help="In greys, with a shape per node kind."),
+    dpi: int = typer.Option(300, "--dpi", help=N_("PNG resolution (600 for line art).")),
+    grey: bool = typer.Option(False, "--grey", help=N_("In greys, with a shape per node kind.")),
     check_figure: bool = CHECK,
     layout: str = typer.Option(
-        "force", "--layout", help="force (seeded), or layered along the framework chain."
+        "force", "--layout", help=N_("force (seeded), or layered along the framework chain.")
     ),
-    seed: int = typer.Option(42, "--seed", help="Seed of the force layout and communities."),
+    seed: int = typer.Option(42, "--seed", help=N_("Seed of the force layout and communities.")),
     html: Path | None = typer.Option(
-        None, "--html", help="Write an interactive network: one .html file that opens offline."
+        None, "--html", help=N_("Write an interactive network: one .html file that opens offline.")
     ),
-    graphml: Path | None = typer.Option(None, "--graphml", help="Write GraphML here."),
-    gexf: Path | None = typer.Option(None, "--gexf", help="Write GEXF (Gephi) here."),
-    metrics: bool = typer.Option(False, "--metrics", help="Degree, betweenness, communities."),
+    graphml: Path | None = typer.Option(None, "--graphml", help=N_("Write GraphML here.")),
+    gexf: Path | None = typer.Option(None, "--gexf", help=N_("Write GEXF (Gephi) here.")),
+    metrics: bool = typer.Option(False, "--metrics", help=N_("Degree, betweenness, communities.")),
     json_: bool = typer.Option(False, "--json"),
     _all_rows: bool = ALL_ROWS,
 ) -> None:

@@ -56,7 +56,10 @@ def project() -> Project:
 def _root(
     ctx: typer.Context,
     project_dir: Path | None = typer.Option(
-        None, "--project", "-p", help="Project folder (default: $QCODE_PROJECT or the current one)."
+        None,
+        "--project",
+        "-p",
+        help=N_("Project folder (default: $QCODE_PROJECT or the current one)."),
     ),
     _lang: str | None = typer.Option(
         None,
@@ -65,7 +68,7 @@ def _root(
         is_eager=True,
         callback=_language,
         expose_value=True,
-        help="Interface language (default: language in the user settings, else the locale).",
+        help=N_("Interface language (default: language in the user settings, else the locale)."),
     ),
     _version: bool = shell.VERSION,
     _show_completion: bool = shell.SHOW,
@@ -88,9 +91,9 @@ def _root(
 
 @app.command()
 def tui(
-    coder: list[str] = typer.Option([], "--coder", help="Show only these coders' codings."),
+    coder: list[str] = typer.Option([], "--coder", help=N_("Show only these coders' codings.")),
     blind: bool = typer.Option(
-        False, "--blind", help="Code blind: show only your own codings (the current user's)."
+        False, "--blind", help=N_("Code blind: show only your own codings (the current user's).")
     ),
 ) -> None:
     """Open the coding workbench (also: plain `qcode` inside a project folder)."""

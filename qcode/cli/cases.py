@@ -7,18 +7,21 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
+from qcode.i18n import N_
 
-cases_app = typer.Typer(help="Manage cases (usually one per interviewee).", no_args_is_help=True)
-attrs_app = typer.Typer(help="Typed attributes of cases and documents.", no_args_is_help=True)
+cases_app = typer.Typer(
+    help=N_("Manage cases (usually one per interviewee)."), no_args_is_help=True
+)
+attrs_app = typer.Typer(help=N_("Typed attributes of cases and documents."), no_args_is_help=True)
 app.add_typer(cases_app, name="cases")
 app.add_typer(attrs_app, name="attrs")
 
-_SCOPE = typer.Option(False, "--doc", help="Document attributes rather than case attributes.")
+_SCOPE = typer.Option(False, "--doc", help=N_("Document attributes rather than case attributes."))
 
 
 @cases_app.command("list")
 def cases_list(
-    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")), _all_rows: bool = ALL_ROWS
 ) -> None:
     """Every case with its document count and attributes."""
     cases = project().cases.list()
@@ -40,7 +43,7 @@ def cases_list(
 def cases_add(
     name: str,
     description: str = typer.Option("", "--description"),
-    attr: list[str] = typer.Option([], "--attr", help="KEY=VALUE (repeatable)."),
+    attr: list[str] = typer.Option([], "--attr", help=N_("KEY=VALUE (repeatable).")),
 ) -> None:
     """Add a case."""
     from qcode.services.attributes import parse_assignments
@@ -57,7 +60,7 @@ def cases_rename(name: str, new_name: str) -> None:
 
 @cases_app.command("delete")
 def cases_delete(
-    name: str, force: bool = typer.Option(False, "--force", help="Detach its documents.")
+    name: str, force: bool = typer.Option(False, "--force", help=N_("Detach its documents."))
 ) -> None:
     """Delete a case (refused while documents belong to it unless --force)."""
     project().cases.delete(name, force)
@@ -73,7 +76,7 @@ def cases_assign(document: str, case: str) -> None:
 
 @attrs_app.command("list")
 def attrs_list(
-    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")), _all_rows: bool = ALL_ROWS
 ) -> None:
     """Attribute definitions with their types."""
     defs = project().attributes.list()
@@ -91,7 +94,7 @@ def attrs_list(
 @attrs_app.command("define")
 def attrs_define(
     name: str,
-    type_: str = typer.Option("text", "--type", help="text, number, date or boolean."),
+    type_: str = typer.Option("text", "--type", help=N_("text, number, date or boolean.")),
     doc: bool = _SCOPE,
 ) -> None:
     """Define an attribute and its type before any value is set."""
@@ -121,7 +124,7 @@ def attrs_unset(target: str, names: list[str], doc: bool = _SCOPE) -> None:
 def attrs_show(
     target: str | None = typer.Argument(None),
     doc: bool = _SCOPE,
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Attribute values of every case (or one), or of documents with --doc."""

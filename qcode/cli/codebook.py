@@ -9,9 +9,10 @@ import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok
+from qcode.i18n import N_
 
 codebook_app = typer.Typer(
-    help="Export the codebook (md, csv, json, docx, xlsx, qdc) or merge one in.",
+    help=N_("Export the codebook (md, csv, json, docx, xlsx, qdc) or merge one in."),
     no_args_is_help=True,
 )
 app.add_typer(codebook_app, name="codebook")
@@ -19,21 +20,21 @@ app.add_typer(codebook_app, name="codebook")
 
 @codebook_app.command("export")
 def export(
-    output: Path = typer.Option(..., "--output", "-o", help="The file to write."),
+    output: Path = typer.Option(..., "--output", "-o", help=N_("The file to write.")),
     fmt: str | None = typer.Option(
         None,
         "--format",
         "-f",
-        help="md, csv, json, docx, xlsx or qdc (default: from the file's extension).",
+        help=N_("md, csv, json, docx, xlsx or qdc (default: from the file's extension)."),
     ),
     level: list[str] = typer.Option(
-        [], "--level", help="Only codes of this level: open, axial, selective (repeatable)."
+        [], "--level", help=N_("Only codes of this level: open, axial, selective (repeatable).")
     ),
     with_counts: bool = typer.Option(
-        False, "--with-counts", help="Add each code's codings and documents."
+        False, "--with-counts", help=N_("Add each code's codings and documents.")
     ),
     with_examples: int = typer.Option(
-        0, "--with-examples", min=0, metavar="N", help="Add up to N coded quotes per code."
+        0, "--with-examples", min=0, metavar="N", help=N_("Add up to N coded quotes per code.")
     ),
 ) -> None:
     """Write the codebook: hierarchy, levels, notes, counts, quotes, relations, framework links."""
@@ -53,11 +54,11 @@ def export(
 
 @codebook_app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="A codebook: .csv, .json or .qdc."),
+    file: Path = typer.Argument(..., help=N_("A codebook: .csv, .json or .qdc.")),
     fmt: str | None = typer.Option(
-        None, "--format", "-f", help="csv, json or qdc (default: from the file's extension)."
+        None, "--format", "-f", help=N_("csv, json or qdc (default: from the file's extension).")
     ),
-    json_: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print the report as JSON.")),
 ) -> None:
     """Merge a codebook into the project (one undo step): codes matched by GUID, then path."""
     from qcode.services.codebook import import_codebook

@@ -7,14 +7,15 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
+from qcode.i18n import N_
 
-coders_app = typer.Typer(help="Coders: name, GUID and colour.")
+coders_app = typer.Typer(help=N_("Coders: name, GUID and colour."))
 app.add_typer(coders_app, name="coders")
 
 
 @coders_app.command("list")
 def list_(
-    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")), _all_rows: bool = ALL_ROWS
 ) -> None:
     """Every coder with their GUID, colour and number of codings."""
     from qcode.services.coders import list_coders
@@ -33,8 +34,8 @@ def list_(
 
 @coders_app.command("add")
 def add(
-    name: str = typer.Argument(..., help="The coder's name."),
-    color: str | None = typer.Option(None, "--color", help="#RRGGBB"),
+    name: str = typer.Argument(..., help=N_("The coder's name.")),
+    color: str | None = typer.Option(None, "--color", help=N_("#RRGGBB")),
 ) -> None:
     """Add a coder (coders are also added when they first code)."""
     from qcode.services.coders import add_coder
@@ -45,9 +46,9 @@ def add(
 
 @coders_app.command("edit")
 def edit(
-    name: str = typer.Argument(..., help="The coder's current name."),
-    new_name: str | None = typer.Option(None, "--name", help="A new name."),
-    color: str | None = typer.Option(None, "--color", help="#RRGGBB"),
+    name: str = typer.Argument(..., help=N_("The coder's current name.")),
+    new_name: str | None = typer.Option(None, "--name", help=N_("A new name.")),
+    color: str | None = typer.Option(None, "--color", help=N_("#RRGGBB")),
 ) -> None:
     """Rename a coder or set their colour (their GUID stays)."""
     from qcode.services.coders import edit_coder

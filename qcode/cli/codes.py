@@ -7,23 +7,24 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
+from qcode.i18n import N_
 
-codes_app = typer.Typer(help="Manage the codebook.", no_args_is_help=True)
+codes_app = typer.Typer(help=N_("Manage the codebook."), no_args_is_help=True)
 app.add_typer(codes_app, name="codes")
 
 
 @codes_app.command("add")
 def add(
     name: str,
-    parent: str | None = typer.Option(None, "--parent", help="Parent code (name or path)."),
-    description: str = typer.Option("", "--description", help="What the code means."),
-    color: str | None = typer.Option(None, "--color", help="Colour as #RRGGBB."),
-    level: str = typer.Option("open", "--level", help="open, axial or selective."),
-    inclusion: str = typer.Option("", "--inclusion", help="When to apply it."),
-    exclusion: str = typer.Option("", "--exclusion", help="When not to."),
-    example: str = typer.Option("", "--example", help="A typical quote."),
-    in_vivo: bool = typer.Option(False, "--in-vivo", help="Named in the interviewee's words."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    parent: str | None = typer.Option(None, "--parent", help=N_("Parent code (name or path).")),
+    description: str = typer.Option("", "--description", help=N_("What the code means.")),
+    color: str | None = typer.Option(None, "--color", help=N_("Colour as #RRGGBB.")),
+    level: str = typer.Option("open", "--level", help=N_("open, axial or selective.")),
+    inclusion: str = typer.Option("", "--inclusion", help=N_("When to apply it.")),
+    exclusion: str = typer.Option("", "--exclusion", help=N_("When not to.")),
+    example: str = typer.Option("", "--example", help=N_("A typical quote.")),
+    in_vivo: bool = typer.Option(False, "--in-vivo", help=N_("Named in the interviewee's words.")),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
 ) -> None:
     """Add a code (or, with --level axial/selective, a category)."""
     c = project().codes.add(
@@ -45,9 +46,9 @@ def add(
 
 @codes_app.command("list")
 def list_(
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     aggregate: bool = typer.Option(
-        False, "--aggregate", help="Also count each code's sub-codes' codings and documents."
+        False, "--aggregate", help=N_("Also count each code's sub-codes' codings and documents.")
     ),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
@@ -92,8 +93,8 @@ def rename(code: str, new_name: str) -> None:
 @codes_app.command("move")
 def move(
     code: str,
-    parent: str | None = typer.Argument(None, help="New parent; omit (or --top) for the top."),
-    top: bool = typer.Option(False, "--top", help="Move to the top level."),
+    parent: str | None = typer.Argument(None, help=N_("New parent; omit (or --top) for the top.")),
+    top: bool = typer.Option(False, "--top", help=N_("Move to the top level.")),
 ) -> None:
     """Move a code (with its sub-codes) under another code."""
     if parent is None and not top:
@@ -135,7 +136,7 @@ def edit(
 
 @codes_app.command("delete")
 def delete(
-    code: str, force: bool = typer.Option(False, "--force", help="Delete its codings too.")
+    code: str, force: bool = typer.Option(False, "--force", help=N_("Delete its codings too."))
 ) -> None:
     """Delete a code and its sub-codes (refused while codings exist unless --force)."""
     n = project().codes.delete(code, force)

@@ -11,6 +11,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 from qcode.records import Records
 
 if TYPE_CHECKING:
@@ -36,15 +37,15 @@ def _report(infos: list[CodingInfo], json_: bool) -> None:
 
 @app.command()
 def code(
-    args: list[str] = typer.Argument(None, help="DOC START END CODE, or DOC CODE with --text."),
-    text: str | None = typer.Option(None, "--text", help="Code where these exact words occur."),
-    all_: bool = typer.Option(False, "--all", help="With --text: every occurrence."),
+    args: list[str] = typer.Argument(None, help=N_("DOC START END CODE, or DOC CODE with --text.")),
+    text: str | None = typer.Option(None, "--text", help=N_("Code where these exact words occur.")),
+    all_: bool = typer.Option(False, "--all", help=N_("With --text: every occurrence.")),
     from_file: Path | None = typer.Option(
-        None, "--from", help="CSV/JSONL: document,start,end,code,coder."
+        None, "--from", help=N_("CSV/JSONL: document,start,end,code,coder.")
     ),
-    coder: str | None = typer.Option(None, "--coder", help="Coder (default: your user name)."),
-    create: bool = typer.Option(False, "--create", help="Create codes that do not exist yet."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    coder: str | None = typer.Option(None, "--coder", help=N_("Coder (default: your user name).")),
+    create: bool = typer.Option(False, "--create", help=N_("Create codes that do not exist yet.")),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
 ) -> None:
     """Apply a code to [START, END) code points of a document."""
     from qcode.services.codings import CodingRequest
@@ -77,13 +78,13 @@ def code(
 
 @app.command()
 def uncode(
-    args: list[str] = typer.Argument(None, help="DOC START END CODE, or DOC CODE with --text."),
-    ids: list[int] = typer.Option([], "--id", help="Coding id to remove (repeatable)."),
-    text: str | None = typer.Option(None, "--text", help="Where these exact words occur."),
-    all_: bool = typer.Option(False, "--all", help="With --text: every occurrence."),
-    coder: str | None = typer.Option(None, "--coder", help="Only this coder's codings."),
+    args: list[str] = typer.Argument(None, help=N_("DOC START END CODE, or DOC CODE with --text.")),
+    ids: list[int] = typer.Option([], "--id", help=N_("Coding id to remove (repeatable).")),
+    text: str | None = typer.Option(None, "--text", help=N_("Where these exact words occur.")),
+    all_: bool = typer.Option(False, "--all", help=N_("With --text: every occurrence.")),
+    coder: str | None = typer.Option(None, "--coder", help=N_("Only this coder's codings.")),
     overlapping: bool = typer.Option(
-        False, "--overlapping", help="Remove every coding of CODE that overlaps the range."
+        False, "--overlapping", help=N_("Remove every coding of CODE that overlaps the range.")
     ),
 ) -> None:
     """Remove codings: by id, or CODE on exactly [START, END) (or overlapping it)."""
@@ -110,11 +111,11 @@ def uncode(
 
 @app.command()
 def codings(
-    doc: str | None = typer.Option(None, "--doc", help="Only this document."),
-    code_ref: str | None = typer.Option(None, "--code", help="Only this code."),
-    coder: list[str] = typer.Option([], "--coder", help="Only these coders (repeatable)."),
-    subcodes: bool = typer.Option(False, "--subcodes", help="With --code: include sub-codes."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    doc: str | None = typer.Option(None, "--doc", help=N_("Only this document.")),
+    code_ref: str | None = typer.Option(None, "--code", help=N_("Only this code.")),
+    coder: list[str] = typer.Option([], "--coder", help=N_("Only these coders (repeatable).")),
+    subcodes: bool = typer.Option(False, "--subcodes", help=N_("With --code: include sub-codes.")),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """List codings with the text they cover: all coders', or those of --coder."""

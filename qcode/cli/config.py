@@ -10,18 +10,19 @@ from qcode.cli.app import _state, app
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import NotFoundError
+from qcode.i18n import N_
 
 if TYPE_CHECKING:
     from qcode import settings_edit as edit
 
 config_app = typer.Typer(
-    help="Show and change settings: the project's qcode.toml, or with --user your config.toml.",
+    help=N_("Show and change settings: the project's qcode.toml, or with --user your config.toml."),
     no_args_is_help=True,
 )
 app.add_typer(config_app, name="config")
 
-USER = typer.Option(False, "--user", help="Your settings (config.toml), not the project's.")
-JSON = typer.Option(False, "--json", help="JSON.")
+USER = typer.Option(False, "--user", help=N_("Your settings (config.toml), not the project's."))
+JSON = typer.Option(False, "--json", help=N_("JSON."))
 
 
 def _scope(user: bool) -> str:
@@ -70,7 +71,7 @@ def _origin(r: edit.Row) -> str:
 
 @config_app.command("get")
 def get(
-    key: str = typer.Argument(..., help="e.g. import.keep_source, or theme with --user."),
+    key: str = typer.Argument(..., help=N_("e.g. import.keep_source, or theme with --user.")),
     user: bool = USER,
     json_: bool = JSON,
 ) -> None:
@@ -87,9 +88,9 @@ def get(
 @config_app.command("set")
 def set_(
     key: str = typer.Argument(
-        ..., help="e.g. grounded_theory.multiple_core, or theme with --user."
+        ..., help=N_("e.g. grounded_theory.multiple_core, or theme with --user.")
     ),
-    value: str = typer.Argument(..., help='true/false, text, or a list such as ["a", "b"].'),
+    value: str = typer.Argument(..., help=N_('true/false, text, or a list such as ["a", "b"].')),
     user: bool = USER,
 ) -> None:
     """Set one setting, checked against the schema; the file keeps its comments and order."""
@@ -101,7 +102,7 @@ def set_(
 
 @config_app.command("unset")
 def unset(
-    key: str = typer.Argument(..., help="The setting to remove (its default applies again)."),
+    key: str = typer.Argument(..., help=N_("The setting to remove (its default applies again).")),
     user: bool = USER,
 ) -> None:
     """Remove one setting from its file, so that its default applies again."""

@@ -11,16 +11,19 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, DOC, FIGURE, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.cli.progress import working
+from qcode.i18n import N_
 
 dict_app = typer.Typer(
-    help="Dictionary (lexicon) analysis: count a dictionary's categories in the documents.",
+    help=N_("Dictionary (lexicon) analysis: count a dictionary's categories in the documents."),
     no_args_is_help=True,
 )
 app.add_typer(dict_app, name="dict")
 
-FILE = typer.Argument(..., help="A dictionary file, YAML or JSON (schemas/dictionary.schema.json).")
+FILE = typer.Argument(
+    ..., help=N_("A dictionary file, YAML or JSON (schemas/dictionary.schema.json).")
+)
 JOBS = typer.Option(
-    0, "--jobs", help="Processes for large projects (0: one per core; used from 2 MB of text)."
+    0, "--jobs", help=N_("Processes for large projects (0: one per core; used from 2 MB of text).")
 )
 
 
@@ -63,10 +66,10 @@ def check_cmd(file: Path = FILE, format_: str = FORMAT, _all_rows: bool = ALL_RO
 def score_cmd(
     file: Path = FILE,
     per: float = typer.Option(
-        1000.0, "--per", help="Rates per this many word tokens (stop words included)."
+        1000.0, "--per", help=N_("Rates per this many word tokens (stop words included).")
     ),
     by: str = typer.Option(
-        "document", "--by", help="document, case, or an attribute: KEY or attribute:KEY."
+        "document", "--by", help=N_("document, case, or an attribute: KEY or attribute:KEY.")
     ),
     where: list[str] = WHERE,
     doc: list[str] = DOC,
@@ -130,7 +133,7 @@ def score_cmd(
 @dict_app.command("matches")
 def matches_cmd(
     file: Path = FILE,
-    category: list[str] = typer.Option([], "--category", help="Only these categories."),
+    category: list[str] = typer.Option([], "--category", help=N_("Only these categories.")),
     where: list[str] = WHERE,
     doc: list[str] = DOC,
     format_: str = FORMAT,

@@ -7,14 +7,15 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, plain, table
+from qcode.i18n import N_
 
-docs_app = typer.Typer(help="List and manage documents.", no_args_is_help=True)
+docs_app = typer.Typer(help=N_("List and manage documents."), no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
 
 
 @docs_app.command("list")
 def list_(
-    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")), _all_rows: bool = ALL_ROWS
 ) -> None:
     """Every document with its case, length and coding count."""
     docs = project().documents.list()
@@ -42,7 +43,9 @@ def list_(
 
 
 @docs_app.command("show")
-def show(document: str, json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def show(
+    document: str, json_: bool = typer.Option(False, "--json", help=N_("Print JSON."))
+) -> None:
     """Print a document's stored text (exactly, with --json as a string)."""
     p = project()
     text = p.documents.text(document)
@@ -55,8 +58,8 @@ def show(document: str, json_: bool = typer.Option(False, "--json", help="Print 
 @docs_app.command("units")
 def units(
     document: str,
-    kind: str = typer.Option("sentence", "--unit", help="sentence, paragraph or turn"),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    kind: str = typer.Option("sentence", "--unit", help=N_("sentence, paragraph or turn")),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """A document's sentences, paragraphs or speaker turns with their offsets."""
@@ -75,7 +78,7 @@ def units(
 @docs_app.command("speakers")
 def speakers(
     document: str,
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """A document's speakers with their turns, characters and share of the turns."""
@@ -100,7 +103,7 @@ def rename(document: str, new_name: str) -> None:
 
 @docs_app.command("delete")
 def delete(
-    document: str, force: bool = typer.Option(False, "--force", help="Delete its codings too.")
+    document: str, force: bool = typer.Option(False, "--force", help=N_("Delete its codings too."))
 ) -> None:
     """Delete a document (refused while it has codings unless --force)."""
     project().documents.delete(document, force)

@@ -10,13 +10,14 @@ from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok, warn
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 
 @app.command("export")
 def export(
-    format_: str = typer.Option("qdpx", "--format", help="qdpx (REFI-QDA project)."),
-    output: Path = typer.Option(..., "--output", "-o", help="File to write (FILE.qdpx)."),
-    json_: bool = typer.Option(False, "--json", help="Print what was written as JSON."),
+    format_: str = typer.Option("qdpx", "--format", help=N_("qdpx (REFI-QDA project).")),
+    output: Path = typer.Option(..., "--output", "-o", help=N_("File to write (FILE.qdpx).")),
+    json_: bool = typer.Option(False, "--json", help=N_("Print what was written as JSON.")),
 ) -> None:
     """Write the whole project for another tool: REFI-QDA .qdpx (codebook, cases, variables,
     sources, codings, memos, relations, sets)."""

@@ -8,15 +8,16 @@ import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok, out
+from qcode.i18n import N_
 
 figure_app = typer.Typer(
-    help="More figures (code line, coding stripes, paradigm map), and checking any qcode drew.",
+    help=N_("More figures (code line, coding stripes, paradigm map), and checking any qcode drew."),
     no_args_is_help=True,
 )
 app.add_typer(figure_app, name="figure")
 
 CHECK = typer.Option(
-    False, "--check", help="Then print the figure's overlap, contrast, size and glyph findings."
+    False, "--check", help=N_("Then print the figure's overlap, contrast, size and glyph findings.")
 )
 
 
@@ -51,7 +52,7 @@ def report(path: Path, json_: bool = False, to_err: bool = False) -> int:
 @figure_app.command("check")
 def check_cmd(
     file: Path,
-    json_: bool = typer.Option(False, "--json", help="The counts and findings as JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("The counts and findings as JSON.")),
 ) -> None:
     """Overlapping labels, labels on other nodes or off the canvas, contrast below 4.5, text
     under 6 pt at print size and missing glyphs, in a PNG or SVG figure qcode drew (exit 1 if
@@ -62,10 +63,10 @@ def check_cmd(
 
 
 SIZE = typer.Option(
-    "double", "--size", help="Figure width: single (85 mm), double (175 mm) or full (page)."
+    "double", "--size", help=N_("Figure width: single (85 mm), double (175 mm) or full (page).")
 )
-DPI_OPT = typer.Option(300, "--dpi", help="PNG resolution (600 for line art).")
-GREY = typer.Option(False, "--grey", help="In greys.")
+DPI_OPT = typer.Option(300, "--dpi", help=N_("PNG resolution (600 for line art)."))
+GREY = typer.Option(False, "--grey", help=N_("In greys."))
 
 
 def checked(figure: Path | None, check_: bool, format_: str = "table") -> None:
@@ -131,7 +132,7 @@ def codeline_cmd(
 def stripes_cmd(
     document: str,
     file: Path,
-    first_line: int = typer.Option(1, "--from-line", help="The first line shown."),
+    first_line: int = typer.Option(1, "--from-line", help=N_("The first line shown.")),
     size: str = SIZE,
     dpi: int = DPI_OPT,
     grey: bool = GREY,

@@ -10,9 +10,10 @@ from qcode.cli.app import app, project
 from qcode.cli.figure import CHECK, checked, refuse_pdf_check
 from qcode.cli.options import ALL_ROWS, CODER, DOC, FORMAT, MIN, UNIT, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok
+from qcode.i18n import N_
 
 framework_app = typer.Typer(
-    help="The framework the study's codes are tied to.", no_args_is_help=True
+    help=N_("The framework the study's codes are tied to."), no_args_is_help=True
 )
 app.add_typer(framework_app, name="framework")
 
@@ -21,7 +22,7 @@ app.add_typer(framework_app, name="framework")
 def load(
     file: Path,
     force: bool = typer.Option(
-        False, "--force", help="Drop links to elements the file no longer has."
+        False, "--force", help=N_("Drop links to elements the file no longer has.")
     ),
 ) -> None:
     """Load (or reload) the framework from a YAML or JSON file."""
@@ -51,8 +52,8 @@ def show(json_: bool = typer.Option(False, "--json")) -> None:
 @app.command()
 def link(
     code: str,
-    element: str = typer.Argument(..., help="'dimension/element' or a unique element name."),
-    relation: str = typer.Option("indicates", "--relation", help="Kind of link."),
+    element: str = typer.Argument(..., help=N_("'dimension/element' or a unique element name.")),
+    relation: str = typer.Option("indicates", "--relation", help=N_("Kind of link.")),
 ) -> None:
     """Link a code or category to a framework element."""
     project().framework.link(code, element, relation)
@@ -73,12 +74,16 @@ def view(
     where: list[str] = WHERE,
     doc: list[str] = DOC,
     between: str = typer.Option(
-        "", "--between", help="Two dimensions, e.g. resilience_type,dilemma (default: the links)."
+        "",
+        "--between",
+        help=N_("Two dimensions, e.g. resilience_type,dilemma (default: the links)."),
     ),
     min_count: int = MIN,
     format_: str = FORMAT,
     figure: Path | None = typer.Option(
-        None, "--figure", help="Heat map of the two dimensions (needs --between): PNG, SVG, PDF."
+        None,
+        "--figure",
+        help=N_("Heat map of the two dimensions (needs --between): PNG, SVG, PDF."),
     ),
     _all_rows: bool = ALL_ROWS,
     check_figure: bool = CHECK,

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
 
+from qcode.cli.localise import LocalGroup, translated
 from qcode.i18n import N_, _
 
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -78,20 +78,15 @@ def assign(app: typer.Typer) -> None:
         g.rich_help_panel = PANEL.get(g.name or "", OTHER)
 
 
-class GroupedHelp(TyperGroup):
-    """Lists the commands under their groups' headings, in plain text (no terminal styling)."""
-
-    def format_help_text(self, ctx: Any, formatter: Any) -> None:
-        if self.help:  # the root's help: in the interface's language
-            with formatter.indentation():
-                formatter.write_paragraph()
-                formatter.write_text(_(self.help))
+class GroupedHelp(LocalGroup):
+    """Lists the commands under their groups' headings, in plain text (no terminal styling),
+    in the interface's language."""
 
     def format_epilog(self, ctx: Any, formatter: Any) -> None:
         if self.epilog:
             formatter.write_paragraph()
             with formatter.indentation():
-                formatter.write_text(_(self.epilog))
+                formatter.write_text(translated(self.epilog) or "")
 
     # Any: Typer carries its own copy of click's classes since 0.2x, plain click before
     def format_commands(self, ctx: Any, formatter: Any) -> None:

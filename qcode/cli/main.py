@@ -38,6 +38,7 @@ from qcode.cli import (  # noqa: F401  (registration)
 from qcode.cli.app import app
 from qcode.cli.groups import assign
 from qcode.cli.hints import negative_number
+from qcode.cli.localise import usage_error, use_local_classes
 from qcode.cli.options import add_formats
 from qcode.cli.output import err, reset
 from qcode.cli.shell import COMPLETE_VAR, prepare_completion
@@ -53,6 +54,7 @@ from qcode.i18n import _
 
 assign(app)  # every command's group in --help, from one table
 add_formats(app)  # --format table|json|csv|md wherever there is --json
+use_local_classes(app)  # help in the interface's language
 
 
 def _one_line_warning(message: Warning | str, *_args: object, **_kwargs: object) -> None:
@@ -86,9 +88,12 @@ def main(argv: list[str] | None = None) -> int:
         err.print(_("aborted"), markup=False)
         return 1
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument ...
-        message = " ".join(exc.format_message().split())
         ctx = getattr(exc, "ctx", None)
-        message = negative_number(message, ctx)
+        if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:  # a group alone
+            typer.echo(ctx.get_help())
+            return EXIT_USAGE
+        message = " ".join(exc.format_message().split())
+        message = usage_error(negative_number(message, ctx))
         if ctx is not None:
             where = _(" (see '{command} --help')").format(command=ctx.command_path)
             message += where

@@ -14,6 +14,7 @@ from qcode.cli.options import WHERE
 from qcode.cli.output import emit_json, ok
 from qcode.cli.tables import matrix_app
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 FORMATS = ("table", "csv", "json", "xlsx", "docx", "md")
 CELL = 40  # characters of a cell shown in the terminal's table
@@ -60,19 +61,19 @@ def _split(value: str | None) -> list[str]:
 
 @matrix_app.command("framework")
 def framework(
-    rows: str = typer.Option("cases", "--rows", help="cases or documents."),
-    codes: str | None = typer.Option(None, "--codes", help="Columns: these codes, C1,C2."),
+    rows: str = typer.Option("cases", "--rows", help=N_("cases or documents.")),
+    codes: str | None = typer.Option(None, "--codes", help=N_("Columns: these codes, C1,C2.")),
     level: str | None = typer.Option(
-        None, "--level", help="Columns: axial (every category) or open (every code)."
+        None, "--level", help=N_("Columns: axial (every category) or open (every code).")
     ),
-    set_: str | None = typer.Option(None, "--set", help="Columns: the codes of this set."),
+    set_: str | None = typer.Option(None, "--set", help=N_("Columns: the codes of this set.")),
     where: list[str] = WHERE,
     with_attributes: str | None = typer.Option(
-        None, "--with-attributes", help="Attribute columns after the row's name: K1,K2."
+        None, "--with-attributes", help=N_("Attribute columns after the row's name: K1,K2.")
     ),
     format_: str = typer.Option("table", "--format", help=", ".join(FORMATS) + "."),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Write to FILE (needed for xlsx and docx)."
+        None, "--output", "-o", help=N_("Write to FILE (needed for xlsx and docx).")
     ),
 ) -> None:
     """The framework matrix: one row per case (or document) with chosen attributes, one column

@@ -11,11 +11,12 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, plain, table
 from qcode.errors import InputFileError
+from qcode.i18n import N_
 
 if TYPE_CHECKING:
     from qcode.services.memos import MemoInfo
 
-memos_app = typer.Typer(help="Write and find memos.", no_args_is_help=True)
+memos_app = typer.Typer(help=N_("Write and find memos."), no_args_is_help=True)
 app.add_typer(memos_app, name="memos")
 
 
@@ -39,17 +40,19 @@ def _show(m: MemoInfo) -> None:
 @memos_app.command("add")
 def add(
     title: str,
-    body: str | None = typer.Option(None, "--body", help="Markdown text."),
-    file: Path | None = typer.Option(None, "--file", help="Read the Markdown text from a file."),
-    type_: str = typer.Option(
-        "free", "--type", help="free, code, theory, method, sampling, storyline."
+    body: str | None = typer.Option(None, "--body", help=N_("Markdown text.")),
+    file: Path | None = typer.Option(
+        None, "--file", help=N_("Read the Markdown text from a file.")
     ),
-    code: list[str] = typer.Option([], "--code", help="Link to a code (repeatable)."),
-    doc: list[str] = typer.Option([], "--doc", help="Link to a document (repeatable)."),
-    coding: list[int] = typer.Option([], "--coding", help="Link to a coding id (repeatable)."),
-    case: list[str] = typer.Option([], "--case", help="Link to a case (repeatable)."),
-    relation: list[int] = typer.Option([], "--relation", help="Link to a relation id."),
-    memo: list[int] = typer.Option([], "--memo", help="Link to another memo's id."),
+    type_: str = typer.Option(
+        "free", "--type", help=N_("free, code, theory, method, sampling, storyline.")
+    ),
+    code: list[str] = typer.Option([], "--code", help=N_("Link to a code (repeatable).")),
+    doc: list[str] = typer.Option([], "--doc", help=N_("Link to a document (repeatable).")),
+    coding: list[int] = typer.Option([], "--coding", help=N_("Link to a coding id (repeatable).")),
+    case: list[str] = typer.Option([], "--case", help=N_("Link to a case (repeatable).")),
+    relation: list[int] = typer.Option([], "--relation", help=N_("Link to a relation id.")),
+    memo: list[int] = typer.Option([], "--memo", help=N_("Link to another memo's id.")),
     coder: str | None = typer.Option(None, "--coder"),
     json_: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -73,7 +76,9 @@ def add(
 
 @memos_app.command("list")
 def list_(
-    search: str | None = typer.Option(None, "--search", help="Only memos containing this text."),
+    search: str | None = typer.Option(
+        None, "--search", help=N_("Only memos containing this text.")
+    ),
     json_: bool = typer.Option(False, "--json"),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
@@ -111,7 +116,9 @@ def edit(
     file: Path | None = typer.Option(None, "--file"),
     type_: str | None = typer.Option(None, "--type"),
     editor: bool = typer.Option(
-        False, "--editor", help="Edit the text in your editor (setting editor, $VISUAL, $EDITOR)."
+        False,
+        "--editor",
+        help=N_("Edit the text in your editor (setting editor, $VISUAL, $EDITOR)."),
     ),
 ) -> None:
     """Change a memo's title, text or type."""
@@ -138,8 +145,8 @@ def delete(memo_id: int) -> None:
 
 @memos_app.command("export")
 def export(
-    format_: str = typer.Option("md", "--format", help="md (one Markdown outline)."),
-    output: Path | None = typer.Option(None, "-o", "--output", help="File (default: stdout)."),
+    format_: str = typer.Option("md", "--format", help=N_("md (one Markdown outline).")),
+    output: Path | None = typer.Option(None, "-o", "--output", help=N_("File (default: stdout).")),
 ) -> None:
     """Write every memo as one outline."""
     if format_ != "md":

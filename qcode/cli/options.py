@@ -14,22 +14,25 @@ from typing import Any
 import typer
 
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 from qcode.text.safety import visible
 
 FORMATS = ("table", "csv", "json")
 
-UNIT = typer.Option("overlap", "--unit", help="overlap, sentence, paragraph, turn or document.")
-CODER = typer.Option([], "--coder", help="Only these coders (repeatable).")
-WHERE = typer.Option([], "--where", help="Attribute filter K=V (repeatable).")
-DOC = typer.Option([], "--doc", help="Only these documents (repeatable).")
+UNIT = typer.Option("overlap", "--unit", help=N_("overlap, sentence, paragraph, turn or document."))
+CODER = typer.Option([], "--coder", help=N_("Only these coders (repeatable)."))
+WHERE = typer.Option([], "--where", help=N_("Attribute filter K=V (repeatable)."))
+DOC = typer.Option([], "--doc", help=N_("Only these documents (repeatable)."))
 SETS = typer.Option(
-    [], "--set", help="Also count a saved set's results, as the code set:NAME (repeatable)."
+    [], "--set", help=N_("Also count a saved set's results, as the code set:NAME (repeatable).")
 )
-CASE = typer.Option([], "--case", help="Only documents of these cases (repeatable).")
-LEVEL = typer.Option("open", "--level", help="open, or axial: categories with their codes.")
-MIN = typer.Option(1, "--min", help="Leave out pairs seen fewer times.")
-FORMAT = typer.Option("table", "--format", help="table, csv or json.")
-FIGURE = typer.Option(None, "--figure", help="Also draw it to FILE.png (300 dpi), .svg or .pdf.")
+CASE = typer.Option([], "--case", help=N_("Only documents of these cases (repeatable)."))
+LEVEL = typer.Option("open", "--level", help=N_("open, or axial: categories with their codes."))
+MIN = typer.Option(1, "--min", help=N_("Leave out pairs seen fewer times."))
+FORMAT = typer.Option("table", "--format", help=N_("table, csv or json."))
+FIGURE = typer.Option(
+    None, "--figure", help=N_("Also draw it to FILE.png (300 dpi), .svg or .pdf.")
+)
 
 
 def check(format_: str, figure: Path | None = None) -> None:
@@ -60,7 +63,7 @@ def _show_all(ctx: typer.Context, value: bool) -> bool:
 ALL_ROWS = typer.Option(
     False,
     "--all",
-    help="Print every row, streamed (default: the first screenful and a count of the rest).",
+    help=N_("Print every row, streamed (default: the first screenful and a count of the rest)."),
     callback=_show_all,
     expose_value=False,
 )
@@ -78,7 +81,7 @@ RESULT_FORMATS = ("table", "json", "csv", "md")
 RESULT_FORMAT = typer.Option(
     "table",
     "--format",
-    help="table, json, csv or md (--json is --format json; csv and md: one row per record).",
+    help=N_("table, json, csv or md (--json is --format json; csv and md: one row per record)."),
 )
 
 

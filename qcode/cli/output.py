@@ -11,6 +11,7 @@ import json
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
@@ -89,31 +90,53 @@ def cells(row: Sequence[Any]) -> Iterator[Text]:
     return (cell(v) for v in row)
 
 
-# A listing prints one screenful unless --all was given (see :func:`table`).
-_listing: dict[str, Any] = {"all": False, "formats": "a machine-readable format"}
+@dataclass
+class Listing:
+    """How a listing prints: every row (``--all``) or the first screenful, and which of the
+    command's options gives the rows to other programs (named in the "more rows" line).
+
+    One per command run, kept in the command's click context by ``--all``'s callback
+    (:func:`show_all`); :func:`listing` reads it back for :func:`table` and the concordance."""
+
+    all: bool = False
+    formats: str = "a machine-readable format"
+
+
+_LISTING = "qcode.listing"  # the key of the Listing in the click context's meta
 PIPED_ROWS = 50  # a "screen" when the output is not a terminal
 WIDTH_SAMPLE = 200  # --all sizes its columns from this many rows, then streams the rest
 
 
 def reset() -> None:
-    """Forget the previous command's --all and --format (the command line may run many in one
-    process)."""
-    _listing["all"] = False
+    """Forget the previous command's --format (the command line may run many in one process;
+    each command's Listing lives in its own context)."""
     _emit["as"] = "json"
-    _listing["formats"] = "a machine-readable format"
 
 
 def show_all(ctx: Any, value: bool) -> bool:
-    """Callback of every listing's ``--all``; notes which machine-readable option the command
-    has, for the "more rows" line."""
-    if value:
-        _listing["all"] = True
+    """Callback of every listing's ``--all``: the command's :class:`Listing`, with the
+    machine-readable option the command has, for the "more rows" line."""
     names = {o for p in ctx.command.params for o in getattr(p, "opts", [])}
+    formats = Listing.formats
     if "--format" in names:
-        _listing["formats"] = "--format csv"
+        formats = "--format csv"
     elif "--json" in names:
-        _listing["formats"] = "--json"
+        formats = "--json"
+    ctx.meta[_LISTING] = Listing(all=bool(value), formats=formats)
     return value
+
+
+def listing() -> Listing:
+    """The running command's :class:`Listing` (the default outside a command, or for a command
+    without ``--all``)."""
+    try:  # the click that runs the commands: Typer's own copy since 0.2x, else click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover
+        from click import get_current_context  # type: ignore[no-redef]
+
+    ctx = get_current_context(silent=True)
+    found = None if ctx is None else ctx.meta.get(_LISTING)
+    return found if isinstance(found, Listing) else Listing()
 
 
 def screenful() -> int:
@@ -134,11 +157,14 @@ def table(
     rows: Iterable[Sequence[Any]],
     justify_right: Sequence[str] = (),
     header: bool = True,
+    how: Listing | None = None,
 ) -> None:
     """Rows as a table. Without --all, only the first screenful (the rows come in the command's
     order of relevance) and one line on stderr saying how many more there are and how to get
-    them; with --all, every row streamed, the columns sized from the first rows."""
-    if _listing["all"]:
+    them; with --all, every row streamed, the columns sized from the first rows. ``how`` is
+    how to print it, by default the running command's :func:`listing`."""
+    how = listing() if how is None else how
+    if how.all:
         _stream(title, columns, rows, justify_right, header)
         return
     limit = screenful()
@@ -166,7 +192,7 @@ def table(
     if more:
         err.print(
             f"... {more:,} more row(s) not shown: --all prints every row; "
-            f"{_listing['formats']} gives them to other programs",
+            f"{how.formats} gives them to other programs",
             markup=False,
         )
 

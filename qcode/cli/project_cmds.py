@@ -13,6 +13,7 @@ from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, err, ok, table, warn
 from qcode.cli.progress import working
 from qcode.errors import EXIT_STORE, InvalidInputError
+from qcode.i18n import N_
 
 if TYPE_CHECKING:
     from qcode.services.documents import DocumentInfo
@@ -20,24 +21,30 @@ if TYPE_CHECKING:
 
 @app.command()
 def init(
-    directory: Path = typer.Argument(..., help="Folder to create the project in."),
-    name: str | None = typer.Option(None, "--name", help="Project name (default: folder name)."),
-    language: str = typer.Option("en", "--language", help="Default language: en, zh, ..."),
-    user: str | None = typer.Option(None, "--user", help="Default coder name."),
-    db: str | None = typer.Option(None, "--db", help="SQLAlchemy URL of the database."),
+    directory: Path = typer.Argument(..., help=N_("Folder to create the project in.")),
+    name: str | None = typer.Option(
+        None, "--name", help=N_("Project name (default: folder name).")
+    ),
+    language: str = typer.Option("en", "--language", help=N_("Default language: en, zh, ...")),
+    user: str | None = typer.Option(None, "--user", help=N_("Default coder name.")),
+    db: str | None = typer.Option(None, "--db", help=N_("SQLAlchemy URL of the database.")),
     from_: Path | None = typer.Option(
         None,
         "--from",
-        help="Create it from a REFI-QDA project (.qdpx) written by any tool, or an RQDA "
-        "project (.rqda).",
+        help=N_(
+            "Create it from a REFI-QDA project (.qdpx) written by any tool, or an RQDA "
+            "project (.rqda)."
+        ),
     ),
     positions: str = typer.Option(
         "auto",
         "--positions",
-        help="How the .qdpx counts text positions: auto (by its writer; NVivo counts UTF-16 "
-        "units), codepoints or utf16.",
+        help=N_(
+            "How the .qdpx counts text positions: auto (by its writer; NVivo counts UTF-16 "
+            "units), codepoints or utf16."
+        ),
     ),
-    json_: bool = typer.Option(False, "--json", help="Print the import report as JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print the import report as JSON.")),
 ) -> None:
     """Create a project folder with its database and settings file (or from a .qdpx)."""
     from qcode.services import Project
@@ -77,7 +84,7 @@ def init(
 
 
 @app.command()
-def info(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+def info(json_: bool = typer.Option(False, "--json", help=N_("Print JSON."))) -> None:
     """Summarise the project."""
     data = project().info()
     if json_:
@@ -90,44 +97,50 @@ def info(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> Non
 def import_(
     files: list[Path] = typer.Argument(
         ...,
-        help="Sources: .txt .md .docx .odt .rtf .html .vtt .srt .pdf, folders (recursively), or "
-        "spreadsheets (.csv .xlsx) with --text-columns.",
+        help=N_(
+            "Sources: .txt .md .docx .odt .rtf .html .vtt .srt .pdf, folders (recursively), or "
+            "spreadsheets (.csv .xlsx) with --text-columns."
+        ),
     ),
     case: str | None = typer.Option(
-        None, "--case", help="Case for every file (default: one case per document, named after it)."
+        None,
+        "--case",
+        help=N_("Case for every file (default: one case per document, named after it)."),
     ),
-    attr: list[str] = typer.Option([], "--attr", help="Case attribute KEY=VALUE (repeatable)."),
-    doc_attr: list[str] = typer.Option([], "--doc-attr", help="Document attribute KEY=VALUE."),
-    name: str | None = typer.Option(None, "--name", help="Document name (single file only)."),
+    attr: list[str] = typer.Option([], "--attr", help=N_("Case attribute KEY=VALUE (repeatable).")),
+    doc_attr: list[str] = typer.Option([], "--doc-attr", help=N_("Document attribute KEY=VALUE.")),
+    name: str | None = typer.Option(None, "--name", help=N_("Document name (single file only).")),
     encoding: str | None = typer.Option(
-        None, "--encoding", help="Text encoding, e.g. gb18030 (default: detected)."
+        None, "--encoding", help=N_("Text encoding, e.g. gb18030 (default: detected).")
     ),
-    language: str | None = typer.Option(None, "--language", help="Language of these documents."),
+    language: str | None = typer.Option(
+        None, "--language", help=N_("Language of these documents.")
+    ),
     allow_duplicates: bool = typer.Option(
-        False, "--allow-duplicates", help="Import content already in the project again."
+        False, "--allow-duplicates", help=N_("Import content already in the project again.")
     ),
     keep_going: bool = typer.Option(
-        False, "--keep-going", help="Import the files that can be read and list the others."
+        False, "--keep-going", help=N_("Import the files that can be read and list the others.")
     ),
     speakers_as_cases: bool = typer.Option(
-        False, "--speakers-as-cases", help="Each speaker becomes a case holding their turns."
+        False, "--speakers-as-cases", help=N_("Each speaker becomes a case holding their turns.")
     ),
     code_speakers: bool = typer.Option(
-        False, "--code-speakers", help="Code each speaker's turns with a code speaker/NAME."
+        False, "--code-speakers", help=N_("Code each speaker's turns with a code speaker/NAME.")
     ),
     text_columns: str | None = typer.Option(
-        None, "--text-columns", help="Spreadsheet: the columns of open answers, e.g. Q5,Q9."
+        None, "--text-columns", help=N_("Spreadsheet: the columns of open answers, e.g. Q5,Q9.")
     ),
     case_column: str | None = typer.Option(
-        None, "--case-column", help="Spreadsheet: the column naming each row's case."
+        None, "--case-column", help=N_("Spreadsheet: the column naming each row's case.")
     ),
     one_document_per: str = typer.Option(
-        "answer", "--one-document-per", help="Spreadsheet: answer (row and question) or row."
+        "answer", "--one-document-per", help=N_("Spreadsheet: answer (row and question) or row.")
     ),
     code_by_question: bool = typer.Option(
-        False, "--code-by-question", help="Spreadsheet: code each answer with its question."
+        False, "--code-by-question", help=N_("Spreadsheet: code each answer with its question.")
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
 ) -> None:
     """Import sources (normalised once; paragraphs, speaker turns, sentences, pages stored)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -218,7 +231,7 @@ def import_(
 
 
 PROJECT_WIDE = typer.Option(
-    False, "--project", help="The project's newest step, whoever made it (for a lead)."
+    False, "--project", help=N_("The project's newest step, whoever made it (for a lead).")
 )
 
 
@@ -237,12 +250,12 @@ def redo(project_wide: bool = PROJECT_WIDE) -> None:
 
 @app.command()
 def log(
-    coder: str | None = typer.Option(None, "--coder", help="Only this coder's actions."),
-    since: str | None = typer.Option(None, "--since", help="Only from this date (YYYY-MM-DD)."),
-    limit: int | None = typer.Option(None, "--limit", help="At most this many, newest."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    coder: str | None = typer.Option(None, "--coder", help=N_("Only this coder's actions.")),
+    since: str | None = typer.Option(None, "--since", help=N_("Only from this date (YYYY-MM-DD).")),
+    limit: int | None = typer.Option(None, "--limit", help=N_("At most this many, newest.")),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     next_: bool = typer.Option(
-        False, "--next", help="Only whose step undo and redo take next, for each coder."
+        False, "--next", help=N_("Only whose step undo and redo take next, for each coder.")
     ),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
@@ -300,12 +313,12 @@ def _print_next(steps: list[Any]) -> None:
 
 @app.command()
 def build(
-    folder: Path = typer.Argument(..., help="A study folder with study.yaml."),
+    folder: Path = typer.Argument(..., help=N_("A study folder with study.yaml.")),
     force: bool = typer.Option(
-        False, "--force", help="Rebuild even a project with changes since its build (lost)."
+        False, "--force", help=N_("Rebuild even a project with changes since its build (lost).")
     ),
     keep: bool = typer.Option(
-        False, "--keep", help="Leave a project with changes since its build as it is (exit 0)."
+        False, "--keep", help=N_("Leave a project with changes since its build as it is (exit 0).")
     ),
 ) -> None:
     """Rebuild a project from a folder of text files (transcripts, cases, codebook, codings,
@@ -335,9 +348,9 @@ def build(
 @app.command()
 def check(
     repair: bool = typer.Option(
-        False, "--repair", help="Put the newest sound backup in place of a damaged database."
+        False, "--repair", help=N_("Put the newest sound backup in place of a damaged database.")
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Check the project's database: SQLite's integrity and foreign keys, and qcode's own rules

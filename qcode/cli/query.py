@@ -13,6 +13,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, CASE, CODER, DOC, LEVEL, WHERE, scope_of, write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 if TYPE_CHECKING:
     from qcode.services.query import QueryHit
@@ -53,38 +54,38 @@ def _md(text: str) -> str:
 
 @app.command(help="Find coded segments and text: a coding query or a matrix query.\n\n" + GRAMMAR)
 def query(
-    expr: str = typer.Argument("", help="The query (see the grammar above)."),
+    expr: str = typer.Argument("", help=N_("The query (see the grammar above).")),
     doc: list[str] = DOC,
     case: list[str] = CASE,
     where: list[str] = WHERE,
     coder: list[str] = CODER,
     level: str = LEVEL,
     unit: str = typer.Option(
-        "match", "--unit", help="match, sentence, paragraph, turn or document."
+        "match", "--unit", help=N_("match, sentence, paragraph, turn or document.")
     ),
-    format_: str = typer.Option("table", "--format", help="table, csv, json or md (xlsx: -o)."),
-    context: int = typer.Option(0, "--context", help="Show N characters either side."),
+    format_: str = typer.Option("table", "--format", help=N_("table, csv, json or md (xlsx: -o).")),
+    context: int = typer.Option(0, "--context", help=N_("Show N characters either side.")),
     code: str | None = typer.Option(
-        None, "--code", help="Code every result with this code (made if new); one undo step."
+        None, "--code", help=N_("Code every result with this code (made if new); one undo step.")
     ),
     to_queue: bool = typer.Option(
-        False, "--to-queue", help="With --code: send the results to the review queue instead."
+        False, "--to-queue", help=N_("With --code: send the results to the review queue instead.")
     ),
     rows: str | None = typer.Option(
-        None, "--rows", help="Matrix: comma-separated queries (codes), or attribute:KEY."
+        None, "--rows", help=N_("Matrix: comma-separated queries (codes), or attribute:KEY.")
     ),
     cols: str | None = typer.Option(
-        None, "--cols", help="Matrix: comma-separated queries (codes), or attribute:KEY."
+        None, "--cols", help=N_("Matrix: comma-separated queries (codes), or attribute:KEY.")
     ),
     count: str = typer.Option(
-        "segments", "--count", help="Matrix cells: segments, documents, cases or characters."
+        "segments", "--count", help=N_("Matrix cells: segments, documents, cases or characters.")
     ),
-    cell: str | None = typer.Option(None, "--cell", help="Matrix: the segments of cell R,C."),
+    cell: str | None = typer.Option(None, "--cell", help=N_("Matrix: the segments of cell R,C.")),
     output: Path | None = typer.Option(
-        None, "--output", "-o", help="Matrix: write .csv, .json or .xlsx here."
+        None, "--output", "-o", help=N_("Matrix: write .csv, .json or .xlsx here.")
     ),
     figure: Path | None = typer.Option(
-        None, "--figure", help="Matrix: draw a heat map to FILE.png, .svg or .pdf."
+        None, "--figure", help=N_("Matrix: draw a heat map to FILE.png, .svg or .pdf.")
     ),
     _all_rows: bool = ALL_ROWS,
 ) -> None:

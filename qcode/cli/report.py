@@ -12,9 +12,10 @@ from qcode.cli.options import WHERE
 from qcode.cli.output import emit_json, ok
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 ATTRIBUTES = typer.Option(
-    None, "--with-attributes", help="Attributes shown with each quote: K1,K2."
+    None, "--with-attributes", help=N_("Attributes shown with each quote: K1,K2.")
 )
 
 
@@ -24,17 +25,21 @@ def _split(value: str | None) -> list[str]:
 
 @app.command()
 def report(
-    output: Path = typer.Option(..., "--output", "-o", help="File to write: .docx, .md or .html."),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help=N_("File to write: .docx, .md or .html.")
+    ),
     format_: str | None = typer.Option(
-        None, "--format", help="docx, md or html (default: from the file's extension)."
+        None, "--format", help=N_("docx, md or html (default: from the file's extension).")
     ),
     core: bool = typer.Option(
-        False, "--core", help="The core category and every category related to it."
+        False, "--core", help=N_("The core category and every category related to it.")
     ),
-    category: list[str] = typer.Option([], "--category", help="Report this category (repeatable)."),
-    quotes: int = typer.Option(3, "--quotes", help="Representative quotes per category."),
+    category: list[str] = typer.Option(
+        [], "--category", help=N_("Report this category (repeatable).")
+    ),
+    quotes: int = typer.Option(3, "--quotes", help=N_("Representative quotes per category.")),
     with_figures: bool = typer.Option(
-        False, "--with-figures", help="Draw each category's co-occurrence neighbourhood."
+        False, "--with-figures", help=N_("Draw each category's co-occurrence neighbourhood.")
     ),
     with_attributes: str | None = ATTRIBUTES,
 ) -> None:
@@ -60,11 +65,11 @@ def report(
 
 @app.command("quotes")
 def quotes_(
-    code: str = typer.Argument(..., help="A code or category (with the codes under it)."),
-    n: int = typer.Option(5, "--n", help="How many quotes."),
+    code: str = typer.Argument(..., help=N_("A code or category (with the codes under it).")),
+    n: int = typer.Option(5, "--n", help=N_("How many quotes.")),
     where: list[str] = WHERE,
-    format_: str = typer.Option("md", "--format", help="md, docx, csv or json."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE."),
+    format_: str = typer.Option("md", "--format", help=N_("md, docx, csv or json.")),
+    output: Path | None = typer.Option(None, "--output", "-o", help=N_("Write to FILE.")),
     with_attributes: str | None = ATTRIBUTES,
 ) -> None:
     """The most representative quotes of a code, with speaker, case, attributes and a reference

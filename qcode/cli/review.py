@@ -11,17 +11,20 @@ from qcode.cli.options import ALL_ROWS, DOC, WHERE
 from qcode.cli.output import emit_json, ok, table
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 
 @app.command()
 def autocode(
-    rules: Path = typer.Argument(..., help="Rules file (YAML or JSON; schemas/rules.schema.json)."),
+    rules: Path = typer.Argument(
+        ..., help=N_("Rules file (YAML or JSON; schemas/rules.schema.json).")
+    ),
     apply: bool = typer.Option(
-        False, "--apply", help="Apply every proposal now (one undo step) instead of queueing."
+        False, "--apply", help=N_("Apply every proposal now (one undo step) instead of queueing.")
     ),
     doc: list[str] = DOC,
     where: list[str] = WHERE,
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
 ) -> None:
     """Run auto-coding rules: proposals go to the review queue (qcode review), or with --apply
     straight into the project as codings by you, the rule recorded."""
@@ -40,15 +43,17 @@ def autocode(
         ok(f"  {report.skipped_existing} already coded so, left out")
 
 
-review_app = typer.Typer(help="The review queue of auto-coding proposals.")
+review_app = typer.Typer(help=N_("The review queue of auto-coding proposals."))
 app.add_typer(review_app, name="review")
 
 
 @review_app.command("list")
 def list_(
-    run: int | None = typer.Option(None, "--run", help="Only this run."),
-    status: str = typer.Option("pending", "--status", help="pending, accepted, rejected or all."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    run: int | None = typer.Option(None, "--run", help=N_("Only this run.")),
+    status: str = typer.Option(
+        "pending", "--status", help=N_("pending, accepted, rejected or all.")
+    ),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Suggestions with their text."""
@@ -81,9 +86,9 @@ def _ids(ids: list[int], all_: bool, run: int | None) -> list[int]:
 
 @review_app.command()
 def accept(
-    ids: list[int] = typer.Argument(None, help="Suggestion ids."),
-    all_: bool = typer.Option(False, "--all", help="Every pending suggestion (of --run)."),
-    run: int | None = typer.Option(None, "--run", help="With --all: only this run."),
+    ids: list[int] = typer.Argument(None, help=N_("Suggestion ids.")),
+    all_: bool = typer.Option(False, "--all", help=N_("Every pending suggestion (of --run).")),
+    run: int | None = typer.Option(None, "--run", help=N_("With --all: only this run.")),
 ) -> None:
     """Accept suggestions: each becomes a coding by you (one undo step)."""
     from qcode.services.autocode import accept as do
@@ -93,9 +98,9 @@ def accept(
 
 @review_app.command()
 def reject(
-    ids: list[int] = typer.Argument(None, help="Suggestion ids."),
-    all_: bool = typer.Option(False, "--all", help="Every pending suggestion (of --run)."),
-    run: int | None = typer.Option(None, "--run", help="With --all: only this run."),
+    ids: list[int] = typer.Argument(None, help=N_("Suggestion ids.")),
+    all_: bool = typer.Option(False, "--all", help=N_("Every pending suggestion (of --run).")),
+    run: int | None = typer.Option(None, "--run", help=N_("With --all: only this run.")),
 ) -> None:
     """Reject suggestions (one undo step)."""
     from qcode.services.autocode import reject as do
@@ -105,9 +110,9 @@ def reject(
 
 @review_app.command()
 def adjust(
-    sid: int = typer.Argument(..., help="Suggestion id."),
-    start: int = typer.Argument(..., help="New start (code points)."),
-    end: int = typer.Argument(..., help="New end (code points, exclusive)."),
+    sid: int = typer.Argument(..., help=N_("Suggestion id.")),
+    start: int = typer.Argument(..., help=N_("New start (code points).")),
+    end: int = typer.Argument(..., help=N_("New end (code points, exclusive).")),
 ) -> None:
     """Move a pending suggestion's range before accepting it."""
     from qcode.services.autocode import adjust as do
@@ -118,7 +123,7 @@ def adjust(
 
 @review_app.command()
 def runs(
-    json_: bool = typer.Option(False, "--json", help="Print JSON."), _all_rows: bool = ALL_ROWS
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")), _all_rows: bool = ALL_ROWS
 ) -> None:
     """Auto-coding runs and how their suggestions stand."""
     from qcode.services.autocode import runs as all_runs
@@ -146,7 +151,7 @@ def runs(
 
 
 @review_app.command()
-def revert(run: int = typer.Argument(..., help="Run number (qcode review runs).")) -> None:
+def revert(run: int = typer.Argument(..., help=N_("Run number (qcode review runs)."))) -> None:
     """Take a whole run back: its suggestions and every coding accepted from it."""
     from qcode.services.autocode import revert as do
 
@@ -155,10 +160,10 @@ def revert(run: int = typer.Argument(..., help="Run number (qcode review runs)."
 
 @app.command()
 def similar(
-    code: str = typer.Argument(..., help="The code (path or unique name)."),
-    unit: str = typer.Option("sentence", "--unit", help="sentence, paragraph or turn."),
-    top: int = typer.Option(20, "--top", help="How many."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    code: str = typer.Argument(..., help=N_("The code (path or unique name).")),
+    unit: str = typer.Option("sentence", "--unit", help=N_("sentence, paragraph or turn.")),
+    top: int = typer.Option(20, "--top", help=N_("How many.")),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Uncoded sentences (paragraphs, turns) most like CODE's coded segments (TF-IDF cosine with

@@ -7,17 +7,18 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
+from qcode.i18n import N_
 
-team_app = typer.Typer(help="Who may change what on a PostgreSQL team server.")
+team_app = typer.Typer(help=N_("Who may change what on a PostgreSQL team server."))
 app.add_typer(team_app, name="team")
 
 
 @team_app.command("roles")
 def roles(
     codebook: str | None = typer.Option(
-        None, "--codebook", help="Who may change the codebook: leads (default) or coders."
+        None, "--codebook", help=N_("Who may change the codebook: leads (default) or coders.")
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """The people with a role in this project (lead, coder, observer); the server enforces that
@@ -43,8 +44,8 @@ def roles(
 
 @team_app.command("add-coder")
 def add_coder(
-    name: str = typer.Argument(..., help="The person's server role name (lower case)."),
-    role: str = typer.Option("coder", "--role", help="coder, lead or observer."),
+    name: str = typer.Argument(..., help=N_("The person's server role name (lower case).")),
+    role: str = typer.Option("coder", "--role", help=N_("coder, lead or observer.")),
 ) -> None:
     """Create a server login role for a person and print the line they connect with."""
     url, password = project().roles.add(name, role)

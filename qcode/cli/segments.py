@@ -9,38 +9,43 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import CODER, DOC, WHERE
 from qcode.cli.output import ok
+from qcode.i18n import N_
 
-segments_app = typer.Typer(help="Export coded segments, one row per coding (csv, xlsx, md).")
+segments_app = typer.Typer(help=N_("Export coded segments, one row per coding (csv, xlsx, md)."))
 app.add_typer(segments_app, name="segments")
 
 
 @segments_app.command("export")
 def export(
-    output: Path = typer.Option(..., "--output", "-o", help="File to write: .csv, .xlsx or .md."),
+    output: Path = typer.Option(
+        ..., "--output", "-o", help=N_("File to write: .csv, .xlsx or .md.")
+    ),
     format_: str | None = typer.Option(
-        None, "--format", help="csv, xlsx or md (default: from the file's extension)."
+        None, "--format", help=N_("csv, xlsx or md (default: from the file's extension).")
     ),
     code: list[str] = typer.Option(
-        [], "--code", help="Only this code and the codes under it (repeatable)."
+        [], "--code", help=N_("Only this code and the codes under it (repeatable).")
     ),
     subcodes: bool = typer.Option(
-        True, "--subcodes/--no-subcodes", help="With --code: include the codes under it."
+        True, "--subcodes/--no-subcodes", help=N_("With --code: include the codes under it.")
     ),
     coder: list[str] = CODER,
     where: list[str] = WHERE,
     doc: list[str] = DOC,
     case: list[str] = typer.Option(
-        [], "--case", help="Only documents of these cases (repeatable)."
+        [], "--case", help=N_("Only documents of these cases (repeatable).")
     ),
     level: str = typer.Option(
-        "open", "--level", help="open: every coding; axial: only codings under a category."
+        "open", "--level", help=N_("open: every coding; axial: only codings under a category.")
     ),
     query: str | None = typer.Option(
-        None, "--query", help="Only the codings behind a saved set's (or a query's) results."
+        None, "--query", help=N_("Only the codings behind a saved set's (or a query's) results.")
     ),
-    group_by: str = typer.Option("code", "--group-by", help="md: sections by code or document."),
+    group_by: str = typer.Option(
+        "code", "--group-by", help=N_("md: sections by code or document.")
+    ),
     bom: bool = typer.Option(
-        False, "--bom", help="csv: start with a UTF-8 byte-order mark (for Excel)."
+        False, "--bom", help=N_("csv: start with a UTF-8 byte-order mark (for Excel).")
     ),
 ) -> None:
     """One row per coding with document, case, attributes, code, coder, offsets, exact text,

@@ -7,19 +7,22 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, CASE, CODER, DOC, LEVEL, WHERE, scope_of
 from qcode.cli.output import emit_json, ok, table
+from qcode.i18n import N_
 
-sets_app = typer.Typer(help="Saved queries (retrieval sets) and sets of codes.")
+sets_app = typer.Typer(help=N_("Saved queries (retrieval sets) and sets of codes."))
 app.add_typer(sets_app, name="sets")
 
-JSON = typer.Option(False, "--json", help="Print JSON.")
+JSON = typer.Option(False, "--json", help=N_("Print JSON."))
 
 
 @sets_app.command("save")
 def save(
-    name: str = typer.Argument(..., help="The set's name."),
-    expr: str = typer.Argument(..., help="The query (see qcode query --help)."),
-    description: str = typer.Option("", "--description", help="What the set is for."),
-    replace: bool = typer.Option(False, "--replace", help="Change the query of an existing set."),
+    name: str = typer.Argument(..., help=N_("The set's name.")),
+    expr: str = typer.Argument(..., help=N_("The query (see qcode query --help).")),
+    description: str = typer.Option("", "--description", help=N_("What the set is for.")),
+    replace: bool = typer.Option(
+        False, "--replace", help=N_("Change the query of an existing set.")
+    ),
 ) -> None:
     """Save a query as a set: it is evaluated again whenever it is used (a smart code)."""
     info = project().sets.save(name, expr, description, replace)
@@ -63,9 +66,11 @@ def run(
     where: list[str] = WHERE,
     coder: list[str] = CODER,
     level: str = LEVEL,
-    unit: str = typer.Option("match", "--unit", help="match, sentence, paragraph, turn, document."),
-    format_: str = typer.Option("table", "--format", help="table, csv, json or md."),
-    context: int = typer.Option(0, "--context", help="Show N characters either side."),
+    unit: str = typer.Option(
+        "match", "--unit", help=N_("match, sentence, paragraph, turn, document.")
+    ),
+    format_: str = typer.Option("table", "--format", help=N_("table, csv, json or md.")),
+    context: int = typer.Option(0, "--context", help=N_("Show N characters either side.")),
 ) -> None:
     """The set's results now, as qcode query shows them."""
     from qcode.cli.query import FORMATS, show

@@ -15,6 +15,7 @@ from typing import Any
 import typer
 
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 PROG = "qcode"
 COMPLETE_VAR = "_QCODE_COMPLETE"
@@ -86,7 +87,7 @@ VERSION = typer.Option(
     is_eager=True,
     expose_value=False,
     callback=_version,
-    help="Print qcode's version and exit.",
+    help=N_("Print qcode's version and exit."),
 )
 SHOW = typer.Option(
     False,
@@ -94,7 +95,7 @@ SHOW = typer.Option(
     is_eager=True,
     expose_value=False,
     callback=_show,
-    help="Print this shell's completion script (bash, zsh, fish or PowerShell).",
+    help=N_("Print this shell's completion script (bash, zsh, fish or PowerShell)."),
 )
 INSTALL = typer.Option(
     False,
@@ -102,5 +103,5 @@ INSTALL = typer.Option(
     is_eager=True,
     expose_value=False,
     callback=_install,
-    help="Install completion for this shell; it works in a new terminal.",
+    help=N_("Install completion for this shell; it works in a new terminal."),
 )

@@ -8,9 +8,10 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 relations_app = typer.Typer(
-    help="List, edit and remove relations; relation types.", invoke_without_command=True
+    help=N_("List, edit and remove relations; relation types."), invoke_without_command=True
 )
 app.add_typer(relations_app, name="relations")
 
@@ -18,10 +19,10 @@ app.add_typer(relations_app, name="relations")
 @app.command()
 def relate(
     source: str,
-    type_name: str = typer.Argument(..., metavar="TYPE", help="e.g. 'causal condition of'."),
+    type_name: str = typer.Argument(..., metavar="TYPE", help=N_("e.g. 'causal condition of'.")),
     target: str = typer.Argument(...),
     comment: str = typer.Option("", "--comment"),
-    evidence: list[int] = typer.Option([], "--evidence", help="Coding id (repeatable)."),
+    evidence: list[int] = typer.Option([], "--evidence", help=N_("Coding id (repeatable).")),
     coder: str | None = typer.Option(None, "--coder"),
     json_: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -36,7 +37,7 @@ def relate(
 @relations_app.callback()
 def relations(
     ctx: typer.Context,
-    code: str | None = typer.Option(None, "--code", help="Only relations of this code."),
+    code: str | None = typer.Option(None, "--code", help=N_("Only relations of this code.")),
     json_: bool = typer.Option(False, "--json"),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
@@ -102,7 +103,7 @@ def relation_types(json_: bool = typer.Option(False, "--json"), _all_rows: bool 
 @relations_app.command("add-type")
 def relation_add_type(
     name: str,
-    symmetric: bool = typer.Option(False, "--symmetric", help="Undirected (A~B is B~A)."),
+    symmetric: bool = typer.Option(False, "--symmetric", help=N_("Undirected (A~B is B~A).")),
     description: str = typer.Option("", "--description"),
 ) -> None:
     """Define a relation type of your own."""
@@ -112,9 +113,9 @@ def relation_add_type(
 
 @app.command()
 def paradigm(
-    category: str | None = typer.Argument(None, help="The phenomenon."),
-    disable: bool = typer.Option(False, "--disable", help="Switch the paradigm model off."),
-    enable: bool = typer.Option(False, "--enable", help="Switch it back on."),
+    category: str | None = typer.Argument(None, help=N_("The phenomenon.")),
+    disable: bool = typer.Option(False, "--disable", help=N_("Switch the paradigm model off.")),
+    enable: bool = typer.Option(False, "--enable", help=N_("Switch it back on.")),
     json_: bool = typer.Option(False, "--json"),
 ) -> None:
     """The paradigm worksheet of CATEGORY: conditions, context, strategies, consequences."""
@@ -142,7 +143,7 @@ def paradigm(
 
 @app.command()
 def core(
-    category: str | None = typer.Argument(None, help="Make this the core category."),
+    category: str | None = typer.Argument(None, help=N_("Make this the core category.")),
     json_: bool = typer.Option(False, "--json"),
 ) -> None:
     """Set or show the core category, every category's path to it, and what is not related."""

@@ -12,18 +12,19 @@ from qcode.cli.memos import _body
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 if TYPE_CHECKING:
     from qcode.services.summaries import SummaryInfo
 
 summaries_app = typer.Typer(
-    help="Summaries of a case (or document) by a code: the cells of a framework matrix.",
+    help=N_("Summaries of a case (or document) by a code: the cells of a framework matrix."),
     no_args_is_help=True,
 )
 app.add_typer(summaries_app, name="summaries")
 
 ROW_KIND = typer.Option(
-    None, "--rows", help="case or document (default: a case of that name, else a document)."
+    None, "--rows", help=N_("case or document (default: a case of that name, else a document).")
 )
 
 
@@ -36,12 +37,12 @@ def _show(m: SummaryInfo) -> None:
 
 @summaries_app.command("set")
 def set_(
-    case: str = typer.Argument(..., help="A case (or, with --rows document, a document)."),
-    code: str = typer.Argument(..., help="A code or category."),
-    text: str | None = typer.Option(None, "--text", help="The summary, in Markdown."),
-    file: Path | None = typer.Option(None, "--file", help="Read the Markdown from a file."),
+    case: str = typer.Argument(..., help=N_("A case (or, with --rows document, a document).")),
+    code: str = typer.Argument(..., help=N_("A code or category.")),
+    text: str | None = typer.Option(None, "--text", help=N_("The summary, in Markdown.")),
+    file: Path | None = typer.Option(None, "--file", help=N_("Read the Markdown from a file.")),
     segments: str | None = typer.Option(
-        None, "--segments", help="Ids of the codings it summarises: 3,7,12 (replaces earlier)."
+        None, "--segments", help=N_("Ids of the codings it summarises: 3,7,12 (replaces earlier).")
     ),
     rows: str | None = ROW_KIND,
     coder: str | None = typer.Option(None, "--coder"),
@@ -62,8 +63,8 @@ def set_(
 
 @summaries_app.command("list")
 def list_(
-    case: str | None = typer.Option(None, "--case", help="Only this case's (or document's)."),
-    code: str | None = typer.Option(None, "--code", help="Only this code's."),
+    case: str | None = typer.Option(None, "--case", help=N_("Only this case's (or document's).")),
+    code: str | None = typer.Option(None, "--code", help=N_("Only this code's.")),
     rows: str | None = ROW_KIND,
     json_: bool = typer.Option(False, "--json"),
     _all_rows: bool = ALL_ROWS,

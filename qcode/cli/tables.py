@@ -25,6 +25,7 @@ from qcode.cli.options import (
 )
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 _scope = scope_of
 
@@ -100,7 +101,7 @@ def _matrix_out(m: Any, format_: str, title: str, figure: Path | None, label: st
 
 
 matrix_app = typer.Typer(
-    help="The code x document matrix; qcode matrix framework: the framework matrix.",
+    help=N_("The code x document matrix; qcode matrix framework: the framework matrix."),
     invoke_without_command=True,
 )
 app.add_typer(matrix_app, name="matrix")
@@ -110,7 +111,7 @@ app.add_typer(matrix_app, name="matrix")
 def matrix(
     ctx: typer.Context,
     count: str = typer.Option(
-        "codings", "--count", help="codings, characters, or documents (1 where present)."
+        "codings", "--count", help=N_("codings, characters, or documents (1 where present).")
     ),
     coder: list[str] = CODER,
     where: list[str] = WHERE,
@@ -135,9 +136,9 @@ def matrix(
 
 @app.command()
 def crosstab(
-    attribute: str = typer.Argument(..., help="A case or document attribute, e.g. occupation."),
+    attribute: str = typer.Argument(..., help=N_("A case or document attribute, e.g. occupation.")),
     count: str = typer.Option(
-        "codings", "--count", help="codings, characters, documents or cases with the code."
+        "codings", "--count", help=N_("codings, characters, documents or cases with the code.")
     ),
     coder: list[str] = CODER,
     where: list[str] = WHERE,
@@ -165,12 +166,12 @@ def saturation(
     order: str = typer.Option(
         "imported",
         "--order",
-        help="imported, name, given (the --doc order), or an attribute such as a date.",
+        help=N_("imported, name, given (the --doc order), or an attribute such as a date."),
     ),
-    base: int = typer.Option(4, "--base", help="Base size: documents in the base."),
-    run: int = typer.Option(2, "--run", help="Run length: documents per run."),
+    base: int = typer.Option(4, "--base", help=N_("Base size: documents in the base.")),
+    run: int = typer.Option(2, "--run", help=N_("Run length: documents per run.")),
     threshold: float = typer.Option(
-        5.0, "--threshold", help="New-information threshold in percent (5, or 0 for strict)."
+        5.0, "--threshold", help=N_("New-information threshold in percent (5, or 0 for strict).")
     ),
     coder: list[str] = CODER,
     where: list[str] = WHERE,

@@ -10,15 +10,16 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table, warn
 from qcode.cli.progress import working
+from qcode.i18n import N_
 
 
 @app.command()
 def merge(
-    other: Path = typer.Argument(..., help="Another coder's copy of the project (its folder)."),
+    other: Path = typer.Argument(..., help=N_("Another coder's copy of the project (its folder).")),
     dry_run: bool = typer.Option(
-        False, "--dry-run", help="Report what would change; change nothing."
+        False, "--dry-run", help=N_("Report what would change; change nothing.")
     ),
-    json_: bool = typer.Option(False, "--json", help="Print the report as JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print the report as JSON.")),
 ) -> None:
     """Bring in another coder's copy: documents matched by content, codes by GUID then path,
     duplicate codings dropped; three-way against the common ancestor (the copy's origin or the
@@ -59,27 +60,31 @@ def _num(v: float | None, digits: int = 3) -> str:
 
 @app.command()
 def agreement(
-    coders: list[str] = typer.Option(..., "--coders", help="Coders to compare: A,B[,C...]"),
-    codes: list[str] = typer.Option([], "--codes", help="Only these codes (comma-separated)."),
-    docs: list[str] = typer.Option([], "--docs", help="Only these documents (comma-separated)."),
+    coders: list[str] = typer.Option(..., "--coders", help=N_("Coders to compare: A,B[,C...]")),
+    codes: list[str] = typer.Option([], "--codes", help=N_("Only these codes (comma-separated).")),
+    docs: list[str] = typer.Option(
+        [], "--docs", help=N_("Only these documents (comma-separated).")
+    ),
     unit: str = typer.Option(
-        "char", "--unit", help="char, sentence, paragraph or turn (for alpha and Fleiss' kappa)."
+        "char",
+        "--unit",
+        help=N_("char, sentence, paragraph or turn (for alpha and Fleiss' kappa)."),
     ),
     show_disagreements: bool = typer.Option(
-        False, "--disagreements", help="Also list where the coders differ, with the text."
+        False, "--disagreements", help=N_("Also list where the coders differ, with the text.")
     ),
     categories: list[str] = typer.Option(
         [],
         "--categories",
-        help="A set, or codes C1,C2,...: one nominal variable per unit (needs --unit).",
+        help=N_("A set, or codes C1,C2,...: one nominal variable per unit (needs --unit)."),
     ),
     none_missing: bool = typer.Option(
-        False, "--none-missing", help="With --categories: a unit given none is missing."
+        False, "--none-missing", help=N_("With --categories: a unit given none is missing.")
     ),
     attribute: str | None = typer.Option(
-        None, "--attribute", help="Alpha of the coders' values K@CODER of attribute K."
+        None, "--attribute", help=N_("Alpha of the coders' values K@CODER of attribute K.")
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+    json_: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Inter-coder agreement: NVivo's character-level percent agreement and Cohen's kappa per code
@@ -225,16 +230,16 @@ def _agreement_on_values(
 
 @app.command()
 def resolve(
-    document: str = typer.Argument(..., help="Document of the disagreement."),
-    code: str = typer.Argument(..., help="Code of the disagreement."),
-    start: int = typer.Argument(..., help="Start (code points)."),
-    end: int = typer.Argument(..., help="End (code points, exclusive)."),
+    document: str = typer.Argument(..., help=N_("Document of the disagreement.")),
+    code: str = typer.Argument(..., help=N_("Code of the disagreement.")),
+    start: int = typer.Argument(..., help=N_("Start (code points).")),
+    end: int = typer.Argument(..., help=N_("End (code points, exclusive).")),
     accept: str = typer.Option(
-        ..., "--accept", help="coded (everyone codes the range) or uncoded (no one does)."
+        ..., "--accept", help=N_("coded (everyone codes the range) or uncoded (no one does).")
     ),
-    coders: list[str] = typer.Option(..., "--coders", help="Whose codings to settle: A,B"),
+    coders: list[str] = typer.Option(..., "--coders", help=N_("Whose codings to settle: A,B")),
     memo: str | None = typer.Option(
-        None, "--memo", help="Also record the discussion as a memo on the span and the code."
+        None, "--memo", help=N_("Also record the discussion as a memo on the span and the code.")
     ),
 ) -> None:
     """Settle a disagreement found by `qcode agreement --disagreements` (one undo step)."""

@@ -9,9 +9,10 @@ import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, DOC, FORMAT, WHERE, check, write_csv
-from qcode.cli.output import clip, emit_json, err, ok, table
+from qcode.cli.output import Listing, clip, emit_json, err, listing, ok, table
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_
 
 FREQ_FIELDS = ("term", "count", "documents", "per_1000")
 KEY_FIELDS = (
@@ -35,33 +36,35 @@ def words(
     doc: list[str] = DOC,
     where: list[str] = WHERE,
     code: str | None = typer.Option(
-        None, "--code", help="Count only the text coded with this code (and its sub-codes)."
+        None, "--code", help=N_("Count only the text coded with this code (and its sub-codes).")
     ),
     subcodes: bool = typer.Option(
-        True, "--subcodes/--no-subcodes", help="With --code: sub-codes' codings count too."
+        True, "--subcodes/--no-subcodes", help=N_("With --code: sub-codes' codings count too.")
     ),
     coder: list[str] = typer.Option(
-        [], "--coder", help="With --code: only these coders' codings (repeatable)."
+        [], "--coder", help=N_("With --code: only these coders' codings (repeatable).")
     ),
     top: int = typer.Option(
-        50, "--top", help="Show the N most frequent (per group with --by; 0: all)."
+        50, "--top", help=N_("Show the N most frequent (per group with --by; 0: all).")
     ),
-    ngram: int = typer.Option(1, "--ngram", help="1 (words), 2 or 3 (phrases)."),
-    by: str | None = typer.Option(None, "--by", help="Count per document or per case."),
+    ngram: int = typer.Option(1, "--ngram", help=N_("1 (words), 2 or 3 (phrases).")),
+    by: str | None = typer.Option(None, "--by", help=N_("Count per document or per case.")),
     compare: tuple[str, str] | None = typer.Option(
         None,
         "--compare",
-        help="Keyness: K=V K=V2, terms that set one group of documents apart from the other.",
+        help=N_("Keyness: K=V K=V2, terms that set one group of documents apart from the other."),
     ),
     stopwords: bool = typer.Option(
         True,
         "--stopwords/--no-stopwords",
-        help="Leave out stop words (default); --no-stopwords counts them too.",
+        help=N_("Leave out stop words (default); --no-stopwords counts them too."),
     ),
     userdict: Path | None = typer.Option(
-        None, "--userdict", help="Word list for Chinese (default: the project's [text] userdict)."
+        None,
+        "--userdict",
+        help=N_("Word list for Chinese (default: the project's [text] userdict)."),
     ),
-    jobs: int = typer.Option(1, "--jobs", help="Worker processes for large projects."),
+    jobs: int = typer.Option(1, "--jobs", help=N_("Worker processes for large projects.")),
     format_: str = FORMAT,
     _all_rows: bool = ALL_ROWS,
 ) -> None:
@@ -155,19 +158,21 @@ def _p(p: float) -> str:
 
 @app.command()
 def kwic(
-    term: str = typer.Argument(..., help="Word or phrase (or, with --regex, a pattern)."),
-    is_regex: bool = typer.Option(False, "--regex", help="TERM is a regular expression."),
-    window: int = typer.Option(40, "--window", help="Characters of context each side."),
+    term: str = typer.Argument(..., help=N_("Word or phrase (or, with --regex, a pattern).")),
+    is_regex: bool = typer.Option(False, "--regex", help=N_("TERM is a regular expression.")),
+    window: int = typer.Option(40, "--window", help=N_("Characters of context each side.")),
     doc: list[str] = DOC,
     where: list[str] = WHERE,
     code: str | None = typer.Option(
-        None, "--code", help="Also code every hit with this code (one undo step)."
+        None, "--code", help=N_("Also code every hit with this code (one undo step).")
     ),
     unit: str | None = typer.Option(
-        None, "--unit", help="With --code: code the sentence, paragraph or turn around each hit."
+        None,
+        "--unit",
+        help=N_("With --code: code the sentence, paragraph or turn around each hit."),
     ),
     coder: str | None = typer.Option(
-        None, "--coder", help="With --code: code as this coder (default: your user name)."
+        None, "--coder", help=N_("With --code: code as this coder (default: your user name).")
     ),
     format_: str = FORMAT,
     _all_rows: bool = ALL_ROWS,
@@ -189,7 +194,7 @@ def kwic(
     elif format_ == "csv":
         write_csv(KWIC_FIELDS, [[h[k] for k in KWIC_FIELDS] for h in hits])
     else:
-        _concordance(hits, term)
+        _concordance(hits, term, listing())
     if done is not None:
         where_to = f" ({done.unit}s around the hits)" if done.unit else ""
         message = (
@@ -203,7 +208,7 @@ def kwic(
             ok(message)
 
 
-def _concordance(hits: list[dict[str, Any]], term: str) -> None:
+def _concordance(hits: list[dict[str, Any]], term: str, how: Listing) -> None:
     """One line per hit: the context trimmed to the terminal's width around the match."""
     from rich.cells import cell_len
     from rich.table import Table
@@ -213,11 +218,11 @@ def _concordance(hits: list[dict[str, Any]], term: str) -> None:
     def flat(text: str) -> str:
         return text.replace("\n", " ⏎ ")
 
-    from qcode.cli.output import _listing, err, screenful
+    from qcode.cli.output import err, screenful
 
     total = len(hits)
     n_docs = len({h["document"] for h in hits})
-    streamed = bool(_listing["all"])
+    streamed = how.all
     if not streamed and total > screenful():  # one screenful; the rest counted (see table())
         hits = hits[: screenful()]
     shown = [(h["document"], f"{h['start']}-{h['end']}", clip(h["match"], 40)) for h in hits]

@@ -108,3 +108,25 @@ def footer() -> Footer:
     wide character of a key beneath meets its edge the compositor blanks cells of the palette's
     own label (``^p 命  面板``)."""
     return Footer(show_command_palette=current() != "zh")
+
+
+# the built-in relation types (the paradigm model's and ATLAS.ti's), as the workbench shows them;
+# a type the researcher defined keeps its own name
+RELATION_TYPES = {
+    "causal condition of": N_("causal condition of"),
+    "context of": N_("context of"),
+    "intervening condition of": N_("intervening condition of"),
+    "action/interaction strategy for": N_("action/interaction strategy for"),
+    "consequence of": N_("consequence of"),
+    "is associated with": N_("is associated with"),
+    "is part of": N_("is part of"),
+    "is cause of": N_("is cause of"),
+    "contradicts": N_("contradicts"),
+    "is a": N_("is a"),
+    "is property of": N_("is property of"),
+}
+
+
+def relation(value: str) -> str:
+    """A relation type's name in the interface's language."""
+    return _(RELATION_TYPES[value]) if value in RELATION_TYPES else value

@@ -151,8 +151,10 @@ class AgreementScreen(Screen[None]):
         which.update(
             Text.assemble(
                 (f"{d['code']}", "bold"),
-                f" in {d['document']} [{d['start']}, {d['end']}) · ",
-                "a: accept coded · x: accept not coded · m: discussion memo",
+                _(" in {document} [{start}, {end}) · ").format(
+                    document=d["document"], start=d["start"], end=d["end"]
+                ),
+                _("a: accept coded · x: accept not coded · m: discussion memo"),
             )
         )
         coded.update(self._side(text, d, True))

@@ -113,7 +113,7 @@ class AnalysisScreen(Screen[None]):
                 str(p.count),
                 fmt(p.c),
                 fmt(p.jaccard),
-                Text("n differ >5x", style="yellow") if p.warning else "",
+                Text(_("n differ >5x"), style="yellow") if p.warning else "",
                 key=f"{p.code_a}\x00{p.code_b}\x00{i}",
             )
         order = localise.name("descending" if self.descending else "ascending")

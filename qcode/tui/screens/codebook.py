@@ -177,7 +177,7 @@ class CodebookScreen(Screen[None]):
         segments = self.query_one("#cb-segments", OptionList)
         rows = similar(self.qapp.project, path, "sentence", 30)
         if not rows:
-            segments.add_option(Option(Text("no similar uncoded sentences (s: back)", "dim")))
+            segments.add_option(Option(Text(_("no similar uncoded sentences (s: back)"), "dim")))
         for i, r in enumerate(rows):
             label = Text.assemble(
                 (
@@ -203,7 +203,7 @@ class CodebookScreen(Screen[None]):
         p = self.qapp.project
         lines = []
         for r in p.structure.list(code=path):
-            lines.append(f"\n{r.source} —{r.type}→ {r.target}")
+            lines.append(f"\n{r.source} —{localise.relation(r.type)}→ {r.target}")
         for d in p.framework.show()["dimensions"]:
             for e in d["elements"]:
                 for c in e["codes"]:

@@ -364,7 +364,7 @@ class QueryScreen(Screen[None]):
             count = "" if st.count is None else str(st.count)
             table.add_row(st.name, count, st.query or ", ".join(st.codes))
         self.query_one("#qy-status", Static).update(
-            Text.assemble(("sets", "bold"), f" {len(sets)}; enter runs one")
+            Text.assemble((_("sets"), "bold"), _(" {n}; enter runs one").format(n=len(sets)))
         )
         self.query_one("#qy-context", Static).update("")
         table.focus()

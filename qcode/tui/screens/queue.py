@@ -109,8 +109,10 @@ class QueueScreen(Screen[None]):
         pane.update(
             Text.assemble(
                 (f"{s.code}", "bold"),
-                f"  proposed by rule {s.rule!r} (run {s.run}) in {s.document} "
-                f"[{s.start}, {s.end})\n\n",
+                _("  proposed by rule {rule} (run {run}) in {document} [{start}, {end})").format(
+                    rule=repr(s.rule), run=s.run, document=s.document, start=s.start, end=s.end
+                )
+                + "\n\n",
                 "…" if lo else "",
                 text[lo : s.start],
                 (text[s.start : s.end], "bold black on yellow"),

@@ -96,11 +96,10 @@ def add_sets(tree: Tree[str], sets: list[Any], query: str = "") -> dict[Any, str
     lines: dict[Any, str] = {}
     for s in shown:
         n = s.count if s.count is not None else len(s.codes)
-        what = "hits" if s.count is not None else "codes"
+        what = _("hits") if s.count is not None else _("codes")
         node = top.add_leaf(Text.assemble(("◆ ", "magenta"), s.name, (f" {n}", "dim")), data=None)
-        lines[node.id] = (
-            f"set {s.name!r}: {n} {what}"
-            + (f" of {s.query}" if s.query else "")
-            + " (the query screen, 7, runs it)"
+        of = _(" of {query}").format(query=s.query) if s.query else ""
+        lines[node.id] = _("set {name}: {n} {what}{of} (the query screen, 7, runs it)").format(
+            name=repr(s.name), n=n, what=what, of=of
         )
     return lines
