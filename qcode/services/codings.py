@@ -163,7 +163,7 @@ class CodingService:
 
         for tries in range(3):
             try:
-                return attempt()  # type: ignore[no-any-return]
+                return attempt()
             except AlreadyMade:
                 if not existing_ok or tries == 2:
                     raise
@@ -262,7 +262,9 @@ class CodingService:
             )
         names = {d.id: d.name for d in docs.values()}
         made = ch.insert_full(Coding, rows)
-        by_key = {_key(r): (r, False) for r in made}
+        by_key: dict[tuple[int, int, int, int, int], tuple[Any, bool]] = {
+            _key(r): (r, False) for r in made
+        }
         if len(made) < len(order):  # the rest were stored already
             by_key.update(
                 (_key(r), (r, True))
