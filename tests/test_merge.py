@@ -103,7 +103,7 @@ def test_conflicts_keep_this_projects_values_and_lose_nothing(pair: tuple[Path, 
     with Project.open(a) as p:
         p.memos.edit(p.memos.list()[0].id, body="alice's version")
         p.codes.edit("income swings", description="Alice's wording")
-        res = merge_project(p, b)
+        res = merge_project(p, b, take="ours")
         assert res.ancestor == "the copy's origin"
         text = "\n".join(res.conflicts)
         # renamed there only: the rename comes over; the description changed on both sides
@@ -118,7 +118,9 @@ def test_conflicts_keep_this_projects_values_and_lose_nothing(pair: tuple[Path, 
         bodies = sorted(m.body for m in p.memos.list())
         assert bodies == ["alice's version", "bob's version"]
         assert p.codes.get("irregular income").description == "Alice's wording"
-        again = merge_project(p, b)  # the other's version is here already: not copied again
+        again = merge_project(
+            p, b, take="ours"
+        )  # the other's version is here already: not copied again
         assert sorted(m.body for m in p.memos.list()) == ["alice's version", "bob's version"]
         assert not [c for c in again.conflicts if "memo" in c]
 

@@ -92,8 +92,11 @@ def test_deleted_there_but_used_here_since_is_kept_and_reported(pair: tuple[Path
         p.codes.delete("rent", force=True)
     with Project.open(a) as p:
         p.codings.apply("int01", 0, 11, "rent")
-        res = merge_project(p, b)
-        assert any("code 'rent' was deleted there; kept here" in c for c in res.conflicts)
+        res = merge_project(p, b, take="ours")
+        assert res.conflicts == [
+            "code 'rent' was deleted there; changed here (1 coding(s) made here since); "
+            "kept this project's"
+        ]
         assert [c.start for c in p.codings.list(code="rent")] == [0]
 
 
@@ -106,7 +109,7 @@ def test_edits_on_one_side_win_and_both_sides_conflict(pair: tuple[Path, Path]) 
         p.documents.rename("int02", "family interview")
     with Project.open(a) as p:
         p.codes.edit("family", color="#445566")
-        res = merge_project(p, b)
+        res = merge_project(p, b, take="ours")
         assert {d.name for d in p.documents.list()} == {"int01", "family interview"}
         assert p.codes.get("income swings").description == "Bob's wording"
         assert p.codes.get("housing costs").codings == 1
@@ -203,7 +206,7 @@ def test_attribute_values_changed_on_one_side(pair: tuple[Path, Path]) -> None:
         p.attributes.set("P1", {"age": "35", "city": "Xi'an"})
     with Project.open(a) as p:
         p.attributes.set("P1", {"city": "Shanghai"})
-        res = merge_project(p, b)
+        res = merge_project(p, b, take="ours")
         values = p.attributes.values("case", "P1")["P1"]
     assert values["age"] == 35  # changed there only: taken
     assert values["city"] == "Shanghai"  # changed on both sides: this project's, reported
@@ -220,7 +223,7 @@ def test_a_code_moved_on_one_side_moves_and_on_both_conflicts(pair: tuple[Path, 
     with Project.open(a) as p:
         p.codes.add("money")
         p.codes.move("income swings", "money")
-        res = merge_project(p, b)
+        res = merge_project(p, b, take="ours")
         paths = {c.path for c in p.codes.list()}
     assert {"family/rent", "money/income swings"} <= paths
     assert res.conflicts == [

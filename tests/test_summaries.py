@@ -140,12 +140,12 @@ def test_merge_brings_in_the_other_coders_summaries(proj: Project, tmp_path: Pat
     with Project.open(other) as q:
         q.summaries.set("Li", "income", "theirs", [c1.id])
         q.summaries.set("Wang", "family", "new from them")
-    res = merge_project(proj, other)
+    res = merge_project(proj, other, take="ours")
     assert res.added.get("summaries") == 1
     assert any("differs" in c for c in res.conflicts)
     got = {(x.row, x.code): (x.body, x.segments) for x in proj.summaries.list()}
     assert got == {("Li", "income"): ("mine", [c1.id]), ("Wang", "family"): ("new from them", [])}
-    again = merge_project(proj, other)
+    again = merge_project(proj, other, take="ours")
     assert again.added.get("summaries") is None
     assert len(proj.summaries.list()) == 2
 

@@ -212,3 +212,74 @@ def test_concurrent_merges_and_an_undo_racing_them(pg: str, tmp_path: Path, back
     assert {k for k in keys if k[0] == "bob"} == {
         ("bob", 10 + i * 5, 14 + i * 5) for i in range(10)
     }
+
+
+SAME = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from qcode.cli.main import main
+
+    root, k, go = sys.argv[1:4]
+    Path(go + "." + k).touch()
+    while not Path(go).exists():
+        time.sleep(0.005)
+    sys.exit(main(["-p", root, "code", "int01", "3", "17", "money", "--coder", "alice"]))
+    """
+)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_identical_coding_at_once_is_stored_once_and_every_caller_succeeds(
+    pg: str, tmp_path: Path, backend: str
+) -> None:
+    url = create_database(pg, "same_coding") if backend == "postgresql" else None
+    root = tmp_path / "p"
+    with Project.init(root, db_url=url) as p:
+        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+        p.codes.add("money")
+        events = len(p.history.log())
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SAME, str(root), str(k), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(4)
+    ]
+    deadline = time.time() + 120
+    while len(list(tmp_path.glob("go.*"))) < 4 and time.time() < deadline:
+        time.sleep(0.05)
+    go.touch()
+    outs = []
+    for pr in procs:
+        out, err = pr.communicate(timeout=300)
+        assert pr.returncode == 0 and err == "", err
+        outs.append(out)
+    assert all("[3, 17)" in o and "'money'" in o for o in outs)  # each is told it is there
+    assert sum(o.startswith("coded ") for o in outs) == 1
+    assert sum("already" in o for o in outs) == 3
+    with Project.open(root) as p:
+        stored = p.codings.list()
+        assert [(c.coder, c.start, c.end, c.code) for c in stored] == [("alice", 3, 17, "money")]
+        assert len(p.history.log()) == events + 1  # one change, one undo step
+
+
+def test_coding_the_same_range_again_tells_it_is_there(tmp_path: Path) -> None:
+    from qcode.cli.main import main
+
+    root = tmp_path / "p"
+    with Project.init(root) as p:
+        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+        p.codes.add("money")
+        first = p.codings.apply("int01", 3, 17, "money")
+        again = p.codings.apply("int01", 3, 17, "money")
+        assert (again.id, again.uuid, again.text) == (first.id, first.uuid, first.text)
+        assert (first.existed, again.existed) == (False, True)
+    assert main(["-p", str(root), "code", "int01", "3", "17", "money"]) == 0
+    for _ in range(2):
+        assert main(["-p", str(root), "code", "int01", "money", "--text", "Some", "--all"]) == 0
+    with Project.open(root) as p:
+        assert len(p.codings.list()) == 1 + TEXT.count("Some")

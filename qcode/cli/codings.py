@@ -11,7 +11,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 from qcode.records import Records
 
 if TYPE_CHECKING:
@@ -30,6 +30,13 @@ def _report(infos: list[CodingInfo], json_: bool) -> None:
         emit_json([c.as_json() for c in infos])
         return
     for c in infos[:20]:
+        if c.existed:
+            ok(
+                _("{document!r} [{start}, {end}) is coded with {code!r} already: {text!r}").format(
+                    document=c.document, start=c.start, end=c.end, code=c.code, text=clip(c.text)
+                )
+            )
+            continue
         ok(f"coded {c.document!r} [{c.start}, {c.end}) with {c.code!r}: {clip(c.text)!r}")
     if len(infos) > 20:
         ok(f"... {len(infos)} codings in all")
@@ -65,7 +72,7 @@ def code(
         doc, code_ref = args
         ranges = p.codings.find_text(doc, text, all_)
         reqs = [CodingRequest(doc, a, b, code_ref, coder) for a, b in ranges]
-        _report(p.codings.apply_many(reqs, create), json_)
+        _report(p.codings.apply_many(reqs, create, existing_ok=True), json_)
         return
     if len(args) != 4:
         raise InvalidInputError(

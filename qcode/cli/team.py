@@ -10,7 +10,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table, warn
 from qcode.cli.progress import working
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 
 @app.command()
@@ -19,18 +19,37 @@ def merge(
     dry_run: bool = typer.Option(
         False, "--dry-run", help=N_("Report what would change; change nothing.")
     ),
+    ours: bool = typer.Option(
+        False, "--ours", help=N_("At a conflict keep this project's value (or its deletion).")
+    ),
+    theirs: bool = typer.Option(False, "--theirs", help=N_("At a conflict take the other's.")),
     json_: bool = typer.Option(False, "--json", help=N_("Print the report as JSON.")),
 ) -> None:
     """Bring in another coder's copy: documents matched by content, codes by GUID then path,
     duplicate codings dropped; three-way against the common ancestor (the copy's origin or the
-    last merge), so deletions stay and one-sided edits win; conflicts reported (this project's
-    values kept). One undo step."""
-    from qcode.services.merge import merge_project
+    last merge), so deletions stay and one-sided edits win. Where both sides changed the same
+    thing differently the merge stops, one line per conflict, exit 3, nothing changed, unless
+    --ours or --theirs chooses. One undo step."""
+    from qcode.errors import ConflictError, InvalidInputError
+    from qcode.services.merge import MergeConflicts, merge_project
 
-    with working(f"merging {Path(other).name}"):
-        res = merge_project(project(), other, dry_run)
+    if ours and theirs:
+        raise InvalidInputError(_("give --ours or --theirs, not both"))
+    take = "ours" if ours else "theirs" if theirs else None
+    try:
+        with working(f"merging {Path(other).name}"):
+            res = merge_project(project(), other, dry_run, take)
+    except MergeConflicts as exc:
+        if json_:
+            emit_json(exc.result.as_json())
+        else:
+            for line in exc.result.conflicts:
+                warn(_("conflict: {line}").format(line=line))
+        raise
     if json_:
         emit_json(res.as_json())
+        if dry_run and res.conflicts and take is None:
+            raise MergeConflicts(res)
         return
     verb = "would add" if dry_run else "added"
     added = ", ".join(f"{v} {k}" for k, v in res.added.items() if v) or "nothing"
@@ -49,9 +68,16 @@ def merge(
     if kept:
         ok(f"still deleted here: {kept}")
     for line in res.conflicts:
-        warn(f"conflict: {line}")
+        warn(_("conflict: {line}").format(line=line))
     for line in res.notes:
         warn(line)
+    if dry_run and res.conflicts and take is None:
+        raise ConflictError(
+            _(
+                "the merge would stop at {n} conflict(s): choose with --ours (keep this "
+                "project's) or --theirs (take the other's)"
+            ).format(n=len(res.conflicts))
+        )
 
 
 def _num(v: float | None, digits: int = 3) -> str:

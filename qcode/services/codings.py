@@ -34,6 +34,10 @@ _DUPLICATE = select(Coding.id).where(
     Coding.start == bindparam("start"),
     Coding.end == bindparam("end"),
 )
+_KEY = ("document_id", "code_id", "coder_id", "start", "end")
+_STORED = select(Coding.__table__).where(
+    *(Coding.__table__.c[name] == bindparam(name) for name in _KEY)
+)
 _CODED_IN_DOCUMENT = select(Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
     Coding.document_id == bindparam("document_id")
 )
@@ -51,6 +55,7 @@ class CodingInfo:
     text: str
     created: str
     page: int | None = None  # the page the coding starts on, for paged sources (PDF)
+    existed: bool = False  # it was stored already (by an earlier or a simultaneous call)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -128,17 +133,47 @@ class CodingService:
         coder: str | None = None,
         create: bool = False,
     ) -> CodingInfo:
-        """Apply ``code`` to ``[start, end)`` of ``document``; returns the stored coding."""
-        return self.apply_many([CodingRequest(document, start, end, code, coder)], create)[0]
+        """Apply ``code`` to ``[start, end)`` of ``document``; returns the stored coding.
+
+        Idempotent: when this coder's identical coding is stored already (made earlier, or by a
+        simultaneous call that committed first), it is returned with ``existed`` set and nothing
+        is written."""
+        req = CodingRequest(document, start, end, code, coder)
+        return self.apply_many([req], create, existing_ok=True)[0]
 
     def apply_many(
-        self, requests: Sequence[CodingRequest], create: bool = False, action: str = "code"
+        self,
+        requests: Sequence[CodingRequest],
+        create: bool = False,
+        action: str = "code",
+        existing_ok: bool = False,
     ) -> list[CodingInfo]:
-        """Apply many codings in one transaction (one undo step): all or nothing."""
+        """Apply many codings in one transaction (one undo step): all or nothing. With
+        ``existing_ok`` an identical stored coding is returned (``existed``) instead of refused."""
         if not requests:
             return []
+        return self._retrying(
+            lambda: self._apply_many(requests, create, action, existing_ok), existing_ok
+        )
+
+    def _retrying(self, attempt: Any, existing_ok: bool) -> list[CodingInfo]:
+        """Run ``attempt``; when another writer stored the same coding between this change's
+        check and its insert (a server lets both through), run it once more, which finds it."""
+        from qcode.services.project import AlreadyMade
+
+        for tries in range(3):
+            try:
+                return attempt()
+            except AlreadyMade:
+                if not existing_ok or tries == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _apply_many(
+        self, requests: Sequence[CodingRequest], create: bool, action: str, existing_ok: bool
+    ) -> list[CodingInfo]:
         with self.p.change(action) as ch:
-            infos = self.apply_in(ch, requests, create)
+            infos = self.apply_in(ch, requests, create, existing_ok=existing_ok)
             ch.summary = (
                 f"code {len(infos)} segment(s)"
                 if len(infos) != 1
@@ -168,8 +203,10 @@ class CodingService:
         requests: Sequence[CodingRequest],
         create: bool = False,
         where: Sequence[str] | None = None,
+        existing_ok: bool = False,
     ) -> list[CodingInfo]:
-        """Apply codings inside an open change. ``where[i]`` names request i in errors."""
+        """Apply codings inside an open change. ``where[i]`` names request i in errors. With
+        ``existing_ok`` a coding stored already (or asked for twice) is returned, not refused."""
         s = ch.conn
         tree = CodeTree(s)
         docs: dict[str, DocRef] = {}
@@ -181,6 +218,7 @@ class CodingService:
         # many codings: each document's existing codings are read once; a few: one lookup each
         bulk = len(requests) > _BULK
         existing: dict[int, set[tuple[int, int, int, int, int]]] = {}
+        order: list[tuple[int, int, int, int, int]] = []  # each request's key, in order
         for i, r in enumerate(requests):
             at = f"{where[i]}: " if where else ""
             try:
@@ -200,7 +238,13 @@ class CodingService:
             except QcodeError as exc:
                 raise type(exc)(f"{at}{exc}") from exc
             key = (doc.id, cid, coder_id, start, end)
+            order.append(key)
+            if existing_ok and key in seen:
+                continue
             if key in seen or self._coded(s, existing, bulk, key):
+                if existing_ok:
+                    seen.add(key)
+                    continue
                 raise InvalidInputError(
                     f"{at}[{start}, {end}) of {doc.name!r} is already coded with "
                     f"{tree.path(cid)!r} by this coder"
@@ -217,6 +261,16 @@ class CodingService:
                 )
             )
         names = {d.id: d.name for d in docs.values()}
+        made = ch.insert_full(Coding, rows)
+        by_key: dict[tuple[int, int, int, int, int], tuple[Any, bool]] = {
+            _key(r): (r, False) for r in made
+        }
+        if len(made) < len(order):  # the rest were stored already
+            by_key.update(
+                (_key(r), (r, True))
+                for k in set(order) - by_key.keys()
+                for r in s.execute(_STORED, dict(zip(_KEY, k, strict=True))).mappings()
+            )
         return [
             CodingInfo(
                 r["id"],
@@ -228,8 +282,9 @@ class CodingService:
                 r["end"],
                 r["text"],
                 _stamp(r["created"]),
+                existed=stored,
             )
-            for r in ch.insert_full(Coding, rows)
+            for r, stored in (by_key[k] for k in order)
         ]
 
     @staticmethod
@@ -241,8 +296,7 @@ class CodingService:
     ) -> bool:
         """Whether the coding ``key`` (document, code, coder, start, end) is stored already."""
         if not bulk:
-            names = ("document_id", "code_id", "coder_id", "start", "end")
-            return s.scalar(_DUPLICATE, dict(zip(names, key, strict=True))) is not None
+            return s.scalar(_DUPLICATE, dict(zip(_KEY, key, strict=True))) is not None
         keys = existing.get(key[0])
         if keys is None:
             keys = existing[key[0]] = {
@@ -426,6 +480,10 @@ class CodingService:
             ),
             of=CodingInfo,
         )
+
+
+def _key(row: Any) -> tuple[int, int, int, int, int]:
+    return (row["document_id"], row["code_id"], row["coder_id"], row["start"], row["end"])
 
 
 def _stamp(when: datetime) -> str:

@@ -7,10 +7,12 @@ merged in one change, so one undo takes it back:
   and name; documents by content hash (their names may differ); memos, relations and sets by GUID
   (relations also by source, type and target);
 - a coding already present (same document, code, coder and range) is dropped as a duplicate;
-- where both sides hold different values for the same thing (a code's description, an attribute's
-  value, a memo's text), this project's value stays and the difference is reported; a memo edited
-  on both sides is kept twice, the other's copy marked with where it came from. Nothing is lost
-  and nothing doubled.
+- where both sides changed the same thing differently (a code's description, an attribute's
+  value, a memo's text; or one side deleted what the other changed), that is a conflict: as in git,
+  the merge stops with one line per conflict and writes nothing, unless ``take`` chooses "ours"
+  (this project's value stays) or "theirs" (the other's is taken). A memo edited on both sides is
+  kept twice either way, the losing version beside the winner, marked with where it came from.
+  So which project merges which never changes the result.
 
 ``dry_run`` does all of it inside the transaction and then rolls it back: the report is exactly
 what a real merge would do.
@@ -25,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from qcode.errors import InvalidInputError
+from qcode.errors import ConflictError, InvalidInputError
 from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import Exchange
 from qcode.interchange.refi import query_from_description
@@ -61,6 +63,7 @@ from qcode.store.models import (
     RelationType,
     SetMember,
     Summary,
+    utcnow,
 )
 from qcode.text import text_hash
 
@@ -97,16 +100,39 @@ class _DryRun(Exception):
     pass
 
 
-def merge_project(p: Project, other: str | Path, dry_run: bool = False) -> MergeResult:
-    """Merge the project in folder ``other`` into ``p``."""
+class MergeConflicts(ConflictError):
+    """The merge stopped at conflicts (nothing was written); ``result`` lists them."""
+
+    def __init__(self, result: MergeResult) -> None:
+        n = len(result.conflicts)
+        super().__init__(
+            f"merge stopped at {n} conflict(s); nothing was changed: choose with --ours "
+            "(keep this project's) or --theirs (take the other's)"
+        )
+        self.result = result
+
+
+TAKE = ("ours", "theirs")
+
+
+def merge_project(
+    p: Project, other: str | Path, dry_run: bool = False, take: str | None = None
+) -> MergeResult:
+    """Merge the project in folder ``other`` into ``p``. At a conflict the merge stops
+    (:class:`MergeConflicts`, nothing written) unless ``take`` is "ours" or "theirs"; a dry run
+    reports the conflicts and stops at none."""
+    if take is not None and take not in TAKE:
+        raise InvalidInputError(f"take {take!r}: give 'ours' or 'theirs'")
     q = Project.open(other)
     try:
-        return _merge(p, q, other, dry_run)
+        return _merge(p, q, other, dry_run, take)
     finally:
         q.close()
 
 
-def _merge(p: Project, q: Project, other: str | Path, dry_run: bool) -> MergeResult:
+def _merge(
+    p: Project, q: Project, other: str | Path, dry_run: bool, take: str | None
+) -> MergeResult:
     if q.root == p.root:
         raise InvalidInputError(f"{other}: is this project; nothing to merge")
     x, _ = to_exchange(q)  # what REFI-QDA cannot hold is read below
@@ -135,10 +161,13 @@ def _merge(p: Project, q: Project, other: str | Path, dry_run: bool) -> MergeRes
     try:
         with p.change("merge", f"merge {Path(other).name}") as ch:
             m = _Merge(p, ch, x, res, base)
+            m.take = take
             m.run()
             m.merge_summaries(cells)
             m.framework_links(framework)
             m.evidence(evidence)
+            if res.conflicts and take is None and not dry_run:
+                raise MergeConflicts(res)
             if (
                 last is not None
                 and ch.conn.scalar(select(MergeBase.id).where(MergeBase.base_event == last)) is None
@@ -211,9 +240,8 @@ class _Merge(ThreeWay):
                     tree = CodeTree(self.c)
                 continue
             if cid is not None and tree.path(cid) != e.path:
-                self.res.conflicts.append(
-                    f"code {tree.path(cid)!r} is {e.path!r} in the other project; kept "
-                    f"{tree.path(cid)!r}"
+                self.conflict(
+                    f"code {tree.path(cid)!r} is {e.path!r} in the other project", can_take=False
                 )
             if cid is None:
                 cid = tree.child_named(parent, e.name)
@@ -222,13 +250,12 @@ class _Merge(ThreeWay):
                 self.res.count("codes", False)
             else:
                 level = e.level
-                if level == "selective" and self.c.scalar(
-                    select(Code.id).where(Code.level == "selective")
-                ):
-                    self.res.conflicts.append(
-                        f"code {e.path!r} is a core category there; added as axial (one core)"
-                    )
-                    level = "axial"
+                core = self.c.scalar(select(Code.id).where(Code.level == "selective"))
+                if level == "selective" and core is not None:
+                    if self.conflict(f"code {e.path!r} is the core category there (one core)"):
+                        self.ch.update(Code, [core], level="axial")
+                    else:
+                        level = "axial"
                 cid = self.ch.insert_one(
                     Code,
                     uuid=self._free(Code, e.guid),
@@ -252,10 +279,12 @@ class _Merge(ThreeWay):
             ours, theirs = getattr(row, f), getattr(e, f)
             if theirs in ("", None, False) or ours == theirs or (f == "level" and theirs == "open"):
                 continue
-            if ours in ("", None, False) or (f == "level" and ours == "open"):
+            if (
+                ours in ("", None, False)
+                or (f == "level" and ours == "open")
+                or self.conflict(f"code {path!r}: {f} differs")
+            ):
                 fill[f] = theirs
-            else:
-                self.res.conflicts.append(f"code {path!r}: {f} differs; kept this project's")
         if fill.get("level") == "selective" and self.c.scalar(
             select(Code.id).where(Code.level == "selective", Code.id != cid)
         ):
@@ -272,9 +301,10 @@ class _Merge(ThreeWay):
                 )
             ).first()
             if row is not None and row.type != v.type:
-                self.res.conflicts.append(
-                    f"attribute {v.name!r} is {v.type} there and {row.type} here; its values "
-                    "were not merged"
+                self.conflict(
+                    f"attribute {v.name!r} is {v.type} there and {row.type} here (its values "
+                    "are not merged)",
+                    can_take=False,
                 )
                 continue
             self.res.count("attributes", row is None)
@@ -309,12 +339,12 @@ class _Merge(ThreeWay):
             base = self.base_value(kind, owner_guid, g)
             if base is not None and value == base:
                 continue  # not changed there: whatever this project did since stays
-            if cur == base:  # new there, or changed there only
+            if (
+                cur == base
+                or cur != value
+                and self.conflict(f"{label}: attribute value {value!r} there, {cur!r} here")
+            ):  # new there, or changed there only
                 self.ch.put_value(model, owner, self.attr[g], value)
-            elif cur != value:
-                self.res.conflicts.append(
-                    f"{label}: attribute value {value!r} there, {cur!r} here; kept this project's"
-                )
 
     def cases(self) -> None:
         for c in self.x.cases:
@@ -335,7 +365,7 @@ class _Merge(ThreeWay):
             row = self.c.execute(
                 select(Document.id, Document.uuid, Document.name).where(Document.text_hash == h)
             ).first()
-            if row is None and self.deleted_here("documents", s.guid):
+            if row is None and self.document_deleted_here(s):
                 continue
             self.res.count("documents", row is None)
             if row is not None:
@@ -426,10 +456,16 @@ class _Merge(ThreeWay):
                     self.memo[n.guid] = copy
                     self.res.count("memos", False)
                     continue
-                self.res.conflicts.append(
-                    f"memo {n.name!r} differs between the two projects; the other's version "
-                    f"is kept beside this one as {title!r}"
-                )
+                if self.take is None:
+                    self.conflict(f"memo {n.name!r} was edited on both sides")
+                elif self.take == "theirs":  # the other's version here, this one's beside it
+                    self._take_memo(row, n)
+                    continue
+                else:
+                    self.res.conflicts.append(
+                        f"memo {n.name!r} differs between the two projects; the other's version "
+                        f"is kept beside this one as {title!r}"
+                    )
             self.memo[n.guid] = self.ch.insert_one(
                 Memo,
                 uuid=self._free(Memo, n.guid),
@@ -441,6 +477,21 @@ class _Merge(ThreeWay):
                 },
             )
             self.res.count("memos", True)
+
+    def _take_memo(self, row: Any, n: Any) -> None:
+        """The other's version of memo ``row`` here; this project's kept beside it."""
+        title = f"{row.title} (before merging {Path(self.res.source).name})"
+        mine = self.c.execute(select(Memo.type, Memo.coder_id).where(Memo.id == row.id)).one()
+        self.ch.update(Memo, [row.id], title=n.name[:300], body=n.text, updated=utcnow())
+        self.ch.insert_one(
+            Memo, title=title[:300], body=row.body, type=mine.type, coder_id=mine.coder_id
+        )
+        self.res.conflicts.append(
+            f"memo {n.name!r} was edited on both sides; took the other's, this project's "
+            f"version is kept beside it as {title!r}"
+        )
+        self.memo[n.guid] = row.id
+        self.res.count("memos", False)
 
     def relations(self) -> None:
         types = {r.name: r.id for r in self.c.execute(select(RelationType.id, RelationType.name))}
@@ -518,7 +569,8 @@ class _Merge(ThreeWay):
         )
         if added:
             self.res.added["summaries"] = added
-        self.res.conflicts += [s for s in said if "differs" in s]
+        for line in (s for s in said if "differs" in s):
+            self.conflict(line.removesuffix("; this one kept"), can_take=False)
         self.res.notes += [s for s in said if "differs" not in s]
 
     def sets(self) -> None:
@@ -567,7 +619,7 @@ class _Merge(ThreeWay):
             element = elements.get((key, name))
             code = self.code.get(code_guid)
             if element is None or code is None:
-                self.res.conflicts.append(
+                self.res.notes.append(
                     f"framework element {key}: {name!r} is not in this project; a link to it "
                     "was not merged"
                 )

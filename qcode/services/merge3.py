@@ -5,8 +5,12 @@ ancestor (:mod:`qcode.services.mergebase`).
 - deleted there, unchanged here: deleted here too (``deleted``); changed here since (renamed,
   edited, or given codings), it stays and the conflict is reported;
 - a code's field (name, description, notes, colour, level, in-vivo) changed on one side only
-  takes that side's value; changed on both sides to different values is a conflict (this
-  project's value stays, reported).
+  takes that side's value; changed on both sides to different values is a conflict;
+- deleted on one side and changed on the other since is a conflict too.
+
+As git does, a merge with conflicts stops (nothing is written) unless ``take`` chooses: "ours"
+keeps this project's value (or its deletion), "theirs" takes the other's. So the project a merge
+makes never depends on which side merges which.
 
 Without an ancestor every method here does nothing, and the merge is the union it was.
 """
@@ -46,6 +50,16 @@ class ThreeWay:
     res: Any
     code: dict[str, int]
     memo: dict[str, int]
+    take: str | None = None  # "ours", "theirs", or None: stop at a conflict
+
+    def conflict(self, line: str, can_take: bool = True) -> bool:
+        """Report a true conflict; True if the other side's value is to be taken. Where the
+        other's value cannot be taken (``can_take`` False) this project's stays either way."""
+        theirs = self.take == "theirs" and can_take
+        if self.take is not None:
+            line += "; took the other's" if theirs else "; kept this project's"
+        self.res.conflicts.append(line)
+        return theirs
 
     def start(self, base: Ancestor | None) -> None:
         self.base = base
@@ -87,47 +101,74 @@ class ThreeWay:
         b = self.base.codes.get(g) if self.base is not None else None
         if b is None:
             return None
-        if cid is None:
+        if cid is None:  # deleted here since the ancestor
+            why = self._changed_there(e, b)
+            if why and self.conflict(f"code {e.path!r} was deleted here; changed there ({why})"):
+                return None  # brought back: merged as a code new here
             self._kept("codes")
             return False
         row = self.c.execute(select(Code).where(Code.id == cid)).one()
         ours = {f: getattr(row, f) for f in FIELDS}
         theirs = {f: getattr(e, f) for f in FIELDS}
-        take, conflicts = changed(b, ours, theirs, FIELDS)
+        take, both = changed(b, ours, theirs, FIELDS)
+        stuck: list[str] = []  # conflicts where the other's value cannot be taken here
         path = tree.path(cid)
-        parent = row.parent_id
-        ours_parent = self.c.scalar(select(Code.uuid).where(Code.id == parent)) if parent else None
+        ours_parent = (
+            self.c.scalar(select(Code.uuid).where(Code.id == row.parent_id))
+            if row.parent_id
+            else None
+        )
         if parent_guid_there != b["parent"] and parent_guid_there != ours_parent:
+            impossible = (parent_guid_there is not None and parent_there is None) or (
+                parent_there is not None and parent_there in tree.subtree(cid)
+            )  # its new parent is deleted here, or is inside it here
             if ours_parent != b["parent"]:
-                conflicts.append("place in the tree")
-            elif parent_guid_there is not None and parent_there is None:
-                conflicts.append("place in the tree")  # its new parent is deleted here
-            elif parent_there is not None and parent_there in tree.subtree(cid):
-                conflicts.append("place in the tree")
+                (stuck if impossible else both).append("place in the tree")
+            elif impossible:
+                stuck.append("place in the tree")
             else:
-                take["parent_id"] = parent = parent_there
-        name = take.get("name", row.name)
+                take["parent_id"] = parent_there
+        for f in both:
+            if self.conflict(f"code {path!r}: {f} changed on both sides"):
+                take["parent_id" if f == "place in the tree" else f] = (
+                    parent_there if f == "place in the tree" else theirs[f]
+                )
+        parent, name = take.get("parent_id", row.parent_id), take.get("name", row.name)
         if ("name" in take or "parent_id" in take) and tree.child_named(parent, name) not in (
             None,
             cid,
         ):
-            conflicts.append("name" if "name" in take else "place in the tree")
+            stuck.append("name" if "name" in take else "place in the tree")
             take.pop("name", None)
             take.pop("parent_id", None)
         if take.get("level") == "selective" and self.c.scalar(
             select(Code.id).where(Code.level == "selective", Code.id != cid)
         ):
-            conflicts.append("level")
+            stuck.append("level")
             del take["level"]
-        for f in conflicts:
-            self.res.conflicts.append(
-                f"code {path!r}: {f} changed on both sides; kept this project's"
-            )
+        for f in dict.fromkeys(stuck):
+            self.conflict(f"code {path!r}: {f} changed on both sides", can_take=False)
         if take:
             self.ch.update(Code, [cid], **take)
         self.res.count("codes", False)
         self.code[g] = cid
         return "name" in take or "parent_id" in take
+
+    def _changed_there(self, e: Any, b: dict[str, Any]) -> str:
+        """How the other side changed code ``e`` since the ancestor ``b`` ("" if it did not)."""
+        edited = [f for f in FIELDS if getattr(e, f) != b.get(f)]
+        if edited:
+            return f"{', '.join(edited)} changed"
+        g, known = str(e.guid), self.base.codings if self.base is not None else {}
+        made = len(
+            [
+                c
+                for src in self.x.sources
+                for c in src.codings
+                if c.code == g and c.guid not in known
+            ]
+        )
+        return f"{made} coding(s) made there since" if made else ""
 
     def base_value(self, kind: str, owner: str, attribute: str) -> str | None:
         """The ancestor's value of ``attribute`` (GUIDs) on a case or document, or None."""
@@ -152,7 +193,11 @@ class ThreeWay:
         b = self.base.memos.get(n.guid) if self.base is not None else None
         if b is None:
             return False
-        if row is None:
+        if row is None:  # deleted here since
+            if (n.name, n.text) != (b["title"], b["body"]) and self.conflict(
+                f"memo {b['title']!r} was deleted here; edited there"
+            ):
+                return False  # brought back
             self._kept("memos")
             return True
         take, conflicts = changed(
@@ -164,6 +209,26 @@ class ThreeWay:
             self.ch.update(Memo, [row.id], **take, updated=utcnow())
         self.memo[n.guid] = row.id
         self.res.count("memos", False)
+        return True
+
+    def document_deleted_here(self, s: Any) -> bool:
+        """True if document ``s`` was deleted here since the ancestor and stays deleted (a
+        change there since is a conflict; taking the other's brings it back)."""
+        base = self.base
+        b = base.documents.get(s.guid) if base is not None else None
+        if base is None or b is None or s.guid in self.ours["documents"]:
+            return False
+        made = len([c for c in s.codings if c.guid not in base.codings])
+        why = (
+            "renamed there"
+            if s.name != b["name"]
+            else f"{made} coding(s) made there since"
+            if made
+            else ""
+        )
+        if why and self.conflict(f"document {b['name']!r} was deleted here; changed there ({why})"):
+            return False
+        self._kept("documents")
         return True
 
     def deletions(self) -> None:
@@ -202,8 +267,11 @@ class ThreeWay:
         left = self.c.scalar(select(func.count()).where(Coding.document_id == did)) or 0
         if name != base_name or left:
             why = "renamed here" if name != base_name else f"{left} coding(s) made here since"
-            self.res.conflicts.append(f"document {name!r} was deleted there; kept here ({why})")
-            return
+            if not self.conflict(f"document {name!r} was deleted there; changed here ({why})"):
+                return
+            ids = list(self.c.scalars(select(Coding.id).where(Coding.document_id == did)))
+            self.ch.detach_codings(ids)
+            self.ch.delete(Coding, ids)
         ch = self.ch
         ch.unlink_memos("document", [did])
         ch.drop_suggestions("document_id", [did])
@@ -218,10 +286,9 @@ class ThreeWay:
         self._deleted("documents")
 
     def _delete_memo(self, memo: Any, base: dict[str, Any]) -> None:
-        if (memo.title, memo.body) != (base["title"], base["body"]):
-            self.res.conflicts.append(
-                f"memo {memo.title!r} was deleted there; kept here (edited here since)"
-            )
+        if (memo.title, memo.body) != (base["title"], base["body"]) and not self.conflict(
+            f"memo {memo.title!r} was deleted there; edited here"
+        ):
             return
         links = self.c.scalars(
             select(MemoLink.id).where(
@@ -249,8 +316,13 @@ class ThreeWay:
                 if left
                 else "it has sub-codes here"
             )
-            self.res.conflicts.append(f"code {path!r} was deleted there; kept here ({why})")
-            return
+            if not self.conflict(
+                f"code {path!r} was deleted there; changed here ({why})", can_take=not children
+            ):
+                return
+            ids = list(self.c.scalars(select(Coding.id).where(Coding.code_id == cid)))
+            self.ch.detach_codings(ids)
+            self.ch.delete(Coding, ids)
         self.ch.detach_codes([cid])
         self.ch.delete(Code, [cid])
         self._deleted("codes")

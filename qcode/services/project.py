@@ -325,7 +325,9 @@ class Project:
                             ),
                         )
             except IntegrityError as exc:
-                raise ConflictError(f"{action}: refused: {plain_integrity(exc)}") from None
+                why = plain_integrity(exc)
+                error = AlreadyMade if why == _ALREADY else ConflictError
+                raise error(f"{action}: refused: {why}") from None
             except DBAPIError as exc:
                 if getattr(exc.orig, "sqlstate", None) == "42501":  # the server's privileges
                     raise self.roles.refusal(action) from None
@@ -412,11 +414,18 @@ class Project:
         }
 
 
+_ALREADY = "the same thing already exists (someone may have just made it); see it and retry"
+
+
+class AlreadyMade(ConflictError):
+    """A change lost a race: the row it inserts was stored by someone else meanwhile."""
+
+
 def plain_integrity(exc: IntegrityError) -> str:
     """What a refused write means, in words (never the database's own message)."""
     text = str(exc.orig).lower()
     if "unique" in text or "duplicate" in text:
-        return "the same thing already exists (someone may have just made it); see it and retry"
+        return _ALREADY
     if "foreign key" in text:
         return "something it refers to is gone (someone may have just removed it)"
     if "check" in text:

@@ -385,7 +385,8 @@ class CodingScreen(Screen[None]):
             self._show_codes(codes)
         self._fill_sets()
         applied = next(c for c in self._codes if c.path == info.code)
-        if info.document == self.document:
+        shown = any(sp.id == info.id for sp in self.view.spans)
+        if info.document == self.document and not shown:
             self.view.add_span(
                 Span(
                     info.id,
@@ -397,7 +398,7 @@ class CodingScreen(Screen[None]):
                     info.coder,
                 )
             )
-        if codes is None:
+        if codes is None and not info.existed:
             self._count(applied.path, +1)
         self._show_details()
 
