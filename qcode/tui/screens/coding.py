@@ -348,6 +348,7 @@ class CodingScreen(Screen[None]):
         self._show_details()
 
     @on(TranscriptView.CursorMoved)
+    @on(TranscriptView.Hovered)
     def _moved(self) -> None:
         self._show_details()
 
