@@ -118,3 +118,87 @@ def test_analysis_screen_axial_level(coded: Project) -> None:
             assert rows(screen) == [("exit", "money", "1")]
 
     asyncio.run(main())
+
+
+def _empty_line(project: Project, keys: str = "", coders: list[str] | None = None) -> str:
+    """What the analysis screen shows in the table's place, after ``keys``."""
+
+    async def main() -> str:
+        app = QcodeApp(project, coders)
+        async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
+            await pilot.press("4", *keys)
+            screen = app.screen
+            assert isinstance(screen, AnalysisScreen)
+            table, empty = screen.query_one(DataTable), screen.query_one("#an-empty", Static)
+            assert table.row_count == 0 and not table.display and empty.display
+            return str(empty.render())
+
+    return asyncio.run(main())
+
+
+def test_an_empty_table_says_why(project: Project, tmp_path: Path) -> None:
+    p = project
+    p.documents.import_files(
+        [write(tmp_path / "a.txt", "R: I pay the minimum. Income swings a lot.\nR: I stopped.")]
+    )
+    assert "no codings yet" in _empty_line(p)
+    p.codes.add("minimum")
+    p.codings.apply("a", 3, 21, "minimum")
+    assert "only one code has codings" in _empty_line(p)
+    p.codes.add("stopped")
+    p.codings.apply("a", 22, 42, "stopped")  # the next sentence: no overlap, no shared sentence
+    line = _empty_line(p)
+    assert "no two codes share a unit overlap" in line
+    assert "unit paragraph has 1 pair (u)" in line  # the next unit that has pairs
+    from qcode.services.coders import add_coder
+
+    add_coder(p, "bob")  # a coder who has coded nothing yet
+    assert "no codings by bob" in _empty_line(p, coders=["bob"])
+    assert "no coder 'nobody'" in _empty_line(p, coders=["nobody"])
+    assert "no categories (axial codes) yet" in _empty_line(p, "l")
+
+
+def test_a_table_with_pairs_shows_no_reason(coded: Project) -> None:
+    async def main() -> None:
+        app = QcodeApp(coded)
+        async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
+            await pilot.press("4")
+            screen = app.screen
+            assert screen.query_one(DataTable).display
+            assert not screen.query_one("#an-empty", Static).display
+
+    asyncio.run(main())
+
+
+def test_a_figure_without_a_cjk_font_is_reported(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcode.analysis import figures
+
+    monkeypatch.setattr(figures, "_fonts", lambda: ["DejaVu Sans"])  # no font with Han here
+    p = project
+    p.documents.import_files([write(tmp_path / "a.txt", "受访者：我交最低档。收入波动很大。")])
+    p.codes.add("最低档")
+    p.codes.add("收入波动")
+    p.codings.apply("a", 4, 10, "最低档")
+    p.codings.apply("a", 7, 17, "收入波动")
+
+    async def main() -> list[str]:
+        app = QcodeApp(p)
+        async with app.run_test(size=(140, 40)) as pilot:
+            settles(pilot)
+            await pilot.press("4", "f")
+            for _ in range(200):
+                await app.workers.wait_for_complete()
+                await pilot.pause(0.05)
+                if not app.busy:
+                    break
+            return [n.message for n in app._notifications]
+
+    toasts = asyncio.run(main())
+    warned = [t for t in toasts if t.startswith("warning: ")]
+    assert len(warned) == 1 and "no font here" in warned[0] and "\n" not in warned[0]
+    assert any(t.startswith("wrote ") for t in toasts)
+    assert (p.root / "figures" / "network-open-overlap.png").exists()

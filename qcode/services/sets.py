@@ -6,6 +6,8 @@ codebook. Sets of codes (REFI-QDA's sets) are operands too: any of their codes.
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -70,6 +72,29 @@ class SetService:
         with self.p.read() as s:
             names = list(s.scalars(select(CodeSet.name).order_by(CodeSet.name)))
         return [self.show(n, counts) for n in names]
+
+    def touching(self, codes: Iterable[str]) -> builtins.list[str]:
+        """The saved queries whose hits can change when codings of ``codes`` (paths) change:
+        those naming one of them, directly or through another set (a query of text searches
+        only is never among them)."""
+        from qcode.analysis.query_parse import leaves
+        from qcode.services.query_tree import Codes
+
+        with self.p.read() as s:
+            tree = CodeTree(s)
+            ids = {tree.resolve(c) for c in codes}
+            rows = s.execute(select(CodeSet.name, CodeSet.query).order_by(CodeSet.name)).all()
+        out = []
+        for name, expr in rows:
+            if not expr:
+                continue
+            try:
+                node = self.p.query.resolve(expr)
+            except (InvalidInputError, NotFoundError):  # names a code since deleted: unchanged
+                continue
+            if any(isinstance(x, Codes) and ids & {i for i, _ in x.labels} for x in leaves(node)):
+                out.append(name)
+        return out
 
     def show(self, name: str, counts: bool = True) -> SetInfo:
         row = self._row(name)

@@ -4,11 +4,11 @@ figure rendered to a file."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 
 from qcode.analysis.cooccurrence import UNITS, Pair
 from qcode.errors import QcodeError
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, ngettext
 from qcode.tui import localise
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class AnalysisScreen(Screen[None]):
         self.sort_key = "count"
         self.descending = True
         self.pairs: list[Pair] = []
+        self.empty = ""  # why there are no pairs, in one line
         self.places: list[dict[str, Any]] = []
 
     @property
@@ -64,6 +65,7 @@ class AnalysisScreen(Screen[None]):
         with Vertical():
             yield Static("", id="an-status")
             yield DataTable(id="an-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="an-empty")
             yield Static("", id="an-pair")
             with Horizontal(id="an-sides"):
                 yield VerticalScroll(Static("", id="an-a"), id="an-a-scroll")
@@ -79,14 +81,24 @@ class AnalysisScreen(Screen[None]):
 
     # -- data ------------------------------------------------------------------------------------
     def reload(self) -> None:
-        try:
-            self.pairs = self.qapp.project.analysis.cooccur(
-                self.unit, self.qapp.visible_coders or (), level=self.level
-            )
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            self.pairs = []
-        self._fill()
+        """Count the pairs again in a worker (with, when there are none, why), then show them."""
+        p, unit, level = self.qapp.project, self.unit, self.level
+        coders = tuple(self.qapp.visible_coders or ())
+        self._loading = token = getattr(self, "_loading", 0) + 1
+
+        def load() -> tuple[list[Pair], str]:
+            try:
+                pairs = p.analysis.cooccur(unit, coders, level=level)
+            except QcodeError as exc:  # an unknown coder, say: said in the table's place
+                return [], str(exc)
+            return pairs, "" if pairs else empty_reason(p, unit, coders, level)
+
+        def show(result: tuple[list[Pair], str]) -> None:
+            if token == self._loading:
+                self.pairs, self.empty = result
+                self._fill()
+
+        self.qapp.call(load, then=show)
 
     def _sorted(self) -> list[Pair]:
         def key(p: Pair) -> Any:
@@ -104,6 +116,10 @@ class AnalysisScreen(Screen[None]):
         def fmt(v: float | None) -> str:
             return "" if v is None else f"{v:.3f}"
 
+        empty = self.query_one("#an-empty", Static)
+        empty.update(self.empty if not self.pairs else "")
+        empty.display = not self.pairs
+        table.display = bool(self.pairs)
         for i, p in enumerate(self._sorted()):
             table.add_row(
                 p.code_a,
@@ -176,17 +192,22 @@ class AnalysisScreen(Screen[None]):
         pair = self.current()
         if pair is None:
             return
-        try:
-            self.places = self.qapp.project.analysis.cooccurring(
-                pair.code_a,
-                pair.code_b,
-                self.unit,
-                self.qapp.visible_coders or (),
-                level=self.level,
-            )
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
+
+        def show(places: list[dict[str, Any]]) -> None:
+            self.places = places
+            self._show_places(pair)
+
+        self.qapp.call(
+            self.qapp.project.analysis.cooccurring,
+            pair.code_a,
+            pair.code_b,
+            self.unit,
+            self.qapp.visible_coders or (),
+            level=self.level,
+            then=show,
+        )
+
+    def _show_places(self, pair: Pair) -> None:
         self.query_one("#an-pair", Static).update(
             Text.assemble(
                 (pair.code_a, "bold"),
@@ -217,21 +238,66 @@ class AnalysisScreen(Screen[None]):
     def action_figure(self) -> None:
         folder = self.qapp.project.root / "figures"
         path = folder / f"network-{self.level}-{self.unit}.png"
-        self.notify(_("drawing {file} ...").format(file=path.name))
-        self._draw(path)
+        p, unit, level = self.qapp.project, self.unit, self.level
+        coders = self.qapp.visible_coders or ()
 
-    @work(thread=True, exclusive=True)
-    def _draw(self, path: Path) -> None:
-        try:
+        def draw() -> list[str]:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.qapp.project.analysis.draw_network(
+            include = ["framework"] if p.framework.show()["dimensions"] else []
+            return figure_warnings(
+                p.analysis.draw_network,
                 str(path),
-                unit=self.unit,
-                coders=self.qapp.visible_coders or (),
-                level=self.level,
-                include=["framework"] if self.qapp.project.framework.show()["dimensions"] else [],
+                unit=unit,
+                coders=coders,
+                level=level,
+                include=include,
             )
-        except (QcodeError, OSError) as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self.notify, _("wrote {file}").format(file=path))
+
+        def drawn(warned: list[str]) -> None:
+            for message in warned:  # as the command line gives it: one line each
+                self.notify(_("warning: {message}").format(message=message), severity="warning")
+            self.notify(_("wrote {file}").format(file=path))
+
+        self.qapp.call(draw, then=drawn, long=_("drawing {file}").format(file=path.name))
+
+
+def figure_warnings(fn: Callable[..., object], *args: Any, **kwargs: Any) -> list[str]:
+    """Run the drawing ``fn``; the messages of the figure warnings it gave (a label with no
+    font here, say), which the command line prints as one-line warnings."""
+    import warnings
+
+    from qcode.analysis.figures import FigureWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FigureWarning)
+        fn(*args, **kwargs)
+    return [str(w.message) for w in caught if issubclass(w.category, FigureWarning)]
+
+
+def empty_reason(p: Any, unit: str, coders: Sequence[str], level: str) -> str:
+    """Why the co-occurrence table at ``unit`` and ``level`` is empty, in one line, with what
+    to try (service calls: run in a worker)."""
+    codes = p.codes.list()
+    if level == "axial" and not any(c.level == "axial" for c in codes):
+        return _("no categories (axial codes) yet: l shows the open codes")
+    if coders:
+        coded = {c.code for coder in coders for c in p.codings.list(coder=coder)}
+        if not coded:
+            return _("no codings by {coders}: no coder shown has coded yet").format(
+                coders=", ".join(coders)
+            )
+    else:
+        coded = {c.path for c in codes if c.codings}
+        if not coded:
+            return _("no codings yet: code some text on the coding screen (1)")
+    if len(coded) < 2:
+        return _("only one code has codings: a pair needs two codes")
+    for other in UNITS[UNITS.index(unit) + 1 :] + UNITS[: UNITS.index(unit)]:
+        n = len(p.analysis.cooccur(other, coders, level=level))
+        if n:
+            return ngettext(
+                "no two codes share a unit {unit}: unit {other} has {n} pair (u)",
+                "no two codes share a unit {unit}: unit {other} has {n} pairs (u)",
+                n,
+            ).format(unit=localise.name(unit), other=localise.name(other), n=n)
+    return _("no two codes share any unit: code more text")

@@ -3,7 +3,8 @@ segment of the selected code in its context, with a jump to the source."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -15,7 +16,6 @@ from textual.widgets import OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
-from qcode.errors import QcodeError
 from qcode.i18n import N_, _, ngettext
 from qcode.services.codes import CodeInfo
 from qcode.tui import localise
@@ -84,7 +84,11 @@ class CodebookScreen(Screen[None]):
         self.query_one("#cb-tree", Tree).focus()
 
     def reload(self) -> None:
-        self._codes = self.qapp.project.codes.list(aggregate=True)
+        """Read the codes again (in a worker), then redraw the tree and the selected code."""
+        self.qapp.call(self.qapp.project.codes.list, aggregate=True, then=self._fill)
+
+    def _fill(self, codes: list[CodeInfo]) -> None:
+        self._codes = codes
         tree: Tree[str] = self.query_one("#cb-tree", Tree)
         self._code_nodes = fill_code_tree(
             tree,
@@ -124,70 +128,82 @@ class CodebookScreen(Screen[None]):
             self._show()
 
     def _show(self) -> None:
+        """Show the selected code at once from what is in hand; its relations and segments
+        (or the similar sentences) follow from a worker."""
         info = self.query_one("#cb-info", Static)
         segments = self.query_one("#cb-segments", OptionList)
         segments.clear_options()
         self._segments.clear()
+        self._showing = token = getattr(self, "_showing", 0) + 1  # the last code asked for
         code = next((c for c in self._codes if c.path == self.code), None)
         if code is None:
             info.update(
                 _("no codes yet: add them on the coding screen (c) or with qcode codes add")
             )
             return
-        info.update(
-            Text.assemble(
-                ("■ ", code.color),
-                (code.path, "bold"),
-                f"   {localise.name(code.level)} · {code.color}\n",
-                _("codings: {counts}, in {n} documents").format(
-                    counts=_counts(code), n=code.documents_with_subcodes
-                )
-                + "\n",
-                (code.description or _("(no description: e to write one)"), "italic"),
-                *self._structure_lines(code.path),
+        head = Text.assemble(
+            ("■ ", code.color),
+            (code.path, "bold"),
+            f"   {localise.name(code.level)} · {code.color}\n",
+            _("codings: {counts}, in {n} documents").format(
+                counts=_counts(code), n=code.documents_with_subcodes
             )
+            + "\n",
+            (code.description or _("(no description: e to write one)"), "italic"),
         )
-        p = self.qapp.project
-        if self.similar_mode:
-            self._show_similar(code.path)
-            return
-        texts: dict[str, str] = {}
-        for c in p.codings.list(code=code.path, include_subcodes=True):
-            text = texts.get(c.document)
-            if text is None:
-                text = texts[c.document] = p.documents.text(c.document)
-            left = text[max(0, c.start - CONTEXT) : c.start].replace("\n", " ")
-            right = text[c.end : c.end + CONTEXT].replace("\n", " ")
-            label = Text.assemble(
-                (f"{c.document} [{c.start}, {c.end}) {c.coder}", "dim"),
-                (f"  {c.code}" if c.code != code.path else "", "italic"),
-                "\n",
-                ("…" + left, "dim"),
-                (c.text.replace("\n", " "), "bold"),
-                (right + "…", "dim"),
-            )
-            # one option per coding: two coders may have coded the very same span
-            self._segments[str(c.id)] = (c.document, c.start, c.end)
-            segments.add_option(Option(label, id=str(c.id)))
+        info.update(head)
+        p, path, similar_mode = self.qapp.project, code.path, self.similar_mode
 
-    def _show_similar(self, path: str) -> None:
-        """Uncoded sentences most like the code's segments, in place of the segments."""
-        from qcode.services.similar import similar
+        def load() -> tuple[list[str], list[tuple[str, tuple[str, int, int], Text]]]:
+            from qcode.services.similar import similar
 
-        segments = self.query_one("#cb-segments", OptionList)
-        rows = similar(self.qapp.project, path, "sentence", 30)
-        if not rows:
-            segments.add_option(Option(Text(_("no similar uncoded sentences (s: back)"), "dim")))
-        for i, r in enumerate(rows):
-            label = Text.assemble(
-                (
-                    f"{r.score:.2f} {r.document} [{r.start}, {r.end}) · {', '.join(r.terms)}\n",
-                    "dim",
-                ),
-                (r.text.replace("\n", " "), "bold"),
-            )
-            self._segments[f"similar-{i}"] = (r.document, r.start, r.end)
-            segments.add_option(Option(label, id=f"similar-{i}"))
+            lines = self._structure_lines(path)
+            rows: list[tuple[str, tuple[str, int, int], Text]] = []
+            if similar_mode:  # uncoded sentences most like the code's segments
+                for i, r in enumerate(similar(p, path, "sentence", 30)):
+                    label = Text.assemble(
+                        (
+                            f"{r.score:.2f} {r.document} [{r.start}, {r.end}) · "
+                            f"{', '.join(r.terms)}\n",
+                            "dim",
+                        ),
+                        (r.text.replace("\n", " "), "bold"),
+                    )
+                    rows.append((f"similar-{i}", (r.document, r.start, r.end), label))
+                return lines, rows
+            texts: dict[str, str] = {}
+            for c in p.codings.list(code=path, include_subcodes=True):
+                text = texts.get(c.document)
+                if text is None:
+                    text = texts[c.document] = p.documents.text(c.document)
+                left = text[max(0, c.start - CONTEXT) : c.start].replace("\n", " ")
+                right = text[c.end : c.end + CONTEXT].replace("\n", " ")
+                label = Text.assemble(
+                    (f"{c.document} [{c.start}, {c.end}) {c.coder}", "dim"),
+                    (f"  {c.code}" if c.code != path else "", "italic"),
+                    "\n",
+                    ("…" + left, "dim"),
+                    (c.text.replace("\n", " "), "bold"),
+                    (right + "…", "dim"),
+                )
+                # one option per coding: two coders may have coded the very same span
+                rows.append((str(c.id), (c.document, c.start, c.end), label))
+            return lines, rows
+
+        def show(result: tuple[list[str], list[tuple[str, tuple[str, int, int], Text]]]) -> None:
+            if token != self._showing:
+                return  # another code was chosen since
+            lines, rows = result
+            info.update(Text.assemble(head, *lines))
+            segments.clear_options()
+            self._segments.clear()
+            if similar_mode and not rows:
+                segments.add_option(Option(Text(_("no similar uncoded sentences (s: back)"), "dim")))
+            for key, target, label in rows:
+                self._segments[key] = target
+                segments.add_option(Option(label, id=key))
+
+        self.qapp.call(load, then=show)
 
     def action_similar(self) -> None:
         """Toggle the list between the code's segments and uncoded sentences like them."""
@@ -200,6 +216,7 @@ class CodebookScreen(Screen[None]):
         self._show()
 
     def _structure_lines(self, path: str) -> list[str]:
+        """The code's relations and framework links (service calls: run in a worker)."""
         p = self.qapp.project
         lines = []
         for r in p.structure.list(code=path):
@@ -218,13 +235,14 @@ class CodebookScreen(Screen[None]):
             self.qapp.open_at(*target)
 
     # -- editing -------------------------------------------------------------------------------
-    def _run(self, fn: object, *args: object) -> bool:
-        try:
-            fn(*args)  # type: ignore[operator]
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        return True
+    def _goto(self, path: str | None = None) -> None:
+        self.code = path
+        self.reload()
+
+    def _run(self, fn: Callable[..., Any], *args: object, then: Callable[[], object]) -> None:
+        """A change, in a worker; ``then()`` follows when it succeeded (a failure is notified
+        by the app)."""
+        self.qapp.call(fn, *args, then=lambda _result: then())
 
     def action_rename(self) -> None:
         code = self.code
@@ -232,10 +250,15 @@ class CodebookScreen(Screen[None]):
             return
 
         def done(name: str | None) -> None:
-            if name and self._run(self.qapp.project.codes.rename, code, name):
+            if not name:
+                return
+
+            def renamed() -> None:
                 parent = code.rsplit("/", 1)[0] if "/" in code else None
                 self.code = f"{parent}/{name.strip()}" if parent else name.strip()
                 self.reload()
+
+            self._run(self.qapp.project.codes.rename, code, name, then=renamed)
 
         self.app.push_screen(
             Prompt(_("Rename {code}").format(code=code), code.rsplit("/", 1)[-1]), done
@@ -255,10 +278,13 @@ class CodebookScreen(Screen[None]):
             if target is None:
                 return
             parent = None if target == TOP else target
-            if self._run(self.qapp.project.codes.move, code, parent):
+
+            def moved() -> None:
                 name = code.rsplit("/", 1)[-1]
                 self.code = f"{parent}/{name}" if parent else name
                 self.reload()
+
+            self._run(self.qapp.project.codes.move, code, parent, then=moved)
 
         self.app.push_screen(self._pick_other(_("Move {code} under").format(code=code), True), done)
 
@@ -268,9 +294,10 @@ class CodebookScreen(Screen[None]):
             return
 
         def done(target: str | None) -> None:
-            if target and self._run(self.qapp.project.codes.merge, code, target):
-                self.code = target
-                self.reload()
+            if target:
+                self._run(
+                    self.qapp.project.codes.merge, code, target, then=lambda: self._goto(target)
+                )
 
         self.app.push_screen(
             self._pick_other(_("Merge {code} into").format(code=code), False), done
@@ -282,8 +309,8 @@ class CodebookScreen(Screen[None]):
             return
 
         def done(result: tuple[str, str] | None) -> None:
-            if result is not None and self._run(self.qapp.project.codes.edit, code.path, result[1]):
-                self.reload()
+            if result is not None:
+                self._run(self.qapp.project.codes.edit, code.path, result[1], then=self.reload)
 
         self.app.push_screen(
             MemoEditor(
@@ -298,9 +325,8 @@ class CodebookScreen(Screen[None]):
             return
 
         def done(yes: bool | None) -> None:
-            if yes and self._run(self.qapp.project.codes.delete, code.path, True):
-                self.code = None
-                self.reload()
+            if yes:
+                self._run(self.qapp.project.codes.delete, code.path, True, then=self._goto)
 
         self.app.push_screen(
             Confirm(
@@ -316,64 +342,84 @@ class CodebookScreen(Screen[None]):
     # -- grounded-theory structure -------------------------------------------------------------
     def action_core(self) -> None:
         code = self.code
-        if code is not None and self._run(self.qapp.project.structure.set_core, code):
+        if code is None:
+            return
+
+        def done() -> None:
             self.notify(_("{code} is the core category").format(code=code))
             self.reload()
+
+        self._run(self.qapp.project.structure.set_core, code, then=done)
 
     def action_relate(self) -> None:
         source = self.code
         if source is None:
             return
         p = self.qapp.project
-        types = [Choice(t.name, f"{t.name} ({t.family})") for t in p.structure.types()]
 
         def chose_type(type_name: str | None) -> None:
             if type_name is None:
                 return
 
             def chose_target(target: str | None) -> None:
-                if target and self._run(p.structure.relate, source, type_name, target):
+                if not target:
+                    return
+
+                def done() -> None:
                     self.notify(" ".join((source, type_name, target)))  # the relation, as named
                     self._show()
 
+                self._run(p.structure.relate, source, type_name, target, then=done)
+
             self.app.push_screen(self._pick_other(f"{source} {type_name} …", False), chose_target)
 
-        self.app.push_screen(
-            Picker(_("Relate {code}: type").format(code=source), types), chose_type
-        )
+        def pick(types: list[Any]) -> None:
+            choices = [Choice(t.name, f"{t.name} ({t.family})") for t in types]
+            self.app.push_screen(
+                Picker(_("Relate {code}: type").format(code=source), choices), chose_type
+            )
+
+        self.qapp.call(p.structure.types, then=pick)
 
     def action_link(self) -> None:
         code = self.code
         if code is None:
             return
         p = self.qapp.project
-        fw = p.framework.show()
-        choices = [
-            Choice(f"{d['key']}/{e['name']}", f"{d['name']}: {e['name']}")
-            for d in fw["dimensions"]
-            for e in d["elements"]
-        ]
-        if not choices:
-            self.notify(_("no framework loaded (qcode framework load FILE)"), severity="warning")
-            return
 
-        def done(element: str | None) -> None:
-            if element and self._run(p.framework.link, code, element):
-                self.notify(_("{code} linked to {element}").format(code=code, element=element))
-                self._show()
+        def pick(fw: dict[str, Any]) -> None:
+            choices = [
+                Choice(f"{d['key']}/{e['name']}", f"{d['name']}: {e['name']}")
+                for d in fw["dimensions"]
+                for e in d["elements"]
+            ]
+            if not choices:
+                self.notify(
+                    _("no framework loaded (qcode framework load FILE)"), severity="warning"
+                )
+                return
 
-        self.app.push_screen(
-            Picker(_("Link {code} to a framework element").format(code=code), choices), done
-        )
+            def done(element: str | None) -> None:
+                if not element:
+                    return
+
+                def linked() -> None:
+                    self.notify(_("{code} linked to {element}").format(code=code, element=element))
+                    self._show()
+
+                self._run(p.framework.link, code, element, then=linked)
+
+            self.app.push_screen(
+                Picker(_("Link {code} to a framework element").format(code=code), choices), done
+            )
+
+        self.qapp.call(p.framework.show, then=pick)
 
     def action_paradigm(self) -> None:
-        if self.code is None:
-            return
-        try:
-            sheet = self.qapp.project.structure.paradigm(self.code)
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        if self.code is not None:
+            self.qapp.call(self.qapp.project.structure.paradigm, self.code, then=self._paradigm)
+
+    def _paradigm(self, sheet: dict[str, Any]) -> None:
         lines = [_("# Paradigm: {phenomenon}").format(phenomenon=sheet["phenomenon"]), ""]
         for slot, items in sheet["slots"].items():
             heading = _(SLOTS[slot]) if slot in SLOTS else slot.capitalize()
@@ -388,7 +434,9 @@ class CodebookScreen(Screen[None]):
         self.app.push_screen(TextPanel("\n".join(lines)))
 
     def action_core_view(self) -> None:
-        info = self.qapp.project.structure.core()
+        self.qapp.call(self.qapp.project.structure.core, then=self._core_view)
+
+    def _core_view(self, info: dict[str, Any]) -> None:
         core = ", ".join(info["core"]) or _("*none yet* (k sets it)")
         lines = [_("# Core category: {core}").format(core=core), ""]
         lines.append(_("## Paths to the core"))

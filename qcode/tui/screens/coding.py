@@ -197,10 +197,19 @@ class CodingScreen(Screen[None]):
         self.qapp.call(self.qapp.project.codes.list, aggregate=True, then=self._show_codes)
         self._fill_sets()
 
-    def _fill_sets(self) -> None:
-        """The saved queries (retrieval sets) under "Sets", each with its count: evaluated again
-        in a worker whenever the codings may have changed."""
-        self.qapp.call(self.qapp.project.sets.list, then=self._show_sets)
+    def _fill_sets(self, code: str | None = None) -> None:
+        """The saved queries (retrieval sets) under "Sets", each with its count, evaluated in a
+        worker: all of them, or after a coding of ``code`` only those naming it."""
+        sets = self.qapp.project.sets
+        if code is None:
+            self.qapp.call(sets.list, then=self._show_sets)
+            return
+
+        def changed(infos: list[Any]) -> None:
+            fresh = {s.name: s for s in infos}
+            self._show_sets([fresh.get(s.name, s) for s in getattr(self, "_sets", [])])
+
+        self.qapp.call(lambda: [sets.show(n) for n in sets.touching([code])], then=changed)
 
     def _show_sets(self, sets: list[Any]) -> None:
         """Redraw only the "Sets" node: the codes and the cursor stay where they are."""
@@ -339,6 +348,7 @@ class CodingScreen(Screen[None]):
         self._show_details()
 
     @on(TranscriptView.CursorMoved)
+    @on(TranscriptView.Hovered)
     def _moved(self) -> None:
         self._show_details()
 
@@ -383,7 +393,7 @@ class CodingScreen(Screen[None]):
         self.last_code = info.code
         if codes is not None:
             self._show_codes(codes)
-        self._fill_sets()
+        self._fill_sets(info.code)
         applied = next(c for c in self._codes if c.path == info.code)
         shown = any(sp.id == info.id for sp in self.view.spans)
         if info.document == self.document and not shown:
@@ -470,6 +480,7 @@ class CodingScreen(Screen[None]):
                 self.view.remove_span(int(value))
                 if gone is not None:
                     self._count(gone.code, -1)
+                    self._fill_sets(gone.code)
                 self._show_details()
 
             self.qapp.call(self.qapp.project.codings.remove, [int(value)], then=removed)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -13,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from qcode.errors import QcodeError
 from qcode.i18n import N_, _
 from qcode.services.memos import Target
 from qcode.tui import localise
@@ -60,8 +59,17 @@ class MemosScreen(Screen[None]):
         self.query_one("#memo-list", OptionList).focus()
 
     def reload(self) -> None:
+        """Read the memos again (in a worker; the last search typed wins), then list them."""
         query = self.query_one("#memo-search", Input).value
-        memos = self.qapp.project.memos.list(search=query or None)
+        self._listing = token = getattr(self, "_listing", 0) + 1
+
+        def show(memos: list[Any]) -> None:
+            if token == self._listing:
+                self._list(memos)
+
+        self.qapp.call(self.qapp.project.memos.list, search=query or None, then=show)
+
+    def _list(self, memos: list[Any]) -> None:
         options = self.query_one("#memo-list", OptionList)
         options.clear_options()
         options.add_options(
@@ -87,11 +95,17 @@ class MemosScreen(Screen[None]):
         self.query_one("#memo-links", Static).update(_("new memo: write, then ctrl+s"))
 
     def open_memo(self, memo_id: int) -> None:
-        try:
-            m = self.qapp.project.memos.get(memo_id)
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
+        """Read the memo in a worker, then show it."""
+        self._opening = token = getattr(self, "_opening", 0) + 1
+        self.memo_id = memo_id  # the memo asked for, kept when the list comes back first
+
+        def show(m: Any) -> None:
+            if token == self._opening:
+                self._show(m)
+
+        self.qapp.call(self.qapp.project.memos.get, memo_id, then=show)
+
+    def _show(self, m: Any) -> None:
         self.memo_id = m.id
         self.query_one("#memo-title", Input).value = m.title
         self.query_one("#memo-body", TextArea).text = m.body
@@ -126,17 +140,20 @@ class MemosScreen(Screen[None]):
     def action_save(self) -> None:
         title = self.query_one("#memo-title", Input).value
         body = self.query_one("#memo-body", TextArea).text
-        memos = self.qapp.project.memos
-        try:
-            if self.memo_id is None:
-                self.memo_id = memos.add(title, body).id
-            else:
-                memos.edit(self.memo_id, title=title, body=body)
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        self.notify(_("memo saved"))
-        self.reload()
+        memos, memo_id = self.qapp.project.memos, self.memo_id
+
+        def write() -> int:
+            if memo_id is None:
+                return memos.add(title, body).id
+            memos.edit(memo_id, title=title, body=body)
+            return memo_id
+
+        def saved(new_id: int) -> None:
+            self.memo_id = new_id
+            self.notify(_("memo saved"))
+            self.reload()
+
+        self.qapp.call(write, then=saved)
 
     def action_link(self) -> None:
         if self.memo_id is None:
@@ -144,27 +161,27 @@ class MemosScreen(Screen[None]):
             return
         memo_id = self.memo_id
         p = self.qapp.project
-        choices = [
-            Choice(f"code\x00{c.path}", _("code: {code}").format(code=c.path))
-            for c in p.codes.list(counts=False)
-        ]
-        choices += [
-            Choice(f"document\x00{d.name}", _("document: {document}").format(document=d.name))
-            for d in p.documents.list()
-        ]
 
         def done(value: str | None) -> None:
             if value is None:
                 return
             kind, ref = value.split("\x00", 1)
-            try:
-                self.qapp.project.memos.link(memo_id, [Target(kind, ref)])
-            except QcodeError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.open_memo(memo_id)
+            self.qapp.call(
+                p.memos.link, memo_id, [Target(kind, ref)], then=lambda _r: self.open_memo(memo_id)
+            )
 
-        self.app.push_screen(Picker(_("Link memo to a code or document"), choices), done)
+        def pick(found: tuple[list[Any], list[Any]]) -> None:
+            codes, documents = found
+            choices = [
+                Choice(f"code\x00{c.path}", _("code: {code}").format(code=c.path)) for c in codes
+            ]
+            choices += [
+                Choice(f"document\x00{d.name}", _("document: {document}").format(document=d.name))
+                for d in documents
+            ]
+            self.app.push_screen(Picker(_("Link memo to a code or document"), choices), done)
+
+        self.qapp.call(lambda: (p.codes.list(counts=False), p.documents.list()), then=pick)
 
     def action_delete(self) -> None:
         memo_id = self.memo_id
@@ -173,12 +190,11 @@ class MemosScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                try:
-                    self.qapp.project.memos.delete(memo_id)
-                except QcodeError as exc:
-                    self.notify(str(exc), severity="error")
-                    return
+                self.qapp.call(self.qapp.project.memos.delete, memo_id, then=deleted)
+
+        def deleted(_result: object) -> None:
+            if self.memo_id == memo_id:
                 self.memo_id = None
-                self.reload()
+            self.reload()
 
         self.app.push_screen(Confirm(_("Delete this memo? (ctrl+z undoes it)")), done)

@@ -7,7 +7,8 @@ the proposal belongs to (every coding accepted from it goes too). Each is one un
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import regex
 from rich.text import Text
@@ -17,7 +18,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from qcode.errors import QcodeError
 from qcode.i18n import N_, _, ngettext
 from qcode.tui import localise
 
@@ -62,11 +62,15 @@ class QueueScreen(Screen[None]):
         table.focus()
 
     def reload(self) -> None:
+        """Read the pending suggestions again (in a worker), then list them."""
         from qcode.services.autocode import suggestions
 
+        self.qapp.call(suggestions, self.qapp.project, then=self._fill)
+
+    def _fill(self, items: list[SuggestionInfo]) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
-        self.items = suggestions(self.qapp.project)
+        self.items = items
         table.clear()
         for s in self.items:
             table.add_row(
@@ -104,7 +108,16 @@ class QueueScreen(Screen[None]):
         if s is None:
             pane.update(_("nothing to review: run rules with qcode autocode RULES"))
             return
-        text = self.qapp.project.documents.text(s.document)
+        self._showing = token = getattr(self, "_showing", 0) + 1
+
+        def show(text: str) -> None:
+            if token == self._showing:
+                self._show_context(s, text)
+
+        self.qapp.call(self.qapp.project.documents.text, s.document, then=show)
+
+    def _show_context(self, s: SuggestionInfo, text: str) -> None:
+        pane = self.query_one("#q-context", Static)
         lo, hi = max(0, s.start - CONTEXT), min(len(text), s.end + CONTEXT)
         pane.update(
             Text.assemble(
@@ -121,15 +134,27 @@ class QueueScreen(Screen[None]):
             )
         )
 
-    def _do(self, fn: object, *args: object) -> None:
-        try:
-            result = fn(self.qapp.project, *args)  # type: ignore[operator]
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
+    def _do(self, fn: Callable[..., Any], *args: object) -> None:
+        """Settle a proposal in a worker, then list the queue again."""
+
+        def done(result: object) -> None:
+            if isinstance(result, str):
+                self.notify(result)
+            self.reload()
+
+        self.qapp.call(fn, self.qapp.project, *args, then=done)
+
+    def _with_text(self, kind: str | None, then: Callable[[SuggestionInfo, Any], object]) -> None:
+        """``then(suggestion, text)`` with the current proposal's document text, or with its
+        units of ``kind``, read in a worker."""
+        s = self.current()
+        if s is None:
             return
-        if isinstance(result, str):
-            self.notify(result)
-        self.reload()
+        docs = self.qapp.project.documents
+        if kind is None:
+            self.qapp.call(docs.text, s.document, then=lambda text: then(s, text))
+        else:
+            self.qapp.call(docs.units, s.document, kind, then=lambda units: then(s, units))
 
     def action_accept(self) -> None:
         from qcode.services.autocode import accept
@@ -145,39 +170,36 @@ class QueueScreen(Screen[None]):
         if s is not None:
             self._do(reject, [s.id])
 
-    def _move(self, start: int, end: int) -> None:
+    def _move(self, s: SuggestionInfo, start: int, end: int) -> None:
         from qcode.services.autocode import adjust
 
-        s = self.current()
-        if s is not None and (start, end) != (s.start, s.end):
+        if (start, end) != (s.start, s.end):
             self._do(adjust, s.id, start, end)
 
     def action_sentence(self) -> None:
-        s = self.current()
-        if s is None:
-            return
-        for u in self.qapp.project.documents.units(s.document, "sentence"):
-            if u["start"] <= s.start < u["end"]:
-                self._move(min(u["start"], s.start), max(u["end"], s.end))
-                return
+        def widen(s: SuggestionInfo, units: list[dict[str, Any]]) -> None:
+            for u in units:
+                if u["start"] <= s.start < u["end"]:
+                    self._move(s, min(u["start"], s.start), max(u["end"], s.end))
+                    return
+
+        self._with_text("sentence", widen)
 
     def action_grow(self) -> None:
-        s = self.current()
-        if s is None:
-            return
-        text = self.qapp.project.documents.text(s.document)
-        m = _WORD.search(text, s.end)
-        if m is not None:
-            self._move(s.start, m.end())
+        def grow(s: SuggestionInfo, text: str) -> None:
+            m = _WORD.search(text, s.end)
+            if m is not None:
+                self._move(s, s.start, m.end())
+
+        self._with_text(None, grow)
 
     def action_shrink(self) -> None:
-        s = self.current()
-        if s is None:
-            return
-        text = self.qapp.project.documents.text(s.document)
-        words = [m for m in _WORD.finditer(text, s.start, s.end)]
-        if len(words) > 1:
-            self._move(s.start, words[-2].end())
+        def shrink(s: SuggestionInfo, text: str) -> None:
+            words = [m for m in _WORD.finditer(text, s.start, s.end)]
+            if len(words) > 1:
+                self._move(s, s.start, words[-2].end())
+
+        self._with_text(None, shrink)
 
     def action_revert(self) -> None:
         from qcode.services.autocode import revert

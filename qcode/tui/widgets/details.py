@@ -38,6 +38,9 @@ def cursor_details(view: Any, memo_titles: dict[int, list[str]]) -> list[Text]:
     if others:
         lines.append(Text(_("also on this line:"), style="dim"))
         lines.extend(Text.assemble(("■ ", s.color), s.code) for s in others)
+    if view.hovered:  # the stripe or margin under the mouse names its codes
+        lines.append(Text(_("under the mouse:"), style="dim"))
+        lines.extend(Text.assemble(("■ ", s.color), s.code) for s in view.hovered)
     if view.stripes:
         lines.append(Text(_("stripes, left to right:"), style="dim"))
         lines.extend(Text.assemble(("▌ ", s.color), s.code) for s in view.stripe_codes())

@@ -180,6 +180,13 @@ class TranscriptView(ScrollView, can_focus=True):
             super().__init__()
             self.view = view
 
+    class Hovered(Message):
+        """The mouse moved onto (or off) the codes of a stripe or of a row's margin."""
+
+        def __init__(self, view: TranscriptView) -> None:
+            super().__init__()
+            self.view = view
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = ""
@@ -200,6 +207,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._stripe_key: tuple[int, int, int] | None = None
         self._stripe_columns: list[Span] = []
         self._hit_starts: list[int] = []
+        self.hovered: list[Span] = []  # the codes of the stripe or margin under the mouse
 
     # -- the interface -------------------------------------------------------------------------
     def load(
@@ -615,6 +623,37 @@ class TranscriptView(ScrollView, can_focus=True):
             pos = self._offset_at_event(event)
             if pos is not None:
                 self._set(pos, self.mark)
+            return
+        offset = event.get_content_offset(self)
+        self._hover(self.codes_at_cell(*offset) if offset is not None else [])
+
+    def on_leave(self, _event: events.Leave) -> None:
+        self._hover([])
+
+    def codes_at_cell(self, x: int, y: int) -> list[Span]:
+        """The codes named by what is drawn at cell ``(x, y)`` of the view: a stripe's code, or
+        every code of a row's margin (one coding of each); none over the text."""
+        if self._layout is None:
+            return []
+        row = int(self.scroll_y) + y
+        if row >= len(self._layout):
+            return []
+        if x < self.stripe_width:
+            columns = self.stripe_codes()
+            here = {s.code_id for s in self._row_spans[row]}
+            return [columns[x]] if x < len(columns) and columns[x].code_id in here else []
+        if self.margin_width and x >= self.stripe_width + self.text_width:
+            seen: dict[int, Span] = {}
+            for s in self._row_spans[row]:
+                seen.setdefault(s.code_id, s)
+            return list(seen.values())
+        return []
+
+    def _hover(self, spans: list[Span]) -> None:
+        if [s.code_id for s in spans] != [s.code_id for s in self.hovered]:
+            self.hovered = spans
+            self.tooltip = "\n".join(s.code for s in spans) or None
+            self.post_message(self.Hovered(self))
 
     def on_mouse_up(self, _event: events.MouseUp) -> None:
         if self._dragging:

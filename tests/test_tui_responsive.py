@@ -1,0 +1,172 @@
+"""Never a frozen key: on the codebook, memos, analysis and queue screens a key is handled while
+a slow service call runs. The call is held (as another coder's lock or a large project would hold
+it) until the test lets it go; the test presses another key first and checks that it was handled
+before the call returned. On the UI thread the key would wait for the call."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import write
+from test_tui import settle
+from textual.widgets import Input, OptionList, Tree
+
+from qcode import Project
+from qcode.tui.app import QcodeApp
+from qcode.tui.screens.analysis import AnalysisScreen
+from qcode.tui.screens.codebook import CodebookScreen
+from qcode.tui.screens.coding import CodingScreen
+from qcode.tui.screens.memos import MemosScreen
+
+HOLD = 3.0  # seconds a held call waits at most (what a test on old code waits per key)
+
+
+class Held:
+    """A service method that waits, once entered, until released."""
+
+    def __init__(self, owner: Any, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.returned = threading.Event()
+        original = getattr(owner, name)
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            self.entered.set()
+            self.release.wait(HOLD)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.returned.set()
+
+        monkeypatch.setattr(owner, name, held)
+
+    async def wait_entered(self) -> None:
+        for _ in range(int(HOLD / 0.02)):
+            if self.entered.is_set():
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("the held service was never called")
+
+
+async def responds(pilot: Any, held: Held, keys: list[str], handled: Callable[[], bool]) -> None:
+    """Press ``keys`` while ``held`` runs: they are handled before it returns."""
+    await held.wait_entered()
+    await pilot.press(*keys)
+    await pilot.pause()
+    try:
+        assert not held.returned.is_set(), "the keys waited for the service call"
+        assert handled()
+    finally:
+        held.release.set()
+    await settle(pilot)
+
+
+@pytest.fixture
+def study(project: Project, tmp_path: Path) -> Project:
+    p = project
+    p.documents.import_files(
+        [write(tmp_path / "a.txt", "R: I pay the minimum. Income swings a lot.\nR: I stopped.")]
+    )
+    for name in ("minimum", "swings"):
+        p.codes.add(name)
+    p.codings.apply("a", 3, 21, "minimum")
+    p.codings.apply("a", 9, 42, "swings")
+    p.memos.add("first memo", "about the minimum")
+    return p
+
+
+def run(study: Project, body: Callable[[QcodeApp, Any], Any]) -> None:
+    async def main() -> None:
+        app = QcodeApp(study)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            await body(app, pilot)
+
+    asyncio.run(main())
+
+
+def test_codebook_opening_a_code_leaves_keys_free(
+    study: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def body(app: QcodeApp, pilot: Any) -> None:
+        held = Held(study.codings, "list", monkeypatch)  # the code's segments
+        await pilot.press("2")
+        await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+        await pilot.press("2")
+        await settle(pilot)
+        assert app.screen.query_one("#cb-segments", OptionList).option_count == 1
+
+    run(study, body)
+
+
+def test_codebook_renaming_leaves_keys_free(
+    study: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def body(app: QcodeApp, pilot: Any) -> None:
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CodebookScreen) and screen.code == "minimum"
+        held = Held(study.codes, "rename", monkeypatch)
+        await pilot.press("r", "end", *"-low", "enter")
+        tree = screen.query_one("#cb-tree", Tree)
+        line = tree.cursor_line
+        await responds(pilot, held, ["down"], lambda: tree.cursor_line == line + 1)
+        assert "minimum-low" in [c.path for c in study.codes.list()]
+
+    run(study, body)
+
+
+def test_memos_listing_and_saving_leave_keys_free(
+    study: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def body(app: QcodeApp, pilot: Any) -> None:
+        held = Held(study.memos, "list", monkeypatch)
+        await pilot.press("3")
+        await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+        await pilot.press("3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MemosScreen)
+        assert screen.query_one("#memo-title", Input).value == "first memo"
+        held = Held(study.memos, "add", monkeypatch)
+        await pilot.press("ctrl+n", *"second", "ctrl+s")
+        listing = screen.query_one("#memo-list", OptionList)
+        await responds(pilot, held, ["escape"], lambda: listing.has_focus)
+        assert sorted(m.title for m in study.memos.list()) == ["first memo", "second"]
+
+    run(study, body)
+
+
+def test_analysis_counting_leaves_keys_free(
+    study: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def body(app: QcodeApp, pilot: Any) -> None:
+        held = Held(study.analysis, "cooccur", monkeypatch)
+        await pilot.press("4")
+        await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, AnalysisScreen) and len(screen.pairs) == 1
+        held = Held(study.analysis, "cooccur", monkeypatch)
+        await pilot.press("u")  # counted again by sentence
+        await responds(pilot, held, ["m"], lambda: screen.measure == "c")
+
+    run(study, body)
+
+
+def test_queue_listing_leaves_keys_free(study: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qcode.services import autocode
+
+    async def body(app: QcodeApp, pilot: Any) -> None:
+        held = Held(autocode, "suggestions", monkeypatch)
+        await pilot.press("6")
+        await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+
+    run(study, body)
