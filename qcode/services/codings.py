@@ -27,13 +27,7 @@ if TYPE_CHECKING:
 
 
 _BULK = 32  # from this many codings in one change, duplicates are checked per document
-_DUPLICATE = select(Coding.id).where(
-    Coding.document_id == bindparam("document_id"),
-    Coding.code_id == bindparam("code_id"),
-    Coding.coder_id == bindparam("coder_id"),
-    Coding.start == bindparam("start"),
-    Coding.end == bindparam("end"),
-)
+_UNIQUE = ("document_id", "code_id", "coder_id", "start", "end")  # one coding's constraint
 _CODED_IN_DOCUMENT = select(Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
     Coding.document_id == bindparam("document_id")
 )
@@ -171,14 +165,21 @@ class CodingService:
     ) -> list[CodingInfo]:
         """Apply codings inside an open change. ``where[i]`` names request i in errors."""
         s = ch.conn
-        tree = CodeTree(s)
+        kept = self.p.kept.values(ch)
+        tree = kept.get("tree")
+        if tree is None:
+            tree = kept["tree"] = CodeTree(s)
+        tree = tree.bound(s)
+        kept_docs: dict[str, DocRef] = kept.setdefault("documents", {})
         docs: dict[str, DocRef] = {}
         coder_names: dict[int, str] = {}
         codes: dict[str, int] = {}
         coders: dict[str | None, int] = {}
-        rows: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []  # many: inserted together at the end
+        done: list[dict[str, Any]] = []  # a few: inserted one by one
         seen: set[tuple[int, int, int, int, int]] = set()
-        # many codings: each document's existing codings are read once; a few: one lookup each
+        # many codings: each document's existing codings are read once; a few: each insert
+        # is its own duplicate check
         bulk = len(requests) > _BULK
         existing: dict[int, set[tuple[int, int, int, int, int]]] = {}
         for i, r in enumerate(requests):
@@ -186,7 +187,10 @@ class CodingService:
             try:
                 doc = docs.get(r.document)
                 if doc is None:
-                    doc = docs[r.document] = find_document(s, r.document)
+                    doc = kept_docs.get(r.document)
+                    if doc is None:
+                        doc = kept_docs[r.document] = find_document(s, r.document)
+                    docs[r.document] = doc
                 text = self.p.text_of(s, doc)
                 start, end = check_range(doc.name, text, r.start, r.end)
                 cid = codes.get(r.code)
@@ -200,22 +204,27 @@ class CodingService:
             except QcodeError as exc:
                 raise type(exc)(f"{at}{exc}") from exc
             key = (doc.id, cid, coder_id, start, end)
-            if key in seen or self._coded(s, existing, bulk, key):
+            row = dict(
+                document_id=doc.id,
+                code_id=cid,
+                coder_id=coder_id,
+                start=start,
+                end=end,
+                text=text[start:end],
+            )
+            if key not in seen and not bulk:  # a few: the duplicate check is the insert
+                seen.add(key)
+                stored = ch.insert_new(Coding, row, _UNIQUE)
+                if stored is not None:
+                    done.append(stored)
+                    continue
+            if key in seen or self._coded(s, existing, key):
                 raise InvalidInputError(
                     f"{at}[{start}, {end}) of {doc.name!r} is already coded with "
                     f"{tree.path(cid)!r} by this coder"
                 )
             seen.add(key)
-            rows.append(
-                dict(
-                    document_id=doc.id,
-                    code_id=cid,
-                    coder_id=coder_id,
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                )
-            )
+            rows.append(row)
         names = {d.id: d.name for d in docs.values()}
         return [
             CodingInfo(
@@ -229,20 +238,17 @@ class CodingService:
                 r["text"],
                 _stamp(r["created"]),
             )
-            for r in ch.insert_full(Coding, rows)
+            for r in done + ch.insert_full(Coding, rows)
         ]
 
     @staticmethod
     def _coded(
         s: Any,
         existing: dict[int, set[tuple[int, int, int, int, int]]],
-        bulk: bool,
         key: tuple[int, int, int, int, int],
     ) -> bool:
-        """Whether the coding ``key`` (document, code, coder, start, end) is stored already."""
-        if not bulk:
-            names = ("document_id", "code_id", "coder_id", "start", "end")
-            return s.scalar(_DUPLICATE, dict(zip(names, key, strict=True))) is not None
+        """Whether the coding ``key`` (document, code, coder, start, end) is stored already,
+        from the document's codings read once."""
         keys = existing.get(key[0])
         if keys is None:
             keys = existing[key[0]] = {
