@@ -14,6 +14,7 @@ from typing import Any
 from conftest import write
 
 from qcode import Project
+from qcode.services.scratch import PREFIX
 
 
 def _qdpx(tmp: Path, cli: Any) -> Path:
@@ -56,3 +57,47 @@ def test_a_killed_init_from_leaves_nothing_after_the_next_start(tmp_path: Path, 
     left = sorted(p.name for p in where.iterdir() if p.name.startswith(".qcode-import-"))
     assert left == [running.name]
     assert len(Project.open(where / "b").documents.list()) == 40
+
+
+def test_build_in_scratch_moves_a_finished_build_into_place(tmp_path: Path) -> None:
+    from qcode.services.scratch import build_in_scratch
+
+    target = tmp_path / "new" / "study"
+    seen: list[Path] = []
+
+    def build(folder: Path) -> str:
+        seen.append(folder)
+        assert folder.parent.parent == target.parent and folder.parent.name.startswith(PREFIX)
+        folder.mkdir()
+        (folder / "project.db").write_text("made", encoding="utf-8")
+        return "report"
+
+    assert build_in_scratch(target, tmp_path / "x.qdpx", build) == "report"
+    assert (target / "project.db").read_text(encoding="utf-8") == "made"
+    assert not seen[0].parent.exists()
+    assert sorted(p.name for p in target.parent.iterdir()) == ["study"]
+
+
+def test_build_in_scratch_leaves_nothing_when_the_build_fails(tmp_path: Path) -> None:
+    import pytest
+
+    from qcode.errors import InputFileError, NotFoundError
+    from qcode.services.scratch import build_in_scratch
+
+    target = tmp_path / "study"
+
+    def broken(folder: Path) -> None:
+        folder.mkdir()
+        (folder / "half").write_text("half", encoding="utf-8")
+        raise KeyError("guid")
+
+    with pytest.raises(InputFileError, match=r"x\.qdpx.*cannot be imported \(KeyError"):
+        build_in_scratch(target, tmp_path / "x.qdpx", broken)
+
+    def refused(folder: Path) -> None:
+        folder.mkdir()
+        raise NotFoundError("no code 'z'")
+
+    with pytest.raises(NotFoundError, match="no code 'z'"):  # qcode's own errors pass through
+        build_in_scratch(target, tmp_path / "x.qdpx", refused)
+    assert list(tmp_path.iterdir()) == []

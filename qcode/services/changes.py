@@ -42,6 +42,17 @@ def _defaults(table: Any, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+@cache
+def _insert_new(dialect: str, table: Any, unique: tuple[str, ...]) -> Any:
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    pk = next(iter(table.primary_key.columns))
+    stmt = upsert(table).on_conflict_do_nothing(index_elements=[table.c[n] for n in unique])
+    return stmt.returning(pk)
+
+
 class RowsKept(Exception):
     """Rows read a moment ago could not be deleted: someone removed them meanwhile, or the
     server's row-level security keeps them from this person."""
@@ -62,6 +73,7 @@ class Change:
         self.action = action
         self.summary = summary
         self.ops: list[Op] = []
+        self.kept: tuple[int, dict[str, Any]] | None = None  # see qcode.services.kept
 
     def serialize(self, what: str) -> None:
         """Let one change at a time past this point for ``what`` (e.g. "codes"), until the end of
@@ -97,6 +109,27 @@ class Change:
         for row, new_id in zip(full, ids, strict=True):
             row[pk.name] = new_id
         self.ops.append(["insert", table.name, ids])
+        return full
+
+    def insert_new(
+        self, model: type[Base], row: dict[str, Any], unique: tuple[str, ...]
+    ) -> dict[str, Any] | None:
+        """Insert one row unless a row with the same ``unique`` columns (a unique constraint of
+        the table) is stored; returns it as stored, or None when it was there already. One
+        statement does both, ``INSERT ... ON CONFLICT DO NOTHING RETURNING``."""
+        table: Any = model.__table__
+        full = _defaults(table, row)
+        pk = next(iter(table.primary_key.columns))
+        given = fresh_ids(self.conn, table, 1)
+        if given is not None:
+            full.setdefault(pk.name, given[0])
+        new_id = self.conn.execute(
+            _insert_new(self.conn.dialect.name, table, unique), full
+        ).scalar()
+        if new_id is None:
+            return None
+        full[pk.name] = new_id
+        self.ops.append(["insert", table.name, [new_id]])
         return full
 
     def _insert_many(self, table: Any, pk: Any, rows: list[dict[str, Any]]) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -117,6 +118,15 @@ class CodeTree:
         for r in rows:
             self.children.setdefault(r.parent_id, []).append(r.id)
         self._paths: dict[int, str] = {}
+        self._by_path: dict[str, int] | None = None
+        self._by_name: dict[str, list[int]] | None = None
+
+    def bound(self, session: Session | Connection) -> CodeTree:
+        """The same tree reading through ``session`` (for its error messages); the codes and the
+        paths worked out so far are shared, so a tree kept between changes is read only once."""
+        view = copy.copy(self)
+        view.session = session
+        return view
 
     def path(self, cid: int) -> str:
         p = self._paths.get(cid)
@@ -149,10 +159,17 @@ class CodeTree:
     def resolve(self, ref: str) -> int:
         """A code by path ('a/b/c'), by unique name, or by id."""
         ref = ref.strip()
-        by_path = [c for c in self.name if self.path(c) == ref]
-        if by_path:
-            return by_path[0]
-        by_name = [c for c, n in self.name.items() if n == ref]
+        if self._by_path is None or self._by_name is None:
+            by_path: dict[str, int] = {}
+            by_name: dict[str, list[int]] = {}
+            for c, n in self.name.items():
+                by_path.setdefault(self.path(c), c)
+                by_name.setdefault(n, []).append(c)
+            self._by_path, self._by_name = by_path, by_name
+        found = self._by_path.get(ref)
+        if found is not None:
+            return found
+        by_name = self._by_name.get(ref, [])
         if len(by_name) == 1:
             return by_name[0]
         if len(by_name) > 1:

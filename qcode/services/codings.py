@@ -27,14 +27,8 @@ if TYPE_CHECKING:
 
 
 _BULK = 32  # from this many codings in one change, duplicates are checked per document
-_DUPLICATE = select(Coding.id).where(
-    Coding.document_id == bindparam("document_id"),
-    Coding.code_id == bindparam("code_id"),
-    Coding.coder_id == bindparam("coder_id"),
-    Coding.start == bindparam("start"),
-    Coding.end == bindparam("end"),
-)
-_KEY = ("document_id", "code_id", "coder_id", "start", "end")
+_UNIQUE = ("document_id", "code_id", "coder_id", "start", "end")  # one coding's constraint
+_KEY = _UNIQUE
 _STORED = select(Coding.__table__).where(
     *(Coding.__table__.c[name] == bindparam(name) for name in _KEY)
 )
@@ -208,14 +202,21 @@ class CodingService:
         """Apply codings inside an open change. ``where[i]`` names request i in errors. With
         ``existing_ok`` a coding stored already (or asked for twice) is returned, not refused."""
         s = ch.conn
-        tree = CodeTree(s)
+        kept = self.p.kept.values(ch)
+        tree = kept.get("tree")
+        if tree is None:
+            tree = kept["tree"] = CodeTree(s)
+        tree = tree.bound(s)
+        kept_docs: dict[str, DocRef] = kept.setdefault("documents", {})
         docs: dict[str, DocRef] = {}
         coder_names: dict[int, str] = {}
         codes: dict[str, int] = {}
         coders: dict[str | None, int] = {}
-        rows: list[dict[str, Any]] = []
+        rows: list[dict[str, Any]] = []  # many: inserted together at the end
+        done: list[dict[str, Any]] = []  # a few: inserted one by one
         seen: set[tuple[int, int, int, int, int]] = set()
-        # many codings: each document's existing codings are read once; a few: one lookup each
+        # many codings: each document's existing codings are read once; a few: each insert
+        # is its own duplicate check
         bulk = len(requests) > _BULK
         existing: dict[int, set[tuple[int, int, int, int, int]]] = {}
         order: list[tuple[int, int, int, int, int]] = []  # each request's key, in order
@@ -224,7 +225,10 @@ class CodingService:
             try:
                 doc = docs.get(r.document)
                 if doc is None:
-                    doc = docs[r.document] = find_document(s, r.document)
+                    doc = kept_docs.get(r.document)
+                    if doc is None:
+                        doc = kept_docs[r.document] = find_document(s, r.document)
+                    docs[r.document] = doc
                 text = self.p.text_of(s, doc)
                 start, end = check_range(doc.name, text, r.start, r.end)
                 cid = codes.get(r.code)
@@ -239,33 +243,47 @@ class CodingService:
                 raise type(exc)(f"{at}{exc}") from exc
             key = (doc.id, cid, coder_id, start, end)
             order.append(key)
-            if existing_ok and key in seen:
-                continue
-            if key in seen or self._coded(s, existing, bulk, key):
+            if key in seen:
                 if existing_ok:
-                    seen.add(key)
                     continue
                 raise InvalidInputError(
                     f"{at}[{start}, {end}) of {doc.name!r} is already coded with "
                     f"{tree.path(cid)!r} by this coder"
                 )
-            seen.add(key)
-            rows.append(
-                dict(
-                    document_id=doc.id,
-                    code_id=cid,
-                    coder_id=coder_id,
-                    start=start,
-                    end=end,
-                    text=text[start:end],
-                )
+            row = dict(
+                document_id=doc.id,
+                code_id=cid,
+                coder_id=coder_id,
+                start=start,
+                end=end,
+                text=text[start:end],
+            )
+            if not bulk:  # a few: the duplicate check is the insert
+                seen.add(key)
+                stored = ch.insert_new(Coding, row, _UNIQUE)
+                if stored is not None:
+                    done.append(stored)
+                    continue
+                if existing_ok:
+                    continue
+            elif self._coded(s, existing, key):
+                if existing_ok:
+                    seen.add(key)
+                    continue
+            else:
+                seen.add(key)
+                rows.append(row)
+                continue
+            raise InvalidInputError(
+                f"{at}[{start}, {end}) of {doc.name!r} is already coded with "
+                f"{tree.path(cid)!r} by this coder"
             )
         names = {d.id: d.name for d in docs.values()}
-        made = ch.insert_full(Coding, rows)
+        made = done + ch.insert_full(Coding, rows)
         by_key: dict[tuple[int, int, int, int, int], tuple[Any, bool]] = {
             _key(r): (r, False) for r in made
         }
-        if len(made) < len(order):  # the rest were stored already
+        if len(by_key) < len(set(order)):  # the rest were stored already
             by_key.update(
                 (_key(r), (r, True))
                 for k in set(order) - by_key.keys()
@@ -291,12 +309,10 @@ class CodingService:
     def _coded(
         s: Any,
         existing: dict[int, set[tuple[int, int, int, int, int]]],
-        bulk: bool,
         key: tuple[int, int, int, int, int],
     ) -> bool:
-        """Whether the coding ``key`` (document, code, coder, start, end) is stored already."""
-        if not bulk:
-            return s.scalar(_DUPLICATE, dict(zip(_KEY, key, strict=True))) is not None
+        """Whether the coding ``key`` (document, code, coder, start, end) is stored already,
+        from the document's codings read once."""
         keys = existing.get(key[0])
         if keys is None:
             keys = existing[key[0]] = {

@@ -8,7 +8,6 @@ the target and moves it into place only when complete, so a failure leaves nothi
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from qcode.errors import ConflictError, InputFileError, InvalidInputError, QcodeError
+from qcode.errors import ConflictError, InvalidInputError
 from qcode.interchange.model import CodeEntry
 from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import (
@@ -44,7 +43,7 @@ from qcode.services.exchange_coders import Coders as _Coders
 from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.project import Project
-from qcode.services.scratch import scratch_dir
+from qcode.services.scratch import build_in_scratch
 from qcode.store.models import (
     AttributeDef,
     Case,
@@ -330,28 +329,15 @@ def create_from_qdpx(
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ConflictError(f"{target}: exists and is not empty; choose a new folder")
     x = read_qdpx(source, units, _extract)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = scratch_dir(target.parent)
-    try:
-        p = Project.init(
-            tmp / "project",
-            name=name or x.name or target.name,
-            language=language,
-            user=user,
-        )
+
+    def build(folder: Path) -> ImportReport:
+        p = Project.init(folder, name=name or x.name or target.name, language=language, user=user)
         try:
-            report = _fill(p, x, source)
+            return _fill(p, x, source)
         finally:
             p.close()
-        if target.exists():
-            target.rmdir()
-        (tmp / "project").rename(target)
-    except QcodeError:
-        raise
-    except Exception as exc:  # a damaged file must not leave a half-made project
-        raise InputFileError(source, f"cannot be imported ({type(exc).__name__}: {exc})") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    report = build_in_scratch(target, source, build)
     return Project.open(target), report
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from qcode import settings as settings_mod
 from qcode.errors import ConflictError, InvalidInputError, StoreError
 from qcode.services.changes import Change, RowsKept
+from qcode.services.kept import Kept
 from qcode.settings import LANGUAGE_CODES, Settings
 from qcode.store import db
 from qcode.store.models import (
@@ -115,6 +116,7 @@ class Project:
         self.ReadSession: sessionmaker[Session] = db.session_factory(engine)
         self._texts = TextCache()
         self._user: str | None = None
+        self.kept = Kept()  # the code tree, documents and coders by name, between changes
 
     # -- the services, each loaded on first use (a command pays only for what it touches) ----
     @cached_property
@@ -297,6 +299,8 @@ class Project:
     def change(self, action: str, summary: str = "", actor: str | None = None) -> Iterator[Change]:
         """One transaction for one user action, logged as one event and one undo step."""
         with self.Session() as s:
+            event_id: int | None = None
+            committed = False
             try:
                 with s.begin():
                     ch = Change(s, actor or self.user, action, summary)
@@ -324,6 +328,8 @@ class Project:
                                 last_event=event_id,
                             ),
                         )
+                self.kept.committed(ch, event_id)
+                committed = True
             except IntegrityError as exc:
                 why = plain_integrity(exc)
                 error = AlreadyMade if why == _ALREADY else ConflictError
@@ -342,6 +348,9 @@ class Project:
                 raise ConflictError(
                     f"{action}: some {exc.table} were removed meanwhile; nothing was changed"
                 ) from None
+            finally:
+                if not committed:  # values read in a change that failed are not kept
+                    self.kept.drop()
 
     # -- shared helpers ------------------------------------------------------------------------
     def text_of(self, session: Session | Connection, doc: Document | Any) -> str:
@@ -358,8 +367,14 @@ class Project:
         if not name:
             raise InvalidInputError("a coder needs a name")
         check_label("coder", name)
+        kept: dict[str, int] = self.kept.values(ch).setdefault("coders", {})
+        cid = kept.get(name)
+        if cid is not None:
+            return cid
         cid = ch.conn.scalar(_CODER_BY_NAME, {"name": name})
-        if cid is None:
+        if cid is not None:
+            kept[name] = cid
+        else:
             ch.serialize("coders")  # two new coders' first codings at once make them once
             cid = ch.conn.scalar(_CODER_BY_NAME, {"name": name})
         if cid is None:

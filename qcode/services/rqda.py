@@ -4,14 +4,13 @@ then its partial case links; all in a folder beside the target, renamed into pla
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-from qcode.errors import ConflictError, InputFileError, QcodeError
+from qcode.errors import ConflictError
 from qcode.interchange.rqda import read_rqda
 from qcode.services.exchange import ImportReport, _fill
 from qcode.services.project import Project
-from qcode.services.scratch import scratch_dir
+from qcode.services.scratch import build_in_scratch
 from qcode.store.models import Case, CaseLink, Document
 
 
@@ -27,10 +26,9 @@ def create_from_rqda(
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ConflictError(f"{target}: exists and is not empty; choose a new folder")
     rq = read_rqda(source)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = scratch_dir(target.parent)
-    try:
-        p = Project.init(tmp / "project", name=name or source.stem, language=language, user=user)
+
+    def build(folder: Path) -> ImportReport:
+        p = Project.init(folder, name=name or source.stem, language=language, user=user)
         try:
             report = _fill(p, rq.exchange, source)
             if rq.partial_links:
@@ -61,15 +59,9 @@ def create_from_rqda(
                         ],
                     )
                 report.counts["case links"] = len(rows)
+            return report
         finally:
             p.close()
-        if target.exists():
-            target.rmdir()
-        (tmp / "project").rename(target)
-    except QcodeError:
-        raise
-    except Exception as exc:  # a damaged file must not leave a half-made project
-        raise InputFileError(source, f"cannot be imported ({type(exc).__name__}: {exc})") from exc
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    report = build_in_scratch(target, source, build)
     return Project.open(target), report

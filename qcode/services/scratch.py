@@ -10,9 +10,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+from qcode.errors import InputFileError, QcodeError
 
 PREFIX = ".qcode-import-"
+T = TypeVar("T")
 
 
 def _alive(pid: int) -> bool:
@@ -45,3 +50,27 @@ def sweep(parent: Path) -> list[Path]:
 def scratch_dir(parent: Path) -> Path:
     sweep(parent)
     return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=parent))
+
+
+def build_in_scratch(target: Path, source: Path, build: Callable[[Path], T]) -> T:
+    """``build(folder)`` makes a project at ``folder`` inside a scratch folder beside ``target``;
+    when it returns, the project is renamed to ``target`` and what ``build`` returned is given back.
+
+    However the build ends the scratch folder is removed, so a damaged ``source`` never leaves a
+    half-made project: a :class:`QcodeError` passes through as it is, any other failure becomes an
+    :class:`InputFileError` naming ``source``.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = scratch_dir(target.parent)
+    try:
+        result = build(tmp / "project")
+        if target.exists():
+            target.rmdir()
+        (tmp / "project").rename(target)
+    except QcodeError:
+        raise
+    except Exception as exc:  # a damaged file must not leave a half-made project
+        raise InputFileError(source, f"cannot be imported ({type(exc).__name__}: {exc})") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -138,14 +139,22 @@ def fresh_ids(session: Connection, table: Table, n: int) -> list[int] | None:
     redo), the ids new rows must take instead of reusing theirs; otherwise ``None``."""
     if session.dialect.name != "sqlite":
         return None
-    pk = _pk(table)
-    hw = session.scalar(
-        select(_MARKS.c.hw).where(
-            _MARKS.c.tbl == table.name,
-            _MARKS.c.hw >= select(func.coalesce(func.max(pk), 0)).scalar_subquery(),
-        )
-    )
+    hw = session.exec_driver_sql(_fresh_sql(table)).scalar()
     return None if hw is None else list(range(hw + 1, hw + 1 + n))
+
+
+@cache
+def _fresh_sql(table: Table) -> str:
+    """The SQLite statement of :func:`fresh_ids`, compiled once per table (it runs for every
+    insert, so a coding does not pay for building and compiling it each time)."""
+    from sqlalchemy.dialects import sqlite
+
+    pk = _pk(table)
+    stmt = select(_MARKS.c.hw).where(
+        _MARKS.c.tbl == table.name,
+        _MARKS.c.hw >= select(func.coalesce(func.max(pk), 0)).scalar_subquery(),
+    )
+    return str(stmt.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
 
 
 def update_ids(
