@@ -70,3 +70,35 @@ def test_quotes_command_and_report_show_the_linked_case(group: Project, tmp_path
     md = out.read_text("utf-8")
     assert "W02, case W02, site: Wenzhou" in md and "case Group 1" not in md
     assert "from 3 cases" in md
+
+
+def test_quotes_of_a_query(group: Project) -> None:
+    text = group.documents.text("focus-group")
+    a = text.index("the platform cut the bonus")
+    group.codings.apply(
+        "focus-group", a, a + len("the platform cut the bonus"), "Bonus cut", create=True
+    )
+    r = run_cli(
+        "-p", str(group.root), "quotes", "--query", "'Paying in' overlaps 'Bonus cut'",
+        "--n", "10", "--format", "json", "--with-attributes", "site",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    got = sorted((q["code"], q["text"], q["case"], q["attributes"]["site"]) for q in r.json())
+    assert got == [
+        ("Bonus cut", "the platform cut the bonus", "W02", "Wenzhou"),
+        ("Paying in", "I stopped paying when the platform cut the bonus.", "W02", "Wenzhou"),
+    ]
+    # the codings the query's hits are made of: a reference each, its text the coding's
+    codings = {c.uuid: c.text for c in group.codings.list()}
+    assert all(codings[q["coding_guid"]] == q["text"] for q in r.json())
+    md = run_cli("-p", str(group.root), "quotes", "--query", "'Paying in' outside 'Bonus cut'")
+    assert md.code == 0 and md.out.startswith("## Quotes: query 'Paying in' outside")
+    assert "I pay nothing" in md.out and "I stopped paying" not in md.out
+    for args, message in (
+        (["--query", 'text "pay"'], "names no codes"),
+        ([], "give a CODE or --query"),
+        (["Paying in", "--query", "'Paying in'"], "give a CODE or --query"),
+        (["--query", "'Paying inn'"], "did you mean 'Paying in'"),
+    ):
+        r = run_cli("-p", str(group.root), "quotes", *args)
+        assert r.code == 1 and r.err.count("\n") == 1 and message in r.err, (args, r.err)

@@ -146,3 +146,21 @@ def test_marking_before_writing_asks_for_the_summary_first(proj: Project) -> Non
             assert any("write the summary first" in str(n.message) for n in app._notifications)
 
     asyncio.run(main())
+
+
+def test_switching_screens_keeps_the_edited_summary(proj: Project) -> None:
+    async def main() -> None:
+        app = QcodeApp(proj)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("8", "right")
+            await pilot.pause()
+            app.screen.query_one("#mx-summary", TextArea).focus()
+            await pilot.press(*"Rent first")
+            await pilot.press("escape", "1")  # to the coding screen, unsaved
+            await pilot.pause()
+            assert proj.summaries.get("Li", "income").body == "Rent first"
+            await pilot.press("8", "f5")
+            await pilot.pause()
+            assert len(proj.summaries.list()) == 1
+
+    asyncio.run(main())

@@ -65,18 +65,21 @@ def report(
 
 @app.command("quotes")
 def quotes_(
-    code: str = typer.Argument(..., help=N_("A code or category (with the codes under it).")),
+    code: str | None = typer.Argument(None, help=N_("A code or category (with the codes under it).")),
+    query: str | None = typer.Option(
+        None, "--query", help=N_("Instead of CODE: a coding query, as qcode query takes it.")
+    ),
     n: int = typer.Option(5, "--n", help=N_("How many quotes.")),
     where: list[str] = WHERE,
     format_: str = typer.Option("md", "--format", help=N_("md, docx, csv or json.")),
     output: Path | None = typer.Option(None, "--output", "-o", help=N_("Write to FILE.")),
     with_attributes: str | None = ATTRIBUTES,
 ) -> None:
-    """The most representative quotes of a code, with speaker, case, attributes and a reference
-    to each coding: for pasting into a paper."""
+    """The most representative quotes of a code (or of a coding query's result), with speaker,
+    case, attributes and a reference to each coding: for pasting into a paper."""
     from qcode.interchange import grid
     from qcode.interchange.document import Doc, Heading, to_markdown, write_docx
-    from qcode.services.quotes import quotes
+    from qcode.services.quotes import query_quotes, quotes
     from qcode.services.report import quote_block
 
     if format_ not in ("md", "docx", "csv", "json"):
@@ -86,7 +89,14 @@ def quotes_(
     if output is not None and not output.parent.is_dir():
         raise InvalidInputError(f"{output}: its folder does not exist")
     attrs = _split(with_attributes)
-    found = quotes(project(), code, n, where, attrs)
+    if (code is None) == (query is None):
+        raise InvalidInputError("give a CODE or --query EXPR (one of them)")
+    if query is not None:
+        found = query_quotes(project(), query, n, where, attrs)
+    else:
+        assert code is not None
+        found = quotes(project(), code, n, where, attrs)
+    title = code if code is not None else f"query {query}"
     if format_ == "json":
         emit_json([q.as_json() for q in found])
         return
@@ -100,7 +110,7 @@ def quotes_(
         ]
         text = grid.to_csv(header, rows)
     else:
-        doc = Doc(f"Quotes: {code}", [Heading(1, f"Quotes: {code}")])
+        doc = Doc(f"Quotes: {title}", [Heading(1, f"Quotes: {title}")])
         doc.add(*(quote_block(q) for q in found))
         if format_ == "docx":
             assert output is not None

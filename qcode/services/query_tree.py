@@ -91,6 +91,13 @@ def relation_units(node: Node) -> set[str]:
     return out
 
 
+def code_ids(node: Node) -> set[int]:
+    """The ids of the codes a resolved query names, wherever they stand in it."""
+    if isinstance(node, Codes):
+        return {cid for cid, _ in node.labels}
+    return set().union(*(code_ids(c) for c in _children(node)))
+
+
 def _children(node: Node) -> tuple[Node, ...]:
     if isinstance(node, And | Or | Relation):
         return (node.left, node.right)

@@ -228,6 +228,12 @@ def pick(
     """The ``n`` most representative of the rows coded ``path`` or a code under it."""
     under = path + "/"
     mine = [r for r in rows if r.code == path or r.code.startswith(under)]
+    return _chosen(mine, n, marked, attributes)
+
+
+def _chosen(
+    mine: Sequence[QuoteRow], n: int, marked: Collection[int], attributes: Sequence[str]
+) -> list[Quote]:
     chosen = representative(
         mine,
         n,
@@ -260,8 +266,40 @@ def quotes(
     return pick(rows, path, n, marked_codings(p), attributes)
 
 
+def query_quotes(
+    p: Project,
+    expr: str,
+    n: int = 5,
+    where: Sequence[str] = (),
+    attributes: Sequence[str] = (),
+) -> list[Quote]:
+    """The ``n`` most representative quotes of a coding query's result (``qcode query``'s
+    language, saved sets included): the codings of the codes it names that overlap one of its
+    hits, among the documents ``where`` selects."""
+    from qcode.services.query_tree import code_ids
+    from qcode.services.scope import Scope
+
+    if n < 1:
+        raise InvalidInputError(f"--n {n}: give at least 1")
+    check_attributes(p, attributes)
+    tree = p.query.resolve(expr)
+    ids = code_ids(tree)
+    if not ids:
+        raise InvalidInputError(
+            f"query {expr!r} names no codes: quotes are codings (search with qcode query)"
+        )
+    hits = {d.name: found for d, found in p.query.hits(tree, Scope(where=tuple(where)))}
+    rows = [
+        r
+        for r in quote_rows(p, where, sorted(ids))
+        if any(h.start < r.end and r.start < h.end for h in hits.get(r.document, ()))
+    ]
+    return _chosen(rows, n, marked_codings(p), attributes)
+
+
 __all__ = [
     "Quote",
+    "query_quotes",
     "QuoteRow",
     "quote_rows",
     "check_attributes",

@@ -113,7 +113,11 @@ class MatrixScreen(Screen[None]):
         self.reload()
         self.query_one(DataTable).focus()
 
+    def on_screen_suspend(self) -> None:
+        self._keep_edits()  # leaving for another screen
+
     def reload(self) -> None:
+        self._keep_edits()
         try:
             self.m = framework_matrix(self.qapp.project)
         except QcodeError as exc:
