@@ -111,3 +111,23 @@ def test_same_seed_same_svg_with_isolated_nodes(tmp_path: Path) -> None:
     a = draw_network(g, tmp_path / "a.svg", seed=7).read_bytes()
     b = draw_network(g, tmp_path / "b.svg", seed=7).read_bytes()
     assert a == b
+
+
+def test_the_core_category_is_sized_by_what_it_integrates(study: Project, tmp_path: Path) -> None:
+    from qcode.analysis.network_figure import aggregate_sizes
+
+    core = study.structure.core()
+    (path,) = core["core"]
+    related = [cat for cat, steps in core["paths"].items() if steps[-1] == path]
+    assert related  # the categories are related to it, not under it in the code tree
+    counts = {c.path: c.codings_with_subcodes for c in study.codes.list(aggregate=True)}
+    for level in ("open", "axial"):
+        g = study.analysis.network("overlap", level=level)
+        sizes = aggregate_sizes(g)
+        node = f"code:{path}"
+        assert sizes[node] == counts[path] + sum(counts[c] for c in related)
+        assert sizes[node] == max(sizes.values())
+    out = draw_network(g, tmp_path / "axial.png")
+    geom = read(out)
+    radius = {n.id: n.r for n in geom.nodes}
+    assert radius[f"code:{path}"] == max(radius.values())

@@ -80,6 +80,9 @@ def aggregate_sizes(g: nx.Graph) -> dict[Any, float]:
     out = {}
     for n, d in g.nodes(data=True):
         own = float(d.get("size", 0.0))
+        if "aggregate" in d:  # the core category: with the categories related to it
+            out[n] = float(d["aggregate"])
+            continue
         if _is_code(d) and d.get("kind") != "open" and "path" in d:
             prefix = d["path"] + "/"
             own += sum(v for p, v in by_path.items() if str(p).startswith(prefix))
@@ -306,7 +309,8 @@ def network_caption(g: nx.Graph, layout: str, seed: int, hidden: int = 0) -> str
     how = f"force layout, seed {seed}" if layout == "force" else "layered by framework chain"
     text = (
         f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges. Node area: codings "
-        f"(a category's with its sub-codes'); edge width: co-occurrence count ({unit} unit), "
+        f"(a category's with its sub-codes', the core category's with the categories related "
+        f"to it); edge width: co-occurrence count ({unit} unit), "
         f"edges with count >= {threshold} shown; {how}."
     )
     if hidden:
