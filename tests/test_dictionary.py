@@ -472,6 +472,16 @@ def test_cli_score_formats_and_figure(corpus: Project, tmp_path: Path, cli: Any)
     svg = tmp_path / "out" / "dims.svg"
     assert cli("-p", root, "dict", "score", str(path), "--figure", str(svg)).code == 0
     assert "<svg" in svg.read_text()
+    # --check: the heat map's findings, as the other figure commands give them
+    r = cli("-p", root, "dict", "score", str(path), "--figure", str(svg), "--check")
+    assert r.code == 0, r.out + r.err
+    assert f"{svg}: " in r.out and ": clean" in r.out
+    r = cli("-p", root, "dict", "score", str(path), "--figure", str(png), "--check", "--format", "json")
+    assert r.code == 0 and "clean" in r.err
+    pdf = tmp_path / "out" / "dims.pdf"
+    r = cli("-p", root, "dict", "score", str(path), "--figure", str(pdf), "--check")
+    assert r.code == 1 and "--check reads .png and .svg figures" in r.err
+    assert len(r.err.strip().splitlines()) == 1 and not pdf.exists()
 
     r = cli("-p", root, "dict", "matches", str(path), "--doc", "a", "--format", "json")
     assert [(m["start"], m["end"], m["text"]) for m in r.json()] == [

@@ -87,6 +87,19 @@ def test_checker_finds_each_kind_of_fault(tmp_path: Path) -> None:
     assert findings(read(tmp_path / "bad.svg")) == found
 
 
+def test_cell_values_read_on_middle_teals() -> None:
+    # viridis's middle teal: neither the near-black ink nor white reaches 4.5; black does
+    teal = "#25838e"
+    assert contrast(figures.INK, teal) < 4.5 and contrast("#ffffff", teal) < 4.5
+    assert contrast(ink(teal), teal) >= 4.5
+    for v in range(256):
+        from matplotlib import colormaps
+        from matplotlib.colors import to_hex
+
+        cell = to_hex(colormaps["viridis"](v))
+        assert contrast(ink(cell), cell) >= 4.5, cell
+
+
 def test_contrast_is_wcag() -> None:
     # WCAG 2: black on white is 21, white on #767676 is about 4.54
     assert contrast("#000000", "#ffffff") == pytest.approx(21.0)

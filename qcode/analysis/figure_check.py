@@ -7,6 +7,7 @@ width the figure is meant for. From that geometry, the findings:
 
 - ``overlap``: two text boxes overlap (by more than half a point each way);
 - ``covers-node``: a label's box lies on a node other than its own;
+- ``node-overlap``: two nodes' discs overlap (by more than half a point);
 - ``outside``: a text box reaches outside the canvas;
 - ``contrast``: a text's WCAG 2 contrast ratio against its background is below 4.5;
 - ``small``: a text is below 6 pt at print size;
@@ -317,6 +318,7 @@ def findings(geom: Geometry) -> list[Finding]:
                     out.append(
                         Finding("covers-node", f"{_name(labels[i])} lies on node {ids[j]!r}")
                     )
+    out += _node_overlaps(geom.nodes)
     for lab in labels:
         x0, y0, x1, y1 = lab.box
         if (
@@ -345,6 +347,23 @@ def findings(geom: Geometry) -> list[Finding]:
     return out
 
 
+def _node_overlaps(nodes: Sequence[Node]) -> list[Finding]:
+    """Pairs of nodes whose discs overlap: a node drawn on another hides it."""
+    import numpy as np
+
+    if len(nodes) < 2:
+        return []
+    x = np.array([n.x for n in nodes])
+    y = np.array([n.y for n in nodes])
+    r = np.array([n.r for n in nodes])
+    gap = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) - (r[:, None] + r[None, :])
+    hit = np.triu(gap < -TOLERANCE, k=1)
+    return [
+        Finding("node-overlap", f"node {nodes[i].id!r} overlaps node {nodes[j].id!r}")
+        for i, j in zip(*np.nonzero(hit), strict=True)
+    ]
+
+
 def _name(lab: Label) -> str:
     text = " ".join(lab.text.split())
     return repr(text if len(text) <= 40 else text[:39] + "…")
@@ -352,7 +371,7 @@ def _name(lab: Label) -> str:
 
 def summary(geom: Geometry, found: Sequence[Finding]) -> dict[str, Any]:
     """Counts of each kind of finding, for a report or a test."""
-    kinds = ("overlap", "covers-node", "outside", "contrast", "small", "glyphs")
+    kinds = ("overlap", "covers-node", "node-overlap", "outside", "contrast", "small", "glyphs")
     counts = {k: sum(1 for f in found if f.kind == k) for k in kinds}
     return {
         "labels": len(geom.labels),

@@ -95,10 +95,14 @@ def check_size(size: str, dpi: int = DPI) -> None:
 
 
 def ink(fill: str) -> str:
-    """Black or white, whichever reads better on ``fill``."""
-    from qcode.analysis.figure_check import contrast
+    """Black or white, whichever reads better on ``fill`` (pure black where neither the usual
+    near-black ink nor white reaches a contrast of 4.5, as on viridis's middle teals)."""
+    from qcode.analysis.figure_check import MIN_CONTRAST, contrast
 
-    return INK if contrast(INK, fill) >= contrast("#ffffff", fill) else "#ffffff"
+    best = INK if contrast(INK, fill) >= contrast("#ffffff", fill) else "#ffffff"
+    if contrast(best, fill) < MIN_CONTRAST and contrast("#000000", fill) > contrast(best, fill):
+        return "#000000"
+    return best
 
 
 def as_grey(color: str) -> str:

@@ -145,3 +145,59 @@ def declutter(
         xy[:, 0] += 0.5 * np.where(along_x, ox * sx, 0.0).sum(axis=1)
         xy[:, 1] += 0.5 * np.where(along_y, oy * sy, 0.0).sum(axis=1)
     return {k: (float(x), float(y)) for k, (x, y) in zip(keys, xy, strict=True)}
+
+
+def separate(
+    centres: Sequence[tuple[float, float]],
+    radii: Sequence[float],
+    area: tuple[float, float, float, float],
+    gap: float = 1.0,
+    rounds: int = 200,
+    upright: bool = False,
+) -> tuple[list[tuple[float, float]], float]:
+    """Nodes moved apart until no two discs (centre and radius, in points) come closer than
+    ``gap``, each within ``area``: every step, each overlapping pair moves apart along the line
+    between their centres by half the overlap. Where the discs cannot all fit, they shrink (by a
+    tenth at a time) until they do. ``upright``: nodes move only up and down (the columns of a
+    layered layout stay columns). Returns the centres and the factor the radii were scaled by.
+    No randomness: the same input gives the same output."""
+    import numpy as np
+
+    n = len(centres)
+    c = np.asarray(centres, dtype=float).reshape(n, 2).copy()
+    base = np.asarray(radii, dtype=float)
+    # where two centres coincide, a fixed direction per pair (by index) parts them
+    angle = np.arange(n) * 2.399963  # the golden angle
+    fallback = np.stack([np.cos(angle), np.sin(angle)], axis=1)
+    scale = 1.0
+    for _ in range(25):
+        r = base * scale
+        lo = np.stack([area[0] + r, area[1] + r], axis=1)
+        hi = np.stack([area[2] - r, area[3] - r], axis=1)
+        if (lo > hi).any():
+            scale *= 0.9
+            continue
+        c = np.clip(c, lo, hi)
+        need = r[:, None] + r[None, :] + gap
+        for _ in range(rounds):
+            d = c[:, None, :] - c[None, :, :]
+            dist = np.hypot(d[..., 0], d[..., 1])
+            over = need - dist
+            np.fill_diagonal(over, -1.0)
+            if not (over > 1e-3).any():
+                return [(float(x), float(y)) for x, y in c], scale
+            away = np.where(
+                (dist > 1e-9)[..., None],
+                d / np.maximum(dist, 1e-9)[..., None],
+                np.where(
+                    (np.arange(n)[:, None] < np.arange(n)[None, :])[..., None],
+                    fallback[:, None, :],
+                    -fallback[None, :, :],
+                ),
+            )
+            push = np.clip(over, 0.0, None)[..., None] * away * 0.5
+            if upright:
+                push[..., 0] = 0.0
+            c = np.clip(c + push.sum(axis=1) * 1.02, lo, hi)
+        scale *= 0.9
+    return [(float(x), float(y)) for x, y in c], scale

@@ -36,7 +36,7 @@ from qcode.analysis.figures import (
     sized_figure,
     with_fonts,
 )
-from qcode.analysis.label_place import declutter, place
+from qcode.analysis.label_place import declutter, place, separate
 
 LAYOUTS = ("force", "layered")
 EDGE_STYLES: dict[str, dict[str, Any]] = {
@@ -80,6 +80,9 @@ def aggregate_sizes(g: nx.Graph) -> dict[Any, float]:
     out = {}
     for n, d in g.nodes(data=True):
         own = float(d.get("size", 0.0))
+        if "aggregate" in d:  # the core category: with the categories related to it
+            out[n] = float(d["aggregate"])
+            continue
         if _is_code(d) and d.get("kind") != "open" and "path" in d:
             prefix = d["path"] + "/"
             own += sum(v for p, v in by_path.items() if str(p).startswith(prefix))
@@ -127,6 +130,14 @@ def dense_spring_layout(
     return dict(zip(g, pos, strict=True))
 
 
+def isolated(g: nx.Graph) -> list[Any]:
+    """Nodes linked to nothing else (a link to itself aside), in the order of their labels."""
+    linked = {n for a, b in g.edges() if a != b for n in (a, b)}
+    return sorted(
+        (k for k in g.nodes if k not in linked), key=lambda k: str(g.nodes[k].get("label", k))
+    )
+
+
 def force_positions(g: nx.Graph, seed: int = 42) -> dict[Any, tuple[float, float]]:
     """A seeded Fruchterman-Reingold layout, weighted by co-occurrence (log-scaled), of the
     connected nodes, in the unit square; isolated nodes in rows beneath it."""
@@ -167,11 +178,9 @@ def force_positions(g: nx.Graph, seed: int = 42) -> dict[Any, tuple[float, float
                     0.5 * (x - min(xs)) / span_x + 0.5 * rank_x[x],
                     0.5 * (y - min(ys)) / span_y + 0.5 * rank_y[y],
                 )
-    isolated = sorted(
-        (k for k in g.nodes if k not in pos), key=lambda k: str(g.nodes[k].get("label", k))
-    )
-    per_row = max(4, math.ceil(math.sqrt(len(isolated) * 2)))
-    for i, k in enumerate(isolated):
+    loose = isolated(g)
+    per_row = max(4, math.ceil(math.sqrt(len(loose) * 2)))
+    for i, k in enumerate(loose):
         row, col = divmod(i, per_row)
         pos[k] = ((col + 0.5) / per_row, -0.12 - 0.08 * row)
     return pos
@@ -300,7 +309,8 @@ def network_caption(g: nx.Graph, layout: str, seed: int, hidden: int = 0) -> str
     how = f"force layout, seed {seed}" if layout == "force" else "layered by framework chain"
     text = (
         f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges. Node area: codings "
-        f"(a category's with its sub-codes'); edge width: co-occurrence count ({unit} unit), "
+        f"(a category's with its sub-codes', the core category's with the categories related "
+        f"to it); edge width: co-occurrence count ({unit} unit), "
         f"edges with count >= {threshold} shown; {how}."
     )
     if hidden:
@@ -387,7 +397,22 @@ def draw_network(
                 Line2D([], [], color=color, linestyle=style["linestyle"], label=style["label"])
             )
     ncol = 2 if width_pt < 300 else 4
-    legend_pt = 4 + 9.5 * math.ceil(len(handles) / ncol) + (14 if title else 0)
+    if handles:
+        fig.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1 - (2 + (14 if title else 0)) / height_pt),
+            ncol=min(ncol, len(handles)),
+            fontsize=6.5,
+            frameon=False,
+            handletextpad=0.3,
+            columnspacing=1.0,
+            borderaxespad=0.2,
+        )
+    legend_pt = 4 + (14 if title else 0)
+    if handles:  # the legend as drawn: nothing goes under it
+        box = fig.legends[0].get_window_extent(figure_check._renderer(fig))
+        legend_pt = max(legend_pt, height_pt - box.y0 * 72.0 / fig.dpi + 2)
     per_line = int((width_pt - 8) / 3.9)
     sizes = aggregate_sizes(g)
     labels = {
@@ -423,24 +448,49 @@ def draw_network(
         else 0.75 * r_max
         for k in keys
     }
-    # the layout's box into the drawing area, leaving the largest node's radius at the edges
-    xs = [p[0] for p in pos.values()] or [0.0]
-    ys = [p[1] for p in pos.values()] or [0.0]
+    # the layout's box into the drawing area, leaving the largest node's radius at the edges;
+    # in the force layout, nodes linked to nothing in rows of their own beneath it
+    loose = isolated(g) if layout == "force" else []
+    linked = {k: p for k, p in pos.items() if k not in set(loose)}
+    xs = [p[0] for p in linked.values()] or [0.0]
+    ys = [p[1] for p in linked.values()] or [0.0]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
     inset = r_max + 2
     right_room = 0.0
     if layout == "layered" and len({p[0] for p in pos.values()}) > 1:
         right_room = min(60.0, (area[2] - area[0]) / len({p[0] for p in pos.values()}) * 0.8)
-
-    def to_pt(p: tuple[float, float]) -> tuple[float, float]:
-        return (
-            area[0]
-            + inset
-            + (p[0] - min(xs)) / span_x * (area[2] - area[0] - 2 * inset - right_room),
-            area[1] + inset + (p[1] - min(ys)) / span_y * (area[3] - area[1] - 2 * inset),
+    inner = (area[0] + inset, area[1] + inset, area[2] - inset - right_room, area[3] - inset)
+    inner_w, inner_h = inner[2] - inner[0], inner[3] - inner[1]
+    pt: dict[Any, tuple[float, float]] = {}
+    band = 0.0
+    if loose:
+        per_row = max(
+            1, min(max(4, math.ceil(math.sqrt(len(loose) * 2))), int(inner_w // (2 * r_max + 3)))
         )
-
-    pt = {k: to_pt(pos[k]) for k in keys}
+        rows = math.ceil(len(loose) / per_row)
+        pitch = inner_h / rows if not linked else min(2 * r_max + 8, 0.6 * inner_h / rows)
+        band = rows * pitch
+        for i, k in enumerate(loose):
+            row, col = divmod(i, per_row)
+            pt[k] = (
+                inner[0] + (col + 0.5) / per_row * inner_w,
+                inner[1] + band - (row + 0.5) * pitch,
+            )
+        band += 2 * r_max if linked else 0.0
+    for k, p in linked.items():
+        pt[k] = (
+            inner[0] + (p[0] - min(xs)) / span_x * inner_w,
+            inner[1] + band + (p[1] - min(ys)) / span_y * (inner_h - band),
+        )
+    # no node on another: overlapping discs pushed apart (shrunk where they cannot all fit)
+    parted, scale = separate(
+        [pt[k] for k in keys],
+        [radius[k] for k in keys],
+        (area[0] + 2, area[1] + 2, area[2] - 2 - right_room, area[3] - 2),
+        upright=layout == "layered",
+    )
+    pt = dict(zip(keys, parted, strict=True))
+    radius = {k: radius[k] * scale for k in keys}
     ax.set_xlim(0, width_pt)
     ax.set_ylim(0, height_pt)
     ax.set_position([0, 0, 1, 1])  # data units are points on the page
@@ -556,18 +606,6 @@ def draw_network(
             t.set_ha(spot.ha)
             t.set_va(spot.va)
             figure_check.mark_label(t, str(k))
-    if handles:
-        fig.legend(
-            handles=handles,
-            loc="upper center",
-            bbox_to_anchor=(0.5, 1 - (2 + (14 if title else 0)) / height_pt),
-            ncol=min(ncol, len(handles)),
-            fontsize=6.5,
-            frameon=False,
-            handletextpad=0.3,
-            columnspacing=1.0,
-            borderaxespad=0.2,
-        )
     if title:
         fig.text(0.5, 1 - 4 / height_pt, title, ha="center", va="top", fontsize=9)
     wrapped = caption_text(hidden)

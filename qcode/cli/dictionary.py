@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from qcode.cli.app import app, project
+from qcode.cli.figure import CHECK, checked, refuse_pdf_check
 from qcode.cli.options import ALL_ROWS, DOC, FIGURE, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.cli.progress import working
@@ -75,12 +76,14 @@ def score_cmd(
     doc: list[str] = DOC,
     format_: str = FORMAT,
     figure: Path | None = FIGURE,
+    check_figure: bool = CHECK,
     jobs: int = JOBS,
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Matches per category and unit, as counts and as rates per --per word tokens (stop
     words included). Within a category, overlapping matches count once (the longest)."""
     check(format_, figure)
+    refuse_pdf_check(figure, check_figure)
     with project() as p:
         from qcode.services.dictionary import DictionaryService
 
@@ -128,6 +131,7 @@ def score_cmd(
         )
         if figure is not None:
             ok(f"drew {figure}")
+    checked(figure, check_figure, format_)
 
 
 @dict_app.command("matches")

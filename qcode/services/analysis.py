@@ -587,7 +587,7 @@ class AnalysisService:
         """The code network (a networkx MultiGraph; see ``qcode.analysis.network``): codes with
         their frequencies in scope, co-occurrence edges, and, as ``include`` asks, ``hierarchy``,
         ``relations`` and ``framework`` (elements and the codes' links to them)."""
-        from qcode.analysis.network import CodeNode, ElementNode, build_network
+        from qcode.analysis.network import CodeNode, ElementNode, build_network, code_id
 
         unknown = set(include) - {"hierarchy", "relations", "framework"}
         if unknown:
@@ -629,6 +629,18 @@ class AnalysisService:
                     ]
         pairs = _pairs(columns, coded, unit, self._units(unit, set(columns[0].tolist())), 1)
         g = build_network(nodes, pairs, min_weight, hierarchy, relations, elements, links)
+        # the core category counts the categories it integrates (related to it) with its own
+        cores = [c.path for c in codes if c.level == "selective"]
+        linked = self.p.structure.core()["paths"] if cores else {}
+        for core in cores:
+            roots = [core, *(cat for cat, steps in linked.items() if steps[-1] == core)]
+            g.nodes[code_id(core)]["aggregate"] = float(
+                sum(
+                    n
+                    for p, n in frequency.items()
+                    if any(p == r or p.startswith(r + "/") for r in roots)
+                )
+            )
         # for figures and for readers of the GraphML: what was counted, and the framework chain
         describe(g, framework, unit=unit, min_weight=min_weight, level=level)
         return g
