@@ -258,7 +258,8 @@ def test_every_screen_in_chinese_at_80_columns(zh: None, sample: Any, key: str) 
     run(app, scenario)
     assert english_left(seen, data) == []
     assert re.search(r"[\u4e00-\u9fff]", seen[-1])  # the footer
-    assert "^p" not in seen[-1], seen[-1]  # the palette's key, left out in Chinese (help lists it)
+    palette = "^p " + i18n._("palette")
+    assert seen[-1].rstrip().endswith(palette), seen[-1]  # whole, beside the keys, not over them
     assert all(cell_len(line) == 80 for line in seen)  # wide characters keep the width
 
 
@@ -424,3 +425,22 @@ def test_chinese_help_wraps_by_display_width() -> None:
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         assert not any(line.startswith(("）", "。", "，", " ")) for line in lines)
         assert not any(line.endswith("（") for line in lines)
+
+
+def test_textuals_own_commands_in_chinese(zh: None, sample: Any) -> None:
+    from qcode.tui.app import QcodeApp
+
+    app = QcodeApp(sample)
+    titles: list[str] = []
+    placeholder: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        titles.extend(c.title + " " + c.help for c in app.get_system_commands(app.screen))
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        placeholder.extend(screen_lines(app))
+
+    run(app, scenario)
+    assert "按键 显示当前部件的帮助和可用按键一览" in titles
+    assert not [t for t in titles if re.search(r"[A-Za-z]{4}", t)], titles
+    assert "搜索命令" in "\n".join(placeholder) and "Search for" not in "\n".join(placeholder)
