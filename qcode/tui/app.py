@@ -11,10 +11,10 @@ from typing import Any
 
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
-from textual.command import CommandPalette
-from textual.screen import Screen
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from qcode.errors import QcodeError

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from textual.binding import Binding, BindingsMap
-from textual.dom import DOMNode
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
