@@ -305,6 +305,9 @@ def test_the_help_screen_in_chinese(zh: None, sample: Any) -> None:
     run(app, scenario)
     text = "\n".join(seen)
     assert "所有界面" in text and "Everywhere" not in text
+    # the table's cells folded, not cut short with an ellipsis (the screen beneath aside)
+    cells = [line[line.find("│") : line.rfind("│")] for line in seen if "│" in line]
+    assert any("命令面板：加编码" in c for c in cells) and not [c for c in cells if "…" in c]
     assert all(cell_len(line) == 80 for line in seen)
 
 
