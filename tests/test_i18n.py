@@ -26,7 +26,9 @@ from qcode import i18n
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "qcode/locale/zh/LC_MESSAGES/qcode.po"
 MO = PO.with_suffix(".mo")
-MARKED = [ROOT / "qcode/tui", ROOT / "qcode/cli"]
+MARKED = [ROOT / "qcode/tui", ROOT / "qcode/cli", ROOT / "qcode/services"]
+# the services whose refusals the workbench's actions show (coding, the codebook, memos, relations)
+SHOWN_SERVICES = ("codes", "codings", "memos", "structure")
 
 
 def first(value: Any) -> str:
@@ -141,6 +143,38 @@ def test_no_unmarked_literal_in_the_workbench() -> None:
 def test_no_unmarked_help_in_the_command_line() -> None:
     files = sorted((ROOT / "qcode/cli").glob("*.py"))
     assert [hit for f in files for hit in unmarked_literals(f, only_help=True)] == []
+
+
+def unmarked_refusals(path: Path) -> list[str]:
+    """``raise SomethingError("words")`` (or an f-string with words) not marked, but for a
+    program's own errors (ValueError, TypeError ...)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+            f = node.exc.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+            ours = name.endswith("Error") and name not in ("ValueError", "TypeError", "KeyError")
+            if ours and _unmarked(node.exc.args[0]):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_unmarked_refusal_in_the_services_the_workbench_calls() -> None:
+    files = [ROOT / f"qcode/services/{m}.py" for m in SHOWN_SERVICES]
+    assert [hit for f in files for hit in unmarked_refusals(f)] == []
+
+
+def test_a_services_refusal_in_chinese(zh: None, sample: Any) -> None:
+    from qcode.errors import ConflictError, InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="^编码名称不能为空$"):
+        sample.codes.add("  ")
+    name = sample.codes.list()[0].path
+    with pytest.raises(ConflictError, match="已有名为"):
+        sample.codes.add(name)
+    i18n.set_language("en")
+    with pytest.raises(InvalidInputError, match="^a code name cannot be empty$"):
+        sample.codes.add("  ")
 
 
 def test_the_check_finds_an_unmarked_literal(tmp_path: Path) -> None:
