@@ -481,3 +481,18 @@ def test_textuals_own_commands_in_chinese(zh: None, sample: Any) -> None:
     assert "按键 显示当前部件的帮助和可用按键一览" in titles
     assert not [t for t in titles if re.search(r"[A-Za-z]{4}", t)], titles
     assert "搜索命令" in "\n".join(placeholder) and "Search for" not in "\n".join(placeholder)
+
+
+def test_the_transcripts_margin_is_one_straight_column_at_80_columns(zh: None, sample: Any) -> None:
+    from qcode.tui.app import QcodeApp
+
+    app = QcodeApp(sample)
+    seen: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        seen.extend(screen_lines(app))
+
+    run(app, scenario)
+    # the rows of text laid out for the width the scrollbar leaves, not the width before it
+    columns = {line.find("│") for line in seen[1:-2] if "│" in line}
+    assert len(columns) == 1, seen
