@@ -26,7 +26,9 @@ from qcode import i18n
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "qcode/locale/zh/LC_MESSAGES/qcode.po"
 MO = PO.with_suffix(".mo")
-MARKED = [ROOT / "qcode/tui", ROOT / "qcode/cli"]
+MARKED = [ROOT / "qcode/tui", ROOT / "qcode/cli", ROOT / "qcode/services"]
+# the services whose refusals the workbench's actions show (coding, the codebook, memos, relations)
+SHOWN_SERVICES = ("codes", "codings", "memos", "structure")
 
 
 def first(value: Any) -> str:
@@ -141,6 +143,38 @@ def test_no_unmarked_literal_in_the_workbench() -> None:
 def test_no_unmarked_help_in_the_command_line() -> None:
     files = sorted((ROOT / "qcode/cli").glob("*.py"))
     assert [hit for f in files for hit in unmarked_literals(f, only_help=True)] == []
+
+
+def unmarked_refusals(path: Path) -> list[str]:
+    """``raise SomethingError("words")`` (or an f-string with words) not marked, but for a
+    program's own errors (ValueError, TypeError ...)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
+            f = node.exc.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+            ours = name.endswith("Error") and name not in ("ValueError", "TypeError", "KeyError")
+            if ours and _unmarked(node.exc.args[0]):
+                found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_unmarked_refusal_in_the_services_the_workbench_calls() -> None:
+    files = [ROOT / f"qcode/services/{m}.py" for m in SHOWN_SERVICES]
+    assert [hit for f in files for hit in unmarked_refusals(f)] == []
+
+
+def test_a_services_refusal_in_chinese(zh: None, sample: Any) -> None:
+    from qcode.errors import ConflictError, InvalidInputError
+
+    with pytest.raises(InvalidInputError, match="^编码名称不能为空$"):
+        sample.codes.add("  ")
+    name = sample.codes.list()[0].path
+    with pytest.raises(ConflictError, match="已有名为"):
+        sample.codes.add(name)
+    i18n.set_language("en")
+    with pytest.raises(InvalidInputError, match="^a code name cannot be empty$"):
+        sample.codes.add("  ")
 
 
 def test_the_check_finds_an_unmarked_literal(tmp_path: Path) -> None:
@@ -258,7 +292,8 @@ def test_every_screen_in_chinese_at_80_columns(zh: None, sample: Any, key: str) 
     run(app, scenario)
     assert english_left(seen, data) == []
     assert re.search(r"[\u4e00-\u9fff]", seen[-1])  # the footer
-    assert "^p" not in seen[-1], seen[-1]  # the palette's key, left out in Chinese (help lists it)
+    palette = "^p " + i18n._("palette")
+    assert seen[-1].rstrip().endswith(palette), seen[-1]  # whole, beside the keys, not over them
     assert all(cell_len(line) == 80 for line in seen)  # wide characters keep the width
 
 
@@ -304,6 +339,9 @@ def test_the_help_screen_in_chinese(zh: None, sample: Any) -> None:
     run(app, scenario)
     text = "\n".join(seen)
     assert "所有界面" in text and "Everywhere" not in text
+    # the table's cells folded, not cut short with an ellipsis (the screen beneath aside)
+    cells = [line[line.find("│") : line.rfind("│")] for line in seen if "│" in line]
+    assert any("命令面板：加编码" in c for c in cells) and not [c for c in cells if "…" in c]
     assert all(cell_len(line) == 80 for line in seen)
 
 
@@ -424,3 +462,37 @@ def test_chinese_help_wraps_by_display_width() -> None:
         assert "".join(lines).replace(" ", "") == text.replace(" ", "")
         assert not any(line.startswith(("）", "。", "，", " ")) for line in lines)
         assert not any(line.endswith("（") for line in lines)
+
+
+def test_textuals_own_commands_in_chinese(zh: None, sample: Any) -> None:
+    from qcode.tui.app import QcodeApp
+
+    app = QcodeApp(sample)
+    titles: list[str] = []
+    placeholder: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        titles.extend(c.title + " " + c.help for c in app.get_system_commands(app.screen))
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        placeholder.extend(screen_lines(app))
+
+    run(app, scenario)
+    assert "按键 显示当前部件的帮助和可用按键一览" in titles
+    assert not [t for t in titles if re.search(r"[A-Za-z]{4}", t)], titles
+    assert "搜索命令" in "\n".join(placeholder) and "Search for" not in "\n".join(placeholder)
+
+
+def test_the_transcripts_margin_is_one_straight_column_at_80_columns(zh: None, sample: Any) -> None:
+    from qcode.tui.app import QcodeApp
+
+    app = QcodeApp(sample)
+    seen: list[str] = []
+
+    async def scenario(pilot: Any) -> None:
+        seen.extend(screen_lines(app))
+
+    run(app, scenario)
+    # the rows of text laid out for the width the scrollbar leaves, not the width before it
+    columns = {line.find("│") for line in seen[1:-2] if "│" in line}
+    assert len(columns) == 1, seen

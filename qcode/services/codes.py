@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.store.models import Code, Coding, Event, MemoLink, Suggestion
 from qcode.text.safety import check_label
 
@@ -69,19 +70,23 @@ def check_name(name: str) -> str:
     check_label("code", name)
     clean = " ".join(name.split())
     if not clean:
-        raise InvalidInputError("a code name cannot be empty")
+        raise InvalidInputError(_("a code name cannot be empty"))
     if "/" in clean:
         raise InvalidInputError(
-            f"code name {name!r} contains '/', which separates levels of a path"
+            _("code name {name!r} contains '/', which separates levels of a path").format(name=name)
         )
     if len(clean) > 300:
-        raise InvalidInputError(f"code name {clean[:40]!r}... is longer than 300 characters")
+        raise InvalidInputError(
+            _("code name {v1!r}... is longer than 300 characters").format(v1=clean[:40])
+        )
     return clean
 
 
 def check_color(color: str) -> str:
     if not _COLOR.match(color):
-        raise InvalidInputError(f"colour {color!r} is not of the form #RRGGBB")
+        raise InvalidInputError(
+            _("colour {color!r} is not of the form #RRGGBB").format(color=color)
+        )
     return color.upper()
 
 
@@ -174,10 +179,16 @@ class CodeTree:
             return by_name[0]
         if len(by_name) > 1:
             paths = ", ".join(sorted(self.path(c) for c in by_name))
-            raise NotFoundError(f"code name {ref!r} is ambiguous; give its path: {paths}")
+            raise NotFoundError(
+                _("code name {ref!r} is ambiguous; give its path: {paths}").format(
+                    ref=ref, paths=paths
+                )
+            )
         if ref.isdigit() and int(ref) in self.name:
             return int(ref)
-        raise NotFoundError(f"no code {ref!r}{gone_because(self.session, ref)}")
+        raise NotFoundError(
+            _("no code {ref!r}{v1}").format(ref=ref, v1=gone_because(self.session, ref))
+        )
 
     def ordered(self) -> list[int]:
         """Depth-first, siblings by name."""
@@ -291,13 +302,21 @@ class CodeService:
         self._check_level(ch, level)
         unknown = set(notes) - NOTE_FIELDS
         if unknown:
-            raise InvalidInputError(f"unknown code field(s): {', '.join(sorted(unknown))}")
+            raise InvalidInputError(
+                _("unknown code field(s): {v1}").format(v1=", ".join(sorted(unknown)))
+            )
         ch.serialize("codes")
         tree = CodeTree(ch.session)
         parent_id = tree.resolve(parent) if parent else None
         if tree.child_named(parent_id, name) is not None:
-            where = f"under {tree.path(parent_id)!r}" if parent_id is not None else "at the top"
-            raise ConflictError(f"a code named {name!r} already exists {where}")
+            where = (
+                _("under {path!r}").format(path=tree.path(parent_id))
+                if parent_id is not None
+                else _("at the top")
+            )
+            raise ConflictError(
+                _("a code named {name!r} already exists {where}").format(name=name, where=where)
+            )
         color = check_color(color) if color else PALETTE[len(tree.name) % len(PALETTE)]
         cid = ch.insert_one(
             Code,
@@ -313,7 +332,9 @@ class CodeService:
 
     def _check_level(self, ch: Change, level: str, code_id: int | None = None) -> None:
         if level not in LEVELS:
-            raise InvalidInputError(f"unknown level {level!r} (open, axial or selective)")
+            raise InvalidInputError(
+                _("unknown level {level!r} (open, axial or selective)").format(level=level)
+            )
         if level == "selective" and not self.p.settings.multiple_core:
             other = ch.conn.execute(
                 select(Code.id, Code.name).where(
@@ -322,8 +343,10 @@ class CodeService:
             ).first()
             if other is not None:
                 raise ConflictError(
-                    f"{other.name!r} is already the core category; a project has one unless "
-                    "[grounded_theory] multiple_core = true in qcode.toml"
+                    _(
+                        "{name!r} is already the core category; a project has one unless "
+                        "[grounded_theory] multiple_core = true in qcode.toml"
+                    ).format(name=other.name)
                 )
 
     def add(
@@ -349,7 +372,9 @@ class CodeService:
             cid = tree.resolve(ref)
             other = tree.child_named(tree.parent[cid], new_name)
             if other is not None and other != cid:
-                raise ConflictError(f"a sibling named {new_name!r} already exists")
+                raise ConflictError(
+                    _("a sibling named {new_name!r} already exists").format(new_name=new_name)
+                )
             ch.update(Code, [cid], name=new_name)
             ch.summary = f"rename code {tree.path(cid)!r} to {new_name!r}"
         return self._info(cid)
@@ -367,7 +392,9 @@ class CodeService:
         values: dict[str, Any] = {k: v for k, v in notes.items() if v is not None}
         unknown = set(values) - NOTE_FIELDS
         if unknown:
-            raise InvalidInputError(f"unknown code field(s): {', '.join(sorted(unknown))}")
+            raise InvalidInputError(
+                _("unknown code field(s): {v1}").format(v1=", ".join(sorted(unknown)))
+            )
         if description is not None:
             values["description"] = description
         if color is not None:
@@ -391,12 +418,15 @@ class CodeService:
             pid = tree.resolve(new_parent) if new_parent else None
             if pid is not None and pid in tree.subtree(cid):
                 raise ConflictError(
-                    f"cannot move {tree.path(cid)!r} under {tree.path(pid)!r}: that is itself "
-                    "or one of its sub-codes"
+                    _(
+                        "cannot move {v1!r} under {v2!r}: that is itself or one of its sub-codes"
+                    ).format(v1=tree.path(cid), v2=tree.path(pid))
                 )
             other = tree.child_named(pid, tree.name[cid])
             if other is not None and other != cid:
-                raise ConflictError(f"a code named {tree.name[cid]!r} already exists there")
+                raise ConflictError(
+                    _("a code named {v1!r} already exists there").format(v1=tree.name[cid])
+                )
             ch.update(Code, [cid], parent_id=pid)
             dest = tree.path(pid) if pid is not None else "the top"
             ch.summary = f"move code {tree.path(cid)!r} under {dest}"
@@ -410,15 +440,19 @@ class CodeService:
             tree = CodeTree(s)
             src, dst = tree.resolve(source), tree.resolve(target)
             if src == dst:
-                raise ConflictError("cannot merge a code into itself")
+                raise ConflictError(_("cannot merge a code into itself"))
             if dst in tree.subtree(src):
                 raise ConflictError(
-                    f"cannot merge {tree.path(src)!r} into its own sub-code {tree.path(dst)!r}"
+                    _("cannot merge {v1!r} into its own sub-code {v2!r}").format(
+                        v1=tree.path(src), v2=tree.path(dst)
+                    )
                 )
             for child in tree.children.get(src, []):
                 if tree.child_named(dst, tree.name[child]) is not None:
                     raise ConflictError(
-                        f"both codes have a sub-code named {tree.name[child]!r}; rename one first"
+                        _("both codes have a sub-code named {v1!r}; rename one first").format(
+                            v1=tree.name[child]
+                        )
                     )
             key = (Coding.document_id, Coding.coder_id, Coding.start, Coding.end)
             have = {tuple(r) for r in s.execute(select(*key).where(Coding.code_id == dst))}
@@ -528,9 +562,11 @@ class CodeService:
             coding_ids = list(s.scalars(select(Coding.id).where(Coding.code_id.in_(ids))))
             if coding_ids and not force:
                 raise ConflictError(
-                    f"code {tree.path(cid)!r} has {len(coding_ids)} coding(s)"
-                    f"{' in it or its sub-codes' if len(ids) > 1 else ''}; use --force to delete "
-                    "them too"
+                    _("code {v1!r} has {v2} coding(s){v3}; use --force to delete them too").format(
+                        v1=tree.path(cid),
+                        v2=len(coding_ids),
+                        v3=_(" in it or its sub-codes") if len(ids) > 1 else "",
+                    )
                 )
             ch.detach_codings(coding_ids)
             ch.detach_codes(ids)

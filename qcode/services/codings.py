@@ -15,6 +15,7 @@ from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import InputFileError, InvalidInputError, NotFoundError, QcodeError
+from qcode.i18n import _
 from qcode.records import Records
 from qcode.services.codes import CodeTree
 from qcode.store.models import Code, Coder, Coding, Document
@@ -95,7 +96,7 @@ def find_document(conn: Session | Connection, ref: str) -> DocRef:
     if row is None and ref.strip().isdigit():
         row = conn.execute(cols.where(Document.id == int(ref))).first()
     if row is None:
-        raise NotFoundError(f"no document {ref!r}")
+        raise NotFoundError(_("no document {ref!r}").format(ref=ref))
     return DocRef(*row)
 
 
@@ -103,12 +104,22 @@ def check_range(doc_name: str, text: str, start: int, end: int) -> tuple[int, in
     """Validate ``[start, end)`` against ``text`` and snap it to whole graphemes."""
     n = len(text)
     if start < 0 or end < 0:
-        raise InvalidInputError(f"range [{start}, {end}) of {doc_name!r} has a negative offset")
+        raise InvalidInputError(
+            _("range [{start}, {end}) of {doc_name!r} has a negative offset").format(
+                start=start, end=end, doc_name=doc_name
+            )
+        )
     if end <= start:
-        raise InvalidInputError(f"range [{start}, {end}) of {doc_name!r} is empty")
+        raise InvalidInputError(
+            _("range [{start}, {end}) of {doc_name!r} is empty").format(
+                start=start, end=end, doc_name=doc_name
+            )
+        )
     if end > n:
         raise InvalidInputError(
-            f"range [{start}, {end}) is past the end of {doc_name!r} ({n} characters)"
+            _("range [{start}, {end}) is past the end of {doc_name!r} ({n} characters)").format(
+                start=start, end=end, doc_name=doc_name, n=n
+            )
         )
     return snap_range(text, start, end)
 
@@ -247,8 +258,10 @@ class CodingService:
                 if existing_ok:
                     continue
                 raise InvalidInputError(
-                    f"{at}[{start}, {end}) of {doc.name!r} is already coded with "
-                    f"{tree.path(cid)!r} by this coder"
+                    _(
+                        "{at}[{start}, {end}) of {name!r} is already coded with {v1!r} "
+                        "by this coder"
+                    ).format(at=at, start=start, end=end, name=doc.name, v1=tree.path(cid))
                 )
             row = dict(
                 document_id=doc.id,
@@ -325,9 +338,13 @@ class CodingService:
             return tree.resolve(ref)
         except NotFoundError as exc:
             if not create:
-                if str(exc) != f"no code {ref.strip()!r}":  # it says what became of the code
+                if str(exc) != _("no code {ref!r}{v1}").format(
+                    ref=ref.strip(), v1=""
+                ):  # it says what became of the code
                     raise
-                raise NotFoundError(f"no code {ref!r} (use --create to make it)") from None
+                raise NotFoundError(
+                    _("no code {ref!r} (use --create to make it)").format(ref=ref)
+                ) from None
             # create if missing, once: another coder may be creating the same code right now
             ch.serialize("codes")
             tree.__init__(ch.conn)  # type: ignore[misc]
@@ -347,7 +364,7 @@ class CodingService:
         """Ranges where ``needle`` (normalised like stored text) occurs in ``document``."""
         needle = normalize(needle)
         if not needle:
-            raise InvalidInputError("the text to find is empty")
+            raise InvalidInputError(_("the text to find is empty"))
         with self.p.read() as s:
             doc = find_document(s, document)
             text = self.p.text_of(s, doc)
@@ -359,7 +376,9 @@ class CodingService:
                 break
             pos = text.find(needle, pos + len(needle))
         if not out:
-            raise NotFoundError(f"text {needle[:60]!r} does not occur in {doc.name!r}")
+            raise NotFoundError(
+                _("text {v1!r} does not occur in {name!r}").format(v1=needle[:60], name=doc.name)
+            )
         return out
 
     def apply_file(
@@ -381,7 +400,7 @@ class CodingService:
             found = set(ch.session.scalars(select(Coding.id).where(Coding.id.in_(ids))))
             missing = [i for i in ids if i not in found]
             if missing:
-                raise NotFoundError(f"no coding with id {missing[0]}")
+                raise NotFoundError(_("no coding with id {v1}").format(v1=missing[0]))
             ch.detach_codings(ids)
             ch.delete(Coding, ids)
             ch.summary = f"remove {len(ids)} coding(s)"
@@ -470,7 +489,7 @@ class CodingService:
                 q = q.where(Coding.code_id.in_(wanted))
             if coder is not None:
                 if s.scalar(select(Coder.id).where(Coder.name == coder)) is None:
-                    raise NotFoundError(f"no coder {coder!r}")
+                    raise NotFoundError(_("no coder {coder!r}").format(coder=coder))
                 q = q.where(Coder.name == coder)
             if ids is not None:
                 q = q.where(Coding.id.in_(list(ids)))
@@ -510,7 +529,9 @@ def _int(value: str, what: str) -> int:
     try:
         return int(str(value).strip())
     except ValueError:
-        raise InvalidInputError(f"{what} {value!r} is not a whole number") from None
+        raise InvalidInputError(
+            _("{what} {value!r} is not a whole number").format(what=what, value=value)
+        ) from None
 
 
 def read_coding_file(path: Path, coder: str | None = None) -> tuple[list[CodingRequest], list[str]]:
@@ -550,7 +571,7 @@ def read_coding_file(path: Path, coder: str | None = None) -> tuple[list[CodingR
         try:
             for key in ("document", "start", "end", "code"):
                 if rec.get(key) in (None, ""):
-                    raise InvalidInputError(f"missing {key}")
+                    raise InvalidInputError(_("missing {key}").format(key=key))
             reqs.append(
                 CodingRequest(
                     str(rec["document"]),

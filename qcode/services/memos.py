@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.codes import CodeTree
 from qcode.services.codings import check_range, find_document
 from qcode.store.models import Case, Coder, Coding, Memo, MemoLink, utcnow
@@ -64,7 +65,11 @@ class MemoService:
     def _resolve(self, ch: Change, t: Target) -> tuple[str, int, int | None, int | None]:
         conn = ch.conn
         if t.kind not in LINK_KINDS:
-            raise InvalidInputError(f"cannot link a memo to a {t.kind!r} ({', '.join(LINK_KINDS)})")
+            raise InvalidInputError(
+                _("cannot link a memo to a {kind!r} ({v1})").format(
+                    kind=t.kind, v1=", ".join(LINK_KINDS)
+                )
+            )
         if t.kind == "code":
             return "code", CodeTree(conn).resolve(t.ref), None, None
         if t.kind == "document":
@@ -77,7 +82,7 @@ class MemoService:
         if t.kind == "case":
             cid = conn.scalar(select(Case.id).where(Case.name == t.ref))
             if cid is None:
-                raise NotFoundError(f"no case {t.ref!r}")
+                raise NotFoundError(_("no case {ref!r}").format(ref=t.ref))
             return "case", cid, None, None
         from qcode.store.models import Relation
 
@@ -86,7 +91,7 @@ class MemoService:
             not t.ref.isdigit()
             or conn.scalar(select(model.id).where(model.id == int(t.ref))) is None
         ):
-            raise NotFoundError(f"no {t.kind} with id {t.ref!r}")
+            raise NotFoundError(_("no {kind} with id {ref!r}").format(kind=t.kind, ref=t.ref))
         return t.kind, int(t.ref), None, None
 
     def add(
@@ -99,9 +104,13 @@ class MemoService:
     ) -> MemoInfo:
         title = " ".join(title.split())
         if not title:
-            raise InvalidInputError("a memo needs a title")
+            raise InvalidInputError(_("a memo needs a title"))
         if type_ not in MEMO_TYPES:
-            raise InvalidInputError(f"unknown memo type {type_!r} ({', '.join(MEMO_TYPES)})")
+            raise InvalidInputError(
+                _("unknown memo type {type_!r} ({v1})").format(
+                    type_=type_, v1=", ".join(MEMO_TYPES)
+                )
+            )
         with self.p.change("memos.add", actor=coder) as ch:
             coder_id = self.p.ensure_coder(ch, coder)
             memo_id = ch.insert_one(Memo, title=title, body=body, type=type_, coder_id=coder_id)
@@ -148,13 +157,17 @@ class MemoService:
         values: dict[str, Any] = {}
         if title is not None:
             if not title.strip():
-                raise InvalidInputError("a memo needs a title")
+                raise InvalidInputError(_("a memo needs a title"))
             values["title"] = " ".join(title.split())
         if body is not None:
             values["body"] = body
         if type_ is not None:
             if type_ not in MEMO_TYPES:
-                raise InvalidInputError(f"unknown memo type {type_!r} ({', '.join(MEMO_TYPES)})")
+                raise InvalidInputError(
+                    _("unknown memo type {type_!r} ({v1})").format(
+                        type_=type_, v1=", ".join(MEMO_TYPES)
+                    )
+                )
             values["type"] = type_
         with self.p.change("memos.edit") as ch:
             self._require(ch, memo_id)
@@ -184,13 +197,13 @@ class MemoService:
     def _require(self, ch: Change, memo_id: int) -> str:
         title = ch.conn.scalar(select(Memo.title).where(Memo.id == memo_id))
         if title is None:
-            raise NotFoundError(f"no memo with id {memo_id}")
+            raise NotFoundError(_("no memo with id {memo_id}").format(memo_id=memo_id))
         return title
 
     def get(self, memo_id: int) -> MemoInfo:
         found = self.list(ids=[memo_id])
         if not found:
-            raise NotFoundError(f"no memo with id {memo_id}")
+            raise NotFoundError(_("no memo with id {memo_id}").format(memo_id=memo_id))
         return found[0]
 
     def list(

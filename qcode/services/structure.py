@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.codes import CodeTree
 from qcode.store.models import Code, Coder, Coding, Relation, RelationEvidence, RelationType
 
@@ -78,10 +79,10 @@ class StructureService:
     def add_type(self, name: str, directed: bool = True, description: str = "") -> RelationTypeInfo:
         name = " ".join(name.split())
         if not name:
-            raise InvalidInputError("a relation type needs a name")
+            raise InvalidInputError(_("a relation type needs a name"))
         with self.p.change("relations.type") as ch:
             if ch.conn.scalar(select(RelationType.id).where(RelationType.name == name)):
-                raise ConflictError(f"relation type {name!r} already exists")
+                raise ConflictError(_("relation type {name!r} already exists").format(name=name))
             ch.insert_one(
                 RelationType, name=name, directed=directed, family="user", description=description
             )
@@ -93,10 +94,14 @@ class StructureService:
         t = ch.conn.execute(select(table).where(table.c.name == name)).first()
         if t is None:
             known = ", ".join(t.name for t in self.types())
-            raise NotFoundError(f"unknown relation type {name!r} (known: {known})")
+            raise NotFoundError(
+                _("unknown relation type {name!r} (known: {known})").format(name=name, known=known)
+            )
         if t.family == "paradigm" and not self.p.settings.paradigm:
             raise InvalidInputError(
-                f"{name!r} belongs to the paradigm model, which this project has switched off"
+                _(
+                    "{name!r} belongs to the paradigm model, which this project has switched off"
+                ).format(name=name)
             )
         return t
 
@@ -114,7 +119,7 @@ class StructureService:
             tree = CodeTree(ch.conn)
             a, b = tree.resolve(source), tree.resolve(target)
             if a == b:
-                raise InvalidInputError(f"cannot relate {tree.path(a)!r} to itself")
+                raise InvalidInputError(_("cannot relate {v1!r} to itself").format(v1=tree.path(a)))
             t = self._type(ch, type_name)
             pairs = [(a, b)] if t.directed else [(a, b), (b, a)]
             for x, y in pairs:
@@ -124,7 +129,9 @@ class StructureService:
                     )
                 ):
                     raise ConflictError(
-                        f"{tree.path(a)!r} {t.name} {tree.path(b)!r} is already recorded"
+                        _("{v1!r} {name} {v2!r} is already recorded").format(
+                            v1=tree.path(a), name=t.name, v2=tree.path(b)
+                        )
                     )
             coder_id = self.p.ensure_coder(ch, coder)
             rid = ch.insert_one(
@@ -143,7 +150,7 @@ class StructureService:
         rows = []
         for cid in dict.fromkeys(coding_ids):
             if ch.conn.scalar(select(Coding.id).where(Coding.id == cid)) is None:
-                raise NotFoundError(f"no coding with id {cid}")
+                raise NotFoundError(_("no coding with id {cid}").format(cid=cid))
             if cid not in have:
                 rows.append({"relation_id": rid, "coding_id": cid})
         ch.insert(RelationEvidence, rows)
@@ -184,12 +191,16 @@ class StructureService:
 
     def _require(self, ch: Change, relation_id: int) -> None:
         if ch.conn.scalar(select(Relation.id).where(Relation.id == relation_id)) is None:
-            raise NotFoundError(f"no relation with id {relation_id}")
+            raise NotFoundError(
+                _("no relation with id {relation_id}").format(relation_id=relation_id)
+            )
 
     def get(self, relation_id: int) -> RelationInfo:
         found = [r for r in self.list() if r.id == relation_id]
         if not found:
-            raise NotFoundError(f"no relation with id {relation_id}")
+            raise NotFoundError(
+                _("no relation with id {relation_id}").format(relation_id=relation_id)
+            )
         return found[0]
 
     def list(self, code: str | None = None) -> builtins.list[RelationInfo]:
@@ -235,7 +246,7 @@ class StructureService:
         it with their evidence counts; empty slots listed."""
         if not self.p.settings.paradigm:
             raise InvalidInputError(
-                "the paradigm model is switched off for this project (qcode paradigm --enable)"
+                _("the paradigm model is switched off for this project (qcode paradigm --enable)")
             )
         with self.p.read() as s:
             phenomenon = CodeTree(s).path(CodeTree(s).resolve(category))

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from textual.actions import SkipAction
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from qcode.errors import QcodeError
@@ -244,6 +246,16 @@ class QcodeApp(App[None]):
                     keys = self.keymap_label(b).replace("|", "\\|")
                     rows.append(f"| `{b.id}` | {keys} | {_(b.tooltip or b.description)} |")
         return "\n".join(rows)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands in the palette, in the interface's language."""
+        for c in super().get_system_commands(screen):
+            yield c._replace(title=_(c.title), help=_(c.help))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            palette = CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            self.push_screen(palette)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.key_table()))

@@ -11,14 +11,33 @@ from __future__ import annotations
 
 import dataclasses
 
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
+from textual.containers import Horizontal
 from textual.dom import DOMNode
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 from qcode.i18n import N_, _, current, pgettext
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
-TEXTUAL = (N_("Quit"),)
+TEXTUAL = (
+    N_("Quit"),
+    N_("Search for commands…"),
+    N_("Keys"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Hide the keys and widget help panel"),
+    N_("Maximize"),
+    N_("Maximize the focused widget"),
+    N_("Minimize"),
+    N_("Minimize the widget and restore to normal size"),
+    N_("Quit the application as soon as possible"),
+    N_("Screenshot"),
+    N_("Save an SVG 'screenshot' of the current screen"),
+    N_("Theme"),
+    N_("Change the current theme"),
+)
 
 
 def _translated(binding: Binding) -> Binding:
@@ -102,12 +121,49 @@ def kind(value: str) -> str:
     }.get(value, value)
 
 
-def footer() -> Footer:
-    """The screens' footer. In Chinese it leaves out the command palette's key (ctrl+p still
-    opens it; the help lists it): Textual docks that key over the row of keys, and where a
-    wide character of a key beneath meets its edge the compositor blanks cells of the palette's
-    own label (``^p 命  面板``)."""
-    return Footer(show_command_palette=current() != "zh")
+class PaletteKey(Footer):
+    """The command palette's key alone, as the footer shows it."""
+
+    DEFAULT_CSS = """
+    PaletteKey { dock: none; width: auto; }
+    PaletteKey FooterKey.-command-palette { dock: none; }
+    """
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        if found is not None:
+            _node, binding, enabled, _tooltip = found
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                classes="-command-palette",
+                disabled=not enabled,
+                tooltip=binding.tooltip or binding.description,
+            )
+
+
+class SplitFooter(Horizontal):
+    """The footer in Chinese: the row of keys, and beside it (not over it, as Textual docks
+    it) the command palette's key. Where Textual's palette key lies over the row, a wide
+    character of a key beneath that meets its edge blanks cells of the palette's own label."""
+
+    DEFAULT_CSS = """
+    SplitFooter { dock: bottom; height: 1; width: 1fr; }
+    SplitFooter > Footer.-keys { dock: none; width: 1fr; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Footer(show_command_palette=False, classes="-keys")
+        yield PaletteKey()
+
+
+def footer() -> Widget:
+    """The screens' footer, with the command palette's key at its right."""
+    return SplitFooter() if current() == "zh" else Footer(show_command_palette=True)
 
 
 # the built-in relation types (the paradigm model's and ATLAS.ti's), as the workbench shows them;

@@ -26,6 +26,8 @@ class HelpScreen(ModalScreen[None]):
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; height: 90%; border: thick $primary;
                                   background: $panel; }
+    /* a Chinese sentence is one long word to the wrapper: folded, not cut short with an ellipsis */
+    HelpScreen MarkdownTableContent > .cell { text-overflow: fold; }
     """
     BINDINGS = [Binding("escape,q,f1,question_mark", "app.pop_screen", N_("close"))]
 

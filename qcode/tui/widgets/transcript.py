@@ -423,6 +423,11 @@ class TranscriptView(ScrollView, can_focus=True):
         base = self.rich_style
         if self._layout is None or row >= len(self._layout):
             return Strip.blank(width, base)
+        widths = (self._layout.width, self.text_width)
+        if widths[0] != widths[1] and getattr(self, "_relaid", None) != widths:
+            # the region changed without a resize (a scrollbar came): lay out again, once
+            self._relaid = widths
+            self.call_after_refresh(self._relayout)
         strip = self._cache.get(row)
         if strip is None:
             strip = self._render_row(row, base)
@@ -479,10 +484,13 @@ class TranscriptView(ScrollView, can_focus=True):
             if p == cur and self.has_focus:
                 style = style + cur_style
             segments.append(Segment(display(text[p:q]), style))
+        used = sum(cell_width(c) for c in text[a:b])
+        if used > self.text_width:  # the space a row wraps after hangs past its width: not drawn
+            used -= _trim_spaces(segments, used - self.text_width)
         trailing_cursor = self.has_focus and cur == b and (b == len(text) or text[b] == "\n")
         if trailing_cursor:
             segments.append(Segment(" ", base + cur_style))
-        used = sum(cell_width(c) for c in text[a:b]) + (1 if trailing_cursor else 0)
+            used += 1
         pad = max(0, self.text_width - used)
         if pad:
             segments.append(Segment(" " * pad, base))
@@ -683,3 +691,19 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self._repaint_cursor_row()
+
+
+def _trim_spaces(segments: list[Segment], excess: int) -> int:
+    """Drop up to ``excess`` spaces from the end of ``segments``; how many were dropped."""
+    dropped = 0
+    while segments and dropped < excess:
+        seg = segments[-1]
+        n = min(excess - dropped, len(seg.text) - len(seg.text.rstrip(" ")))
+        if n == 0:
+            break
+        dropped += n
+        if n == len(seg.text):
+            segments.pop()
+        else:
+            segments[-1] = Segment(seg.text[:-n], seg.style)
+    return dropped
