@@ -17,6 +17,7 @@ Without an ancestor every method here does nothing, and the merge is the union i
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -230,6 +231,21 @@ class ThreeWay:
             return False
         self._kept("documents")
         return True
+
+    def _take_memo(self, row: Any, n: Any) -> None:
+        """The other's version of memo ``row`` here; this project's kept beside it."""
+        title = f"{row.title} (before merging {Path(self.res.source).name})"
+        mine = self.c.execute(select(Memo.type, Memo.coder_id).where(Memo.id == row.id)).one()
+        self.ch.update(Memo, [row.id], title=n.name[:300], body=n.text, updated=utcnow())
+        self.ch.insert_one(
+            Memo, title=title[:300], body=row.body, type=mine.type, coder_id=mine.coder_id
+        )
+        self.res.conflicts.append(
+            f"memo {n.name!r} was edited on both sides; took the other's, this project's "
+            f"version is kept beside it as {title!r}"
+        )
+        self.memo[n.guid] = row.id
+        self.res.count("memos", False)
 
     def deletions(self) -> None:
         """What the other side deleted since the ancestor, deleted here where unchanged."""
