@@ -41,6 +41,15 @@ FIELDS = ("name", *CODE_FIELDS)
 MEMO = ("title", "body")
 
 
+def their_fields(e: Any, base: dict[str, Any]) -> dict[str, Any]:
+    """The other side's fields of code ``e``; a colour never chosen is not exported (None),
+    which says the other side did not change it."""
+    out = {f: getattr(e, f) for f in FIELDS}
+    if out.get("color") is None:
+        out["color"] = base.get("color")
+    return out
+
+
 class ThreeWay:
     """A mixin for the merge: ``self.c``, ``self.ch``, ``self.x``, ``self.res``, ``self.code``
     come from it."""
@@ -110,7 +119,7 @@ class ThreeWay:
             return False
         row = self.c.execute(select(Code).where(Code.id == cid)).one()
         ours = {f: getattr(row, f) for f in FIELDS}
-        theirs = {f: getattr(e, f) for f in FIELDS}
+        theirs = their_fields(e, b)
         take, both = changed(b, ours, theirs, FIELDS)
         stuck: list[str] = []  # conflicts where the other's value cannot be taken here
         path = tree.path(cid)
@@ -157,7 +166,8 @@ class ThreeWay:
 
     def _changed_there(self, e: Any, b: dict[str, Any]) -> str:
         """How the other side changed code ``e`` since the ancestor ``b`` ("" if it did not)."""
-        edited = [f for f in FIELDS if getattr(e, f) != b.get(f)]
+        theirs = their_fields(e, b)
+        edited = [f for f in FIELDS if theirs[f] != b.get(f)]
         if edited:
             return f"{', '.join(edited)} changed"
         g, known = str(e.guid), self.base.codings if self.base is not None else {}
