@@ -7,8 +7,9 @@
 2. 6 simultaneous ``undo --project`` x 3 rounds, then 6 x 3 redos, on both: steps taken twice and
    codings lost.
 3. ``--kills`` (200 by default) ``kill -9`` at random moments of import, coding, init --from,
-   merge, undo and autocode on a SQLite project; after each, one acknowledged coding is made and
-   the project checked (``qcode check``: integrity, foreign keys, qcode's rules).
+   merge, undo and autocode on a SQLite project and on a PostgreSQL one; after each, one
+   acknowledged coding is made and the project checked (``qcode check``: integrity, foreign
+   keys, qcode's rules).
 
 An "acknowledged" edit is one whose call returned; "lost" means it is not in the project at the
 end (or, for an acknowledged undo, that it came back). Errors are counted as one-line refusals
@@ -244,10 +245,10 @@ def six_undos(root: Path, tmp: Path) -> dict[str, Any]:
     return out
 
 
-def kills(tmp: Path, n: int, seed: int = 1) -> dict[str, Any]:
+def kills(tmp: Path, n: int, seed: int = 1, url: str | None = None) -> dict[str, Any]:
     rng = random.Random(seed)
     root = tmp / "k"
-    base_project(root, tmp, None)
+    base_project(root, tmp, url)
     (tmp / "rules.yaml").write_text(RULES, encoding="utf-8")
     x = tmp / "kbase.qdpx"
     (tmp / "o").mkdir()
@@ -355,9 +356,11 @@ def main() -> None:
                     r = six_undos(where / "p", where)
                     print(f"{name}: 6 undos at once x 3 rounds, then redo: {r}")
         if "kills" in a.parts.split(","):
-            (tmp / "kills").mkdir()
-            r = kills(tmp / "kills", a.kills)
-            print(f"sqlite: kill -9 at random moments: {r}")
+            for name, db in backends:
+                (tmp / f"kills-{name}").mkdir()
+                url = create_database(pg, "b_kills") if db else None
+                r = kills(tmp / f"kills-{name}", a.kills, url=url)
+                print(f"{name}: kill -9 at random moments: {r}")
 
 
 if __name__ == "__main__":

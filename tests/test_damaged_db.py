@@ -190,3 +190,24 @@ def test_qcode_toml_never_keeps_a_database_password(proj: Path, cli: Any) -> Non
     assert "hush" in toml.read_text(encoding="utf-8")
     r = cli("-p", str(proj), "info")
     assert r.code != 0 and "PGPASSWORD" in r.err and "hush" not in r.err and r.err.count("\n") == 1
+
+
+def test_repair_never_puts_a_backup_over_a_sound_file_a_newer_qcode_wrote(
+    proj: Path, cli: Any
+) -> None:
+    f = proj / "project.db"
+    with sqlite3.connect(f) as src, sqlite3.connect(proj / "project.db.bak-0010-1") as old:
+        src.backup(old)
+    with sqlite3.connect(f) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099_future'")
+    before = sorted(p.name for p in proj.iterdir())
+    plain = cli("-p", str(proj), "check")
+    assert plain.code == 4 and "--repair" not in plain.err  # no backup is the cure here
+    r = cli("-p", str(proj), "check", "--repair")
+    assert r.code == 3 and r.err.count("\n") == 1 and "Traceback" not in r.err, r.err
+    assert "not damaged" in r.err and "written by a newer qcode" in r.err
+    assert sorted(p.name for p in proj.iterdir()) == before  # nothing restored or renamed
+    with sqlite3.connect(f) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
+            ("0099_future",)
+        ]

@@ -181,3 +181,21 @@ def test_a_memo_edited_on_both_sides_taken_from_the_other_keeps_this_one_beside(
         assert "took the other's" in res.conflicts[0]
         again = merge_project(p, b)  # nothing in conflict any more: nothing doubled
         assert again.conflicts == [] and len(p.memos.list()) == 2
+
+
+def test_a_code_whose_colour_was_never_chosen_merges(pair: tuple[Path, Path]) -> None:
+    from qcode.services.codebook import import_codebook
+
+    a, b = pair
+    with Project.open(a) as p:  # a codebook without colours: none chosen, none exported
+        import_codebook(p, write(a.parent / "cb.csv", "name,description\nsaving,put aside\n"))
+    shutil.rmtree(b)
+    shutil.copytree(a, b)
+    with Project.open(b) as p:
+        p.codes.edit("saving", description="money put aside")
+    with Project.open(a) as p:
+        colour = p.codes.get("saving").color
+        res = merge_project(p, b)
+        assert res.conflicts == []
+        assert p.codes.get("saving").description == "money put aside"
+        assert p.codes.get("saving").color == colour

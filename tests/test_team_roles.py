@@ -126,3 +126,15 @@ def test_the_password_comes_from_pgpassword_or_pgpass_never_the_settings(
         monkeypatch.setenv("PGPASSFILE", str(pgpass))
         assert cli("-p", str(tmp_path / "a"), "codes", "add", "money").code == 0
         assert "s3cret" not in (tmp_path / "a" / "qcode.toml").read_text(encoding="utf-8")
+
+
+def test_roles_on_a_new_server_project_lists_none_and_says_the_codebook_is_the_leads(
+    pg: str, tmp_path: Path, cli: Any
+) -> None:
+    url = create_database(pg, "no_roles_yet")
+    assert cli("init", str(tmp_path / "p"), "--db", url).code == 0
+    r = cli("-p", str(tmp_path / "p"), "team", "roles", "--json")
+    assert r.code == 0 and "Traceback" not in r.err, r.err
+    assert r.json() == {"members": [], "codebook": "leads"}
+    r = cli("-p", str(tmp_path / "p"), "team", "roles")
+    assert r.code == 0 and "codebook changed by: leads" in r.out, r.err

@@ -374,6 +374,7 @@ def check(
             [(f.check, "ok" if f.ok else "FAILED", f.detail) for f in findings],
         )
     if not all(f.ok for f in findings):
-        if not repair and not json_:
+        damaged = any(not f.ok and f.check in checks.FILE_CHECKS for f in findings)
+        if not repair and not json_ and damaged:
             err.print("'qcode check --repair' puts the newest sound backup in its place")
         raise typer.Exit(EXIT_STORE)

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qcode import settings as settings_mod
-from qcode.errors import QcodeError, StoreError
+from qcode.errors import ConflictError, QcodeError, StoreError
 from qcode.store import db
 from qcode.store.models import Coding, Document, Event, HistoryEntry, Segment
 
@@ -134,6 +134,9 @@ def check(root: str | Path | None = None) -> list[Finding]:
     return out
 
 
+FILE_CHECKS = ("file", "integrity", "foreign keys")  # what a backup can cure
+
+
 def backups(file: Path) -> list[Path]:
     """Backups beside the database file, newest first."""
     found = [
@@ -151,6 +154,12 @@ def repair(root: str | Path | None = None) -> str:
     file = db.sqlite_file(db.parse_url(settings_mod.resolve_db_url(folder, s.db_url)))
     if file is None:
         raise QcodeError("--repair restores a SQLite project file; a server has its own backups")
+    if file.exists() and all(f.ok for f in _sqlite_checks(file)):
+        why = next((f.detail or f.check for f in check(folder) if not f.ok), "every check passes")
+        raise ConflictError(
+            f"{file.name} is not damaged ({why}); a backup in its place would lose what was "
+            "done since, so nothing was restored"
+        )
     for candidate in backups(file):
         if all(f.ok for f in _sqlite_checks(candidate, immutable=True)):
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")

@@ -40,6 +40,7 @@ from qcode.services.exchange import to_exchange
 from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.merge3 import ThreeWay
+from qcode.services.merge3groups import MERGED, SKIP, ThreeWayGroups
 from qcode.services.mergebase import Ancestor, find_ancestor, record, record_twin
 from qcode.services.project import Project
 from qcode.store.models import (
@@ -63,7 +64,6 @@ from qcode.store.models import (
     RelationType,
     SetMember,
     Summary,
-    utcnow,
 )
 from qcode.text import text_hash
 
@@ -181,7 +181,7 @@ def _merge(
     return res
 
 
-class _Merge(ThreeWay):
+class _Merge(ThreeWay, ThreeWayGroups):
     def __init__(
         self, p: Project, ch: Change, x: Exchange, res: MergeResult, base: Ancestor | None
     ) -> None:
@@ -215,6 +215,7 @@ class _Merge(ThreeWay):
         self.memo_links()
         self.sets()
         self.deletions()
+        self.group_deletions()
 
     # -- people and codes ----------------------------------------------------------------------
     def coders(self) -> None:
@@ -295,9 +296,23 @@ class _Merge(ThreeWay):
     # -- cases, attributes, documents ----------------------------------------------------------
     def attributes(self) -> None:
         for v in self.x.variables:
+            aid, ours = self._ours(AttributeDef, v.guid, ("name",))
+            how = self.against_base(
+                "attributes",
+                v.guid,
+                aid,
+                f"attribute {v.name!r}",
+                ours,
+                {"name": v.name},
+                AttributeDef,
+            )
+            if how == SKIP:
+                continue
             row = self.c.execute(
                 select(AttributeDef.id, AttributeDef.type).where(
-                    AttributeDef.scope == v.scope, AttributeDef.name == v.name
+                    AttributeDef.id == aid
+                    if how == MERGED
+                    else (AttributeDef.scope == v.scope) & (AttributeDef.name == v.name)
                 )
             ).first()
             if row is not None and row.type != v.type:
@@ -348,9 +363,12 @@ class _Merge(ThreeWay):
 
     def cases(self) -> None:
         for c in self.x.cases:
-            cid = self.c.scalar(select(Case.id).where(Case.uuid == c.guid)) or self.c.scalar(
-                select(Case.id).where(Case.name == c.name)
-            )
+            cid, ours = self._ours(Case, c.guid, ("name", "description"))
+            theirs = {"name": c.name, "description": c.description}
+            how = self.against_base("cases", c.guid, cid, f"case {c.name!r}", ours, theirs, Case)
+            if how == SKIP:
+                continue
+            cid = cid or self.c.scalar(select(Case.id).where(Case.name == c.name))
             self.res.count("cases", cid is None)
             if cid is None:
                 cid = self.ch.insert_one(Case, uuid=self._free(Case, c.guid), **CASE.into(c))
@@ -478,24 +496,10 @@ class _Merge(ThreeWay):
             )
             self.res.count("memos", True)
 
-    def _take_memo(self, row: Any, n: Any) -> None:
-        """The other's version of memo ``row`` here; this project's kept beside it."""
-        title = f"{row.title} (before merging {Path(self.res.source).name})"
-        mine = self.c.execute(select(Memo.type, Memo.coder_id).where(Memo.id == row.id)).one()
-        self.ch.update(Memo, [row.id], title=n.name[:300], body=n.text, updated=utcnow())
-        self.ch.insert_one(
-            Memo, title=title[:300], body=row.body, type=mine.type, coder_id=mine.coder_id
-        )
-        self.res.conflicts.append(
-            f"memo {n.name!r} was edited on both sides; took the other's, this project's "
-            f"version is kept beside it as {title!r}"
-        )
-        self.memo[n.guid] = row.id
-        self.res.count("memos", False)
-
     def relations(self) -> None:
         types = {r.name: r.id for r in self.c.execute(select(RelationType.id, RelationType.name))}
         comments = {n.guid: n for n in self.x.notes if n.comment}
+        paths = {str(e.guid): e.path for e in self.x.codes}
         for link in self.x.links:
             if link.name not in types:
                 types[link.name] = self.ch.insert_one(
@@ -504,7 +508,13 @@ class _Merge(ThreeWay):
             if link.origin not in self.code or link.target not in self.code:
                 continue  # a code deleted here since the common ancestor
             a, b, t = self.code[link.origin], self.code[link.target], types[link.name]
-            rid = self.c.scalar(select(Relation.id).where(Relation.uuid == link.guid))
+            note = next((comments[g] for g in link.notes if g in comments), None)
+            rid, ours = self._ours(Relation, link.guid, ("comment",))
+            theirs = {"comment": note.text if note else ""}
+            label = f"relation {paths.get(link.origin)!r} {link.name} {paths.get(link.target)!r}"
+            how = self.against_base("relations", link.guid, rid, label, ours, theirs, Relation)
+            if how == SKIP:
+                continue
             rid = rid or self.c.scalar(
                 select(Relation.id).where(
                     Relation.source_id == a, Relation.type_id == t, Relation.target_id == b
@@ -512,7 +522,6 @@ class _Merge(ThreeWay):
             )
             self.res.count("relations", rid is None)
             if rid is None:
-                note = next((comments[g] for g in link.notes if g in comments), None)
                 rid = self.ch.insert_one(
                     Relation,
                     uuid=self._free(Relation, link.guid),
@@ -576,12 +585,34 @@ class _Merge(ThreeWay):
     def sets(self) -> None:
         kinds = {"code": self.code, "document": self.doc, "memo": self.memo}
         for st in self.x.sets:
-            sid = self.c.scalar(select(CodeSet.id).where(CodeSet.uuid == st.guid)) or (
-                self.c.scalar(select(CodeSet.id).where(CodeSet.name == st.name))
+            description, query = query_from_description(st.description)
+            sid, ours = self._ours(CodeSet, st.guid, ("name", "description", "query"))
+            theirs = {"name": st.name, "description": description, "query": query}
+            members = {
+                (k, g)
+                for k, guids in (("code", st.codes), ("document", st.sources), ("memo", st.notes))
+                for g in guids
+            }
+            b = self.base.sets.get(st.guid) if self.base is not None else None
+            how = self.against_base(
+                "sets",
+                st.guid,
+                sid,
+                f"set {st.name!r}",
+                ours,
+                theirs,
+                CodeSet,
+                "members changed" if b is not None and members != b["members"] else "",
             )
+            if how == SKIP:
+                continue
+            if how == MERGED and sid is not None:
+                self.members_against_base(sid, st.guid, members, kinds)
+                self.res.count("sets", False)
+                continue
+            sid = sid or self.c.scalar(select(CodeSet.id).where(CodeSet.name == st.name))
             self.res.count("sets", sid is None)
             if sid is None:
-                description, query = query_from_description(st.description)
                 sid = self.ch.insert_one(
                     CodeSet,
                     uuid=self._free(CodeSet, st.guid),

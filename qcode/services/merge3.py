@@ -17,6 +17,7 @@ Without an ancestor every method here does nothing, and the merge is the union i
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -38,6 +39,15 @@ from qcode.text import text_hash
 
 FIELDS = ("name", *CODE_FIELDS)
 MEMO = ("title", "body")
+
+
+def their_fields(e: Any, base: dict[str, Any]) -> dict[str, Any]:
+    """The other side's fields of code ``e``; a colour never chosen is not exported (None),
+    which says the other side did not change it."""
+    out = {f: getattr(e, f) for f in FIELDS}
+    if out.get("color") is None:
+        out["color"] = base.get("color")
+    return out
 
 
 class ThreeWay:
@@ -109,7 +119,7 @@ class ThreeWay:
             return False
         row = self.c.execute(select(Code).where(Code.id == cid)).one()
         ours = {f: getattr(row, f) for f in FIELDS}
-        theirs = {f: getattr(e, f) for f in FIELDS}
+        theirs = their_fields(e, b)
         take, both = changed(b, ours, theirs, FIELDS)
         stuck: list[str] = []  # conflicts where the other's value cannot be taken here
         path = tree.path(cid)
@@ -156,7 +166,8 @@ class ThreeWay:
 
     def _changed_there(self, e: Any, b: dict[str, Any]) -> str:
         """How the other side changed code ``e`` since the ancestor ``b`` ("" if it did not)."""
-        edited = [f for f in FIELDS if getattr(e, f) != b.get(f)]
+        theirs = their_fields(e, b)
+        edited = [f for f in FIELDS if theirs[f] != b.get(f)]
         if edited:
             return f"{', '.join(edited)} changed"
         g, known = str(e.guid), self.base.codings if self.base is not None else {}
@@ -230,6 +241,21 @@ class ThreeWay:
             return False
         self._kept("documents")
         return True
+
+    def _take_memo(self, row: Any, n: Any) -> None:
+        """The other's version of memo ``row`` here; this project's kept beside it."""
+        title = f"{row.title} (before merging {Path(self.res.source).name})"
+        mine = self.c.execute(select(Memo.type, Memo.coder_id).where(Memo.id == row.id)).one()
+        self.ch.update(Memo, [row.id], title=n.name[:300], body=n.text, updated=utcnow())
+        self.ch.insert_one(
+            Memo, title=title[:300], body=row.body, type=mine.type, coder_id=mine.coder_id
+        )
+        self.res.conflicts.append(
+            f"memo {n.name!r} was edited on both sides; took the other's, this project's "
+            f"version is kept beside it as {title!r}"
+        )
+        self.memo[n.guid] = row.id
+        self.res.count("memos", False)
 
     def deletions(self) -> None:
         """What the other side deleted since the ancestor, deleted here where unchanged."""

@@ -7,8 +7,9 @@ this one). The newest of these is used. Its state is rebuilt from the event log 
 that holds that event: the project's codes, documents and codings as they are, with the
 operations of every later event reversed, newest first, in memory. Nothing is written.
 
-Codes, documents, codings and memos are merged three ways (a deletion on one side stays, an
-edit on one side wins over no edit); everything else is merged as before, by union.
+Codes, documents, codings, memos, attribute values, cases, attribute definitions, relations
+and sets are merged three ways (a deletion on one side stays, an edit on one side wins over no
+edit); everything else is merged as before, by union.
 """
 
 from __future__ import annotations
@@ -33,9 +34,14 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "documents": ("uuid", "name", "text_hash"),
     "codings": ("uuid", "document_id", "code_id", "start", "end"),
     "memos": ("uuid", "title", "body"),
-    "cases": ("uuid", "name"),
-    "attributes": ("uuid", "name", "scope"),
+    "cases": ("uuid", "name", "description"),
+    "attributes": ("uuid", "name", "scope", "type"),
+    "relation_types": ("uuid", "name"),
+    "relations": ("uuid", "source_id", "type_id", "target_id", "comment"),
+    "sets": ("uuid", "name", "description", "query"),
+    "set_members": ("set_id", "kind", "target_id"),
 }
+MEMBER_OF = {"code": "codes", "document": "documents", "memo": "memos"}  # set member kinds
 KV = {"case_attributes": "cases", "document_attributes": "documents"}  # values -> their owners
 
 
@@ -51,6 +57,12 @@ class Ancestor:
     codings: dict[str, dict[str, Any]] = field(default_factory=dict)
     memos: dict[str, dict[str, Any]] = field(default_factory=dict)
     values: dict[tuple[str, str, str], str] = field(default_factory=dict)  # owner, attribute
+    cases: dict[str, dict[str, Any]] = field(default_factory=dict)  # name, description
+    attributes: dict[str, dict[str, Any]] = field(default_factory=dict)  # name, scope, type
+    # source and target code GUIDs, the type's name, the comment
+    relations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # name, description, query, and members: a set of (kind, GUID)
+    sets: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _rows(conn: Connection, name: str) -> dict[int, dict[str, Any]]:
@@ -125,6 +137,30 @@ def _by_guid(state: dict[str, dict[Any, Any]], where: str) -> Ancestor:
     for r in state["memos"].values():
         out.memos[r["uuid"]] = {"title": r["title"], "body": r["body"]}
     attrs = state["attributes"]
+    for r in state["cases"].values():
+        out.cases[r["uuid"]] = {"name": r["name"], "description": r["description"]}
+    for r in attrs.values():
+        out.attributes[r["uuid"]] = {k: r[k] for k in ("name", "scope", "type")}
+    types = {i: r["name"] for i, r in state["relation_types"].items()}
+    for r in state["relations"].values():
+        a, b = codes.get(r["source_id"]), codes.get(r["target_id"])
+        if a is not None and b is not None:
+            out.relations[r["uuid"]] = {
+                "source": a["uuid"],
+                "target": b["uuid"],
+                "type": types.get(r["type_id"]),
+                "comment": r["comment"],
+            }
+    members: dict[int, set[tuple[str, str]]] = {}
+    for r in state["set_members"].values():
+        target = state[MEMBER_OF[r["kind"]]].get(r["target_id"]) if r["kind"] in MEMBER_OF else None
+        if target is not None:
+            members.setdefault(r["set_id"], set()).add((r["kind"], target["uuid"]))
+    for i, r in state["sets"].items():
+        out.sets[r["uuid"]] = {
+            **{k: r[k] for k in ("name", "description", "query")},
+            "members": members.get(i, set()),
+        }
     for name, owners in KV.items():
         kind = owners[:-1]  # case, document
         for (owner, key), value in state[name].items():

@@ -154,6 +154,10 @@ class RoleService:
             )
 
     def codebook_by_coders(self, conn: Connection) -> bool:
+        """Whether coders may change the codebook (never before the roles exist)."""
+        exists = text("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = :r)")
+        if not conn.scalar(exists, {"r": self.group("coder")}):
+            return False
         return bool(
             conn.scalar(
                 text("SELECT has_table_privilege(:r, 'codes', 'INSERT')"),
