@@ -98,9 +98,9 @@ def test_analysis_screen(snap_compare: Any, sample: Project) -> None:
     async def run_before(pilot: Any) -> None:
         await settle(pilot)
         await pilot.press("4", "l", "u", "u", "u")  # categories, by turn
-        await pilot.pause()
+        await settle(pilot)  # the pairs are counted in a worker
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
 
     assert snap_compare(QcodeApp(sample), terminal_size=SIZE, run_before=run_before)
 

@@ -434,6 +434,26 @@ class DocumentService:
             for a, b, sp in rows
         ]
 
+    def unit_ranges(
+        self, ref: str, kinds: Sequence[str] = UNIT_KINDS
+    ) -> dict[str, builtins.list[tuple[int, int, str | None]]]:
+        """The ``(start, end, speaker)`` of a document's units of each of ``kinds``, in order,
+        read at once and without their text (for a viewer opening a large document)."""
+        for kind in kinds:
+            if kind not in UNIT_KINDS:
+                raise InvalidInputError(f"unknown unit {kind!r} ({', '.join(UNIT_KINDS)})")
+        out: dict[str, builtins.list[tuple[int, int, str | None]]] = {k: [] for k in kinds}
+        with self.p.read() as s:
+            doc = find_document(s, ref)
+            rows = s.execute(
+                select(Segment.kind, Segment.start, Segment.end, Segment.speaker)
+                .where(Segment.document_id == doc.id, Segment.kind.in_(list(kinds)))
+                .order_by(Segment.kind, Segment.start)
+            )
+            for kind, a, b, speaker in rows:
+                out[kind].append((a, b, speaker))
+        return out
+
     def speakers(self, ref: str) -> builtins.list[SpeakerCount]:
         """A document's speakers with their number of turns and characters, most turns first."""
         turns: dict[str, list[int]] = {}

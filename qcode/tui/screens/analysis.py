@@ -119,7 +119,10 @@ class AnalysisScreen(Screen[None]):
         empty = self.query_one("#an-empty", Static)
         empty.update(self.empty if not self.pairs else "")
         empty.display = not self.pairs
-        table.display = bool(self.pairs)
+        if table.display != bool(self.pairs):
+            table.display = bool(self.pairs)
+            if self.pairs:  # shown again: it has the keys, as before it was hidden
+                table.focus()
         for i, p in enumerate(self._sorted()):
             table.add_row(
                 p.code_a,

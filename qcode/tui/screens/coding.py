@@ -26,7 +26,8 @@ from qcode.tui.widgets.codetree import SORTS, arrange, fill_code_tree, replace_s
 from qcode.tui.widgets.details import cursor_details
 from qcode.tui.widgets.findbar import FindBar, Query
 from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt, in_vivo_name
-from qcode.tui.widgets.transcript import TranscriptView, Unit, prepare
+from qcode.tui.widgets.rows import Unit, prepare
+from qcode.tui.widgets.transcript import TranscriptView
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
@@ -273,11 +274,10 @@ class CodingScreen(Screen[None]):
                 "info": info,
                 "text": p.documents.text(name),
                 "units": {
-                    kind: [
-                        Unit(u["start"], u["end"], u["speaker"])
-                        for u in p.documents.units(name, kind)
-                    ]
-                    for kind in ("sentence", "turn", "paragraph")
+                    kind: list(map(Unit._make, rows))
+                    for kind, rows in p.documents.unit_ranges(
+                        name, ("sentence", "turn", "paragraph")
+                    ).items()
                 },
                 "spans": p.codings.spans(name, coders),
                 "memos": p.memos.titles_by_coding(name),

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import regex
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
@@ -20,7 +18,7 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.color import Color
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -30,76 +28,11 @@ from qcode.services.codings import Span
 from qcode.text.offsets import snap_end, snap_start
 from qcode.text.wordbounds import WordBounds
 from qcode.tui.layout import Layout, cell_width, display
+from qcode.tui.widgets.rows import Unit, margin_pieces, turn_labels
 
 MARGIN = 26
 NARROW = 64  # a view narrower than this drops the margin (the cursor's details still list codes)
 STRIPES = 8  # coding stripes: at most this many columns, one per code in view
-
-
-_LABEL = regex.compile(r"[^:：\n]{1,60}[:：]")
-
-
-def turn_labels(text: str, turns: Sequence[Unit]) -> dict[int, int]:
-    """Where each turn's speaker label starts -> where it ends."""
-    out = {}
-    for u in turns:
-        m = _LABEL.match(text, u.start, u.end)
-        if m:
-            out[u.start] = m.end()
-    return out
-
-
-def prepare(text: str, turns: Sequence[Unit], width: int) -> tuple[Layout, dict[int, int]]:
-    """The rows and speaker labels of ``text`` for a view ``width`` cells wide (pure: may run
-    in a worker thread)."""
-    return Layout(text, width), turn_labels(text, turns)
-
-
-def margin_pieces(spans: Sequence[Span], room: int) -> list[tuple[Span | None, str]]:
-    """What the margin shows for a row's codings in ``room`` cells: each code once, as " ■" and
-    its (abbreviated) name; when not all fit, as many as fit and then " +N" for the rest, so that
-    no code is hidden without a sign. ``None`` marks the count."""
-    codes: list[Span] = []
-    seen: set[int] = set()
-    for s in spans:
-        if s.code_id not in seen:
-            seen.add(s.code_id)
-            codes.append(s)
-    names = [s.code.rsplit("/", 1)[-1] for s in codes]
-    n = len(codes)
-    for k in range(n, 0, -1):
-        more = f" +{n - k}" if k < n else ""
-        per = (room - len(more)) // k - 2  # cells for each name after " ■"
-        if per >= 1 and all(cell_len(nm) <= per or per >= 3 for nm in names[:k]):
-            pieces: list[tuple[Span | None, str]] = []
-            spare = room - len(more) - sum(2 + min(cell_len(nm), per) for nm in names[:k])
-            for s, nm in zip(codes[:k], names[:k], strict=True):
-                width = per + spare if k == 1 or s is codes[k - 1] else per
-                pieces.append((s, _abbreviate(nm, width)))
-            if more:
-                pieces.append((None, more))
-            return pieces
-    return [(None, f" +{n}")] if n else []
-
-
-def _abbreviate(name: str, width: int) -> str:
-    if cell_len(name) <= width:
-        return name
-    out, used = "", 0
-    for ch in name:
-        w = cell_len(ch)
-        if used + w > width - 1:
-            break
-        out += ch
-        used += w
-    return out + "…"
-
-
-@dataclass(frozen=True)
-class Unit:
-    start: int
-    end: int
-    speaker: str | None = None
 
 
 class TranscriptView(ScrollView, can_focus=True):
@@ -193,9 +126,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.spans: list[Span] = []
         self.units: dict[str, list[Unit]] = {}
         self._layout: Layout | None = None
-        self._row_spans: list[list[Span]] = []
+        self._line_spans: list[list[Span]] = []  # the codings on each line of the layout
+        self._row_span_cache: LRUCache[int, list[Span]] = LRUCache(1024)  # by row start
         self._turn_labels: dict[int, int] = {}
-        self._cache: LRUCache[int, Strip] = LRUCache(2048)
+        self._cache: LRUCache[int, Strip] = LRUCache(2048)  # rendered rows, by row start
         self.cursor = 0
         self.mark: int | None = None
         self._goal_x: int | None = None
@@ -305,27 +239,60 @@ class TranscriptView(ScrollView, can_focus=True):
             self._reindex_rows_of(span)
 
     def _reindex_rows_of(self, span: Span) -> None:
+        """Index again the lines ``span`` covers and drop their drawn rows."""
         if self._layout is None:
             return
-        lo = self._layout.row_of(span.start)
-        hi = self._layout.row_of(max(span.start, span.end - 1))
-        a, b = self._layout.rows[lo][0], self._layout.rows[hi][1]
-        near = [s for s in self.spans if s.start < b and s.end > a]
-        row_of = self._layout.row_of
-        for r in range(lo, hi + 1):
-            self._row_spans[r] = []
-            self._cache.discard(r)
+        lo, hi = self._lines_of(span)
+        a, b = self._layout.line(lo)[0], self._layout.line(hi)[1]
+        near = [s for s in self.spans if s.start <= b and max(s.start, s.end - 1) >= a]
+        for i in range(lo, hi + 1):
+            self._line_spans[i] = []
         for s in near:
-            for r in range(max(lo, row_of(s.start)), min(hi, row_of(max(s.start, s.end - 1))) + 1):
-                self._row_spans[r].append(s)
+            x, y = self._lines_of(s)
+            for i in range(max(lo, x), min(hi, y) + 1):
+                self._line_spans[i].append(s)
+        self._row_span_cache.clear()
+        if hi - lo > 200:
+            self._cache.clear()
+        else:
+            self._drop_rows(a, b)
         self._stripe_gen += 1
         self.refresh()
+
+    def _drop_rows(self, a: int, b: int) -> None:
+        """Forget the drawn rows that start in ``[a, b]``."""
+        keys = self._cache.keys()
+        for key in [k for k in keys if a <= k <= b]:
+            self._cache.discard(key)
+
+    def _lines_of(self, span: Span) -> tuple[int, int]:
+        assert self._layout is not None
+        line_of = self._layout.line_of
+        return line_of(span.start), line_of(max(span.start, span.end - 1))
+
+    def _row_spans(self, row: int) -> list[Span]:
+        """The codings drawn on ``row`` (those holding a character of it, or starting on it)."""
+        assert self._layout is not None
+        a, b = self._layout.row(row)
+        found = self._row_span_cache.get(a)
+        if found is None:
+            line = self._layout.line_of(a)
+            last = b == self._layout.line(line)[1]  # the row's end is its line's end
+            found = [
+                s
+                for s in self._line_spans[line]
+                if (s.start <= b if last else s.start < b) and max(s.start, s.end - 1) >= a
+            ]
+            self._row_span_cache[a] = found
+        return found
 
     def scroll_to_offset(self, offset: int, center: bool = False) -> None:
         if self._layout is None:
             return
-        row = self._layout.row_of(offset)
         height = max(1, self.scrollable_content_region.height)
+        self._layout.ensure_around(offset, height, height)
+        self._sync_height()
+        row = self._layout.row_of(offset)
         top = int(self.scroll_y)
         if center:
             self.scroll_to(y=max(0, row - height // 2), animate=False)
@@ -338,9 +305,9 @@ class TranscriptView(ScrollView, can_focus=True):
         """Codings covering ``offset`` (or ending just at it, when nothing covers it)."""
         if self._layout is None:
             return []
-        row = self._layout.row_of(offset)
-        inside = [s for s in self._row_spans[row] if s.start <= offset < s.end]
-        return inside or [s for s in self._row_spans[row] if s.end == offset]
+        spans = self._row_spans(self._layout.row_of(offset))
+        inside = [s for s in spans if s.start <= offset < s.end]
+        return inside or [s for s in spans if s.end == offset]
 
     # -- layout and indexing -------------------------------------------------------------------
     @property
@@ -373,14 +340,14 @@ class TranscriptView(ScrollView, can_focus=True):
             return self._stripe_columns
         seen: dict[int, Span] = {}
         for r in range(top, min(len(self._layout), top + self.scrollable_content_region.height)):
-            for sp in self._row_spans[r]:
+            for sp in self._row_spans(r):
                 seen.setdefault(sp.code_id, sp)
         self._stripe_key, self._stripe_columns = key, list(seen.values())[:STRIPES]
         return self._stripe_columns
 
     def _gutter(self, row: int, columns: list[Span], base: Style) -> list[Segment]:
         assert self._layout is not None
-        here = {sp.code_id for sp in self._row_spans[row]} if row < len(self._layout) else set()
+        here = {sp.code_id for sp in self._row_spans(row)} if row < len(self._layout) else set()
         out = [
             Segment("▌", base + Style(color=c.color)) if c.code_id in here else Segment(" ", base)
             for c in columns
@@ -398,18 +365,28 @@ class TranscriptView(ScrollView, can_focus=True):
             self._layout = Layout(self.text, width)
             self._index_spans()
             self._cache.clear()
-        self.virtual_size = Size(width + self.margin_width + self.stripe_width, len(self._layout))
+        self._sync_height()
         self.refresh()
+
+    def _sync_height(self) -> None:
+        """The scrollable height: the rows counted so far (exact where laid out)."""
+        if self._layout is not None:
+            width = self._layout.width + self.margin_width + self.stripe_width
+            size = Size(width, len(self._layout))
+            if size != self.virtual_size:
+                self.virtual_size = size
 
     def _index_spans(self) -> None:
         if self._layout is None:
             return
-        rows: list[list[Span]] = [[] for _ in range(len(self._layout))]
-        row_of = self._layout.row_of
+        lines: list[list[Span]] = [[] for _ in range(self._layout.lines)]
+        line_of = self._layout.line_of
         for s in self.spans:
-            for r in range(row_of(s.start), row_of(max(s.start, s.end - 1)) + 1):
-                rows[r].append(s)
-        self._row_spans = rows
+            for i in range(line_of(s.start), line_of(max(s.start, s.end - 1)) + 1):
+                lines[i].append(s)
+        self._line_spans = lines
+        self._row_span_cache.clear()
+        self._cache.clear()
         self._stripe_gen += 1
 
     def on_resize(self, _event: events.Resize) -> None:
@@ -417,6 +394,34 @@ class TranscriptView(ScrollView, can_focus=True):
         self.scroll_to_offset(self.cursor)
 
     # -- drawing -------------------------------------------------------------------------------
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._lay_out_view()
+        return super().render_lines(crop)
+
+    def _lay_out_view(self) -> None:
+        """Lay out the lines in view before drawing them. A line laid out above the first
+        row already drawn moves it: the view moves with it, so what was shown stays put."""
+        layout = self._layout
+        if layout is None:
+            return
+        top, height = int(self.scroll_y), max(1, self.scrollable_content_region.height)
+        anchor = None
+        for y in range(min(height, max(0, len(layout) - top))):
+            line = layout.line_of_row(top + y)
+            if layout.laid(line):
+                anchor = (layout.row(top + y)[0], y)
+                break
+        if not layout.ensure(top, top + height):
+            return
+        self._stripe_gen += 1
+        self._sync_height()
+        if anchor is not None:
+            new_top = max(0, layout.row_of(anchor[0]) - anchor[1])
+            if new_top != top:
+                self.set_scroll(None, new_top)
+                layout.ensure(new_top, new_top + height)
+                self._sync_height()
+
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_y) + y
         width = self.scrollable_content_region.width
@@ -428,19 +433,20 @@ class TranscriptView(ScrollView, can_focus=True):
             # the region changed without a resize (a scrollbar came): lay out again, once
             self._relaid = widths
             self.call_after_refresh(self._relayout)
-        strip = self._cache.get(row)
+        key = self._layout.row(row)[0]
+        strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(row, base)
-            self._cache[row] = strip
+            self._cache[key] = strip
         if self.stripes:
             strip = Strip.join([Strip(self._gutter(row, self.stripe_codes(), base)), strip])
         return strip.crop_extend(0, width, base)
 
     def _render_row(self, row: int, base: Style) -> Strip:
         assert self._layout is not None
-        a, b = self._layout.rows[row]
+        a, b = self._layout.row(row)
         text = self.text
-        spans = self._row_spans[row]
+        spans = self._row_spans(row)
         sel = self.selection
         cur = self.cursor
         cur_end = snap_end(text, cur + 1) if cur < len(text) else cur
@@ -519,7 +525,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if self._layout is None:
             return []
         seen: dict[int, Span] = {}
-        for s in self._row_spans[self._layout.row_of(offset)]:
+        for s in self._row_spans(self._layout.row_of(offset)):
             seen.setdefault(s.code_id, s)
         return list(seen.values())
 
@@ -532,10 +538,9 @@ class TranscriptView(ScrollView, can_focus=True):
             self._goal_x = None
         if (self.cursor, self.mark) != old and self._layout is not None:
             touched = [o for o in (*old, self.cursor, self.mark) if o is not None]
-            lo = self._layout.row_of(min(touched))
-            hi = self._layout.row_of(max(touched))
-            for r in range(lo, hi + 1):
-                self._cache.discard(r)
+            a = self._layout.row(self._layout.row_of(min(touched)))[0]
+            b = self._layout.row(self._layout.row_of(max(touched)))[1]
+            self._drop_rows(a, b)
             self.refresh()
             self.post_message(self.CursorMoved(self))
 
@@ -553,14 +558,15 @@ class TranscriptView(ScrollView, can_focus=True):
             step = {"up": -1, "down": 1}.get(where) or (
                 max(1, self.scrollable_content_region.height - 1) * (-1 if where == "pageup" else 1)
             )
+            layout.ensure_around(cur, max(0, -step), max(0, step))  # exact rows to count on
             if self._goal_x is None:
                 self._goal_x = layout.x_of(cur)
             new = layout.offset_at(layout.row_of(cur) + step, self._goal_x)
             keep_goal = True
         elif where == "home":
-            new = layout.rows[layout.row_of(cur)][0]
+            new = layout.row(layout.row_of(cur))[0]
         elif where == "end":
-            new = layout.rows[layout.row_of(cur)][1]
+            new = layout.row(layout.row_of(cur))[1]
         elif where == "wordleft":
             new = self.words.left(text, cur)
         else:  # wordright
@@ -648,11 +654,11 @@ class TranscriptView(ScrollView, can_focus=True):
             return []
         if x < self.stripe_width:
             columns = self.stripe_codes()
-            here = {s.code_id for s in self._row_spans[row]}
+            here = {s.code_id for s in self._row_spans(row)}
             return [columns[x]] if x < len(columns) and columns[x].code_id in here else []
         if self.margin_width and x >= self.stripe_width + self.text_width:
             seen: dict[int, Span] = {}
-            for s in self._row_spans[row]:
+            for s in self._row_spans(row):
                 seen.setdefault(s.code_id, s)
             return list(seen.values())
         return []
@@ -683,7 +689,7 @@ class TranscriptView(ScrollView, can_focus=True):
     def _repaint_cursor_row(self) -> None:
         """The cursor is drawn only while focused: repaint just its row."""
         if self._layout is not None:
-            self._cache.discard(self._layout.row_of(self.cursor))
+            self._cache.discard(self._layout.row(self._layout.row_of(self.cursor))[0])
             self.refresh()
 
     def on_focus(self) -> None:
