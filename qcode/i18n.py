@@ -98,12 +98,12 @@ def from_environment() -> str:
     """The language the user settings (with ``$QCODE_LANGUAGE`` over them) choose, else the
     locale's. A settings file with mistakes chooses nothing here: the command that reads it
     reports them."""
-    from qcode.settings import ENV_CONFIG, USER_ENV, user_config_path
+    from qcode.settings_paths import USER_ENV, user_config_path
 
     explicit = os.environ.get(USER_ENV["language"])
     if explicit in LANGUAGES:
         return explicit
-    if os.environ.get(ENV_CONFIG) or user_config_path().is_file():
+    if _names_a_language(user_config_path()):  # only then is the file validated (pydantic)
         from qcode.settings import SettingsError, load_user_settings
 
         try:
@@ -113,3 +113,15 @@ def from_environment() -> str:
         if chosen in LANGUAGES:
             return str(chosen)
     return from_locale()
+
+
+def _names_a_language(path: Path) -> bool:
+    """Whether the user settings file at ``path`` sets ``language`` (read as plain TOML; a file
+    that is not TOML chooses nothing, as one with any other mistake)."""
+    import tomllib
+
+    try:
+        with path.open("rb") as f:
+            return "language" in tomllib.load(f)
+    except (OSError, ValueError):
+        return False

@@ -56,6 +56,14 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import NotFoundError
+from qcode.settings_paths import (
+    DB_FILE,
+    ENV_PROJECT,
+    ENV_USER,
+    SETTINGS_FILE,
+    USER_ENV,
+    user_config_path,
+)
 from qcode.settings_schema import (
     LANGUAGE_CODES,
     ProjectFile,
@@ -80,15 +88,6 @@ __all__ = [
     "save",
     "user_config_path",
 ]
-
-SETTINGS_FILE = "qcode.toml"
-DB_FILE = "project.db"
-ENV_PROJECT = "QCODE_PROJECT"
-ENV_USER = "QCODE_USER"
-ENV_CONFIG = "QCODE_CONFIG"
-# user settings that a variable of the environment overrides
-USER_ENV = {"name": ENV_USER, "theme": "QCODE_THEME", "language": "QCODE_LANGUAGE"}
-USER_ENV["editor"] = "QCODE_EDITOR"
 
 
 @dataclass
@@ -213,16 +212,6 @@ class UserSettings:
     language: str | None = None  # interface language: "en" or "zh" (None: not chosen)
     editor: str | None = None
     path: Path | None = None  # the file read, if there was one
-
-
-def user_config_path() -> Path:
-    """``$QCODE_CONFIG``, else ``$XDG_CONFIG_HOME/qcode/config.toml``, else
-    ``~/.config/qcode/config.toml``."""
-    explicit = os.environ.get(ENV_CONFIG)
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base).expanduser() / "qcode" / "config.toml"
 
 
 def read_user_file(path: Path | None = None) -> tuple[Path, UserFile | None]:

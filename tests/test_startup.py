@@ -41,6 +41,20 @@ def test_help_and_version_load_no_database_or_analysis_library(args: list[str]) 
     assert sorted(m for m in HEAVY if m in modules) == []
 
 
+@pytest.mark.parametrize("args", [["--help"], ["--version"]])
+def test_help_and_version_do_not_validate_settings(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Choosing the interface's language reads no settings library (pydantic) unless the user
+    settings file chooses one."""
+    monkeypatch.setenv("QCODE_CONFIG", str(tmp_path / "none.toml"))  # named, but not there
+    rc, modules = loaded(args)
+    assert rc == 0 and "pydantic" not in modules
+    (tmp_path / "none.toml").write_text('name = "ann"\n', encoding="utf-8")
+    rc, modules = loaded(args)
+    assert rc == 0 and "pydantic" not in modules
+
+
 def test_listing_commands_load_no_analysis_library(tmp_path: Path) -> None:
     from qcode import Project
 

@@ -44,10 +44,9 @@ def _defaults(table: Any, row: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _insert_new(dialect: str, table: Any, unique: tuple[str, ...]) -> Any:
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    upsert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
     pk = next(iter(table.primary_key.columns))
     stmt = upsert(table).on_conflict_do_nothing(index_elements=[table.c[n] for n in unique])
     return stmt.returning(pk)

@@ -165,12 +165,12 @@ class CodeTree:
         """A code by path ('a/b/c'), by unique name, or by id."""
         ref = ref.strip()
         if self._by_path is None or self._by_name is None:
-            by_path: dict[str, int] = {}
-            by_name: dict[str, list[int]] = {}
+            paths_index: dict[str, int] = {}
+            names_index: dict[str, list[int]] = {}
             for c, n in self.name.items():
-                by_path.setdefault(self.path(c), c)
-                by_name.setdefault(n, []).append(c)
-            self._by_path, self._by_name = by_path, by_name
+                paths_index.setdefault(self.path(c), c)
+                names_index.setdefault(n, []).append(c)
+            self._by_path, self._by_name = paths_index, names_index
         found = self._by_path.get(ref)
         if found is not None:
             return found
