@@ -476,7 +476,9 @@ def test_cli_score_formats_and_figure(corpus: Project, tmp_path: Path, cli: Any)
     r = cli("-p", root, "dict", "score", str(path), "--figure", str(svg), "--check")
     assert r.code == 0, r.out + r.err
     assert f"{svg}: " in r.out and ": clean" in r.out
-    r = cli("-p", root, "dict", "score", str(path), "--figure", str(png), "--check", "--format", "json")
+    r = cli(
+        "-p", root, "dict", "score", str(path), "--figure", str(png), "--check", "--format", "json"
+    )
     assert r.code == 0 and "clean" in r.err
     pdf = tmp_path / "out" / "dims.pdf"
     r = cli("-p", root, "dict", "score", str(path), "--figure", str(pdf), "--check")

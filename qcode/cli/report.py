@@ -65,7 +65,9 @@ def report(
 
 @app.command("quotes")
 def quotes_(
-    code: str | None = typer.Argument(None, help=N_("A code or category (with the codes under it).")),
+    code: str | None = typer.Argument(
+        None, help=N_("A code or category (with the codes under it).")
+    ),
     query: str | None = typer.Option(
         None, "--query", help=N_("Instead of CODE: a coding query, as qcode query takes it.")
     ),

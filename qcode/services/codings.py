@@ -166,13 +166,13 @@ class CodingService:
         check and its insert (a server lets both through), run it once more, which finds it."""
         from qcode.services.project import AlreadyMade
 
-        for tries in range(3):
+        for _tries in range(2):
             try:
                 return attempt()
             except AlreadyMade:
-                if not existing_ok or tries == 2:
+                if not existing_ok:
                     raise
-        raise AssertionError("unreachable")
+        return attempt()
 
     def _apply_many(
         self, requests: Sequence[CodingRequest], create: bool, action: str, existing_ok: bool
@@ -288,8 +288,9 @@ class CodingService:
                 rows.append(row)
                 continue
             raise InvalidInputError(
-                f"{at}[{start}, {end}) of {doc.name!r} is already coded with "
-                f"{tree.path(cid)!r} by this coder"
+                _(
+                    "{at}[{start}, {end}) of {name!r} is already coded with {v1!r} by this coder"
+                ).format(at=at, start=start, end=end, name=doc.name, v1=tree.path(cid))
             )
         names = {d.id: d.name for d in docs.values()}
         made = done + ch.insert_full(Coding, rows)

@@ -198,7 +198,9 @@ class CodebookScreen(Screen[None]):
             segments.clear_options()
             self._segments.clear()
             if similar_mode and not rows:
-                segments.add_option(Option(Text(_("no similar uncoded sentences (s: back)"), "dim")))
+                segments.add_option(
+                    Option(Text(_("no similar uncoded sentences (s: back)"), "dim"))
+                )
             for key, target, label in rows:
                 self._segments[key] = target
                 segments.add_option(Option(label, id=key))
