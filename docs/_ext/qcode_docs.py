@@ -212,9 +212,11 @@ def screens() -> str:
     target.mkdir(parents=True, exist_ok=True)
     lines = []
     for svg in sorted(SNAPSHOTS.glob("*/*.svg")):
-        name = svg.stem.removeprefix("test_")
+        stem = svg.stem.removeprefix("test_")
+        # a parametrised test's name holds brackets, which a link cannot: name the file plainly
+        name = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_")
         shutil.copyfile(svg, target / f"{name}.svg")
-        caption = name.replace("_", " ").capitalize()
+        caption = stem.replace("_", " ").capitalize()
         lines += [f"## {caption}", "", f"![{caption}](../_generated/screens/{name}.svg)", ""]
     return "\n".join(lines)
 
