@@ -238,7 +238,7 @@ def test_find_in_the_transcript_highlights_and_n_shift_n_move_between_hits(proj:
     async def go(pilot: Any, app: QcodeApp) -> None:
         v = view(app)
         await pilot.press("slash", *"some")  # case-insensitive by default
-        assert v.hits == [(h, h + 4) for h in hits]
+        assert v.hits.ranges == [(h, h + 4) for h in hits]
         await pilot.press("enter")
         assert v.has_focus and v.selection == (hits[0], hits[0] + 4)
         # drawn highlighted
@@ -257,11 +257,11 @@ def test_find_in_the_transcript_highlights_and_n_shift_n_move_between_hits(proj:
         await pilot.press("slash", *"pay", "alt+w")
         assert len(v.hits) == 2  # "pay" twice as a word (not in "paying")
         await pilot.press("home", "shift+end", "backspace", *r"s\w+e", "alt+r")
-        assert [EN[a:b] for a, b in v.hits] == ["Some", "some"]
+        assert [EN[a:b] for a, b in v.hits.ranges] == ["Some", "some"]
         await pilot.press("alt+c")  # match case
-        assert [EN[a:b] for a, b in v.hits] == ["some"]
+        assert [EN[a:b] for a, b in v.hits.ranges] == ["some"]
         await pilot.press("escape")
-        assert v.hits == [] and v.has_focus
+        assert v.hits.ranges == [] and v.has_focus
 
     drive(proj, go)
 
@@ -273,7 +273,7 @@ def test_find_chinese_substring(proj: Project) -> None:
         await pilot.press("slash", *"养老", "enter")
         i = ZH.index("养老")
         j = ZH.index("养老", i + 1)
-        assert view(app).hits == [(i, i + 2), (j, j + 2)]
+        assert view(app).hits.ranges == [(i, i + 2), (j, j + 2)]
 
     drive(proj, go)
 

@@ -1,13 +1,16 @@
-"""The pure parts of the transcript viewer's rows: speaker labels, the margin's code names, and
-the layout made ahead of showing a document (may run in a worker thread)."""
+"""The pure parts of the transcript viewer's rows: speaker labels, the margin's code names, the
+search hits, and the layout made ahead of showing a document (may run in a worker thread)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import regex
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 
 from qcode.services.codings import Span
 from qcode.tui.layout import Layout
@@ -77,3 +80,68 @@ class Unit(NamedTuple):
     start: int
     end: int
     speaker: str | None = None
+
+
+def margin_segments(spans: Sequence[Span], width: int, base: Style, muted: Style) -> list[Segment]:
+    """The margin beside a row, ``width`` cells: a rule, then each code's colour and name."""
+    out = [Segment(" │", base + muted)]
+    room = width - 2
+    for s, piece in margin_pieces(spans, room):
+        if s is None:
+            out.append(Segment(piece, base + muted + Style(bold=True)))
+        else:
+            out.append(Segment(" ■", base + Style(color=s.color)))
+            out.append(Segment(piece, base + muted))
+        room -= cell_len(piece) + (2 if s is not None else 0)
+    if room > 0:
+        out.append(Segment(" " * room, base))
+    return out
+
+
+def trim_spaces(segments: list[Segment], excess: int) -> int:
+    """Drop up to ``excess`` spaces from the end of ``segments``; how many were dropped."""
+    dropped = 0
+    while segments and dropped < excess:
+        seg = segments[-1]
+        n = min(excess - dropped, len(seg.text) - len(seg.text.rstrip(" ")))
+        if n == 0:
+            break
+        dropped += n
+        if n == len(seg.text):
+            segments.pop()
+        else:
+            segments[-1] = Segment(seg.text[:-n], seg.style)
+    return dropped
+
+
+class Hits:
+    """Search hits, ``(start, end)`` ranges sorted by start, found by offset in log time."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        self.ranges = sorted(ranges)
+        self._starts = [a for a, _ in self.ranges]
+
+    def __len__(self) -> int:
+        return len(self.ranges)
+
+    def within(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The hits that share a code point with ``[a, b)``."""
+        i = max(0, bisect.bisect_left(self._starts, a) - 1)
+        out = []
+        for h in self.ranges[i:]:
+            if h[0] >= b:
+                break
+            if h[1] > a:
+                out.append(h)
+        return out
+
+    def next_from(self, here: int, step: int) -> tuple[tuple[int, int], bool]:
+        """The hit after (``step`` 1) or before (-1) ``here``, wrapping at the ends; and whether
+        it wrapped."""
+        if step > 0:
+            i = bisect.bisect_right(self._starts, here)
+            wrapped = i >= len(self.ranges)
+            return self.ranges[0 if wrapped else i], wrapped
+        i = bisect.bisect_left(self._starts, here) - 1
+        wrapped = i < 0
+        return self.ranges[-1 if wrapped else i], wrapped

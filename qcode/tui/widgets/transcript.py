@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -28,7 +27,7 @@ from qcode.services.codings import Span
 from qcode.text.offsets import snap_end, snap_start
 from qcode.text.wordbounds import WordBounds
 from qcode.tui.layout import Layout, cell_width, display
-from qcode.tui.widgets.rows import Unit, margin_pieces, turn_labels
+from qcode.tui.widgets.rows import Hits, Unit, margin_segments, trim_spaces, turn_labels
 
 MARGIN = 26
 NARROW = 64  # a view narrower than this drops the margin (the cursor's details still list codes)
@@ -135,7 +134,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self._goal_x: int | None = None
         self._dragging = False
         self.words = WordBounds()
-        self.hits: list[tuple[int, int]] = []
+        self.hits = Hits(())
         self.stripes = False
         self._stripe_gen = 0
         self._stripe_key: tuple[int, int, int] | None = None
@@ -185,21 +184,10 @@ class TranscriptView(ScrollView, can_focus=True):
         self.scroll_to_offset(start)
 
     def set_hits(self, hits: Sequence[tuple[int, int]]) -> None:
-        """Search hits to highlight (sorted ``(start, end)``)."""
-        self.hits = sorted(hits)
-        self._hit_starts = [a for a, _ in self.hits]
+        """Search hits to highlight (``(start, end)``, any order)."""
+        self.hits = Hits(hits)
         self._cache.clear()
         self.refresh()
-
-    def hits_in(self, a: int, b: int) -> list[tuple[int, int]]:
-        i = max(0, bisect.bisect_left(self._hit_starts, a) - 1)
-        out = []
-        for h in self.hits[i:]:
-            if h[0] >= b:
-                break
-            if h[1] > a:
-                out.append(h)
-        return out
 
     def jump_hit(self, step: int) -> bool:
         """Select the next (``step`` 1) or previous (-1) hit from the cursor, wrapping; returns
@@ -207,15 +195,7 @@ class TranscriptView(ScrollView, can_focus=True):
         if not self.hits:
             return False
         sel = self.selection
-        here = sel[0] if sel else self.cursor
-        if step > 0:
-            i = bisect.bisect_right(self._hit_starts, here)
-            wrapped = i >= len(self.hits)
-            target = self.hits[0 if wrapped else i]
-        else:
-            i = bisect.bisect_left(self._hit_starts, here) - 1
-            wrapped = i < 0
-            target = self.hits[-1 if wrapped else i]
+        target, wrapped = self.hits.next_from(sel[0] if sel else self.cursor, step)
         self.select(*target)
         return wrapped
 
@@ -460,7 +440,7 @@ class TranscriptView(ScrollView, can_focus=True):
         label_end = self._turn_labels.get(a)
         if label_end:
             cuts.add(min(label_end, b))
-        hits = self.hits_in(a, b) if self.hits else []
+        hits = self.hits.within(a, b) if self.hits else []
         for h in hits:
             cuts.update(x for x in h if a < x < b)
         points = sorted(p for p in cuts if a <= p <= b)
@@ -492,7 +472,7 @@ class TranscriptView(ScrollView, can_focus=True):
             segments.append(Segment(display(text[p:q]), style))
         used = sum(cell_width(c) for c in text[a:b])
         if used > self.text_width:  # the space a row wraps after hangs past its width: not drawn
-            used -= _trim_spaces(segments, used - self.text_width)
+            used -= trim_spaces(segments, used - self.text_width)
         trailing_cursor = self.has_focus and cur == b and (b == len(text) or text[b] == "\n")
         if trailing_cursor:
             segments.append(Segment(" ", base + cur_style))
@@ -504,21 +484,10 @@ class TranscriptView(ScrollView, can_focus=True):
         return Strip(segments)
 
     def _margin(self, spans: list[Span], base: Style) -> list[Segment]:
-        margin_style = self.get_component_rich_style("transcript--margin", partial=True)
         if self.margin_width == 0:
             return []
-        out = [Segment(" │", base + margin_style)]
-        room = self.margin_width - 2
-        for s, piece in margin_pieces(spans, room):
-            if s is None:
-                out.append(Segment(piece, base + margin_style + Style(bold=True)))
-            else:
-                out.append(Segment(" ■", base + Style(color=s.color)))
-                out.append(Segment(piece, base + margin_style))
-            room -= cell_len(piece) + (2 if s is not None else 0)
-        if room > 0:
-            out.append(Segment(" " * room, base))
-        return out
+        style = self.get_component_rich_style("transcript--margin", partial=True)
+        return margin_segments(spans, self.margin_width, base, style)
 
     def codes_on_row(self, offset: int) -> list[Span]:
         """One coding of each code on the row showing ``offset``, as the margin lists them."""
@@ -697,19 +666,3 @@ class TranscriptView(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self._repaint_cursor_row()
-
-
-def _trim_spaces(segments: list[Segment], excess: int) -> int:
-    """Drop up to ``excess`` spaces from the end of ``segments``; how many were dropped."""
-    dropped = 0
-    while segments and dropped < excess:
-        seg = segments[-1]
-        n = min(excess - dropped, len(seg.text) - len(seg.text.rstrip(" ")))
-        if n == 0:
-            break
-        dropped += n
-        if n == len(seg.text):
-            segments.pop()
-        else:
-            segments[-1] = Segment(seg.text[:-n], seg.style)
-    return dropped
