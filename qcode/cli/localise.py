@@ -189,32 +189,26 @@ class _Context(_BaseContext):
     formatter_class = _help_formatter()
 
 
-class LocalCommand(TyperCommand):
+class _Local:
+    """Help written in the interface's language: mixed into Typer's command and group."""
+
+    context_class: Any = _Context
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        localise(self, ctx)
+        super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        found = short_help(self, limit)
+        return super().get_short_help_str(limit) if found is None else found  # type: ignore[misc]
+
+
+class LocalCommand(_Local, TyperCommand):
     """A command whose help is written in the interface's language."""
 
-    context_class = _Context
 
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        localise(self, ctx)
-        super().format_help(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        found = short_help(self, limit)
-        return super().get_short_help_str(limit) if found is None else found
-
-
-class LocalGroup(TyperGroup):
+class LocalGroup(_Local, TyperGroup):
     """A command group whose help is written in the interface's language."""
-
-    context_class = _Context
-
-    def format_help(self, ctx: Any, formatter: Any) -> None:
-        localise(self, ctx)
-        super().format_help(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        found = short_help(self, limit)
-        return super().get_short_help_str(limit) if found is None else found
 
 
 def use_local_classes(app: typer.Typer) -> None:
