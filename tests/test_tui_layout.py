@@ -60,3 +60,26 @@ def test_offsets_and_cells_round_trip() -> None:
     assert layout.offset_at(0, 8) == 4 and layout.offset_at(0, 9) == 4
     assert layout.offset_at(1, 3) == 13  # inside the emoji: its start
     assert layout.offset_at(1, 99) == 17
+
+
+def test_a_long_text_is_laid_out_only_where_asked_and_the_same_as_laid_out_whole() -> None:
+    import random
+
+    rng = random.Random(3)
+    lines = [
+        "".join(
+            rng.choice(["word ", "养老保险", "，", "👍🏽", "longwordwithoutspaces "])
+            for _ in range(rng.randint(0, 60))
+        )
+        for _ in range(4_000)
+    ]
+    text = normalize("\n".join(lines))
+    lazy = Layout(text, 50)
+    assert not any(lazy.laid(i) for i in range(lazy.lines)), "opening wrapped lines"
+    lazy.ensure(1_000, 1_040)  # one screen in the middle
+    laid = [i for i in range(lazy.lines) if lazy.laid(i)]
+    assert 0 < len(laid) <= 41 and laid == list(range(laid[0], laid[-1] + 1))
+    whole = Layout(text, 50).rows
+    assert lazy.rows == whole  # what is laid out later agrees with laying out everything
+    for i in range(0, len(whole), 97):
+        assert lazy.row(i) == whole[i] and lazy.row_of(whole[i][0]) == i

@@ -170,3 +170,50 @@ def test_queue_listing_leaves_keys_free(study: Project, monkeypatch: pytest.Monk
         await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
 
     run(study, body)
+
+
+def test_a_long_transcript_shows_before_its_sentences_are_read_and_lays_out_only_near_the_view(
+    study: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    line = "R: 我交的是最低档。The base is 845 yuan a month! Income swings a lot.\n"
+    text = line * 6_000  # 400 KB in 6,000 lines: more than is laid out whole at once
+    study.documents.import_files([write(tmp_path / "long.txt", text)])
+    docs = study.documents
+    read = docs.unit_ranges
+    sentences = threading.Event()
+
+    def held(ref: str, kinds: Any = ("sentence",)) -> Any:
+        if "sentence" in kinds:  # the turns (for the speaker labels) are read at once
+            sentences.wait(HOLD)
+        return read(ref, kinds)
+
+    async def body(app: QcodeApp, pilot: Any) -> None:
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        monkeypatch.setattr(docs, "unit_ranges", held)
+        screen.open_document("long")
+        view = screen.view
+        for _ in range(int(HOLD / 0.02)):
+            await pilot.pause(0.02)
+            if view.text == text:
+                break
+        try:
+            assert view.text == text, "the text waited for its sentences"
+            layout = view._layout
+            assert layout is not None
+            laid = sum(layout.laid(i) for i in range(layout.lines))
+            assert 0 < laid < 300, f"{laid} of {layout.lines} lines laid out to show one screen"
+            view.focus()
+            await pilot.press("s")
+            assert view.selection is None  # not yet: a notice says so
+            assert any("still reading" in n.message for n in app._notifications)
+        finally:
+            sentences.set()
+        await settle(pilot)
+        at = len(line) * 10 + line.index("The") + 5
+        view.select(at, at)
+        await pilot.press("s")
+        a = len(line) * 10 + line.index("The")
+        assert view.selection == (a, a + len("The base is 845 yuan a month!"))
+
+    run(study, body)

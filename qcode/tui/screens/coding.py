@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -265,6 +266,12 @@ class CodingScreen(Screen[None]):
         leaving = (self.doc_uuid, self.view.cursor)
         width = self.view.text_width
 
+        def units(kinds: tuple[str, ...]) -> dict[str, list[Unit]]:
+            return {
+                kind: list(map(Unit._make, rows))
+                for kind, rows in p.documents.unit_ranges(name, kinds).items()
+            }
+
         def load() -> dict[str, Any]:
             doc: dict[str, Any]
             if leaving[0] is not None:  # written before the next document's place is read
@@ -273,12 +280,7 @@ class CodingScreen(Screen[None]):
             doc = {
                 "info": info,
                 "text": p.documents.text(name),
-                "units": {
-                    kind: list(map(Unit._make, rows))
-                    for kind, rows in p.documents.unit_ranges(
-                        name, ("sentence", "turn", "paragraph")
-                    ).items()
-                },
+                "units": units(("turn",)),
                 "spans": p.codings.spans(name, coders),
                 "memos": p.memos.titles_by_coding(name),
                 "cursor": int(p.get_pref(f"pos:{info.uuid}", "0") or 0),
@@ -300,11 +302,20 @@ class CodingScreen(Screen[None]):
                 )
             )
             self.qapp.call(p.set_pref, "last_document", info.name)
+            # sentences and paragraphs (tens of thousands in a long transcript) come after the
+            # first paint: only ``s`` and the paragraph selection need them
+            self.qapp.call(
+                units, ("sentence", "paragraph"), then=partial(self._more_units, info.uuid)
+            )
             self._show_details()
             if then is not None:
                 then()
 
         self.qapp.call(load, then=show)
+
+    def _more_units(self, uuid: str, units: dict[str, list[Unit]]) -> None:
+        if self.doc_uuid == uuid:
+            self.view.add_units(units)
 
     def _refresh_spans(self) -> None:
         assert self.document is not None

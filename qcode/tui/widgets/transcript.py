@@ -124,6 +124,7 @@ class TranscriptView(ScrollView, can_focus=True):
         self.text = ""
         self.spans: list[Span] = []
         self.units: dict[str, list[Unit]] = {}
+        self._unit_starts: dict[str, list[int]] = {}  # each kind's unit starts, for bisect
         self._layout: Layout | None = None
         self._line_spans: list[list[Span]] = []  # the codings on each line of the layout
         self._row_span_cache: LRUCache[int, list[Span]] = LRUCache(1024)  # by row start
@@ -155,6 +156,7 @@ class TranscriptView(ScrollView, can_focus=True):
         width the view has now) saves laying the whole text out here."""
         self.text = text
         self.units = units
+        self._unit_starts.clear()
         if prepared is not None and prepared[0].text is text:
             self._layout, self._turn_labels = prepared
         else:
@@ -552,14 +554,25 @@ class TranscriptView(ScrollView, can_focus=True):
     def action_clear_selection(self) -> None:
         self._set(self.cursor, None)
 
+    def add_units(self, units: dict[str, list[Unit]]) -> None:
+        """Units read after the text was shown (sentences and paragraphs of a long text)."""
+        self.units = {**self.units, **units}
+        self._unit_starts.clear()
+
     def unit_at(self, kind: str, offset: int) -> Unit | None:
         units = self.units.get(kind, [])
-        i = bisect.bisect_right([u.start for u in units], offset) - 1
+        starts = self._unit_starts.get(kind)
+        if starts is None:
+            starts = self._unit_starts[kind] = [u.start for u in units]
+        i = bisect.bisect_right(starts, offset) - 1
         if i >= 0 and units[i].start <= offset < max(units[i].end, units[i].start + 1):
             return units[i]
         return None
 
     def action_select_unit(self, kind: str) -> None:
+        if kind not in self.units:
+            self.notify(_("still reading this document's units; try again in a moment"))
+            return
         unit = self.unit_at(kind, self.cursor)
         if unit is None:
             none_here = {
