@@ -442,17 +442,19 @@ class CodingService:
         with self.p.read() as s:
             doc = find_document(s, document)
             tree = CodeTree(s)
-            q = (
-                select(Coding.id, Coding.start, Coding.end, Coding.code_id, Code.color, Coder.name)
-                .join(Code, Code.id == Coding.code_id)
-                .join(Coder, Coder.id == Coding.coder_id)
-                .where(Coding.document_id == doc.id)
-                .order_by(Coding.start, Coding.end.desc(), Coding.id)
+            color = dict(s.execute(select(Code.id, Code.color)).all())
+            coder = dict(s.execute(select(Coder.id, Coder.name)).all())
+            # neither joined nor ordered in SQL: the unique index (document, code, coder,
+            # start, end) then covers the query, so no coding's row (with its text) is read
+            q = select(Coding.id, Coding.start, Coding.end, Coding.code_id, Coding.coder_id).where(
+                Coding.document_id == doc.id
             )
             if coders:
-                q = q.where(Coder.name.in_(list(coders)))
-            rows = s.execute(q).all()
-        return [Span(i, a, b, c, tree.path(c), color, coder) for i, a, b, c, color, coder in rows]
+                wanted = set(coders)
+                q = q.where(Coding.coder_id.in_([k for k, n in coder.items() if n in wanted]))
+            found = s.connection().execute(q).all()  # tuples, not ORM rows
+        rows = sorted(found, key=lambda r: (r[1], -r[2], r[0]))
+        return [Span(i, a, b, c, tree.path(c), color[c], coder[k]) for i, a, b, c, k in rows]
 
     def list(
         self,
