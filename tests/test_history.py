@@ -125,3 +125,18 @@ def test_event_log_records_who_and_what(project: Project, tmp_path: Path) -> Non
     assert log[0].action == "import" and log[0].actor == "alice"
     assert log[-1].action == "undo" and log[-1].summary == "add memo 'first'"
     assert {e.action for e in project.history.log(actor="nobody")} == set()
+
+
+def test_a_step_summary_counts_only_the_codings_it_wrote(project: Project, tmp_path: Path) -> None:
+    from qcode.services.codings import CodingRequest
+
+    project.documents.import_files([write(tmp_path / "d.txt", "I pay. I pay. I pay. Some don't.")])
+    project.codes.add("pay")
+    project.codings.apply("d", 2, 5, "pay")
+    again = [CodingRequest("d", a, a + 3, "pay") for a in (2, 9, 16)]
+    infos = project.codings.apply_many(again, existing_ok=True)
+    assert [i.existed for i in infos] == [True, False, False]
+    assert project.history.log()[-1].summary == "code 2 segment(s)"
+    one = [CodingRequest("d", 2, 5, "pay"), CodingRequest("d", 21, 25, "pay")]
+    project.codings.apply_many(one, existing_ok=True)
+    assert project.history.log()[-1].summary == "code 'd' [21, 25) with 'pay'"

@@ -179,11 +179,12 @@ class CodingService:
     ) -> list[CodingInfo]:
         with self.p.change(action) as ch:
             infos = self.apply_in(ch, requests, create, existing_ok=existing_ok)
+            made = [i for i in infos if not i.existed]  # those already there are not this step
             ch.summary = (
-                f"code {len(infos)} segment(s)"
-                if len(infos) != 1
-                else f"code {requests[0].document!r} [{requests[0].start}, {requests[0].end}) "
-                f"with {requests[0].code!r}"
+                f"code {len(made)} segment(s)"
+                if len(made) != 1
+                else f"code {made[0].document!r} [{made[0].start}, {made[0].end}) "
+                f"with {made[0].code!r}"
             )
         return infos
 
