@@ -153,6 +153,21 @@ def test_p_moves_backwards_and_n_p_wrap_with_a_notice(proj: Project) -> None:
     drive(proj, go)
 
 
+def test_coding_a_span_again_says_it_is_coded_already_and_leaves_undo_alone(proj: Project) -> None:
+    proj.codings.apply("a-english", 0, 11, "speaker", create=True)
+    proj.codings.apply("b-chinese", 0, 3, "speaker")
+    steps = len(proj.history.log())
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        view(app).select(0, 11)
+        await pilot.press("c", *"speaker", "enter")
+        await settle(pilot)
+        assert any("already coded with speaker" in m for m in _notices(app))
+
+    drive(proj, go)
+    assert len(codings(proj)) == 2 and len(proj.history.log()) == steps
+
+
 # -- aggregate counts of categories ------------------------------------------------------------
 def _category(proj: Project) -> None:
     proj.codes.add("dilemma", level="axial")

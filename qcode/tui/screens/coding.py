@@ -419,7 +419,9 @@ class CodingScreen(Screen[None]):
                     info.coder,
                 )
             )
-        if codes is None and not info.existed:
+        if info.existed:  # nothing written, so no step for ctrl+z: say so
+            self.notify(_("already coded with {code}: nothing to add").format(code=info.code))
+        elif codes is None:
             self._count(applied.path, +1)
         self._show_details()
 
