@@ -76,6 +76,15 @@ def cli() -> Any:
     return run_cli
 
 
+@pytest.fixture(scope="module")
+def pg() -> Iterator[str]:
+    """The URL prefix of a PostgreSQL server started for the test module (tests/pgserver.py)."""
+    from pgserver import server
+
+    with server() as prefix:
+        yield prefix
+
+
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(text.encode(encoding))

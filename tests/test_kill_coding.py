@@ -10,12 +10,10 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import write
-from pgserver import create_database, server
+from teamkit import interview
 
 from qcode import Project
 from qcode.services import check as checks
@@ -38,20 +36,12 @@ CODER = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def pg() -> Iterator[str]:
-    with server() as prefix:
-        yield prefix
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_kill_9_during_coding_loses_no_acknowledged_coding(
     pg: str, tmp_path: Path, backend: str
 ) -> None:
-    url = create_database(pg, "killed") if backend == "postgresql" else None
     root = tmp_path / "p"
-    with Project.init(root, db_url=url) as p:
-        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+    with interview(root, TEXT, backend, pg, "killed") as p:
         for k in range(3):
             p.codes.add(f"code{k}")
     rng = random.Random(15)

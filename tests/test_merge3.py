@@ -4,46 +4,23 @@ does not change the project it makes."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write
+from mergekit import copies, copy_again, interviews, state, two_sides
 
 from qcode import Project
 from qcode.services.merge import merge_project
 
-TEXT_A = "Interviewer: Do you pay?\nR: Some months I pay, some months I cannot. Rent first."
-TEXT_B = "Interviewer: And your family?\nR: My son says keep the money in my own hands."
-
 
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
-    a = tmp_path / "a"
-    with Project.init(a, name="Study") as p:
-        p.documents.import_files([write(tmp_path / "int01.txt", TEXT_A)])
-        p.documents.import_files([write(tmp_path / "int02.txt", TEXT_B)])
-        p.codes.add("income swings", description="Income varies")
-        p.codes.add("family")
-        p.codes.add("rent")
-        p.codings.apply("int01", 26, 62, "income swings")
-        p.codings.apply("int02", 31, 38, "family")
+    def fill(p: Project, folder: Path) -> None:
+        interviews(p, folder)
         p.codings.apply("int01", 64, 74, "rent")
-    b = tmp_path / "b"
-    shutil.copytree(a, b)
-    return a, b
 
-
-def state(root: Path) -> dict[str, Any]:
-    with Project.open(root) as p:
-        return {
-            "codings": sorted(
-                (c.document, c.code, c.coder, c.start, c.end) for c in p.codings.list()
-            ),
-            "codes": sorted((c.path, c.description, c.color) for c in p.codes.list()),
-            "docs": sorted(d.name for d in p.documents.list()),
-        }
+    return two_sides(tmp_path, fill)
 
 
 def test_a_coding_uncoded_there_is_uncoded_here(pair: tuple[Path, Path], cli: Any) -> None:
@@ -129,9 +106,7 @@ def test_merging_in_either_order_makes_the_same_project(pair: tuple[Path, Path])
         p.codes.add("saving")
         p.codings.apply("int02", 40, 49, "saving", coder="bob")
         p.documents.delete("int01", force=True)
-    a2, b2 = a.parent / "a2", b.parent / "b2"
-    shutil.copytree(a, a2)
-    shutil.copytree(b, b2)
+    a2, b2 = copies(a, b)
     with Project.open(a) as p:
         merge_project(p, b)
     with Project.open(b2) as p:
@@ -179,8 +154,7 @@ def test_memos_edited_or_deleted_on_one_side(pair: tuple[Path, Path]) -> None:
         p.memos.add("first thoughts", "money", "code")
         p.memos.add("to drop", "x", "code")
         p.memos.add("dropped here", "y", "code")
-    shutil.rmtree(b)
-    shutil.copytree(a, b)
+    copy_again(a, b)
     with Project.open(b) as p:
         by_title = {m.title: m.id for m in p.memos.list()}
         p.memos.edit(by_title["first thoughts"], body="bob's better version")
@@ -200,8 +174,7 @@ def test_attribute_values_changed_on_one_side(pair: tuple[Path, Path]) -> None:
     with Project.open(a) as p:
         p.cases.add("P1", attrs={"age": "34", "city": "Beijing"})
         p.cases.assign("int01", "P1")
-    shutil.rmtree(b)
-    shutil.copytree(a, b)
+    copy_again(a, b)
     with Project.open(b) as p:
         p.attributes.set("P1", {"age": "35", "city": "Xi'an"})
     with Project.open(a) as p:

@@ -10,20 +10,18 @@ from typing import Any
 
 import pytest
 from conftest import write
+from mergekit import TEXT_A, copies, two_sides
 from sqlalchemy import select
 
 from qcode import Project
 from qcode.services.merge import MergeConflicts, merge_project
 from qcode.store.models import AttributeDef, Case, CaseAttribute, CodeSet, Relation, SetMember
 
-TEXT = "Interviewer: Do you pay?\nR: Some months I pay, some months I cannot. Rent first."
-
 
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
-    a = tmp_path / "a"
-    with Project.init(a, name="Study") as p:
-        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+    def fill(p: Project, folder: Path) -> None:
+        p.documents.import_files([write(folder / "int01.txt", TEXT_A)])
         for name in ("income", "rent", "family"):
             p.codes.add(name)
         p.cases.add("P1", attrs={"age": "34"})
@@ -38,9 +36,8 @@ def pair(tmp_path: Path) -> tuple[Path, Path]:
             ids = {c.path: c.id for c in p.codes.list()}
             sid = ch.conn.scalar(select(CodeSet.id).where(CodeSet.name == "people"))
             ch.insert(SetMember, [{"set_id": sid, "kind": "code", "target_id": ids["family"]}])
-    b = tmp_path / "b"
-    shutil.copytree(a, b)
-    return a, b
+
+    return two_sides(tmp_path, fill)
 
 
 def edit(root: Path, model: Any, key: str, **values: Any) -> None:
@@ -74,9 +71,7 @@ def state(root: Path) -> dict[str, Any]:
 
 
 def both_orders(a: Path, b: Path, take: str | None = None) -> tuple[dict, dict]:
-    a2, b2 = a.parent / "a2", b.parent / "b2"
-    shutil.copytree(a, a2)
-    shutil.copytree(b, b2)
+    a2, b2 = copies(a, b)
     flip = {"ours": "theirs", "theirs": "ours", None: None}[take]
     with Project.open(a) as p:
         merge_project(p, b, take=take)
@@ -155,9 +150,7 @@ def test_both_edited_or_deleted_and_edited_is_a_conflict_in_either_order(
         p.sets.delete("money")
     with Project.open(a) as p:
         p.sets.save("money", "rent", description="money codes", replace=True)
-    a2, b2 = a.parent / "a2", b.parent / "b2"
-    shutil.copytree(a, a2)
-    shutil.copytree(b, b2)
+    a2, b2 = copies(a, b)
     with Project.open(a) as p, pytest.raises(MergeConflicts) as one:
         merge_project(p, b)
     with Project.open(b2) as p, pytest.raises(MergeConflicts) as two:

@@ -5,54 +5,29 @@ changes the outcome."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import write
+from mergekit import copies, copy_again, interviews, two_sides
+from mergekit import state as merge_state
 
 from qcode import Project
 from qcode.services.merge import MergeConflicts, merge_project
 
-TEXT_A = "Interviewer: Do you pay?\nR: Some months I pay, some months I cannot. Rent first."
-TEXT_B = "Interviewer: And your family?\nR: My son says keep the money in my own hands."
-
 
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
-    a = tmp_path / "a"
-    with Project.init(a, name="Study") as p:
-        p.documents.import_files([write(tmp_path / "int01.txt", TEXT_A)])
-        p.documents.import_files([write(tmp_path / "int02.txt", TEXT_B)])
-        p.codes.add("income swings", description="Income varies")
-        p.codes.add("family")
-        p.codes.add("rent")
-        p.codings.apply("int01", 26, 62, "income swings")
-        p.codings.apply("int02", 31, 38, "family")
+    def fill(p: Project, folder: Path) -> None:
+        interviews(p, folder)
         p.memos.add("first thoughts", "money", "code")
-    b = tmp_path / "b"
-    shutil.copytree(a, b)
-    return a, b
+
+    return two_sides(tmp_path, fill)
 
 
 def state(root: Path) -> dict[str, Any]:
-    with Project.open(root) as p:
-        return {
-            "codings": sorted(
-                (c.document, c.code, c.coder, c.start, c.end) for c in p.codings.list()
-            ),
-            "codes": sorted((c.path, c.description, c.color) for c in p.codes.list()),
-            "docs": sorted(d.name for d in p.documents.list()),
-            "memos": sorted(m.body for m in p.memos.list()),
-        }
-
-
-def copies(a: Path, b: Path) -> tuple[Path, Path]:
-    a2, b2 = a.parent / "a2", b.parent / "b2"
-    shutil.copytree(a, a2)
-    shutil.copytree(b, b2)
-    return a2, b2
+    return merge_state(root, memos=True)
 
 
 def both_edit(a: Path, b: Path) -> None:
@@ -189,8 +164,7 @@ def test_a_code_whose_colour_was_never_chosen_merges(pair: tuple[Path, Path]) ->
     a, b = pair
     with Project.open(a) as p:  # a codebook without colours: none chosen, none exported
         import_codebook(p, write(a.parent / "cb.csv", "name,description\nsaving,put aside\n"))
-    shutil.rmtree(b)
-    shutil.copytree(a, b)
+    copy_again(a, b)
     with Project.open(b) as p:
         p.codes.edit("saving", description="money put aside")
     with Project.open(a) as p:

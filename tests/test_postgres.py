@@ -10,13 +10,12 @@ import json
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import write
-from pgserver import create_database, server
+from pgserver import create_database
 
 from qcode import Project
 from qcode.store import db
@@ -25,12 +24,6 @@ TEXT = (
     "Interviewer: How do you pay?\nR: Some months I pay, some months I cannot. 😀 Rent first.\n"
     "Interviewer: And later?\nR: 灵活就业的人，养老保险太贵了。 I keep the money in my own hands.\n"
 )
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[str]:
-    with server() as prefix:
-        yield prefix
 
 
 @pytest.fixture

@@ -3,17 +3,13 @@ nothing acknowledged is lost, on SQLite and on a PostgreSQL server (started by t
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import write
-from pgserver import create_database, server
 from sqlalchemy import select
+from teamkit import CLI_AT_GO, interview, together
 
 from qcode import Project
 from qcode.store.models import Event
@@ -47,32 +43,13 @@ WORKER = textwrap.dedent(
 )
 
 
-@pytest.fixture(scope="module")
-def pg() -> Iterator[str]:
-    with server() as prefix:
-        yield prefix
-
-
 def _at_once(root: Path, tmp: Path, action: str, mode: str) -> tuple[int, list[str]]:
     go = tmp / f"go-{action}"
     users = [f"coder{k}" if mode == "project" else "alice" for k in range(6)]
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", WORKER, str(root), action, mode, f"{u}", str(go)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for u in users
-    ]
-    deadline = time.time() + 120
-    while len(list(tmp.glob(f"go-{action}.*"))) < len(set(users)) and time.time() < deadline:
-        time.sleep(0.05)
-    go.touch()
+    argvs = [[str(root), action, mode, f"{u}"] for u in users]
     total, errors = 0, []
-    for pr in procs:
-        out, err = pr.communicate(timeout=300)
-        assert pr.returncode == 0, err
+    for rc, out, err in together(go, WORKER, argvs, ready=len(set(users))):
+        assert rc == 0, err
         total += int(out.strip())
         errors += [line for line in err.splitlines() if line.strip()]
     return total, errors
@@ -83,11 +60,8 @@ def _at_once(root: Path, tmp: Path, action: str, mode: str) -> tuple[int, list[s
 def test_six_undos_at_once_three_rounds_then_redo(
     pg: str, tmp_path: Path, backend: str, mode: str
 ) -> None:
-    name = f"race_{mode.replace(' ', '_')}"
-    url = create_database(pg, name) if backend == "postgresql" else None
     root = tmp_path / "p"
-    with Project.init(root, db_url=url) as p:
-        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+    with interview(root, TEXT, backend, pg, f"race_{mode.replace(' ', '_')}") as p:
         p.codes.add("money")
         for k in range(6):  # each coder's row exists before the steps that will be undone
             p.codings.apply("int01", k, k + 1, "money", coder=f"coder{k}")
@@ -111,16 +85,9 @@ def test_six_undos_at_once_three_rounds_then_redo(
         assert len(targets) == len(set(targets)) == 18
 
 
-CREATE = textwrap.dedent(
+CREATE = CLI_AT_GO + textwrap.dedent(
     """
-    import sys, time
-    from pathlib import Path
-    from qcode.cli.main import main
-
-    root, k, go = sys.argv[1:4]
-    Path(go + "." + k).touch()
-    while not Path(go).exists():
-        time.sleep(0.005)
+    root, k = sys.argv[1:3]
     sys.exit(main(["-p", root, "code", "int01", k, str(int(k) + 5), "brand/new code",
                    "--create", "--coder", "newcomer" + str(int(k) % 2)]))
     """
@@ -131,43 +98,21 @@ CREATE = textwrap.dedent(
 def test_creating_the_same_new_code_at_once_makes_it_once(
     pg: str, tmp_path: Path, backend: str
 ) -> None:
-    url = create_database(pg, "create_once") if backend == "postgresql" else None
     root = tmp_path / "p"
-    with Project.init(root, db_url=url) as p:
-        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
-    go = tmp_path / "go"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", CREATE, str(root), str(k), str(go)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for k in range(6)
-    ]
-    deadline = time.time() + 120
-    while len(list(tmp_path.glob("go.*"))) < 6 and time.time() < deadline:
-        time.sleep(0.05)
-    go.touch()
-    for pr in procs:
-        out, err = pr.communicate(timeout=300)
-        assert pr.returncode == 0 and err == "", err
+    with interview(root, TEXT, backend, pg, "create_once"):
+        pass  # no codes: the code is new to every worker
+    argvs = [[str(root), str(k)] for k in range(6)]
+    for rc, _out, err in together(tmp_path / "go", CREATE, argvs, ready=6):
+        assert rc == 0 and err == "", err
     with Project.open(root) as p:
         assert sorted(c.path for c in p.codes.list()) == ["brand", "brand/new code"]
         assert len(p.codings.list()) == 6
         assert sorted({c.coder for c in p.codings.list()}) == ["newcomer0", "newcomer1"]
 
 
-MERGE = textwrap.dedent(
+MERGE = CLI_AT_GO + textwrap.dedent(
     """
-    import sys, time
-    from pathlib import Path
-    from qcode.cli.main import main
-
-    root, other, k, go = sys.argv[1:5]
-    Path(go + "." + k).touch()
-    while not Path(go).exists():
-        time.sleep(0.005)
+    root, other, k = sys.argv[1:4]
     sys.exit(main(["-p", root, k == "0" and "merge" or "undo", *([other] if k == "0" else [])]))
     """
 )
@@ -177,10 +122,8 @@ MERGE = textwrap.dedent(
 def test_concurrent_merges_and_an_undo_racing_them(pg: str, tmp_path: Path, backend: str) -> None:
     from qcode.cli.main import main
 
-    url = create_database(pg, "merges") if backend == "postgresql" else None
     root = tmp_path / "p"
-    with Project.init(root, db_url=url) as p:
-        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+    with interview(root, TEXT, backend, pg, "merges") as p:
         p.codes.add("money")
         p.codings.apply("int01", 0, 5, "money")
     assert main(["-p", str(root), "export", "-o", str(tmp_path / "x.qdpx")]) == 0
@@ -188,24 +131,11 @@ def test_concurrent_merges_and_an_undo_racing_them(pg: str, tmp_path: Path, back
     with Project.open(tmp_path / "other") as o:
         for i in range(10):
             o.codings.apply("int01", 10 + i * 5, 14 + i * 5, "money", coder="bob")
-    go = tmp_path / "go"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", MERGE, str(root), str(tmp_path / "other"), k, str(go)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for k in ("0", "0", "0", "1")
-    ]
-    while len(list(tmp_path.glob("go.*"))) < 2:  # processes with the same name touch one file
-        time.sleep(0.05)
-    time.sleep(0.5)
-    go.touch()
-    for pr in procs:
-        out, err = pr.communicate(timeout=300)
+    argvs = [[str(root), str(tmp_path / "other"), k] for k in ("0", "0", "0", "1")]
+    # ready=2: processes with the same name touch one file
+    for rc, _out, err in together(tmp_path / "go", MERGE, argvs, ready=2, settle=0.5):
         assert "Traceback" not in err and err.count("\n") <= 1, err
-        assert pr.returncode == 0 or err.startswith("error: "), err
+        assert rc == 0 or err.startswith("error: "), err
     with Project.open(root) as p:
         keys = [(c.coder, c.start, c.end) for c in p.codings.list()]
     assert len(keys) == len(set(keys))  # nothing twice
@@ -214,16 +144,9 @@ def test_concurrent_merges_and_an_undo_racing_them(pg: str, tmp_path: Path, back
     }
 
 
-SAME = textwrap.dedent(
+SAME = CLI_AT_GO + textwrap.dedent(
     """
-    import sys, time
-    from pathlib import Path
-    from qcode.cli.main import main
-
-    root, k, go = sys.argv[1:4]
-    Path(go + "." + k).touch()
-    while not Path(go).exists():
-        time.sleep(0.005)
+    root = sys.argv[1]
     sys.exit(main(["-p", root, "code", "int01", "3", "17", "money", "--coder", "alice"]))
     """
 )
@@ -233,30 +156,14 @@ SAME = textwrap.dedent(
 def test_the_identical_coding_at_once_is_stored_once_and_every_caller_succeeds(
     pg: str, tmp_path: Path, backend: str
 ) -> None:
-    url = create_database(pg, "same_coding") if backend == "postgresql" else None
     root = tmp_path / "p"
-    with Project.init(root, db_url=url) as p:
-        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+    with interview(root, TEXT, backend, pg, "same_coding") as p:
         p.codes.add("money")
         events = len(p.history.log())
-    go = tmp_path / "go"
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-c", SAME, str(root), str(k), str(go)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for k in range(4)
-    ]
-    deadline = time.time() + 120
-    while len(list(tmp_path.glob("go.*"))) < 4 and time.time() < deadline:
-        time.sleep(0.05)
-    go.touch()
     outs = []
-    for pr in procs:
-        out, err = pr.communicate(timeout=300)
-        assert pr.returncode == 0 and err == "", err
+    argvs = [[str(root), str(k)] for k in range(4)]
+    for rc, out, err in together(tmp_path / "go", SAME, argvs, ready=4):
+        assert rc == 0 and err == "", err
         outs.append(out)
     assert all("[3, 17)" in o and "'money'" in o for o in outs)  # each is told it is there
     assert sum(o.startswith("coded ") for o in outs) == 1

@@ -5,19 +5,12 @@ they allow coders; each refusal is one line naming the role."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import write
 from pgserver import create_database, server
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[str]:
-    with server() as prefix:
-        yield prefix
 
 
 def test_roles_are_enforced_by_the_server(

@@ -34,19 +34,35 @@ def proj(project: Project, tmp_path: Path) -> Project:
     return project
 
 
+def run_app(
+    project: Project,
+    scenario: Callable[[Any, QcodeApp], Awaitable[None]],
+    size: tuple[int, int] = SIZE,
+) -> None:
+    """The app on project under a pilot: ``scenario(pilot, app)``, each key waiting only as the
+    pilot's own keys wait."""
+
+    async def main() -> None:
+        app = QcodeApp(project)
+        async with app.run_test(size=size) as pilot:
+            await scenario(pilot, app)
+
+    asyncio.run(main())
+
+
 def drive(
     project: Project,
     scenario: Callable[[Any, QcodeApp], Awaitable[None]],
     size: tuple[int, int] = SIZE,
 ) -> None:
-    async def main() -> None:
-        app = QcodeApp(project)
-        async with app.run_test(size=size) as pilot:
-            settles(pilot)
-            await settle(pilot)
-            await scenario(pilot, app)
+    """run_app from a settled start, each key press and click waiting for what it sets off."""
 
-    asyncio.run(main())
+    async def settled(pilot: Any, app: QcodeApp) -> None:
+        settles(pilot)
+        await settle(pilot)
+        await scenario(pilot, app)
+
+    run_app(project, settled, size)
 
 
 async def settle(pilot: Any) -> None:

@@ -3,11 +3,12 @@ and saved, segments marked; all through keys."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import write
+from test_tui import run_app
 from textual.widgets import DataTable, OptionList, Static, TextArea
 
 from qcode import Project
@@ -32,82 +33,76 @@ def proj(project: Project, tmp_path: Path) -> Project:
 
 
 def test_matrix_screen(proj: Project) -> None:
-    async def main() -> None:
-        app = QcodeApp(proj)
-        async with app.run_test(size=(160, 40)) as pilot:
-            await pilot.press("8")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, MatrixScreen)
-            grid = screen.query_one(DataTable)
-            assert grid.row_count == 2 and len(grid.columns) == 3  # case, family, income
-            await pilot.press("right")  # Li x income
-            await pilot.pause()
-            head = str(screen.query_one("#mx-cell", Static).render())
-            assert "Li × income" in head and "2 segments" in head
-            segs = screen.query_one("#mx-segments", OptionList)
-            assert segs.option_count == 2
-            assert "Some months I pay" in str(segs.get_option_at_index(0).prompt)
-            screen.query_one("#mx-summary", TextArea).focus()
-            await pilot.press(*"Pays when work allows")
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert proj.summaries.get("Li", "income").body == "Pays when work allows"
-            segs.focus()
-            segs.highlighted = 1
-            await pilot.press("m")
-            await pilot.pause()
-            second = proj.codings.list(document="int01")[1].id
-            assert proj.summaries.get("Li", "income").segments == [second]
-            assert "1 marked" in str(screen.query_one("#mx-cell", Static).render())
-            await pilot.press("escape", "down")  # Wang x income: empty, no summary
-            await pilot.pause()
-            assert segs.option_count == 0
-            assert screen.query_one("#mx-summary", TextArea).text == ""
-            await pilot.press("up")
-            await pilot.pause()
-            assert screen.query_one("#mx-summary", TextArea).text == "Pays when work allows"
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("8")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MatrixScreen)
+        grid = screen.query_one(DataTable)
+        assert grid.row_count == 2 and len(grid.columns) == 3  # case, family, income
+        await pilot.press("right")  # Li x income
+        await pilot.pause()
+        head = str(screen.query_one("#mx-cell", Static).render())
+        assert "Li × income" in head and "2 segments" in head
+        segs = screen.query_one("#mx-segments", OptionList)
+        assert segs.option_count == 2
+        assert "Some months I pay" in str(segs.get_option_at_index(0).prompt)
+        screen.query_one("#mx-summary", TextArea).focus()
+        await pilot.press(*"Pays when work allows")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert proj.summaries.get("Li", "income").body == "Pays when work allows"
+        segs.focus()
+        segs.highlighted = 1
+        await pilot.press("m")
+        await pilot.pause()
+        second = proj.codings.list(document="int01")[1].id
+        assert proj.summaries.get("Li", "income").segments == [second]
+        assert "1 marked" in str(screen.query_one("#mx-cell", Static).render())
+        await pilot.press("escape", "down")  # Wang x income: empty, no summary
+        await pilot.pause()
+        assert segs.option_count == 0
+        assert screen.query_one("#mx-summary", TextArea).text == ""
+        await pilot.press("up")
+        await pilot.pause()
+        assert screen.query_one("#mx-summary", TextArea).text == "Pays when work allows"
 
-    asyncio.run(main())
+    run_app(proj, go, size=(160, 40))
 
 
 def test_leaving_a_cell_keeps_its_edited_summary(proj: Project) -> None:
-    async def main() -> None:
-        app = QcodeApp(proj)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("8")
-            await pilot.pause()
-            screen = app.screen
-            await pilot.press("right")  # Li x income
-            await pilot.pause()
-            first = str(screen.query_one("#mx-segments", OptionList).get_option_at_index(0).prompt)
-            assert "int01 [18, 41) · swings" in first  # where each segment is, and its code
-            screen.query_one("#mx-summary", TextArea).focus()
-            await pilot.press(*"Rent first")
-            await pilot.press("escape", "down")  # to Wang x income, unsaved
-            await pilot.pause()
-            assert proj.summaries.get("Li", "income").body == "Rent first"
-            await pilot.press("down", "up")  # moving through without editing writes nothing
-            await pilot.pause()
-            assert len(proj.summaries.list()) == 1
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("8")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("right")  # Li x income
+        await pilot.pause()
+        first = str(screen.query_one("#mx-segments", OptionList).get_option_at_index(0).prompt)
+        assert "int01 [18, 41) · swings" in first  # where each segment is, and its code
+        screen.query_one("#mx-summary", TextArea).focus()
+        await pilot.press(*"Rent first")
+        await pilot.press("escape", "down")  # to Wang x income, unsaved
+        await pilot.pause()
+        assert proj.summaries.get("Li", "income").body == "Rent first"
+        await pilot.press("down", "up")  # moving through without editing writes nothing
+        await pilot.pause()
+        assert len(proj.summaries.list()) == 1
 
-    asyncio.run(main())
+    run_app(proj, go, size=(100, 30))
 
 
 def test_the_cell_heading_in_chinese(proj: Project) -> None:
     from qcode import i18n
 
-    async def main() -> None:
-        app = QcodeApp(proj)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("8", "right")
-            await pilot.pause()
-            head = str(app.screen.query_one("#mx-cell", Static).render())
-            assert "2 个片段，0 个已标记" in head
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("8", "right")
+        await pilot.pause()
+        head = str(app.screen.query_one("#mx-cell", Static).render())
+        assert "2 个片段，0 个已标记" in head
 
     i18n.set_language("zh")
     try:
-        asyncio.run(main())
+        run_app(proj, go, size=(100, 30))
     finally:
         i18n.set_language("en")
 
@@ -132,35 +127,31 @@ def test_context_is_cut_between_words() -> None:
 
 
 def test_marking_before_writing_asks_for_the_summary_first(proj: Project) -> None:
-    async def main() -> None:
-        app = QcodeApp(proj)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("8", "right")
-            await pilot.pause()
-            segs = app.screen.query_one("#mx-segments", OptionList)
-            segs.focus()
-            segs.highlighted = 0
-            await pilot.press("m")
-            await pilot.pause()
-            assert proj.summaries.list() == []
-            assert any("write the summary first" in str(n.message) for n in app._notifications)
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("8", "right")
+        await pilot.pause()
+        segs = app.screen.query_one("#mx-segments", OptionList)
+        segs.focus()
+        segs.highlighted = 0
+        await pilot.press("m")
+        await pilot.pause()
+        assert proj.summaries.list() == []
+        assert any("write the summary first" in str(n.message) for n in app._notifications)
 
-    asyncio.run(main())
+    run_app(proj, go, size=(100, 30))
 
 
 def test_switching_screens_keeps_the_edited_summary(proj: Project) -> None:
-    async def main() -> None:
-        app = QcodeApp(proj)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("8", "right")
-            await pilot.pause()
-            app.screen.query_one("#mx-summary", TextArea).focus()
-            await pilot.press(*"Rent first")
-            await pilot.press("escape", "1")  # to the coding screen, unsaved
-            await pilot.pause()
-            assert proj.summaries.get("Li", "income").body == "Rent first"
-            await pilot.press("8", "f5")
-            await pilot.pause()
-            assert len(proj.summaries.list()) == 1
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("8", "right")
+        await pilot.pause()
+        app.screen.query_one("#mx-summary", TextArea).focus()
+        await pilot.press(*"Rent first")
+        await pilot.press("escape", "1")  # to the coding screen, unsaved
+        await pilot.pause()
+        assert proj.summaries.get("Li", "income").body == "Rent first"
+        await pilot.press("8", "f5")
+        await pilot.pause()
+        assert len(proj.summaries.list()) == 1
 
-    asyncio.run(main())
+    run_app(proj, go, size=(100, 30))

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from conftest import write
+from test_tui import run_app
 from textual.widgets import DataTable, Input, Static
 
 from qcode import Project
@@ -27,60 +29,62 @@ def _project(project: Project, tmp_path: Path) -> Project:
     return p
 
 
+async def query_screen(pilot: Any, app: QcodeApp) -> QueryScreen:
+    """The query screen, opened by its key."""
+    await pilot.press("7")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, QueryScreen)
+    return screen
+
+
 def test_query_screen_keys(project: Project, tmp_path: Path) -> None:
     p = _project(project, tmp_path)
 
-    async def main() -> None:
-        app = QcodeApp(p)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.press("7")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, QueryScreen)
-            await pilot.press(*"cost or text 'bike'")
-            await app.workers.wait_for_complete()
-            await pilot.pause(0.3)
-            await app.workers.wait_for_complete()
-            status = str(screen.query_one("#qy-status", Static).render())
-            assert "2 hit(s)" in status, status
-            await pilot.press("enter")
-            await pilot.pause()
-            assert screen.query_one(DataTable).row_count == 2
-            await pilot.press("c")
-            await pilot.pause()
-            await pilot.press(*"to review", "enter")
-            await pilot.pause()
-            assert len(p.codings.list(code="to review")) == 2
-            await pilot.press("s")
-            await pilot.pause()
-            await pilot.press(*"cost or bike", "enter")
-            await pilot.pause()
-            assert p.sets.show("cost or bike").query == "cost or text 'bike'"
-            await pilot.press("enter")  # open the first hit in the transcript
-            await pilot.pause()
-            assert isinstance(app.screen, CodingScreen)
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        screen = await query_screen(pilot, app)
+        await pilot.press(*"cost or text 'bike'")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        status = str(screen.query_one("#qy-status", Static).render())
+        assert "2 hit(s)" in status, status
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one(DataTable).row_count == 2
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press(*"to review", "enter")
+        await pilot.pause()
+        assert len(p.codings.list(code="to review")) == 2
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"cost or bike", "enter")
+        await pilot.pause()
+        assert p.sets.show("cost or bike").query == "cost or text 'bike'"
+        await pilot.press("enter")  # open the first hit in the transcript
+        await pilot.pause()
+        assert isinstance(app.screen, CodingScreen)
 
-    asyncio.run(main())
+    run_app(p, go, size=(140, 40))
 
 
 def test_query_screen_shows_errors_in_place(project: Project, tmp_path: Path) -> None:
     p = _project(project, tmp_path)
 
-    async def main() -> None:
-        app = QcodeApp(p)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.press("7")
-            await pilot.pause()
-            screen = app.screen
-            await pilot.press(*"cost and")
-            await pilot.pause(0.3)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            status = str(screen.query_one("#qy-status", Static).render())
-            assert "column 9: expected a code" in status, status
-            assert screen.query_one(Input).value == "cost and"
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("7")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press(*"cost and")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(screen.query_one("#qy-status", Static).render())
+        assert "column 9: expected a code" in status, status
+        assert screen.query_one(Input).value == "cost and"
 
-    asyncio.run(main())
+    run_app(p, go, size=(140, 40))
 
 
 def test_completion_of_codes_and_operators() -> None:
@@ -97,49 +101,39 @@ def test_completion_of_codes_and_operators() -> None:
 def test_matrix_grid_cells_open_their_segments(project: Project, tmp_path: Path) -> None:
     p = _project(project, tmp_path)
 
-    async def main() -> None:
-        app = QcodeApp(p)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.press("7")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, QueryScreen)
-            await pilot.press("escape", "m")
-            await pilot.pause()
-            await pilot.press(*"cost,income volatility", "enter")
-            await pilot.pause()
-            await pilot.press(*"text 'high',text 'down'", "enter")
-            await pilot.pause()
-            table = screen.query_one(DataTable)
-            assert screen.matrix is not None and screen.matrix.values == [[1, 0], [0, 1]]
-            assert table.row_count == 2
-            await pilot.press("right", "enter")  # row cost, column text 'high'
-            await pilot.pause()
-            assert [h.text for h in screen.hits] == ["high"]
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        screen = await query_screen(pilot, app)
+        await pilot.press("escape", "m")
+        await pilot.pause()
+        await pilot.press(*"cost,income volatility", "enter")
+        await pilot.pause()
+        await pilot.press(*"text 'high',text 'down'", "enter")
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        assert screen.matrix is not None and screen.matrix.values == [[1, 0], [0, 1]]
+        assert table.row_count == 2
+        await pilot.press("right", "enter")  # row cost, column text 'high'
+        await pilot.pause()
+        assert [h.text for h in screen.hits] == ["high"]
 
-    asyncio.run(main())
+    run_app(p, go, size=(140, 40))
 
 
 def test_saved_sets_listed_with_counts_and_run(project: Project, tmp_path: Path) -> None:
     p = _project(project, tmp_path)
     p.sets.save("money", "cost or text 'bike'")
 
-    async def main() -> None:
-        app = QcodeApp(p)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await pilot.press("7")
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, QueryScreen)
-            await pilot.press("escape", "l")
-            await pilot.pause()
-            table = screen.query_one(DataTable)
-            assert table.row_count == 1 and table.get_row_at(0)[:2] == ["money", "2"]
-            await pilot.press("enter")
-            await pilot.pause()
-            assert len(screen.hits) == 2 and screen.query_one(Input).value == 'set "money"'
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        screen = await query_screen(pilot, app)
+        await pilot.press("escape", "l")
+        await pilot.pause()
+        table = screen.query_one(DataTable)
+        assert table.row_count == 1 and table.get_row_at(0)[:2] == ["money", "2"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(screen.hits) == 2 and screen.query_one(Input).value == 'set "money"'
 
-    asyncio.run(main())
+    run_app(p, go, size=(140, 40))
 
 
 def test_saved_sets_appear_in_the_code_tree_with_their_counts(
@@ -150,21 +144,19 @@ def test_saved_sets_appear_in_the_code_tree_with_their_counts(
     p = _project(project, tmp_path)
     p.sets.save("cost or bike", "cost or text 'bike'")
 
-    async def main() -> None:
-        app = QcodeApp(p)
-        async with app.run_test(size=(140, 40)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            screen = app.screen
-            assert isinstance(screen, CodingScreen)
-            tree = screen.query_one("#codes", Tree)
-            top = [n for n in tree.root.children if str(n.label) == "Sets"]
-            assert len(top) == 1 and top[0] is tree.root.children[-1]
-            assert [str(n.label) for n in top[0].children] == ["◆ cost or bike 2"]
-            # choosing a set says what it holds and codes nothing
-            before = len(p.codings.list())
-            tree.select_node(top[0].children[0])
-            await pilot.pause()
-            assert len(p.codings.list()) == before
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CodingScreen)
+        tree = screen.query_one("#codes", Tree)
+        top = [n for n in tree.root.children if str(n.label) == "Sets"]
+        assert len(top) == 1 and top[0] is tree.root.children[-1]
+        assert [str(n.label) for n in top[0].children] == ["◆ cost or bike 2"]
+        # choosing a set says what it holds and codes nothing
+        before = len(p.codings.list())
+        tree.select_node(top[0].children[0])
+        await pilot.pause()
+        assert len(p.codings.list()) == before
 
-    asyncio.run(main())
+    run_app(p, go, size=(140, 40))

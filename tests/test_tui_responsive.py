@@ -66,6 +66,13 @@ async def responds(pilot: Any, held: Held, keys: list[str], handled: Callable[[]
     await settle(pilot)
 
 
+async def leaves_for_coding(app: QcodeApp, pilot: Any, held: Held, key: str) -> None:
+    """Open the screen of ``key`` while ``held`` runs: 1 goes back to the coding screen before the
+    call returns."""
+    await pilot.press(key)
+    await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+
+
 @pytest.fixture
 def study(project: Project, tmp_path: Path) -> Project:
     p = project
@@ -95,8 +102,7 @@ def test_codebook_opening_a_code_leaves_keys_free(
 ) -> None:
     async def body(app: QcodeApp, pilot: Any) -> None:
         held = Held(study.codings, "list", monkeypatch)  # the code's segments
-        await pilot.press("2")
-        await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+        await leaves_for_coding(app, pilot, held, "2")
         await pilot.press("2")
         await settle(pilot)
         assert app.screen.query_one("#cb-segments", OptionList).option_count == 1
@@ -126,9 +132,7 @@ def test_memos_listing_and_saving_leave_keys_free(
     study: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def body(app: QcodeApp, pilot: Any) -> None:
-        held = Held(study.memos, "list", monkeypatch)
-        await pilot.press("3")
-        await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+        await leaves_for_coding(app, pilot, Held(study.memos, "list", monkeypatch), "3")
         await pilot.press("3")
         await settle(pilot)
         screen = app.screen
@@ -147,9 +151,7 @@ def test_analysis_counting_leaves_keys_free(
     study: Project, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     async def body(app: QcodeApp, pilot: Any) -> None:
-        held = Held(study.analysis, "cooccur", monkeypatch)
-        await pilot.press("4")
-        await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+        await leaves_for_coding(app, pilot, Held(study.analysis, "cooccur", monkeypatch), "4")
         await pilot.press("4")
         await settle(pilot)
         screen = app.screen
@@ -165,9 +167,7 @@ def test_queue_listing_leaves_keys_free(study: Project, monkeypatch: pytest.Monk
     from qcode.services import autocode
 
     async def body(app: QcodeApp, pilot: Any) -> None:
-        held = Held(autocode, "suggestions", monkeypatch)
-        await pilot.press("6")
-        await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+        await leaves_for_coding(app, pilot, Held(autocode, "suggestions", monkeypatch), "6")
 
     run(study, body)
 
