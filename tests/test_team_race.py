@@ -22,12 +22,12 @@ WORKER = textwrap.dedent(
     from pathlib import Path
     from qcode import Project
 
-    root, action, mode, user, go = sys.argv[1:6]
+    root, action, mode, user, worker, go = sys.argv[1:7]
     done, errors = 0, []
     with Project.open(root) as p:
         p._user = user
         p.codes.list()  # connected and warm before the start
-        Path(go + "." + user + "." + action).touch()
+        Path(go + "." + worker).touch()  # one ready file per worker, also for one coder
         while not Path(go).exists():
             time.sleep(0.005)
         for _ in range(3):
@@ -46,9 +46,9 @@ WORKER = textwrap.dedent(
 def _at_once(root: Path, tmp: Path, action: str, mode: str) -> tuple[int, list[str]]:
     go = tmp / f"go-{action}"
     users = [f"coder{k}" if mode == "project" else "alice" for k in range(6)]
-    argvs = [[str(root), action, mode, f"{u}"] for u in users]
+    argvs = [[str(root), action, mode, u, str(k)] for k, u in enumerate(users)]
     total, errors = 0, []
-    for rc, out, err in together(go, WORKER, argvs, ready=len(set(users))):
+    for rc, out, err in together(go, WORKER, argvs, ready=len(users)):
         assert rc == 0, err
         total += int(out.strip())
         errors += [line for line in err.splitlines() if line.strip()]
