@@ -101,6 +101,11 @@ class TextCache:
             _, dropped = self._texts.popitem(last=False)
             self.chars -= len(dropped)
 
+    def clear(self) -> None:
+        """Forget every text (the next read of each comes from the database)."""
+        self._texts.clear()
+        self.chars = 0
+
     def __len__(self) -> int:
         return len(self._texts)
 
