@@ -107,6 +107,10 @@ def _unmarked(node: ast.expr | None) -> bool:
     if isinstance(node, ast.JoinedStr):  # words in its literal parts
         parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
         return bool(re.search(r"[A-Za-z]{2,}", "".join(map(str, parts))))
+    if isinstance(node, ast.IfExp):  # "a" if x else "b": either may be shown
+        return _unmarked(node.body) or _unmarked(node.orelse)
+    if isinstance(node, ast.BoolOp):  # x or "default"
+        return any(_unmarked(v) for v in node.values)
     return False
 
 
@@ -183,6 +187,8 @@ def test_the_check_finds_an_unmarked_literal(tmp_path: Path) -> None:
         'self.notify("saved")\nself.notify(f"{n} saved")\nself.notify(_("ok"))\n'
         'typer.Option(1, "--n", help="How many.")\ntyper.Option(1, help=N_("How many."))\n'
         'Text.assemble(("Code", "bold"), " saved", _(" ok"))\nText("no codes yet")\n'
+        'self.notify(_("on") if x else "off")\nself.notify(x or "nothing here")\n'
+        'self.notify(_("on") if x else _("off"))\n'
     )
     assert unmarked_literals(probe) == [
         "probe.py:1",
@@ -191,6 +197,8 @@ def test_the_check_finds_an_unmarked_literal(tmp_path: Path) -> None:
         "probe.py:6",
         "probe.py:6",
         "probe.py:7",
+        "probe.py:8",
+        "probe.py:9",
     ]
 
 

@@ -487,3 +487,14 @@ def test_saved_queries_in_readable_codebooks(study: Project, tmp_path: Path) -> 
     export_codebook(study, tmp_path / "cb.xlsx")
     rows = list(load_workbook(tmp_path / "cb.xlsx")["Sets"].iter_rows(values_only=True))
     assert rows[0][-1] == "query" and rows[1][-1] == "'income volatility' or 'family provides'"
+
+
+def test_the_closest_names_are_offered_in_chinese_too(study: Project) -> None:
+    from qcode import i18n
+
+    i18n.set_language("zh")
+    try:
+        with pytest.raises(QcodeError, match=r"famly provides.*您是否指"):
+            study.query("text 'x' or famly provides")
+    finally:
+        i18n.set_language("en")

@@ -111,6 +111,10 @@ def gone_because(session: Session | Connection, ref: str) -> str:
     return ""
 
 
+class NoSuchCode(NotFoundError):
+    """No code has the path, name or id asked for (not an ambiguous name)."""
+
+
 class CodeTree:
     """All codes of a project in memory: id -> (name, parent_id), with paths."""
 
@@ -186,7 +190,7 @@ class CodeTree:
             )
         if ref.isdigit() and int(ref) in self.name:
             return int(ref)
-        raise NotFoundError(
+        raise NoSuchCode(
             _("no code {ref!r}{v1}").format(ref=ref, v1=gone_because(self.session, ref))
         )
 

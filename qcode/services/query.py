@@ -31,7 +31,7 @@ from qcode.analysis.query_parse import (
 )
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.records import Records as BaseRecords
-from qcode.services.codes import CodeTree
+from qcode.services.codes import CodeTree, NoSuchCode
 from qcode.services.query_tree import (
     Codes,
     candidates,
@@ -156,7 +156,7 @@ class QueryService:
                     cid = codes.resolve(leaf.ref)
                 except NotFoundError as exc:
                     msg = str(exc)
-                    if msg.startswith("no code"):
+                    if isinstance(exc, NoSuchCode):  # not by its words: they may be Chinese
                         msg += did_you_mean(leaf.ref, known)
                     raise NotFoundError(where + msg) from None
                 if leaf.subcodes and level == "open":

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.attributes import parse_assignments, parse_value
 from qcode.services.codings import find_document
 from qcode.store.models import AttributeDef, Case, Coder, Document
@@ -34,7 +35,9 @@ def did_you_mean(name: str, known: Sequence[str]) -> str:
     if not close:
         folded = {k.casefold(): k for k in known}
         close = [folded[k] for k in difflib.get_close_matches(name.casefold(), list(folded), 3)]
-    return f" (did you mean {', '.join(repr(c) for c in close)}?)" if close else ""
+    if not close:
+        return ""
+    return _(" (did you mean {names}?)").format(names=", ".join(repr(c) for c in close))
 
 
 def matching_documents(

@@ -211,9 +211,9 @@ class CodebookScreen(Screen[None]):
         """Toggle the list between the code's segments and uncoded sentences like them."""
         self.similar_mode = not self.similar_mode
         self.notify(
-            "uncoded sentences most like this code (TF-IDF): enter opens one to code it"
+            _("uncoded sentences most like this code (TF-IDF): enter opens one to code it")
             if self.similar_mode
-            else "the code's segments"
+            else _("the code's segments")
         )
         self._show()
 
