@@ -38,6 +38,11 @@ def test_lines_keep_offsets() -> None:
     )
     assert all(b - a <= 40 for a, b in lines)
     assert all(b - a <= 20 for a, b in lines[-2:])  # wide characters take two columns
+    # a closing mark at the wrap goes down with the character before it, never alone
+    text = "受访者：说是和一家劳务外包公司签的，叫什么人力资源服务公司。名字我都记不住。"
+    lines = _lines(text, 32)
+    assert "".join(text[a:b] for a, b in lines) == text and len(lines) > 2
+    assert all(text[a] not in "，。" for a, _ in lines) and text[lines[1][0]] == "的"
 
 
 @pytest.mark.parametrize("text", [TEXT_EN, TEXT_ZH])
@@ -54,6 +59,7 @@ def test_codeline_and_stripes_are_clean(text: str, tmp_path: Path) -> None:
     assert "lines 1-" in caption and "of 60" in " ".join(caption.split())
     svg = (tmp_path / "s.svg").read_text(encoding="utf-8")
     assert svg.count("stroke-width: 3") >= 4  # the stripes
+    assert svg.count("stroke: #1a1a1a; stroke-width: 3.8") >= 4  # outlined, for pale ones
 
 
 def test_paradigm_map_is_clean(tmp_path: Path) -> None:

@@ -116,9 +116,12 @@ def codeline(
     return save(fig, path, dpi=dpi)
 
 
+NO_LINE_START = frozenset("，。、；：？！）》」』】〉〕”’…‥·％,.;:?!)]}%")
+
+
 def _lines(text: str, width: int) -> list[tuple[int, int]]:
     """The text's display lines as (start, end) offsets: at newlines, then wrapped at
-    ``width`` columns (at spaces where there are any)."""
+    ``width`` columns (at spaces where there are any, and never before a closing mark)."""
     out: list[tuple[int, int]] = []
     pos = 0
     for para in text.split("\n"):
@@ -131,6 +134,10 @@ def _lines(text: str, width: int) -> list[tuple[int, int]]:
             space = text.rfind(" ", start, cut)
             if space > start and cut < pos + len(para):
                 cut = space + 1
+            # no line begins with a closing mark (，。」...): the character before it goes down
+            # with it
+            while cut - 1 > start and cut < pos + len(para) and text[cut] in NO_LINE_START:
+                cut -= 1
             out.append((start, cut))
             start = cut
         out.append((start, pos + len(para)))
@@ -152,6 +159,8 @@ def stripes(
 ) -> Path:
     """A document's text with a coloured stripe per code beside the lines each coding covers
     (one page from ``first_line``; the caption says which lines are shown)."""
+    from matplotlib.patheffects import Normal, Stroke
+
     path = check_path(path)
     check_size(size, dpi)
     width_mm, page_mm = SIZES[size][0], SIZES["full"][1]
@@ -200,7 +209,15 @@ def stripes(
             if rows:
                 y1 = top - rows[0] * LINE_PT + 1
                 y2 = top - rows[-1] * LINE_PT - LINE_PT + 1
-                ax.plot([x, x], [y1, y2], color=color, linewidth=3, solid_capstyle="butt")
+                ax.plot(
+                    [x, x],
+                    [y1, y2],
+                    color=color,
+                    linewidth=3,
+                    solid_capstyle="butt",
+                    # outlined in ink: a pale stripe (yellow, or its grey) still shows on white
+                    path_effects=[Stroke(linewidth=3.8, foreground=INK), Normal()],
+                )
     last = lo + len(page)
     more = (
         f"; {len(codes) - len(shown_codes)} codes without a column"
