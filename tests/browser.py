@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import time
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 INSTALL = Path(__file__).resolve().parents[1] / ".ci" / "chromium"
+REPLY_WAIT = 60  # seconds: a browser silent this long is stuck, and the test fails
 
 
 def _which() -> str | None:
@@ -97,16 +99,23 @@ class Browser:
         self._next = 0
         self.events: list[dict[str, Any]] = []
         self.session: str | None = None
-        targets = self.call("Target.getTargets", browser=True)["targetInfos"]
-        page = next(t for t in targets if t["type"] == "page")
-        self.session = self.call(
-            "Target.attachToTarget", browser=True, targetId=page["targetId"], flatten=True
-        )["sessionId"]
-        self.call("Runtime.enable")
-        self.call("Page.enable")
+        try:
+            targets = self.call("Target.getTargets", browser=True)["targetInfos"]
+            page = next(t for t in targets if t["type"] == "page")
+            self.session = self.call(
+                "Target.attachToTarget", browser=True, targetId=page["targetId"], flatten=True
+            )["sessionId"]
+            self.call("Runtime.enable")
+            self.call("Page.enable")
+        except BaseException:
+            self.close()
+            raise
 
     def _message(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._recv], [], [], REPLY_WAIT)
+            if not ready:
+                raise CDPError(f"Chromium said nothing for {REPLY_WAIT} s")
             chunk = os.read(self._recv, 1 << 16)
             if not chunk:
                 raise CDPError("Chromium closed its DevTools pipe")

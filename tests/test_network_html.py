@@ -194,3 +194,18 @@ def test_a_large_chinese_network_loads(tmp_path: Path, browser: Browser) -> None
     seen = open_page(browser, page, rest=False)  # drawn; 200 nodes take long to come to rest
     assert browser.console() == [] and seen["errors"] == "0"
     assert seen["nodes"] == seen["placed"] == "200"
+
+
+def test_a_browser_that_cannot_be_installed_skips_but_fails_under_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import browser as b
+
+    monkeypatch.setattr(b, "_which", lambda: None)
+    monkeypatch.setattr(b, "INSTALL", Path("/bin/false"))  # an installation that fails
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="could not be installed"):
+        b.chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="could not be installed"):
+        b.chromium()
