@@ -157,7 +157,8 @@ def test_paradigm_map_at_the_smallest_size_fits_and_points(tmp_path: Path) -> No
     px = 300 / 72
 
     def dark(x: float, y: float) -> bool:
-        return int(image.getpixel((round(x * px), round((geom.height - y) * px)))) < 100
+        value = image.getpixel((round(x * px), round((geom.height - y) * px)))
+        return isinstance(value, int | float) and value < 100
 
     for target in ("PHENOMENON", "STRATEGIES", "CONSEQUENCES"):
         x0, y0, _, y1 = box[target]
