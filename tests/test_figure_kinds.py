@@ -128,6 +128,10 @@ def test_codeline_at_the_smallest_size_shows_whole_names(tmp_path: Path) -> None
     rows = {" ".join(lab.text.split()) for lab in geom.labels}
     assert set(LONG_NAMES) <= rows
     assert any("\n" in lab.text for lab in geom.labels)
+    # and a margin at either side: the names on the left, the last position's number ("1000")
+    # on the right
+    assert all(lab.box[0] >= 4 and lab.box[2] <= geom.width - 4 for lab in geom.labels)
+    assert all(lab.box[3] <= geom.height - 4 for lab in geom.labels)  # the title too
 
 
 def test_paradigm_map_at_the_smallest_size_fits_and_points(tmp_path: Path) -> None:

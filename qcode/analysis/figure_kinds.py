@@ -81,12 +81,13 @@ def codeline(
     names = {c: _wrap(c.rsplit("/", 1)[-1], cols) for c in first}
     lines = max((n.count("\n") + 1 for n in names.values()), default=1)
     row_pt = ROW_PT + 7.0 * (lines - 1)
-    most = int((SIZES["full"][1] * MM - 70) // row_pt)
+    most = int((SIZES["full"][1] * MM - 76) // row_pt)
     codes = sorted(first, key=first.__getitem__)
     shown = codes[:most]
-    height_pt = len(shown) * row_pt + 70
+    # the rows, with 46 pt below them (numbers, axis label, caption) and 18 above (the title)
+    height_pt = len(shown) * row_pt + 76
     fig = new_figure(width_mm / 25.4, height_pt / 72, constrained=False)
-    ax = fig.add_axes((0.4, 46 / height_pt, 0.57, 1 - 58 / height_pt))
+    ax = fig.add_axes((0.4, 46 / height_pt, 0.57, 1 - 64 / height_pt))
     row = {c: i for i, c in enumerate(shown)}
     for code, start, end in codings:
         if code in row:
@@ -99,11 +100,24 @@ def codeline(
     ax.set_ylim(len(shown) - 0.5, -0.5)
     ax.set_yticks(range(len(shown)), [names[c] for c in shown], fontsize=6)
     ax.tick_params(axis="x", labelsize=6)
-    # as much room on the left as the widest name takes, measured as drawn (and its tick)
+    # as much room on the left as the widest name takes, measured as drawn (with its tick and
+    # a margin), and on the right as the last position's number reaches past the axis
     fig.draw_without_rendering()
+    to_pt = 72 / fig.dpi
     widest = max((lab.get_window_extent().width for lab in ax.get_yticklabels()), default=0.0)
-    left = (widest * 72 / fig.dpi + 10) / width_pt
-    ax.set_position((left, 46 / height_pt, 0.97 - left, 1 - 58 / height_pt))
+    left = (widest * to_pt + 12) / width_pt
+    ax.set_position((left, 46 / height_pt, 0.97 - left, 1 - 64 / height_pt))
+    fig.draw_without_rendering()
+    reach = max(
+        (
+            lab.get_window_extent().x1 * to_pt
+            for loc, lab in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)
+            if 0 <= loc <= max(length, 1)  # matplotlib keeps, undrawn, the ticks past the end
+        ),
+        default=0.0,
+    )
+    right = 0.97 - max(0.0, reach - (width_pt - 5)) / width_pt
+    ax.set_position((left, 46 / height_pt, right - left, 1 - 64 / height_pt))
     ax.set_xlabel("position in the document (characters)", fontsize=6.5)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(f"Code line: {document}", fontsize=8, loc="left")
