@@ -38,6 +38,11 @@ def test_lines_keep_offsets() -> None:
     )
     assert all(b - a <= 40 for a, b in lines)
     assert all(b - a <= 20 for a, b in lines[-2:])  # wide characters take two columns
+    # a closing mark at the wrap goes down with the character before it, never alone
+    text = "受访者：说是和一家劳务外包公司签的，叫什么人力资源服务公司。名字我都记不住。"
+    lines = _lines(text, 32)
+    assert "".join(text[a:b] for a, b in lines) == text and len(lines) > 2
+    assert all(text[a] not in "，。" for a, _ in lines) and text[lines[1][0]] == "的"
 
 
 @pytest.mark.parametrize("text", [TEXT_EN, TEXT_ZH])
@@ -54,6 +59,7 @@ def test_codeline_and_stripes_are_clean(text: str, tmp_path: Path) -> None:
     assert "lines 1-" in caption and "of 60" in " ".join(caption.split())
     svg = (tmp_path / "s.svg").read_text(encoding="utf-8")
     assert svg.count("stroke-width: 3") >= 4  # the stripes
+    assert svg.count("stroke: #1a1a1a; stroke-width: 3.8") >= 4  # outlined, for pale ones
 
 
 def test_paradigm_map_is_clean(tmp_path: Path) -> None:
@@ -102,3 +108,63 @@ def test_figure_kind_commands(project: Project, tmp_path: Path, cli) -> None:  #
     assert r.code == 1 and "x.gif: a figure must end in .png, .svg or .pdf" in r.err
     r = cli("-p", str(p.root), "figure", "stripes", "a", str(tmp_path / "x.pdf"), "--check")
     assert r.code == 1 and "--check reads .png and .svg" in r.err
+
+
+LONG_NAMES = [
+    "rumours in chat groups and short videos",
+    "remittances and family obligations",
+    "policy wording hard to understand",
+    "money",
+]
+
+
+def test_codeline_at_the_smallest_size_shows_whole_names(tmp_path: Path) -> None:
+    # a single column in grey: names longer than two fifths of the width are wrapped, not cut
+    # at the figure's edge
+    codings = [(name, 100 * i, 100 * i + 40) for i, name in enumerate(LONG_NAMES)]
+    out = codeline("P01", 1000, codings, {}, tmp_path / "c.png", size="single", grey=True)
+    geom = read(out)
+    assert findings(geom) == []
+    rows = {" ".join(lab.text.split()) for lab in geom.labels}
+    assert set(LONG_NAMES) <= rows
+    assert any("\n" in lab.text for lab in geom.labels)
+    # and a margin at either side: the names on the left, the last position's number ("1000")
+    # on the right
+    assert all(lab.box[0] >= 4 and lab.box[2] <= geom.width - 4 for lab in geom.labels)
+    assert all(lab.box[3] <= geom.height - 4 for lab in geom.labels)  # the title too
+
+
+def test_paradigm_map_at_the_smallest_size_fits_and_points(tmp_path: Path) -> None:
+    from PIL import Image
+
+    def item(code: str) -> dict[str, object]:
+        return {"code": code, "relation": 1, "comment": "", "evidence": 0}
+
+    sheet = {
+        "phenomenon": "Participation resilience",
+        "slots": {
+            "causal conditions": [item("Economic pressure"), item("Ambiguous labour relations")],
+            "context": [item("Institutional mismatch")],
+            "intervening conditions": [item("Information barriers"), item("Risk perception")],
+            "strategies": [item("Coping strategies")],
+            "consequences": [item("Participation outcomes")],
+        },
+        "empty": [],
+    }
+    out = paradigm_map(sheet, tmp_path / "p.png", size="single", grey=True, dpi=300)
+    geom = read(out)
+    assert findings(geom) == []  # no box over another or past the edge
+    box = {lab.text.split("\n")[0]: lab.box for lab in geom.labels}
+    # each arrow of the middle row ends in a head just before the box it points at (a bare
+    # line is 0.8 pt thick; the head is wider)
+    image = Image.open(out).convert("L")
+    px = 300 / 72
+
+    def dark(x: float, y: float) -> bool:
+        value = image.getpixel((round(x * px), round((geom.height - y) * px)))
+        return isinstance(value, int | float) and value < 100
+
+    for target in ("PHENOMENON", "STRATEGIES", "CONSEQUENCES"):
+        x0, y0, _, y1 = box[target]
+        mid = (y0 + y1) / 2
+        assert any(dark(x0 - dx, mid + dy) for dx in (4.5, 5.0, 5.5) for dy in (1.0, -1.0)), target

@@ -1,69 +1,76 @@
 """The interactive network: one self-contained HTML file (vis-network inlined), opened in
-headless Chromium (Debian's, installed by .ci/chromium): it loads without console errors,
-draws every node, filters edges by weight and lists a code's quotes."""
+headless Chromium (Debian's, installed by .ci/chromium) and driven over the DevTools protocol:
+it loads without console errors and draws every node; hovering a node shows its tooltip,
+clicking it lists the code's quotes, and the slider hides the co-occurrences below a weight."""
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
+from browser import Browser
 from figure_data import sample_network
 
 from qcode import Project
-from qcode.analysis.network_html import write_html
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (.ci/chromium)")
+from qcode.analysis.network_html import page_data, write_html
 
 
-def open_page(page: Path, tmp_path: Path, fragment: str = "") -> tuple[str, list[str]]:
-    """The page's DOM after it has run, and its console messages. Headless Chromium can dump a
-    page before its first animation frame on a busy machine: a page that has not drawn yet is
-    opened again, at most three times (and then returned as it is, for the test to fail on)."""
-    for attempt in range(3):
-        dom, console = _open_once(page, tmp_path / f"run{attempt}", fragment)
-        if 'data-drawn="yes"' in (re.search(r"<body[^>]*>", dom) or [""])[0]:
-            break
-    return dom, console
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
+    b = Browser(tmp_path_factory.mktemp("chromium"))
+    yield b
+    b.close()
 
 
-def _open_once(page: Path, tmp_path: Path, fragment: str) -> tuple[str, list[str]]:
-    assert CHROMIUM is not None
-    r = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--run-all-compositor-stages-before-draw",
-            "--virtual-time-budget=60000",
-            "--dump-dom",
-            page.as_uri() + fragment,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
+def open_page(
+    browser: Browser, page: Path, fragment: str = "", rest: bool = True
+) -> dict[str, str]:
+    """Open ``page``, wait for its first drawing and (with ``rest``) for its nodes to come to
+    rest; what the page wrote on its ``<body>``."""
+    browser.events.clear()
+    browser.open("about:blank")
+    browser.open(page.as_uri() + fragment)
+    browser.wait_for("document.body.dataset.drawn === 'yes'")
+    if rest:
+        browser.wait_for(
+            "(() => { const s = JSON.stringify(network.getPositions()); const same ="
+            " s === window.lastPositions; window.lastPositions = s; return same; })()"
+        )
+    return dict(browser.evaluate("Object.assign({}, document.body.dataset)"))
+
+
+def node_at(browser: Browser, node: str) -> tuple[float, float]:
+    """Where ``node`` is drawn, in the page's coordinates."""
+    x, y = browser.evaluate(
+        "(() => { const box = document.getElementById('net').getBoundingClientRect();"
+        f" const p = network.canvasToDOM(network.getPositions([{node!r}])[{node!r}]);"
+        " return [box.left + p.x, box.top + p.y]; })()"
     )
-    console = [line for line in r.stderr.splitlines() if ":CONSOLE" in line]
-    return r.stdout, console
+    return float(x), float(y)
 
 
-def body(dom: str) -> dict[str, str]:
-    tag = re.search(r"<body[^>]*>", dom)
-    assert tag is not None, dom[:500]
-    return dict(re.findall(r'data-([a-z]+)="([^"]*)"', tag.group(0)))
+def away(browser: Browser) -> None:
+    """Move the mouse to an empty corner of the network and wait for the tooltip to go."""
+    x, y = browser.evaluate(
+        "(() => { const box = document.getElementById('net').getBoundingClientRect();"
+        " return [box.left + 3, box.bottom - 3]; })()"
+    )
+    browser.hover(x, y)
+    browser.wait_for("document.querySelector('div.vis-tooltip').style.visibility === 'hidden'")
+
+
+def tooltip(browser: Browser) -> str:
+    """The text of the tooltip vis-network shows, once it shows one."""
+    return str(
+        browser.wait_for(
+            "(() => { const t = document.querySelector('div.vis-tooltip');"
+            " return t && t.style.visibility === 'visible' && t.innerText; })()"
+        )
+    )
 
 
 def test_page_is_self_contained(tmp_path: Path) -> None:
@@ -78,47 +85,127 @@ def test_page_is_self_contained(tmp_path: Path) -> None:
     assert "</script" not in vis.lower()
 
 
-@needs_chromium
-def test_page_loads_in_chromium_and_shows_the_nodes(project: Project, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def small_study(p: Project, tmp_path: Path) -> None:
+    """Two documents; the core category "precarity", the category "rules" related to it (with
+    the sub-code "rules/unclear") and the code "money"."""
     from conftest import write
 
-    p = project
     p.documents.import_files(
         [write(tmp_path / "a.txt", "R: money is short.\nR: rules are unclear.")]
     )
     p.documents.import_files([write(tmp_path / "b.txt", "R: money again, and rules.")])
+    p.codes.add("precarity", level="selective")
     p.codes.add("money", description="talk of income & <savings>")
-    p.codes.add("rules")
-    p.codes.add("unclear")
-    p.codings.apply("a", 0, 2, "unclear")
+    p.codes.add("rules", level="axial")
+    p.codes.add("unclear", parent="rules")
+    p.structure.relate("rules", "causal condition of", "precarity")
+    p.codings.apply("a", 0, 40, "precarity")
     p.codings.apply("a", 3, 18, "money")
-    p.codings.apply("a", 22, 40, "rules")
+    p.codings.apply("a", 22, 27, "rules")
+    p.codings.apply("a", 22, 40, "rules/unclear")
     p.codings.apply("b", 3, 14, "money")
     p.codings.apply("b", 20, 26, "rules")
+
+
+def test_hover_click_and_filter_in_chromium(
+    project: Project, tmp_path: Path, cli: Any, browser: Browser
+) -> None:
+    small_study(project, tmp_path)
     page = tmp_path / "net.html"
-    r = cli("-p", str(p.root), "network", "--unit", "document", "--html", str(page))
+    r = cli("-p", str(project.root), "network", "--unit", "document", "--html", str(page))
     assert r.code == 0 and f"wrote {page}" in r.out
-    dom, console = open_page(page, tmp_path, "#show=" + quote("code:money"))
-    seen = body(dom)
-    assert console == [] and seen["errors"] == "0"
-    assert seen["drawn"] == "yes" and seen["nodes"] == seen["placed"] == "3"
-    assert seen["edges"] == "3"
-    # the clicked code's quotes, with their documents; its definition and counts
-    assert dom.count('class="quote"') == 2 and "money is short." in dom and "— b" in dom
-    assert "talk of income &amp; &lt;savings&gt;" in dom and "codings: 2" in dom
-    # filtered by weight: at 2, only money ~ rules (in both documents) stays
-    dom, console = open_page(page, tmp_path, "#least=2")
-    assert console == [] and body(dom)["edges"] == "1"
-    bad = cli("-p", str(p.root), "network", "--html", str(tmp_path / "net.txt"))
+    seen = open_page(browser, page)
+    assert browser.console() == [] and seen["errors"] == "0"
+    assert seen["nodes"] == seen["placed"] == "4"
+    # in document a all four codes co-occur once; money ~ rules again in b
+    assert seen["edges"] == "6"
+
+    # hovering a node shows its name, definition and counts
+    browser.hover(*node_at(browser, "code:money"))
+    assert tooltip(browser) == "money\ntalk of income & <savings>\ncodings: 2"
+    away(browser)  # so that the next tooltip is a new one
+    browser.hover(*node_at(browser, "code:rules"))
+    assert tooltip(browser) == "rules\ncodings: 2 (with sub-codes: 3)"
+    away(browser)
+    # the core category counts its own codings and those of the category related to it
+    browser.hover(*node_at(browser, "code:precarity"))
+    assert tooltip(browser) == (
+        "precarity\ncodings: 1 (with its sub-codes and the category related to it, and theirs: 4)"
+    )
+
+    # clicking a node lists its quotes, each with its document, and shows its counts
+    assert browser.evaluate("document.querySelectorAll('blockquote.quote').length") == 0
+    browser.click(*node_at(browser, "code:money"))
+    browser.wait_for("document.getElementById('code').textContent === 'money'")
+    quotes = browser.evaluate(
+        "Array.from(document.querySelectorAll('blockquote.quote'), q => q.textContent)"
+    )
+    assert quotes == ["money is short. \u2014 a", "money again \u2014 b"]
+    assert "codings: 2" in browser.evaluate("document.getElementById('definition').textContent")
+
+    # the slider: one step right hides the co-occurrences seen once, in the network itself
+    assert len(browser.evaluate("network.getConnectedEdges('code:precarity')")) == 3
+    box = browser.evaluate(
+        "(() => { const r = document.getElementById('weight').getBoundingClientRect();"
+        " return [r.left, r.top + r.height / 2]; })()"
+    )
+    browser.click(box[0] + 2, box[1])  # on the thumb, at the slider's left end
+    browser.key("ArrowRight", 39)
+    browser.wait_for("document.body.dataset.edges === '1'")
+    assert browser.evaluate("document.getElementById('weight-value').textContent") == "2"
+    assert browser.evaluate("network.getConnectedEdges('code:precarity')") == []
+    (left,) = browser.evaluate("network.getConnectedEdges('code:money')")
+    assert browser.evaluate(f"edges.get({left}).weight") == 2
+    browser.key("ArrowLeft", 37)
+    browser.wait_for("document.body.dataset.edges === '6'")
+    assert browser.console() == []
+
+
+def test_the_page_opens_on_a_code_and_a_weight(
+    project: Project, tmp_path: Path, cli: Any, browser: Browser
+) -> None:
+    small_study(project, tmp_path)
+    page = tmp_path / "net.html"
+    assert (
+        cli("-p", str(project.root), "network", "--unit", "document", "--html", str(page)).code == 0
+    )
+    open_page(browser, page, "#show=" + quote("code:money") + "&least=2")
+    assert browser.evaluate("document.querySelectorAll('blockquote.quote').length") == 2
+    assert browser.evaluate("document.body.dataset.edges") == "1"
+    bad = cli("-p", str(project.root), "network", "--html", str(tmp_path / "net.txt"))
     assert bad.code == 1 and "net.txt: the interactive network must end in .html" in bad.err
 
 
-@needs_chromium
-def test_a_large_chinese_network_loads(tmp_path: Path) -> None:
+def test_the_core_category_tooltip_says_what_it_counts() -> None:
+    from qcode.analysis.network import CodeNode, build_network
+
+    g = build_network([CodeNode("core", "selective", 2, ""), CodeNode("cat", "axial", 3, "")], [])
+    for n, want in (
+        (0, "codings: 2"),
+        (2, "codings: 2 (with its sub-codes and the 2 categories related to it, and theirs: 9)"),
+    ):
+        g.nodes["code:core"].update(aggregate=2.0 + 7.0 * bool(n), aggregate_categories=n)
+        (core,) = (x for x in page_data(g, {}, {})["nodes"] if x["id"] == "code:core")
+        assert core["title"] == f"core\n{want}"
+
+
+def test_a_large_chinese_network_loads(tmp_path: Path, browser: Browser) -> None:
     page = write_html(sample_network(200, "zh"), tmp_path / "big.html")
-    dom, console = open_page(page, tmp_path)
-    seen = body(dom)
-    # 200 nodes: the page loads clean and holds every node; whether headless Chromium reaches
-    # its first animation frame within the time budget depends on the machine's load, so the
-    # drawing itself is checked on the small network above
-    assert console == [] and seen["errors"] == "0" and seen["nodes"] == "200"
+    seen = open_page(browser, page, rest=False)  # drawn; 200 nodes take long to come to rest
+    assert browser.console() == [] and seen["errors"] == "0"
+    assert seen["nodes"] == seen["placed"] == "200"
+
+
+def test_a_browser_that_cannot_be_installed_skips_but_fails_under_ci(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import browser as b
+
+    monkeypatch.setattr(b, "_which", lambda: None)
+    monkeypatch.setattr(b, "INSTALL", Path("/bin/false"))  # an installation that fails
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="could not be installed"):
+        b.chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="could not be installed"):
+        b.chromium()

@@ -131,3 +131,12 @@ def test_the_core_category_is_sized_by_what_it_integrates(study: Project, tmp_pa
     geom = read(out)
     radius = {n.id: n.r for n in geom.nodes}
     assert radius[f"code:{path}"] == max(radius.values())
+
+
+def test_the_caption_counts_unlabelled_nodes_in_words() -> None:
+    from qcode.analysis.network_figure import network_caption
+
+    g = sample_network(10)
+    assert network_caption(g, "force", 42, hidden=1).endswith("; 1 is unlabelled.")
+    assert network_caption(g, "force", 42, hidden=3).endswith("; 3 are unlabelled.")
+    assert "Labels:" not in network_caption(g, "force", 42)

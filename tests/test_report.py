@@ -176,12 +176,9 @@ def test_html(example: Project, reports: dict[str, Path]) -> None:
 
 
 def _chromium() -> str:
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
-    if found is None:  # make pytest installs it (.ci/chromium); run it here when it has not
-        subprocess.run([str(Path(__file__).parents[1] / ".ci" / "chromium")], check=True)
-        found = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert found, "Chromium is needed: run .ci/chromium"
-    return found
+    from browser import chromium  # installed by .ci/chromium when missing
+
+    return chromium()
 
 
 def _open_headless(page: Path, shot: Path) -> list[str]:

@@ -74,16 +74,20 @@ def codeline(
     for code, start, _ in sorted(codings, key=lambda c: c[1]):
         first.setdefault(code, start)
     width_mm = SIZES[size][0]
-    most = int((SIZES["full"][1] * MM - 70) // ROW_PT)
+    width_pt = width_mm * MM
+    # the names take at most two fifths of the width: longer ones are wrapped, and every row
+    # is as tall as the most lines a name takes
+    cols = max(8, int((0.4 * width_pt - 12) / 3.4))
+    names = {c: _wrap(c.rsplit("/", 1)[-1], cols) for c in first}
+    lines = max((n.count("\n") + 1 for n in names.values()), default=1)
+    row_pt = ROW_PT + 7.0 * (lines - 1)
+    most = int((SIZES["full"][1] * MM - 76) // row_pt)
     codes = sorted(first, key=first.__getitem__)
     shown = codes[:most]
-    height_pt = len(shown) * ROW_PT + 70
+    # the rows, with 46 pt below them (numbers, axis label, caption) and 18 above (the title)
+    height_pt = len(shown) * row_pt + 76
     fig = new_figure(width_mm / 25.4, height_pt / 72, constrained=False)
-    width_pt = width_mm * MM
-    left = min(
-        0.4, (max((_columns(c.rsplit("/", 1)[-1]) for c in shown), default=4) * 3.4 + 12) / width_pt
-    )
-    ax = fig.add_axes((left, 46 / height_pt, 0.97 - left, 1 - 58 / height_pt))
+    ax = fig.add_axes((0.4, 46 / height_pt, 0.57, 1 - 64 / height_pt))
     row = {c: i for i, c in enumerate(shown)}
     for code, start, end in codings:
         if code in row:
@@ -94,8 +98,26 @@ def codeline(
             )
     ax.set_xlim(0, max(length, 1))
     ax.set_ylim(len(shown) - 0.5, -0.5)
-    ax.set_yticks(range(len(shown)), [c.rsplit("/", 1)[-1] for c in shown], fontsize=6)
+    ax.set_yticks(range(len(shown)), [names[c] for c in shown], fontsize=6)
     ax.tick_params(axis="x", labelsize=6)
+    # as much room on the left as the widest name takes, measured as drawn (with its tick and
+    # a margin), and on the right as the last position's number reaches past the axis
+    fig.draw_without_rendering()
+    to_pt = 72 / fig.dpi
+    widest = max((lab.get_window_extent().width for lab in ax.get_yticklabels()), default=0.0)
+    left = (widest * to_pt + 12) / width_pt
+    ax.set_position((left, 46 / height_pt, 0.97 - left, 1 - 64 / height_pt))
+    fig.draw_without_rendering()
+    reach = max(
+        (
+            lab.get_window_extent().x1 * to_pt
+            for loc, lab in zip(ax.get_xticks(), ax.get_xticklabels(), strict=True)
+            if 0 <= loc <= max(length, 1)  # matplotlib keeps, undrawn, the ticks past the end
+        ),
+        default=0.0,
+    )
+    right = 0.97 - max(0.0, reach - (width_pt - 5)) / width_pt
+    ax.set_position((left, 46 / height_pt, right - left, 1 - 64 / height_pt))
     ax.set_xlabel("position in the document (characters)", fontsize=6.5)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(f"Code line: {document}", fontsize=8, loc="left")
@@ -108,9 +130,12 @@ def codeline(
     return save(fig, path, dpi=dpi)
 
 
+NO_LINE_START = frozenset("，。、；：？！）》」』】〉〕”’…‥·％,.;:?!)]}%")
+
+
 def _lines(text: str, width: int) -> list[tuple[int, int]]:
     """The text's display lines as (start, end) offsets: at newlines, then wrapped at
-    ``width`` columns (at spaces where there are any)."""
+    ``width`` columns (at spaces where there are any, and never before a closing mark)."""
     out: list[tuple[int, int]] = []
     pos = 0
     for para in text.split("\n"):
@@ -123,6 +148,10 @@ def _lines(text: str, width: int) -> list[tuple[int, int]]:
             space = text.rfind(" ", start, cut)
             if space > start and cut < pos + len(para):
                 cut = space + 1
+            # no line begins with a closing mark (，。」...): the character before it goes down
+            # with it
+            while cut - 1 > start and cut < pos + len(para) and text[cut] in NO_LINE_START:
+                cut -= 1
             out.append((start, cut))
             start = cut
         out.append((start, pos + len(para)))
@@ -144,6 +173,8 @@ def stripes(
 ) -> Path:
     """A document's text with a coloured stripe per code beside the lines each coding covers
     (one page from ``first_line``; the caption says which lines are shown)."""
+    from matplotlib.patheffects import Normal, Stroke
+
     path = check_path(path)
     check_size(size, dpi)
     width_mm, page_mm = SIZES[size][0], SIZES["full"][1]
@@ -192,7 +223,15 @@ def stripes(
             if rows:
                 y1 = top - rows[0] * LINE_PT + 1
                 y2 = top - rows[-1] * LINE_PT - LINE_PT + 1
-                ax.plot([x, x], [y1, y2], color=color, linewidth=3, solid_capstyle="butt")
+                ax.plot(
+                    [x, x],
+                    [y1, y2],
+                    color=color,
+                    linewidth=3,
+                    solid_capstyle="butt",
+                    # outlined in ink: a pale stripe (yellow, or its grey) still shows on white
+                    path_effects=[Stroke(linewidth=3.8, foreground=INK), Normal()],
+                )
     last = lo + len(page)
     more = (
         f"; {len(codes) - len(shown_codes)} codes without a column"
@@ -224,45 +263,49 @@ ARROWS = (
 )
 
 
-@with_fonts
-def paradigm_map(
-    sheet: Mapping[str, Any],
-    path: str | Path,
-    size: str = "double",
-    dpi: int = DPI,
-    grey: bool = False,
-) -> Path:
-    """The paradigm model around its phenomenon: causal conditions -> phenomenon ->
-    action/interaction strategies -> consequences, with context and intervening conditions
-    bearing on the strategies; each box lists its codes with their evidence counts."""
-    from matplotlib.patches import FancyArrowPatch
+MIDDLE = ("causal conditions", "phenomenon", "strategies", "consequences")  # the middle row
+GAP_PT = 6.0  # at least this between the middle row's boxes, for an arrowhead to show
 
-    path = check_path(path)
-    check_size(size, dpi)
-    width_mm = SIZES[size][0]
-    width_pt = width_mm * MM
-    wrap = max(12, int(width_pt / 4 / 3.6) - 3)
+
+def _paradigm_texts(sheet: Mapping[str, Any], wrap: int) -> dict[str, str]:
+    """Each box's text: its slot's name (wrapped only where it is wider than ``wrap``), then
+    its codes with their evidence counts."""
+
+    def lines_of(label: str) -> list[str]:
+        if _columns(label) == len(label):  # no word is cut, however long
+            return textwrap.wrap(label, wrap, break_long_words=False) or [label]
+        return _wrap(label, wrap).split("\n")
 
     def body(slot: str, items: Sequence[Mapping[str, Any]]) -> str:
-        lines = [slot.upper() if slot != "phenomenon" else "PHENOMENON"]
+        lines = lines_of(slot.upper())
+        head = len(lines)
         for it in items:
-            label = f"{str(it['code']).rsplit('/', 1)[-1]} ({it['evidence']})"
-            lines += _wrap(label, wrap).split("\n")
-        if len(lines) == 1:
+            lines += lines_of(f"{str(it['code']).rsplit('/', 1)[-1]} ({it['evidence']})")
+        if len(lines) == head:
             lines.append("(none yet)")
         return "\n".join(lines)
 
     texts = {slot: body(slot, sheet["slots"].get(slot, [])) for slot in SLOT_PLACES}
-    texts["phenomenon"] = "PHENOMENON\n" + _wrap(str(sheet["phenomenon"]).rsplit("/", 1)[-1], wrap)
+    texts["phenomenon"] = "\n".join(
+        ["PHENOMENON", *lines_of(str(sheet["phenomenon"]).rsplit("/", 1)[-1])]
+    )
+    return texts
+
+
+def _paradigm_boxes(
+    sheet: Mapping[str, Any], texts: Mapping[str, str], width_pt: float, grey: bool
+) -> tuple[Any, dict[str, Any], dict[str, float]]:
+    """The figure with each slot's box in its row (not yet at its place across), and each
+    box's width in points as drawn."""
     lines = {k: v.count("\n") + 1 for k, v in texts.items()}
     row_h = [
         max(lines["context"], 2),
-        max(lines[s] for s in ("causal conditions", "strategies", "consequences", "phenomenon")),
+        max(lines[s] for s in MIDDLE),
         max(lines["intervening conditions"], 2),
     ]
     heights = [h * 8.0 + 18 for h in row_h]
     height_pt = sum(heights) + 40
-    fig = new_figure(width_mm / 25.4, height_pt / 72, constrained=False)
+    fig = new_figure(width_pt / 72, height_pt / 72, constrained=False)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
     ax.set_xlim(0, width_pt)
@@ -284,7 +327,7 @@ def paradigm_map(
     for slot, (col, row) in places.items():
         fill = palette[slot]
         fill = as_grey(fill) if grey else fill
-        t = ax.text(
+        artists[slot] = ax.text(
             width_pt * (col + 0.5) / 4,
             row_y[row],
             texts[slot],
@@ -300,7 +343,58 @@ def paradigm_map(
                 "linewidth": 0.5,
             },
         )
-        artists[slot] = t
+    fig.draw_without_rendering()
+    widths = {
+        slot: a.get_bbox_patch().get_window_extent().width * 72 / fig.dpi
+        for slot, a in artists.items()
+    }
+    return fig, artists, widths
+
+
+@with_fonts
+def paradigm_map(
+    sheet: Mapping[str, Any],
+    path: str | Path,
+    size: str = "double",
+    dpi: int = DPI,
+    grey: bool = False,
+) -> Path:
+    """The paradigm model around its phenomenon: causal conditions -> phenomenon ->
+    action/interaction strategies -> consequences, with context and intervening conditions
+    bearing on the strategies; each box lists its codes with their evidence counts. The middle
+    row's boxes are measured as drawn and spread over the width with equal gaps (narrower
+    wrapping where they would not fit); context and intervening conditions stand above and
+    below the strategies."""
+    from matplotlib.patches import FancyArrowPatch
+
+    path = check_path(path)
+    check_size(size, dpi)
+    width_mm = SIZES[size][0]
+    width_pt = width_mm * MM
+    wrap = max(12, int(width_pt / 4 / 3.6) - 3)
+    # narrower wrapping until the middle row fits, keeping the widest wrapping that gave the
+    # narrowest row (a word is never cut, so past some point wrapping narrows nothing)
+    best = None
+    while True:
+        fig, artists, widths = _paradigm_boxes(sheet, _paradigm_texts(sheet, wrap), width_pt, grey)
+        row = sum(widths[s] for s in MIDDLE)
+        if best is None or row < best[0] - 0.5:
+            best = (row, fig, artists, widths)
+        if row + 4 * GAP_PT <= width_pt or wrap <= 6:
+            break
+        wrap -= 1
+    row, fig, artists, widths = best
+    # the middle row: equal gaps between the boxes, half a gap at either edge
+    gap = (width_pt - row) / 4
+    x = gap / 2
+    for slot in MIDDLE:
+        artists[slot].set_x(x + widths[slot] / 2)
+        x += widths[slot] + gap
+    centre = artists["strategies"].get_position()[0]
+    for slot in ("context", "intervening conditions"):
+        half = widths[slot] / 2 + 2
+        artists[slot].set_x(min(max(centre, half), width_pt - half))
+    ax = fig.axes[0]
     for a, b in ARROWS:
         ax.add_patch(
             FancyArrowPatch(
@@ -314,6 +408,10 @@ def paradigm_map(
                 linewidth=0.8,
                 shrinkA=2,
                 shrinkB=2,
+                # drawn after the boxes: a text places its box only as it is drawn, so arrows
+                # drawn before would be clipped to where the boxes stood at the last drawing
+                # (another place, or another dpi), their heads hidden under the boxes
+                zorder=4,
             )
         )
     empty = ", ".join(sheet.get("empty", []))

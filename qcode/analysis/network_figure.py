@@ -317,7 +317,8 @@ def network_caption(g: nx.Graph, layout: str, seed: int, hidden: int = 0) -> str
         shown = g.number_of_nodes() - hidden
         text += (
             f" Labels: {shown} of {g.number_of_nodes()} nodes, given to the most central "
-            f"first (by weighted degree) where a label fits; {hidden} are unlabelled."
+            f"first (by weighted degree) where a label fits; {hidden} "
+            + ("is unlabelled." if hidden == 1 else "are unlabelled.")
         )
     return text
 

@@ -29,6 +29,15 @@ def _script(text: str) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
 
 
+def _with(d: Mapping[str, Any]) -> str:
+    """What a node's aggregate count adds to its own codings (see ``aggregate_sizes``)."""
+    if "aggregate" not in d:
+        return "with sub-codes"
+    n = int(d.get("aggregate_categories", 0))
+    related = f"the {n} categories related to it" if n != 1 else "the category related to it"
+    return f"with its sub-codes and {related}, and theirs" if n else "with its sub-codes"
+
+
 def page_data(
     g: nx.Graph,
     quotes: Mapping[str, Sequence[Mapping[str, Any]]],
@@ -43,7 +52,7 @@ def page_data(
     for n, d in g.nodes(data=True):
         path = str(d.get("path", n))
         own, total = float(d.get("size", 0.0)), sizes[n]
-        counts = f"codings: {own:g}" + (f" (with sub-codes: {total:g})" if total != own else "")
+        counts = f"codings: {own:g}" + (f" ({_with(d)}: {total:g})" if total != own else "")
         definition = definitions.get(path, "")
         nodes.append(
             {

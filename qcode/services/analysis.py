@@ -634,13 +634,15 @@ class AnalysisService:
         linked = self.p.structure.core()["paths"] if cores else {}
         for core in cores:
             roots = [core, *(cat for cat, steps in linked.items() if steps[-1] == core)]
-            g.nodes[code_id(core)]["aggregate"] = float(
+            node = g.nodes[code_id(core)]
+            node["aggregate"] = float(
                 sum(
                     n
                     for p, n in frequency.items()
                     if any(p == r or p.startswith(r + "/") for r in roots)
                 )
             )
+            node["aggregate_categories"] = len(roots) - 1
         # for figures and for readers of the GraphML: what was counted, and the framework chain
         describe(g, framework, unit=unit, min_weight=min_weight, level=level)
         return g
