@@ -295,3 +295,22 @@ def test_framework_view_overlap_c_stays_in_the_unit_interval() -> None:
     spans = [Span("x", "A", 0, 10), Span("x", "D", 1, 3), Span("x", "D", 5, 8)]
     (p,) = framework_view(spans, linked, [("type", "dilemma")])
     assert (p.count, p.c) == (2, 1.0)
+
+
+def test_an_empty_table_says_why_and_which_unit_has_pairs(project: Project, tmp_path, cli) -> None:  # type: ignore[no-untyped-def]
+    p = ["-p", str(project.root)]
+    empty = cli(*p, "cooccur")
+    assert empty.code == 0 and "no codings yet" in empty.err
+    project.documents.import_files([write(tmp_path / "d.txt", "Alpha beta. Gamma delta.\n")])
+    project.codings.apply("d", 0, 5, "a", create=True)
+    got = cli(*p, "cooccur")
+    assert "only one code has codings" in got.err
+    project.codings.apply("d", 6, 10, "b", create=True)  # the same sentence, no overlap
+    got = cli(*p, "cooccur")
+    assert (
+        got.code == 0
+        and "no two codes share a unit overlap: --unit sentence finds 1 pair" in got.err
+    )
+    assert "no categories" in cli(*p, "cooccur", "--level", "axial").err
+    assert cli(*p, "cooccur", "--format", "json").out.strip() == "[]"  # nothing but data there
+    assert "no two codes share any unit" in cli(*p, "cooccur", "--min", "2").err

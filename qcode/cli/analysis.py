@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -23,10 +24,14 @@ from qcode.cli.options import (
     scope_of,
     write_csv,
 )
-from qcode.cli.output import emit_json, ok, table
+from qcode.cli.output import emit_json, note, ok, table
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _, ngettext
+
+if TYPE_CHECKING:
+    from qcode.services.project import Project
+    from qcode.services.scope import Scope
 
 MEASURES = ("count", "c", "jaccard")
 FIELDS = (
@@ -61,9 +66,8 @@ def cooccur(
     if measure not in MEASURES:
         raise InvalidInputError(f"unknown measure {measure!r} ({', '.join(MEASURES)})")
     check(format_)
-    pairs = project().analysis.cooccur(
-        unit, min_count=min_count, scope=scope_of(doc, case, where, coder, level, set_)
-    )
+    p, scope = project(), scope_of(doc, case, where, coder, level, set_)
+    pairs = p.analysis.cooccur(unit, min_count=min_count, scope=scope)
     if measure != "count":
         pairs.sort(key=lambda p: -(getattr(p, measure) or 0.0))
     else:
@@ -95,6 +99,30 @@ def cooccur(
             ],
             justify_right=["n A", "n B", "count", "c", "jaccard"],
         )
+        if not pairs:
+            note(_no_pairs(p, unit, scope, min_count))
+
+
+def _no_pairs(p: Project, unit: str, scope: Scope, min_count: int) -> str:
+    """Why the table is empty, and the option that would fill it."""
+    from qcode.services.nopairs import why_no_pairs
+
+    r = why_no_pairs(p, unit, scope=scope, min_count=min_count)
+    if r.why == "no-categories":
+        return _("no categories (axial codes) yet: --level open counts the open codes")
+    if r.why == "no-codings" and r.coders:
+        return _("no codings by {coders}").format(coders=", ".join(r.coders))
+    if r.why == "no-codings":
+        return _("no codings yet: code some text first (qcode code DOC START END CODE)")
+    if r.why == "one-code":
+        return _("only one code has codings: a pair needs two codes")
+    if r.why == "other-unit":
+        return ngettext(
+            "no two codes share a unit {unit}: --unit {other} finds {n} pair",
+            "no two codes share a unit {unit}: --unit {other} finds {n} pairs",
+            r.n,
+        ).format(unit=unit, other=r.other, n=r.n)
+    return _("no two codes share any unit: code more text")
 
 
 @app.command()

@@ -248,6 +248,11 @@ def warn(message: str) -> None:
     err.print(f"warning: {message}", markup=False)
 
 
+def note(message: str) -> None:
+    """A line for the person reading a table (why it is empty, say), on stderr."""
+    err.print(message, markup=False)
+
+
 def plain(text: str, nl: bool = True) -> None:
     """Text for a person on stdout: exact but for control characters other than line breaks."""
     sys.stdout.write(visible(text, keep_lines=True) + ("\n" if nl else ""))

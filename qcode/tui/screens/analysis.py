@@ -279,28 +279,24 @@ def figure_warnings(fn: Callable[..., object], *args: Any, **kwargs: Any) -> lis
 
 def empty_reason(p: Any, unit: str, coders: Sequence[str], level: str) -> str:
     """Why the co-occurrence table at ``unit`` and ``level`` is empty, in one line, with what
-    to try (service calls: run in a worker)."""
-    codes = p.codes.list()
-    if level == "axial" and not any(c.level == "axial" for c in codes):
+    to try on this screen (service calls: run in a worker)."""
+    from qcode.services.nopairs import why_no_pairs
+
+    r = why_no_pairs(p, unit, coders, level)
+    if r.why == "no-categories":
         return _("no categories (axial codes) yet: l shows the open codes")
-    if coders:
-        coded = {c.code for coder in coders for c in p.codings.list(coder=coder)}
-        if not coded:
-            return _("no codings by {coders}: no coder shown has coded yet").format(
-                coders=", ".join(coders)
-            )
-    else:
-        coded = {c.path for c in codes if c.codings}
-        if not coded:
-            return _("no codings yet: code some text on the coding screen (1)")
-    if len(coded) < 2:
+    if r.why == "no-codings" and r.coders:
+        return _("no codings by {coders}: no coder shown has coded yet").format(
+            coders=", ".join(r.coders)
+        )
+    if r.why == "no-codings":
+        return _("no codings yet: code some text on the coding screen (1)")
+    if r.why == "one-code":
         return _("only one code has codings: a pair needs two codes")
-    for other in UNITS[UNITS.index(unit) + 1 :] + UNITS[: UNITS.index(unit)]:
-        n = len(p.analysis.cooccur(other, coders, level=level))
-        if n:
-            return ngettext(
-                "no two codes share a unit {unit}: unit {other} has {n} pair (u)",
-                "no two codes share a unit {unit}: unit {other} has {n} pairs (u)",
-                n,
-            ).format(unit=localise.name(unit), other=localise.name(other), n=n)
+    if r.why == "other-unit":
+        return ngettext(
+            "no two codes share a unit {unit}: unit {other} has {n} pair (u)",
+            "no two codes share a unit {unit}: unit {other} has {n} pairs (u)",
+            r.n,
+        ).format(unit=localise.name(unit), other=localise.name(r.other or ""), n=r.n)
     return _("no two codes share any unit: code more text")
