@@ -123,3 +123,22 @@ def test_csv_of_a_report_is_its_rows(study: Path) -> None:
     info = run_cli("-p", str(study), "info", "--format", "csv")
     [row] = list(csv.DictReader(io.StringIO(info.out)))  # one object: one row
     assert row["codings"] == str(run_cli("-p", str(study), "info", "--json").json()["codings"])
+
+
+def test_csv_of_case_attributes_is_a_row_per_case_and_yes_no_shown_as_written(
+    study: Path, tmp_path: Path
+) -> None:
+    values = run_cli("-p", str(study), "attrs", "show", "--json").json()
+    r = run_cli("-p", str(study), "attrs", "show", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(r.out)))
+    assert [row["case"] for row in rows] == list(values)  # a row per case, not one row
+    assert rows[0]["contract"] in ("True", "False") and "age_group" in rows[0]
+    listed = list(
+        csv.DictReader(
+            io.StringIO(run_cli("-p", str(study), "cases", "list", "--format", "csv").out)
+        )
+    )
+    assert listed[0]["name"] == rows[0]["case"] and listed[0]["region"] == rows[0]["region"]
+    shown = run_cli("-p", str(study), "attrs", "show").out
+    assert "contract=no" in shown or "contract=yes" in shown  # as the case sheet writes it
+    assert "contract=False" not in shown and "contract=True" not in shown

@@ -25,14 +25,23 @@ def cases_list(
 ) -> None:
     """Every case with its document count and attributes."""
     cases = project().cases.list()
-    if json_:
-        emit_json([c.as_json() for c in cases])
+    if json_:  # as CSV: a column per attribute
+        records = [c.as_json() for c in cases]
+        flat = [
+            {k: v for k, v in r.items() if k != "attributes"} | r["attributes"] for r in records
+        ]
+        emit_json(records, rows=flat)
         return
     table(
         None,
         ["id", "case", "documents", "attributes"],
         [
-            (c.id, c.name, c.documents, ", ".join(f"{k}={v}" for k, v in c.attributes.items()))
+            (
+                c.id,
+                c.name,
+                c.documents,
+                ", ".join(f"{k}={_shown(v)}" for k, v in c.attributes.items()),
+            )
             for c in cases
         ],
         justify_right=["id", "documents"],
@@ -110,7 +119,7 @@ def attrs_set(target: str, assignments: list[str], doc: bool = _SCOPE) -> None:
     vals = project().attributes.set(
         target, parse_assignments(assignments), "document" if doc else "case"
     )
-    ok(", ".join(f"{k}={v}" for k, v in vals.get(target, {}).items()))
+    ok(", ".join(f"{k}={_shown(v)}" for k, v in vals.get(target, {}).items()))
 
 
 @attrs_app.command("unset")
@@ -128,12 +137,18 @@ def attrs_show(
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """Attribute values of every case (or one), or of documents with --doc."""
-    vals = project().attributes.values("document" if doc else "case", target)
-    if json_:
-        emit_json(vals)
+    scope = "document" if doc else "case"
+    vals = project().attributes.values(scope, target)
+    if json_:  # as CSV: one row per case (or document), a column per attribute
+        emit_json(vals, rows=[{scope: k, **d} for k, d in vals.items()])
         return
     table(
         None,
         ["", "attributes"],
-        [(k, ", ".join(f"{a}={v}" for a, v in d.items())) for k, d in vals.items()],
+        [(k, ", ".join(f"{a}={_shown(v)}" for a, v in d.items())) for k, d in vals.items()],
     )
+
+
+def _shown(value: object) -> object:
+    """A value as a case sheet writes it: a yes/no attribute as yes or no."""
+    return ("yes" if value else "no") if isinstance(value, bool) else value

@@ -58,11 +58,12 @@ def emit_as(fmt: str) -> None:
     _emit["as"] = fmt
 
 
-def emit_json(data: Any) -> None:
+def emit_json(data: Any, rows: list[dict[str, Any]] | None = None) -> None:
     """A command's result for machines: JSON, or CSV/Markdown of its records when the command
-    was asked for ``--format csv`` or ``--format md`` (see :func:`qcode.cli.options.formats`)."""
+    was asked for ``--format csv`` or ``--format md`` (see :func:`qcode.cli.options.formats`);
+    ``rows`` are those records where the JSON is not a list of them (a mapping by name, say)."""
     if _emit["as"] != "json":
-        emit_records(data, _emit["as"])
+        emit_records(data if rows is None else rows, _emit["as"])
         return
     # written as it is encoded (a large result is never held twice, as data and as one string),
     # C1 controls escaped as well as C0 ones
