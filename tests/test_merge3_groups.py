@@ -343,8 +343,8 @@ def test_a_value_removed_there_and_changed_here_is_a_conflict(tmp_path: Path) ->
     with Project.open(m1) as p:
         p.attributes.set("C1", {"age": "31"})
     one, two = merge_both_ways(m1, m2, None)
-    assert one == ["case 'C1': attribute 'age' removed there, '31' here"]
-    assert two == ["case 'C1': attribute value '31' there, None here"]
+    assert one == ["case 'C1': attribute value removed there, '31' here"]
+    assert two == ["case 'C1': attribute value '31' there, removed here"]
     kept, kept_too = merge_both_ways(m1, m2, "ours")
     assert kept == kept_too and ("C1", "age", "31") in kept["values"]
     gone, gone_too = merge_both_ways(m1, m2, "theirs")
