@@ -325,3 +325,53 @@ def test_a_document_deleted_there_and_unchanged_here_is_deleted_in_either_order(
     with Project.open(m2c) as p:
         assert merge_project(p, m1).conflicts == []
     assert state(m1c) == state(m2c) and state(m1c)["docs"] == ["int01"]
+
+
+def test_a_memo_or_code_deleted_there_and_linked_here_is_a_conflict(tmp_path: Path) -> None:
+    from qcode.services.memos import Target
+
+    m1, m2 = doc_copies(tmp_path)
+    with Project.open(m1) as p:
+        p.codes.add("rent")
+        p.memos.add("rent first", "she pays rent first")
+    shutil.rmtree(m2)
+    shutil.copytree(m1, m2)
+    with Project.open(m2) as p:
+        p.codes.delete("rent", force=True)
+        p.memos.delete(p.memos.list()[0].id)
+    with Project.open(m1) as p:
+        p.memos.link(p.memos.list()[0].id, [Target("code", "rent")])
+    one, two = conflicts_both_ways(m1, m2)
+    assert one == [
+        "code 'rent' was deleted there; changed here (memo links changed here)",
+        "memo 'rent first' was deleted there; changed here (links changed here)",
+    ]
+    assert two == [
+        "code 'rent' was deleted here; changed there (memo links changed)",
+        "memo 'rent first' was deleted here; changed there (links changed)",
+    ]
+    m1c, m2c = tmp_path / "m1c", tmp_path / "m2c"
+    shutil.copytree(m1, m1c)
+    shutil.copytree(m2, m2c)
+    for here, there, take in ((m1, m2c, "ours"), (m2, m1c, "theirs")):
+        with Project.open(here) as p:
+            merge_project(p, there, take=take)
+    with Project.open(m1) as p, Project.open(m2) as q:
+        for r in (p, q):  # both keep m1's: the code, the memo and its link
+            assert [(m.title, [lk.kind for lk in m.links]) for m in r.memos.list()] == [
+                ("rent first", ["code"])
+            ]
+            assert "rent" in {c.path for c in r.codes.list()}
+
+
+def test_a_document_moved_to_different_cases_on_both_sides_is_a_conflict(tmp_path: Path) -> None:
+    m1, m2 = doc_copies(tmp_path)
+    with Project.open(m1) as p:
+        p.cases.assign("int02", "P1")
+    with Project.open(m2) as p:
+        p.cases.assign("int02", "P2")
+    one, two = conflicts_both_ways(m1, m2)
+    assert one == two == ["document 'int02': case changed on both sides"]
+    with Project.open(m1) as p:
+        merge_project(p, m2, take="theirs")
+        assert {c.name for c in p.cases.list() if c.documents} == {"int01", "P2"}

@@ -358,3 +358,21 @@ def test_a_document_put_in_a_case_on_one_side_is_in_it_in_either_order(tmp_path:
     one, two = merge_both_ways(m1, m2, None)
     assert one == two
     assert one["documents"] == [("int01", "C2")]
+
+
+def test_an_attribute_deleted_there_with_values_set_here_is_a_conflict(tmp_path: Path) -> None:
+    m1, m2 = linked_copies(tmp_path)
+    with Project.open(m2) as p, p.change("drop") as ch:
+        aid = ch.conn.scalar(select(AttributeDef.id).where(AttributeDef.name == "age"))
+        for cid in ch.conn.scalars(select(Case.id)).all():
+            ch.drop_values(CaseAttribute, cid, [aid])
+        ch.delete(AttributeDef, [aid])
+    with Project.open(m1) as p:
+        p.attributes.set("C2", {"age": "42"})
+    one, two = merge_both_ways(m1, m2, None)
+    assert one == ["attribute 'age' was deleted there; changed here (values changed here)"]
+    assert two == ["attribute 'age' was deleted here; changed there (values changed)"]
+    kept, kept_too = merge_both_ways(m1, m2, "ours")
+    assert kept == kept_too and kept["values"] == [("C1", "age", "30"), ("C2", "age", "42")]
+    gone, gone_too = merge_both_ways(m1, m2, "theirs")
+    assert gone == gone_too and gone["values"] == []

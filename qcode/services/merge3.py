@@ -237,6 +237,8 @@ class ThreeWay:
         """The ancestor's value of ``attribute`` (GUIDs) on a case or document, or None."""
         if self.base is None:
             return None
+        if self.here is not None and attribute not in self.here.attributes:
+            return None  # deleted here and brought back: all its values come with it
         return self.base.values.get((kind, owner, attribute))
 
     def renamed_there(self, row: Any, s: Any, names: set[str]) -> bool:
