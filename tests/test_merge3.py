@@ -220,3 +220,131 @@ def test_undoing_a_merge_withdraws_its_record(pair: tuple[Path, Path], cli: Any)
         # the twin in b no longer counts: its row here is gone with the merge
         assert res.ancestor == "the copy's origin"
         assert res.added["codes"] == 2
+
+
+# -- a document deleted on one side, its memo links or attribute values changed on the other ---
+
+
+def doc_copies(tmp_path: Path) -> tuple[Path, Path]:
+    """A project with two documents (int02 with a document attribute ``site``) and its copy."""
+    m1 = tmp_path / "m1"
+    with Project.init(m1, name="Study") as p:
+        p.documents.import_files([write(tmp_path / "int01.txt", TEXT_A)])
+        p.documents.import_files([write(tmp_path / "int02.txt", TEXT_B)])
+        p.attributes.define("site", "text", scope="document")
+        p.attributes.set("int02", {"site": "north"}, scope="document")
+    m2 = tmp_path / "m2"
+    shutil.copytree(m1, m2)
+    return m1, m2
+
+
+def conflicts_both_ways(m1: Path, m2: Path) -> tuple[list[str], list[str]]:
+    from qcode.services.merge import MergeConflicts
+
+    out = []
+    for here, there in ((m1, m2), (m2, m1)):
+        with Project.open(here) as p, pytest.raises(MergeConflicts) as e:
+            merge_project(p, there)
+        out.append(sorted(e.value.result.conflicts))
+    return out[0], out[1]
+
+
+def test_a_document_deleted_there_with_a_memo_linked_here_is_a_conflict(tmp_path: Path) -> None:
+    from qcode.services.memos import Target
+
+    m1, m2 = doc_copies(tmp_path)
+    with Project.open(m2) as p:
+        p.documents.delete("int02", force=True)
+    with Project.open(m1) as p:
+        p.memos.add("on int02", "the son", targets=[Target("document", "int02")])
+    one, two = conflicts_both_ways(m1, m2)
+    assert one == ["document 'int02' was deleted there; changed here (memo links changed here)"]
+    assert two == ["document 'int02' was deleted here; changed there (memo links changed)"]
+    with Project.open(m1) as p:
+        merge_project(p, m2, take="ours")
+        assert {d.name for d in p.documents.list()} == {"int01", "int02"}
+        assert [len(m.links) for m in p.memos.list()] == [1]
+
+
+def test_a_document_deleted_there_with_a_value_set_here_is_a_conflict(tmp_path: Path) -> None:
+    m1, m2 = doc_copies(tmp_path)
+    with Project.open(m2) as p:
+        p.documents.delete("int02", force=True)
+    with Project.open(m1) as p:
+        p.attributes.set("int02", {"site": "south"}, scope="document")
+    one, two = conflicts_both_ways(m1, m2)
+    assert one == [
+        "document 'int02' was deleted there; changed here (attribute values changed here)"
+    ]
+    assert two == ["document 'int02' was deleted here; changed there (attribute values changed)"]
+    with Project.open(m1) as p:
+        merge_project(p, m2, take="theirs")
+        assert {d.name for d in p.documents.list()} == {"int01"}
+
+
+def test_a_document_deleted_there_and_unchanged_here_is_deleted_in_either_order(
+    tmp_path: Path,
+) -> None:
+    m1, m2 = doc_copies(tmp_path)
+    with Project.open(m2) as p:
+        p.documents.delete("int02", force=True)
+    with Project.open(m1) as p:  # here only what deleting it removes anyway: its value
+        p.attributes.unset("int02", ["site"], scope="document")
+    m1c, m2c = tmp_path / "m1c", tmp_path / "m2c"
+    shutil.copytree(m1, m1c)
+    shutil.copytree(m2, m2c)
+    with Project.open(m1c) as p:
+        assert merge_project(p, m2).conflicts == []
+    with Project.open(m2c) as p:
+        assert merge_project(p, m1).conflicts == []
+    assert state(m1c) == state(m2c) and state(m1c)["docs"] == ["int01"]
+
+
+def test_a_memo_or_code_deleted_there_and_linked_here_is_a_conflict(tmp_path: Path) -> None:
+    from qcode.services.memos import Target
+
+    m1, m2 = doc_copies(tmp_path)
+    with Project.open(m1) as p:
+        p.codes.add("rent")
+        p.memos.add("rent first", "she pays rent first")
+    shutil.rmtree(m2)
+    shutil.copytree(m1, m2)
+    with Project.open(m2) as p:
+        p.codes.delete("rent", force=True)
+        p.memos.delete(p.memos.list()[0].id)
+    with Project.open(m1) as p:
+        p.memos.link(p.memos.list()[0].id, [Target("code", "rent")])
+    one, two = conflicts_both_ways(m1, m2)
+    assert one == [
+        "code 'rent' was deleted there; changed here (memo links changed here)",
+        "memo 'rent first' was deleted there; changed here (links changed here)",
+    ]
+    assert two == [
+        "code 'rent' was deleted here; changed there (memo links changed)",
+        "memo 'rent first' was deleted here; changed there (links changed)",
+    ]
+    m1c, m2c = tmp_path / "m1c", tmp_path / "m2c"
+    shutil.copytree(m1, m1c)
+    shutil.copytree(m2, m2c)
+    for here, there, take in ((m1, m2c, "ours"), (m2, m1c, "theirs")):
+        with Project.open(here) as p:
+            merge_project(p, there, take=take)
+    with Project.open(m1) as p, Project.open(m2) as q:
+        for r in (p, q):  # both keep m1's: the code, the memo and its link
+            assert [(m.title, [lk.kind for lk in m.links]) for m in r.memos.list()] == [
+                ("rent first", ["code"])
+            ]
+            assert "rent" in {c.path for c in r.codes.list()}
+
+
+def test_a_document_moved_to_different_cases_on_both_sides_is_a_conflict(tmp_path: Path) -> None:
+    m1, m2 = doc_copies(tmp_path)
+    with Project.open(m1) as p:
+        p.cases.assign("int02", "P1")
+    with Project.open(m2) as p:
+        p.cases.assign("int02", "P2")
+    one, two = conflicts_both_ways(m1, m2)
+    assert one == two == ["document 'int02': case changed on both sides"]
+    with Project.open(m1) as p:
+        merge_project(p, m2, take="theirs")
+        assert {c.name for c in p.cases.list() if c.documents} == {"int01", "P2"}

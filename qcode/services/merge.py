@@ -41,7 +41,7 @@ from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.merge3 import ThreeWay
 from qcode.services.merge3groups import MERGED, SKIP, ThreeWayGroups
-from qcode.services.mergebase import Ancestor, find_ancestor, record, record_twin
+from qcode.services.mergebase import Ancestor, find_ancestor, now, record, record_twin
 from qcode.services.project import Project
 from qcode.store.models import (
     AttributeDef,
@@ -155,13 +155,14 @@ def _merge(
             .join(RelationEvidence, RelationEvidence.relation_id == Relation.id)
             .join(Coding, Coding.id == RelationEvidence.coding_id)
         ).all()
+        there = now(s.connection()) if base is not None else None
     res = MergeResult(str(other), dry_run, notes=clean_exchange(x))
     res.ancestor = base.where if base else None
     twin = None
     try:
         with p.change("merge", f"merge {Path(other).name}") as ch:
             m = _Merge(p, ch, x, res, base)
-            m.take = take
+            m.take, m.there = take, there
             m.run()
             m.merge_summaries(cells)
             m.framework_links(framework)
@@ -357,9 +358,14 @@ class _Merge(ThreeWay, ThreeWayGroups):
             if (
                 cur == base
                 or cur != value
-                and self.conflict(f"{label}: attribute value {value!r} there, {cur!r} here")
+                and self.conflict(
+                    f"{label}: attribute value {value!r} there, "
+                    f"{'removed' if cur is None else repr(cur)} here"
+                )
             ):  # new there, or changed there only
                 self.ch.put_value(model, owner, self.attr[g], value)
+        if owner_guid:
+            self.unset_there(model, owner, owner_col, values, label, owner_guid)
 
     def cases(self) -> None:
         for c in self.x.cases:
@@ -370,10 +376,11 @@ class _Merge(ThreeWay, ThreeWayGroups):
                 continue
             cid = cid or self.c.scalar(select(Case.id).where(Case.name == c.name))
             self.res.count("cases", cid is None)
+            guid = c.guid if cid is not None else ""  # new here (or back): all its values
             if cid is None:
                 cid = self.ch.insert_one(Case, uuid=self._free(Case, c.guid), **CASE.into(c))
             self.case[c.guid] = cid
-            self._values(CaseAttribute, cid, "case_id", c.values, f"case {c.name!r}", c.guid)
+            self._values(CaseAttribute, cid, "case_id", c.values, f"case {c.name!r}", guid)
 
     def documents(self) -> None:
         case_of = {s: c.guid for c in self.x.cases for s in c.sources}
@@ -390,6 +397,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
                 did = row.id
                 if row.name != s.name and not self.renamed_there(row, s, names):
                     self.res.notes.append(f"document {s.name!r} there is {row.name!r} here")
+                self.case_there(did, row.uuid, case_of.get(s.guid), s.name)
             else:
                 name, n = s.name, 1
                 while name in names:
@@ -408,8 +416,9 @@ class _Merge(ThreeWay, ThreeWayGroups):
                     source_encoding="utf-8",
                 )
             self.doc[s.guid] = did
+            guid = s.guid if row is not None else ""  # new here (or back): all its values
             self._values(
-                DocumentAttribute, did, "document_id", s.values, f"document {s.name!r}", s.guid
+                DocumentAttribute, did, "document_id", s.values, f"document {s.name!r}", guid
             )
             self._codings(did, s)
 

@@ -6,7 +6,11 @@ ancestor (:mod:`qcode.services.mergebase`).
   edited, or given codings), it stays and the conflict is reported;
 - a code's field (name, description, notes, colour, level, in-vivo) changed on one side only
   takes that side's value; changed on both sides to different values is a conflict;
-- deleted on one side and changed on the other since is a conflict too.
+- deleted on one side and changed on the other since is a conflict too, and so is deleting a
+  document, memo or code on one side while the other added to what other tables hold about it
+  (an attribute value, a memo link, its case: :func:`~qcode.services.mergebase.grown`);
+- an attribute value removed on one side is removed, unless the other changed it (a conflict);
+  a document moved to another case on one side moves.
 
 As git does, a merge with conflicts stops (nothing is written) unless ``take`` chooses: "ours"
 keeps this project's value (or its deletion), "theirs" takes the other's. So the project a merge
@@ -23,7 +27,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from qcode.services.codes import CodeTree
-from qcode.services.mergebase import CODE_FIELDS, Ancestor, changed
+from qcode.services.mergebase import CODE_FIELDS, Ancestor, changed, grown, now
 from qcode.store.models import (
     CaseLink,
     Code,
@@ -60,7 +64,11 @@ class ThreeWay:
     res: Any
     code: dict[str, int]
     memo: dict[str, int]
+    case: dict[str, int]
+    attr: dict[str, int]
     take: str | None = None  # "ours", "theirs", or None: stop at a conflict
+    here: Ancestor | None = None  # this project before the merge, and the other, by GUID
+    there: Ancestor | None = None
 
     def conflict(self, line: str, can_take: bool = True) -> bool:
         """Report a true conflict; True if the other side's value is to be taken. Where the
@@ -75,11 +83,55 @@ class ThreeWay:
         self.base = base
         self.ours: dict[str, set[str]] = {}
         if base is not None:
+            self.here = now(self.c)
             self.ours = {
                 "codes": set(self.c.scalars(select(Code.uuid))),
                 "documents": set(self.c.scalars(select(Document.uuid))),
                 "codings": set(self.c.scalars(select(Coding.uuid))),
             }
+
+    def grew(self, kind: str, guid: str, here: bool) -> str:
+        """What one side (``here`` or there) added since the ancestor to what other tables hold
+        about ``kind`` ``guid``, as a conflict says it ("" if nothing)."""
+        names = grown(self.base, self.here if here else self.there, kind, guid)
+        return f"{', '.join(names)} changed{' here' if here else ''}" if names else ""
+
+    def case_there(self, did: int, guid: str, theirs: str | None, name: str) -> None:
+        """Document ``did`` (GUID ``guid``) in the other's case ``theirs`` (a GUID, or None) if
+        only the other side moved it since the ancestor; moved on both sides, a conflict. A case
+        deleted here leaves it in none."""
+        b = self.base.documents.get(guid) if self.base is not None else None
+        if b is None or theirs == b["case"]:
+            return
+        ours = self.here.documents.get(guid, {}).get("case") if self.here is not None else None
+        if ours == theirs:
+            return
+        if ours != b["case"] and not self.conflict(
+            f"document {name!r}: case changed on both sides"
+        ):
+            return
+        self.ch.update(Document, [did], case_id=self.case.get(theirs) if theirs else None)
+
+    def unset_there(
+        self, model: Any, owner: int, col: str, values: dict[str, str], label: str, guid: str
+    ) -> None:
+        """Remove the values of ``owner`` (GUID ``guid``) that the other side removed since the
+        ancestor; changed here since, a conflict."""
+        kind = "case" if col == "case_id" else "document"
+        base = self.base.facets().get((kind, guid), {}) if self.base is not None else {}
+        for attr, b in sorted(base.get("attribute values", ())):
+            if attr in values or attr not in self.attr:
+                continue  # still there, or the attribute is deleted on one side
+            aid = self.attr[attr]
+            cur = self.c.scalar(
+                select(model.value).where(getattr(model, col) == owner, model.attribute_id == aid)
+            )
+            if cur is None or (
+                cur != b
+                and not self.conflict(f"{label}: attribute value removed there, {cur!r} here")
+            ):
+                continue
+            self.ch.drop_values(model, owner, [aid])
 
     def _kept(self, what: str) -> None:
         self.res.kept_deleted[what] = self.res.kept_deleted.get(what, 0) + 1
@@ -179,12 +231,14 @@ class ThreeWay:
                 if c.code == g and c.guid not in known
             ]
         )
-        return f"{made} coding(s) made there since" if made else ""
+        return f"{made} coding(s) made there since" if made else self.grew("code", g, False)
 
     def base_value(self, kind: str, owner: str, attribute: str) -> str | None:
         """The ancestor's value of ``attribute`` (GUIDs) on a case or document, or None."""
         if self.base is None:
             return None
+        if self.here is not None and attribute not in self.here.attributes:
+            return None  # deleted here and brought back: all its values come with it
         return self.base.values.get((kind, owner, attribute))
 
     def renamed_there(self, row: Any, s: Any, names: set[str]) -> bool:
@@ -205,10 +259,15 @@ class ThreeWay:
         if b is None:
             return False
         if row is None:  # deleted here since
+            links = self.grew("memo", n.guid, False)
             if (n.name, n.text) != (b["title"], b["body"]) and self.conflict(
                 f"memo {b['title']!r} was deleted here; edited there"
             ):
                 return False  # brought back
+            if links and self.conflict(
+                f"memo {b['title']!r} was deleted here; changed there ({links})"
+            ):
+                return False
             self._kept("memos")
             return True
         take, conflicts = changed(
@@ -235,7 +294,7 @@ class ThreeWay:
             if s.name != b["name"]
             else f"{made} coding(s) made there since"
             if made
-            else ""
+            else self.grew("document", s.guid, False)
         )
         if why and self.conflict(f"document {b['name']!r} was deleted here; changed there ({why})"):
             return False
@@ -275,24 +334,31 @@ class ThreeWay:
             row = self.c.execute(select(Document.id, Document.name).where(Document.uuid == g))
             doc = row.first()
             if doc is not None:
-                self._delete_document(doc.id, doc.name, b["name"])
+                self._delete_document(doc.id, doc.name, b["name"], g)
         theirs_memos = {n.guid for n in self.x.notes if not n.comment}
         for g, b in base.memos.items():
             row = self.c.execute(select(Memo.id, Memo.title, Memo.body).where(Memo.uuid == g))
             memo = row.first()
             if g not in theirs_memos and memo is not None:
-                self._delete_memo(memo, b)
+                self._delete_memo(memo, b, g)
         theirs_codes = {str(e.guid) for e in self.x.codes}
         tree = CodeTree(self.c)
         by_guid = {r.uuid: r.id for r in self.c.execute(select(Code.id, Code.uuid))}
         gone_codes = [(by_guid[g], g) for g in base.codes if g not in theirs_codes and g in by_guid]
         for cid, g in sorted(gone_codes, key=lambda c: -tree.path(c[0]).count("/")):
-            self._delete_code(cid, tree.path(cid), base.codes[g])
+            self._delete_code(cid, tree.path(cid), base.codes[g], g)
 
-    def _delete_document(self, did: int, name: str, base_name: str) -> None:
+    def _delete_document(self, did: int, name: str, base_name: str, guid: str) -> None:
         left = self.c.scalar(select(func.count()).where(Coding.document_id == did)) or 0
-        if name != base_name or left:
-            why = "renamed here" if name != base_name else f"{left} coding(s) made here since"
+        grew = self.grew("document", guid, True)
+        if name != base_name or left or grew:
+            why = (
+                "renamed here"
+                if name != base_name
+                else f"{left} coding(s) made here since"
+                if left
+                else grew
+            )
             if not self.conflict(f"document {name!r} was deleted there; changed here ({why})"):
                 return
             ids = list(self.c.scalars(select(Coding.id).where(Coding.document_id == did)))
@@ -311,9 +377,14 @@ class ThreeWay:
         ch.delete(Document, [did])
         self._deleted("documents")
 
-    def _delete_memo(self, memo: Any, base: dict[str, Any]) -> None:
+    def _delete_memo(self, memo: Any, base: dict[str, Any], guid: str) -> None:
         if (memo.title, memo.body) != (base["title"], base["body"]) and not self.conflict(
             f"memo {memo.title!r} was deleted there; edited here"
+        ):
+            return
+        links = self.grew("memo", guid, True)
+        if links and not self.conflict(
+            f"memo {memo.title!r} was deleted there; changed here ({links})"
         ):
             return
         links = self.c.scalars(
@@ -329,18 +400,21 @@ class ThreeWay:
         self.ch.delete(Memo, [memo.id])
         self._deleted("memos")
 
-    def _delete_code(self, cid: int, path: str, base: dict[str, Any]) -> None:
+    def _delete_code(self, cid: int, path: str, base: dict[str, Any], guid: str) -> None:
         row = self.c.execute(select(Code).where(Code.id == cid)).one()
         edited = [f for f in FIELDS if getattr(row, f) != base.get(f)]
         children = self.c.scalar(select(func.count()).where(Code.parent_id == cid)) or 0
         left = self.c.scalar(select(func.count()).where(Coding.code_id == cid)) or 0
-        if edited or children or left:
+        grew = self.grew("code", guid, True)
+        if edited or children or left or grew:
             why = (
                 f"{', '.join(edited)} changed here"
                 if edited
                 else f"{left} coding(s) made here since"
                 if left
                 else "it has sub-codes here"
+                if children
+                else grew
             )
             if not self.conflict(
                 f"code {path!r} was deleted there; changed here ({why})", can_take=not children

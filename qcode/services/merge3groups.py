@@ -1,7 +1,9 @@
 """The three-way part of ``qcode merge`` for cases, attribute definitions, relations and sets,
 against the common ancestor (:mod:`qcode.services.mergebase`), as :mod:`.merge3` does for codes:
 
-- deleted on one side, unchanged on the other: deleted (or stays deleted);
+- deleted on one side, unchanged on the other: deleted (or stays deleted); changed on the other
+  includes what other tables hold about it: a case's attribute values, documents and memo links,
+  an attribute's values, a relation's evidence and memo links;
 - changed on one side only: that side's value; changed on both sides differently, or deleted on
   one side and changed on the other: a conflict (:meth:`ThreeWay.conflict`);
 - a set's members merge as git merges lines: what either side added since the ancestor is added,
@@ -46,6 +48,7 @@ class ThreeWayGroups:
     conflict: Callable[..., bool]
     _kept: Callable[[str], None]
     _deleted: Callable[..., None]
+    grew: Callable[[str, str, bool], str]
 
     def against_base(
         self,
@@ -66,7 +69,11 @@ class ThreeWayGroups:
             return NEW
         if rid is None:
             edited = [k for k in theirs if theirs[k] != b.get(k)]
-            why = f"{', '.join(edited)} changed" if edited else changed_there
+            why = (
+                f"{', '.join(edited)} changed"
+                if edited
+                else changed_there or self.grew(kind[:-1], guid, False)
+            )
             if why and self.conflict(f"{label} was deleted here; changed there ({why})"):
                 return NEW
             self._kept(kind)
@@ -206,7 +213,11 @@ class ThreeWayGroups:
                 continue
             ours = fields(row)
             edited = [k for k in ours if ours[k] != b.get(k)]
-            why = f"{', '.join(edited)} changed here" if edited else changed_here(row)
+            why = (
+                f"{', '.join(edited)} changed here"
+                if edited
+                else changed_here(row) or self.grew(kind[:-1], g, True)
+            )
             if why and not self.conflict(f"{label(row)} was deleted there; changed here ({why})"):
                 continue
             drop(row.id)

@@ -9,11 +9,15 @@ operations of every later event reversed, newest first, in memory. Nothing is wr
 
 Codes, documents, codings, memos, attribute values, cases, attribute definitions, relations
 and sets are merged three ways (a deletion on one side stays, an edit on one side wins over no
-edit); everything else is merged as before, by union.
+edit); everything else is merged as before, by union. What other tables hold about a case, a
+document, a relation, a memo or an attribute (its values, documents, case, memo links, evidence:
+:meth:`Ancestor.facets`) is tracked too, so that deleting it on one side while the other added to
+it since is a conflict (:func:`grown`).
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,7 +35,7 @@ CODE_FIELDS = (
 )  # the colour is compared too, though exported only when chosen
 TRACKED: dict[str, tuple[str, ...]] = {
     "codes": ("uuid", "name", "parent_id", *CODE_FIELDS),
-    "documents": ("uuid", "name", "text_hash"),
+    "documents": ("uuid", "name", "text_hash", "case_id"),
     "codings": ("uuid", "document_id", "code_id", "start", "end"),
     "memos": ("uuid", "title", "body"),
     "cases": ("uuid", "name", "description"),
@@ -40,16 +44,29 @@ TRACKED: dict[str, tuple[str, ...]] = {
     "relations": ("uuid", "source_id", "type_id", "target_id", "comment"),
     "sets": ("uuid", "name", "description", "query"),
     "set_members": ("set_id", "kind", "target_id"),
+    "memo_links": ("memo_id", "target_kind", "target_id"),
+    "relation_evidence": ("relation_id", "coding_id"),
 }
 MEMBER_OF = {"code": "codes", "document": "documents", "memo": "memos"}  # set member kinds
 KV = {"case_attributes": "cases", "document_attributes": "documents"}  # values -> their owners
+LINKED = {  # what a memo link points at
+    "code": "codes",
+    "document": "documents",
+    "coding": "codings",
+    "case": "cases",
+    "memo": "memos",
+    "relation": "relations",
+}
+# what other tables hold about one thing, by the name a conflict gives it
+FACETS = ("attribute values", "values", "documents", "case", "memo links", "links", "evidence")
+Facets = dict[tuple[str, str], dict[str, set[Any]]]
 
 
 @dataclass
 class Ancestor:
     """The common ancestor by GUID: codes (fields, ``name`` and ``parent`` GUID), documents
-    (``name``, ``text_hash``), codings (``document``, ``code`` GUIDs, ``start``, ``end``) and
-    memos (``title``, ``body``)."""
+    (``name``, ``text_hash``, ``case`` GUID), codings (``document``, ``code`` GUIDs, ``start``,
+    ``end``), memos (``title``, ``body``), memo links and relation evidence, and the rest."""
 
     where: str
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -63,6 +80,41 @@ class Ancestor:
     relations: dict[str, dict[str, Any]] = field(default_factory=dict)
     # name, description, query, and members: a set of (kind, GUID)
     sets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    links: set[tuple[str, str, str]] = field(default_factory=set)  # memo, target kind, target
+    evidence: set[tuple[str, str]] = field(default_factory=set)  # relation, coding
+    _facets: Facets | None = field(default=None, repr=False, compare=False)
+
+    def facets(self) -> Facets:
+        """What other tables hold about each thing, by ``(kind, GUID)``: a case's or document's
+        ``attribute values`` (attribute, value) and ``memo links`` (memo GUIDs), a case's
+        ``documents``, a document's ``case``, an attribute's ``values``, a memo's ``links``
+        (kind, target) and a relation's ``evidence`` (coding GUIDs)."""
+        if self._facets is None:
+            out: Facets = defaultdict(lambda: defaultdict(set))
+            for (kind, owner, attr), value in self.values.items():
+                out[(kind, owner)]["attribute values"].add((attr, value))
+                out[("attribute", attr)]["values"].add((kind, owner, value))
+            for g, d in self.documents.items():
+                if d.get("case") is not None:
+                    out[("case", d["case"])]["documents"].add(g)
+                    out[("document", g)]["case"].add(d["case"])
+            for memo, kind, target in self.links:
+                out[(kind, target)]["memo links"].add(memo)
+                out[("memo", memo)]["links"].add((kind, target))
+            for rel, coding in self.evidence:
+                out[("relation", rel)]["evidence"].add(coding)
+            self._facets = out
+        return self._facets
+
+
+def grown(base: Ancestor | None, side: Ancestor | None, kind: str, guid: str) -> list[str]:
+    """The facets of ``kind`` ``guid`` that ``side`` added to (or changed) since ``base``; what it
+    only removed is not counted, as deleting the thing removes that too."""
+    if base is None or side is None:
+        return []
+    b = base.facets().get((kind, guid), {})
+    s = side.facets().get((kind, guid), {})
+    return [name for name in FACETS if s.get(name, set()) - b.get(name, set())]
 
 
 def _rows(conn: Connection, name: str) -> dict[int, dict[str, Any]]:
@@ -80,10 +132,20 @@ def _values(conn: Connection, name: str) -> dict[Any, Any]:
     return {(r[0], r[1]): r[2] for r in conn.execute(select(t.c[owner], t.c[key], t.c.value))}
 
 
-def rewind(conn: Connection, upto: int) -> dict[str, dict[Any, Any]]:
-    """The tracked tables as they were just after event ``upto`` (an events.id)."""
+def _state(conn: Connection) -> dict[str, dict[Any, Any]]:
     state: dict[str, dict[Any, Any]] = {name: _rows(conn, name) for name in TRACKED}
     state.update({name: _values(conn, name) for name in KV})
+    return state
+
+
+def now(conn: Connection) -> Ancestor:
+    """A project's tracked state as it is, in the ancestor's form (to compare with it)."""
+    return _by_guid(_state(conn), "now")
+
+
+def rewind(conn: Connection, upto: int) -> dict[str, dict[Any, Any]]:
+    """The tracked tables as they were just after event ``upto`` (an events.id)."""
+    state = _state(conn)
     later = conn.execute(
         select(Event.payload).where(Event.id > upto).order_by(Event.id.desc())
     ).scalars()
@@ -124,8 +186,14 @@ def _by_guid(state: dict[str, dict[Any, Any]], where: str) -> Ancestor:
             **{c: r[c] for c in ("name", *CODE_FIELDS)},
             "parent": parent["uuid"] if parent else None,
         }
+    cases = state["cases"]
     for r in docs.values():
-        out.documents[r["uuid"]] = {"name": r["name"], "text_hash": r["text_hash"]}
+        case = cases.get(r["case_id"]) if r["case_id"] is not None else None
+        out.documents[r["uuid"]] = {
+            "name": r["name"],
+            "text_hash": r["text_hash"],
+            "case": case["uuid"] if case else None,
+        }
     for r in state["codings"].values():
         doc, code = docs.get(r["document_id"]), codes.get(r["code_id"])
         out.codings[r["uuid"]] = {
@@ -161,6 +229,16 @@ def _by_guid(state: dict[str, dict[Any, Any]], where: str) -> Ancestor:
             **{k: r[k] for k in ("name", "description", "query")},
             "members": members.get(i, set()),
         }
+    guid = {k: {i: r["uuid"] for i, r in state[t].items()} for k, t in LINKED.items()}
+    for r in state["memo_links"].values():
+        memo = guid["memo"].get(r["memo_id"])
+        target = guid.get(r["target_kind"], {}).get(r["target_id"])
+        if memo is not None and target is not None:
+            out.links.add((memo, r["target_kind"], target))
+    for r in state["relation_evidence"].values():
+        rel, coding = guid["relation"].get(r["relation_id"]), guid["coding"].get(r["coding_id"])
+        if rel is not None and coding is not None:
+            out.evidence.add((rel, coding))
     for name, owners in KV.items():
         kind = owners[:-1]  # case, document
         for (owner, key), value in state[name].items():
