@@ -4,11 +4,13 @@ does not change the project it makes."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from mergekit import copies, copy_again, interviews, state, two_sides
+from conftest import write
+from mergekit import TEXT_A, TEXT_B, copies, copy_again, interviews, state, two_sides
 
 from qcode import Project
 from qcode.services.merge import merge_project

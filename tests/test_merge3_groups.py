@@ -185,7 +185,7 @@ def linked_copies(tmp_path: Path) -> tuple[Path, Path]:
     import made for it, int01), a relation with no evidence, and its copy."""
     m1 = tmp_path / "m1"
     with Project.init(m1, name="Study") as p:
-        p.documents.import_files([write(tmp_path / "int01.txt", TEXT)])
+        p.documents.import_files([write(tmp_path / "int01.txt", TEXT_A)])
         p.codes.add("income")
         p.codes.add("rent")
         p.cases.add("C1", attrs={"age": "30"})
