@@ -234,3 +234,50 @@ def test_terminal_table_one_line_a_case(example: Project, cli: Any) -> None:
     widths = {cell_len(ln.split(" │ ")[2]) for ln in lines[4:]}
     assert max(widths) <= 40  # a cell's first words, cut to the column (Chinese counted twice)
     assert any("外卖骑手" in ln for ln in lines[4:])
+
+
+def test_a_cell_read_again_leaves_out_what_went_and_reads_only_its_context(
+    project: Project, tmp_path: Path
+) -> None:
+    from qcode.services.framework_matrix import context, framework_cell, framework_matrix
+
+    text = "alpha beta gamma delta " * 40 + "THE SEGMENT" + " epsilon zeta\neta theta" * 40
+    short = "R: 我交的是最低档。Rent first."
+    project.documents.import_files([write(tmp_path / "a.txt", text)], case="Li")
+    project.documents.import_files([write(tmp_path / "b.txt", short)], case="Li")
+    project.codes.add("rent")
+    at = text.index("THE")
+    project.codings.apply("a", at, at + 11, "rent")
+    project.codings.apply("a", 0, 5, "rent")
+    project.codings.apply("b", 3, 10, "rent")
+    project.summaries.set("Li", "rent", "Rent comes first")
+    m = framework_matrix(project)
+    ids = m.cells[0][0].segments
+    assert len(ids) == 3
+
+    def read() -> Any:
+        return framework_cell(project, m.rows_of, m.row_ids[0], m.column_ids[0], ids)
+
+    view = read()
+    assert [(s.document, s.code, s.start, s.end) for s in view.segments] == [
+        ("a", "rent", 0, 5),
+        ("a", "rent", at, at + 11),
+        ("b", "rent", 3, 10),
+    ]
+    for seg, doc in zip(view.segments, (text, text, short), strict=True):
+        assert (seg.before, seg.after) == context(doc, seg.start, seg.end)  # as from the whole
+        assert seg.text == doc[seg.start : seg.end]
+    assert view.segments[1].before.startswith("…") and view.segments[1].after.endswith("…")
+    assert view.segments[2].before == "R: " and view.segments[2].text == "我交的是最低档"
+    assert view.gone == [] and view.summary == "Rent comes first" and view.marked == []
+
+    project.codings.remove([ids[1]])
+    project.summaries.delete("Li", "rent")
+    view = read()
+    assert [s.id for s in view.segments] == [ids[0], ids[2]] and view.gone == [ids[1]]
+    assert view.summary is None and view.summary_id is None
+    project.summaries.set("Li", "rent", "written since", [ids[2]])
+    project.documents.delete("b", force=True)
+    view = read()
+    assert [s.id for s in view.segments] == [ids[0]] and view.gone == [ids[1], ids[2]]
+    assert view.summary == "written since" and view.marked == []  # its link went with "b"

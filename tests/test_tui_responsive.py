@@ -217,3 +217,40 @@ def test_a_long_transcript_shows_before_its_sentences_are_read_and_lays_out_only
         assert view.selection == (a, a + len("The base is 845 yuan a month!"))
 
     run(study, body)
+
+
+def test_matrix_reading_and_saving_leave_keys_free(
+    study: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import DataTable, TextArea
+
+    from qcode.services import framework_matrix
+    from qcode.tui.screens.matrix import MatrixScreen
+
+    for name, case in (("li", "Li"), ("wang", "Wang")):
+        study.documents.import_files(
+            [write(tmp_path / f"{name}.txt", f"R: I pay, {name}.\n")], case=case
+        )
+        study.codings.apply(name, 3, 9, "minimum")
+
+    async def body(app: QcodeApp, pilot: Any) -> None:
+        held = Held(framework_matrix, "framework_matrix", monkeypatch)  # the grid
+        await pilot.press("8")
+        await responds(pilot, held, ["1"], lambda: isinstance(app.screen, CodingScreen))
+        await pilot.press("8")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MatrixScreen)
+        grid = screen.query_one(DataTable)
+        held = Held(framework_matrix, "framework_cell", monkeypatch)  # a cell's segments
+        await pilot.press("right")
+        await responds(pilot, held, ["down"], lambda: grid.cursor_coordinate.row == 1)
+        await pilot.press("up")
+        await settle(pilot)
+        held = Held(study.summaries, "set", monkeypatch)  # the summary saved
+        screen.query_one("#mx-summary", TextArea).focus()
+        await pilot.press(*"pays the minimum", "ctrl+s")
+        await responds(pilot, held, ["escape"], lambda: grid.has_focus)
+        assert [s.body for s in study.summaries.list()] == ["pays the minimum"]
+
+    run(study, body)

@@ -16,17 +16,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from qcode.errors import InvalidInputError, NotFoundError
 from qcode.services.codes import CodeTree
-from qcode.store.models import Case, CaseLink, Code, CodeSet, Coding, Document, SetMember
+from qcode.store.models import (
+    Case,
+    CaseLink,
+    Code,
+    CodeSet,
+    Coding,
+    Document,
+    SetMember,
+    Summary,
+    SummaryLink,
+)
 
 if TYPE_CHECKING:
     from qcode.services.project import Project
 
 FIRST_WORDS = 8
 SHOWN_SEGMENTS = 5
+CONTEXT = 60  # characters of context either side of a segment
 
 
 def first_words(text: str, n: int = FIRST_WORDS) -> str:
@@ -285,4 +296,133 @@ def _attribute_values(
     return out
 
 
-__all__ = ["Cell", "FrameworkMatrix", "first_words", "framework_matrix"]
+def context(
+    text: str,
+    start: int,
+    end: int,
+    width: int = CONTEXT,
+    offset: int = 0,
+    length: int | None = None,
+) -> tuple[str, str]:
+    """About ``width`` characters before and after ``[start, end)``, cut at a space where the
+    text has spaces near the cut (never inside a word), with an ellipsis where text goes on.
+    ``text`` may be the part of a longer text that starts at ``offset`` and holds at least
+    ``width`` characters either side of the range; ``length`` is then the whole text's."""
+    n = offset + len(text) if length is None else length
+    a = max(0, start - width)
+    if a > 0:
+        space = text.find(" ", a - offset, start - offset)
+        a = space + offset + 1 if space >= 0 and space + offset < a + width // 3 else a
+    b = min(n, end + width)
+    if b < n:
+        space = text.rfind(" ", end - offset, b - offset)
+        b = space + offset if space >= 0 and space + offset > b - width // 3 else b
+    before = ("…" if a > 0 else "") + text[a - offset : start - offset]
+    after = text[end - offset : b - offset] + ("…" if b < n else "")
+    return before.replace("\n", " "), after.replace("\n", " ")
+
+
+@dataclass
+class Segment:
+    """A segment of a cell as the workbench shows it: where it is and its text in context."""
+
+    id: int  # the coding's
+    document: str
+    code: str  # the code's own name
+    start: int
+    end: int
+    before: str
+    text: str
+    after: str
+
+
+@dataclass
+class CellView:
+    """A cell read again: its segments still in the project, those gone since the matrix was
+    read, and its summary as it is now."""
+
+    segments: list[Segment]
+    gone: list[int]  # coding ids of the cell no longer in the project
+    summary: str | None
+    summary_id: int | None
+    marked: list[int]  # the codings the summary draws on
+
+
+def framework_cell(
+    p: Project,
+    rows_of: str,
+    row_id: int,
+    code_id: int,
+    coding_ids: Sequence[int],
+    width: int = CONTEXT,
+) -> CellView:
+    """The cell of row ``row_id`` (a case or a document, as ``rows_of`` says) and column code
+    ``code_id`` of a matrix read earlier, whose segments were ``coding_ids``: each segment still
+    there with ``width`` characters of context (only that much of its document is read), the
+    ids of those deleted since, and the cell's summary now (which may have been written, changed
+    or deleted since)."""
+    ids = list(dict.fromkeys(coding_ids))
+    lo = case((Coding.start > width, Coding.start - width), else_=0)
+    found: dict[int, Any] = {}
+    with p.read() as s:
+        for i in range(0, len(ids), 500):
+            found.update(
+                (r.id, r)
+                for r in s.execute(
+                    select(
+                        Coding.id,
+                        Document.name,
+                        Code.name.label("code"),
+                        Coding.start,
+                        Coding.end,
+                        lo.label("lo"),
+                        func.length(Document.text).label("length"),
+                        func.substr(Document.text, lo + 1, Coding.end + width - lo).label("part"),
+                    )
+                    .join(Document, Document.id == Coding.document_id)
+                    .join(Code, Code.id == Coding.code_id)
+                    .where(Coding.id.in_(ids[i : i + 500]))
+                )
+            )
+        col = Summary.case_id if rows_of == "cases" else Summary.document_id
+        summary = s.execute(
+            select(Summary.id, Summary.body).where(col == row_id, Summary.code_id == code_id)
+        ).first()
+        marked = (
+            []
+            if summary is None
+            else list(
+                s.scalars(
+                    select(SummaryLink.coding_id)
+                    .where(SummaryLink.summary_id == summary.id)
+                    .order_by(SummaryLink.id)
+                )
+            )
+        )
+    segments = []
+    for cid in ids:
+        r = found.get(cid)
+        if r is None:
+            continue
+        before, after = context(r.part, r.start, r.end, width, r.lo, r.length)
+        said = r.part[r.start - r.lo : r.end - r.lo].replace("\n", " ")
+        segments.append(Segment(cid, r.name, r.code, r.start, r.end, before, said, after))
+    return CellView(
+        segments,
+        [i for i in ids if i not in found],
+        None if summary is None else summary.body,
+        None if summary is None else summary.id,
+        marked,
+    )
+
+
+__all__ = [
+    "Cell",
+    "CellView",
+    "FrameworkMatrix",
+    "Segment",
+    "context",
+    "first_words",
+    "framework_cell",
+    "framework_matrix",
+]

@@ -3,16 +3,19 @@ segments in context beside the grid (each under its document and offsets), and a
 the cell's summary. ``m`` marks (or unmarks) the highlighted segment as one the summary draws
 on; ``ctrl+s`` saves the summary, and so does moving to another cell with the text edited.
 
-The matrix is read once when the screen opens (and on ``f5``); moving from cell to cell reads
-only the cell's few codings, so it stays within a frame.
+The matrix is read once when the screen opens (and on ``f5``); moving to a cell shows it at
+once as the matrix was read and reads its few codings and its summary again, in a worker (the
+last cell asked for wins): a segment deleted since is left out and the heading says how many
+changed elsewhere. Saving runs in a worker too; nothing waits on the UI thread.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
-from sqlalchemy import select
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,31 +27,35 @@ from textual.widgets.option_list import Option
 
 from qcode.errors import QcodeError
 from qcode.i18n import N_, _, ngettext
-from qcode.services.framework_matrix import FrameworkMatrix, framework_matrix
-from qcode.store.models import Code, Coding, Document
+from qcode.services import framework_matrix as fm
 from qcode.tui import localise
 
 if TYPE_CHECKING:
+    from qcode.services.framework_matrix import Cell, CellView, FrameworkMatrix, Segment
+    from qcode.services.summaries import SummaryInfo
     from qcode.tui.app import QcodeApp
 
-CONTEXT = 60  # characters of context either side of a segment
 HEADER = 18  # cells of a column's header
+T = TypeVar("T")
 
 
-def context(text: str, start: int, end: int, width: int = CONTEXT) -> tuple[str, str]:
-    """About ``width`` characters before and after ``[start, end)``, cut at a space where the
-    text has spaces near the cut (never inside a word), with an ellipsis where text goes on."""
-    a = max(0, start - width)
-    if a > 0:
-        space = text.find(" ", a, start)
-        a = space + 1 if 0 <= space < a + width // 3 else a
-    b = min(len(text), end + width)
-    if b < len(text):
-        space = text.rfind(" ", end, b)
-        b = space if space > b - width // 3 else b
-    before = ("…" if a > 0 else "") + text[a:start]
-    after = text[end:b] + ("…" if b < len(text) else "")
-    return before.replace("\n", " "), after.replace("\n", " ")
+def tried(fn: Callable[..., T]) -> Callable[..., T | QcodeError]:
+    """``fn`` returning the refusal it raised instead of raising it, for a screen that shows
+    the refusal where it belongs (or goes on after it) rather than as a notification."""
+
+    @wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> T | QcodeError:
+        try:
+            return fn(*args, **kwargs)
+        except QcodeError as exc:
+            return exc
+
+    return run
+
+
+def _cell_text(cell: Cell) -> Text | str:
+    """What a cell of the grid shows: ✎ and the count where it has a summary, else the count."""
+    return Text(f"✎ {cell.count}", "bold") if cell.summary is not None else str(cell.count or "")
 
 
 def _label(path: str, width: int = HEADER) -> str:
@@ -88,9 +95,14 @@ class MatrixScreen(Screen[None]):
         self.cell: tuple[int, int] = (0, 0)
         self.segment_ids: list[int] = []
         self.marked: set[int] = set()
-        self._texts: dict[int, str] = {}
-        # each segment shown: (document and offsets, context before, the segment, context after)
-        self._parts: list[tuple[str, str, str, str]] = []
+        self._segments: list[Segment] = []
+        self._gone = 0  # the cell's segments deleted since the matrix was read
+        self._summary_changed = False  # the cell's summary, since the matrix was read
+        self._shown: tuple[int, int] | None = None  # the cell last asked for
+        self._asked = 0  # the newest cell read asked for; older answers are dropped
+        self._reading = 0  # the same for the matrix
+        self._saving: dict[tuple[int, int], int] = {}  # cells with a save on its way
+        self._writes: dict[tuple[int, int], int] = {}  # saves asked for, by cell
 
     @property
     def qapp(self) -> QcodeApp:
@@ -116,156 +128,228 @@ class MatrixScreen(Screen[None]):
     def on_screen_suspend(self) -> None:
         self._keep_edits()  # leaving for another screen
 
+    def on_screen_resume(self) -> None:
+        if self.m is not None and self.m.rows:  # back from another screen: what changed there
+            self.show_cell(*self.cell)
+
+    @property
+    def _editor(self) -> TextArea:
+        return self.query_one("#mx-summary", TextArea)
+
     def reload(self) -> None:
-        self._keep_edits()
-        try:
-            self.m = framework_matrix(self.qapp.project)
-        except QcodeError as exc:
+        """Save the summary being edited, then read the matrix again (in a worker) and draw it."""
+        self._reading = token = self._reading + 1
+        p = self.qapp.project
+
+        def show(result: FrameworkMatrix | QcodeError) -> None:
+            if token == self._reading:
+                self._draw(result)
+
+        self._keep_edits(then=lambda: self.qapp.call(tried(fm.framework_matrix), p, then=show))
+
+    def _draw(self, result: FrameworkMatrix | QcodeError) -> None:
+        if isinstance(result, QcodeError):
             self.m = None
-            self.query_one("#mx-cell", Static).update(str(exc))
+            self.query_one("#mx-cell", Static).update(str(result))
             return
+        self.m = m = result
+        self._shown = None
         grid = self.query_one(DataTable)
         grid.clear(columns=True)
-        grid.add_columns(_("case"), *(_label(c) for c in self.m.columns))
-        for name, cells in zip(self.m.rows, self.m.cells, strict=True):
-            grid.add_row(
-                name,
-                *(
-                    Text(f"✎ {c.count}", "bold") if c.summary is not None else str(c.count or "")
-                    for c in cells
-                ),
-            )
-        if self.m.rows:
+        grid.add_columns(_("case"), *(_label(c) for c in m.columns))
+        for name, cells in zip(m.rows, m.cells, strict=True):
+            grid.add_row(name, *(_cell_text(c) for c in cells))
+        if m.rows:
             row, col = self.cell
-            self.cell = (min(row, len(self.m.rows) - 1), min(col, len(self.m.columns) - 1))
+            self.cell = (min(row, len(m.rows) - 1), min(col, len(m.columns) - 1))
             grid.move_cursor(row=self.cell[0], column=self.cell[1] + 1)
             self.show_cell(*self.cell)
 
     @on(DataTable.CellHighlighted)
     def _highlighted(self, event: DataTable.CellHighlighted) -> None:
         row, col = event.coordinate.row, event.coordinate.column - 1
-        if self.m is None or col < 0 or (row, col) == self.cell and self.segment_ids:
+        if self.m is None or col < 0 or (row, col) == self._shown:
             return
         self._keep_edits()
         self.show_cell(row, col)
 
-    def _keep_edits(self) -> None:
-        """Save the summary of the cell being left when its text was edited and not saved."""
-        if self.m is None or not self.m.rows:
-            return
-        row, col = self.cell
-        stored = self.m.cells[row][col].summary or ""
-        text = self.query_one("#mx-summary", TextArea).text
-        if text != stored and text.strip() and self._save(None):
-            self.notify(_("summary saved"))
+    def _keep_edits(self, then: Callable[[], object] | None = None) -> None:
+        """Save the summary of the cell being left when its text was edited and not saved; then
+        run ``then`` (after the save, so that what it reads holds it)."""
+        if self.m is not None and self.m.rows:
+            row, col = self.cell
+            text = self._editor.text
+            if text != (self.m.cells[row][col].summary or "") and text.strip():
 
-    def _text(self, doc_id: int) -> str:
-        if doc_id not in self._texts:
-            with self.qapp.project.read() as s:
-                doc = s.execute(select(Document.id, Document.text).where(Document.id == doc_id))
-                self._texts[doc_id] = doc.one()[1]
-        return self._texts[doc_id]
+                def done(info: SummaryInfo | None) -> None:
+                    if info is not None:
+                        self.notify(_("summary saved"))
+                    if then is not None:
+                        then()
+
+                self._save(None, done)
+                return
+        if then is not None:
+            then()
 
     def show_cell(self, row: int, col: int) -> None:
+        """Show the cell at once as the matrix was read, then its segments and summary as they
+        are now, read in a worker."""
         assert self.m is not None
-        self.cell = (row, col)
+        m = self.m
+        self.cell = self._shown = (row, col)
+        cell = m.cells[row][col]
+        self.segment_ids, self._segments, self.marked = [], [], set()
+        self._gone, self._summary_changed = 0, False
+        self.query_one("#mx-segments", OptionList).clear_options()
+        self._editor.text = cell.summary or ""
+        self._show_head()
+        self._asked = token = self._asked + 1
+        # the summary read is newer than the one kept here unless a save overlaps the read
+        writes = None if (row, col) in self._saving else self._writes.get((row, col), 0)
+
+        def show(view: CellView) -> None:
+            if token == self._asked and self.m is m:
+                now = None if (row, col) in self._saving else self._writes.get((row, col), 0)
+                self._show_view(view, summary=writes is not None and writes == now)
+
+        self.qapp.call(
+            fm.framework_cell,
+            self.qapp.project,
+            m.rows_of,
+            m.row_ids[row],
+            m.column_ids[col],
+            list(cell.segments),
+            then=show,
+        )
+
+    def _show_view(self, view: CellView, summary: bool) -> None:
+        assert self.m is not None
+        row, col = self.cell
         cell = self.m.cells[row][col]
-        self.segment_ids = list(cell.segments)
-        p = self.qapp.project
-        self.marked = set()
-        if cell.summary_id is not None:
-            self.marked = set(p.summaries.get_by_id(cell.summary_id).segments)
-        with p.read() as s:
-            rows = {
-                r.id: r
-                for r in s.execute(
-                    select(
-                        Coding.id,
-                        Coding.document_id,
-                        Document.name,
-                        Code.name.label("code"),
-                        Coding.start,
-                        Coding.end,
-                    )
-                    .join(Document, Document.id == Coding.document_id)
-                    .join(Code, Code.id == Coding.code_id)
-                    .where(Coding.id.in_(self.segment_ids))
-                )
-            }
-        self._parts = []
-        for cid in self.segment_ids:
-            r = rows[cid]
-            text = self._text(r.document_id)
-            before, after = context(text, r.start, r.end)
-            where = f"{r.name} [{r.start}, {r.end}) · {r.code}\n"
-            self._parts.append((where, before, text[r.start : r.end].replace("\n", " "), after))
-        options = self.query_one("#mx-segments", OptionList)
-        options.clear_options()
+        self._segments = view.segments
+        self.segment_ids = [s.id for s in view.segments]
+        self._gone = len(view.gone)
+        if view.gone:
+            cell.segments, cell.count = list(self.segment_ids), len(self.segment_ids)
+        if summary:  # else what was saved here meanwhile is as new as what was read
+            if (view.summary, view.summary_id) != (cell.summary, cell.summary_id):
+                self._summary_changed = True
+                if self._editor.text == (cell.summary or ""):  # not edited here since
+                    self._editor.text = view.summary or ""
+                cell.summary, cell.summary_id = view.summary, view.summary_id
+            self.marked = set(view.marked)
+        self.query_one(DataTable).update_cell_at(Coordinate(row, col + 1), _cell_text(cell))
         items: list[Option | None] = []
         for i, cid in enumerate(self.segment_ids):
             if items:
                 items.append(None)  # a rule between segments
             items.append(Option(self._prompt(i), id=str(cid)))
+        options = self.query_one("#mx-segments", OptionList)
+        options.clear_options()
         options.add_options(items)
         self._show_head()
-        self.query_one("#mx-summary", TextArea).text = cell.summary or ""
 
     def _prompt(self, i: int) -> Text:
-        where, before, said, after = self._parts[i]
-        mark = "● " if self.segment_ids[i] in self.marked else "  "
+        seg = self._segments[i]
+        where = f"{seg.document} [{seg.start}, {seg.end}) · {seg.code}\n"
+        mark = "● " if seg.id in self.marked else "  "
         return Text.assemble(
-            (mark, "bold"), (where, "italic"), (before, "dim"), (said, "bold"), (after, "dim")
+            (mark, "bold"),
+            (where, "italic"),
+            (seg.before, "dim"),
+            (seg.text, "bold"),
+            (seg.after, "dim"),
         )
 
     def _show_head(self) -> None:
         assert self.m is not None
         row, col = self.cell
         count = self.m.cells[row][col].count
+        note = ngettext("{n} segment", "{n} segments", count).format(n=count)
+        note += _(", {n} marked").format(n=len(self.marked))
+        if self._gone:
+            note += _("; {n} changed elsewhere (f5 reads all again)").format(n=self._gone)
+        if self._summary_changed:
+            note += _("; its summary changed elsewhere")
         self.query_one("#mx-cell", Static).update(
             Text.assemble(
                 (self.m.rows[row], "bold"),
                 " × ",
                 (self.m.columns[col], "bold"),
-                (
-                    "  "
-                    + ngettext("{n} segment", "{n} segments", count).format(n=count)
-                    + _(", {n} marked").format(n=len(self.marked)),
-                    "dim",
-                ),
+                ("  " + note, "dim"),
             )
         )
 
     def action_to_grid(self) -> None:
         self.query_one(DataTable).focus()
 
-    def _save(self, segments: list[int] | None) -> bool:
+    def _save(
+        self,
+        segments: list[int] | None,
+        done: Callable[[SummaryInfo | None], object] | None = None,
+    ) -> None:
         """Save the editor's text as the cell's summary (with ``segments`` as the codings it
-        draws on, or those it had); the marked segments become the saved ones."""
+        draws on, or those it had), in a worker; the marked segments become the saved ones.
+        ``done`` then gets what was saved, or None when it was refused."""
         if self.m is None or not self.m.rows:
-            return False
-        row, col = self.cell
-        text = self.query_one("#mx-summary", TextArea).text
+            return
+        m, (row, col) = self.m, self.cell
+        text = self._editor.text
         if not text.strip():
             self.notify(_("write the summary first, then mark the segments it draws on"))
-            return False
-        try:
-            info = self.qapp.project.summaries.set(
-                self.m.rows[row], self.m.columns[col], text, segments, kind=self.m.rows_of[:-1]
-            )
-        except QcodeError as exc:
-            self.notify(str(exc), severity="error")
-            return False
-        cell = self.m.cells[row][col]
-        cell.summary, cell.summary_id = info.body, info.id
-        self.marked = set(info.segments)
-        grid = self.query_one(DataTable)
-        grid.update_cell_at(Coordinate(row, col + 1), Text(f"✎ {cell.count}", "bold"))
-        return True
+            return
+        cell = m.cells[row][col]
+        before = cell.summary
+        cell.summary = text  # meanwhile: coming back to the cell shows what is being saved
+        self._saving[(row, col)] = self._saving.get((row, col), 0) + 1
+        self._writes[(row, col)] = self._writes.get((row, col), 0) + 1
+
+        def saved(result: SummaryInfo | QcodeError) -> None:
+            left = self._saving.pop((row, col)) - 1
+            if left:
+                self._saving[(row, col)] = left
+            here = self.m is m and self.cell == (row, col)
+            if isinstance(result, QcodeError):
+                cell.summary = before
+                self.notify(str(result), severity="error")
+                if here:
+                    self.show_cell(row, col)  # as it is now
+            elif self.m is m:
+                cell.summary, cell.summary_id = result.body, result.id
+                grid = self.query_one(DataTable)
+                grid.update_cell_at(Coordinate(row, col + 1), _cell_text(cell))
+                if here:
+                    self._show_marks(set(result.segments))
+            if done is not None:
+                done(None if isinstance(result, QcodeError) else result)
+
+        self.qapp.call(
+            tried(self.qapp.project.summaries.set),
+            m.rows[row],
+            m.columns[col],
+            text,
+            segments,
+            kind=m.rows_of[:-1],
+            then=saved,
+        )
+
+    def _show_marks(self, marked: set[int]) -> None:
+        """Only the marks and the count change: the list is not rebuilt."""
+        options = self.query_one("#mx-segments", OptionList)
+        changed = marked ^ self.marked
+        self.marked = marked
+        for i, cid in enumerate(self.segment_ids):
+            if cid in changed:
+                options.replace_option_prompt_at_index(i, self._prompt(i))
+        self._show_head()
 
     def action_save(self) -> None:
-        if self._save(None):
-            self.notify(_("summary saved"))
-            self._show_head()
+        def done(info: SummaryInfo | None) -> None:
+            if info is not None:
+                self.notify(_("summary saved"))
+
+        self._save(None, done)
 
     def action_mark(self) -> None:
         options = self.query_one("#mx-segments", OptionList)
@@ -273,8 +357,4 @@ class MatrixScreen(Screen[None]):
             return
         cid = self.segment_ids[options.highlighted]
         wanted = self.marked ^ {cid}
-        if self._save([i for i in self.segment_ids if i in wanted]):
-            # only this segment's mark and the count change: the list is not rebuilt
-            i = options.highlighted
-            options.replace_option_prompt_at_index(i, self._prompt(i))
-            self._show_head()
+        self._save([i for i in self.segment_ids if i in wanted])
