@@ -104,3 +104,23 @@ def test_merge_carries_a_memos_every_copied_column(tmp_path: Path) -> None:
     with Project.init(tmp_path / "c") as p:
         merge_project(p, tmp_path / "a")
     assert memo(tmp_path / "c") == want
+
+
+def test_export_and_import_carry_what_the_mapping_copies(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column given to an exchange attribute in the mapping is written and read by that alone:
+    here a document's source name, mapped (for the test) to the source's description."""
+    from qcode.services import exchange, mapping
+
+    project.documents.import_files([write(tmp_path / "int01.txt", "R: I pay when I can.")])
+    moved = dict(mapping.DOCUMENT.structural)
+    del moved["source_name"]
+    doc = dataclasses.replace(
+        mapping.DOCUMENT,
+        copied={**mapping.DOCUMENT.copied, "source_name": "description"},
+        structural=moved,
+    )
+    monkeypatch.setattr(exchange, "DOCUMENT", doc)
+    x, _ = exchange.to_exchange(project)
+    assert [s.description for s in x.sources] == ["int01.txt"]

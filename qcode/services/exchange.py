@@ -40,7 +40,7 @@ from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
 from qcode.services.exchange_coders import Coders as _Coders
-from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, MEMO
+from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, DOCUMENT, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.project import Project
 from qcode.services.scratch import build_in_scratch
@@ -133,14 +133,14 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
         doc_values: dict[int, dict[str, str]] = defaultdict(dict)
         for dv in c.execute(select(DocumentAttribute)):
             doc_values[dv.document_id][attrs[dv.attribute_id].uuid] = dv.value
+        # the text is read apart (p.text_of); every other copied column as the mapping says
+        doc_copied = [col for col in DOCUMENT.fields if col != "text"]
         docs = c.execute(
             select(
                 Document.id,
                 Document.uuid,
-                Document.name,
                 Document.case_id,
-                Document.imported,
-                Document.source_format,
+                *(getattr(Document, col) for col in doc_copied),
             ).order_by(Document.id)
         ).all()
         case_guid = {r[0]: r[1] for r in c.execute(select(Case.id, Case.uuid))}
@@ -156,48 +156,47 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
             t: [memo_guid[m.memo_id] for m in ms] for t, ms in links["coding"].items()
         }
         codings: dict[int, list[XCoding]] = defaultdict(list)
+        copied = CODING.fields  # the columns carried as they are, by the mapping
+        names = tuple(CODING.copied.values())
         q = select(
             Coding.id,
             Coding.uuid,
             Coding.document_id,
             Coding.code_id,
             Coding.coder_id,
-            Coding.start,
-            Coding.end,
-            Coding.created,
             Coding.selection_uuid,
             Coding.selection_name,
+            *(getattr(Coding, col) for col in copied),
         )
         # sorted here rather than by the database: a plain scan and a sort of tuples is faster
         # than walking an index and sorting the rest
-        ordered = sorted(c.execute(q), key=itemgetter(2, 5, 6, 0))
-        for cid, guid, did, code, who, start, end, created, sel, sel_name in ordered:
+        at = 7 + copied.index("start"), 7 + copied.index("end")
+        ordered = sorted(c.execute(q), key=itemgetter(2, *at, 0))
+        for row in ordered:
+            cid, guid, did, code, who, sel, sel_name = row[:7]
             codings[did].append(
                 XCoding(
                     code_guid[code],
-                    start,
-                    end,
-                    guid,
-                    coder_guid[who],
-                    created,
-                    coding_notes.get(cid) or [],
-                    sel or "",
-                    sel_name or "",
+                    guid=guid,
+                    user=coder_guid[who],
+                    notes=coding_notes.get(cid) or [],
+                    selection=sel or "",
+                    selection_name=sel_name or "",
+                    **dict(zip(names, row[7:], strict=True)),
                 )
             )
         for d in docs:
+            fmt = d.source_format
             src = XSource(
                 d.uuid,
-                d.name,
-                p.text_of(c, d),
-                created=d.imported,
+                text=p.text_of(c, d),
                 codings=codings[d.id],
                 notes=refs("document", d.id),
                 values=doc_values[d.id],
-                format=d.source_format,
                 original=c.scalar(select(Document.source_bytes).where(Document.id == d.id))
-                if d.source_format == "pdf"
+                if fmt == "pdf"
                 else None,
+                **{DOCUMENT.copied[col]: v for col, v in zip(doc_copied, d[3:], strict=True)},
             )
             for m in links["document"].get(d.id, ()):
                 if m.start is not None and m.end is not None:
@@ -470,21 +469,17 @@ def _sources(
     codings_of: list[list[dict[str, Any]]] = []
     for s in x.sources:
         lang = detect_language(s.text, p.settings.language)
-        extra: dict[str, Any] = {"imported": s.created} if s.created is not None else {}
         doc_rows.append(
             {
-                "name": s.name,
-                "text": s.text,
+                **DOCUMENT.into(s, skip_none=True),  # name, text, format; when it was made
                 "chars": len(s.text),
                 "language": lang,
                 "text_hash": text_hash(s.text),
                 "uuid": s.guid,
                 "case_id": case_of.get(s.guid),
                 "source_name": s.name,
-                "source_format": s.format,
                 "source_encoding": None if s.format == "pdf" else "utf-8",
                 "source_bytes": s.original,
-                **extra,
             }
         )
         units_of.append(segment(s.text, lang, p.settings.speaker_patterns))
