@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import builtins
 import re
 import shutil
 import subprocess
@@ -26,9 +27,7 @@ from qcode import i18n
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "qcode/locale/zh/LC_MESSAGES/qcode.po"
 MO = PO.with_suffix(".mo")
-MARKED = [ROOT / "qcode/tui", ROOT / "qcode/cli", ROOT / "qcode/services"]
-# the services whose refusals the workbench's actions show (coding, the codebook, memos, relations)
-SHOWN_SERVICES = ("codes", "codings", "memos", "structure")
+MARKED = [ROOT / f"qcode/{place}" for place in ("tui", "cli", "services", "ingest", "interchange")]
 
 
 def first(value: Any) -> str:
@@ -145,23 +144,57 @@ def test_no_unmarked_help_in_the_command_line() -> None:
     assert [hit for f in files for hit in unmarked_literals(f, only_help=True)] == []
 
 
+def _unmarked_message(node: ast.expr) -> bool:
+    """A message with words left unmarked, also as a part of ``+`` or of ``a if c else b``."""
+    if isinstance(node, ast.BinOp):
+        return _unmarked_message(node.left) or _unmarked_message(node.right)
+    if isinstance(node, ast.IfExp):
+        return _unmarked_message(node.body) or _unmarked_message(node.orelse)
+    return _unmarked(node)
+
+
+PROGRAM_ERRORS = {name for name in dir(builtins) if name.endswith("Error")}  # ValueError ...
+
+
 def unmarked_refusals(path: Path) -> list[str]:
-    """``raise SomethingError("words")`` (or an f-string with words) not marked, but for a
-    program's own errors (ValueError, TypeError ...)."""
+    """``SomethingError("words")`` (or an f-string with words, raised or made to be raised) not
+    marked, but for a program's own errors (ValueError, TypeError ...); an
+    ``InputFileError(path, "problem")``'s problem likewise."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
-            f = node.exc.func
-            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
-            ours = name.endswith("Error") and name not in ("ValueError", "TypeError", "KeyError")
-            if ours and _unmarked(node.exc.args[0]):
-                found.append(f"{path.name}:{node.lineno}")
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+        if not name.endswith("Error") or name in PROGRAM_ERRORS:
+            continue
+        message = node.args[1:2] if name == "InputFileError" else node.args[:1]
+        if message and _unmarked_message(message[0]):
+            found.append(f"{path.name}:{node.lineno}")
     return found
 
 
-def test_no_unmarked_refusal_in_the_services_the_workbench_calls() -> None:
-    files = [ROOT / f"qcode/services/{m}.py" for m in SHOWN_SERVICES]
+# the layers below the interface whose messages reach the researcher
+REFUSING = [ROOT / f"qcode/{place}" for place in ("services", "ingest", "interchange")]
+
+
+def test_no_unmarked_refusal_in_the_services_readers_and_exchange() -> None:
+    files = sorted(f for place in REFUSING for f in place.rglob("*.py"))
     assert [hit for f in files for hit in unmarked_refusals(f)] == []
+
+
+def test_the_check_finds_an_unmarked_refusal(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        'raise NotFoundError(f"no code {ref!r}")\n'
+        'raise InputFileError(path, "is empty")\n'
+        'raise InvalidInputError("a" + (f" by {c}" if c else ""))\n'
+        'problem = InputFileError(path, "no such file" if gone else _("is not a file"))\n'
+        'raise NotFoundError(_("no code {ref!r}").format(ref=ref))\n'
+        'raise InputFileError(path, _("is empty"))\n'
+        'raise ValueError(f"not a number: {x!r}")\n'
+    )
+    assert unmarked_refusals(probe) == ["probe.py:1", "probe.py:2", "probe.py:3", "probe.py:4"]
 
 
 def test_a_services_refusal_in_chinese(zh: None, sample: Any) -> None:

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InputFileError, InvalidInputError
+from qcode.i18n import _
 from qcode.interchange.codebook import read_codebook, write_codebook
 from qcode.interchange.model import Codebook, CodeEntry, MergeReport, RelationEntry, SetEntry
 from qcode.interchange.names import clean_codebook
@@ -58,9 +59,11 @@ def build_codebook(
     wanted = set(levels or LEVELS)
     unknown = sorted(wanted - set(LEVELS))
     if unknown:
-        raise InvalidInputError(f"unknown level {unknown[0]!r} (open, axial or selective)")
+        raise InvalidInputError(
+            _("unknown level {v1!r} (open, axial or selective)").format(v1=unknown[0])
+        )
     if examples < 0:
-        raise InvalidInputError("the number of example quotes cannot be negative")
+        raise InvalidInputError(_("the number of example quotes cannot be negative"))
     with p.read() as s:
         tree = CodeTree(s)
         rows = {
@@ -216,19 +219,23 @@ def _checked(cb: Codebook, source: str) -> Codebook:
 
     def check_guid(guid: str | None, what: str) -> None:
         if guid is not None and not _GUID.match(guid):
-            raise InputFileError(source, f"{what}: {guid!r} is not a GUID")
+            raise InputFileError(
+                source, _("{what}: {guid!r} is not a GUID").format(what=what, guid=guid)
+            )
 
     codes: list[CodeEntry] = []
     paths: set[str] = set()
     guids: dict[str, str] = {}
     for c in cb.codes:
-        what = f"code {c.path!r}"
+        what = _("code {path!r}").format(path=c.path)
         path = path_of(c.path, what)
         if path in paths:
-            raise InputFileError(source, f"code {path!r} is listed twice")
+            raise InputFileError(source, _("code {path!r} is listed twice").format(path=path))
         paths.add(path)
         if c.level not in LEVELS:
-            raise InputFileError(source, f"{what}: unknown level {c.level!r}")
+            raise InputFileError(
+                source, _("{what}: unknown level {level!r}").format(what=what, level=c.level)
+            )
         try:
             color = check_color(c.color) if c.color else None
         except InvalidInputError as exc:
@@ -237,16 +244,21 @@ def _checked(cb: Codebook, source: str) -> Codebook:
         if c.guid is not None:
             if c.guid.lower() in guids:
                 raise InputFileError(
-                    source, f"codes {guids[c.guid.lower()]!r} and {path!r} have the same GUID"
+                    source,
+                    _("codes {v1!r} and {path!r} have the same GUID").format(
+                        v1=guids[c.guid.lower()], path=path
+                    ),
                 )
             guids[c.guid.lower()] = path
         codes.append(replace(c, path=path, color=color))
     relations = []
     for r in cb.relations:
-        what = f"relation {r.source!r} {r.type} {r.target!r}"
+        what = _("relation {source!r} {type} {target!r}").format(
+            source=r.source, type=r.type, target=r.target
+        )
         type_name = " ".join(r.type.split())
         if not type_name:
-            raise InputFileError(source, f"{what}: no relation type")
+            raise InputFileError(source, _("{what}: no relation type").format(what=what))
         check_guid(r.guid, what)
         source_path, target_path = path_of(r.source, what), path_of(r.target, what)
         relations.append(replace(r, source=source_path, type=type_name, target=target_path))
@@ -254,9 +266,11 @@ def _checked(cb: Codebook, source: str) -> Codebook:
     for s in cb.sets:
         name = " ".join(s.name.split())
         if not name or name in (x.name for x in sets):
-            raise InputFileError(source, f"set {s.name!r}: " + ("no name" if not name else "twice"))
-        check_guid(s.guid, f"set {name!r}")
-        sets.append(replace(s, name=name, codes=[path_of(x, f"set {name!r}") for x in s.codes]))
+            problem = _("set {name!r}: no name") if not name else _("set {name!r}: twice")
+            raise InputFileError(source, problem.format(name=s.name))
+        what = _("set {name!r}").format(name=name)
+        check_guid(s.guid, what)
+        sets.append(replace(s, name=name, codes=[path_of(x, what) for x in s.codes]))
     return Codebook(cb.name, codes, relations, sets, cb.notes)
 
 

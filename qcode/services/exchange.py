@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InvalidInputError
+from qcode.i18n import _
 from qcode.interchange.model import CodeEntry
 from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import (
@@ -284,7 +285,9 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
 
 def export_qdpx(p: Project, path: Path) -> ExportReport:
     if path.suffix.lower() != ".qdpx":
-        raise InvalidInputError(f"{path}: a REFI-QDA project file ends in .qdpx")
+        raise InvalidInputError(
+            _("{path}: a REFI-QDA project file ends in .qdpx").format(path=path)
+        )
     x, notes = to_exchange(p)
     write_qdpx(x, path)
     counts = {
@@ -327,7 +330,9 @@ def create_from_qdpx(
     target = Path(directory)
     source = Path(source)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ConflictError(f"{target}: exists and is not empty; choose a new folder")
+        raise ConflictError(
+            _("{target}: exists and is not empty; choose a new folder").format(target=target)
+        )
     x = read_qdpx(source, units, _extract)
 
     def build(folder: Path) -> ImportReport:
