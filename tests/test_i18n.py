@@ -197,6 +197,76 @@ def test_the_check_finds_an_unmarked_refusal(tmp_path: Path) -> None:
     assert unmarked_refusals(probe) == ["probe.py:1", "probe.py:2", "probe.py:3", "probe.py:4"]
 
 
+def unmarked_output(path: Path) -> list[str]:
+    """An ``ok()`` or ``warn()`` line, or a ``table()``'s title or column header, with words
+    not marked (the header's right-justified columns name it as it is shown, so they too)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
+            continue
+        name = node.func.id
+        shown: list[ast.expr] = []
+        if name in ("ok", "warn"):
+            shown = [node.args[0]]
+        elif name == "table":
+            shown = [node.args[0]]
+            lists = node.args[1:2] + [k.value for k in node.keywords if k.arg == "justify_right"]
+            for names in lists:
+                if isinstance(names, ast.List):
+                    shown += [e for e in names.elts if not isinstance(e, ast.Starred)]
+        found += [f"{path.name}:{n.lineno}" for n in shown if _unmarked_message(n)]
+    return found
+
+
+def test_no_unmarked_line_error_or_table_header_in_the_command_line() -> None:
+    files = sorted((ROOT / "qcode/cli").glob("*.py"))
+    assert [hit for f in files for hit in unmarked_output(f)] == []
+    assert [hit for f in files for hit in unmarked_refusals(f)] == []
+
+
+def test_the_check_finds_an_unmarked_line_or_header(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        'ok(f"added code {c.path!r}")\n'
+        'warn("no codes" + suffix)\n'
+        'table("codes", [_("id"), "name", *extra], rows)\n'
+        'table(None, [_("id")], rows, justify_right=["id"])\n'
+        'ok(_("added code {path!r}").format(path=c.path))\n'
+        'table(_("codes"), [_("id"), "", *m.columns], rows, justify_right=list(m.columns))\n'
+        'ok(f"  {word}: {item}")\n'
+    )
+    assert unmarked_output(probe) == ["probe.py:1", "probe.py:2", "probe.py:3", "probe.py:3"] + [
+        "probe.py:4"
+    ]
+
+
+def test_the_command_lines_results_and_refusals_in_chinese(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    zh = env | {"QCODE_LANGUAGE": "zh"}
+    study = tmp_path / "study"
+    made = qcode("init", str(study), "--name", "t", env=zh)
+    assert made.returncode == 0 and made.stdout.startswith("已在 "), made.stdout
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "a.txt").write_text("We kept the money in our own hands.\n", encoding="utf-8")
+    at = ["-p", str(study)]
+    for args, message in [
+        (["import", str(tmp_path / "missing.txt")], ": 没有这个文件"),
+        (["import", str(tmp_path / "empty.txt")], ": 为空"),
+        (["cases", "delete", "nobody"], "没有个案 'nobody'"),
+        (["cooccur", "--unit", "bogus"], "未知的单位 'bogus'"),
+        (["undo"], "没有可撤销的步骤"),
+    ]:
+        out = qcode(*at, *args, env=zh)
+        assert out.returncode == 1 and out.stderr.startswith("错误："), out.stderr
+        assert message in out.stderr and len(out.stderr.splitlines()) == 1, out.stderr
+    assert qcode(*at, "import", str(tmp_path / "a.txt"), env=zh).stdout.startswith("已导入 'a'")
+    listed = qcode(*at, "docs", "list", env=zh).stdout
+    assert "字符数" in listed and "chars" not in listed, listed
+    english = qcode(*at, "cases", "delete", "nobody", env=env).stderr
+    assert english == "error: no case 'nobody'\n"
+
+
 def test_a_services_refusal_in_chinese(zh: None, sample: Any) -> None:
     from qcode.errors import ConflictError, InvalidInputError
 
