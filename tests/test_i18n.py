@@ -516,6 +516,9 @@ def test_every_command_help_in_chinese(zh: None, path: list[str]) -> None:
         m for m in english_help if m and re.search(r"[a-z]{3}", m) and " ".join(m.split()) in flat
     ]
     assert left == [], text
+    # the types of the values, Typer's <str> <int> <path> <list[str]> ..., and [OPTIONS]
+    assert not re.search(r"<(list\[)?(str|int|float|bool|path|datetime)\b", text), text
+    assert "[OPTIONS]" not in text, text
     assert re.search(r"[\u4e00-\u9fff]", text)
     assert all(cell_len(line) <= 80 for line in text.splitlines()), text
 
@@ -531,7 +534,8 @@ def _subs(cmd: Any) -> list[Any]:
 def test_the_english_help_is_unchanged_in_english() -> None:
     i18n.set_language("en")
     text = help_of(["codes", "add"])
-    assert text.startswith("Usage: qcode codes add")
+    assert text.startswith("Usage: qcode codes add [OPTIONS]")
+    assert "--parent <str>" in text and "--level <str>" in text, text
     assert "Add a code (or, with --level axial/selective, a category)." in text
     assert "Show this message and exit." in text and "Options:" in text
 
@@ -553,6 +557,17 @@ def test_a_group_alone_prints_its_help(env: dict[str, str]) -> None:
     out = qcode("--lang", "zh", "codes", env=env)
     assert out.returncode == 2 and out.stdout.startswith("用法: qcode codes")
     assert "错误" not in out.stderr
+
+
+def test_the_types_of_values_in_chinese_help(zh: None) -> None:
+    from qcode.cli.localise import local_types
+
+    assert local_types("--min <int>") == "--min <整数>"
+    assert local_types("--coder <list[str]>") == "--coder <文本…>"
+    assert local_types("--compare <str,str>...") == "--compare <文本,文本>..."
+    assert local_types("--unit <overlap|turn>") == "--unit <overlap|turn>"  # as typed
+    text = help_of(["--lang", "zh", "cooccur"])
+    assert text.startswith("用法: qcode cooccur [选项]") and "--min <整数>" in text, text
 
 
 def test_chinese_help_wraps_by_display_width() -> None:
