@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from qcode import settings as s
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 from qcode.settings_schema import (
     ProjectFile,
     UserFile,
@@ -87,7 +88,9 @@ def find_key(scope: str, name: str) -> Key:
         flag = " with --user" if other == USER else " without --user"
         hint = f"; it is a {other} setting: use it{flag}"
     raise InvalidInputError(
-        f"unknown {scope} setting {name!r}{hint} (qcode config show lists them)"
+        _("unknown {scope} setting {name!r}{hint} (qcode config show lists them)").format(
+            scope=scope, name=name, hint=hint
+        )
     )
 
 
@@ -180,16 +183,22 @@ def parse_value(key: Key, raw: str) -> Any:
     if kind is bool:
         if raw.lower() in ("true", "false"):
             return raw.lower() == "true"
-        raise InvalidInputError(f"{key.name}: expected true or false, not {raw!r}")
+        raise InvalidInputError(
+            _("{name}: expected true or false, not {raw!r}").format(name=key.name, raw=raw)
+        )
     if kind is list:
         if raw.lstrip().startswith("["):
             try:
                 return tomllib.loads(f"v = {raw}")["v"]
             except tomllib.TOMLDecodeError as exc:
-                raise InvalidInputError(f"{key.name}: expected a TOML list ({exc})") from exc
+                raise InvalidInputError(
+                    _("{name}: expected a TOML list ({exc})").format(name=key.name, exc=exc)
+                ) from exc
         return [raw]
     if kind is dict:
-        raise InvalidInputError(f"{key.name} is a table: set its entries, e.g. {key.name}.ID")
+        raise InvalidInputError(
+            _("{name} is a table: set its entries, e.g. {name}.ID").format(name=key.name)
+        )
     return raw
 
 
@@ -219,7 +228,9 @@ def change(scope: str, name: str, raw: str | None, root: Path | None) -> tuple[P
         model.model_validate(tomllib.loads(new))
     except ValidationError as exc:
         wrong = problem(dict(exc.errors()[0]), model)
-        raise InvalidInputError(f"{name}: {wrong}; nothing written") from None
+        raise InvalidInputError(
+            _("{name}: {wrong}; nothing written").format(name=name, wrong=wrong)
+        ) from None
     if not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, new)

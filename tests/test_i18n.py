@@ -27,7 +27,7 @@ from qcode import i18n
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "qcode/locale/zh/LC_MESSAGES/qcode.po"
 MO = PO.with_suffix(".mo")
-MARKED = [ROOT / f"qcode/{place}" for place in ("tui", "cli", "services", "ingest", "interchange")]
+MARKED = [ROOT / "qcode"]
 
 
 def first(value: Any) -> str:
@@ -146,7 +146,7 @@ def test_no_unmarked_help_in_the_command_line() -> None:
 
 def _unmarked_message(node: ast.expr) -> bool:
     """A message with words left unmarked, also as a part of ``+`` or of ``a if c else b``."""
-    if isinstance(node, ast.BinOp):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # not a path's "/"
         return _unmarked_message(node.left) or _unmarked_message(node.right)
     if isinstance(node, ast.IfExp):
         return _unmarked_message(node.body) or _unmarked_message(node.orelse)
@@ -159,7 +159,8 @@ PROGRAM_ERRORS = {name for name in dir(builtins) if name.endswith("Error")}  # V
 def unmarked_refusals(path: Path) -> list[str]:
     """``SomethingError("words")`` (or an f-string with words, raised or made to be raised) not
     marked, but for a program's own errors (ValueError, TypeError ...); an
-    ``InputFileError(path, "problem")``'s problem likewise."""
+    ``InputFileError(path, "problem")``'s problem and a ``QuerySyntaxError(column, "problem")``'s
+    likewise."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Call):
@@ -168,18 +169,16 @@ def unmarked_refusals(path: Path) -> list[str]:
         name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
         if not name.endswith("Error") or name in PROGRAM_ERRORS:
             continue
-        message = node.args[1:2] if name == "InputFileError" else node.args[:1]
-        if message and _unmarked_message(message[0]):
+        # the message, or the problem after a file's name or a query's column
+        if any(_unmarked_message(a) for a in node.args[:2]):
             found.append(f"{path.name}:{node.lineno}")
     return found
 
 
-# the layers below the interface whose messages reach the researcher
-REFUSING = [ROOT / f"qcode/{place}" for place in ("services", "ingest", "interchange")]
-
-
-def test_no_unmarked_refusal_in_the_services_readers_and_exchange() -> None:
-    files = sorted(f for place in REFUSING for f in place.rglob("*.py"))
+def test_no_unmarked_refusal_anywhere() -> None:
+    """The services, readers, exchange formats, analysis, text, store and settings: every
+    refusal reaches the researcher, on the command line or in the workbench."""
+    files = sorted((ROOT / "qcode").rglob("*.py"))
     assert [hit for f in files for hit in unmarked_refusals(f)] == []
 
 
@@ -193,8 +192,10 @@ def test_the_check_finds_an_unmarked_refusal(tmp_path: Path) -> None:
         'raise NotFoundError(_("no code {ref!r}").format(ref=ref))\n'
         'raise InputFileError(path, _("is empty"))\n'
         'raise ValueError(f"not a number: {x!r}")\n'
+        'raise QuerySyntaxError(col, "the regex is empty")\n'
     )
-    assert unmarked_refusals(probe) == ["probe.py:1", "probe.py:2", "probe.py:3", "probe.py:4"]
+    hits = ["probe.py:1", "probe.py:2", "probe.py:3", "probe.py:4", "probe.py:8"]
+    assert unmarked_refusals(probe) == hits
 
 
 def unmarked_output(path: Path) -> list[str]:
