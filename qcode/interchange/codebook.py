@@ -437,10 +437,10 @@ def read_csv(path: Path) -> Codebook:
         )
     cb = Codebook()
     if dialect:
-        cb.notes.append(f"read as {dialect}'s codebook")
+        cb.notes.append(_("read as {dialect}'s codebook").format(dialect=dialect))
     unknown = sorted(c for c in columns if c not in _CSV_KNOWN and not _QUOTE_COLUMN.match(c))
     if unknown:
-        cb.notes.append(f"column(s) not read: {', '.join(unknown)}")
+        cb.notes.append(_("column(s) not read: {v1}").format(v1=", ".join(unknown)))
     for n, row in lines:
         get = _cells(row, columns)
         name, parent = get("name").strip(), get("parent").strip()

@@ -163,18 +163,30 @@ def read_codes(codes_el: Any, notes: list[str]) -> tuple[list[CodeEntry], dict[s
             raw_name = el.get("name") or ""
             name = name_in(raw_name)
             if name != raw_name.strip():
-                notes.append(f"code {raw_name!r} is named {name!r} ('/' separates code paths)")
+                notes.append(
+                    _("code {raw_name!r} is named {name!r} ('/' separates code paths)").format(
+                        raw_name=raw_name, name=name
+                    )
+                )
             base, n = name, 1
             while name.casefold() in siblings:
                 n += 1
                 name = f"{base} ({n})"
             if n > 1:
-                notes.append(f"a second code {base!r} under the same parent is named {name!r}")
+                notes.append(
+                    _("a second code {base!r} under the same parent is named {name!r}").format(
+                        base=base, name=name
+                    )
+                )
             siblings.add(name.casefold())
             path = f"{prefix}/{name}" if prefix else name
             guid = guid_of(el.get("guid"))
             if guid is None or guid in seen:
-                notes.append(f"code {path!r} had a missing or repeated GUID; given a new one")
+                notes.append(
+                    _("code {path!r} had a missing or repeated GUID; given a new one").format(
+                        path=path
+                    )
+                )
                 guid = new_guid()
             seen.add(guid)
             entry = CodeEntry(path=path, guid=guid, color=color_of(el.get("color")))

@@ -203,7 +203,9 @@ def merge_codebook(p: Project, cb: Codebook, source: str) -> MergeReport:
         )
     linked = sum(bool(c.links) for c in cb.codes)
     if linked:
-        report.notes.append(f"framework links of {linked} code(s) are not imported")
+        report.notes.append(
+            _("framework links of {linked} code(s) are not imported").format(linked=linked)
+        )
     return report
 
 
@@ -313,7 +315,9 @@ class _Merge:
                 continue
             owner = self.claimed.setdefault(cid, e.path)
             if owner != e.path:
-                self.report.skipped.append(f"{e.path}: matches the same code as {owner!r}")
+                self.report.skipped.append(
+                    _("{path}: matches the same code as {owner!r}").format(path=e.path, owner=owner)
+                )
                 continue
             self.found[e.path] = cid
             row = self.rows[cid]
@@ -321,7 +325,9 @@ class _Merge:
                 other_guid += 1
             elif e.guid and self.tree.path(cid) != e.path:
                 self.report.notes.append(
-                    f"{e.path!r} is {self.tree.path(cid)!r} here (same GUID); name and place kept"
+                    _("{path!r} is {v1!r} here (same GUID); name and place kept").format(
+                        path=e.path, v1=self.tree.path(cid)
+                    )
                 )
             incoming = {f: getattr(e, f) for f in UPDATABLE if f != "level" or e.level != "open"}
             values = {f: v for f, v in incoming.items() if v and v != getattr(row, f)}
@@ -335,11 +341,15 @@ class _Merge:
             else:
                 unchanged += 1
         if unchanged:
-            self.report.notes.append(f"{unchanged} matched code(s) were already up to date")
+            self.report.notes.append(
+                _("{unchanged} matched code(s) were already up to date").format(unchanged=unchanged)
+            )
         if other_guid:
             self.report.notes.append(
-                f"{other_guid} code(s) matched by path have other GUIDs in the file; "
-                "the project's GUIDs are kept"
+                _(
+                    "{other_guid} code(s) matched by path have other GUIDs in the "
+                    "file; the project's GUIDs are kept"
+                ).format(other_guid=other_guid)
             )
 
     def _level_ok(self, e: CodeEntry, cid: int | None = None) -> bool:
@@ -362,11 +372,13 @@ class _Merge:
         """The code at ``path``, created (with its own missing parents) if there is none."""
         cid = self.locate(path)
         if cid is None:
-            parent, _, _ = path.rpartition("/")
+            parent, _sep, _name = path.rpartition("/")
             pid = self._parent(parent) if parent else None
             cid = self._insert(path, pid, new_uuid(), {"level": "open"})
             self.report.added.append(path)
-            self.report.notes.append(f"{path!r} was created to hold its sub-codes")
+            self.report.notes.append(
+                _("{path!r} was created to hold its sub-codes").format(path=path)
+            )
         return cid
 
     def _insert(self, path: str, parent: int | None, guid: str, values: dict[str, Any]) -> int:
@@ -409,10 +421,14 @@ class _Merge:
             a, b = self.locate(r.source), self.locate(r.target)
             if a is None or b is None:
                 missing = r.source if a is None else r.target
-                self.report.skipped.append(f"{label}: no code {missing!r}")
+                self.report.skipped.append(
+                    _("{label}: no code {missing!r}").format(label=label, missing=missing)
+                )
                 continue
             if a == b:
-                self.report.skipped.append(f"{label}: it relates a code to itself")
+                self.report.skipped.append(
+                    _("{label}: it relates a code to itself").format(label=label)
+                )
                 continue
             t = types.get(r.type)
             if t is None:
@@ -420,9 +436,11 @@ class _Merge:
                     RelationType, [{"name": r.type, "directed": r.directed, "family": "user"}]
                 )[0]
                 types[r.type] = t
-                self.report.notes.append(f"relation type {r.type!r} created")
+                self.report.notes.append(_("relation type {type!r} created").format(type=r.type))
             if t["family"] == "paradigm" and not self.p.settings.paradigm:
-                self.report.skipped.append(f"{label}: the paradigm model is switched off here")
+                self.report.skipped.append(
+                    _("{label}: the paradigm model is switched off here").format(label=label)
+                )
                 continue
             keys = [(a, t["id"], b)] if t["directed"] else [(a, t["id"], b), (b, t["id"], a)]
             key = next((k for k in keys if k in have), None)
@@ -455,7 +473,9 @@ class _Merge:
             for path in s.codes:
                 cid = self.locate(path)
                 if cid is None:
-                    self.report.skipped.append(f"{label}, member {path!r}: no such code")
+                    self.report.skipped.append(
+                        _("{label}, member {path!r}: no such code").format(label=label, path=path)
+                    )
                 else:
                     ids.append(cid)
             row = by_guid.get(s.guid.lower()) if s.guid else None

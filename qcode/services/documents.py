@@ -94,11 +94,13 @@ def expand_paths(paths: Sequence[str | Path], skipped: builtins.list[Skipped]) -
                 continue
             suffix = f.suffix.lower()
             if f.name.startswith("~$"):
-                skipped.append(Skipped(str(f), "an Office lock file"))
+                skipped.append(Skipped(str(f), _("an Office lock file")))
             elif suffix in SHEETS:
-                skipped.append(Skipped(str(f), "a spreadsheet: import it with --text-columns"))
+                skipped.append(Skipped(str(f), _("a spreadsheet: import it with --text-columns")))
             elif suffix not in TEXT_FORMATS:
-                skipped.append(Skipped(str(f), f"unsupported file type {suffix or '(none)'!r}"))
+                skipped.append(
+                    Skipped(str(f), _("unsupported file type {v1!r}").format(v1=suffix or "(none)"))
+                )
             else:
                 out.append(f)
     return out
@@ -245,7 +247,9 @@ class DocumentService:
             dup = known.get(h)
             if dup is not None and not allow_duplicates:
                 result.skipped.append(
-                    Skipped(str(path), f"identical content to document {dup!r}", dup)
+                    Skipped(
+                        str(path), _("identical content to document {dup!r}").format(dup=dup), dup
+                    )
                 )
                 continue
             problem = None

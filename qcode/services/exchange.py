@@ -385,7 +385,9 @@ def _codes(ch: Change, x: Exchange, rep: ImportReport) -> dict[str, int]:
         level = c.level
         if level == "selective":
             if core_seen:
-                rep.notes.append(f"code {c.path!r} was a second core category; now axial")
+                rep.notes.append(
+                    _("code {path!r} was a second core category; now axial").format(path=c.path)
+                )
                 level = "axial"
             core_seen = True
         cid = ch.insert_one(
@@ -432,7 +434,11 @@ def _values(
         try:
             out.append((attr_id[g], parse_value(g, attr_type[g], raw)))
         except InvalidInputError:
-            rep.notes.append(f"{owner}: value {raw!r} is not a {attr_type[g]}; left out")
+            rep.notes.append(
+                _("{owner}: value {raw!r} is not a {v1}; left out").format(
+                    owner=owner, raw=raw, v1=attr_type[g]
+                )
+            )
     return out
 
 
@@ -597,7 +603,9 @@ def _relations(
             if g in comments:
                 used_comments[g] = link.guid
     if other:
-        rep.notes.append(f"{other} link(s) not between two codes; not brought over")
+        rep.notes.append(
+            _("{other} link(s) not between two codes; not brought over").format(other=other)
+        )
     return ids, used_comments
 
 
@@ -660,7 +668,9 @@ def _memo_links(
             link(n, "relation", relation_id.get(lk.guid))
     ch.insert(MemoLink, list(rows.values()))
     if lost:
-        rep.notes.append(f"{lost} note reference(s) could not be kept as memo links")
+        rep.notes.append(
+            _("{lost} note reference(s) could not be kept as memo links").format(lost=lost)
+        )
 
 
 def _sets(

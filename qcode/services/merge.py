@@ -390,7 +390,11 @@ class _Merge(ThreeWay, ThreeWayGroups):
             if row is not None:
                 did = row.id
                 if row.name != s.name and not self.renamed_there(row, s, names):
-                    self.res.notes.append(f"document {s.name!r} there is {row.name!r} here")
+                    self.res.notes.append(
+                        _("document {name!r} there is {name2!r} here").format(
+                            name=s.name, name2=row.name
+                        )
+                    )
             else:
                 name, n = s.name, 1
                 while name in names:
@@ -652,8 +656,10 @@ class _Merge(ThreeWay, ThreeWayGroups):
             code = self.code.get(code_guid)
             if element is None or code is None:
                 self.res.notes.append(
-                    f"framework element {key}: {name!r} is not in this project; a link to it "
-                    "was not merged"
+                    _(
+                        "framework element {key}: {name!r} is not in this project; a "
+                        "link to it was not merged"
+                    ).format(key=key, name=name)
                 )
                 continue
             exists = self.c.scalar(

@@ -488,7 +488,11 @@ def insert_from_exchange(
         row_id = ids[xs.row_kind].get(xs.row)
         code_id = ids["code"].get(xs.code)
         if row_id is None or code_id is None:
-            notes.append(f"summary {xs.note.name!r}: its cell is not in the project; left out")
+            notes.append(
+                _("summary {name!r}: its cell is not in the project; left out").format(
+                    name=xs.note.name
+                )
+            )
             continue
         col = Summary.case_id if xs.row_kind == "case" else Summary.document_id
         have = ch.conn.execute(
@@ -497,7 +501,11 @@ def insert_from_exchange(
         codings = [ids["coding"][g] for g in xs.codings if g in ids["coding"]]
         if have is not None:
             if have.body != xs.note.text:
-                notes.append(f"{xs.note.name!r} differs between the two projects; this one kept")
+                notes.append(
+                    _("{name!r} differs between the two projects; this one kept").format(
+                        name=xs.note.name
+                    )
+                )
             known = set(SummaryService._links(ch.conn, have.id))
             ch.insert(
                 SummaryLink,
