@@ -82,15 +82,20 @@ def find_key(scope: str, name: str) -> Key:
     if scope == USER and name.startswith("keymap.") and len(name) > len("keymap."):
         return Key(name, str, None, "keys of one workbench binding (comma-separated)")
     close = difflib.get_close_matches(name, list(known), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = _("; did you mean {name!r}?").format(name=close[0]) if close else ""
     other = USER if scope == PROJECT else PROJECT
     if name in {k.name for k in keys(other)} or (other == USER and name.startswith("keymap.")):
-        flag = " with --user" if other == USER else " without --user"
-        hint = f"; it is a {other} setting: use it{flag}"
-    raise InvalidInputError(
-        _("unknown {scope} setting {name!r}{hint} (qcode config show lists them)").format(
-            scope=scope, name=name, hint=hint
+        hint = (
+            _("; it is a user setting: use it with --user")
+            if other == USER
+            else _("; it is a project setting: use it without --user")
         )
+    raise InvalidInputError(
+        (
+            _("unknown user setting {name!r}{hint} (qcode config show lists them)")
+            if scope == USER
+            else _("unknown project setting {name!r}{hint} (qcode config show lists them)")
+        ).format(name=name, hint=hint)
     )
 
 

@@ -89,6 +89,8 @@ class Cleaner:
             return name
         clean = clean or fallback or f"unnamed {kind}"
         self.report.append(
-            f"{kind} name '{visible(name)}' held control characters; named {clean!r}"
+            _("{kind} name '{name}' held control characters; named {clean!r}").format(
+                kind=kind, name=visible(name), clean=clean
+            )
         )
         return clean
