@@ -199,15 +199,16 @@ def test_the_check_finds_an_unmarked_refusal(tmp_path: Path) -> None:
 
 
 def unmarked_output(path: Path) -> list[str]:
-    """An ``ok()`` or ``warn()`` line, or a ``table()``'s title or column header, with words
-    not marked (the header's right-justified columns name it as it is shown, so they too)."""
+    """An ``ok()``, ``warn()``, ``plain()`` or progress line, or a ``table()``'s title or column
+    header, with words not marked (the header's right-justified columns name it as it is shown,
+    so they too)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
             continue
         name = node.func.id
         shown: list[ast.expr] = []
-        if name in ("ok", "warn"):
+        if name in ("ok", "warn", "plain", "working"):  # working(): the progress line
             shown = [node.args[0]]
         elif name == "table":
             shown = [node.args[0]]

@@ -175,7 +175,7 @@ def network(
     if figure is not None:
         from qcode.analysis.network_figure import draw_network
 
-        with working(f"drawing {figure.name}"):
+        with working(_("drawing {name}").format(name=figure.name)):
             draw_network(g, figure, layout=layout, seed=seed, size=size, dpi=dpi, grey=grey)
     if html is not None:
         from collections import defaultdict

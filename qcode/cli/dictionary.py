@@ -97,7 +97,7 @@ def score_cmd(
     with project() as p:
         from qcode.services.dictionary import DictionaryService
 
-        with working("scoring"):
+        with working(_("scoring")):
             result = DictionaryService(p).score(file, by, where, doc, per, _workers(jobs))
     rate_label = f"matches per {per:g} word tokens"
     if figure is not None:

@@ -29,7 +29,7 @@ def export(
         )
     from qcode.services.exchange import export_qdpx
 
-    with working(f"exporting {output.name}"):
+    with working(_("exporting {name}").format(name=output.name)):
         report = export_qdpx(project(), output)
     if json_:
         emit_json({"file": str(report.path), "counts": report.counts, "notes": report.notes})

@@ -58,12 +58,12 @@ def init(
     if from_.suffix.lower() == ".rqda":
         from qcode.services.rqda import create_from_rqda
 
-        with working(f"reading {from_.name}"):
+        with working(_("reading {name}").format(name=from_.name)):
             p, report = create_from_rqda(directory, from_, name, language, user)
     else:
         from qcode.services.exchange import create_from_qdpx
 
-        with working(f"reading {from_.name}"):
+        with working(_("reading {name}").format(name=from_.name)):
             p, report = create_from_qdpx(directory, from_, positions, name, language, user)
     if json_:
         emit_json(
@@ -409,5 +409,5 @@ def check(
     if not all(f.ok for f in findings):
         damaged = any(not f.ok and f.check in checks.FILE_CHECKS for f in findings)
         if not repair and not json_ and damaged:
-            err.print("'qcode check --repair' puts the newest sound backup in its place")
+            err.print(_("'qcode check --repair' puts the newest sound backup in its place"))
         raise typer.Exit(EXIT_STORE)

@@ -48,7 +48,7 @@ def report(
     a saturation note; the storyline; the framework when one is loaded."""
     from qcode.services.report import write_report
 
-    with working(f"writing {output.name}"):
+    with working(_("writing {name}").format(name=output.name)):
         doc = write_report(
             project(),
             output,

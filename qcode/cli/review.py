@@ -30,7 +30,7 @@ def autocode(
     straight into the project as codings by you, the rule recorded."""
     from qcode.services.autocode import run_rules
 
-    with working("auto-coding"):
+    with working(_("auto-coding")):
         report = run_rules(project(), rules, doc, where, apply)
     if json_:
         emit_json(report.as_json())

@@ -70,7 +70,11 @@ def _install(ctx: typer.Context, _param: Any, value: bool) -> None:
 
     prepare_completion()
     shell, path = install(shell=current_shell(), prog_name=PROG, complete_var=COMPLETE_VAR)
-    typer.echo(f"{shell} completion for qcode installed in {path}; it works in a new terminal")
+    typer.echo(
+        _("{shell} completion for qcode installed in {path}; it works in a new terminal").format(
+            shell=shell, path=path
+        )
+    )
     raise typer.Exit(0)
 
 

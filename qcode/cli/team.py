@@ -37,7 +37,7 @@ def merge(
         raise InvalidInputError(_("give --ours or --theirs, not both"))
     take = "ours" if ours else "theirs" if theirs else None
     try:
-        with working(f"merging {Path(other).name}"):
+        with working(_("merging {name}").format(name=Path(other).name)):
             res = merge_project(project(), other, dry_run, take)
     except MergeConflicts as exc:
         if json_:
@@ -136,7 +136,7 @@ def agreement(
         return
     from qcode.services.agreement import agreement as compute
 
-    with working("computing agreement"):
+    with working(_("computing agreement")):
         data = compute(project(), coders, codes, docs, unit, show_disagreements)
     if json_:
         emit_json(data)

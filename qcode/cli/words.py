@@ -148,7 +148,7 @@ def words(
                 ],
             )
         return
-    with working("counting words"):
+    with working(_("counting words")):
         freqs = service.frequencies(
             doc, where, code, ngram, top, by, stopwords, userdict, coder, subcodes, jobs
         )
@@ -288,7 +288,9 @@ def _concordance(hits: list[dict[str, Any]], term: str, how: Listing) -> None:
         out.print(t)
     if total > len(hits):
         err.print(
-            f"... {total - len(hits):,} more hit(s) not shown: --all prints every hit; "
-            "--format csv gives them to other programs",
+            _(
+                "... {v1:,} more hit(s) not shown: --all prints every hit; "
+                "--format csv gives them to other programs"
+            ).format(v1=total - len(hits)),
             markup=False,
         )
