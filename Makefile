@@ -81,7 +81,7 @@ LOCALE := qcode/locale
 locale: install
 	mkdir -p build
 	$(BIN)/pybabel extract --no-location --sort-output -k N_ -o build/qcode.pot \
-		qcode/tui qcode/cli qcode/services
+		qcode
 	$(BIN)/python -m qcode.cli.localise build/qcode.pot  # the commands' docstrings
 	$(BIN)/pybabel update -i build/qcode.pot -d $(LOCALE) -D qcode -l zh
 	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D qcode -l zh

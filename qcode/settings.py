@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import NotFoundError
+from qcode.i18n import _
 from qcode.settings_paths import (
     DB_FILE,
     ENV_PROJECT,
@@ -145,7 +146,11 @@ class Settings:
 def load(root: Path) -> Settings:
     path = root / SETTINGS_FILE
     if not path.is_file():
-        raise NotFoundError(f"{root}: not a qcode project (no {SETTINGS_FILE}); run 'qcode init'")
+        raise NotFoundError(
+            _("{root}: not a qcode project (no {SETTINGS_FILE}); run 'qcode init'").format(
+                root=root, SETTINGS_FILE=SETTINGS_FILE
+            )
+        )
     return Settings.from_file(read(path, ProjectFile, tables=True))
 
 
@@ -173,14 +178,20 @@ def find_project(explicit: str | Path | None = None, cwd: Path | None = None) ->
     if explicit is not None:
         root = Path(explicit).expanduser()
         if not (root / SETTINGS_FILE).is_file():
-            raise NotFoundError(f"{root}: not a qcode project (no {SETTINGS_FILE})")
+            raise NotFoundError(
+                _("{root}: not a qcode project (no {SETTINGS_FILE})").format(
+                    root=root, SETTINGS_FILE=SETTINGS_FILE
+                )
+            )
         return root.resolve()
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / SETTINGS_FILE).is_file():
             return folder
     raise NotFoundError(
-        f"{here}: not inside a qcode project; run 'qcode init DIR', or pass --project DIR"
+        _("{here}: not inside a qcode project; run 'qcode init DIR', or pass --project DIR").format(
+            here=here
+        )
     )
 
 

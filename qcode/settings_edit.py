@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from qcode import settings as s
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 from qcode.settings_schema import (
     ProjectFile,
     UserFile,
@@ -81,13 +82,20 @@ def find_key(scope: str, name: str) -> Key:
     if scope == USER and name.startswith("keymap.") and len(name) > len("keymap."):
         return Key(name, str, None, "keys of one workbench binding (comma-separated)")
     close = difflib.get_close_matches(name, list(known), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    hint = _("; did you mean {name!r}?").format(name=close[0]) if close else ""
     other = USER if scope == PROJECT else PROJECT
     if name in {k.name for k in keys(other)} or (other == USER and name.startswith("keymap.")):
-        flag = " with --user" if other == USER else " without --user"
-        hint = f"; it is a {other} setting: use it{flag}"
+        hint = (
+            _("; it is a user setting: use it with --user")
+            if other == USER
+            else _("; it is a project setting: use it without --user")
+        )
     raise InvalidInputError(
-        f"unknown {scope} setting {name!r}{hint} (qcode config show lists them)"
+        (
+            _("unknown user setting {name!r}{hint} (qcode config show lists them)")
+            if scope == USER
+            else _("unknown project setting {name!r}{hint} (qcode config show lists them)")
+        ).format(name=name, hint=hint)
     )
 
 
@@ -180,16 +188,22 @@ def parse_value(key: Key, raw: str) -> Any:
     if kind is bool:
         if raw.lower() in ("true", "false"):
             return raw.lower() == "true"
-        raise InvalidInputError(f"{key.name}: expected true or false, not {raw!r}")
+        raise InvalidInputError(
+            _("{name}: expected true or false, not {raw!r}").format(name=key.name, raw=raw)
+        )
     if kind is list:
         if raw.lstrip().startswith("["):
             try:
                 return tomllib.loads(f"v = {raw}")["v"]
             except tomllib.TOMLDecodeError as exc:
-                raise InvalidInputError(f"{key.name}: expected a TOML list ({exc})") from exc
+                raise InvalidInputError(
+                    _("{name}: expected a TOML list ({exc})").format(name=key.name, exc=exc)
+                ) from exc
         return [raw]
     if kind is dict:
-        raise InvalidInputError(f"{key.name} is a table: set its entries, e.g. {key.name}.ID")
+        raise InvalidInputError(
+            _("{name} is a table: set its entries, e.g. {name}.ID").format(name=key.name)
+        )
     return raw
 
 
@@ -219,7 +233,9 @@ def change(scope: str, name: str, raw: str | None, root: Path | None) -> tuple[P
         model.model_validate(tomllib.loads(new))
     except ValidationError as exc:
         wrong = problem(dict(exc.errors()[0]), model)
-        raise InvalidInputError(f"{name}: {wrong}; nothing written") from None
+        raise InvalidInputError(
+            _("{name}: {wrong}; nothing written").format(name=name, wrong=wrong)
+        ) from None
     if not path.parent.is_dir():
         path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, new)

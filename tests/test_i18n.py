@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import builtins
 import re
 import shutil
 import subprocess
@@ -26,9 +27,7 @@ from qcode import i18n
 ROOT = Path(__file__).resolve().parents[1]
 PO = ROOT / "qcode/locale/zh/LC_MESSAGES/qcode.po"
 MO = PO.with_suffix(".mo")
-MARKED = [ROOT / "qcode/tui", ROOT / "qcode/cli", ROOT / "qcode/services"]
-# the services whose refusals the workbench's actions show (coding, the codebook, memos, relations)
-SHOWN_SERVICES = ("codes", "codings", "memos", "structure")
+MARKED = [ROOT / "qcode"]
 
 
 def first(value: Any) -> str:
@@ -149,23 +148,129 @@ def test_no_unmarked_help_in_the_command_line() -> None:
     assert [hit for f in files for hit in unmarked_literals(f, only_help=True)] == []
 
 
+def _unmarked_message(node: ast.expr) -> bool:
+    """A message with words left unmarked, also as a part of ``+`` or of ``a if c else b``."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # not a path's "/"
+        return _unmarked_message(node.left) or _unmarked_message(node.right)
+    if isinstance(node, ast.IfExp):
+        return _unmarked_message(node.body) or _unmarked_message(node.orelse)
+    return _unmarked(node)
+
+
+PROGRAM_ERRORS = {name for name in dir(builtins) if name.endswith("Error")}  # ValueError ...
+
+
 def unmarked_refusals(path: Path) -> list[str]:
-    """``raise SomethingError("words")`` (or an f-string with words) not marked, but for a
-    program's own errors (ValueError, TypeError ...)."""
+    """``SomethingError("words")`` (or an f-string with words, raised or made to be raised) not
+    marked, but for a program's own errors (ValueError, TypeError ...); an
+    ``InputFileError(path, "problem")``'s problem and a ``QuerySyntaxError(column, "problem")``'s
+    likewise."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call) and node.exc.args:
-            f = node.exc.func
-            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
-            ours = name.endswith("Error") and name not in ("ValueError", "TypeError", "KeyError")
-            if ours and _unmarked(node.exc.args[0]):
-                found.append(f"{path.name}:{node.lineno}")
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+        if not name.endswith("Error") or name in PROGRAM_ERRORS:
+            continue
+        # the message, or the problem after a file's name or a query's column
+        if any(_unmarked_message(a) for a in node.args[:2]):
+            found.append(f"{path.name}:{node.lineno}")
     return found
 
 
-def test_no_unmarked_refusal_in_the_services_the_workbench_calls() -> None:
-    files = [ROOT / f"qcode/services/{m}.py" for m in SHOWN_SERVICES]
+def test_no_unmarked_refusal_anywhere() -> None:
+    """The services, readers, exchange formats, analysis, text, store and settings: every
+    refusal reaches the researcher, on the command line or in the workbench."""
+    files = sorted((ROOT / "qcode").rglob("*.py"))
     assert [hit for f in files for hit in unmarked_refusals(f)] == []
+
+
+def test_the_check_finds_an_unmarked_refusal(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        'raise NotFoundError(f"no code {ref!r}")\n'
+        'raise InputFileError(path, "is empty")\n'
+        'raise InvalidInputError("a" + (f" by {c}" if c else ""))\n'
+        'problem = InputFileError(path, "no such file" if gone else _("is not a file"))\n'
+        'raise NotFoundError(_("no code {ref!r}").format(ref=ref))\n'
+        'raise InputFileError(path, _("is empty"))\n'
+        'raise ValueError(f"not a number: {x!r}")\n'
+        'raise QuerySyntaxError(col, "the regex is empty")\n'
+    )
+    hits = ["probe.py:1", "probe.py:2", "probe.py:3", "probe.py:4", "probe.py:8"]
+    assert unmarked_refusals(probe) == hits
+
+
+def unmarked_output(path: Path) -> list[str]:
+    """An ``ok()``, ``warn()``, ``plain()`` or progress line, or a ``table()``'s title or column
+    header, with words not marked (the header's right-justified columns name it as it is shown,
+    so they too)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
+            continue
+        name = node.func.id
+        shown: list[ast.expr] = []
+        if name in ("ok", "warn", "plain", "working"):  # working(): the progress line
+            shown = [node.args[0]]
+        elif name == "table":
+            shown = [node.args[0]]
+            lists = node.args[1:2] + [k.value for k in node.keywords if k.arg == "justify_right"]
+            for names in lists:
+                if isinstance(names, ast.List):
+                    shown += [e for e in names.elts if not isinstance(e, ast.Starred)]
+        found += [f"{path.name}:{n.lineno}" for n in shown if _unmarked_message(n)]
+    return found
+
+
+def test_no_unmarked_line_error_or_table_header_in_the_command_line() -> None:
+    files = sorted((ROOT / "qcode/cli").glob("*.py"))
+    assert [hit for f in files for hit in unmarked_output(f)] == []
+    assert [hit for f in files for hit in unmarked_refusals(f)] == []
+
+
+def test_the_check_finds_an_unmarked_line_or_header(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        'ok(f"added code {c.path!r}")\n'
+        'warn("no codes" + suffix)\n'
+        'table("codes", [_("id"), "name", *extra], rows)\n'
+        'table(None, [_("id")], rows, justify_right=["id"])\n'
+        'ok(_("added code {path!r}").format(path=c.path))\n'
+        'table(_("codes"), [_("id"), "", *m.columns], rows, justify_right=list(m.columns))\n'
+        'ok(f"  {word}: {item}")\n'
+    )
+    assert unmarked_output(probe) == ["probe.py:1", "probe.py:2", "probe.py:3", "probe.py:3"] + [
+        "probe.py:4"
+    ]
+
+
+def test_the_command_lines_results_and_refusals_in_chinese(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    zh = env | {"QCODE_LANGUAGE": "zh"}
+    study = tmp_path / "study"
+    made = qcode("init", str(study), "--name", "t", env=zh)
+    assert made.returncode == 0 and made.stdout.startswith("已在 "), made.stdout
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "a.txt").write_text("We kept the money in our own hands.\n", encoding="utf-8")
+    at = ["-p", str(study)]
+    for args, message in [
+        (["import", str(tmp_path / "missing.txt")], ": 没有这个文件"),
+        (["import", str(tmp_path / "empty.txt")], ": 为空"),
+        (["cases", "delete", "nobody"], "没有个案 'nobody'"),
+        (["cooccur", "--unit", "bogus"], "未知的单位 'bogus'"),
+        (["undo"], "没有可撤销的步骤"),
+    ]:
+        out = qcode(*at, *args, env=zh)
+        assert out.returncode == 1 and out.stderr.startswith("错误："), out.stderr
+        assert message in out.stderr and len(out.stderr.splitlines()) == 1, out.stderr
+    assert qcode(*at, "import", str(tmp_path / "a.txt"), env=zh).stdout.startswith("已导入 'a'")
+    listed = qcode(*at, "docs", "list", env=zh).stdout
+    assert "字符数" in listed and "chars" not in listed, listed
+    english = qcode(*at, "cases", "delete", "nobody", env=env).stderr
+    assert english == "error: no case 'nobody'\n"
 
 
 def test_a_services_refusal_in_chinese(zh: None, sample: Any) -> None:
@@ -421,6 +526,9 @@ def test_every_command_help_in_chinese(zh: None, path: list[str]) -> None:
         m for m in english_help if m and re.search(r"[a-z]{3}", m) and " ".join(m.split()) in flat
     ]
     assert left == [], text
+    # the types of the values, Typer's <str> <int> <path> <list[str]> ..., and [OPTIONS]
+    assert not re.search(r"<(list\[)?(str|int|float|bool|path|datetime)\b", text), text
+    assert "[OPTIONS]" not in text, text
     assert re.search(r"[\u4e00-\u9fff]", text)
     assert all(cell_len(line) <= 80 for line in text.splitlines()), text
 
@@ -436,7 +544,8 @@ def _subs(cmd: Any) -> list[Any]:
 def test_the_english_help_is_unchanged_in_english() -> None:
     i18n.set_language("en")
     text = help_of(["codes", "add"])
-    assert text.startswith("Usage: qcode codes add")
+    assert text.startswith("Usage: qcode codes add [OPTIONS]")
+    assert "--parent <str>" in text and "--level <str>" in text, text
     assert "Add a code (or, with --level axial/selective, a category)." in text
     assert "Show this message and exit." in text and "Options:" in text
 
@@ -458,6 +567,17 @@ def test_a_group_alone_prints_its_help(env: dict[str, str]) -> None:
     out = qcode("--lang", "zh", "codes", env=env)
     assert out.returncode == 2 and out.stdout.startswith("用法: qcode codes")
     assert "错误" not in out.stderr
+
+
+def test_the_types_of_values_in_chinese_help(zh: None) -> None:
+    from qcode.cli.localise import local_types
+
+    assert local_types("--min <int>") == "--min <整数>"
+    assert local_types("--coder <list[str]>") == "--coder <文本…>"
+    assert local_types("--compare <str,str>...") == "--compare <文本,文本>..."
+    assert local_types("--unit <overlap|turn>") == "--unit <overlap|turn>"  # as typed
+    text = help_of(["--lang", "zh", "cooccur"])
+    assert text.startswith("用法: qcode cooccur [选项]") and "--min <整数>" in text, text
 
 
 def test_chinese_help_wraps_by_display_width() -> None:

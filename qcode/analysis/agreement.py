@@ -83,6 +83,7 @@ from qcode.analysis.agreement_unitizing import (
     unitizing_agreement,
 )
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 __all__ = [
     "alpha_from_coincidences",
@@ -137,7 +138,7 @@ def coincidence_matrix(counts: Any, weights: Any = None) -> Array:
     Units with fewer than two values are not pairable and are left out."""
     counts = np.asarray(counts, dtype=np.float64)
     if counts.ndim != 2:
-        raise InvalidInputError("counts must be a units x values table")
+        raise InvalidInputError(_("counts must be a units x values table"))
     w = np.ones(len(counts)) if weights is None else np.asarray(weights, dtype=np.float64)
     m_u = counts.sum(axis=1)
     keep = m_u >= 2
@@ -194,7 +195,7 @@ def fleiss_kappa(counts: Any, weights: Any = None) -> float | None:
     raters = counts.sum(axis=1)
     n = float(raters[0])
     if n < 2 or np.any(raters != n):
-        raise InvalidInputError("Fleiss' kappa needs the same number (two or more) of raters")
+        raise InvalidInputError(_("Fleiss' kappa needs the same number (two or more) of raters"))
     total = float(w.sum())
     p_i = ((counts * counts).sum(axis=1) - n) / (n * (n - 1))
     p_bar = float((w * p_i).sum()) / total
@@ -352,7 +353,7 @@ def character_agreement(
     kappa 1), and so does this unless ``skip_uncoded``; the totals use the listed documents."""
     side_a, side_b = _group(a), _group(b)
     if set(side_a) & set(side_b):
-        raise InvalidInputError("a coder cannot be in both groups compared")
+        raise InvalidInputError(_("a coder cannot be in both groups compared"))
     cols = _columns(codings, lengths, [*side_a, *side_b], codes)
     n_docs, n_codes = len(cols.docs), len(cols.codes)
     n_pairs = n_docs * n_codes
@@ -417,7 +418,7 @@ def unit_agreement(
     character is a unit. ``unit`` only labels the result (``char`` or ``units`` by default)."""
     coders = list(dict.fromkeys(coders))
     if len(coders) < 2:
-        raise InvalidInputError("agreement needs two or more coders")
+        raise InvalidInputError(_("agreement needs two or more coders"))
     label = unit or ("char" if units is None else "units")
     cols = _columns(codings, lengths, coders, codes)
     present = _present(cols, examined)
@@ -500,7 +501,7 @@ def disagreements(
     coders are listed apart."""
     coders = list(dict.fromkeys(coders))
     if len(coders) > 62:
-        raise InvalidInputError("at most 62 coders can be compared at once")
+        raise InvalidInputError(_("at most 62 coders can be compared at once"))
     cols = _columns(codings, lengths, coders, codes)
     present = _present(cols, examined)
     n_docs = len(cols.docs)

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 Range = tuple[int, int]
 Array = np.ndarray[Any, Any]
@@ -43,7 +44,7 @@ class _Columns:
 def _group(x: str | Collection[str]) -> tuple[str, ...]:
     members = (x,) if isinstance(x, str) else tuple(dict.fromkeys(x))
     if not members:
-        raise InvalidInputError("a group of coders cannot be empty")
+        raise InvalidInputError(_("a group of coders cannot be empty"))
     return members
 
 
@@ -164,13 +165,14 @@ def _checked(
 ) -> _Columns:
     size = np.array([lengths[d] for d in docs], dtype=np.int64)
     if np.any(size < 0):
-        raise InvalidInputError("a document length cannot be negative")
+        raise InvalidInputError(_("a document length cannot be negative"))
     bad = (start < 0) | (end < start) | (end > size[doc] if len(doc) else False)
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
         raise InvalidInputError(
-            f"coding [{start[i]}, {end[i]}) does not fit document {docs[doc[i]]!r} "
-            f"of length {size[doc[i]]}"
+            _("coding [{v1}, {v2}) does not fit document {v3!r} of length {v4}").format(
+                v1=start[i], v2=end[i], v3=docs[doc[i]], v4=size[doc[i]]
+            )
         )
     return _Columns(docs, code_list, list(coders), size, touched, doc, code, coder, start, end)
 
@@ -255,8 +257,10 @@ def _to_unit_space(
             or us[-1, 1] > cols.lengths[d]
         ):
             raise InvalidInputError(
-                f"the units of {doc!r} must be sorted, non-empty, non-overlapping ranges "
-                "inside the document"
+                _(
+                    "the units of {doc!r} must be sorted, non-empty, non-overlapping "
+                    "ranges inside the document"
+                ).format(doc=doc)
             )
         starts.append(us[:, 0])
         ends.append(us[:, 1])

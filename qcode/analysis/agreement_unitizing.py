@@ -53,6 +53,7 @@ import numpy as np
 
 from qcode.analysis.agreement_columns import Array, Coding, _columns, _present, _runs
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def unitizing_agreement(
     coders = list(dict.fromkeys(coders))
     m = len(coders)
     if m < 2:
-        raise InvalidInputError("agreement needs two or more coders")
+        raise InvalidInputError(_("agreement needs two or more coders"))
     cols = _columns(codings, lengths, coders, codes)
     present = _present(cols, examined)
     whole: Array = np.all(present, axis=1)
@@ -128,7 +129,7 @@ def unitizing_agreement(
     per_code: dict[str, float | None] = {}
     for c, name in enumerate(cols.codes):
         sel = seg_code == c
-        ell, w, _ = _u_coincidences(
+        ell, w, _rest = _u_coincidences(
             seg_coder[sel], np.ones(int(sel.sum()), np.int64), s[sel], e[sel], m, 2, total
         )
         per_code[name] = _u_alpha(ell, w, binary=False)

@@ -34,6 +34,7 @@ import numpy as np
 from qcode.analysis.agreement import coincidence_matrix, fleiss_kappa, krippendorff_alpha
 from qcode.analysis.agreement_columns import Array, Coding, Range, _columns, _present
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 NONE = "(none)"  # the value of a unit a coder gave none of the categories
@@ -43,7 +44,9 @@ def distances(values: Sequence[Any], n_c: Any, level: str) -> Array:
     """The squared differences d_ck between sorted ``values`` at ``level``; ``n_c`` are the
     values' frequencies among the pairable values (for ranks)."""
     if level not in LEVELS:
-        raise InvalidInputError(f"unknown level {level!r} ({', '.join(LEVELS)})")
+        raise InvalidInputError(
+            _("unknown level {level!r} ({v1})").format(level=level, v1=", ".join(LEVELS))
+        )
     k = len(values)
     if level == "nominal":
         return 1.0 - np.eye(k)
@@ -59,11 +62,13 @@ def distances(values: Sequence[Any], n_c: Any, level: str) -> Array:
     try:
         v = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError):
-        raise InvalidInputError(f"{level} alpha needs numbers as values") from None
+        raise InvalidInputError(
+            _("{level} alpha needs numbers as values").format(level=level)
+        ) from None
     if level == "interval":
         return (v[:, None] - v[None, :]) ** 2
     if np.any(v < 0):
-        raise InvalidInputError("ratio alpha needs values of zero or more")
+        raise InvalidInputError(_("ratio alpha needs values of zero or more"))
     total = v[:, None] + v[None, :]
     with np.errstate(invalid="ignore", divide="ignore"):
         d = np.where(total > 0, ((v[:, None] - v[None, :]) / total) ** 2, 0.0)
@@ -227,9 +232,9 @@ def category_agreement(
     coders = list(dict.fromkeys(coders))
     cats = list(dict.fromkeys(categories))
     if len(coders) < 2:
-        raise InvalidInputError("agreement needs two or more coders")
+        raise InvalidInputError(_("agreement needs two or more coders"))
     if len(cats) < 2:
-        raise InvalidInputError("agreement on categories needs two or more categories")
+        raise InvalidInputError(_("agreement on categories needs two or more categories"))
     data, unit_list, conflicts = category_values(
         codings, lengths, coders, cats, units, examined, none_missing
     )
@@ -302,7 +307,7 @@ def attribute_agreement(
     numbers)."""
     coders = list(values)
     if len(coders) < 2:
-        raise InvalidInputError("agreement needs two or more coders")
+        raise InvalidInputError(_("agreement needs two or more coders"))
     unit_keys = list(dict.fromkeys(u for c in coders for u in values[c]))
     distinct = sorted({v for c in coders for v in values[c].values()})
     index = {v: i for i, v in enumerate(distinct)}

@@ -56,6 +56,7 @@ from qcode.analysis.dictionary_model import (  # noqa: F401  (the public names s
     parse_dictionary,
 )
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 
 # -- compiled matchers ---------------------------------------------------------------------------
@@ -144,8 +145,12 @@ class _Compiled:
                     for attr in _ANNOTATED:
                         if attr in used and not probe.has_annotation(attr):
                             raise InvalidInputError(
-                                f"{d.source}: categories/{name}/patterns/{j}: needs {attr}, "
-                                f"which the {language!r} pipeline here does not provide"
+                                _(
+                                    "{source}: categories/{name}/patterns/{j}: needs {attr}, which "
+                                    "the {language!r} pipeline here does not provide"
+                                ).format(
+                                    source=d.source, name=name, j=j, attr=attr, language=language
+                                )
                             )
                 anchor = _anchor(pattern)
                 if anchor is None:
@@ -411,7 +416,7 @@ def _piece_results(
     pieces of one language."""
     results = c.scan([t for _, _, t in batch])
     out = []
-    for (doc, base, _), (tokens, found) in zip(batch, results, strict=True):
+    for (doc, base, _extra), (tokens, found) in zip(batch, results, strict=True):
         if want:
             per: dict[str, Any] = {
                 k: [(s + base, e + base) for s, e in v] for k, v in found.items()
@@ -450,7 +455,7 @@ def _scan(
     totals: list[list[Any]] = [[0, {}] for _ in items]
     tasks: list[tuple[str, list[tuple[int, int, str]]]] = []
     filled = 0
-    for i, (_, text, language) in enumerate(items):
+    for i, (_key, text, language) in enumerate(items):
         c = d.compiled(language, userdict, model)
         for base, piece in pieces(text, c.piece):
             if not tasks or tasks[-1][0] != language or filled >= BATCH_CHARS:
@@ -482,7 +487,7 @@ def _scan(
             for language, batch in tasks
         )
     for chunk in results:
-        for i, _, tokens, per in chunk:
+        for i, _name, tokens, per in chunk:
             totals[i][0] += tokens
             acc = totals[i][1]
             for name, v in per.items():
@@ -511,7 +516,7 @@ def score(
     """Word tokens and matches per category for each text (in the order given)."""
     items = _items(texts, languages)
     out = []
-    for (key, _, language), (tokens, counts) in zip(
+    for (key, _text, language), (tokens, counts) in zip(
         items, _scan(dictionary, items, userdict, model, False, workers), strict=True
     ):
         out.append(
@@ -534,7 +539,7 @@ def find_matches(
     items = _items(texts, languages)
     order = {name: i for i, name in enumerate(dictionary.categories)}
     out: list[Match] = []
-    for (key, text, _), (_, found) in zip(
+    for (key, text, _language), (_tokens, found) in zip(
         items, _scan(dictionary, items, userdict, model, True, workers), strict=True
     ):
         rows = [(s, order[name], e, name) for name, spans in found.items() for s, e in spans]
@@ -553,7 +558,9 @@ def rates(
     over its documents; rate = count / tokens * ``per`` (0 for a unit without tokens). Units
     in the order given, else in order of first appearance."""
     if per <= 0:
-        raise InvalidInputError(f"per {per:g}: give a positive number of tokens, e.g. 1000")
+        raise InvalidInputError(
+            _("per {per:g}: give a positive number of tokens, e.g. 1000").format(per=per)
+        )
     order = list(units) if units is not None else list(dict.fromkeys(unit_of.values()))
     tokens = dict.fromkeys(order, 0)
     docs = dict.fromkeys(order, 0)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode import schemas
 from qcode.errors import InputFileError
+from qcode.i18n import _
 from qcode.text.yamlfile import safe_load
 
 if TYPE_CHECKING:  # the compiled matchers, in the module that scans
@@ -136,19 +137,24 @@ def load_dictionary(path: str | Path) -> Dictionary:
 
     path = Path(path)
     if not path.is_file():
-        raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputFileError(path, _("no such file") if not path.exists() else _("is not a file"))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(path, f"cannot be read as UTF-8 ({exc})") from None
+        raise InputFileError(path, _("cannot be read as UTF-8 ({exc})").format(exc=exc)) from None
     try:
         data = json.loads(text) if path.suffix.lower() == ".json" else safe_load(text)
     except json.JSONDecodeError as exc:
         raise InputFileError(
-            path, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})"
+            path,
+            _("line {lineno}, column {colno}: not valid JSON ({msg})").format(
+                lineno=exc.lineno, colno=exc.colno, msg=exc.msg
+            ),
         ) from None
     except yaml.YAMLError as exc:
-        raise InputFileError(path, f"not valid YAML ({_yaml_problem(exc)})") from None
+        raise InputFileError(
+            path, _("not valid YAML ({v1})").format(v1=_yaml_problem(exc))
+        ) from None
     return parse_dictionary(data, str(path))
 
 
@@ -177,7 +183,7 @@ def parse_dictionary(data: Any, source: str = "<dictionary>") -> Dictionary:
     import jsonschema
 
     if data is None:
-        raise InputFileError(source, "is empty (a dictionary needs a name and categories)")
+        raise InputFileError(source, _("is empty (a dictionary needs a name and categories)"))
     validator = jsonschema.Draft202012Validator(_schema())
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
@@ -214,15 +220,24 @@ def _check_term(source: str, category: str, i: int, term: str) -> str:
     for word in term.split(" "):
         if "*" in word[:-1]:
             raise InputFileError(
-                source, f"{where}: {term!r}: '*' may only end a word (as in contribut*)"
+                source,
+                _("{where}: {term!r}: '*' may only end a word (as in contribut*)").format(
+                    where=where, term=term
+                ),
             )
         if word.endswith("*") and len(word) < 3 and not _spaceless().search(word):
             raise InputFileError(
-                source, f"{where}: {term!r}: a wildcard needs two or more characters before '*'"
+                source,
+                _("{where}: {term!r}: a wildcard needs two or more characters before '*'").format(
+                    where=where, term=term
+                ),
             )
     if _spaceless().search(term) and "*" in term[:-1]:
         raise InputFileError(
-            source, f"{where}: {term!r}: in a Chinese or Japanese term '*' may only end the term"
+            source,
+            _("{where}: {term!r}: in a Chinese or Japanese term '*' may only end the term").format(
+                where=where, term=term
+            ),
         )
     return term
 
@@ -235,7 +250,8 @@ def _check_pattern(source: str, category: str, j: int, pattern: list[Any]) -> No
         Matcher(_blank_vocab(), validate=True).add(category, [pattern])
     except Exception as exc:  # spaCy raises MatchPatternError, ValueError, KeyError, re.error
         raise InputFileError(
-            source, f"{where}: invalid token pattern: {_spacy_problem(exc)}"
+            source,
+            _("{where}: invalid token pattern: {v1}").format(where=where, v1=_spacy_problem(exc)),
         ) from None
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 KEY = "qcode-geometry"  # the PNG text chunk and the SVG metadata element's id
 MIN_CONTRAST = 4.5
@@ -406,7 +407,7 @@ def read(path: str | Path) -> Geometry:
     """The geometry qcode stored with a figure file it drew."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInputError(f"{path}: no such file")
+        raise InvalidInputError(_("{path}: no such file").format(path=path))
     ext = path.suffix.lower()
     try:
         if ext == ".png":
@@ -415,7 +416,9 @@ def read(path: str | Path) -> Geometry:
             with Image.open(path) as im:
                 stored = im.info.get(KEY)
             if stored is None:
-                raise InvalidInputError(f"{path}: no figure geometry in it (not drawn by qcode)")
+                raise InvalidInputError(
+                    _("{path}: no figure geometry in it (not drawn by qcode)").format(path=path)
+                )
             return Geometry.from_json(zlib.decompress(bytes.fromhex(stored)).decode("utf-8"))
         if ext == ".svg":
             import xml.etree.ElementTree as ET
@@ -424,9 +427,13 @@ def read(path: str | Path) -> Geometry:
             for el in root.iter():
                 if el.tag.endswith("metadata") and el.get("id") == KEY and el.text:
                     return Geometry.from_json(el.text)
-            raise InvalidInputError(f"{path}: no figure geometry in it (not drawn by qcode)")
+            raise InvalidInputError(
+                _("{path}: no figure geometry in it (not drawn by qcode)").format(path=path)
+            )
     except InvalidInputError:
         raise
     except Exception as exc:  # a damaged file: PIL, zlib, XML or JSON errors
-        raise InvalidInputError(f"{path}: not a readable figure ({type(exc).__name__})") from exc
-    raise InvalidInputError(f"{path}: qcode checks .png and .svg figures")
+        raise InvalidInputError(
+            _("{path}: not a readable figure ({v1})").format(path=path, v1=type(exc).__name__)
+        ) from exc
+    raise InvalidInputError(_("{path}: qcode checks .png and .svg figures").format(path=path))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -83,15 +84,17 @@ def check_path(path: str | Path) -> Path:
     path = Path(path)
     ext = path.suffix.lower().lstrip(".")
     if ext not in FORMATS:
-        raise FigureError(f"{path}: a figure must end in .png, .svg or .pdf")
+        raise FigureError(_("{path}: a figure must end in .png, .svg or .pdf").format(path=path))
     return path
 
 
 def check_size(size: str, dpi: int = DPI) -> None:
     if size not in SIZES:
-        raise FigureError(f"unknown size {size!r} (single, double or full)")
+        raise FigureError(_("unknown size {size!r} (single, double or full)").format(size=size))
     if not 72 <= dpi <= 1200:
-        raise FigureError(f"--dpi {dpi}: give 72 to 1200 (300 for photos, 600 for line art)")
+        raise FigureError(
+            _("--dpi {dpi}: give 72 to 1200 (300 for photos, 600 for line art)").format(dpi=dpi)
+        )
 
 
 def ink(fill: str) -> str:

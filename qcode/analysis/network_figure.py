@@ -37,6 +37,7 @@ from qcode.analysis.figures import (
     with_fonts,
 )
 from qcode.analysis.label_place import declutter, place, separate
+from qcode.i18n import _
 
 LAYOUTS = ("force", "layered")
 EDGE_STYLES: dict[str, dict[str, Any]] = {
@@ -117,7 +118,7 @@ def dense_spring_layout(
     pos = np.random.RandomState(seed).rand(n, 2)
     t = max(max(pos.T[0]) - min(pos.T[0]), max(pos.T[1]) - min(pos.T[1])) * 0.1
     dt = t / (iterations + 1)
-    for _ in range(iterations):
+    for _i in range(iterations):
         delta = pos[:, np.newaxis, :] - pos[np.newaxis, :, :]
         dist = np.clip(np.linalg.norm(delta, axis=-1), 0.01, None)
         disp = np.einsum("ijk,ij->ik", delta, k * k / dist**2 - a * dist / k)
@@ -238,7 +239,7 @@ def layered_positions(g: nx.Graph, chain: Sequence[str]) -> dict[Any, tuple[floa
 
     for col in sorted(columns):
         place_column(col)
-    for _ in range(2):
+    for _i in range(2):
         for col in sorted(columns)[1:]:
 
             def barycentre(n: Any, col: int = col) -> float:
@@ -293,7 +294,7 @@ def smooth(points: Sequence[tuple[float, float]], rounds: int = 3) -> list[tuple
     """Chaikin's corner cutting: a polyline's corners rounded, its ends kept (the curve stays
     within the polyline's hull, so it still passes between the nodes)."""
     pts = list(points)
-    for _ in range(rounds if len(pts) > 2 else 0):
+    for _i in range(rounds if len(pts) > 2 else 0):
         out = [pts[0]]
         for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
             out += [(0.75 * x0 + 0.25 * x1, 0.75 * y0 + 0.25 * y1)]
@@ -346,7 +347,7 @@ def draw_network(
     path = check_path(path)
     check_size(size, dpi)
     if layout not in LAYOUTS:
-        raise FigureError(f"unknown layout {layout!r} (force or layered)")
+        raise FigureError(_("unknown layout {layout!r} (force or layered)").format(layout=layout))
     chain = [c for c in str(g.graph.get("chain", "")).split(",") if c]
     pos = force_positions(g, seed) if layout == "force" else layered_positions(g, chain)
     n = g.number_of_nodes()

@@ -19,6 +19,7 @@ import networkx as nx
 
 from qcode.analysis.network_figure import EDGE_STYLES, aggregate_sizes, node_colors
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 VIS_VERSION = "10.1.2"
 QUOTES_PER_CODE = 50
@@ -200,7 +201,9 @@ def write_html(
     """Write the interactive network to ``path`` (one .html file, nothing else needed)."""
     path = Path(path)
     if path.suffix.lower() not in (".html", ".htm"):
-        raise InvalidInputError(f"{path}: the interactive network must end in .html")
+        raise InvalidInputError(
+            _("{path}: the interactive network must end in .html").format(path=path)
+        )
     vis = (resources.files("qcode.analysis") / "assets" / "vis-network.min.js").read_text(
         encoding="utf-8"
     )
@@ -217,5 +220,7 @@ def write_html(
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise InvalidInputError(f"{path}: cannot write ({exc.strerror})") from exc
+        raise InvalidInputError(
+            _("{path}: cannot write ({strerror})").format(path=path, strerror=exc.strerror)
+        ) from exc
     return path

@@ -29,6 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qcode.errors import InvalidInputError
+from qcode.i18n import N_, _
 
 KEYWORDS = frozenset(
     {"and", "or", "not", "inside", "outside", "overlaps", "followed", "by", "near", "within"}
@@ -47,7 +48,7 @@ UNIT_WORDS = {
     "turns": "turns",
 }
 MAX_DISTANCE = 1_000_000
-OPERAND = "expected a code, a text search or '('"
+OPERAND = N_("expected a code, a text search or '('")
 
 
 class QuerySyntaxError(InvalidInputError):
@@ -56,7 +57,9 @@ class QuerySyntaxError(InvalidInputError):
     def __init__(self, column: int, message: str) -> None:
         self.column = column
         self.detail = message
-        super().__init__(f"query: column {column}: {message}")
+        super().__init__(
+            _("query: column {column}: {message}").format(column=column, message=message)
+        )
 
 
 # -- the tree -----------------------------------------------------------------------------------
@@ -174,7 +177,7 @@ def tokenize(text: str) -> list[Token]:
                 buf.append(text[j])
                 j += 1
             if j >= n:
-                raise QuerySyntaxError(col, "the quotation is not closed")
+                raise QuerySyntaxError(col, _("the quotation is not closed"))
             flags = "subcodes" if text.startswith("/*", j + 1) else ""
             out.append(Token("quoted", "".join(buf), col, flags))
             i = j + 1 + (2 if flags else 0)
@@ -188,13 +191,15 @@ def tokenize(text: str) -> list[Token]:
                 buf.append(text[j])
                 j += 1
             if j >= n:
-                raise QuerySyntaxError(col, "the regex is not closed with '/'")
+                raise QuerySyntaxError(col, _("the regex is not closed with '/'"))
             k = j + 1
             while k < n and text[k].isalpha():
                 k += 1
             flags = text[j + 1 : k]
             if set(flags) - {"i"}:
-                raise QuerySyntaxError(j + 2, f"unknown regex flag {flags!r} (only i)")
+                raise QuerySyntaxError(
+                    j + 2, _("unknown regex flag {flags!r} (only i)").format(flags=flags)
+                )
             out.append(Token("regex", "".join(buf), col, flags))
             i = k
         else:
@@ -224,7 +229,10 @@ class _Parser:
 
     def expect_kw(self, word: str, after: str) -> Token:
         if not self.tok.is_kw(word):
-            raise QuerySyntaxError(self.tok.column, f"expected '{word}' after '{after}'")
+            raise QuerySyntaxError(
+                self.tok.column,
+                _("expected '{word}' after '{after}'").format(word=word, after=after),
+            )
         return self.take()
 
     def expect_punct(self, ch: str, message: str) -> Token:
@@ -235,21 +243,30 @@ class _Parser:
     def number(self, after: str, low: int, high: int) -> int:
         t = self.tok
         if t.kind != "word" or not t.value.isdigit():
-            raise QuerySyntaxError(t.column, f"expected a number after '{after}'")
+            raise QuerySyntaxError(
+                t.column, _("expected a number after '{after}'").format(after=after)
+            )
         self.take()
         value = int(t.value)
         if not low <= value <= high:
-            raise QuerySyntaxError(t.column, f"{value} is out of range ({low} to {high})")
+            raise QuerySyntaxError(
+                t.column,
+                _("{value} is out of range ({low} to {high})").format(
+                    value=value, low=low, high=high
+                ),
+            )
         return value
 
     def parse(self) -> Node:
         node = self.or_()
         if self.tok.kind != "end":
-            what = "')' without '('" if self.tok.value == ")" else repr(self.tok.value)
+            what = _("')' without '('") if self.tok.value == ")" else repr(self.tok.value)
             raise QuerySyntaxError(
                 self.tok.column,
-                f"expected an operator (and, or, inside, outside, overlaps, followed by, near) "
-                f"or the end of the query, not {what}",
+                _(
+                    "expected an operator (and, or, inside, outside, overlaps, "
+                    "followed by, near) or the end of the query, not {what}"
+                ).format(what=what),
             )
         return node
 
@@ -292,7 +309,7 @@ class _Parser:
                 u = self.tok
                 if not (u.kind == "word" and u.value.lower() in UNIT_WORDS):
                     raise QuerySyntaxError(
-                        u.column, "expected chars, sentences, paragraphs or turns"
+                        u.column, _("expected chars, sentences, paragraphs or turns")
                     )
                 self.take()
                 node = Relation(t.column, op, node, right, n, UNIT_WORDS[u.value.lower()])
@@ -318,29 +335,31 @@ class _Parser:
         if t.kind == "quoted":
             self.take()
             if not t.value.strip():
-                raise QuerySyntaxError(t.column, "an empty code name")
+                raise QuerySyntaxError(t.column, _("an empty code name"))
             return CodeRef(t.column, t.value.strip(), t.flags == "subcodes")
         if t.kind != "word":
-            raise QuerySyntaxError(t.column, OPERAND)
+            raise QuerySyntaxError(t.column, _(OPERAND))
         low = t.value.lower()
         if low == "text":
             self.take()
             v = self.take()
             if v.kind == "quoted":
                 if not v.value:
-                    raise QuerySyntaxError(v.column, "the text to search for is empty")
+                    raise QuerySyntaxError(v.column, _("the text to search for is empty"))
                 return TextSearch(t.column, v.value)
             if v.kind == "regex":
                 if not v.value:
-                    raise QuerySyntaxError(v.column, "the regex is empty")
+                    raise QuerySyntaxError(v.column, _("the regex is empty"))
                 return RegexSearch(t.column, v.value, "i" in v.flags)
-            raise QuerySyntaxError(v.column, "expected a quoted text or a /regex/ after 'text'")
+            raise QuerySyntaxError(v.column, _("expected a quoted text or a /regex/ after 'text'"))
         if low in ("word", "set"):
             self.take()
             v = self.take()
             if v.kind not in ("quoted", "word") or not v.value.strip():
                 what = "a word" if low == "word" else "a set name"
-                raise QuerySyntaxError(v.column, f"expected {what} after '{low}'")
+                raise QuerySyntaxError(
+                    v.column, _("expected {what} after '{low}'").format(what=what, low=low)
+                )
             return (WordSearch if low == "word" else SetRef)(t.column, v.value.strip())
         if low == "only":
             self.take()
@@ -356,18 +375,24 @@ class _Parser:
             items = self.operands(f"at least {k} of")
             if k > len(items):
                 raise QuerySyntaxError(
-                    k_tok.column, f"at least {k} of {len(items)} operand(s) can never hold"
+                    k_tok.column,
+                    _("at least {k} of {n} operand(s) can never hold").format(k=k, n=len(items)),
                 )
             return Count(t.column, k, False, items)
         if low in KEYWORDS:
-            raise QuerySyntaxError(t.column, f"{OPERAND} (quote a code named {t.value!r})")
+            raise QuerySyntaxError(
+                t.column,
+                _("expected a code, a text search or '(' (quote a code named {value!r})").format(
+                    value=t.value
+                ),
+            )
         words = [self.take().value]
         while self.tok.kind == "word" and self.tok.value.lower() not in KEYWORDS:
             words.append(self.take().value)
         name = " ".join(words)
         if name.endswith("/*"):
             if not name[:-2].strip():
-                raise QuerySyntaxError(t.column, OPERAND)
+                raise QuerySyntaxError(t.column, _(OPERAND))
             return CodeRef(t.column, name[:-2].rstrip(), True)
         return CodeRef(t.column, name)
 

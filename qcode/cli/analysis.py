@@ -64,7 +64,9 @@ def cooccur(
 ) -> None:
     """Which codes occur together, and how strongly (definitions: qcode.analysis.cooccurrence)."""
     if measure not in MEASURES:
-        raise InvalidInputError(f"unknown measure {measure!r} ({', '.join(MEASURES)})")
+        raise InvalidInputError(
+            _("unknown measure {measure!r} ({v1})").format(measure=measure, v1=", ".join(MEASURES))
+        )
     check(format_)
     p, scope = project(), scope_of(doc, case, where, coder, level, set_)
     pairs = p.analysis.cooccur(unit, min_count=min_count, scope=scope)
@@ -82,8 +84,8 @@ def cooccur(
             return "" if v is None else f"{v:.3f}"
 
         table(
-            f"co-occurrence ({unit})",
-            ["code A", "code B", "n A", "n B", "count", "c", "jaccard", ""],
+            _("co-occurrence ({unit})").format(unit=unit),
+            [_("code A"), _("code B"), "n A", "n B", _("count"), "c", _("jaccard"), ""],
             [
                 (
                     p.code_a,
@@ -97,7 +99,7 @@ def cooccur(
                 )
                 for p in pairs
             ],
-            justify_right=["n A", "n B", "count", "c", "jaccard"],
+            justify_right=["n A", "n B", _("count"), "c", _("jaccard")],
         )
         if not pairs:
             note(_no_pairs(p, unit, scope, min_count))
@@ -181,11 +183,17 @@ def network(
         check("table", figure)
         check_size(size, dpi)
         if check_figure and figure.suffix.lower() == ".pdf":
-            raise InvalidInputError(f"{figure}: --check reads .png and .svg figures")
+            raise InvalidInputError(
+                _("{figure}: --check reads .png and .svg figures").format(figure=figure)
+            )
         if layout not in LAYOUTS:
-            raise InvalidInputError(f"unknown layout {layout!r} (force or layered)")
+            raise InvalidInputError(
+                _("unknown layout {layout!r} (force or layered)").format(layout=layout)
+            )
     if html is not None and html.suffix.lower() not in (".html", ".htm"):
-        raise InvalidInputError(f"{html}: the interactive network must end in .html")
+        raise InvalidInputError(
+            _("{html}: the interactive network must end in .html").format(html=html)
+        )
     parts = [p.strip() for p in include.split(",") if p.strip()]
     if framework_view:
         dims = [d.strip() for d in between.split(",") if d.strip()]
@@ -195,7 +203,7 @@ def network(
     if figure is not None:
         from qcode.analysis.network_figure import draw_network
 
-        with working(f"drawing {figure.name}"):
+        with working(_("drawing {name}").format(name=figure.name)):
             draw_network(g, figure, layout=layout, seed=seed, size=size, dpi=dpi, grey=grey)
     if html is not None:
         from collections import defaultdict
@@ -218,12 +226,14 @@ def network(
     if json_:
         emit_json(as_json(g, metrics, seed))
         return
+    wrote = [_("; wrote {file}").format(file=f) for f in (graphml, gexf) if f]
+    wrote += [_("; drew {file}").format(file=figure)] if figure else []
+    wrote += [_("; wrote {file}").format(file=html)] if html else []
     ok(
-        f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges"
-        + (f"; wrote {graphml}" if graphml else "")
-        + (f"; wrote {gexf}" if gexf else "")
-        + (f"; drew {figure}" if figure else "")
-        + (f"; wrote {html}" if html else "")
+        _("{nodes} nodes, {edges} edges").format(
+            nodes=g.number_of_nodes(), edges=g.number_of_edges()
+        )
+        + "".join(wrote)
     )
     if figure is not None and check_figure:
         rc = report(figure)
@@ -233,8 +243,8 @@ def network(
         m = node_metrics(g, seed)
         top = sorted(m.items(), key=lambda kv: -kv[1]["weighted_degree"])[:20]
         table(
-            "most connected",
-            ["node", "degree", "weighted", "betweenness", "community"],
+            _("most connected"),
+            [_("node"), _("degree"), _("weighted"), _("betweenness"), _("community")],
             [
                 (
                     n,
@@ -245,5 +255,5 @@ def network(
                 )
                 for n, v in top
             ],
-            justify_right=["degree", "weighted", "betweenness", "community"],
+            justify_right=[_("degree"), _("weighted"), _("betweenness"), _("community")],
         )

@@ -9,7 +9,7 @@ import typer
 
 from qcode.cli import shell
 from qcode.cli.groups import GroupedHelp
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 if TYPE_CHECKING:  # the service layer loads when a command needs a project
     from qcode.services import Project
@@ -112,5 +112,9 @@ def tui(
         unknown = [c for c in coder if c not in known]
         if unknown:
             listed = ", ".join(known) or "none"
-            raise NotFoundError(f"no coder {unknown[0]!r} in this project (its coders: {listed})")
+            raise NotFoundError(
+                _("no coder {v1!r} in this project (its coders: {listed})").format(
+                    v1=unknown[0], listed=listed
+                )
+            )
     run(_state["project"], coder or None)

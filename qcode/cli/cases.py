@@ -7,7 +7,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 cases_app = typer.Typer(
     help=N_("Manage cases (usually one per interviewee)."), no_args_is_help=True
@@ -34,7 +34,7 @@ def cases_list(
         return
     table(
         None,
-        ["id", "case", "documents", "attributes"],
+        [_("id"), _("case"), _("documents"), _("attributes")],
         [
             (
                 c.id,
@@ -44,7 +44,7 @@ def cases_list(
             )
             for c in cases
         ],
-        justify_right=["id", "documents"],
+        justify_right=[_("id"), _("documents")],
     )
 
 
@@ -58,13 +58,13 @@ def cases_add(
     from qcode.services.attributes import parse_assignments
 
     c = project().cases.add(name, description, parse_assignments(attr))
-    ok(f"added case {c.name!r}")
+    ok(_("added case {name!r}").format(name=c.name))
 
 
 @cases_app.command("rename")
 def cases_rename(name: str, new_name: str) -> None:
     """Rename a case."""
-    ok(f"renamed to {project().cases.rename(name, new_name).name!r}")
+    ok(_("renamed to {name!r}").format(name=project().cases.rename(name, new_name).name))
 
 
 @cases_app.command("delete")
@@ -73,14 +73,14 @@ def cases_delete(
 ) -> None:
     """Delete a case (refused while documents belong to it unless --force)."""
     project().cases.delete(name, force)
-    ok(f"deleted case {name!r}")
+    ok(_("deleted case {name!r}").format(name=name))
 
 
 @cases_app.command("assign")
 def cases_assign(document: str, case: str) -> None:
     """Put a document in a case (created if new)."""
     project().cases.assign(document, case)
-    ok(f"{document!r} is now in case {case!r}")
+    ok(_("{document!r} is now in case {case!r}").format(document=document, case=case))
 
 
 @attrs_app.command("list")
@@ -94,9 +94,9 @@ def attrs_list(
         return
     table(
         None,
-        ["name", "type", "scope", "values"],
+        [_("name"), _("type"), _("scope"), _("values")],
         [(a.name, a.type, a.scope, a.values) for a in defs],
-        justify_right=["values"],
+        justify_right=[_("values")],
     )
 
 
@@ -108,7 +108,11 @@ def attrs_define(
 ) -> None:
     """Define an attribute and its type before any value is set."""
     a = project().attributes.define(name, type_, "document" if doc else "case")
-    ok(f"defined {a.scope} attribute {a.name!r} ({a.type})")
+    ok(
+        _("defined {scope} attribute {name!r} ({type})").format(
+            scope=a.scope, name=a.name, type=a.type
+        )
+    )
 
 
 @attrs_app.command("set")
@@ -126,7 +130,7 @@ def attrs_set(target: str, assignments: list[str], doc: bool = _SCOPE) -> None:
 def attrs_unset(target: str, names: list[str], doc: bool = _SCOPE) -> None:
     """Remove attribute values from a case (or a document with --doc)."""
     project().attributes.unset(target, names, "document" if doc else "case")
-    ok(f"removed {', '.join(names)} from {target!r}")
+    ok(_("removed {v1} from {target!r}").format(v1=", ".join(names), target=target))
 
 
 @attrs_app.command("show")
@@ -144,7 +148,7 @@ def attrs_show(
         return
     table(
         None,
-        ["", "attributes"],
+        ["", _("attributes")],
         [(k, ", ".join(f"{a}={_shown(v)}" for a, v in d.items())) for k, d in vals.items()],
     )
 

@@ -9,7 +9,7 @@ import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok
-from qcode.i18n import N_
+from qcode.i18n import N_, _, ngettext
 
 codebook_app = typer.Typer(
     help=N_("Export the codebook (md, csv, json, docx, xlsx, qdc) or merge one in."),
@@ -43,12 +43,21 @@ def export(
     levels = [lv.strip() for item in level for lv in item.split(",") if lv.strip()]
     cb = export_codebook(project(), output, fmt, levels or None, with_counts, with_examples)
     n = sum(not c.context for c in cb.codes)
-    ok(f"wrote {output}: {n} code(s), {len(cb.relations)} relation(s), {len(cb.sets)} set(s)")
+    ok(
+        _("wrote {output}: {n} code(s), {n2} relation(s), {n3} set(s)").format(
+            output=output, n=n, n2=len(cb.relations), n3=len(cb.sets)
+        )
+    )
     queries = sum(1 for s in cb.sets if s.query)
     if queries and (fmt or output.suffix.lower().lstrip(".")) == "qdc":
         ok(
-            f"note: {queries} saved quer{'y' if queries == 1 else 'ies'}: REFI-QDA has no place "
-            "for a query; each is written as a 'qcode query:' paragraph of its set's description"
+            ngettext(
+                "note: {queries} saved query: REFI-QDA has no place for a query; each is "
+                "written as a 'qcode query:' paragraph of its set's description",
+                "note: {queries} saved queries: REFI-QDA has no place for a query; each is "
+                "written as a 'qcode query:' paragraph of its set's description",
+                queries,
+            ).format(queries=queries)
         )
 
 
@@ -68,8 +77,9 @@ def import_(
         emit_json(asdict(report))
         return
     ok(
-        f"{file}: added {len(report.added)}, updated {len(report.updated)}, "
-        f"skipped {len(report.skipped)}"
+        _("{file}: added {n}, updated {n2}, skipped {n3}").format(
+            file=file, n=len(report.added), n2=len(report.updated), n3=len(report.skipped)
+        )
     )
     for word, items in (
         ("added", report.added),

@@ -7,7 +7,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 coders_app = typer.Typer(help=N_("Coders: name, GUID and colour."))
 app.add_typer(coders_app, name="coders")
@@ -25,10 +25,10 @@ def list_(
         emit_json([c.as_json() for c in rows])
         return
     table(
-        "coders",
-        ["name", "colour", "codings", "GUID"],
+        _("coders"),
+        [_("name"), _("colour"), _("codings"), _("GUID")],
         [(c.name, c.color or "", c.codings, c.uuid) for c in rows],
-        justify_right=["codings"],
+        justify_right=[_("codings")],
     )
 
 
@@ -41,7 +41,7 @@ def add(
     from qcode.services.coders import add_coder
 
     c = add_coder(project(), name, color)
-    ok(f"added coder {c.name!r} ({c.uuid})")
+    ok(_("added coder {name!r} ({uuid})").format(name=c.name, uuid=c.uuid))
 
 
 @coders_app.command("edit")
@@ -54,4 +54,4 @@ def edit(
     from qcode.services.coders import edit_coder
 
     c = edit_coder(project(), name, new_name, color)
-    ok(f"coder {c.name!r}: colour {c.color or 'none'}")
+    ok(_("coder {name!r}: colour {v1}").format(name=c.name, v1=c.color or "none"))

@@ -7,7 +7,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 codes_app = typer.Typer(help=N_("Manage the codebook."), no_args_is_help=True)
 app.add_typer(codes_app, name="codes")
@@ -41,7 +41,7 @@ def add(
     if json_:
         emit_json(c.as_json())
     else:
-        ok(f"added code {c.path!r}")
+        ok(_("added code {path!r}").format(path=c.path))
 
 
 @codes_app.command("list")
@@ -60,7 +60,16 @@ def list_(
     extra = ["aggregate", "agg. docs"] if aggregate else []
     table(
         None,
-        ["id", "code", "level", "codings", "docs", *extra, "colour", "description"],
+        [
+            _("id"),
+            _("code"),
+            _("level"),
+            _("codings"),
+            _("docs"),
+            *extra,
+            _("colour"),
+            _("description"),
+        ],
         [
             (
                 c.id,
@@ -74,7 +83,7 @@ def list_(
             )
             for c in codes
         ],
-        justify_right=["id", "codings", "docs", *extra],
+        justify_right=[_("id"), _("codings"), _("docs"), *extra],
     )
 
 
@@ -87,7 +96,7 @@ def show(code: str) -> None:
 @codes_app.command("rename")
 def rename(code: str, new_name: str) -> None:
     """Rename a code (its path changes; codings stay)."""
-    ok(f"renamed to {project().codes.rename(code, new_name).path!r}")
+    ok(_("renamed to {path!r}").format(path=project().codes.rename(code, new_name).path))
 
 
 @codes_app.command("move")
@@ -99,14 +108,14 @@ def move(
     """Move a code (with its sub-codes) under another code."""
     if parent is None and not top:
         raise typer.BadParameter("name a new parent, or pass --top")
-    ok(f"moved to {project().codes.move(code, None if top else parent).path!r}")
+    ok(_("moved to {path!r}").format(path=project().codes.move(code, None if top else parent).path))
 
 
 @codes_app.command("merge")
 def merge(source: str, target: str) -> None:
     """Merge SOURCE into TARGET: codings and sub-codes follow, SOURCE is deleted."""
     c = project().codes.merge(source, target)
-    ok(f"merged into {c.path!r} ({c.codings} codings)")
+    ok(_("merged into {path!r} ({codings} codings)").format(path=c.path, codings=c.codings))
 
 
 @codes_app.command("edit")
@@ -131,7 +140,7 @@ def edit(
         example=example,
         in_vivo=in_vivo,
     )
-    ok(f"updated {c.path!r}")
+    ok(_("updated {path!r}").format(path=c.path))
 
 
 @codes_app.command("delete")
@@ -140,4 +149,7 @@ def delete(
 ) -> None:
     """Delete a code and its sub-codes (refused while codings exist unless --force)."""
     n = project().codes.delete(code, force)
-    ok(f"deleted {code!r}" + (f" and {n} coding(s)" if n else ""))
+    if n:
+        ok(_("deleted {code!r} and {n} coding(s)").format(code=code, n=n))
+    else:
+        ok(_("deleted {code!r}").format(code=code))

@@ -22,7 +22,9 @@ def _int(value: str, what: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise InvalidInputError(f"{what} {value!r} is not a whole number") from None
+        raise InvalidInputError(
+            _("{what} {value!r} is not a whole number").format(what=what, value=value)
+        ) from None
 
 
 def _report(infos: list[CodingInfo], json_: bool) -> None:
@@ -37,9 +39,13 @@ def _report(infos: list[CodingInfo], json_: bool) -> None:
                 )
             )
             continue
-        ok(f"coded {c.document!r} [{c.start}, {c.end}) with {c.code!r}: {clip(c.text)!r}")
+        ok(
+            _("coded {document!r} [{start}, {end}) with {code!r}: {v1!r}").format(
+                document=c.document, start=c.start, end=c.end, code=c.code, v1=clip(c.text)
+            )
+        )
     if len(infos) > 20:
-        ok(f"... {len(infos)} codings in all")
+        ok(_("... {n} codings in all").format(n=len(infos)))
 
 
 @app.command()
@@ -61,13 +67,13 @@ def code(
     args = args or []
     if from_file is not None:
         if args or text:
-            raise InvalidInputError("--from takes no DOC, range, code or --text")
+            raise InvalidInputError(_("--from takes no DOC, range, code or --text"))
         _report(p.codings.apply_file(from_file, create, coder), json_)
         return
     if text is not None:
         if len(args) != 2:
             raise InvalidInputError(
-                "with --text give DOC and CODE: qcode code DOC --text WORDS CODE"
+                _("with --text give DOC and CODE: qcode code DOC --text WORDS CODE")
             )
         doc, code_ref = args
         ranges = p.codings.find_text(doc, text, all_)
@@ -76,7 +82,7 @@ def code(
         return
     if len(args) != 4:
         raise InvalidInputError(
-            "give DOC START END CODE (or DOC --text WORDS CODE, or --from FILE)"
+            _("give DOC START END CODE (or DOC --text WORDS CODE, or --from FILE)")
         )
     doc, start, end, code_ref = args
     info = p.codings.apply(doc, _int(start, "START"), _int(end, "END"), code_ref, coder, create)
@@ -100,20 +106,20 @@ def uncode(
     targets = list(ids)
     if text is not None:
         if len(args) != 2:
-            raise InvalidInputError("with --text give DOC and CODE")
+            raise InvalidInputError(_("with --text give DOC and CODE"))
         doc, code_ref = args
         for a, b in p.codings.find_text(doc, text, all_):
             targets += p.codings.matching(doc, a, b, code_ref, coder, overlapping)
     elif args:
         if len(args) != 4:
-            raise InvalidInputError("give DOC START END CODE, or --id ID")
+            raise InvalidInputError(_("give DOC START END CODE, or --id ID"))
         doc, start, end, code_ref = args
         targets += p.codings.matching(
             doc, _int(start, "START"), _int(end, "END"), code_ref, coder, overlapping
         )
     if not targets:
-        raise InvalidInputError("name codings to remove: --id ID, or DOC START END CODE")
-    ok(f"removed {p.codings.remove(targets)} coding(s)")
+        raise InvalidInputError(_("name codings to remove: --id ID, or DOC START END CODE"))
+    ok(_("removed {v1} coding(s)").format(v1=p.codings.remove(targets)))
 
 
 @app.command()
@@ -134,7 +140,7 @@ def codings(
         known = {c.name for c in list_coders(p)}
         unknown = [c for c in coder if c not in known]
         if unknown:
-            raise NotFoundError(f"no coder named {unknown[0]!r}")
+            raise NotFoundError(_("no coder named {v1!r}").format(v1=unknown[0]))
     rows = p.codings.list(
         doc, code_ref, coder[0] if len(coder) == 1 else None, include_subcodes=subcodes
     )
@@ -145,7 +151,7 @@ def codings(
         return
     table(
         None,
-        ["id", "document", "start", "end", "page", "code", "coder", "text"],
+        [_("id"), _("document"), _("start"), _("end"), _("page"), _("code"), _("coder"), _("text")],
         [
             (
                 c.id,
@@ -159,5 +165,5 @@ def codings(
             )
             for c in rows
         ],
-        justify_right=["id", "start", "end"],
+        justify_right=[_("id"), _("start"), _("end")],
     )

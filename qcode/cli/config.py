@@ -10,7 +10,7 @@ from qcode.cli.app import _state, app
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import NotFoundError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 if TYPE_CHECKING:
     from qcode import settings_edit as edit
@@ -52,10 +52,16 @@ def show(user: bool = USER, json_: bool = JSON, _all_rows: bool = ALL_ROWS) -> N
     for scope in dict.fromkeys(r.scope for r in rows):
         mine = [r for r in rows if r.scope == scope]
         files = [r.source for r in mine if not r.source.startswith(("$", "default"))]
-        where = files[0] if files else f"{edit.file_for(scope, _state['project'])} (no file)"
-        ok(f"{scope.capitalize()} settings: {where}")
+        file = edit.file_for(scope, _state["project"])
+        where = files[0] if files else _("{file} (no file)").format(file=file)
+        title = (
+            _("User settings: {where}") if scope == edit.USER else _("Project settings: {where}")
+        )
+        ok(title.format(where=where))
         table(
-            None, ["key", "value", "from"], [(r.key, edit.shown(r.value), _origin(r)) for r in mine]
+            None,
+            [_("key"), _("value"), _("from")],
+            [(r.key, edit.shown(r.value), _origin(r)) for r in mine],
         )
         if scope != rows[-1].scope:
             ok("")
@@ -97,7 +103,7 @@ def set_(
     from qcode import settings_edit as edit
 
     path, parsed = edit.change(_scope(user), key, value, _state["project"])
-    ok(f"{key} = {edit.shown(parsed)} in {path}")
+    ok(_("{key} = {v1} in {path}").format(key=key, v1=edit.shown(parsed), path=path))
 
 
 @config_app.command("unset")
@@ -108,5 +114,5 @@ def unset(
     """Remove one setting from its file, so that its default applies again."""
     from qcode import settings_edit as edit
 
-    path, _ = edit.change(_scope(user), key, None, _state["project"])
-    ok(f"{key} removed from {path}")
+    path, _before = edit.change(_scope(user), key, None, _state["project"])
+    ok(_("{key} removed from {path}").format(key=key, path=path))

@@ -12,7 +12,7 @@ from qcode.cli.figure import CHECK, checked, refuse_pdf_check
 from qcode.cli.options import ALL_ROWS, DOC, FIGURE, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.cli.progress import working
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 dict_app = typer.Typer(
     help=N_("Dictionary (lexicon) analysis: count a dictionary's categories in the documents."),
@@ -50,17 +50,27 @@ def check_cmd(file: Path = FILE, format_: str = FORMAT, _all_rows: bool = ALL_RO
     elif format_ == "csv":
         write_csv(fields, [[r[k] for k in fields] for r in rows])
     else:
-        headers = ["category", "terms", "wildcard", "Han/kana", "patterns", "case"]
+        headers = [
+            _("category"),
+            _("terms"),
+            _("wildcard"),
+            _("Han/kana"),
+            _("patterns"),
+            _("case"),
+        ]
         table(
             d.name,
             headers,
             [
-                [*(r[k] for k in fields[:5]), "sensitive" if r["case_sensitive"] else "ignored"]
+                [
+                    *(r[k] for k in fields[:5]),
+                    _("sensitive") if r["case_sensitive"] else _("ignored"),
+                ]
                 for r in rows
             ],
             justify_right=headers[1:5],
         )
-        ok(f"{file}: valid, {len(rows)} categories")
+        ok(_("{file}: valid, {n} categories").format(file=file, n=len(rows)))
 
 
 @dict_app.command("score")
@@ -87,7 +97,7 @@ def score_cmd(
     with project() as p:
         from qcode.services.dictionary import DictionaryService
 
-        with working("scoring"):
+        with working(_("scoring")):
             result = DictionaryService(p).score(file, by, where, doc, per, _workers(jobs))
     rate_label = f"matches per {per:g} word tokens"
     if figure is not None:
@@ -110,8 +120,10 @@ def score_cmd(
         cells = {(r.unit, r.category): r for r in result.rows}
         tokens = result.tokens()
         table(
-            f"{result.dictionary}: matches (per {per:g} word tokens)",
-            [_by_label(result.by), "tokens", *result.categories],
+            _("{dictionary}: matches (per {per:g} word tokens)").format(
+                dictionary=result.dictionary, per=per
+            ),
+            [_by_label(result.by), _("tokens"), *result.categories],
             [
                 [
                     u,
@@ -123,14 +135,16 @@ def score_cmd(
                 ]
                 for u in result.units
             ],
-            justify_right=["tokens", *result.categories],
+            justify_right=[_("tokens"), *result.categories],
         )
         ok(
-            f"rate: {rate_label}, stop words included; overlapping matches within a category "
-            "count once (the longest)"
+            _(
+                "rate: {rate_label}, stop words included; overlapping matches "
+                "within a category count once (the longest)"
+            ).format(rate_label=rate_label)
         )
         if figure is not None:
-            ok(f"drew {figure}")
+            ok(_("drew {figure}").format(figure=figure))
     checked(figure, check_figure, format_)
 
 
@@ -157,8 +171,8 @@ def matches_cmd(
         write_csv(fields, [[getattr(m, k) for k in fields] for m in found])
     else:
         table(
-            f"{len(found)} matches",
-            fields,
+            _("{n} matches").format(n=len(found)),
+            [_("document"), _("start"), _("end"), _("category"), _("text")],
             [[m.document, m.start, m.end, m.category, clip(m.text)] for m in found],
-            justify_right=["start", "end"],
+            justify_right=[_("start"), _("end")],
         )

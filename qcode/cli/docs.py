@@ -7,7 +7,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, plain, table
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 docs_app = typer.Typer(help=N_("List and manage documents."), no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
@@ -24,7 +24,16 @@ def list_(
         return
     table(
         None,
-        ["id", "name", "case", "chars", "lang", "codings", "turns", "sentences"],
+        [
+            _("id"),
+            _("name"),
+            _("case"),
+            _("chars"),
+            _("lang"),
+            _("codings"),
+            _("turns"),
+            _("sentences"),
+        ],
         [
             (
                 d.id,
@@ -38,7 +47,7 @@ def list_(
             )
             for d in docs
         ],
-        justify_right=["id", "chars", "codings", "turns", "sentences"],
+        justify_right=[_("id"), _("chars"), _("codings"), _("turns"), _("sentences")],
     )
 
 
@@ -69,9 +78,9 @@ def units(
         return
     table(
         None,
-        ["start", "end", "speaker", "text"],
+        [_("start"), _("end"), _("speaker"), _("text")],
         [(r["start"], r["end"], r["speaker"], clip(r["text"], 80)) for r in rows],
-        justify_right=["start", "end"],
+        justify_right=[_("start"), _("end")],
     )
 
 
@@ -88,9 +97,9 @@ def speakers(
         return
     table(
         None,
-        ["speaker", "turns", "characters", "share"],
+        [_("speaker"), _("turns"), _("characters"), _("share")],
         [(r.speaker, r.turns, r.characters, f"{100 * r.share:.0f}%") for r in rows],
-        justify_right=["turns", "characters", "share"],
+        justify_right=[_("turns"), _("characters"), _("share")],
     )
 
 
@@ -98,7 +107,7 @@ def speakers(
 def rename(document: str, new_name: str) -> None:
     """Rename a document."""
     d = project().documents.rename(document, new_name)
-    ok(f"renamed to {d.name!r}")
+    ok(_("renamed to {name!r}").format(name=d.name))
 
 
 @docs_app.command("delete")
@@ -107,4 +116,4 @@ def delete(
 ) -> None:
     """Delete a document (refused while it has codings unless --force)."""
     project().documents.delete(document, force)
-    ok(f"deleted {document!r}")
+    ok(_("deleted {document!r}").format(document=document))

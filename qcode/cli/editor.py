@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 
 def edit_text(text: str, name: str = "memo.md") -> str:
@@ -17,7 +18,7 @@ def edit_text(text: str, name: str = "memo.md") -> str:
     editor = load_user_settings().editor
     if not editor:
         raise InvalidInputError(
-            "no editor: qcode config set --user editor nano (or set $VISUAL or $EDITOR)"
+            _("no editor: qcode config set --user editor nano (or set $VISUAL or $EDITOR)")
         )
     with tempfile.TemporaryDirectory(prefix="qcode-") as folder:
         path = Path(folder) / name
@@ -25,12 +26,18 @@ def edit_text(text: str, name: str = "memo.md") -> str:
         try:
             code = subprocess.call([*shlex.split(editor), str(path)])
         except (FileNotFoundError, PermissionError):
-            raise InvalidInputError(f"cannot run the editor {editor!r}") from None
+            raise InvalidInputError(
+                _("cannot run the editor {editor!r}").format(editor=editor)
+            ) from None
         if code != 0:
-            raise InvalidInputError(f"the editor {editor!r} exited with {code}; nothing changed")
+            raise InvalidInputError(
+                _("the editor {editor!r} exited with {code}; nothing changed").format(
+                    editor=editor, code=code
+                )
+            )
         try:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise InvalidInputError(
-                "the editor saved text that is not UTF-8; nothing changed"
+                _("the editor saved text that is not UTF-8; nothing changed")
             ) from None

@@ -10,7 +10,7 @@ from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok, warn
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 
 @app.command("export")
@@ -23,16 +23,18 @@ def export(
     sources, codings, memos, relations, sets)."""
     if format_ != "qdpx":
         raise InvalidInputError(
-            f"unknown format {format_!r} (qdpx; for codebooks see 'qcode codebook export')"
+            _(
+                "unknown format {format_!r} (qdpx; for codebooks see 'qcode codebook export')"
+            ).format(format_=format_)
         )
     from qcode.services.exchange import export_qdpx
 
-    with working(f"exporting {output.name}"):
+    with working(_("exporting {name}").format(name=output.name)):
         report = export_qdpx(project(), output)
     if json_:
         emit_json({"file": str(report.path), "counts": report.counts, "notes": report.notes})
         return
     parts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
-    ok(f"wrote {report.path}: {parts}")
+    ok(_("wrote {path}: {parts}").format(path=report.path, parts=parts))
     for note in report.notes:
         warn(note)

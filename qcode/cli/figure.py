@@ -8,7 +8,7 @@ import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.output import emit_json, ok, out
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 figure_app = typer.Typer(
     help=N_("More figures (code line, coding stripes, paradigm map), and checking any qcode drew."),
@@ -38,11 +38,19 @@ def report(path: Path, json_: bool = False, to_err: bool = False) -> int:
     if json_:
         emit_json({"file": str(path), **counts, "findings": [f.__dict__ for f in found]})
     else:
-        hidden = f", {geom.hidden} unlabelled" if geom.hidden else ""
+        hidden = _(", {n} unlabelled").format(n=geom.hidden) if geom.hidden else ""
+        verdict = _("clean") if not found else _("{n} findings").format(n=len(found))
         ok(
-            f"{path}: {counts['labels']} texts, {counts['nodes']} nodes{hidden}, printed "
-            f"{counts['print_width_mm']} mm wide: "
-            + ("clean" if not found else f"{len(found)} findings")
+            _(
+                "{path}: {labels} texts, {nodes} nodes{hidden}, printed {width} mm wide: {verdict}"
+            ).format(
+                path=path,
+                labels=counts["labels"],
+                nodes=counts["nodes"],
+                hidden=hidden,
+                width=counts["print_width_mm"],
+                verdict=verdict,
+            )
         )
         for f in found:
             ok(f"  {f.kind}: {f.message}")
@@ -81,7 +89,9 @@ def refuse_pdf_check(figure: Path | None, check_: bool) -> None:
     from qcode.errors import InvalidInputError
 
     if figure is not None and check_ and figure.suffix.lower() == ".pdf":
-        raise InvalidInputError(f"{figure}: --check reads .png and .svg figures")
+        raise InvalidInputError(
+            _("{figure}: --check reads .png and .svg figures").format(figure=figure)
+        )
 
 
 def _prepare(file: Path, size: str, dpi: int, check_: bool) -> None:
@@ -91,7 +101,7 @@ def _prepare(file: Path, size: str, dpi: int, check_: bool) -> None:
     check_path(file)
     check_size(size, dpi)
     if check_ and file.suffix.lower() == ".pdf":
-        raise InvalidInputError(f"{file}: --check reads .png and .svg figures")
+        raise InvalidInputError(_("{file}: --check reads .png and .svg figures").format(file=file))
 
 
 def _codings(document: str) -> tuple[str, list[tuple[str, int, int]], dict[str, str]]:
@@ -103,7 +113,7 @@ def _codings(document: str) -> tuple[str, list[tuple[str, int, int]], dict[str, 
 
 
 def _done(file: Path, check_: bool) -> None:
-    ok(f"drew {file}")
+    ok(_("drew {file}").format(file=file))
     if check_:
         rc = report(file)
         if rc:

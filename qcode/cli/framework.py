@@ -10,7 +10,7 @@ from qcode.cli.app import app, project
 from qcode.cli.figure import CHECK, checked, refuse_pdf_check
 from qcode.cli.options import ALL_ROWS, CODER, DOC, FORMAT, MIN, UNIT, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 framework_app = typer.Typer(
     help=N_("The framework the study's codes are tied to."), no_args_is_help=True
@@ -28,7 +28,11 @@ def load(
     """Load (or reload) the framework from a YAML or JSON file."""
     fw = project().framework.load(file, force)
     n = sum(len(d["elements"]) for d in fw["dimensions"])
-    ok(f"loaded framework {fw['name']!r}: {len(fw['dimensions'])} dimensions, {n} elements")
+    ok(
+        _("loaded framework {name!r}: {n} dimensions, {n2} elements").format(
+            name=fw["name"], n=len(fw["dimensions"]), n2=n
+        )
+    )
 
 
 @framework_app.command("show")
@@ -46,7 +50,8 @@ def show(json_: bool = typer.Option(False, "--json")) -> None:
             under = f" (under {e['parent']})" if e["parent"] else ""
             ok(f"  - {e['name']}{under}" + (f": {codes}" if codes else ""))
     if fw["links"]:
-        ok("chain: " + ", ".join(f"{lk['from']} -> {lk['to']}" for lk in fw["links"]))
+        chain = ", ".join(f"{lk['from']} -> {lk['to']}" for lk in fw["links"])
+        ok(_("chain: {chain}").format(chain=chain))
 
 
 @app.command()
@@ -57,14 +62,18 @@ def link(
 ) -> None:
     """Link a code or category to a framework element."""
     project().framework.link(code, element, relation)
-    ok(f"linked {code!r} to {element!r} ({relation})")
+    ok(
+        _("linked {code!r} to {element!r} ({relation})").format(
+            code=code, element=element, relation=relation
+        )
+    )
 
 
 @app.command()
 def unlink(code: str, element: str) -> None:
     """Remove a code's links to a framework element."""
     n = project().framework.unlink(code, element)
-    ok(f"removed {n} link(s)")
+    ok(_("removed {n} link(s)").format(n=n))
 
 
 @framework_app.command("view")
@@ -98,7 +107,7 @@ def view(
     refuse_pdf_check(figure, check_figure)
     dims = [d.strip() for d in between.split(",") if d.strip()]
     if figure is not None and len(dims) != 2:
-        raise InvalidInputError("--figure needs --between with two dimensions")
+        raise InvalidInputError(_("--figure needs --between with two dimensions"))
     pairs = project().analysis.framework_view(unit, coder, where, doc, dims, min_count)
     if figure is not None:
         from qcode.analysis.figures import heatmap
@@ -124,8 +133,8 @@ def view(
         )
     else:
         table(
-            f"framework view ({unit})",
-            ["element A", "element B", "n A", "n B", "count", "c", "through (top 3)"],
+            _("framework view ({unit})").format(unit=unit),
+            [_("element A"), _("element B"), "n A", "n B", _("count"), "c", _("through (top 3)")],
             [
                 (
                     p.element_a,
@@ -138,10 +147,14 @@ def view(
                 )
                 for p in pairs
             ],
-            justify_right=["n A", "n B", "count", "c"],
+            justify_right=["n A", "n B", _("count"), "c"],
         )
         if not pairs:
-            ok(f"no elements co-occur at the {unit} unit; a wider unit (turn, document) may")
+            ok(
+                _(
+                    "no elements co-occur at the {unit} unit; a wider unit (turn, document) may"
+                ).format(unit=unit)
+            )
         if figure is not None:
-            ok(f"drew {figure}")
+            ok(_("drew {figure}").format(figure=figure))
     checked(figure, check_figure, format_)

@@ -24,7 +24,7 @@ import typer.core
 from rich.cells import cell_len
 from typer.core import TyperCommand, TyperGroup
 
-from qcode.i18n import N_, _, current
+from qcode.i18n import N_, _, current, pgettext
 
 # Typer's gettext calls, answered from qcode's catalogue in qcode's language
 typer.core._ = _
@@ -137,6 +137,36 @@ def wrap(text: str, width: int, indent: str = "", subsequent: str = "") -> list[
     return lines
 
 
+def _type_names() -> dict[str, str]:
+    """Typer's names of the values an option or argument takes, in the interface's language."""
+    return {
+        "str": pgettext("metavar", "str"),
+        "int": pgettext("metavar", "int"),
+        "float": pgettext("metavar", "float"),
+        "bool": pgettext("metavar", "bool"),
+        "path": pgettext("metavar", "path"),
+        "datetime": pgettext("metavar", "datetime"),
+        "int range": pgettext("metavar", "int range"),
+        "float range": pgettext("metavar", "float range"),
+    }
+
+
+def local_types(term: str) -> str:
+    """An option's or argument's term in help with the type of its value translated (``--min
+    <int>`` is ``--min <整数>``; choices, such as ``<table|csv>``, stay as they are typed)."""
+    names = _type_names()
+
+    def one(m: re.Match[str]) -> str:
+        listed = re.fullmatch(r"list\[(.+)\]", m.group(1))
+        inner = listed.group(1) if listed else m.group(1)
+        shown = ",".join(names.get(part, part) for part in inner.split(","))  # a tuple's too
+        if listed:
+            shown = pgettext("metavar", "list[{type}]").format(type=shown)
+        return f"<{shown}>"
+
+    return re.sub(r"<([^<>]+)>", one, term)
+
+
 def _help_formatter() -> type:
     base: Any = TyperCommand.context_class.formatter_class
 
@@ -145,6 +175,8 @@ def _help_formatter() -> type:
         wrapped by display width."""
 
         def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+            if current() != "en":
+                args = args.replace("[OPTIONS]", pgettext("metavar", "[OPTIONS]"))
             super().write_usage(prog, args, f"{_('Usage:')} " if prefix is None else prefix)
 
         def write_text(self, text: str) -> None:
@@ -164,7 +196,7 @@ def _help_formatter() -> type:
             if current() == "en":
                 super().write_dl(rows, col_max, col_spacing)
                 return
-            rows = list(rows)
+            rows = [(local_types(first), second) for first, second in rows]
             first_col = min(max([0, *(cell_len(r[0]) for r in rows)]), col_max) + col_spacing
             for first, second in rows:
                 self.write(f"{'':>{self.current_indent}}{first}")

@@ -14,7 +14,7 @@ from qcode.cli.options import WHERE
 from qcode.cli.output import emit_json, ok
 from qcode.cli.tables import matrix_app
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 FORMATS = ("table", "csv", "json", "xlsx", "docx", "md")
 CELL = 40  # characters of a cell shown in the terminal's table
@@ -83,11 +83,17 @@ def framework(
     from qcode.services.framework_matrix import framework_matrix
 
     if format_ not in FORMATS:
-        raise InvalidInputError(f"unknown format {format_!r} ({', '.join(FORMATS)})")
+        raise InvalidInputError(
+            _("unknown format {format_!r} ({v1})").format(format_=format_, v1=", ".join(FORMATS))
+        )
     if format_ in ("xlsx", "docx") and output is None:
-        raise InvalidInputError(f"--format {format_} writes a file: give it with --output FILE")
+        raise InvalidInputError(
+            _("--format {format_} writes a file: give it with --output FILE").format(
+                format_=format_
+            )
+        )
     if output is not None and not output.parent.is_dir():
-        raise InvalidInputError(f"{output}: its folder does not exist")
+        raise InvalidInputError(_("{output}: its folder does not exist").format(output=output))
     p = project()
     m = framework_matrix(p, rows, _split(codes), level, set_, where, _split(with_attributes))
     header = [rows[:-1], *m.attributes, *m.columns]
@@ -133,4 +139,8 @@ def framework(
                 sys.stdout.write(text)
             return
         output.write_text(text, encoding="utf-8")
-    ok(f"{len(m.rows)} {rows} x {len(m.columns)} codes written to {output}")
+    ok(
+        _("{n} {rows} x {n2} codes written to {output}").format(
+            n=len(m.rows), rows=rows, n2=len(m.columns), output=output
+        )
+    )

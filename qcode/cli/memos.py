@@ -11,7 +11,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, plain, table
 from qcode.errors import InputFileError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 if TYPE_CHECKING:
     from qcode.services.memos import MemoInfo
@@ -26,11 +26,17 @@ def _body(body: str | None, file: Path | None) -> str | None:
     try:
         return file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(file, f"cannot be read as UTF-8 text ({exc})") from None
+        raise InputFileError(
+            file, _("cannot be read as UTF-8 text ({exc})").format(exc=exc)
+        ) from None
 
 
 def _show(m: MemoInfo) -> None:
-    ok(f"#{m.id} {m.title} [{m.type}] by {m.coder}, {m.updated}")
+    ok(
+        _("#{id} {title} [{type}] by {coder}, {updated}").format(
+            id=m.id, title=m.title, type=m.type, coder=m.coder, updated=m.updated
+        )
+    )
     for lk in m.links:
         span = f" [{lk.start}, {lk.end})" if lk.start is not None else ""
         ok(f"  -> {lk.kind}: {lk.label}{span}")
@@ -71,7 +77,7 @@ def add(
     if json_:
         emit_json(m.as_json())
     else:
-        ok(f"added memo #{m.id} {m.title!r}")
+        ok(_("added memo #{id} {title!r}").format(id=m.id, title=m.title))
 
 
 @memos_app.command("list")
@@ -89,12 +95,12 @@ def list_(
         return
     table(
         None,
-        ["id", "title", "type", "coder", "updated", "links", "text"],
+        [_("id"), _("title"), _("type"), _("coder"), _("updated"), _("links"), _("text")],
         [
             (m.id, m.title, m.type, m.coder, m.updated, len(m.links), clip(m.body, 40))
             for m in memos
         ],
-        justify_right=["id", "links"],
+        justify_right=[_("id"), _("links")],
     )
 
 
@@ -130,17 +136,17 @@ def edit(
         old = p.memos.get(memo_id).body
         text = edit_text(old if text is None else text)
         if text == old and title is None and type_ is None:
-            ok(f"memo #{memo_id} unchanged")
+            ok(_("memo #{memo_id} unchanged").format(memo_id=memo_id))
             return
     m = p.memos.edit(memo_id, title, text, type_)
-    ok(f"updated memo #{m.id}")
+    ok(_("updated memo #{id}").format(id=m.id))
 
 
 @memos_app.command("delete")
 def delete(memo_id: int) -> None:
     """Delete a memo."""
     project().memos.delete(memo_id)
-    ok(f"deleted memo #{memo_id}")
+    ok(_("deleted memo #{memo_id}").format(memo_id=memo_id))
 
 
 @memos_app.command("export")
@@ -150,10 +156,13 @@ def export(
 ) -> None:
     """Write every memo as one outline."""
     if format_ != "md":
-        raise InputFileError(output or "-", f"unsupported memo export format {format_!r} (md)")
+        raise InputFileError(
+            output or "-",
+            _("unsupported memo export format {format_!r} (md)").format(format_=format_),
+        )
     text = project().memos.export_markdown()
     if output is None:
         plain(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        ok(f"wrote {output}")
+        ok(_("wrote {output}").format(output=output))

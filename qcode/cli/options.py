@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 from qcode.text.safety import visible
 
 FORMATS = ("table", "csv", "json")
@@ -38,7 +38,9 @@ FIGURE = typer.Option(
 def check(format_: str, figure: Path | None = None) -> None:
     """Refuse an unknown format or figure type before any work is done."""
     if format_ not in FORMATS:
-        raise InvalidInputError(f"unknown format {format_!r} (table, csv or json)")
+        raise InvalidInputError(
+            _("unknown format {format_!r} (table, csv or json)").format(format_=format_)
+        )
     if figure is not None:
         from qcode.analysis.figures import check_path
 
@@ -100,9 +102,13 @@ def formats(func: Callable[..., Any]) -> Callable[..., Any]:
         from qcode.cli.output import emit_as
 
         if format_ not in RESULT_FORMATS:
-            raise InvalidInputError(f"unknown format {format_!r} (table, json, csv or md)")
+            raise InvalidInputError(
+                _("unknown format {format_!r} (table, json, csv or md)").format(format_=format_)
+            )
         if kwargs.get("json_") and format_ not in ("table", "json"):
-            raise InvalidInputError(f"--json and --format {format_} ask for different outputs")
+            raise InvalidInputError(
+                _("--json and --format {format_} ask for different outputs").format(format_=format_)
+            )
         if format_ != "table":
             kwargs["json_"] = True
             emit_as(format_)

@@ -19,6 +19,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
+from qcode.i18n import _
 from qcode.text.safety import visible
 
 
@@ -192,8 +193,10 @@ def table(
     out.print(t)
     if more:
         err.print(
-            f"... {more:,} more row(s) not shown: --all prints every row; "
-            f"{how.formats} gives them to other programs",
+            _(
+                "... {more:,} more row(s) not shown: --all prints every row; "
+                "{formats} gives them to other programs"
+            ).format(more=more, formats=how.formats),
             markup=False,
         )
 
@@ -246,7 +249,7 @@ def ok(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    err.print(f"warning: {message}", markup=False)
+    err.print(_("warning: {message}").format(message=message), markup=False)
 
 
 def note(message: str) -> None:

@@ -13,7 +13,7 @@ from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, err, ok, table, warn
 from qcode.cli.progress import working
 from qcode.errors import EXIT_STORE, InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 if TYPE_CHECKING:
     from qcode.services.documents import DocumentInfo
@@ -51,19 +51,19 @@ def init(
 
     if from_ is None:
         p = Project.init(directory, name=name, language=language, user=user, db_url=db)
-        ok(f"created project {p.settings.name!r} in {p.root}")
+        ok(_("created project {name!r} in {root}").format(name=p.settings.name, root=p.root))
         return
     if db is not None:
-        raise InvalidInputError("--from creates a project file of its own; leave out --db")
+        raise InvalidInputError(_("--from creates a project file of its own; leave out --db"))
     if from_.suffix.lower() == ".rqda":
         from qcode.services.rqda import create_from_rqda
 
-        with working(f"reading {from_.name}"):
+        with working(_("reading {name}").format(name=from_.name)):
             p, report = create_from_rqda(directory, from_, name, language, user)
     else:
         from qcode.services.exchange import create_from_qdpx
 
-        with working(f"reading {from_.name}"):
+        with working(_("reading {name}").format(name=from_.name)):
             p, report = create_from_qdpx(directory, from_, positions, name, language, user)
     if json_:
         emit_json(
@@ -77,8 +77,16 @@ def init(
         )
         return
     parts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
-    ok(f"created project {p.settings.name!r} in {p.root} from {from_.name}")
-    ok(f"written by {report.origin} (positions read as {report.units}): {parts}")
+    ok(
+        _("created project {name!r} in {root} from {name2}").format(
+            name=p.settings.name, root=p.root, name2=from_.name
+        )
+    )
+    ok(
+        _("written by {origin} (positions read as {units}): {parts}").format(
+            origin=report.origin, units=report.units, parts=parts
+        )
+    )
     for note in report.notes:
         warn(note)
 
@@ -165,11 +173,22 @@ def import_(
 
     def report(d: DocumentInfo) -> None:
         u = d.units
-        pages = f", {u['page']} pages" if u.get("page") else ""
+        pages = _(", {n} pages").format(n=u["page"]) if u.get("page") else ""
+        encoding = _("; encoding {encoding}").format(encoding=d.encoding) if d.encoding else ""
         ok(
-            f"imported {d.name!r}: {d.chars} characters, {u['paragraph']} paragraphs, "
-            f"{u['turn']} turns, {u['sentence']} sentences{pages} (case {d.case!r}"
-            + (f"; encoding {d.encoding})" if d.encoding else ")")
+            _(
+                "imported {name!r}: {chars} characters, {paragraphs} paragraphs, {turns} turns, "
+                "{sentences} sentences{pages} (case {case!r}{encoding})"
+            ).format(
+                name=d.name,
+                chars=d.chars,
+                paragraphs=u["paragraph"],
+                turns=u["turn"],
+                sentences=u["sentence"],
+                pages=pages,
+                case=d.case,
+                encoding=encoding,
+            )
         )
 
     with Progress(
@@ -223,9 +242,9 @@ def import_(
     for line in result.warnings:
         warn(line)
     for s in result.skipped:
-        warn(f"skipped {s.path}: {s.reason}")
+        warn(_("skipped {path}: {reason}").format(path=s.path, reason=s.reason))
     for s in result.failed:
-        warn(f"not imported {s.path}: {s.reason}")
+        warn(_("not imported {path}: {reason}").format(path=s.path, reason=s.reason))
     if result.failed:
         raise typer.Exit(1)
 
@@ -239,13 +258,13 @@ PROJECT_WIDE = typer.Option(
 def undo(project_wide: bool = PROJECT_WIDE) -> None:
     """Undo your last change (works across sessions); refused when another coder's later change
     depends on it."""
-    ok(f"undone: {project().history.undo(project_wide)}")
+    ok(_("undone: {v1}").format(v1=project().history.undo(project_wide)))
 
 
 @app.command()
 def redo(project_wide: bool = PROJECT_WIDE) -> None:
     """Redo the change you undid last."""
-    ok(f"redone: {project().history.redo(project_wide)}")
+    ok(_("redone: {v1}").format(v1=project().history.redo(project_wide)))
 
 
 @app.command()
@@ -274,14 +293,16 @@ def log(
         try:
             when = datetime.fromisoformat(since)
         except ValueError:
-            raise InvalidInputError(f"--since {since!r} is not a date (YYYY-MM-DD)") from None
+            raise InvalidInputError(
+                _("--since {since!r} is not a date (YYYY-MM-DD)").format(since=since)
+            ) from None
     entries = history.log(coder, when, limit)
     if json_:
         emit_json([e.as_json() for e in entries])
         return
     table(
         None,
-        ["#", "when (UTC)", "who", "action", "what"],
+        ["#", _("when (UTC)"), _("who"), _("action"), _("what")],
         [
             (e.id, e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action, e.summary)
             for e in entries
@@ -293,11 +314,11 @@ def log(
 
 def _print_next(steps: list[Any]) -> None:
     if not steps:
-        ok("nothing to undo or redo")
+        ok(_("nothing to undo or redo"))
         return
     table(
-        "next steps",
-        ["for", "step", "whose", "what", "when (UTC)"],
+        _("next steps"),
+        [_("for"), _("step"), _("whose"), _("what"), _("when (UTC)")],
         [
             (
                 st.coder or "--project",
@@ -328,20 +349,32 @@ def build(
     from qcode.services.build import edits_since_build
 
     if force and keep:
-        raise InvalidInputError("--force and --keep contradict each other")
+        raise InvalidInputError(_("--force and --keep contradict each other"))
     if keep:
         count, latest = edits_since_build(folder)
         if count:
             ok(
-                f"kept the project in {folder}: {count} change(s) since its build ({latest}); "
-                f"'qcode build --force {folder}' rebuilds it and discards them"
+                _(
+                    "kept the project in {folder}: {count} change(s) since its build "
+                    "({latest}); 'qcode build --force {folder}' rebuilds it and "
+                    "discards them"
+                ).format(folder=folder, count=count, latest=latest)
             )
             return
     with build_project(folder, force=force) as p:
         info = p.info()
     ok(
-        f"built {info['name']!r} in {folder}: {info['documents']} documents, {info['codes']} "
-        f"codes, {info['codings']} codings, {info['memos']} memos"
+        _(
+            "built {name!r} in {folder}: {documents} documents, {codes} "
+            "codes, {codings} codings, {memos} memos"
+        ).format(
+            name=info["name"],
+            folder=folder,
+            documents=info["documents"],
+            codes=info["codes"],
+            codings=info["codings"],
+            memos=info["memos"],
+        )
     )
 
 
@@ -370,11 +403,11 @@ def check(
             ok(repaired)
         table(
             None,
-            ["check", "result", "detail"],
+            [_("check"), _("result"), _("detail")],
             [(f.check, "ok" if f.ok else "FAILED", f.detail) for f in findings],
         )
     if not all(f.ok for f in findings):
         damaged = any(not f.ok and f.check in checks.FILE_CHECKS for f in findings)
         if not repair and not json_ and damaged:
-            err.print("'qcode check --repair' puts the newest sound backup in its place")
+            err.print(_("'qcode check --repair' puts the newest sound backup in its place"))
         raise typer.Exit(EXIT_STORE)

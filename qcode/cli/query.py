@@ -13,7 +13,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, CASE, CODER, DOC, LEVEL, WHERE, scope_of, write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 if TYPE_CHECKING:
     from qcode.services.query import QueryHit
@@ -92,19 +92,27 @@ def query(
     from qcode.services.query import UNITS
 
     if format_ not in FORMATS:
-        raise InvalidInputError(f"unknown format {format_!r} ({', '.join(FORMATS)})")
+        raise InvalidInputError(
+            _("unknown format {format_!r} ({v1})").format(format_=format_, v1=", ".join(FORMATS))
+        )
     if unit not in UNITS:
-        raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+        raise InvalidInputError(
+            _("unknown unit {unit!r} ({v1})").format(unit=unit, v1=", ".join(UNITS))
+        )
     if context < 0 or context > 100_000:
-        raise InvalidInputError(f"--context {context} is out of range (0 to 100000)")
+        raise InvalidInputError(
+            _("--context {context} is out of range (0 to 100000)").format(context=context)
+        )
     if to_queue and not code:
-        raise InvalidInputError("--to-queue needs --code CODE: the code the results suggest")
+        raise InvalidInputError(_("--to-queue needs --code CODE: the code the results suggest"))
     scope = scope_of(doc, case, where, coder, level)
     if rows is not None or cols is not None:
         from qcode.cli.query_matrix import matrix_query
 
         if code or to_queue or context:
-            raise InvalidInputError("--code, --to-queue and --context take a query, not a matrix")
+            raise InvalidInputError(
+                _("--code, --to-queue and --context take a query, not a matrix")
+            )
 
         matrix_query(expr, rows, cols, count, cell, scope, unit, format_, output, figure)
         return
@@ -113,17 +121,23 @@ def query(
         matrix_only["--count"] = count
     for option, value in matrix_only.items():
         if value is not None:
-            raise InvalidInputError(f"{option} belongs to a matrix query: give --rows and --cols")
+            raise InvalidInputError(
+                _("{option} belongs to a matrix query: give --rows and --cols").format(
+                    option=option
+                )
+            )
     if not expr.strip():
-        raise InvalidInputError("query: column 1: expected a code, a text search or '('")
+        raise InvalidInputError(_("query: column 1: expected a code, a text search or '('"))
     p = project()
     if code:
         if to_queue:
             run, n = p.query.queue(expr, code, scope, unit)
-            ok(f"{n} result(s) queued for review" + (f" (run {run})" if run else ""))
+            queued = _("{n} result(s) queued for review").format(n=n)
+            ok(queued + (_(" (run {run})").format(run=run) if run else ""))
         else:
             coded, had = p.query.code(expr, code, scope, unit)
-            ok(f"coded {coded} result(s) with {code!r}" + (f"; {had} already so" if had else ""))
+            done = _("coded {coded} result(s) with {code!r}").format(coded=coded, code=code)
+            ok(done + (_("; {had} already so").format(had=had) if had else ""))
         return
     hits = p.query.run(expr, scope, unit, context)
     show(hits, format_, context)
@@ -160,8 +174,8 @@ def show(hits: Sequence[QueryHit], format_: str, context: int = 0) -> None:
         from qcode.cli.output import clip
 
         table(
-            f"{len(hits)} result(s)",
-            ["document", "case", "start", "end", "codes", "coders", "text"],
+            _("{n} result(s)").format(n=len(hits)),
+            [_("document"), _("case"), _("start"), _("end"), _("codes"), _("coders"), _("text")],
             [
                 (
                     h.document,
@@ -174,5 +188,5 @@ def show(hits: Sequence[QueryHit], format_: str, context: int = 0) -> None:
                 )
                 for h in hits
             ],
-            justify_right=["start", "end"],
+            justify_right=[_("start"), _("end")],
         )

@@ -10,6 +10,7 @@ from qcode.cli.app import project
 from qcode.cli.options import write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 if TYPE_CHECKING:
     from qcode.services.scope import Scope
@@ -33,11 +34,13 @@ def matrix_query(
     from qcode.services.query_matrix import matrix_query as run
 
     if expr.strip():
-        raise InvalidInputError("a matrix query takes --rows and --cols, not an expression")
+        raise InvalidInputError(_("a matrix query takes --rows and --cols, not an expression"))
     if rows is None or cols is None:
-        raise InvalidInputError("a matrix query needs both --rows and --cols")
+        raise InvalidInputError(_("a matrix query needs both --rows and --cols"))
     if output is not None and output.suffix.lower() not in OUTPUTS:
-        raise InvalidInputError(f"{output}: the matrix can be written as .csv, .json or .xlsx")
+        raise InvalidInputError(
+            _("{output}: the matrix can be written as .csv, .json or .xlsx").format(output=output)
+        )
     if figure is not None:
         from qcode.analysis.figures import check_path
 
@@ -55,7 +58,7 @@ def matrix_query(
         heatmap(m.rows, m.columns, m.values, figure, title="matrix query", label=count)
     if output is not None:
         _write(m, output)
-        ok(f"wrote {output}: {len(m.rows)} x {len(m.columns)}")
+        ok(_("wrote {output}: {n} x {n2}").format(output=output, n=len(m.rows), n2=len(m.columns)))
         return
     if format_ == "json":
         emit_json(m.as_json())
@@ -69,13 +72,13 @@ def matrix_query(
                 print(f"| {r} | " + " | ".join(str(x) for x in v) + " |")
     else:
         table(
-            f"matrix query ({count})",
+            _("matrix query ({count})").format(count=count),
             ["", *m.columns],
             [[r, *v] for r, v in zip(m.rows, m.values, strict=True)],
             justify_right=list(m.columns),
         )
     if figure is not None:
-        ok(f"drew {figure}")
+        ok(_("drew {figure}").format(figure=figure))
 
 
 def _write(m: object, output: Path) -> None:

@@ -12,7 +12,7 @@ from qcode.cli.options import WHERE
 from qcode.cli.output import emit_json, ok
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 ATTRIBUTES = typer.Option(
     None, "--with-attributes", help=N_("Attributes shown with each quote: K1,K2.")
@@ -48,7 +48,7 @@ def report(
     a saturation note; the storyline; the framework when one is loaded."""
     from qcode.services.report import write_report
 
-    with working(f"writing {output.name}"):
+    with working(_("writing {name}").format(name=output.name)):
         doc = write_report(
             project(),
             output,
@@ -60,7 +60,7 @@ def report(
             with_figures,
         )
     n = sum(1 for b in doc.blocks if type(b).__name__ == "QuoteBlock")
-    ok(f"report written to {output} ({n} quotes)")
+    ok(_("report written to {output} ({n} quotes)").format(output=output, n=n))
 
 
 @app.command("quotes")
@@ -85,14 +85,16 @@ def quotes_(
     from qcode.services.report import quote_block
 
     if format_ not in ("md", "docx", "csv", "json"):
-        raise InvalidInputError(f"unknown format {format_!r} (md, docx, csv or json)")
+        raise InvalidInputError(
+            _("unknown format {format_!r} (md, docx, csv or json)").format(format_=format_)
+        )
     if format_ == "docx" and output is None:
-        raise InvalidInputError("--format docx writes a file: give it with --output FILE")
+        raise InvalidInputError(_("--format docx writes a file: give it with --output FILE"))
     if output is not None and not output.parent.is_dir():
-        raise InvalidInputError(f"{output}: its folder does not exist")
+        raise InvalidInputError(_("{output}: its folder does not exist").format(output=output))
     attrs = _split(with_attributes)
     if (code is None) == (query is None):
-        raise InvalidInputError("give a CODE or --query EXPR (one of them)")
+        raise InvalidInputError(_("give a CODE or --query EXPR (one of them)"))
     if query is not None:
         found = query_quotes(project(), query, n, where, attrs)
     else:
@@ -117,11 +119,11 @@ def quotes_(
         if format_ == "docx":
             assert output is not None
             write_docx(doc, output)
-            ok(f"{len(found)} quotes written to {output}")
+            ok(_("{n} quotes written to {output}").format(n=len(found), output=output))
             return
         text = to_markdown(doc)
     if output is None:
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
-        ok(f"{len(found)} quotes written to {output}")
+        ok(_("{n} quotes written to {output}").format(n=len(found), output=output))

@@ -11,7 +11,7 @@ from qcode.cli.options import ALL_ROWS, DOC, WHERE
 from qcode.cli.output import emit_json, ok, table
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 
 @app.command()
@@ -30,17 +30,25 @@ def autocode(
     straight into the project as codings by you, the rule recorded."""
     from qcode.services.autocode import run_rules
 
-    with working("auto-coding"):
+    with working(_("auto-coding")):
         report = run_rules(project(), rules, doc, where, apply)
     if json_:
         emit_json(report.as_json())
         return
     what = "applied" if apply else "queued for review"
-    ok(f"run {report.run} ({report.name}): {report.proposed} proposal(s) {what}")
+    ok(
+        _("run {run} ({name}): {proposed} proposal(s) {what}").format(
+            run=report.run, name=report.name, proposed=report.proposed, what=what
+        )
+    )
     for rule, n in report.by_rule.items():
         ok(f"  {rule}: {n}")
     if report.skipped_existing:
-        ok(f"  {report.skipped_existing} already coded so, left out")
+        ok(
+            _("  {skipped_existing} already coded so, left out").format(
+                skipped_existing=report.skipped_existing
+            )
+        )
 
 
 review_app = typer.Typer(help=N_("The review queue of auto-coding proposals."))
@@ -64,13 +72,23 @@ def list_(
         emit_json([r.as_json() for r in rows])
         return
     table(
-        f"{len(rows)} suggestion(s)",
-        ["id", "run", "document", "start", "end", "code", "rule", "status", "text"],
+        _("{n} suggestion(s)").format(n=len(rows)),
+        [
+            _("id"),
+            _("run"),
+            _("document"),
+            _("start"),
+            _("end"),
+            _("code"),
+            _("rule"),
+            _("status"),
+            _("text"),
+        ],
         [
             (r.id, r.run, r.document, r.start, r.end, r.code, r.rule, r.status, r.text[:60])
             for r in rows
         ],
-        justify_right=["id", "run", "start", "end"],
+        justify_right=[_("id"), _("run"), _("start"), _("end")],
     )
 
 
@@ -80,7 +98,7 @@ def _ids(ids: list[int], all_: bool, run: int | None) -> list[int]:
     if all_:
         return [s.id for s in suggestions(project(), run)]
     if not ids:
-        raise InvalidInputError("name suggestion ids, or --all")
+        raise InvalidInputError(_("name suggestion ids, or --all"))
     return ids
 
 
@@ -93,7 +111,7 @@ def accept(
     """Accept suggestions: each becomes a coding by you (one undo step)."""
     from qcode.services.autocode import accept as do
 
-    ok(f"accepted {do(project(), _ids(ids or [], all_, run))} suggestion(s)")
+    ok(_("accepted {v1} suggestion(s)").format(v1=do(project(), _ids(ids or [], all_, run))))
 
 
 @review_app.command()
@@ -105,7 +123,7 @@ def reject(
     """Reject suggestions (one undo step)."""
     from qcode.services.autocode import reject as do
 
-    ok(f"rejected {do(project(), _ids(ids or [], all_, run))} suggestion(s)")
+    ok(_("rejected {v1} suggestion(s)").format(v1=do(project(), _ids(ids or [], all_, run))))
 
 
 @review_app.command()
@@ -118,7 +136,11 @@ def adjust(
     from qcode.services.autocode import adjust as do
 
     s = do(project(), sid, start, end)
-    ok(f"suggestion {s.id}: [{s.start}, {s.end}) {s.text!r}")
+    ok(
+        _("suggestion {id}: [{start}, {end}) {text!r}").format(
+            id=s.id, start=s.start, end=s.end, text=s.text
+        )
+    )
 
 
 @review_app.command()
@@ -133,8 +155,8 @@ def runs(
         emit_json(rows)
         return
     table(
-        "auto-coding runs",
-        ["run", "name", "coder", "created", "pending", "accepted", "rejected"],
+        _("auto-coding runs"),
+        [_("run"), _("name"), _("coder"), _("created"), _("pending"), _("accepted"), _("rejected")],
         [
             (
                 r["run"],
@@ -155,7 +177,7 @@ def revert(run: int = typer.Argument(..., help=N_("Run number (qcode review runs
     """Take a whole run back: its suggestions and every coding accepted from it."""
     from qcode.services.autocode import revert as do
 
-    ok(f"reverted run {run}: {do(project(), run)} coding(s) removed")
+    ok(_("reverted run {run}: {v1} coding(s) removed").format(run=run, v1=do(project(), run)))
 
 
 @app.command()
@@ -176,11 +198,11 @@ def similar(
         emit_json([r.as_json() for r in rows])
         return
     table(
-        f"uncoded {unit}s most like {code!r}",
-        ["score", "document", "start", "end", "shared terms", "text"],
+        _("uncoded {unit}s most like {code!r}").format(unit=unit, code=code),
+        [_("score"), _("document"), _("start"), _("end"), _("shared terms"), _("text")],
         [
             (f"{r.score:.3f}", r.document, r.start, r.end, ", ".join(r.terms), r.text[:80])
             for r in rows
         ],
-        justify_right=["score", "start", "end"],
+        justify_right=[_("score"), _("start"), _("end")],
     )

@@ -7,7 +7,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 team_app = typer.Typer(help=N_("Who may change what on a PostgreSQL team server."))
 app.add_typer(team_app, name="team")
@@ -26,7 +26,7 @@ def roles(
     p = project()
     if codebook is not None:
         p.roles.set_codebook(codebook)
-        ok(f"the codebook may now be changed by {codebook}")
+        ok(_("the codebook may now be changed by {codebook}").format(codebook=codebook))
     members = p.roles.members()
     with p.engine.connect() as conn:
         by_coders = p.roles.codebook_by_coders(conn)
@@ -38,8 +38,8 @@ def roles(
             }
         )
         return
-    table("roles", ["name", "role"], [(m.name, m.role) for m in members])
-    ok(f"codebook changed by: {'leads and coders' if by_coders else 'leads'}")
+    table(_("roles"), [_("name"), _("role")], [(m.name, m.role) for m in members])
+    ok(_("codebook changed by: {v1}").format(v1="leads and coders" if by_coders else "leads"))
 
 
 @team_app.command("add-coder")
@@ -49,6 +49,10 @@ def add_coder(
 ) -> None:
     """Create a server login role for a person and print the line they connect with."""
     url, password = project().roles.add(name, role)
-    ok(f"added {name} as {role}")
-    ok(f"connect with: qcode init FOLDER --db {url} --user {name}")
-    ok(f"password (shown once; keep it in ~/.pgpass or PGPASSWORD): {password}")
+    ok(_("added {name} as {role}").format(name=name, role=role))
+    ok(_("connect with: qcode init FOLDER --db {url} --user {name}").format(url=url, name=name))
+    ok(
+        _("password (shown once; keep it in ~/.pgpass or PGPASSWORD): {password}").format(
+            password=password
+        )
+    )

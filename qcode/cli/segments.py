@@ -9,7 +9,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import CODER, DOC, WHERE
 from qcode.cli.output import ok
-from qcode.i18n import N_
+from qcode.i18n import N_, ngettext
 
 segments_app = typer.Typer(help=N_("Export coded segments, one row per coding (csv, xlsx, md)."))
 app.add_typer(segments_app, name="segments")
@@ -63,4 +63,8 @@ def export(
         query=query,
     )
     n = export_segments(project(), output, format_, scope, group_by, bom)
-    ok(f"{n} segment{'' if n == 1 else 's'} written to {output}")
+    ok(
+        ngettext("{n} segment written to {output}", "{n} segments written to {output}", n).format(
+            n=n, output=output
+        )
+    )

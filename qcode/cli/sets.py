@@ -7,7 +7,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, CASE, CODER, DOC, LEVEL, WHERE, scope_of
 from qcode.cli.output import emit_json, ok, table
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 sets_app = typer.Typer(help=N_("Saved queries (retrieval sets) and sets of codes."))
 app.add_typer(sets_app, name="sets")
@@ -26,7 +26,7 @@ def save(
 ) -> None:
     """Save a query as a set: it is evaluated again whenever it is used (a smart code)."""
     info = project().sets.save(name, expr, description, replace)
-    ok(f"saved set {info.name!r}: {info.count} result(s) now")
+    ok(_("saved set {name!r}: {count} result(s) now").format(name=info.name, count=info.count))
 
 
 @sets_app.command("list")
@@ -37,10 +37,10 @@ def list_(json_: bool = JSON, _all_rows: bool = ALL_ROWS) -> None:
         emit_json([r.as_json() for r in rows])
         return
     table(
-        f"{len(rows)} set(s)",
-        ["name", "count", "query or codes"],
+        _("{n} set(s)").format(n=len(rows)),
+        [_("name"), _("count"), _("query or codes")],
         [(r.name, "" if r.count is None else r.count, r.query or ", ".join(r.codes)) for r in rows],
-        justify_right=["count"],
+        justify_right=[_("count")],
     )
 
 
@@ -55,7 +55,7 @@ def show(name: str = typer.Argument(...), json_: bool = JSON) -> None:
     if info.description:
         ok(info.description)
     if info.count is not None:
-        ok(f"{info.count} result(s)")
+        ok(_("{count} result(s)").format(count=info.count))
 
 
 @sets_app.command("run")
@@ -77,7 +77,9 @@ def run(
     from qcode.errors import InvalidInputError
 
     if format_ not in FORMATS:
-        raise InvalidInputError(f"unknown format {format_!r} ({', '.join(FORMATS)})")
+        raise InvalidInputError(
+            _("unknown format {format_!r} ({v1})").format(format_=format_, v1=", ".join(FORMATS))
+        )
     scope = scope_of(doc, case, where, coder, level)
     show(project().sets.run(name, scope, unit, context), format_, context)
 
@@ -86,4 +88,4 @@ def run(
 def delete(name: str = typer.Argument(...)) -> None:
     """Delete a set (one undo step); codes and codings stay."""
     project().sets.delete(name)
-    ok(f"deleted set {name!r}")
+    ok(_("deleted set {name!r}").format(name=name))

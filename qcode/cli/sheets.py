@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qcode.cli.output import emit_json, ok, warn
+from qcode.i18n import _
 
 if TYPE_CHECKING:
     from qcode.services import Project
@@ -41,12 +42,20 @@ def import_sheets(
     if json_:
         emit_json(r.as_json())
         return
-    types = ", ".join(f"{k} ({v})" for k, v in r.attributes.items()) or "none"
+    types = ", ".join(f"{k} ({v})" for k, v in r.attributes.items()) or _("none")
+    coded = _("; {n} answers coded by question").format(n=r.codings) if code_by_question else ""
     ok(
-        f"imported {r.documents} documents for {r.cases} cases from "
-        f"{', '.join(Path(f).name for f in r.files)} ({r.empty_answers} empty answers left out); "
-        f"case attributes: {types}"
-        + (f"; {r.codings} answers coded by question" if code_by_question else "")
+        _(
+            "imported {documents} documents for {cases} cases from {files} ({empty} empty "
+            "answers left out); case attributes: {types}{coded}"
+        ).format(
+            documents=r.documents,
+            cases=r.cases,
+            files=", ".join(Path(f).name for f in r.files),
+            empty=r.empty_answers,
+            types=types,
+            coded=coded,
+        )
     )
     for note in r.notes:
         warn(note)

@@ -15,7 +15,7 @@ from typing import Any
 import typer
 
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 PROG = "qcode"
 COMPLETE_VAR = "_QCODE_COMPLETE"
@@ -29,12 +29,14 @@ def current_shell() -> str:
     shell = _get_shell_name() or Path(os.environ.get("SHELL", "")).name
     if not shell:
         raise InvalidInputError(
-            "cannot tell which shell this is; for bash: _QCODE_COMPLETE=source_bash qcode"
+            _("cannot tell which shell this is; for bash: _QCODE_COMPLETE=source_bash qcode")
         )
     if shell not in SHELLS:
         raise InvalidInputError(
-            f"no completion for the shell {shell!r} (bash, zsh, fish, powershell); "
-            "for bash: _QCODE_COMPLETE=source_bash qcode"
+            _(
+                "no completion for the shell {shell!r} (bash, zsh, fish, "
+                "powershell); for bash: _QCODE_COMPLETE=source_bash qcode"
+            ).format(shell=shell)
         )
     return shell
 
@@ -68,7 +70,11 @@ def _install(ctx: typer.Context, _param: Any, value: bool) -> None:
 
     prepare_completion()
     shell, path = install(shell=current_shell(), prog_name=PROG, complete_var=COMPLETE_VAR)
-    typer.echo(f"{shell} completion for qcode installed in {path}; it works in a new terminal")
+    typer.echo(
+        _("{shell} completion for qcode installed in {path}; it works in a new terminal").format(
+            shell=shell, path=path
+        )
+    )
     raise typer.Exit(0)
 
 

@@ -8,7 +8,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 relations_app = typer.Typer(
     help=N_("List, edit and remove relations; relation types."), invoke_without_command=True
@@ -50,7 +50,7 @@ def relations(
         return
     table(
         None,
-        ["id", "source", "type", "target", "evidence", "comment"],
+        [_("id"), _("source"), _("type"), _("target"), _("evidence"), _("comment")],
         [
             (
                 r.id,
@@ -62,7 +62,7 @@ def relations(
             )
             for r in rows
         ],
-        justify_right=["id", "evidence"],
+        justify_right=[_("id"), _("evidence")],
     )
 
 
@@ -75,14 +75,18 @@ def relations_edit(
 ) -> None:
     """Change a relation's comment or evidence."""
     r = project().structure.edit(relation_id, comment, add_evidence, remove_evidence)
-    ok(f"#{r.id} {r.source} --{r.type}--> {r.target}: {len(r.evidence)} evidence coding(s)")
+    ok(
+        _("#{id} {source} --{type}--> {target}: {n} evidence coding(s)").format(
+            id=r.id, source=r.source, type=r.type, target=r.target, n=len(r.evidence)
+        )
+    )
 
 
 @relations_app.command("remove")
 def relations_remove(relation_id: int) -> None:
     """Remove a relation."""
     project().structure.remove(relation_id)
-    ok(f"removed relation #{relation_id}")
+    ok(_("removed relation #{relation_id}").format(relation_id=relation_id))
 
 
 @relations_app.command("types")
@@ -94,9 +98,9 @@ def relation_types(json_: bool = typer.Option(False, "--json"), _all_rows: bool 
         return
     table(
         None,
-        ["type", "family", "directed", "relations"],
+        [_("type"), _("family"), _("directed"), _("relations")],
         [(t.name, t.family, "yes" if t.directed else "no (symmetric)", t.relations) for t in rows],
-        justify_right=["relations"],
+        justify_right=[_("relations")],
     )
 
 
@@ -108,7 +112,7 @@ def relation_add_type(
 ) -> None:
     """Define a relation type of your own."""
     t = project().structure.add_type(name, not symmetric, description)
-    ok(f"added relation type {t.name!r}")
+    ok(_("added relation type {name!r}").format(name=t.name))
 
 
 @app.command()
@@ -125,20 +129,24 @@ def paradigm(
     if disable or enable:
         p.settings.paradigm = enable
         settings_mod.save(p.root, p.settings)
-        ok(f"paradigm model {'on' if enable else 'off'}")
+        ok(_("paradigm model on") if enable else _("paradigm model off"))
         return
     if category is None:
-        raise InvalidInputError("name the category to use as phenomenon")
+        raise InvalidInputError(_("name the category to use as phenomenon"))
     sheet = p.structure.paradigm(category)
     if json_:
         emit_json(sheet)
         return
-    ok(f"phenomenon: {sheet['phenomenon']}")
+    ok(_("phenomenon: {phenomenon}").format(phenomenon=sheet["phenomenon"]))
     for slot, items in sheet["slots"].items():
-        ok(f"{slot}:" + ("  (empty)" if not items else ""))
+        ok(f"{slot}:" + (_("  (empty)") if not items else ""))
         for it in items:
             note = f" — {it['comment']}" if it["comment"] else ""
-            ok(f"  {it['code']}  [{it['evidence']} evidence]{note}")
+            ok(
+                _("  {code}  [{evidence} evidence]{note}").format(
+                    code=it["code"], evidence=it["evidence"], note=note
+                )
+            )
 
 
 @app.command()
@@ -154,10 +162,11 @@ def core(
     if json_:
         emit_json(info)
         return
-    ok(f"core: {', '.join(info['core']) or '(none yet: qcode core CATEGORY)'}")
+    core = ", ".join(info["core"]) or _("(none yet: qcode core CATEGORY)")
+    ok(_("core: {core}").format(core=core))
     for cat, steps in info["paths"].items():
         ok(f"  {cat}: " + " ".join((f"--{s}-->" if i % 2 else s) for i, s in enumerate(steps)))
     if info["unrelated"]:
-        ok("not related to the core: " + ", ".join(info["unrelated"]))
+        ok(_("not related to the core: {codes}").format(codes=", ".join(info["unrelated"])))
     if info["storyline"]:
-        ok("storyline memo(s): " + ", ".join(info["storyline"]))
+        ok(_("storyline memo(s): {memos}").format(memos=", ".join(info["storyline"])))

@@ -12,7 +12,7 @@ from qcode.cli.memos import _body
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 if TYPE_CHECKING:
     from qcode.services.summaries import SummaryInfo
@@ -29,9 +29,13 @@ ROW_KIND = typer.Option(
 
 
 def _show(m: SummaryInfo) -> None:
-    ok(f"#{m.id} {m.row_kind} {m.row} x {m.code} by {m.coder}, {m.updated}")
+    ok(
+        _("#{id} {row_kind} {row} x {code} by {coder}, {updated}").format(
+            id=m.id, row_kind=m.row_kind, row=m.row, code=m.code, coder=m.coder, updated=m.updated
+        )
+    )
     if m.segments:
-        ok(f"  draws on codings {', '.join(str(i) for i in m.segments)}")
+        ok(_("  draws on codings {v1}").format(v1=", ".join(str(i) for i in m.segments)))
     ok(m.body)
 
 
@@ -51,14 +55,14 @@ def set_(
     """Write (or rewrite) the summary of one cell."""
     body = _body(text, file)
     if body is None:
-        raise InvalidInputError("give the summary with --text or --file")
+        raise InvalidInputError(_("give the summary with --text or --file"))
     from qcode.services.summaries import parse_ids
 
     m = project().summaries.set(case, code, body, parse_ids(segments), rows, coder)
     if json_:
         emit_json(m.as_json())
     else:
-        ok(f"summary #{m.id}: {m.row} x {m.code}")
+        ok(_("summary #{id}: {row} x {code}").format(id=m.id, row=m.row, code=m.code))
 
 
 @summaries_app.command("list")
@@ -75,8 +79,8 @@ def list_(
         emit_json([m.as_json() for m in found])
         return
     table(
-        "summaries",
-        ["id", "row", "code", "segments", "text"],
+        _("summaries"),
+        [_("id"), _("row"), _("code"), _("segments"), _("text")],
         [[m.id, m.row, m.code, len(m.segments), clip(m.body)] for m in found],
     )
 
@@ -100,4 +104,4 @@ def show(
 def delete(case: str, code: str, rows: str | None = ROW_KIND) -> None:
     """Delete one cell's summary (undoable)."""
     project().summaries.delete(case, code, rows)
-    ok(f"deleted the summary of {code!r} for {case!r}")
+    ok(_("deleted the summary of {code!r} for {case!r}").format(code=code, case=case))

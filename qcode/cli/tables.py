@@ -25,7 +25,7 @@ from qcode.cli.options import (
 )
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 _scope = scope_of
 
@@ -68,14 +68,15 @@ def freq(
     elif format_ == "csv":
         write_csv(fields, [[getattr(f, k) for k in fields] for f in rows])
     else:
+        columns = [_("code"), _("codings"), _("documents"), _("cases"), _("characters")]
         table(
-            "code frequencies",
-            fields,
+            _("code frequencies"),
+            columns,
             [[getattr(f, k) for k in fields] for f in rows],
-            justify_right=fields[1:],
+            justify_right=columns[1:],
         )
         if figure is not None:
-            ok(f"drew {figure}")
+            ok(_("drew {figure}").format(figure=figure))
     checked(figure, check_figure, format_)
 
 
@@ -95,9 +96,9 @@ def _matrix_out(m: Any, format_: str, title: str, figure: Path | None, label: st
         rows = [[r, *vals] for r, vals in zip(m.rows, m.values, strict=True)]
         if m.totals:
             rows.append([m.totals_label, *m.totals])
-        table(title, ["code", *m.columns], rows, justify_right=list(m.columns))
+        table(title, [_("code"), *m.columns], rows, justify_right=list(m.columns))
         if figure is not None:
-            ok(f"drew {figure}")
+            ok(_("drew {figure}").format(figure=figure))
 
 
 matrix_app = typer.Typer(
@@ -188,7 +189,11 @@ def saturation(
     check(format_, figure)
     refuse_pdf_check(figure, check_figure)
     if not 0 <= threshold < 100:
-        raise InvalidInputError(f"threshold {threshold}: give a percentage from 0 to under 100")
+        raise InvalidInputError(
+            _("threshold {threshold}: give a percentage from 0 to under 100").format(
+                threshold=threshold
+            )
+        )
     sat = project().analysis.saturation(
         order, base, run, threshold / 100, scope=_scope(doc, case, where, coder, level)
     )
@@ -226,8 +231,10 @@ def saturation(
         write_csv(header, rows)
         checked(figure, check_figure, format_)
         return
-    table("saturation", header, rows, justify_right=[h for h in header if h != "document"])
-    ok(f"base codes {sat.base_codes}; {sat.statement()}")
+    shown = [_("position"), _("document"), _("codes"), _("new"), _("cumulative"), _("run new")]
+    shown.append(_("run share"))
+    table(_("saturation"), shown, rows, justify_right=[h for h in shown if h != _("document")])
+    ok(_("base codes {base_codes}; {v1}").format(base_codes=sat.base_codes, v1=sat.statement()))
     if figure is not None:
-        ok(f"drew {figure}")
+        ok(_("drew {figure}").format(figure=figure))
     checked(figure, check_figure, format_)

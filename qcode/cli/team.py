@@ -37,7 +37,7 @@ def merge(
         raise InvalidInputError(_("give --ours or --theirs, not both"))
     take = "ours" if ours else "theirs" if theirs else None
     try:
-        with working(f"merging {Path(other).name}"):
+        with working(_("merging {name}").format(name=Path(other).name)):
             res = merge_project(project(), other, dry_run, take)
     except MergeConflicts as exc:
         if json_:
@@ -51,22 +51,31 @@ def merge(
         if dry_run and res.conflicts and take is None:
             raise MergeConflicts(res)
         return
-    verb = "would add" if dry_run else "added"
-    added = ", ".join(f"{v} {k}" for k, v in res.added.items() if v) or "nothing"
-    ok(f"{verb} {added} from {other}; {res.duplicates} duplicate coding(s) dropped")
+    added = ", ".join(f"{v} {k}" for k, v in res.added.items() if v) or _("nothing")
+    ok(
+        (
+            _("would add {added} from {other}; {duplicates} duplicate coding(s) dropped")
+            if dry_run
+            else _("added {added} from {other}; {duplicates} duplicate coding(s) dropped")
+        ).format(added=added, other=other, duplicates=res.duplicates)
+    )
     matched = ", ".join(f"{v} {k}" for k, v in res.matched.items() if v)
     if matched:
-        ok(f"already here: {matched}")
+        ok(_("already here: {matched}").format(matched=matched))
     if res.ancestor is None:
-        ok("no common ancestor known: merged as a union (nothing deleted)")
+        ok(_("no common ancestor known: merged as a union (nothing deleted)"))
     else:
-        ok(f"common ancestor: {res.ancestor}")
+        ok(_("common ancestor: {ancestor}").format(ancestor=res.ancestor))
     deleted = ", ".join(f"{v} {k}" for k, v in res.deleted.items())
     if deleted:
-        ok(f"{'would delete' if dry_run else 'deleted'} (deleted there): {deleted}")
+        ok(
+            _("{v1} (deleted there): {deleted}").format(
+                v1="would delete" if dry_run else "deleted", deleted=deleted
+            )
+        )
     kept = ", ".join(f"{v} {k}" for k, v in res.kept_deleted.items())
     if kept:
-        ok(f"still deleted here: {kept}")
+        ok(_("still deleted here: {kept}").format(kept=kept))
     for line in res.conflicts:
         warn(_("conflict: {line}").format(line=line))
     for line in res.notes:
@@ -121,20 +130,20 @@ def agreement(
     if none_missing and not categories:
         from qcode.errors import InvalidInputError
 
-        raise InvalidInputError("--none-missing goes with --categories")
+        raise InvalidInputError(_("--none-missing goes with --categories"))
     if categories or attribute is not None:
         _agreement_on_values(coders, categories, unit, docs, none_missing, attribute, json_)
         return
     from qcode.services.agreement import agreement as compute
 
-    with working("computing agreement"):
+    with working(_("computing agreement")):
         data = compute(project(), coders, codes, docs, unit, show_disagreements)
     if json_:
         emit_json(data)
         return
     table(
-        "character-level agreement (NVivo's coding comparison)",
-        ["code", "document", "coders", "agreement %", "kappa"],
+        _("character-level agreement (NVivo's coding comparison)"),
+        [_("code"), _("document"), _("coders"), _("agreement %"), _("kappa")],
         [
             (
                 r["code"],
@@ -145,19 +154,19 @@ def agreement(
             )
             for r in data["rows"]
         ],
-        justify_right=["agreement %", "kappa"],
+        justify_right=[_("agreement %"), _("kappa")],
     )
     table(
-        "totals over documents",
+        _("totals over documents"),
         [
-            "code",
-            "coders",
-            "mean %",
-            "mean kappa",
-            "weighted %",
-            "weighted kappa",
-            "pooled %",
-            "pooled kappa",
+            _("code"),
+            _("coders"),
+            _("mean %"),
+            _("mean kappa"),
+            _("weighted %"),
+            _("weighted kappa"),
+            _("pooled %"),
+            _("pooled kappa"),
         ],
         [
             (
@@ -175,28 +184,43 @@ def agreement(
     )
     extra = ["fleiss_kappa"] if len(data["coders"]) >= 3 and unit != "char" else []
     table(
-        f"Krippendorff's alpha ({'|u-alpha, characters' if unit == 'char' else unit + 's'})",
-        ["code", "alpha", *extra],
+        _("Krippendorff's alpha ({v1})").format(
+            v1="|u-alpha, characters" if unit == "char" else unit + "s"
+        ),
+        [_("code"), _("alpha"), *extra],
         [(a["code"], _num(a["alpha"]), *[_num(a.get(k)) for k in extra]) for a in data["alpha"]],
     )
     if "unitizing" in data:
         u = data["unitizing"]
         ok(
-            f"unitizing over all codes: u-alpha {_num(u['u_alpha'])}, |u-alpha "
-            f"{_num(u['binary'])}, cu-alpha {_num(u['cu_alpha'])}"
+            _(
+                "unitizing over all codes: u-alpha {u_alpha}, |u-alpha {binary}, "
+                "cu-alpha {cu_alpha}"
+            ).format(
+                u_alpha=_num(u["u_alpha"]), binary=_num(u["binary"]), cu_alpha=_num(u["cu_alpha"])
+            )
             + (f" ({u['overlap']})" if u.get("overlap") else "")
         )
         a = u.get("alpha_u_2004")
         if a:
             per = ", ".join(f"{k} {_num(v['alpha'])}" for k, v in a["per_code"].items())
             ok(
-                f"{a['label']}, not the same coefficient: {_num(a['alpha'])}"
+                _("{label}, not the same coefficient: {alpha}").format(
+                    label=a["label"], alpha=_num(a["alpha"])
+                )
                 + (f" ({per})" if per else "")
             )
     for d in data.get("disagreements", []):
         warn(
-            f"{d['document']} [{d['start']}, {d['end']}) {d['code']}: coded by "
-            f"{', '.join(d['coded_by'])}, not by {', '.join(d['not_coded_by'])}: {d['text']!r}"
+            _("{document} [{start}, {end}) {code}: coded by {v1}, not by {v2}: {text!r}").format(
+                document=d["document"],
+                start=d["start"],
+                end=d["end"],
+                code=d["code"],
+                v1=", ".join(d["coded_by"]),
+                v2=", ".join(d["not_coded_by"]),
+                text=d["text"],
+            )
         )
 
 
@@ -213,44 +237,69 @@ def _agreement_on_values(
     from qcode.services import agreement_values as values
 
     if categories and attribute is not None:
-        raise InvalidInputError("--categories and --attribute are separate questions: give one")
+        raise InvalidInputError(_("--categories and --attribute are separate questions: give one"))
     if attribute is not None:
         data = values.attribute(project(), coders, attribute)
         if json_:
             emit_json(data)
             return
         table(
-            f"Krippendorff's alpha of {attribute!r} ({data['scope']} attribute, {data['type']})",
-            ["level", "alpha"],
+            _("Krippendorff's alpha of {attribute!r} ({scope} attribute, {type})").format(
+                attribute=attribute, scope=data["scope"], type=data["type"]
+            ),
+            [_("level"), _("alpha")],
             [(level, _num(v)) for level, v in data["alpha"].items()],
-            justify_right=["alpha"],
+            justify_right=[_("alpha")],
         )
-        ok(f"{data['units']} {data['scope']}s with a value, {data['pairable']} with two or more")
+        ok(
+            _("{units} {scope}s with a value, {pairable} with two or more").format(
+                units=data["units"], scope=_(data["scope"]), pairable=data["pairable"]
+            )
+        )
         return
     data = values.category(project(), coders, categories, unit, docs, none_missing)
     if json_:
         emit_json(data)
         return
     ok(
-        f"categories {', '.join(data['categories'])} as one variable per {unit}"
-        + (" (none is missing)" if none_missing else " (none is its own value)")
-        + f": Krippendorff's alpha (nominal) {_num(data['alpha'])}, Fleiss' kappa "
-        f"{_num(data['fleiss_kappa'])}; {data['units']} units, {data['pairable']} pairable, "
-        f"{data['complete']} with every coder's value"
+        _(
+            "categories {categories} as one variable per {unit}{none}: Krippendorff's alpha "
+            "(nominal) {alpha}, Fleiss' kappa {kappa}; {units} units, {pairable} pairable, "
+            "{complete} with every coder's value"
+        ).format(
+            categories=", ".join(data["categories"]),
+            unit=unit,
+            none=_(" (none is missing)") if none_missing else _(" (none is its own value)"),
+            alpha=_num(data["alpha"]),
+            kappa=_num(data["fleiss_kappa"]),
+            units=data["units"],
+            pairable=data["pairable"],
+            complete=data["complete"],
+        )
     )
     table(
-        "Cohen's kappa per pair of coders",
-        ["coders", "units", "kappa"],
+        _("Cohen's kappa per pair of coders"),
+        [_("coders"), _("units"), _("kappa")],
         [
             (f"{k['coder_a']} / {k['coder_b']}", k["units"], _num(k["kappa"]))
             for k in data["cohen_kappa"]
         ],
-        justify_right=["units", "kappa"],
+        justify_right=[_("units"), _("kappa")],
     )
     for c in data["conflicts"]:
         warn(
-            f"{c['coder']} gave {c['document']} {unit} {c['unit'] + 1} [{c['start']}, "
-            f"{c['end']}) more than one category ({', '.join(c['codes'])}): left out as missing"
+            _(
+                "{coder} gave {document} {unit} {v1} [{start}, {end}) more than "
+                "one category ({v2}): left out as missing"
+            ).format(
+                coder=c["coder"],
+                document=c["document"],
+                unit=unit,
+                v1=c["unit"] + 1,
+                start=c["start"],
+                end=c["end"],
+                v2=", ".join(c["codes"]),
+            )
         )
 
 
@@ -273,4 +322,4 @@ def resolve(
 
     ok(settle(project(), document, code, start, end, accept, coders, memo))
     if memo:
-        ok("the discussion is a memo on the span and the code (undone with the settlement)")
+        ok(_("the discussion is a memo on the span and the code (undone with the settlement)"))

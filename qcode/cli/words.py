@@ -12,7 +12,7 @@ from qcode.cli.options import ALL_ROWS, DOC, FORMAT, WHERE, check, write_csv
 from qcode.cli.output import Listing, clip, emit_json, err, listing, ok, table
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_
+from qcode.i18n import N_, _
 
 FREQ_FIELDS = ("term", "count", "documents", "per_1000")
 KEY_FIELDS = (
@@ -74,11 +74,11 @@ def words(
 
     check(format_)
     if jobs < 1:
-        raise InvalidInputError("--jobs must be 1 or more")
+        raise InvalidInputError(_("--jobs must be 1 or more"))
     service = WordsService(project())
     if compare is not None:
         if by is not None:
-            raise InvalidInputError("--by and --compare do not go together")
+            raise InvalidInputError(_("--by and --compare do not go together"))
         res = service.keyness(
             compare[0],
             compare[1],
@@ -100,10 +100,29 @@ def words(
             write_csv(KEY_FIELDS, [[r[k] for k in KEY_FIELDS] for r in rows])
         else:
             table(
-                f"keyness: A = {res.group_a} ({res.documents_a} documents, {res.size_a} "
-                f"{_unit(ngram)}) against B = {res.group_b} ({res.documents_b} documents, "
-                f"{res.size_b} {_unit(ngram)})",
-                ["term", "A", "B", "A per 1,000", "B per 1,000", "G2", "p", "log ratio", "more in"],
+                _(
+                    "keyness: A = {group_a} ({documents_a} documents, {size_a} {v1}) "
+                    "against B = {group_b} ({documents_b} documents, {size_b} {v1})"
+                ).format(
+                    group_a=res.group_a,
+                    documents_a=res.documents_a,
+                    size_a=res.size_a,
+                    v1=_unit(ngram),
+                    group_b=res.group_b,
+                    documents_b=res.documents_b,
+                    size_b=res.size_b,
+                ),
+                [
+                    _("term"),
+                    "A",
+                    "B",
+                    _("A per 1,000"),
+                    _("B per 1,000"),
+                    "G2",
+                    "p",
+                    _("log ratio"),
+                    _("more in"),
+                ],
                 [
                     [
                         r["term"],
@@ -118,10 +137,18 @@ def words(
                     ]
                     for r in rows
                 ],
-                justify_right=["A", "B", "A per 1,000", "B per 1,000", "G2", "p", "log ratio"],
+                justify_right=[
+                    "A",
+                    "B",
+                    _("A per 1,000"),
+                    _("B per 1,000"),
+                    "G2",
+                    "p",
+                    _("log ratio"),
+                ],
             )
         return
-    with working("counting words"):
+    with working(_("counting words")):
         freqs = service.frequencies(
             doc, where, code, ngram, top, by, stopwords, userdict, coder, subcodes, jobs
         )
@@ -139,17 +166,19 @@ def words(
     if format_ == "csv":
         write_csv(fields, cells)
         return
-    what = "words" if ngram == 1 else f"{ngram}-word phrases"
+    what = _("words") if ngram == 1 else _("{ngram}-word phrases").format(ngram=ngram)
+    what += _(" coded {code!r}").format(code=code) if code else ""
+    what += _(" by {by}").format(by=by) if by else ""
     table(
-        what + (f" coded {code!r}" if code else "") + (f" by {by}" if by else ""),
-        [*fields[:-1], "per 1,000"],
+        what,
+        [*([by] if by else []), _("term"), _("count"), _("documents"), _("per 1,000")],
         [[*r[:-1], f"{r[-1]:.2f}"] for r in cells],
-        justify_right=["count", "documents", "per 1,000"],
+        justify_right=[_("count"), _("documents"), _("per 1,000")],
     )
 
 
 def _unit(ngram: int) -> str:
-    return "words" if ngram == 1 else "phrases"
+    return _("words") if ngram == 1 else _("phrases")
 
 
 def _p(p: float) -> str:
@@ -183,7 +212,7 @@ def kwic(
 
     check(format_)
     if code is None and (unit is not None or coder is not None):
-        raise InvalidInputError("--unit and --coder go with --code")
+        raise InvalidInputError(_("--unit and --coder go with --code"))
     service = WordsService(project())
     hits = service.kwic(term, is_regex, window, doc, where)
     done = None
@@ -259,7 +288,9 @@ def _concordance(hits: list[dict[str, Any]], term: str, how: Listing) -> None:
         out.print(t)
     if total > len(hits):
         err.print(
-            f"... {total - len(hits):,} more hit(s) not shown: --all prints every hit; "
-            "--format csv gives them to other programs",
+            _(
+                "... {v1:,} more hit(s) not shown: --all prints every hit; "
+                "--format csv gives them to other programs"
+            ).format(v1=total - len(hits)),
             markup=False,
         )

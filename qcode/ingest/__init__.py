@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 from qcode.text import normalize
 from qcode.text.encoding import decode
 
@@ -35,16 +36,18 @@ class Loaded:
 
 def read_bytes(path: Path) -> bytes:
     if not path.exists():
-        raise InputFileError(path, "no such file")
+        raise InputFileError(path, _("no such file"))
     if path.is_dir():
-        raise InputFileError(path, "is a directory, not a file")
+        raise InputFileError(path, _("is a directory, not a file"))
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputFileError(path, f"is larger than {MAX_BYTES // 2**20} MB")
+            raise InputFileError(path, _("is larger than {v1} MB").format(v1=MAX_BYTES // 2**20))
         return path.read_bytes()
     except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror})") from exc
+        raise InputFileError(
+            path, _("cannot be read ({strerror})").format(strerror=exc.strerror)
+        ) from exc
 
 
 def read_document(path: str | Path, encoding: str | None = None) -> Loaded:
@@ -53,13 +56,16 @@ def read_document(path: str | Path, encoding: str | None = None) -> Loaded:
     suffix = path.suffix.lower()
     if suffix in SHEETS and path.is_file():
         raise InputFileError(
-            path, "is a spreadsheet: name the columns to import with --text-columns"
+            path, _("is a spreadsheet: name the columns to import with --text-columns")
         )
     if suffix not in TEXT_FORMATS:
         if not path.exists():
-            raise InputFileError(path, "no such file")
+            raise InputFileError(path, _("no such file"))
         kinds = ", ".join(SUPPORTED)
-        raise InputFileError(path, f"unsupported file type {suffix or '(none)'!r} ({kinds})")
+        raise InputFileError(
+            path,
+            _("unsupported file type {v1!r} ({kinds})").format(v1=suffix or "(none)", kinds=kinds),
+        )
     data = read_bytes(path)
     fmt = "html" if suffix == ".htm" else suffix[1:]
     used: str | None = None
@@ -96,7 +102,7 @@ def read_document(path: str | Path, encoding: str | None = None) -> Loaded:
             raw, voices = subtitle_text(normalize(raw), fmt)
     text = normalize(raw)
     if not text.strip():
-        raise InputFileError(path, "is empty")
+        raise InputFileError(path, _("is empty"))
     return Loaded(text, data, fmt, used, tuple(normalize(v) for v in voices), (), tuple(notes))
 
 
@@ -115,7 +121,7 @@ def _pdf(path: Path, data: bytes) -> Loaded:
         text = normalize(text)
         spans = []
     if not text.strip():
-        raise InputFileError(path, "has no text layer; it needs OCR first (e.g. ocrmypdf)")
+        raise InputFileError(path, _("has no text layer; it needs OCR first (e.g. ocrmypdf)"))
     return Loaded(text, data, "pdf", None, (), tuple(spans), tuple(got.notes))
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -24,9 +25,13 @@ def docx_text(path: Path, data: bytes) -> str:
 
         document: Any = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise InputFileError(path, f"is not a readable Word document ({exc})") from None
+        raise InputFileError(
+            path, _("is not a readable Word document ({exc})").format(exc=exc)
+        ) from None
     except Exception as exc:  # python-docx raises several of its own types for bad packages
-        raise InputFileError(path, f"is not a readable Word document ({exc})") from None
+        raise InputFileError(
+            path, _("is not a readable Word document ({exc})").format(exc=exc)
+        ) from None
     lines: list[str] = []
     body = document.element.body
     for child in body.iterchildren():

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 
 MAX_MEMBER = 200 * 2**20
 MAX_RATIO = 200
@@ -38,21 +39,27 @@ def _member(path: Path, data: bytes, name: str) -> bytes:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             if len(z.infolist()) > 10000:
-                raise InputFileError(path, "holds too many files to be a document")
+                raise InputFileError(path, _("holds too many files to be a document"))
             try:
                 info = z.getinfo(name)
             except KeyError:
-                raise InputFileError(path, f"is not an OpenDocument text (no {name})") from None
+                raise InputFileError(
+                    path, _("is not an OpenDocument text (no {name})").format(name=name)
+                ) from None
             if info.file_size > MAX_MEMBER or info.file_size > MAX_RATIO * max(
                 info.compress_size, 1
             ):
-                raise InputFileError(path, f"{name} unpacks too large to be read safely")
+                raise InputFileError(
+                    path, _("{name} unpacks too large to be read safely").format(name=name)
+                )
             with z.open(info) as f:
                 return f.read(MAX_MEMBER + 1)
     except InputFileError:
         raise
     except Exception as exc:  # zipfile raises several types for damaged or oddly packed files
-        raise InputFileError(path, f"is not a readable OpenDocument file ({exc})") from None
+        raise InputFileError(
+            path, _("is not a readable OpenDocument file ({exc})").format(exc=exc)
+        ) from None
 
 
 def _odt_inline(el: Any, out: list[str]) -> None:
@@ -104,10 +111,10 @@ def odt_text(path: Path, data: bytes) -> str:
     try:
         root = etree.fromstring(content, _parser())
     except etree.XMLSyntaxError as exc:
-        raise InputFileError(path, f"has a damaged content.xml ({exc})") from None
+        raise InputFileError(path, _("has a damaged content.xml ({exc})").format(exc=exc)) from None
     body = root.find(f"{{{_OFFICE}}}body/{{{_OFFICE}}}text")
     if body is None:
-        raise InputFileError(path, "is not an OpenDocument text (no office:text body)")
+        raise InputFileError(path, _("is not an OpenDocument text (no office:text body)"))
     lines: list[str] = []
     _odt_blocks(body, lines)
     return "\n".join(lines)
@@ -123,7 +130,7 @@ def rtf_text(path: Path, data: bytes) -> tuple[str, str]:
     from striprtf.striprtf import rtf_to_text
 
     if not data.lstrip().startswith(b"{\\rtf"):
-        raise InputFileError(path, "is not an RTF file (no {\\rtf header)")
+        raise InputFileError(path, _("is not an RTF file (no {\\rtf header)"))
     m = _CODEPAGE.search(data[:4096])
     encoding = f"cp{m.group(1).decode()}" if m else "cp1252"
     try:
@@ -133,7 +140,9 @@ def rtf_text(path: Path, data: bytes) -> tuple[str, str]:
     try:
         text = rtf_to_text(data.decode("latin-1"), encoding=encoding, errors="replace")
     except Exception as exc:  # striprtf raises plain exceptions on broken groups
-        raise InputFileError(path, f"is a damaged RTF file ({type(exc).__name__})") from None
+        raise InputFileError(
+            path, _("is a damaged RTF file ({v1})").format(v1=type(exc).__name__)
+        ) from None
     return text, encoding
 
 
@@ -181,7 +190,7 @@ def html_text(path: Path, data: bytes, text: str) -> str:
     try:
         root = lxml_html.document_fromstring(text, parser=_parser(html=True))
     except (etree.ParserError, ValueError) as exc:
-        raise InputFileError(path, f"is not readable HTML ({exc})") from None
+        raise InputFileError(path, _("is not readable HTML ({exc})").format(exc=exc)) from None
     for bad in root.xpath("//script|//style|//noscript|//template|//head/*[not(self::title)]"):
         bad.drop_tree()
     out: list[str] = []

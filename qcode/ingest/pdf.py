@@ -29,6 +29,7 @@ from typing import Any
 import regex
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 
 _HAN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff00-\uffef]")
 _CID = regex.compile(r"\(cid:\d+\)")
@@ -93,7 +94,7 @@ def _drop_running(pages: list[list[_Box]]) -> list[str]:
         return notes
     need = max(3, (len(pages) + 1) // 2)
     for where in ("header", "footer"):
-        for _ in range(2):  # a running title and a page number may stack
+        for _i in range(2):  # a running title and a page number may stack
             ends: list[tuple[_Box, str] | None] = []
             for boxes in pages:
                 if not boxes:
@@ -159,28 +160,34 @@ def pdf_text(path: Path, data: bytes) -> PdfText:
                         boxes.append(_Box(lines, top, bottom))
             pages.append(boxes)
     except PDFPasswordIncorrect:
-        raise InputFileError(path, "is an encrypted PDF that needs a password") from None
+        raise InputFileError(path, _("is an encrypted PDF that needs a password")) from None
     except PDFEncryptionError as exc:
-        raise InputFileError(path, f"is an encrypted PDF that cannot be read ({exc})") from None
+        raise InputFileError(
+            path, _("is an encrypted PDF that cannot be read ({exc})").format(exc=exc)
+        ) from None
     except (PDFSyntaxError, PSException) as exc:
-        raise InputFileError(path, f"is not a readable PDF ({exc})") from None
+        raise InputFileError(path, _("is not a readable PDF ({exc})").format(exc=exc)) from None
     except Exception as exc:  # pdfminer raises many types (KeyError, TypeError ...) on damage
         kind = type(exc).__name__
-        raise InputFileError(path, f"is a damaged PDF that cannot be read ({kind})") from None
+        raise InputFileError(
+            path, _("is a damaged PDF that cannot be read ({kind})").format(kind=kind)
+        ) from None
     if not pages:
-        raise InputFileError(path, "is not a readable PDF (no pages)")
+        raise InputFileError(path, _("is not a readable PDF (no pages)"))
     lines = [line for boxes in pages for box in boxes for line in box.lines]
     chars = sum(len(line) for line in lines)
     cids = sum(len(m) for line in lines for m in _CID.findall(line))
     if chars == 0:
         raise InputFileError(
-            path, "has no text layer (scanned pages?); it needs OCR first (e.g. ocrmypdf)"
+            path, _("has no text layer (scanned pages?); it needs OCR first (e.g. ocrmypdf)")
         )
     if cids > 0.5 * chars:
         raise InputFileError(
             path,
-            "has fonts that map no characters to Unicode, so its text cannot be read; "
-            "it needs OCR first (e.g. ocrmypdf)",
+            _(
+                "has fonts that map no characters to Unicode, so its text cannot "
+                "be read; it needs OCR first (e.g. ocrmypdf)"
+            ),
         )
     notes = _drop_running(pages)
     texts = [_page_text(boxes) for boxes in pages]

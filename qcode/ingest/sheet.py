@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 from qcode.text.csvrows import read_rows
 
 
@@ -40,18 +41,22 @@ def _cell(value: Any) -> str:
 def read_table(path: Path, encoding: str | None = None) -> Table:
     suffix = path.suffix.lower()
     if not path.is_file():
-        raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputFileError(path, _("no such file") if not path.exists() else _("is not a file"))
     if suffix == ".csv":
         names, lines = read_rows(path, encoding)
         return Table(names, lines, "csv")
     if suffix != ".xlsx":
-        raise InputFileError(path, f"is not a spreadsheet (.csv or .xlsx), but {suffix!r}")
+        raise InputFileError(
+            path, _("is not a spreadsheet (.csv or .xlsx), but {suffix!r}").format(suffix=suffix)
+        )
     try:
         import openpyxl
 
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputFileError(path, f"is not a readable Excel workbook ({exc})") from None
+        raise InputFileError(
+            path, _("is not a readable Excel workbook ({exc})").format(exc=exc)
+        ) from None
     try:
         ws = wb.worksheets[0]
         header: list[str] | None = None
@@ -64,12 +69,14 @@ def read_table(path: Path, encoding: str | None = None) -> Table:
                         cells.pop()
                     header = cells
                     if len({h.lower() for h in header}) < len(header):
-                        raise InputFileError(path, f"row {n}: a column name appears twice")
+                        raise InputFileError(
+                            path, _("row {n}: a column name appears twice").format(n=n)
+                        )
                 continue
             if any(c.strip() for c in cells):
                 rows.append((n, dict(zip(header, cells, strict=False))))
     finally:
         wb.close()
     if header is None:
-        raise InputFileError(path, "is empty: its first sheet has no header row")
+        raise InputFileError(path, _("is empty: its first sheet has no header row"))
     return Table(header, rows, "xlsx")

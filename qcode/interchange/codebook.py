@@ -19,6 +19,7 @@ from typing import Any
 
 from qcode import schemas
 from qcode.errors import InputFileError, InvalidInputError
+from qcode.i18n import _
 from qcode.interchange.model import Codebook, CodeEntry, RelationEntry, SetEntry
 
 WRITE_FORMATS = ("md", "csv", "json", "docx", "xlsx", "qdc")
@@ -44,15 +45,18 @@ def codebook_format(path: Path, fmt: str | None, allowed: Sequence[str]) -> str:
     if fmt:
         name = fmt.lower().lstrip(".")
         if name not in allowed:
-            raise InvalidInputError(f"unknown codebook format {fmt!r} ({', '.join(allowed)})")
+            raise InvalidInputError(
+                _("unknown codebook format {fmt!r} ({v1})").format(fmt=fmt, v1=", ".join(allowed))
+            )
         return name
     found = _EXTENSIONS.get(path.suffix.lower())
     if found is None or found not in allowed:
         choices = ", ".join(f".{f}" for f in allowed)
         raise InputFileError(
             path,
-            f"unknown codebook format {path.suffix or '(no extension)'!r}; name the file "
-            f"{choices} or give the format",
+            _("unknown codebook format {v1!r}; name the file {choices} or give the format").format(
+                v1=path.suffix or "(no extension)", choices=choices
+            ),
         )
     return found
 
@@ -76,7 +80,9 @@ def write_codebook(cb: Codebook, path: Path, fmt: str | None = None) -> str:
     try:
         writers[fmt](cb, path)
     except OSError as exc:
-        raise InputFileError(path, f"cannot be written ({exc.strerror or exc})") from None
+        raise InputFileError(
+            path, _("cannot be written ({v1})").format(v1=exc.strerror or exc)
+        ) from None
     return fmt
 
 
@@ -390,7 +396,7 @@ def read_codebook(path: Path, fmt: str | None = None) -> Codebook:
     """Read a codebook file (CSV, JSON or REFI-QDA .qdc); errors name the file."""
     fmt = codebook_format(path, fmt, READ_FORMATS)
     if not path.is_file():
-        raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputFileError(path, _("no such file") if not path.exists() else _("is not a file"))
     if fmt == "qdc":
         from qcode.interchange.refi import read_qdc
 
@@ -407,7 +413,9 @@ def _text(path: Path) -> str:
 def _flag(value: str, path: Path, where: str) -> bool:
     v = value.strip().lower()
     if v not in _TRUE | _FALSE:
-        raise InputFileError(path, f"{where}: {value!r} is neither yes nor no")
+        raise InputFileError(
+            path, _("{where}: {value!r} is neither yes nor no").format(where=where, value=value)
+        )
     return v in _TRUE
 
 
@@ -425,22 +433,25 @@ def read_csv(path: Path) -> Codebook:
     columns = {f.lower(): f for f in header}
     if "path" not in columns and "name" not in columns:
         raise InputFileError(
-            path, "needs a 'path' column, or 'name' and 'parent' columns (or Taguette's 'tag')"
+            path, _("needs a 'path' column, or 'name' and 'parent' columns (or Taguette's 'tag')")
         )
     cb = Codebook()
     if dialect:
-        cb.notes.append(f"read as {dialect}'s codebook")
+        cb.notes.append(_("read as {dialect}'s codebook").format(dialect=dialect))
     unknown = sorted(c for c in columns if c not in _CSV_KNOWN and not _QUOTE_COLUMN.match(c))
     if unknown:
-        cb.notes.append(f"column(s) not read: {', '.join(unknown)}")
+        cb.notes.append(_("column(s) not read: {v1}").format(v1=", ".join(unknown)))
     for n, row in lines:
         get = _cells(row, columns)
         name, parent = get("name").strip(), get("parent").strip()
         if "/" in name:
-            raise InputFileError(path, f"line {n}: name {name!r} contains '/' (use 'parent')")
+            raise InputFileError(
+                path,
+                _("line {n}: name {name!r} contains '/' (use 'parent')").format(n=n, name=name),
+            )
         code_path = get("path").strip() or (f"{parent}/{name}" if parent else name)
         if not code_path:
-            raise InputFileError(path, f"line {n}: no code path")
+            raise InputFileError(path, _("line {n}: no code path").format(n=n))
         cb.codes.append(
             CodeEntry(
                 path=code_path,
@@ -481,7 +492,7 @@ def read_json(path: Path) -> Codebook:
     try:
         data = json.loads(_text(path))
     except json.JSONDecodeError as exc:
-        raise InputFileError(path, f"cannot be parsed as JSON ({exc})") from None
+        raise InputFileError(path, _("cannot be parsed as JSON ({exc})").format(exc=exc)) from None
     error = jsonschema.exceptions.best_match(
         jsonschema.Draft202012Validator(codebook_schema()).iter_errors(data)
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 from qcode.text.csvrows import read_rows
 
 __all__ = ["codebook_dialect", "read_rows"]
@@ -50,16 +51,24 @@ def _taguette(lower: dict[str, str], rows: Rows, path: Path) -> tuple[list[str],
         if not up:
             return _slashless(name)
         if up in seen or up == name:
-            raise InputFileError(path, f"line {line_of[name]}: tag {name!r} is its own ancestor")
+            raise InputFileError(
+                path,
+                _("line {v1}: tag {name!r} is its own ancestor").format(
+                    v1=line_of[name], name=name
+                ),
+            )
         if up not in parent_of:
-            raise InputFileError(path, f"line {line_of[name]}: parent {up!r} is not a tag here")
+            raise InputFileError(
+                path,
+                _("line {v1}: parent {up!r} is not a tag here").format(v1=line_of[name], up=up),
+            )
         return full(up, (*seen, name)) + "/" + _slashless(name)
 
     out: Rows = []
     for line, r in rows:
         name = r[tag].strip()
         if not name:
-            raise InputFileError(path, f"line {line}: empty tag")
+            raise InputFileError(path, _("line {line}: empty tag").format(line=line))
         out.append((line, {"path": full(name), "description": r[desc] if desc else ""}))
     return ["path", "description"], out
 

@@ -10,6 +10,7 @@ from typing import Any
 from lxml import etree
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 from qcode.interchange.qdpx_model import (
     _TYPES_IN,
     _VALUE_TAGS,
@@ -46,7 +47,7 @@ Extract = Callable[[str, bytes, str], str]
 
 def _plain_utf8(name: str, data: bytes, kind: str) -> str:
     if kind != "txt":
-        raise InputFileError(name, "is a Word document; no reader given")
+        raise InputFileError(name, _("is a Word document; no reader given"))
     return data.decode("utf-8-sig")
 
 
@@ -121,7 +122,7 @@ class _Reader:
     def qde(self) -> str:
         found = [n for n in self.z.names if n.lower().endswith(".qde")]
         if not found:
-            raise InputFileError(self.path, "has no .qde project file inside")
+            raise InputFileError(self.path, _("has no .qde project file inside"))
         found.sort(key=lambda n: (n.count("/"), n.lower() != "project.qde", n))
         if len(found) > 1:
             self.x.report.append(f"{len(found)} .qde files inside; read {found[0]!r}")
@@ -148,7 +149,9 @@ class _Reader:
         root = parse_xml(self.z.read(self.qde()), self.path)
         ns = etree.QName(root).namespace or ""
         if local(root) != "Project" or (ns and not ns.startswith("urn:QDA-XML:project")):
-            raise InputFileError(self.path, f"is not a REFI-QDA project (root {root.tag!r})")
+            raise InputFileError(
+                self.path, _("is not a REFI-QDA project (root {tag!r})").format(tag=root.tag)
+            )
         x = self.x
         x.name = (root.get("name") or "").strip()
         x.origin = (root.get("origin") or "").strip()
@@ -451,6 +454,6 @@ def read_qdpx(path: Path, units: str = "auto", extract: Extract | None = None) -
     """A ``.qdpx`` from any tool as an :class:`Exchange`. ``units`` is "auto" (from the writer
     named in ``origin``: NVivo counts UTF-16 code units), "codepoints" or "utf16"."""
     if units not in ("auto", "codepoints", "utf16"):
-        raise InputFileError(path, f"unknown position units {units!r}")
+        raise InputFileError(path, _("unknown position units {units!r}").format(units=units))
     with SafeZip.open(path) as z:
         return _Reader(path, z, units, extract or _plain_utf8).read()

@@ -15,6 +15,7 @@ from typing import Any
 from lxml import etree
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 from qcode.interchange.qdpx_model import (
     _Q,
     _SELECTION_NS,
@@ -329,4 +330,6 @@ def write_qdpx(x: Exchange, path: Path) -> None:
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InputFileError(path, f"cannot be written ({exc.strerror or exc})") from None
+        raise InputFileError(
+            path, _("cannot be written ({v1})").format(v1=exc.strerror or exc)
+        ) from None

@@ -21,6 +21,7 @@ from typing import Any
 from lxml import etree
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 from qcode.interchange.model import Codebook, CodeEntry, SetEntry
 from qcode.interchange.safety import parse_xml
 
@@ -162,18 +163,30 @@ def read_codes(codes_el: Any, notes: list[str]) -> tuple[list[CodeEntry], dict[s
             raw_name = el.get("name") or ""
             name = name_in(raw_name)
             if name != raw_name.strip():
-                notes.append(f"code {raw_name!r} is named {name!r} ('/' separates code paths)")
+                notes.append(
+                    _("code {raw_name!r} is named {name!r} ('/' separates code paths)").format(
+                        raw_name=raw_name, name=name
+                    )
+                )
             base, n = name, 1
             while name.casefold() in siblings:
                 n += 1
                 name = f"{base} ({n})"
             if n > 1:
-                notes.append(f"a second code {base!r} under the same parent is named {name!r}")
+                notes.append(
+                    _("a second code {base!r} under the same parent is named {name!r}").format(
+                        base=base, name=name
+                    )
+                )
             siblings.add(name.casefold())
             path = f"{prefix}/{name}" if prefix else name
             guid = guid_of(el.get("guid"))
             if guid is None or guid in seen:
-                notes.append(f"code {path!r} had a missing or repeated GUID; given a new one")
+                notes.append(
+                    _("code {path!r} had a missing or repeated GUID; given a new one").format(
+                        path=path
+                    )
+                )
                 guid = new_guid()
             seen.add(guid)
             entry = CodeEntry(path=path, guid=guid, color=color_of(el.get("color")))
@@ -212,7 +225,7 @@ def write_codes(parent: Any, ns: str, codes: Iterable[CodeEntry], note_refs: Any
 def write_qdc(cb: Codebook, path: Path) -> None:
     """Write a codebook that validates against the REFI-QDA ``Codebook.xsd``."""
     if not cb.codes:
-        raise InputFileError(path, "not written: the codebook has no codes (a .qdc needs one)")
+        raise InputFileError(path, _("not written: the codebook has no codes (a .qdc needs one)"))
     q = f"{{{CODEBOOK_NS}}}"
     root = etree.Element(q + "CodeBook", nsmap={None: CODEBOOK_NS})
     root.set("origin", ORIGIN)
@@ -260,7 +273,9 @@ def write_bytes(path: Path, data: bytes) -> None:
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InputFileError(path, f"cannot be written ({exc.strerror or exc})") from None
+        raise InputFileError(
+            path, _("cannot be written ({v1})").format(v1=exc.strerror or exc)
+        ) from None
 
 
 def read_qdc(path: Path) -> Codebook:
@@ -268,11 +283,15 @@ def read_qdc(path: Path) -> Codebook:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+        raise InputFileError(
+            path, _("cannot be read ({v1})").format(v1=exc.strerror or exc)
+        ) from None
     root = parse_xml(data, path)
     ns = etree.QName(root).namespace
     if local(root) != "CodeBook" or ns not in (*CODEBOOK_NAMESPACES, PROJECT_NS, None):
-        raise InputFileError(path, f"is not a REFI-QDA codebook (root element {root.tag!r})")
+        raise InputFileError(
+            path, _("is not a REFI-QDA codebook (root element {tag!r})").format(tag=root.tag)
+        )
     return codebook_from(root, path)
 
 
@@ -280,9 +299,9 @@ def codebook_from(root: Any, where: Path) -> Codebook:
     """The codebook held by a ``CodeBook`` element (of a .qdc, or of a project)."""
     codes_el = child(root, "Codes")
     if codes_el is None:
-        raise InputFileError(where, "has no <Codes> element")
+        raise InputFileError(where, _("has no <Codes> element"))
     cb = Codebook(name=root.get("origin") or "")
-    cb.codes, _ = read_codes(codes_el, cb.notes)
+    cb.codes, _note_refs = read_codes(codes_el, cb.notes)
     by_guid = {c.guid: c.path for c in cb.codes}
     sets_el = child(root, "Sets")
     for el in children(sets_el, "Set"):

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 from qcode.interchange.model import CodeEntry
 from qcode.interchange.qdpx import Exchange, XCase, XCoding, XNote, XRange, XSet, XSource, XVariable
 from qcode.text.foreign import ForeignText
@@ -70,19 +71,23 @@ def _name(value: Any) -> str:
 
 def _open(path: Path) -> sqlite3.Connection:
     if not path.is_file():
-        raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputFileError(path, _("no such file") if not path.exists() else _("is not a file"))
     with path.open("rb") as f:
         if f.read(16) != b"SQLite format 3\x00":
-            raise InputFileError(path, "is not an RQDA project (not an SQLite database)")
+            raise InputFileError(path, _("is not an RQDA project (not an SQLite database)"))
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
         tables = {r[0] for r in con.execute("select name from sqlite_master where type='table'")}
     except sqlite3.DatabaseError as exc:
-        raise InputFileError(path, f"is not a readable RQDA project ({exc})") from None
+        raise InputFileError(
+            path, _("is not a readable RQDA project ({exc})").format(exc=exc)
+        ) from None
     missing = [t for t in NEEDED if t not in tables]
     if missing:
         con.close()
-        raise InputFileError(path, f"is not an RQDA project (no table {missing[0]!r})")
+        raise InputFileError(
+            path, _("is not an RQDA project (no table {v1!r})").format(v1=missing[0])
+        )
     con.row_factory = sqlite3.Row
     return con
 
@@ -92,7 +97,7 @@ def read_rqda(path: Path) -> RqdaProject:
     try:
         return _Reader(con, path).read()
     except sqlite3.DatabaseError as exc:
-        raise InputFileError(path, f"is a damaged RQDA project ({exc})") from None
+        raise InputFileError(path, _("is a damaged RQDA project ({exc})").format(exc=exc)) from None
     finally:
         con.close()
 

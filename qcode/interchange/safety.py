@@ -20,6 +20,7 @@ from typing import Any
 from lxml import etree
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 
 MAX_MEMBERS = 20_000
 MAX_TOTAL = 4 * 1024**3  # bytes inflated, all members together
@@ -46,10 +47,12 @@ def parse_xml(data: bytes, where: str | Path) -> Any:
     try:
         root = etree.fromstring(data, parser=xml_parser())
     except etree.XMLSyntaxError as exc:
-        raise InputFileError(where, f"is not well-formed XML ({_short(exc)})") from None
+        raise InputFileError(
+            where, _("is not well-formed XML ({v1})").format(v1=_short(exc))
+        ) from None
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None and tree.docinfo.internalDTD.entities():
-        raise InputFileError(where, "declares XML entities; refused (possible entity expansion)")
+        raise InputFileError(where, _("declares XML entities; refused (possible entity expansion)"))
     return root
 
 
@@ -81,19 +84,29 @@ class SafeZip:
         try:
             zf = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
         except FileNotFoundError:
-            raise InputFileError(path, "does not exist") from None
+            raise InputFileError(path, _("does not exist")) from None
         except (zipfile.BadZipFile, OSError) as exc:
-            raise InputFileError(path, f"is not a zip archive ({_short(exc)})") from None
+            raise InputFileError(
+                path, _("is not a zip archive ({v1})").format(v1=_short(exc))
+            ) from None
         infos = zf.infolist()
         if len(infos) > MAX_MEMBERS:
             zf.close()
-            raise InputFileError(path, f"has {len(infos)} members (at most {MAX_MEMBERS})")
+            raise InputFileError(
+                path,
+                _("has {n} members (at most {MAX_MEMBERS})").format(
+                    n=len(infos), MAX_MEMBERS=MAX_MEMBERS
+                ),
+            )
         total = 0
         for info in infos:
             if unsafe_name(info.filename):
                 zf.close()
                 raise InputFileError(
-                    path, f"member name {info.filename!r} leaves the folder; refused"
+                    path,
+                    _("member name {filename!r} leaves the folder; refused").format(
+                        filename=info.filename
+                    ),
                 )
             total += info.file_size
             too_dense = info.file_size > _CHUNK and info.file_size > MAX_RATIO * max(
@@ -102,11 +115,14 @@ class SafeZip:
             if info.file_size > MAX_MEMBER or too_dense:
                 zf.close()
                 raise InputFileError(
-                    path, f"member {info.filename!r} inflates too far; refused as a zip bomb"
+                    path,
+                    _("member {filename!r} inflates too far; refused as a zip bomb").format(
+                        filename=info.filename
+                    ),
                 )
         if total > MAX_TOTAL:
             zf.close()
-            raise InputFileError(path, "inflates to more than 4 GiB; refused as a zip bomb")
+            raise InputFileError(path, _("inflates to more than 4 GiB; refused as a zip bomb"))
         return cls(path, zf, [i.filename for i in infos if not i.is_dir()])
 
     def read(self, name: str) -> bytes:
@@ -119,7 +135,10 @@ class SafeZip:
                     out += chunk
                     if len(out) > info.file_size:
                         raise InputFileError(
-                            self.path, f"member {name!r} inflates past its declared size; refused"
+                            self.path,
+                            _("member {name!r} inflates past its declared size; refused").format(
+                                name=name
+                            ),
                         )
         except (
             zipfile.BadZipFile,
@@ -132,7 +151,9 @@ class SafeZip:
             RuntimeError,
             ValueError,
         ) as exc:
-            raise InputFileError(self.path, f"member {name!r} is damaged ({_short(exc)})") from None
+            raise InputFileError(
+                self.path, _("member {name!r} is damaged ({v1})").format(name=name, v1=_short(exc))
+            ) from None
         return bytes(out)
 
     def close(self) -> None:

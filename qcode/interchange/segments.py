@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import InputFileError, InvalidInputError
+from qcode.i18n import _
 
 FORMATS: dict[str, tuple[str, ...]] = {"csv": (".csv",), "xlsx": (".xlsx",), "md": (".md",)}
 GROUPS = ("code", "document")
@@ -139,17 +140,19 @@ def check_target(path: Path, fmt: str | None) -> str:
     if fmt is None:
         found = [f for f, suffixes in FORMATS.items() if suffix in suffixes]
         if not found:
-            raise InputFileError(path, "give --format csv, xlsx or md, or end the name in one")
+            raise InputFileError(path, _("give --format csv, xlsx or md, or end the name in one"))
         fmt = found[0]
     elif fmt.lower() not in FORMATS:
-        raise InvalidInputError(f"unknown format {fmt!r} (csv, xlsx or md)")
+        raise InvalidInputError(_("unknown format {fmt!r} (csv, xlsx or md)").format(fmt=fmt))
     fmt = fmt.lower()
     if suffix not in FORMATS[fmt]:
-        raise InputFileError(path, f"a {fmt} file must end in {FORMATS[fmt][0]}")
+        raise InputFileError(
+            path, _("a {fmt} file must end in {v1}").format(fmt=fmt, v1=FORMATS[fmt][0])
+        )
     if path.is_dir():
-        raise InputFileError(path, "is a folder")
+        raise InputFileError(path, _("is a folder"))
     if not path.parent.is_dir():
-        raise InputFileError(path, f"folder {str(path.parent)!r} does not exist")
+        raise InputFileError(path, _("folder {v1!r} does not exist").format(v1=str(path.parent)))
     return fmt
 
 
@@ -165,7 +168,9 @@ def write_segments(
     by ``code`` or ``document``)."""
     fmt = check_target(path, fmt)
     if group_by not in GROUPS:
-        raise InvalidInputError(f"cannot group by {group_by!r} (code or document)")
+        raise InvalidInputError(
+            _("cannot group by {group_by!r} (code or document)").format(group_by=group_by)
+        )
     writers: dict[str, Callable[[Path], None]] = {
         "csv": lambda tmp: write_csv(tmp, table, bom),
         "xlsx": lambda tmp: write_xlsx(tmp, table),
@@ -189,7 +194,9 @@ def _replacing(path: Path) -> Iterator[Path]:
             os.close(fd)
         os.replace(tmp, path)
     except OSError as exc:
-        raise InputFileError(path, f"cannot write it ({exc.strerror or exc})") from exc
+        raise InputFileError(
+            path, _("cannot write it ({v1})").format(v1=exc.strerror or exc)
+        ) from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -231,8 +238,10 @@ def _excel_text(value: str, row: SegmentRow | None, column: str) -> str:
     if units > EXCEL_CELL_MAX:
         where = f"{row.document!r} [{row.start}, {row.end})" if row else "the header row"
         raise InvalidInputError(
-            f"{where}: the {column} is {units:,} characters; an Excel cell holds at most "
-            f"{EXCEL_CELL_MAX:,} (export csv or md instead)"
+            _(
+                "{where}: the {column} is {units:,} characters; an Excel cell "
+                "holds at most {EXCEL_CELL_MAX:,} (export csv or md instead)"
+            ).format(where=where, column=column, units=units, EXCEL_CELL_MAX=EXCEL_CELL_MAX)
         )
     return escaped
 
@@ -256,8 +265,10 @@ def write_xlsx(path: Path, table: SegmentTable) -> None:
 
     if len(table.rows) >= EXCEL_ROWS_MAX:
         raise InvalidInputError(
-            f"{len(table.rows):,} segments do not fit in an Excel sheet "
-            f"({EXCEL_ROWS_MAX - 1:,} rows); export csv instead, or filter"
+            _(
+                "{n:,} segments do not fit in an Excel sheet ({v1:,} rows); "
+                "export csv instead, or filter"
+            ).format(n=len(table.rows), v1=EXCEL_ROWS_MAX - 1)
         )
     header = table.header
     records = [  # checked before the workbook is begun

@@ -30,6 +30,7 @@ from qcode.analysis.agreement import (
 )
 from qcode.analysis.agreement_columns import CodingColumns
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.records import Records
 from qcode.services.codes import CodeTree
 from qcode.services.project import Project
@@ -53,15 +54,17 @@ def agreement(
     """Everything ``qcode agreement --json`` prints."""
     names = list(dict.fromkeys(_split(coders)))
     if len(names) < 2:
-        raise InvalidInputError("agreement needs two or more coders: --coders A,B")
+        raise InvalidInputError(_("agreement needs two or more coders: --coders A,B"))
     if unit not in UNITS:
-        raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+        raise InvalidInputError(
+            _("unknown unit {unit!r} ({v1})").format(unit=unit, v1=", ".join(UNITS))
+        )
     with p.read() as s:
         c = s.connection()
         coder_id = {r.name: r.id for r in c.execute(select(Coder.id, Coder.name))}
         missing = [n for n in names if n not in coder_id]
         if missing:
-            raise NotFoundError(f"no coder named {missing[0]!r}")
+            raise NotFoundError(_("no coder named {v1!r}").format(v1=missing[0]))
         tree = CodeTree(c)
         code_ids = [tree.resolve(ref) for ref in _split(codes)]
         doc_rows = c.execute(
@@ -71,7 +74,7 @@ def agreement(
         wanted = _split(docs)
         for w in wanted:
             if w not in by_name:
-                raise NotFoundError(f"no document named {w!r}")
+                raise NotFoundError(_("no document named {w!r}").format(w=w))
         chosen = [by_name[w] for w in wanted] if wanted else sorted(doc_rows, key=lambda r: r.name)
         ids = {d.id: d.name for d in chosen}
         lengths = {d.name: d.chars for d in chosen}
@@ -302,11 +305,13 @@ def resolve(
 
     names = list(dict.fromkeys(_split(coders)))
     if accept not in RESOLUTIONS:
-        raise InvalidInputError(f"unknown resolution {accept!r} (coded or uncoded)")
+        raise InvalidInputError(
+            _("unknown resolution {accept!r} (coded or uncoded)").format(accept=accept)
+        )
     if not names:
-        raise InvalidInputError("name the coders whose codings to settle: --coders A,B")
+        raise InvalidInputError(_("name the coders whose codings to settle: --coders A,B"))
     if end <= start:
-        raise InvalidInputError(f"empty range [{start}, {end})")
+        raise InvalidInputError(_("empty range [{start}, {end})").format(start=start, end=end))
     with p.change("agreement.resolve") as ch:
         c = ch.conn
         tree = CodeTree(c)
@@ -315,13 +320,17 @@ def resolve(
             select(Document.id, Document.chars).where(Document.name == document)
         ).first()
         if doc is None:
-            raise NotFoundError(f"no document named {document!r}")
+            raise NotFoundError(_("no document named {document!r}").format(document=document))
         if end > doc.chars:
-            raise InvalidInputError(f"range [{start}, {end}) is past the end of {document!r}")
+            raise InvalidInputError(
+                _("range [{start}, {end}) is past the end of {document!r}").format(
+                    start=start, end=end, document=document
+                )
+            )
         ids = {r.name: r.id for r in c.execute(select(Coder.id, Coder.name))}
         for n in names:
             if n not in ids:
-                raise NotFoundError(f"no coder named {n!r}")
+                raise NotFoundError(_("no coder named {n!r}").format(n=n))
         rows = c.execute(
             select(Coding.id, Coding.coder_id, Coding.start, Coding.end).where(
                 Coding.document_id == doc.id,

@@ -21,6 +21,7 @@ from qcode.analysis.agreement_values import (
     category_agreement,
 )
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.attributes import typed
 from qcode.services.codes import CodeTree
 from qcode.services.project import Project
@@ -48,11 +49,11 @@ def _split(values: Sequence[str]) -> list[str]:
 def _coders(c: Any, coders: Sequence[str]) -> tuple[list[str], dict[str, int]]:
     names = list(dict.fromkeys(_split(coders)))
     if len(names) < 2:
-        raise InvalidInputError("agreement needs two or more coders: --coders A,B")
+        raise InvalidInputError(_("agreement needs two or more coders: --coders A,B"))
     ids = {r.name: r.id for r in c.execute(select(Coder.id, Coder.name))}
     for n in names:
         if n not in ids:
-            raise NotFoundError(f"no coder named {n!r}")
+            raise NotFoundError(_("no coder named {n!r}").format(n=n))
     return names, ids
 
 
@@ -63,7 +64,9 @@ def _categories(c: Any, tree: CodeTree, spec: Sequence[str]) -> list[int]:
         sid = c.scalar(select(CodeSet.id).where(CodeSet.name == names[0]))
         if sid is None:
             raise NotFoundError(
-                f"no set named {names[0]!r} (--categories takes a set or two or more codes)"
+                _("no set named {v1!r} (--categories takes a set or two or more codes)").format(
+                    v1=names[0]
+                )
             )
         ids = [
             r.target_id
@@ -74,11 +77,11 @@ def _categories(c: Any, tree: CodeTree, spec: Sequence[str]) -> list[int]:
             )
         ]
         if len(ids) < 2:
-            raise InvalidInputError(f"set {names[0]!r} holds fewer than two codes")
+            raise InvalidInputError(_("set {v1!r} holds fewer than two codes").format(v1=names[0]))
         return sorted(ids, key=tree.path)
     ids = [tree.resolve(n) for n in names]
     if len(set(ids)) < 2:
-        raise InvalidInputError("agreement on categories needs two or more categories")
+        raise InvalidInputError(_("agreement on categories needs two or more categories"))
     return list(dict.fromkeys(ids))
 
 
@@ -93,7 +96,9 @@ def category(
     """Everything ``qcode agreement --categories ... --json`` prints."""
     if unit not in CATEGORY_UNITS:
         raise InvalidInputError(
-            f"--categories needs --unit {' or '.join(CATEGORY_UNITS)} (not {unit!r})"
+            _("--categories needs --unit {v1} (not {unit!r})").format(
+                v1=" or ".join(CATEGORY_UNITS), unit=unit
+            )
         )
     with p.read() as s:
         c = s.connection()
@@ -104,7 +109,7 @@ def category(
         by_name = {d.name: d for d in doc_rows}
         for w in _split(docs):
             if w not in by_name:
-                raise NotFoundError(f"no document named {w!r}")
+                raise NotFoundError(_("no document named {w!r}").format(w=w))
         chosen = [by_name[w] for w in _split(docs)] or sorted(doc_rows, key=lambda r: r.name)
         ids = {d.id: d.name for d in chosen}
         name_of = {coder_id[n]: n for n in names}
@@ -146,10 +151,10 @@ def attribute(p: Project, coders: Sequence[str], key: str) -> dict[str, Any]:
     ``K@CODER`` on cases (or documents), at every level the attribute's type allows."""
     key = key.strip()
     if not key:
-        raise InvalidInputError("--attribute needs a name")
+        raise InvalidInputError(_("--attribute needs a name"))
     names = list(dict.fromkeys(_split(coders)))
     if len(names) < 2:
-        raise InvalidInputError("agreement needs two or more coders: --coders A,B")
+        raise InvalidInputError(_("agreement needs two or more coders: --coders A,B"))
     with p.read() as s:
         c = s.connection()
         wanted = {f"{key}@{n}": n for n in names}
@@ -161,17 +166,22 @@ def attribute(p: Project, coders: Sequence[str], key: str) -> dict[str, Any]:
         scopes = {d.scope for d in defs}
         if not defs:
             raise NotFoundError(
-                f"no attribute {key!r} coded by the coders: expected attributes named "
-                f"{', '.join(repr(w) for w in wanted)}"
+                _(
+                    "no attribute {key!r} coded by the coders: expected attributes named {v1}"
+                ).format(key=key, v1=", ".join(repr(w) for w in wanted))
             )
         if len(scopes) > 1:
             raise InvalidInputError(
-                f"attribute {key!r} is coded on both cases and documents; keep it on one"
+                _("attribute {key!r} is coded on both cases and documents; keep it on one").format(
+                    key=key
+                )
             )
         types = {d.type for d in defs}
         if len(types) > 1:
             raise InvalidInputError(
-                f"the coders' attributes {key!r} have different types ({', '.join(sorted(types))})"
+                _("the coders' attributes {key!r} have different types ({v1})").format(
+                    key=key, v1=", ".join(sorted(types))
+                )
             )
         (scope,), (type_,) = scopes, types
         model, owner = (CaseAttribute, Case) if scope == "case" else (DocumentAttribute, Document)

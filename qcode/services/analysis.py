@@ -22,6 +22,7 @@ from qcode.analysis.tables import (
     saturation,
 )
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.records import Records
 from qcode.services.codes import CodeTree
 from qcode.services.codings import find_document
@@ -157,7 +158,9 @@ class AnalysisService:
         import numpy as np
 
         if level not in ("open", "axial"):
-            raise InvalidInputError(f"unknown level {level!r} (open or axial)")
+            raise InvalidInputError(
+                _("unknown level {level!r} (open or axial)").format(level=level)
+            )
         filtered = bool(where or docs) or doc_ids is not None
         if filtered and doc_ids is None:
             doc_ids = self.documents_in_scope(where, docs)
@@ -169,7 +172,7 @@ class AnalysisService:
                 known = dict(s.execute(select(Coder.name, Coder.id)).all())
                 for c in coders:
                     if c not in known:
-                        raise NotFoundError(f"no coder {c!r}")
+                        raise NotFoundError(_("no coder {c!r}").format(c=c))
                     coder_ids.append(known[c])
             # the DB-API cursor itself: tuples, not rows, into NumPy
             cursor = s.connection().connection.cursor()
@@ -242,7 +245,9 @@ class AnalysisService:
     ) -> Records[Pair]:
         """Co-occurring pairs of codes; a ``scope`` stands for coders, where, docs and level."""
         if unit not in UNITS:
-            raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+            raise InvalidInputError(
+                _("unknown unit {unit!r} ({v1})").format(unit=unit, v1=", ".join(UNITS))
+            )
         if scope is not None:
             columns, paths = self.coding_columns(
                 scope.coders, (), (), scope.level, scope.document_ids(self.p)
@@ -267,7 +272,9 @@ class AnalysisService:
         of codings (``overlap``) or per unit holding both, with the document, the range (the
         unit, or the union of the pair), and each code's segments there with their text."""
         if unit not in UNITS:
-            raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+            raise InvalidInputError(
+                _("unknown unit {unit!r} ({v1})").format(unit=unit, v1=", ".join(UNITS))
+            )
         spans = [sp for sp in self.spans(coders, where, docs, level) if sp.code in (code_a, code_b)]
         by_doc: dict[Any, builtins.list[Span]] = defaultdict(list)
         for sp in spans:
@@ -354,22 +361,26 @@ class AnalysisService:
         from qcode.analysis.framework_view import framework_view
 
         if unit not in UNITS:
-            raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+            raise InvalidInputError(
+                _("unknown unit {unit!r} ({v1})").format(unit=unit, v1=", ".join(UNITS))
+            )
         fw = self.p.framework.show()
         if not fw["dimensions"]:
-            raise NotFoundError("no framework in this project (load one with qcode framework load)")
+            raise NotFoundError(
+                _("no framework in this project (load one with qcode framework load)")
+            )
         by_ref = {d["key"]: d["key"] for d in fw["dimensions"]}
         by_ref.update({d["name"].casefold(): d["key"] for d in fw["dimensions"]})
         if between:
             if len(between) != 2:
                 raise InvalidInputError(
-                    "--between takes two dimensions, e.g. resilience_type,dilemma"
+                    _("--between takes two dimensions, e.g. resilience_type,dilemma")
                 )
             keys = []
             for ref in between:
                 key = by_ref.get(ref) or by_ref.get(ref.casefold())
                 if key is None:
-                    raise NotFoundError(f"no framework dimension {ref!r}")
+                    raise NotFoundError(_("no framework dimension {ref!r}").format(ref=ref))
                 keys.append(key)
             dims = [(keys[0], keys[1])]
         elif fw["links"]:
@@ -469,7 +480,9 @@ class AnalysisService:
         """Codes by documents in scope: ``codings``, ``characters`` coded, or ``documents``
         (1 where the code is present)."""
         if count not in ("codings", "characters", "documents"):
-            raise InvalidInputError(f"unknown count {count!r} (codings, characters, documents)")
+            raise InvalidInputError(
+                _("unknown count {count!r} (codings, characters, documents)").format(count=count)
+            )
         spans, documents = self._scope(coders, where, docs, level, scope)
         return code_document_matrix(spans, {d: n for d, n, _ in documents}, count)
 
@@ -489,10 +502,12 @@ class AnalysisService:
         from qcode.analysis.tables import COUNTS
 
         if count not in COUNTS:
-            raise InvalidInputError(f"unknown count {count!r} ({', '.join(COUNTS)})")
+            raise InvalidInputError(
+                _("unknown count {count!r} ({v1})").format(count=count, v1=", ".join(COUNTS))
+            )
         names = {a.name for a in self.p.attributes.list()}
         if attribute not in names:
-            raise NotFoundError(f"no attribute {attribute!r}")
+            raise NotFoundError(_("no attribute {attribute!r}").format(attribute=attribute))
         spans, documents = self._scope(coders, where, docs, level, scope)
         group_of = self._attribute_of(documents, attribute)
         return crosstab(spans, group_of, count, {d: c for d, _, c in documents})
@@ -533,10 +548,12 @@ class AnalysisService:
         given by ``docs`` when documents are named, or the name of an attribute (such as the
         interview date) whose values sort them."""
         if base_size < 1 or run_length < 1:
-            raise InvalidInputError("base size and run length must be at least 1")
+            raise InvalidInputError(_("base size and run length must be at least 1"))
         if not 0 <= threshold < 1:
             raise InvalidInputError(
-                f"threshold {threshold}: give the new-information share from 0 to under 1"
+                _("threshold {threshold}: give the new-information share from 0 to under 1").format(
+                    threshold=threshold
+                )
             )
         docs = scope.docs if scope is not None else docs
         spans, documents = self._scope(coders, where, docs, level, scope)
@@ -546,7 +563,7 @@ class AnalysisService:
             documents.sort(key=lambda r: r[1])
         elif order == "given":
             if not docs:
-                raise InvalidInputError("order 'given' needs the documents named with --doc")
+                raise InvalidInputError(_("order 'given' needs the documents named with --doc"))
             with self.p.read() as s:
                 position = {find_document(s, ref).id: i for i, ref in enumerate(docs)}
             documents.sort(key=lambda r: position[r[0]])
@@ -554,14 +571,21 @@ class AnalysisService:
             types = {a.name: a.type for a in self.p.attributes.list()}
             if order not in types:
                 raise NotFoundError(
-                    f"no attribute {order!r} to order by (or imported, name, given)"
+                    _("no attribute {order!r} to order by (or imported, name, given)").format(
+                        order=order
+                    )
                 )
             value = self._attribute_of(documents, order)
             missing = [n for d, n, _ in documents if value[d] is None]
             if missing:
                 raise InvalidInputError(
-                    f"cannot order by {order!r}: {missing[0]!r} has no value"
-                    + (f" (and {len(missing) - 1} more)" if len(missing) > 1 else "")
+                    _("cannot order by {order!r}: {name!r} has no value{more}").format(
+                        order=order,
+                        name=missing[0],
+                        more=_(" (and {n} more)").format(n=len(missing) - 1)
+                        if len(missing) > 1
+                        else "",
+                    )
                 )
             if types[order] == "number":
                 documents.sort(key=lambda r: float(value[r[0]] or 0))
@@ -592,12 +616,16 @@ class AnalysisService:
         unknown = set(include) - {"hierarchy", "relations", "framework"}
         if unknown:
             raise InvalidInputError(
-                f"cannot include {', '.join(sorted(unknown))} (hierarchy, relations, framework)"
+                _("cannot include {v1} (hierarchy, relations, framework)").format(
+                    v1=", ".join(sorted(unknown))
+                )
             )
         import numpy as np
 
         if unit not in UNITS:
-            raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+            raise InvalidInputError(
+                _("unknown unit {unit!r} ({v1})").format(unit=unit, v1=", ".join(UNITS))
+            )
         columns, coded = self.coding_columns(coders, where, docs, level)
         counts = np.bincount(columns[1], minlength=len(coded)).tolist()
         frequency = dict(zip(coded, counts, strict=True))

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.store.models import (
     AttributeDef,
     Case,
@@ -40,7 +41,9 @@ def parse_value(name: str, type_: str, raw: str) -> str:
         return raw
     if type_ == "number":
         if not _NUMBER.match(raw):
-            raise InvalidInputError(f"attribute {name!r} is a number; {raw!r} is not")
+            raise InvalidInputError(
+                _("attribute {name!r} is a number; {raw!r} is not").format(name=name, raw=raw)
+            )
         num = float(raw)
         return str(int(num)) if num.is_integer() and "e" not in raw.lower() else repr(num)
     if type_ == "date":
@@ -48,7 +51,9 @@ def parse_value(name: str, type_: str, raw: str) -> str:
             return date.fromisoformat(raw).isoformat()
         except ValueError:
             raise InvalidInputError(
-                f"attribute {name!r} is a date; {raw!r} is not a date (YYYY-MM-DD)"
+                _("attribute {name!r} is a date; {raw!r} is not a date (YYYY-MM-DD)").format(
+                    name=name, raw=raw
+                )
             ) from None
     if type_ == "boolean":
         low = raw.lower()
@@ -56,8 +61,12 @@ def parse_value(name: str, type_: str, raw: str) -> str:
             return "true"
         if low in _FALSE:
             return "false"
-        raise InvalidInputError(f"attribute {name!r} is true/false; {raw!r} is neither")
-    raise InvalidInputError(f"unknown attribute type {type_!r} ({', '.join(TYPES)})")
+        raise InvalidInputError(
+            _("attribute {name!r} is true/false; {raw!r} is neither").format(name=name, raw=raw)
+        )
+    raise InvalidInputError(
+        _("unknown attribute type {type_!r} ({v1})").format(type_=type_, v1=", ".join(TYPES))
+    )
 
 
 def typed(type_: str, stored: str) -> Any:
@@ -90,7 +99,9 @@ def parse_assignments(items: list[str] | tuple[str, ...]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise InvalidInputError(f"attribute {item!r} is not of the form KEY=VALUE")
+            raise InvalidInputError(
+                _("attribute {item!r} is not of the form KEY=VALUE").format(item=item)
+            )
         out[key] = value.strip()
     return out
 
@@ -138,16 +149,26 @@ class AttributeService:
         check_label("attribute", name)
         name = name.strip()
         if not name or "=" in name:
-            raise InvalidInputError(f"attribute name {name!r} is empty or contains '='")
+            raise InvalidInputError(
+                _("attribute name {name!r} is empty or contains '='").format(name=name)
+            )
         if type_ not in TYPES:
-            raise InvalidInputError(f"unknown attribute type {type_!r} ({', '.join(TYPES)})")
+            raise InvalidInputError(
+                _("unknown attribute type {type_!r} ({v1})").format(
+                    type_=type_, v1=", ".join(TYPES)
+                )
+            )
         if scope not in SCOPES:
-            raise InvalidInputError(f"unknown attribute scope {scope!r} (case or document)")
+            raise InvalidInputError(
+                _("unknown attribute scope {scope!r} (case or document)").format(scope=scope)
+            )
         exists = ch.session.scalar(
             select(AttributeDef.id).where(AttributeDef.scope == scope, AttributeDef.name == name)
         )
         if exists is not None:
-            raise ConflictError(f"{scope} attribute {name!r} already exists")
+            raise ConflictError(
+                _("{scope} attribute {name!r} already exists").format(scope=_(scope), name=name)
+            )
         return ch.insert_one(AttributeDef, name=name, type=type_, scope=scope)
 
     def list(self) -> builtins.list[AttributeInfo]:
@@ -195,7 +216,7 @@ class AttributeService:
 
     def set(self, target: str, values: dict[str, str], scope: str = "case") -> dict[str, Any]:
         if not values:
-            raise InvalidInputError("give at least one KEY=VALUE")
+            raise InvalidInputError(_("give at least one KEY=VALUE"))
         with self.p.change("attrs.set") as ch:
             owner_id, owner_name = self._owner(ch.session, scope, target)
             self.set_in(ch, scope, owner_id, values)
@@ -212,14 +233,18 @@ class AttributeService:
                     )
                 )
                 if aid is None or not ch.drop_values(_VALUE_MODEL[scope], owner_id, [aid]):
-                    raise NotFoundError(f"{scope} {owner_name!r} has no attribute {name!r}")
+                    raise NotFoundError(
+                        _("{scope} {owner_name!r} has no attribute {name!r}").format(
+                            scope=_(scope), owner_name=owner_name, name=name
+                        )
+                    )
             ch.summary = f"unset {', '.join(names)} on {scope} {owner_name!r}"
 
     def _owner(self, session: Session, scope: str, target: str) -> tuple[int, str]:
         if scope == "case":
             cid = session.scalar(select(Case.id).where(Case.name == target))
             if cid is None:
-                raise NotFoundError(f"no case {target!r}")
+                raise NotFoundError(_("no case {target!r}").format(target=target))
             return cid, target
         from qcode.services.codings import find_document
 
@@ -257,7 +282,7 @@ class CaseService:
         check_label("case", name)
         name = name.strip()
         if not name:
-            raise InvalidInputError("a case needs a name")
+            raise InvalidInputError(_("a case needs a name"))
         cid = ch.session.scalar(select(Case.id).where(Case.name == name))
         return cid if cid is not None else ch.insert_one(Case, name=name)
 
@@ -266,7 +291,7 @@ class CaseService:
     ) -> CaseInfo:
         with self.p.change("cases.add") as ch:
             if ch.session.scalar(select(Case.id).where(Case.name == name.strip())) is not None:
-                raise ConflictError(f"case {name!r} already exists")
+                raise ConflictError(_("case {name!r} already exists").format(name=name))
             cid = self.ensure_in(ch, name)
             if description:
                 ch.update(Case, [cid], description=description)
@@ -291,19 +316,19 @@ class CaseService:
         for c in self.list():
             if c.name == name:
                 return c
-        raise NotFoundError(f"no case {name!r}")
+        raise NotFoundError(_("no case {name!r}").format(name=name))
 
     def rename(self, name: str, new_name: str) -> CaseInfo:
         check_label("case", new_name)
         new_name = new_name.strip()
         if not new_name:
-            raise InvalidInputError("a case needs a name")
+            raise InvalidInputError(_("a case needs a name"))
         with self.p.change("cases.rename") as ch:
             cid = ch.session.scalar(select(Case.id).where(Case.name == name))
             if cid is None:
-                raise NotFoundError(f"no case {name!r}")
+                raise NotFoundError(_("no case {name!r}").format(name=name))
             if ch.session.scalar(select(Case.id).where(Case.name == new_name)) is not None:
-                raise ConflictError(f"case {new_name!r} already exists")
+                raise ConflictError(_("case {new_name!r} already exists").format(new_name=new_name))
             ch.update(Case, [cid], name=new_name)
             ch.summary = f"rename case {name!r} to {new_name!r}"
         return self.get(new_name)
@@ -313,13 +338,15 @@ class CaseService:
             s = ch.session
             cid = s.scalar(select(Case.id).where(Case.name == name))
             if cid is None:
-                raise NotFoundError(f"no case {name!r}")
+                raise NotFoundError(_("no case {name!r}").format(name=name))
             docs = list(s.scalars(select(Document.id).where(Document.case_id == cid)))
             links = list(s.scalars(select(CaseLink.id).where(CaseLink.case_id == cid)))
             if (docs or links) and not force:
                 raise ConflictError(
-                    f"case {name!r} has {len(docs)} document(s) and {len(links)} linked "
-                    "range(s); use --force to detach them"
+                    _(
+                        "case {name!r} has {n} document(s) and {n2} linked range(s); use "
+                        "--force to detach them"
+                    ).format(name=name, n=len(docs), n2=len(links))
                 )
             ch.update(Document, docs, case_id=None)
             ch.delete(CaseLink, links)

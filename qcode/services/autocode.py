@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qcode.errors import InputFileError, InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.changes import Change
 from qcode.services.codes import CodeTree
 from qcode.services.framework import schema
@@ -86,12 +87,14 @@ def load_rules(path: Path, roots: Sequence[Path] = ()) -> tuple[str, list[Rule]]
     import yaml
 
     if not path.is_file():
-        raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputFileError(path, _("no such file") if not path.exists() else _("is not a file"))
     try:
         text = path.read_text(encoding="utf-8-sig")
         data = json.loads(text) if path.suffix.lower() == ".json" else safe_load(text)
     except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InputFileError(path, f"cannot be parsed ({' '.join(str(exc).split())})") from None
+        raise InputFileError(
+            path, _("cannot be parsed ({v1})").format(v1=" ".join(str(exc).split()))
+        ) from None
     validator = jsonschema.Draft202012Validator(schema("rules.schema.json"))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
@@ -135,7 +138,8 @@ def _finder(path: Path, name: str, spec: dict[str, Any], roots: Sequence[Path]) 
             rx = regex.compile(spec["regex"], flags)
         except regex.error as exc:
             raise InputFileError(
-                path, f"rule {name!r}: invalid regular expression ({exc})"
+                path,
+                _("rule {name!r}: invalid regular expression ({exc})").format(name=name, exc=exc),
             ) from None
         return lambda text, _lang: [m.span() for m in rx.finditer(text) if m.end() > m.start()]
     if "patterns" in spec:
@@ -156,7 +160,10 @@ def _pattern_finder(path: Path, name: str, patterns: list[Any]) -> Any:
         except (ValueError, KeyError, TypeError) as exc:
             problem = " ".join(str(exc).split())[:300]
             raise InputFileError(
-                path, f"rule {name!r}: invalid spaCy pattern ({problem})"
+                path,
+                _("rule {name!r}: invalid spaCy pattern ({problem})").format(
+                    name=name, problem=problem
+                ),
             ) from None
         return nlp, matcher
 
@@ -182,12 +189,14 @@ def _dictionary_file(path: Path, name: str, ref: str, roots: Sequence[Path]) -> 
     inside = any((f / ref).resolve().is_relative_to(f) for f in folders)
     raise InputFileError(
         path,
-        f"rule {name!r}: dictionary {ref!r} "
-        + (
-            "does not exist"
+        (
+            _("rule {name!r}: dictionary {ref!r} does not exist")
             if inside
-            else "is outside the rules file's folder and the project folder; refused"
-        ),
+            else _(
+                "rule {name!r}: dictionary {ref!r} is outside the rules file's folder "
+                "and the project folder; refused"
+            )
+        ).format(name=name, ref=ref),
     )
 
 
@@ -201,12 +210,19 @@ def _dictionary_finder(path: Path, name: str, spec: dict[str, Any], roots: Seque
     except InputFileError:  # its message may quote the file: say where to see it instead
         raise InputFileError(
             path,
-            f"rule {name!r}: dictionary {ref!r} is not a usable dictionary file "
-            f"('qcode dict check {ref}' says why)",
+            _(
+                "rule {name!r}: dictionary {ref!r} is not a usable dictionary "
+                "file ('qcode dict check {ref}' says why)"
+            ).format(name=name, ref=ref),
         ) from None
     category = spec["category"]
     if category not in d.categories:
-        raise InputFileError(path, f"rule {name!r}: no category {category!r} in {file.name}")
+        raise InputFileError(
+            path,
+            _("rule {name!r}: no category {category!r} in {name2}").format(
+                name=name, category=category, name2=file.name
+            ),
+        )
 
     def find(text: str, language: str) -> list[tuple[int, int]]:
         return [
@@ -235,7 +251,9 @@ def run_rules(
             try:
                 tree.resolve(r.code)
             except NotFoundError:
-                raise InputFileError(path, f"rule {r.name!r}: no code {r.code!r}") from None
+                raise InputFileError(
+                    path, _("rule {name!r}: no code {code!r}").format(name=r.name, code=r.code)
+                ) from None
     scope = p.analysis.documents_in_scope(list(where), list(docs))
     with p.change("autocode", f"auto-code with {name!r}") as ch:
         c = ch.conn
@@ -385,9 +403,11 @@ def _pending(ch: Change, ids: Sequence[int]) -> list[Any]:
     found = {r.id: r for r in rows}
     for i in ids:
         if i not in found:
-            raise NotFoundError(f"no suggestion {i}")
+            raise NotFoundError(_("no suggestion {i}").format(i=i))
         if found[i].status != "pending":
-            raise InvalidInputError(f"suggestion {i} is already {found[i].status}")
+            raise InvalidInputError(
+                _("suggestion {i} is already {status}").format(i=i, status=found[i].status)
+            )
     return [found[i] for i in ids]
 
 
@@ -449,7 +469,9 @@ def adjust(p: Project, sid: int, start: int, end: int) -> SuggestionInfo:
         [r] = _pending(ch, [sid])
         text = ch.conn.scalar(select(Document.text).where(Document.id == r.document_id)) or ""
         if not 0 <= start < end <= len(text):
-            raise InvalidInputError(f"range [{start}, {end}) is outside the document")
+            raise InvalidInputError(
+                _("range [{start}, {end}) is outside the document").format(start=start, end=end)
+            )
         a, b = snap_range(text, start, end)
         ch.update(Suggestion, [sid], start=a, end=b)
         ch.summary = f"adjust suggestion {sid} to [{a}, {b})"
@@ -492,7 +514,7 @@ def revert(p: Project, run: int) -> int:
     with p.change("review.revert") as ch:
         name = ch.conn.scalar(select(AutocodeRun.name).where(AutocodeRun.id == run))
         if name is None:
-            raise NotFoundError(f"no auto-coding run {run}")
+            raise NotFoundError(_("no auto-coding run {run}").format(run=run))
         rows = ch.conn.execute(select(Suggestion).where(Suggestion.run_id == run)).all()
         made = {
             r.coding_id: (r.document_id, r.code_id, r.reviewer_id, r.start, r.end)

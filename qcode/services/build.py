@@ -34,6 +34,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 
 from qcode.errors import ConflictError, InputFileError, QcodeError
+from qcode.i18n import _
 from qcode.services.codings import CodingRequest
 from qcode.services.memos import Target
 from qcode.services.project import Project
@@ -52,7 +53,9 @@ def _yaml(path: Path) -> Any:
     try:
         return safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise InputFileError(path, f"cannot be read ({' '.join(str(exc).split())})") from None
+        raise InputFileError(
+            path, _("cannot be read ({v1})").format(v1=" ".join(str(exc).split()))
+        ) from None
 
 
 def _csv(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -65,7 +68,7 @@ def _csv(path: Path) -> list[tuple[int, dict[str, str]]]:
             for row in reader
         ]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputFileError(path, f"cannot be read ({exc})") from None
+        raise InputFileError(path, _("cannot be read ({exc})").format(exc=exc)) from None
 
 
 def edits_since_build(folder: str | Path) -> tuple[int, str]:
@@ -96,13 +99,18 @@ def check_unedited(folder: str | Path) -> None:
         count, latest = edits_since_build(folder)
     except QcodeError as exc:
         raise ConflictError(
-            f"{folder}: cannot tell whether its project has edits ({exc}); "
-            f"'qcode build --force {folder}' rebuilds it anyway"
+            _(
+                "{folder}: cannot tell whether its project has edits ({exc}); "
+                "'qcode build --force {folder}' rebuilds it anyway"
+            ).format(folder=folder, exc=exc)
         ) from None
     if count:
         raise ConflictError(
-            f"{folder}: the project has {count} change(s) since it was built ({latest}); "
-            f"rebuilding would discard them: 'qcode build --force {folder}' does so"
+            _(
+                "{folder}: the project has {count} change(s) since it was built "
+                "({latest}); rebuilding would discard them: 'qcode build --force "
+                "{folder}' does so"
+            ).format(folder=folder, count=count, latest=latest)
         )
 
 
@@ -112,13 +120,18 @@ def build(folder: str | Path, force: bool = False) -> Project:
     folder = Path(folder).resolve()
     study_file = folder / "study.yaml"
     if not study_file.is_file():
-        raise InputFileError(folder, "has no study.yaml: not a buildable study folder")
+        raise InputFileError(folder, _("has no study.yaml: not a buildable study folder"))
     study = _yaml(study_file) or {}
     if not isinstance(study, dict) or not study.get("name"):
-        raise InputFileError(study_file, "needs a 'name'")
+        raise InputFileError(study_file, _("needs a 'name'"))
     userdict = str(study["userdict"]) if study.get("userdict") else None
     if userdict is not None and not (folder / userdict).is_file():
-        raise InputFileError(study_file, f"userdict: no file {userdict!r} in {folder}")
+        raise InputFileError(
+            study_file,
+            _("userdict: no file {userdict!r} in {folder}").format(
+                userdict=userdict, folder=folder
+            ),
+        )
     if not force:
         check_unedited(folder)
     with tempfile.TemporaryDirectory(prefix="qcode-build-") as tmp:
@@ -150,18 +163,20 @@ def _fill(p: Project, folder: Path) -> None:
     cases_file = folder / "cases.csv"
     rows = _csv(cases_file)
     if not rows:
-        raise InputFileError(cases_file, "has no cases")
+        raise InputFileError(cases_file, _("has no cases"))
     for line, row in rows:
         case = row.pop("case", "")
         language = row.pop("language", "") or None
         if not case:
-            raise InputFileError(cases_file, f"line {line}: missing case")
+            raise InputFileError(cases_file, _("line {line}: missing case").format(line=line))
         transcript = folder / "transcripts" / f"{case}.txt"
         attrs = {k: v for k, v in row.items() if v}
         try:
             p.documents.import_files([transcript], case=case, attrs=attrs, language=language)
         except QcodeError as exc:
-            raise InputFileError(cases_file, f"line {line}: {exc}") from None
+            raise InputFileError(
+                cases_file, _("line {line}: {exc}").format(line=line, exc=exc)
+            ) from None
     if (folder / "framework.yaml").is_file():
         p.framework.load(folder / "framework.yaml")
     if (folder / "codebook.yaml").is_file():
@@ -201,7 +216,7 @@ def _codebook(p: Project, path: Path) -> None:
         if book.get("core"):
             p.structure.set_core(str(book["core"]))
     except QcodeError as exc:
-        raise InputFileError(path, f"core: {exc}") from None
+        raise InputFileError(path, _("core: {exc}").format(exc=exc)) from None
     for i, rel in enumerate(book.get("relations", [])):
         try:
             p.structure.relate(
@@ -211,7 +226,7 @@ def _codebook(p: Project, path: Path) -> None:
                 str(rel.get("comment", "")),
             )
         except (QcodeError, KeyError, TypeError) as exc:
-            raise InputFileError(path, f"relations/{i}: {exc}") from None
+            raise InputFileError(path, _("relations/{i}: {exc}").format(i=i, exc=exc)) from None
 
 
 def _codings(p: Project, path: Path) -> None:
@@ -227,23 +242,26 @@ def _codings(p: Project, path: Path) -> None:
                 needle = normalize(row["text"])
                 nth = int(row.get("occurrence") or 1)
                 pos = -1
-                for _ in range(nth):
+                for _i in range(nth):
                     pos = texts[doc].find(needle, pos + 1)
                     if pos < 0:
                         raise InputFileError(
                             path,
-                            f"line {line}: {row['text'][:50]!r} does not "
-                            f"occur {nth} time(s) in {doc!r}",
+                            _("line {line}: {v1!r} does not occur {nth} time(s) in {doc!r}").format(
+                                line=line, v1=row["text"][:50], nth=nth, doc=doc
+                            ),
                         )
                 start, end = pos, pos + len(needle)
             else:
                 start, end = int(row["start"]), int(row["end"])
         except (KeyError, ValueError) as exc:
-            raise InputFileError(path, f"line {line}: bad row ({exc})") from None
+            raise InputFileError(
+                path, _("line {line}: bad row ({exc})").format(line=line, exc=exc)
+            ) from None
         except InputFileError:
             raise
         except QcodeError as exc:
-            raise InputFileError(path, f"line {line}: {exc}") from None
+            raise InputFileError(path, _("line {line}: {exc}").format(line=line, exc=exc)) from None
         reqs.append(CodingRequest(doc, start, end, code, coder))
         where.append(f"{path}: line {line}")
     with p.change("build.codings") as ch:
@@ -260,11 +278,13 @@ def _memo(p: Project, path: Path) -> None:
     if text.startswith("---\n"):
         head, sep, rest = text[4:].partition("\n---\n")
         if not sep:
-            raise InputFileError(path, "front matter has no closing '---'")
+            raise InputFileError(path, _("front matter has no closing '---'"))
         try:
             meta = safe_load(head) or {}
         except yaml.YAMLError as exc:
-            raise InputFileError(path, f"front matter: {' '.join(str(exc).split())}") from None
+            raise InputFileError(
+                path, _("front matter: {v1}").format(v1=" ".join(str(exc).split()))
+            ) from None
         body = rest.lstrip("\n")
     targets = []
     for link in meta.get("links", []):

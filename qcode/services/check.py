@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from qcode import settings as settings_mod
 from qcode.errors import ConflictError, QcodeError, StoreError
+from qcode.i18n import _
 from qcode.store import db
 from qcode.store.models import Coding, Document, Event, HistoryEntry, Segment
 
@@ -153,12 +154,14 @@ def repair(root: str | Path | None = None) -> str:
     s = settings_mod.load(folder)
     file = db.sqlite_file(db.parse_url(settings_mod.resolve_db_url(folder, s.db_url)))
     if file is None:
-        raise QcodeError("--repair restores a SQLite project file; a server has its own backups")
+        raise QcodeError(_("--repair restores a SQLite project file; a server has its own backups"))
     if file.exists() and all(f.ok for f in _sqlite_checks(file)):
         why = next((f.detail or f.check for f in check(folder) if not f.ok), "every check passes")
         raise ConflictError(
-            f"{file.name} is not damaged ({why}); a backup in its place would lose what was "
-            "done since, so nothing was restored"
+            _(
+                "{name} is not damaged ({why}); a backup in its place would lose "
+                "what was done since, so nothing was restored"
+            ).format(name=file.name, why=why)
         )
     for candidate in backups(file):
         if all(f.ok for f in _sqlite_checks(candidate, immutable=True)):
@@ -170,4 +173,8 @@ def repair(root: str | Path | None = None) -> str:
                     part.rename(kept.with_name(kept.name + suffix))
             shutil.copy2(candidate, file)
             return f"restored {file.name} from {candidate.name}; the damaged file is {kept.name}"
-    raise StoreError(f"{file}: no sound backup to restore (looked for {file.name}.bak-*)")
+    raise StoreError(
+        _("{file}: no sound backup to restore (looked for {name}.bak-*)").format(
+            file=file, name=file.name
+        )
+    )

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InputFileError, InvalidInputError
+from qcode.i18n import _
 from qcode.interchange.codebook import read_codebook, write_codebook
 from qcode.interchange.model import Codebook, CodeEntry, MergeReport, RelationEntry, SetEntry
 from qcode.interchange.names import clean_codebook
@@ -58,9 +59,11 @@ def build_codebook(
     wanted = set(levels or LEVELS)
     unknown = sorted(wanted - set(LEVELS))
     if unknown:
-        raise InvalidInputError(f"unknown level {unknown[0]!r} (open, axial or selective)")
+        raise InvalidInputError(
+            _("unknown level {v1!r} (open, axial or selective)").format(v1=unknown[0])
+        )
     if examples < 0:
-        raise InvalidInputError("the number of example quotes cannot be negative")
+        raise InvalidInputError(_("the number of example quotes cannot be negative"))
     with p.read() as s:
         tree = CodeTree(s)
         rows = {
@@ -200,7 +203,9 @@ def merge_codebook(p: Project, cb: Codebook, source: str) -> MergeReport:
         )
     linked = sum(bool(c.links) for c in cb.codes)
     if linked:
-        report.notes.append(f"framework links of {linked} code(s) are not imported")
+        report.notes.append(
+            _("framework links of {linked} code(s) are not imported").format(linked=linked)
+        )
     return report
 
 
@@ -216,19 +221,23 @@ def _checked(cb: Codebook, source: str) -> Codebook:
 
     def check_guid(guid: str | None, what: str) -> None:
         if guid is not None and not _GUID.match(guid):
-            raise InputFileError(source, f"{what}: {guid!r} is not a GUID")
+            raise InputFileError(
+                source, _("{what}: {guid!r} is not a GUID").format(what=what, guid=guid)
+            )
 
     codes: list[CodeEntry] = []
     paths: set[str] = set()
     guids: dict[str, str] = {}
     for c in cb.codes:
-        what = f"code {c.path!r}"
+        what = _("code {path!r}").format(path=c.path)
         path = path_of(c.path, what)
         if path in paths:
-            raise InputFileError(source, f"code {path!r} is listed twice")
+            raise InputFileError(source, _("code {path!r} is listed twice").format(path=path))
         paths.add(path)
         if c.level not in LEVELS:
-            raise InputFileError(source, f"{what}: unknown level {c.level!r}")
+            raise InputFileError(
+                source, _("{what}: unknown level {level!r}").format(what=what, level=c.level)
+            )
         try:
             color = check_color(c.color) if c.color else None
         except InvalidInputError as exc:
@@ -237,16 +246,21 @@ def _checked(cb: Codebook, source: str) -> Codebook:
         if c.guid is not None:
             if c.guid.lower() in guids:
                 raise InputFileError(
-                    source, f"codes {guids[c.guid.lower()]!r} and {path!r} have the same GUID"
+                    source,
+                    _("codes {v1!r} and {path!r} have the same GUID").format(
+                        v1=guids[c.guid.lower()], path=path
+                    ),
                 )
             guids[c.guid.lower()] = path
         codes.append(replace(c, path=path, color=color))
     relations = []
     for r in cb.relations:
-        what = f"relation {r.source!r} {r.type} {r.target!r}"
+        what = _("relation {source!r} {type} {target!r}").format(
+            source=r.source, type=r.type, target=r.target
+        )
         type_name = " ".join(r.type.split())
         if not type_name:
-            raise InputFileError(source, f"{what}: no relation type")
+            raise InputFileError(source, _("{what}: no relation type").format(what=what))
         check_guid(r.guid, what)
         source_path, target_path = path_of(r.source, what), path_of(r.target, what)
         relations.append(replace(r, source=source_path, type=type_name, target=target_path))
@@ -254,9 +268,11 @@ def _checked(cb: Codebook, source: str) -> Codebook:
     for s in cb.sets:
         name = " ".join(s.name.split())
         if not name or name in (x.name for x in sets):
-            raise InputFileError(source, f"set {s.name!r}: " + ("no name" if not name else "twice"))
-        check_guid(s.guid, f"set {name!r}")
-        sets.append(replace(s, name=name, codes=[path_of(x, f"set {name!r}") for x in s.codes]))
+            problem = _("set {name!r}: no name") if not name else _("set {name!r}: twice")
+            raise InputFileError(source, problem.format(name=s.name))
+        what = _("set {name!r}").format(name=name)
+        check_guid(s.guid, what)
+        sets.append(replace(s, name=name, codes=[path_of(x, what) for x in s.codes]))
     return Codebook(cb.name, codes, relations, sets, cb.notes)
 
 
@@ -299,7 +315,9 @@ class _Merge:
                 continue
             owner = self.claimed.setdefault(cid, e.path)
             if owner != e.path:
-                self.report.skipped.append(f"{e.path}: matches the same code as {owner!r}")
+                self.report.skipped.append(
+                    _("{path}: matches the same code as {owner!r}").format(path=e.path, owner=owner)
+                )
                 continue
             self.found[e.path] = cid
             row = self.rows[cid]
@@ -307,7 +325,9 @@ class _Merge:
                 other_guid += 1
             elif e.guid and self.tree.path(cid) != e.path:
                 self.report.notes.append(
-                    f"{e.path!r} is {self.tree.path(cid)!r} here (same GUID); name and place kept"
+                    _("{path!r} is {v1!r} here (same GUID); name and place kept").format(
+                        path=e.path, v1=self.tree.path(cid)
+                    )
                 )
             incoming = {f: getattr(e, f) for f in UPDATABLE if f != "level" or e.level != "open"}
             values = {f: v for f, v in incoming.items() if v and v != getattr(row, f)}
@@ -321,11 +341,15 @@ class _Merge:
             else:
                 unchanged += 1
         if unchanged:
-            self.report.notes.append(f"{unchanged} matched code(s) were already up to date")
+            self.report.notes.append(
+                _("{unchanged} matched code(s) were already up to date").format(unchanged=unchanged)
+            )
         if other_guid:
             self.report.notes.append(
-                f"{other_guid} code(s) matched by path have other GUIDs in the file; "
-                "the project's GUIDs are kept"
+                _(
+                    "{other_guid} code(s) matched by path have other GUIDs in the "
+                    "file; the project's GUIDs are kept"
+                ).format(other_guid=other_guid)
             )
 
     def _level_ok(self, e: CodeEntry, cid: int | None = None) -> bool:
@@ -348,11 +372,13 @@ class _Merge:
         """The code at ``path``, created (with its own missing parents) if there is none."""
         cid = self.locate(path)
         if cid is None:
-            parent, _, _ = path.rpartition("/")
+            parent, _sep, _name = path.rpartition("/")
             pid = self._parent(parent) if parent else None
             cid = self._insert(path, pid, new_uuid(), {"level": "open"})
             self.report.added.append(path)
-            self.report.notes.append(f"{path!r} was created to hold its sub-codes")
+            self.report.notes.append(
+                _("{path!r} was created to hold its sub-codes").format(path=path)
+            )
         return cid
 
     def _insert(self, path: str, parent: int | None, guid: str, values: dict[str, Any]) -> int:
@@ -395,10 +421,14 @@ class _Merge:
             a, b = self.locate(r.source), self.locate(r.target)
             if a is None or b is None:
                 missing = r.source if a is None else r.target
-                self.report.skipped.append(f"{label}: no code {missing!r}")
+                self.report.skipped.append(
+                    _("{label}: no code {missing!r}").format(label=label, missing=missing)
+                )
                 continue
             if a == b:
-                self.report.skipped.append(f"{label}: it relates a code to itself")
+                self.report.skipped.append(
+                    _("{label}: it relates a code to itself").format(label=label)
+                )
                 continue
             t = types.get(r.type)
             if t is None:
@@ -406,9 +436,11 @@ class _Merge:
                     RelationType, [{"name": r.type, "directed": r.directed, "family": "user"}]
                 )[0]
                 types[r.type] = t
-                self.report.notes.append(f"relation type {r.type!r} created")
+                self.report.notes.append(_("relation type {type!r} created").format(type=r.type))
             if t["family"] == "paradigm" and not self.p.settings.paradigm:
-                self.report.skipped.append(f"{label}: the paradigm model is switched off here")
+                self.report.skipped.append(
+                    _("{label}: the paradigm model is switched off here").format(label=label)
+                )
                 continue
             keys = [(a, t["id"], b)] if t["directed"] else [(a, t["id"], b), (b, t["id"], a)]
             key = next((k for k in keys if k in have), None)
@@ -441,7 +473,9 @@ class _Merge:
             for path in s.codes:
                 cid = self.locate(path)
                 if cid is None:
-                    self.report.skipped.append(f"{label}, member {path!r}: no such code")
+                    self.report.skipped.append(
+                        _("{label}, member {path!r}: no such code").format(label=label, path=path)
+                    )
                 else:
                     ids.append(cid)
             row = by_guid.get(s.guid.lower()) if s.guid else None

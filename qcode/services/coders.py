@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.codes import check_color
 from qcode.services.project import Project
 from qcode.store.models import Coder, Coding
@@ -39,7 +40,7 @@ def list_coders(p: Project) -> list[CoderInfo]:
 def _get(p: Project, name: str) -> CoderInfo:
     found = [c for c in list_coders(p) if c.name == name]
     if not found:
-        raise NotFoundError(f"no coder named {name!r}")
+        raise NotFoundError(_("no coder named {name!r}").format(name=name))
     return found[0]
 
 
@@ -47,9 +48,9 @@ def add_coder(p: Project, name: str, color: str | None = None) -> CoderInfo:
     check_label("coder", name)
     name = " ".join(name.split())
     if not name:
-        raise InvalidInputError("a coder needs a name")
+        raise InvalidInputError(_("a coder needs a name"))
     if any(c.name == name for c in list_coders(p)):
-        raise ConflictError(f"a coder named {name!r} already exists")
+        raise ConflictError(_("a coder named {name!r} already exists").format(name=name))
     with p.change("coders.add", f"add coder {name!r}") as ch:
         ch.insert_one(Coder, name=name, color=check_color(color) if color else None)
     return _get(p, name)
@@ -64,9 +65,11 @@ def edit_coder(
         check_label("coder", new_name)
         new_name = " ".join(new_name.split())
         if not new_name:
-            raise InvalidInputError("a coder needs a name")
+            raise InvalidInputError(_("a coder needs a name"))
         if new_name != name and any(c.name == new_name for c in list_coders(p)):
-            raise ConflictError(f"a coder named {new_name!r} already exists")
+            raise ConflictError(
+                _("a coder named {new_name!r} already exists").format(new_name=new_name)
+            )
         values["name"] = new_name
     if color is not None:
         values["color"] = check_color(color)

@@ -389,7 +389,7 @@ class CodingService:
         """Apply codings listed in a CSV (document,start,end,code[,coder]) or JSON Lines file."""
         reqs, where = read_coding_file(Path(path), coder)
         if not reqs:
-            raise InputFileError(path, "has no codings")
+            raise InputFileError(path, _("has no codings"))
         with self.p.change("code.file") as ch:
             infos = self.apply_in(ch, reqs, create, where)
             ch.summary = f"code {len(infos)} segment(s) from {Path(path).name}"
@@ -432,8 +432,11 @@ class CodingService:
             ids = list(s.scalars(q))
         if not ids:
             raise NotFoundError(
-                f"no coding of {code!r} on [{start}, {end}) of {doc.name!r}"
-                + (f" by {coder!r}" if coder else "")
+                (
+                    _("no coding of {code!r} on [{start}, {end}) of {name!r} by {coder!r}")
+                    if coder
+                    else _("no coding of {code!r} on [{start}, {end}) of {name!r}")
+                ).format(code=code, start=start, end=end, name=doc.name, coder=coder)
             )
         return ids
 
@@ -541,7 +544,7 @@ def _int(value: str, what: str) -> int:
 def read_coding_file(path: Path, coder: str | None = None) -> tuple[list[CodingRequest], list[str]]:
     """Parse a codings file; errors name the file and line."""
     if not path.is_file():
-        raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputFileError(path, _("no such file") if not path.exists() else _("is not a file"))
     suffix = path.suffix.lower()
     from qcode.text.encoding import read_text_file
 
@@ -553,7 +556,9 @@ def read_coding_file(path: Path, coder: str | None = None) -> tuple[list[CodingR
         fields = {f.strip().lower() for f in (reader.fieldnames or [])}
         if not need <= fields:
             missing = ", ".join(sorted(need - fields))
-            raise InputFileError(path, f"line 1: missing column(s) {missing}")
+            raise InputFileError(
+                path, _("line 1: missing column(s) {missing}").format(missing=missing)
+            )
         for row in reader:
             clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
             records.append((reader.line_num, clean))
@@ -564,12 +569,17 @@ def read_coding_file(path: Path, coder: str | None = None) -> tuple[list[CodingR
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputFileError(path, f"line {n}: not valid JSON ({exc.msg})") from exc
+                raise InputFileError(
+                    path, _("line {n}: not valid JSON ({msg})").format(n=n, msg=exc.msg)
+                ) from exc
             if not isinstance(obj, dict):
-                raise InputFileError(path, f"line {n}: expected an object")
+                raise InputFileError(path, _("line {n}: expected an object").format(n=n))
             records.append((n, obj))
     else:
-        raise InputFileError(path, f"unsupported codings file type {suffix!r} (.csv or .jsonl)")
+        raise InputFileError(
+            path,
+            _("unsupported codings file type {suffix!r} (.csv or .jsonl)").format(suffix=suffix),
+        )
     reqs, where = [], []
     for n, rec in records:
         try:
@@ -586,7 +596,7 @@ def read_coding_file(path: Path, coder: str | None = None) -> tuple[list[CodingR
                 )
             )
         except QcodeError as exc:
-            raise InputFileError(path, f"line {n}: {exc}") from exc
+            raise InputFileError(path, _("line {n}: {exc}").format(n=n, exc=exc)) from exc
         where.append(f"{path}: line {n}")
     return reqs, where
 

@@ -24,6 +24,7 @@ from qcode.analysis.dictionary import (
     score,
 )
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.store.models import Case, Document
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def _by(by: str) -> tuple[str, str | None]:
         return by, None
     key = by.split(":", 1)[1] if by.startswith("attribute:") else by
     if not key:
-        raise InvalidInputError("--by attribute: needs an attribute name, e.g. attribute:region")
+        raise InvalidInputError(_("--by attribute: needs an attribute name, e.g. attribute:region"))
     return "attribute", key
 
 
@@ -127,7 +128,7 @@ class DictionaryService:
         doc_vals = self.p.attributes.values("document")
         case_vals = self.p.attributes.values("case")
         out = {}
-        for _, name, _, case in documents:
+        for _id, name, _lang, case in documents:
             value = doc_vals.get(name, {}).get(key)
             if value is None and case is not None:
                 value = case_vals.get(case, {}).get(key)
@@ -142,7 +143,11 @@ class DictionaryService:
         names = sorted({a.name for a in self.p.attributes.list()})
         if key not in names:
             known = ", ".join(names) if names else "none defined"
-            raise NotFoundError(f"no attribute {key!r} to group by (attributes: {known})")
+            raise NotFoundError(
+                _("no attribute {key!r} to group by (attributes: {known})").format(
+                    key=key, known=known
+                )
+            )
 
     def score(
         self,
@@ -157,7 +162,9 @@ class DictionaryService:
         document's own value before its case's), as counts and as rates per ``per`` word
         tokens (stop words included)."""
         if per <= 0:
-            raise InvalidInputError(f"--per {per:g}: give a positive number of tokens, e.g. 1000")
+            raise InvalidInputError(
+                _("--per {per:g}: give a positive number of tokens, e.g. 1000").format(per=per)
+            )
         kind, key = _by(by)
         self._check_attribute(key)
         d = self.load(dictionary)
@@ -194,7 +201,9 @@ class DictionaryService:
         d = self.load(dictionary)
         unknown = [c for c in categories if c not in d.categories]
         if unknown:
-            raise NotFoundError(f"{d.source}: no category {unknown[0]!r}")
+            raise NotFoundError(
+                _("{source}: no category {v1!r}").format(source=d.source, v1=unknown[0])
+            )
         texts, languages = self._inputs(self._documents(where, docs))
         userdict, model = self._pipeline_settings()
         found = find_matches(d, texts, languages, userdict, model, workers)

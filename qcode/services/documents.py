@@ -12,6 +12,7 @@ import regex
 from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InputFileError, InvalidInputError
+from qcode.i18n import _
 from qcode.ingest import SHEETS, TEXT_FORMATS, Loaded, read_document
 from qcode.services.attributes import parse_assignments
 from qcode.services.codings import find_document
@@ -93,11 +94,13 @@ def expand_paths(paths: Sequence[str | Path], skipped: builtins.list[Skipped]) -
                 continue
             suffix = f.suffix.lower()
             if f.name.startswith("~$"):
-                skipped.append(Skipped(str(f), "an Office lock file"))
+                skipped.append(Skipped(str(f), _("an Office lock file")))
             elif suffix in SHEETS:
-                skipped.append(Skipped(str(f), "a spreadsheet: import it with --text-columns"))
+                skipped.append(Skipped(str(f), _("a spreadsheet: import it with --text-columns")))
             elif suffix not in TEXT_FORMATS:
-                skipped.append(Skipped(str(f), f"unsupported file type {suffix or '(none)'!r}"))
+                skipped.append(
+                    Skipped(str(f), _("unsupported file type {v1!r}").format(v1=suffix or "(none)"))
+                )
             else:
                 out.append(f)
     return out
@@ -196,7 +199,7 @@ class DocumentService:
         ``code_speakers`` codes each speaker's turns with a code ``speaker/NAME``.
         """
         if not paths:
-            raise InvalidInputError("no files to import")
+            raise InvalidInputError(_("no files to import"))
         case_values = attrs if isinstance(attrs, dict) else parse_assignments(list(attrs or []))
         doc_values = (
             doc_attrs if isinstance(doc_attrs, dict) else parse_assignments(list(doc_attrs or []))
@@ -219,13 +222,14 @@ class DocumentService:
         files = expand_paths(paths, result.skipped)
         if not files:
             raise InvalidInputError(
-                "no files to import: "
-                + "; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:3])
+                _("no files to import: {skipped}").format(
+                    skipped="; ".join(f"{s.path}: {s.reason}" for s in result.skipped[:3])
+                )
                 if result.skipped
-                else "no files to import"
+                else _("no files to import")
             )
         if name is not None and len(files) > 1:
-            raise InvalidInputError("--name works with a single file only")
+            raise InvalidInputError(_("--name works with a single file only"))
         for n, path in enumerate(files, 1):
             if on_read is not None:
                 on_read(n, len(files), path)
@@ -238,12 +242,14 @@ class DocumentService:
                 continue
             doc_name = (name or path.stem).strip()
             if not doc_name:
-                raise InputFileError(path, "gives an empty document name; use --name")
+                raise InputFileError(path, _("gives an empty document name; use --name"))
             h = text_hash(loaded.text)
             dup = known.get(h)
             if dup is not None and not allow_duplicates:
                 result.skipped.append(
-                    Skipped(str(path), f"identical content to document {dup!r}", dup)
+                    Skipped(
+                        str(path), _("identical content to document {dup!r}").format(dup=dup), dup
+                    )
                 )
                 continue
             problem = None
@@ -420,7 +426,9 @@ class DocumentService:
 
     def units(self, ref: str, kind: str) -> builtins.list[dict[str, Any]]:
         if kind not in UNIT_KINDS:
-            raise InvalidInputError(f"unknown unit {kind!r} ({', '.join(UNIT_KINDS)})")
+            raise InvalidInputError(
+                _("unknown unit {kind!r} ({v1})").format(kind=kind, v1=", ".join(UNIT_KINDS))
+            )
         with self.p.read() as s:
             doc = find_document(s, ref)
             text = self.p.text_of(s, doc)
@@ -441,7 +449,9 @@ class DocumentService:
         read at once and without their text (for a viewer opening a large document)."""
         for kind in kinds:
             if kind not in UNIT_KINDS:
-                raise InvalidInputError(f"unknown unit {kind!r} ({', '.join(UNIT_KINDS)})")
+                raise InvalidInputError(
+                    _("unknown unit {kind!r} ({v1})").format(kind=kind, v1=", ".join(UNIT_KINDS))
+                )
         out: dict[str, builtins.list[tuple[int, int, str | None]]] = {k: [] for k in kinds}
         with self.p.read() as s:
             doc = find_document(s, ref)
@@ -478,11 +488,13 @@ class DocumentService:
     def rename(self, ref: str, new_name: str) -> DocumentInfo:
         new_name = new_name.strip()
         if not new_name:
-            raise InvalidInputError("a document needs a name")
+            raise InvalidInputError(_("a document needs a name"))
         with self.p.change("docs.rename") as ch:
             doc = find_document(ch.session, ref)
             if ch.session.scalar(select(Document.id).where(Document.name == new_name)):
-                raise ConflictError(f"a document named {new_name!r} already exists")
+                raise ConflictError(
+                    _("a document named {new_name!r} already exists").format(new_name=new_name)
+                )
             ch.update(Document, [doc.id], name=new_name)
             ch.summary = f"rename document {doc.name!r} to {new_name!r}"
         return self.get(new_name)
@@ -495,7 +507,9 @@ class DocumentService:
             codings = list(s.scalars(select(Coding.id).where(Coding.document_id == doc.id)))
             if codings and not force:
                 raise ConflictError(
-                    f"document {doc.name!r} has {len(codings)} coding(s); use --force"
+                    _("document {name!r} has {n} coding(s); use --force").format(
+                        name=doc.name, n=len(codings)
+                    )
                 )
             ch.detach_codings(codings)
             ch.unlink_memos("document", [doc.id])

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InvalidInputError
+from qcode.i18n import _
 from qcode.interchange.model import CodeEntry
 from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import (
@@ -283,7 +284,9 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
 
 def export_qdpx(p: Project, path: Path) -> ExportReport:
     if path.suffix.lower() != ".qdpx":
-        raise InvalidInputError(f"{path}: a REFI-QDA project file ends in .qdpx")
+        raise InvalidInputError(
+            _("{path}: a REFI-QDA project file ends in .qdpx").format(path=path)
+        )
     x, notes = to_exchange(p)
     write_qdpx(x, path)
     counts = {
@@ -326,7 +329,9 @@ def create_from_qdpx(
     target = Path(directory)
     source = Path(source)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ConflictError(f"{target}: exists and is not empty; choose a new folder")
+        raise ConflictError(
+            _("{target}: exists and is not empty; choose a new folder").format(target=target)
+        )
     x = read_qdpx(source, units, _extract)
 
     def build(folder: Path) -> ImportReport:
@@ -379,7 +384,9 @@ def _codes(ch: Change, x: Exchange, rep: ImportReport) -> dict[str, int]:
         level = c.level
         if level == "selective":
             if core_seen:
-                rep.notes.append(f"code {c.path!r} was a second core category; now axial")
+                rep.notes.append(
+                    _("code {path!r} was a second core category; now axial").format(path=c.path)
+                )
                 level = "axial"
             core_seen = True
         cid = ch.insert_one(
@@ -426,7 +433,11 @@ def _values(
         try:
             out.append((attr_id[g], parse_value(g, attr_type[g], raw)))
         except InvalidInputError:
-            rep.notes.append(f"{owner}: value {raw!r} is not a {attr_type[g]}; left out")
+            rep.notes.append(
+                _("{owner}: value {raw!r} is not a {v1}; left out").format(
+                    owner=owner, raw=raw, v1=attr_type[g]
+                )
+            )
     return out
 
 
@@ -587,7 +598,9 @@ def _relations(
             if g in comments:
                 used_comments[g] = link.guid
     if other:
-        rep.notes.append(f"{other} link(s) not between two codes; not brought over")
+        rep.notes.append(
+            _("{other} link(s) not between two codes; not brought over").format(other=other)
+        )
     return ids, used_comments
 
 
@@ -650,7 +663,9 @@ def _memo_links(
             link(n, "relation", relation_id.get(lk.guid))
     ch.insert(MemoLink, list(rows.values()))
     if lost:
-        rep.notes.append(f"{lost} note reference(s) could not be kept as memo links")
+        rep.notes.append(
+            _("{lost} note reference(s) could not be kept as memo links").format(lost=lost)
+        )
 
 
 def _sets(

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 
 from qcode import schemas
 from qcode.errors import ConflictError, InputFileError, NotFoundError
+from qcode.i18n import _
 from qcode.services.codes import CodeTree
 from qcode.store.models import (
     CodeElementLink,
@@ -41,13 +42,15 @@ def read_framework(path: Path) -> dict[str, Any]:
     import yaml
 
     if not path.is_file():
-        raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputFileError(path, _("no such file") if not path.exists() else _("is not a file"))
     try:
         text = path.read_text(encoding="utf-8-sig")
         data = json.loads(text) if path.suffix.lower() == ".json" else safe_load(text)
     except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
         problem = " ".join(str(exc).split())
-        raise InputFileError(path, f"cannot be parsed ({problem})") from None
+        raise InputFileError(
+            path, _("cannot be parsed ({problem})").format(problem=problem)
+        ) from None
     validator = jsonschema.Draft202012Validator(schema("framework.schema.json"))
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
@@ -57,24 +60,34 @@ def read_framework(path: Path) -> dict[str, Any]:
     keys: dict[str, int] = {}
     for i, dim in enumerate(data["dimensions"]):
         if dim["key"] in keys:
-            raise InputFileError(path, f"dimensions/{i}/key: {dim['key']!r} is used twice")
+            raise InputFileError(
+                path, _("dimensions/{i}/key: {key!r} is used twice").format(i=i, key=dim["key"])
+            )
         keys[dim["key"]] = i
         names = [el["name"] for el in dim["elements"]]
         for j, el in enumerate(dim["elements"]):
             if names.index(el["name"]) != j:
                 raise InputFileError(
-                    path, f"dimensions/{i}/elements/{j}/name: {el['name']!r} is used twice"
+                    path,
+                    _("dimensions/{i}/elements/{j}/name: {name!r} is used twice").format(
+                        i=i, j=j, name=el["name"]
+                    ),
                 )
             if "parent" in el and el["parent"] not in names:
                 raise InputFileError(
                     path,
-                    f"dimensions/{i}/elements/{j}/parent: no element "
-                    f"{el['parent']!r} in dimension {dim['key']!r}",
+                    _(
+                        "dimensions/{i}/elements/{j}/parent: no element {parent!r} in "
+                        "dimension {key!r}"
+                    ).format(i=i, j=j, parent=el["parent"], key=dim["key"]),
                 )
     for k, link in enumerate(data.get("links", [])):
         for end in ("from", "to"):
             if link[end] not in keys:
-                raise InputFileError(path, f"links/{k}/{end}: no dimension {link[end]!r}")
+                raise InputFileError(
+                    path,
+                    _("links/{k}/{end}: no dimension {v1!r}").format(k=k, end=end, v1=link[end]),
+                )
     return data
 
 
@@ -147,8 +160,10 @@ class FrameworkService:
             )
             if linked and not force:
                 raise ConflictError(
-                    f"{path}: {len(linked)} code link(s) point at elements the file no longer "
-                    "has; use --force to drop them"
+                    _(
+                        "{path}: {n} code link(s) point at elements the file no longer "
+                        "has; use --force to drop them"
+                    ).format(path=path, n=len(linked))
                 )
             ch.delete(CodeElementLink, linked)
             ch.update(FrameworkElement, gone, parent_id=None)
@@ -255,9 +270,15 @@ class FrameworkService:
             found = [r for r in rows if r[1] == ref]
         if len(found) > 1:
             options = ", ".join(f"{r[2]}/{r[1]}" for r in found)
-            raise NotFoundError(f"framework element {ref!r} is ambiguous; give one of {options}")
+            raise NotFoundError(
+                _("framework element {ref!r} is ambiguous; give one of {options}").format(
+                    ref=ref, options=options
+                )
+            )
         if not found:
-            raise NotFoundError(f"no framework element {ref!r} (qcode framework show)")
+            raise NotFoundError(
+                _("no framework element {ref!r} (qcode framework show)").format(ref=ref)
+            )
         return ElementRef(found[0][0], found[0][2], found[0][1])
 
     def link(self, code: str, element: str, relation: str = "indicates") -> None:
@@ -274,7 +295,9 @@ class FrameworkService:
                 )
             ):
                 raise ConflictError(
-                    f"{tree.path(cid)!r} already {relation} {el.dimension}/{el.name}"
+                    _("{v1!r} already {relation} {dimension}/{name}").format(
+                        v1=tree.path(cid), relation=relation, dimension=el.dimension, name=el.name
+                    )
                 )
             ch.insert_one(CodeElementLink, code_id=cid, element_id=el.id, relation=relation)
             ch.summary = f"link {tree.path(cid)!r} to {el.dimension}/{el.name}"
@@ -291,7 +314,9 @@ class FrameworkService:
                 )
             )
             if not ids:
-                raise NotFoundError(f"{code!r} is not linked to {element!r}")
+                raise NotFoundError(
+                    _("{code!r} is not linked to {element!r}").format(code=code, element=element)
+                )
             ch.delete(CodeElementLink, ids)
             ch.summary = f"unlink {code!r} from {el.dimension}/{el.name}"
         return len(ids)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, select
 
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.codes import CodeTree
 from qcode.store.models import (
     Case,
@@ -117,7 +118,7 @@ def _columns(
 ) -> list[int]:
     given = [bool(codes), level is not None, set_name is not None]
     if sum(given) > 1:
-        raise InvalidInputError("give one of --codes, --level and --set")
+        raise InvalidInputError(_("give one of --codes, --level and --set"))
     if codes:
         out = []
         for c in codes:
@@ -129,17 +130,17 @@ def _columns(
     if set_name is not None:
         sid = s.scalar(select(CodeSet.id).where(CodeSet.name == set_name))
         if sid is None:
-            raise NotFoundError(f"no set {set_name!r}")
+            raise NotFoundError(_("no set {set_name!r}").format(set_name=set_name))
         ids = set(
             s.scalars(
                 select(SetMember.target_id).where(SetMember.set_id == sid, SetMember.kind == "code")
             )
         )
         if not ids:
-            raise InvalidInputError(f"set {set_name!r} holds no codes")
+            raise InvalidInputError(_("set {set_name!r} holds no codes").format(set_name=set_name))
         return [c for c in tree.ordered() if c in ids]
     if level not in (None, "open", "axial"):
-        raise InvalidInputError(f"unknown level {level!r} (open or axial)")
+        raise InvalidInputError(_("unknown level {level!r} (open or axial)").format(level=level))
     axial = [c for c in tree.ordered() if levels[c] == "axial"]
     if level == "axial" or (level is None and axial):
         return axial
@@ -161,20 +162,20 @@ def framework_matrix(
     if rows in ("case", "document"):  # as `qcode summaries --rows` names them
         rows += "s"
     if rows not in ("cases", "documents"):
-        raise InvalidInputError(f"unknown rows {rows!r} (cases or documents)")
+        raise InvalidInputError(_("unknown rows {rows!r} (cases or documents)").format(rows=rows))
     in_scope = set(p.analysis.documents_in_scope(where)) if where else None
     known_attrs = {(a.scope, a.name): a.type for a in p.attributes.list()}
     types: dict[str, str] = {}
     for a in attributes:
         t = known_attrs.get(("case", a)) or known_attrs.get(("document", a))
         if t is None:
-            raise NotFoundError(f"no attribute {a!r}")
+            raise NotFoundError(_("no attribute {a!r}").format(a=a))
         types[a] = t
     with p.read() as s:
         tree = CodeTree(s)
         column_ids = _columns(s, tree, codes, level, set_name)
         if not column_ids:
-            raise InvalidInputError("no codes to make columns of")
+            raise InvalidInputError(_("no codes to make columns of"))
         docs = [
             (d, n, c)
             for d, n, c in s.execute(
@@ -229,7 +230,7 @@ def framework_matrix(
         row_ids, names = ordered, [cases[c] for c in ordered]
         pos = {c: i for i, c in enumerate(ordered)}
         whole = defaultdict(list)
-        for d, _, c in docs:
+        for d, _name, c in docs:
             if c is not None:
                 whole[d].append(pos[c])
         ranged = defaultdict(list)

@@ -28,6 +28,7 @@ from sqlalchemy import Connection, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from qcode.errors import ConflictError, QcodeError
+from qcode.i18n import _
 from qcode.store.models import TABLES, Code, Coding, Event, HistoryEntry, new_uuid, utcnow
 from qcode.store.oplog import Op, RevertConflict, RowKey, references, revert, touched
 
@@ -134,14 +135,16 @@ class HistoryService:
 
     def _step(self, action: str, project_wide: bool) -> str:
         state, new_state = ("done", "undone") if action == "undo" else ("undone", "done")
-        whose = "" if project_wide else f" for {self.p.user}"
+        whose = "" if project_wide else _(" for {user}").format(user=self.p.user)
         for attempt in range(RETRIES):
             try:
                 with self.p.Session() as s, s.begin():
                     conn = s.connection()
                     entry = self._pick(conn, action, project_wide)
                     if entry is None:
-                        raise QcodeError(f"nothing to {action}{whose}")
+                        raise QcodeError(
+                            _("nothing to {action}{whose}").format(action=_(action), whose=whose)
+                        )
                     claimed = conn.execute(
                         update(H)
                         .where(H.c.seq == entry.seq, H.c.state == state)
@@ -179,15 +182,22 @@ class HistoryService:
                 raise
             except RevertConflict as exc:
                 raise ConflictError(
-                    f"cannot {action} {entry.summary!r}: "
-                    f"{self._label(exc.table, exc.key)} was changed since"
+                    _("cannot {action} {summary!r}: {v1} was changed since").format(
+                        action=_(action), summary=entry.summary, v1=self._label(exc.table, exc.key)
+                    )
                 ) from None
             except IntegrityError:
                 raise ConflictError(
-                    f"cannot {action} {entry.summary!r}: a later change took its place "
-                    "(the same name, or what it belongs to is gone)"
+                    _(
+                        "cannot {action} {summary!r}: a later change took its place (the "
+                        "same name, or what it belongs to is gone)"
+                    ).format(action=_(action), summary=entry.summary)
                 ) from None
-        raise ConflictError(f"cannot {action}: other coders kept changing the history; try again")
+        raise ConflictError(
+            _("cannot {action}: other coders kept changing the history; try again").format(
+                action=_(action)
+            )
+        )
 
     def _check_later(
         self, conn: Connection, action: str, entry: Any, ops: list[Op], project_wide: bool
@@ -202,16 +212,21 @@ class HistoryService:
         for actor, last_event in conn.execute(q.order_by(H.c.last_event)).all():
             ev = conn.execute(select(Event.at, Event.payload).where(Event.id == last_event)).one()
             theirs = list((ev.payload or {}).get("ops", []))
-            their_rows, _ = touched(theirs)
+            their_rows, _refs = touched(theirs)
             hit: set[RowKey] = rows & their_rows
             if not hit and inserted:
                 hit = references(conn, theirs, inserted)
             if hit:
                 table, key = min(hit, key=repr)
-                after = "after you" if not project_wide else "after it"
+                after = _("after you") if not project_wide else _("after it")
                 raise ConflictError(
-                    f"cannot {action}: {actor} changed {self._label(table, key, conn)} "
-                    f"at {_clock(ev.at)} {after}"
+                    _("cannot {action}: {actor} changed {v1} at {v2} {after}").format(
+                        action=_(action),
+                        actor=actor,
+                        v1=self._label(table, key, conn),
+                        v2=_clock(ev.at),
+                        after=after,
+                    )
                 )
 
     def _label(self, table: str, key: Any, conn: Connection | None = None) -> str:
@@ -219,9 +234,9 @@ class HistoryService:
         of a coding."""
         t = TABLES[table]
         if isinstance(key, tuple):
-            return f"a value in {table}"
+            return _("a value in {table}").format(table=table)
         if isinstance(key, list):
-            return f"{len(key)} rows of {table}"
+            return _("{n} rows of {table}").format(n=len(key), table=table)
         with self.p.read() as s:
             c = conn or s.connection()
             if table == Coding.__tablename__:
@@ -230,7 +245,11 @@ class HistoryService:
                     .join(Coding, Coding.code_id == Code.id)
                     .where(Coding.id == key)
                 )
-                return f"a coding of {name!r}" if name else f"coding {key}"
+                return (
+                    _("a coding of {name!r}").format(name=name)
+                    if name
+                    else _("coding {key}").format(key=key)
+                )
             for col in ("name", "title"):
                 if col in t.c:
                     name = c.scalar(select(t.c[col]).where(t.c.id == key))

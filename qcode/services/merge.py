@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import select
 
 from qcode.errors import ConflictError, InvalidInputError
+from qcode.i18n import _
 from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import Exchange
 from qcode.interchange.refi import query_from_description
@@ -122,7 +123,7 @@ def merge_project(
     (:class:`MergeConflicts`, nothing written) unless ``take`` is "ours" or "theirs"; a dry run
     reports the conflicts and stops at none."""
     if take is not None and take not in TAKE:
-        raise InvalidInputError(f"take {take!r}: give 'ours' or 'theirs'")
+        raise InvalidInputError(_("take {take!r}: give 'ours' or 'theirs'").format(take=take))
     q = Project.open(other)
     try:
         return _merge(p, q, other, dry_run, take)
@@ -134,8 +135,8 @@ def _merge(
     p: Project, q: Project, other: str | Path, dry_run: bool, take: str | None
 ) -> MergeResult:
     if q.root == p.root:
-        raise InvalidInputError(f"{other}: is this project; nothing to merge")
-    x, _ = to_exchange(q)  # what REFI-QDA cannot hold is read below
+        raise InvalidInputError(_("{other}: is this project; nothing to merge").format(other=other))
+    x, _rest = to_exchange(q)  # what REFI-QDA cannot hold is read below
     cells = summaries.take_from_exchange(x)
     base, last = find_ancestor(p, q)
     with q.read() as s:
@@ -396,7 +397,11 @@ class _Merge(ThreeWay, ThreeWayGroups):
             if row is not None:
                 did = row.id
                 if row.name != s.name and not self.renamed_there(row, s, names):
-                    self.res.notes.append(f"document {s.name!r} there is {row.name!r} here")
+                    self.res.notes.append(
+                        _("document {name!r} there is {name2!r} here").format(
+                            name=s.name, name2=row.name
+                        )
+                    )
                 self.case_there(did, row.uuid, case_of.get(s.guid), s.name)
             else:
                 name, n = s.name, 1
@@ -660,8 +665,10 @@ class _Merge(ThreeWay, ThreeWayGroups):
             code = self.code.get(code_guid)
             if element is None or code is None:
                 self.res.notes.append(
-                    f"framework element {key}: {name!r} is not in this project; a link to it "
-                    "was not merged"
+                    _(
+                        "framework element {key}: {name!r} is not in this project; a "
+                        "link to it was not merged"
+                    ).format(key=key, name=name)
                 )
                 continue
             exists = self.c.scalar(

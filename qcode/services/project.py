@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from qcode import settings as settings_mod
 from qcode.errors import ConflictError, InvalidInputError, StoreError
+from qcode.i18n import _
 from qcode.services.changes import Change, RowsKept
 from qcode.services.kept import Kept
 from qcode.settings import LANGUAGE_CODES, Settings
@@ -226,17 +227,22 @@ class Project:
     ) -> Project:
         root = Path(root)
         if (root / settings_mod.SETTINGS_FILE).exists():
-            raise ConflictError(f"{root}: already a qcode project")
+            raise ConflictError(_("{root}: already a qcode project").format(root=root))
         if root.exists() and not root.is_dir():
-            raise InvalidInputError(f"{root}: exists and is not a folder")
+            raise InvalidInputError(_("{root}: exists and is not a folder").format(root=root))
         if language not in LANGUAGE_CODES:
-            raise InvalidInputError(f"unknown language code {language!r} (e.g. en, zh)")
+            raise InvalidInputError(
+                _("unknown language code {language!r} (e.g. en, zh)").format(language=language)
+            )
         if db_url:
             url = db.parse_url(db_url)
             if url.password is not None:
                 raise InvalidInputError(
-                    "--db: the URL holds a password, which qcode.toml would keep in plain text; "
-                    "leave it out and set PGPASSWORD or put it in ~/.pgpass"
+                    _(
+                        "--db: the URL holds a password, which qcode.toml would keep in "
+                        "plain text; leave it out and set PGPASSWORD or put it in "
+                        "~/.pgpass"
+                    )
                 )
         created = not root.exists()
         root.mkdir(parents=True, exist_ok=True)
@@ -274,7 +280,11 @@ class Project:
             db.ensure_schema(engine)
         except OperationalError as exc:
             detail = " ".join(str(exc.orig).split())
-            raise StoreError(f"{folder}: cannot open the project database ({detail})") from exc
+            raise StoreError(
+                _("{folder}: cannot open the project database ({detail})").format(
+                    folder=folder, detail=detail
+                )
+            ) from exc
         return cls(folder, s, engine)
 
     def close(self) -> None:
@@ -351,7 +361,9 @@ class Project:
                     ):
                         raise refused from None
                 raise ConflictError(
-                    f"{action}: some {exc.table} were removed meanwhile; nothing was changed"
+                    _("{action}: some {table} were removed meanwhile; nothing was changed").format(
+                        action=action, table=exc.table
+                    )
                 ) from None
             finally:
                 if not committed:  # values read in a change that failed are not kept
@@ -370,7 +382,7 @@ class Project:
     def ensure_coder(self, ch: Change, name: str | None) -> int:
         name = (name or self.user).strip()
         if not name:
-            raise InvalidInputError("a coder needs a name")
+            raise InvalidInputError(_("a coder needs a name"))
         check_label("coder", name)
         kept: dict[str, int] = self.kept.values(ch).setdefault("coders", {})
         cid = kept.get(name)

@@ -30,6 +30,7 @@ from qcode.analysis.query_parse import (
     parse,
 )
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.records import Records as BaseRecords
 from qcode.services.codes import CodeTree, NoSuchCode
 from qcode.services.query_tree import (
@@ -120,7 +121,7 @@ class QueryService:
     # -- resolving -------------------------------------------------------------------------------
     def parse(self, expr: str) -> Node:
         if not expr.strip():
-            raise InvalidInputError("query: column 1: expected a code, a text search or '('")
+            raise InvalidInputError(_("query: column 1: expected a code, a text search or '('"))
         return parse(expr)
 
     def resolve(self, expr: str, level: str = "open", _stack: tuple[str, ...] = ()) -> Node:
@@ -165,19 +166,27 @@ class QueryService:
                     )
                 if level == "axial" and levels.get(cid) != "axial":
                     raise InvalidInputError(
-                        f"{where}{codes.path(cid)!r} is not a category (at --level axial "
-                        "a query names categories)"
+                        _(
+                            "{where}{v1!r} is not a category (at --level axial a query names "
+                            "categories)"
+                        ).format(where=where, v1=codes.path(cid))
                     )
                 return codes_operand(leaf.column, ids_of(cid), codes.path(cid))
             if isinstance(leaf, SetRef):
                 row = sets.get(leaf.name)
                 if row is None:
                     raise NotFoundError(
-                        f"{where}no set {leaf.name!r}{did_you_mean(leaf.name, list(sets))}"
+                        _("{where}no set {name!r}{v1}").format(
+                            where=where, name=leaf.name, v1=did_you_mean(leaf.name, list(sets))
+                        )
                     )
                 if leaf.name in _stack:
                     chain = " -> ".join([*_stack, leaf.name])
-                    raise InvalidInputError(f"{where}set {leaf.name!r} uses itself ({chain})")
+                    raise InvalidInputError(
+                        _("{where}set {name!r} uses itself ({chain})").format(
+                            where=where, name=leaf.name, chain=chain
+                        )
+                    )
                 if row.query:
                     try:
                         return self.resolve(row.query, level, (*_stack, leaf.name))
@@ -185,7 +194,9 @@ class QueryService:
                         raise type(exc)(f"set {leaf.name!r}: {exc}") from None
                 ids = [c for c in members[row.id] if c in codes.name]
                 if not ids:
-                    raise InvalidInputError(f"{where}set {leaf.name!r} holds no codes")
+                    raise InvalidInputError(
+                        _("{where}set {name!r} holds no codes").format(where=where, name=leaf.name)
+                    )
                 node: Node = codes_operand(leaf.column, ids_of(ids[0]), codes.path(ids[0]))
                 for c in ids[1:]:
                     node = Or(
@@ -225,7 +236,9 @@ class QueryService:
         """Each document in scope with hits, and its hits."""
         scope = scope or Scope()
         if unit not in _MODE:
-            raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+            raise InvalidInputError(
+                _("unknown unit {unit!r} ({v1})").format(unit=unit, v1=", ".join(UNITS))
+            )
         tree = self.resolve(expr, scope.level) if isinstance(expr, str) else expr
         data = data or self.load(scope, [tree], unit, regex_seconds)
         mode = _MODE[unit]
@@ -581,5 +594,7 @@ def _compile(leaf: RegexSearch) -> Any:
         return regex.compile(leaf.pattern, regex.IGNORECASE if leaf.ignore_case else 0)
     except regex.error as exc:
         raise InvalidInputError(
-            f"query: column {leaf.column}: invalid regex /{leaf.pattern}/ ({exc})"
+            _("query: column {column}: invalid regex /{pattern}/ ({exc})").format(
+                column=leaf.column, pattern=leaf.pattern, exc=exc
+            )
         ) from None

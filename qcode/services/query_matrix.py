@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.query_eval import DocData, Hit, conjunction, evaluate
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.query import _MODE, Records, _Doc
 from qcode.services.query_tree import candidates
 from qcode.services.scope import Scope, did_you_mean
@@ -75,7 +76,7 @@ def _count(found: list[tuple[_Doc, list[Hit]]], count: str) -> int:
     if count == "cases":
         return len({d.case for d, _ in found if d.case is not None})
     total = 0
-    for _, hits in found:  # characters covered, overlapping hits counted once
+    for _doc, hits in found:  # characters covered, overlapping hits counted once
         pos = 0
         for h in sorted(hits):
             a = max(h.start, pos)
@@ -98,19 +99,23 @@ def matrix_query(
     with that value)."""
     scope = scope or Scope()
     if count not in COUNTS:
-        raise InvalidInputError(f"unknown count {count!r} ({', '.join(COUNTS)})")
+        raise InvalidInputError(
+            _("unknown count {count!r} ({v1})").format(count=count, v1=", ".join(COUNTS))
+        )
     if unit not in _MODE:
-        raise InvalidInputError(f"unknown unit {unit!r}")
+        raise InvalidInputError(_("unknown unit {unit!r}").format(unit=unit))
     sides: list[tuple[str, Any]] = []
     for side, spec in (("--rows", rows), ("--cols", cols)):
         if not spec or not spec.strip():
-            raise InvalidInputError(f"{side} is empty: give queries or attribute:KEY")
+            raise InvalidInputError(
+                _("{side} is empty: give queries or attribute:KEY").format(side=side)
+            )
         if spec.strip().startswith("attribute:"):
             sides.append(("attribute", spec.strip()[len("attribute:") :].strip()))
         else:
             sides.append(("queries", split_top(spec)))
     if sides[0][0] == sides[1][0] == "attribute":
-        raise InvalidInputError("--rows and --cols cannot both be attributes: give queries")
+        raise InvalidInputError(_("--rows and --cols cannot both be attributes: give queries"))
     trees: dict[str, Any] = {}
     for kind, spec in sides:
         if kind == "queries":
@@ -124,7 +129,11 @@ def matrix_query(
         if kind == "attribute":
             names = {a.name for a in p.attributes.list()}
             if spec not in names:
-                raise NotFoundError(f"no attribute {spec!r}{did_you_mean(spec, sorted(names))}")
+                raise NotFoundError(
+                    _("no attribute {spec!r}{v1}").format(
+                        spec=spec, v1=did_you_mean(spec, sorted(names))
+                    )
+                )
             groups = p.analysis._attribute_of([(d.id, d.name, None) for d in data.docs], spec)
             # a document's own value first, then its case's
             groups = _with_cases(p, data.docs, spec, groups)
@@ -191,14 +200,20 @@ def cell_records(p: Project, m: QueryMatrix, ref: str, context: int = 0) -> Reco
     """The hits of one cell, named ``R,C`` by 1-based numbers or by labels."""
     parts = split_top(ref)
     if len(parts) != 2:
-        raise InvalidInputError(f"--cell {ref!r}: give ROW,COLUMN (numbers from 1, or labels)")
+        raise InvalidInputError(
+            _("--cell {ref!r}: give ROW,COLUMN (numbers from 1, or labels)").format(ref=ref)
+        )
 
     def index(value: str, labels: list[str], what: str) -> int:
         if value in labels:
             return labels.index(value)
         if value.isdigit() and 1 <= int(value) <= len(labels):
             return int(value) - 1
-        raise InvalidInputError(f"--cell: no {what} {value!r} (1 to {len(labels)}, or a label)")
+        raise InvalidInputError(
+            _("--cell: no {what} {value!r} (1 to {n}, or a label)").format(
+                what=what, value=value, n=len(labels)
+            )
+        )
 
     i, j = index(parts[0], m.rows, "row"), index(parts[1], m.columns, "column")
     return p.query.records(m.cells[(i, j)], context)

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from qcode.analysis.quotes import representative
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.codes import CodeTree
 from qcode.store.models import (
     Case,
@@ -195,7 +196,7 @@ def check_attributes(p: Project, names: Sequence[str]) -> None:
     known = {a.name for a in p.attributes.list()}
     for n in names:
         if n not in known:
-            raise NotFoundError(f"no attribute {n!r}")
+            raise NotFoundError(_("no attribute {n!r}").format(n=n))
 
 
 def to_quote(r: QuoteRow, attributes: Sequence[str]) -> Quote:
@@ -256,7 +257,7 @@ def quotes(
     """The ``n`` most representative quotes of ``code`` (with the codes under it) among the
     documents ``where`` selects."""
     if n < 1:
-        raise InvalidInputError(f"--n {n}: give at least 1")
+        raise InvalidInputError(_("--n {n}: give at least 1").format(n=n))
     check_attributes(p, attributes)
     with p.read() as s:
         tree = CodeTree(s)
@@ -280,13 +281,15 @@ def query_quotes(
     from qcode.services.scope import Scope
 
     if n < 1:
-        raise InvalidInputError(f"--n {n}: give at least 1")
+        raise InvalidInputError(_("--n {n}: give at least 1").format(n=n))
     check_attributes(p, attributes)
     tree = p.query.resolve(expr)
     ids = code_ids(tree)
     if not ids:
         raise InvalidInputError(
-            f"query {expr!r} names no codes: quotes are codings (search with qcode query)"
+            _("query {expr!r} names no codes: quotes are codings (search with qcode query)").format(
+                expr=expr
+            )
         )
     hits = {d.name: found for d, found in p.query.hits(tree, Scope(where=tuple(where)))}
     rows = [

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.quotes import IDEAL_LENGTH
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.interchange.document import (
     Doc,
     Figure,
@@ -273,7 +274,7 @@ class _Builder:
             return
         weight: dict[str, float] = defaultdict(float)
         related = set()
-        for _, other, data in self.graph.edges(node, data=True):
+        for _node, other, data in self.graph.edges(node, data=True):
             if data.get("kind") == "relation":
                 related.add(other)
             else:
@@ -423,7 +424,7 @@ def _categories(p: Project, core: bool, names: Sequence[str]) -> builtins.list[t
                 out.append((path, path in cores))
         return out
     if core and not cores:
-        raise NotFoundError("no core category yet (qcode core CATEGORY)")
+        raise NotFoundError(_("no core category yet (qcode core CATEGORY)"))
     if cores:
         info = p.structure.core()
         related = sorted(info["paths"], key=lambda c: (len(info["paths"][c]), c))
@@ -441,11 +442,11 @@ def build_report(
 ) -> Doc:
     """The report as blocks; figures (when ``figures`` names a folder) drawn into it."""
     if n_quotes < 0:
-        raise InvalidInputError(f"--quotes {n_quotes}: give 0 or more")
+        raise InvalidInputError(_("--quotes {n_quotes}: give 0 or more").format(n_quotes=n_quotes))
     check_attributes(p, attributes)
     chosen = _categories(p, core, categories)
     if not chosen:
-        raise NotFoundError("no categories to report on (make axial codes first)")
+        raise NotFoundError(_("no categories to report on (make axial codes first)"))
     b = _Builder(p, n_quotes, attributes, figures)
     b.doc.add(Heading(0, b.doc.title))
     b.doc.add(
@@ -479,9 +480,13 @@ def write_report(
     Markdown links its figures from a folder beside it; HTML and Word hold them."""
     fmt = fmt or output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        raise InvalidInputError(f"{output}: unknown report format {fmt!r} (docx, md or html)")
+        raise InvalidInputError(
+            _("{output}: unknown report format {fmt!r} (docx, md or html)").format(
+                output=output, fmt=fmt
+            )
+        )
     if not output.parent.is_dir():
-        raise InvalidInputError(f"{output}: its folder does not exist")
+        raise InvalidInputError(_("{output}: its folder does not exist").format(output=output))
     with tempfile.TemporaryDirectory() as tmp:
         figures = None
         if with_figures:

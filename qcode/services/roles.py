@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, text
 
 from qcode.errors import ConflictError, InvalidInputError, QcodeError
+from qcode.i18n import _
 
 if TYPE_CHECKING:
     from qcode.services.project import Project
@@ -70,7 +71,7 @@ class RoleService:
     def _server(self) -> None:
         if self.p.engine.dialect.name != "postgresql":
             raise InvalidInputError(
-                "roles need a project on a PostgreSQL server (qcode init --db postgresql+...)"
+                _("roles need a project on a PostgreSQL server (qcode init --db postgresql+...)")
             )
 
     @property
@@ -169,16 +170,23 @@ class RoleService:
         """Create the login role ``name`` in ``role``; returns its connection URL and password."""
         self._server()
         if role not in ROLES:
-            raise InvalidInputError(f"unknown role {role!r} (coder, lead or observer)")
+            raise InvalidInputError(
+                _("unknown role {role!r} (coder, lead or observer)").format(role=role)
+            )
         if not NAME.match(name):
             raise InvalidInputError(
-                f"{name!r}: a server role name is lower-case letters, digits and '_' (at most 63)"
+                _(
+                    "{name!r}: a server role name is lower-case letters, digits and "
+                    "'_' (at most 63)"
+                ).format(name=name)
             )
         password = secrets.token_urlsafe(18)
         with self.p.engine.begin() as conn:
             exists = conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name})
             if exists:
-                raise ConflictError(f"a server role named {name!r} already exists")
+                raise ConflictError(
+                    _("a server role named {name!r} already exists").format(name=name)
+                )
             self.setup(conn)
             # CREATE ROLE takes no bound parameters; the password is letters, digits, - and _
             conn.execute(text(f"CREATE ROLE {_q(name)} LOGIN PASSWORD '{password}'"))
@@ -203,7 +211,7 @@ class RoleService:
     def set_codebook(self, who: str) -> None:
         self._server()
         if who not in ("leads", "coders"):
-            raise InvalidInputError(f"--codebook {who!r}: leads or coders")
+            raise InvalidInputError(_("--codebook {who!r}: leads or coders").format(who=who))
         with self.p.engine.begin() as conn:
             self.setup(conn, codebook_by_coders=who == "coders")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qcode.errors import ConflictError
+from qcode.i18n import _
 from qcode.interchange.rqda import read_rqda
 from qcode.services.exchange import ImportReport, _fill
 from qcode.services.project import Project
@@ -24,7 +25,9 @@ def create_from_rqda(
     target = Path(directory)
     source = Path(source)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise ConflictError(f"{target}: exists and is not empty; choose a new folder")
+        raise ConflictError(
+            _("{target}: exists and is not empty; choose a new folder").format(target=target)
+        )
     rq = read_rqda(source)
 
     def build(folder: Path) -> ImportReport:

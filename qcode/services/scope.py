@@ -61,7 +61,11 @@ def matching_documents(
     for key in conditions:
         if ("case", key) not in types and ("document", key) not in types:
             known = sorted({n for _, n in types})
-            raise NotFoundError(f"no attribute {key!r} to filter on{did_you_mean(key, known)}")
+            raise NotFoundError(
+                _("no attribute {key!r} to filter on{v1}").format(
+                    key=key, v1=did_you_mean(key, known)
+                )
+            )
     out = []
     for doc_id, name, case_id in rows:
         ok = True
@@ -117,7 +121,9 @@ class Scope:
     ) -> Scope:
         """A scope from the lists a command line gives; refuses an unknown level."""
         if level not in LEVELS:
-            raise InvalidInputError(f"unknown level {level!r} (open or axial)")
+            raise InvalidInputError(
+                _("unknown level {level!r} (open or axial)").format(level=level)
+            )
         return cls(tuple(docs), tuple(cases), tuple(where), tuple(coders), level, tuple(sets))
 
     @property
@@ -133,7 +139,9 @@ class Scope:
                 wanted = set()
                 for c in self.cases:
                     if c not in known:
-                        raise NotFoundError(f"no case {c!r}{did_you_mean(c, list(known))}")
+                        raise NotFoundError(
+                            _("no case {c!r}{v1}").format(c=c, v1=did_you_mean(c, list(known)))
+                        )
                     wanted.add(known[c])
                 in_cases = set(
                     s.scalars(select(Document.id).where(Document.case_id.in_(wanted))).all()
@@ -150,6 +158,8 @@ class Scope:
         out = []
         for c in self.coders:
             if c not in known:
-                raise NotFoundError(f"no coder {c!r}{did_you_mean(c, list(known))}")
+                raise NotFoundError(
+                    _("no coder {c!r}{v1}").format(c=c, v1=did_you_mean(c, list(known)))
+                )
             out.append(known[c])
         return out

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from qcode.errors import InputFileError, QcodeError
+from qcode.i18n import _
 
 PREFIX = ".qcode-import-"
 T = TypeVar("T")
@@ -70,7 +71,9 @@ def build_in_scratch(target: Path, source: Path, build: Callable[[Path], T]) -> 
     except QcodeError:
         raise
     except Exception as exc:  # a damaged file must not leave a half-made project
-        raise InputFileError(source, f"cannot be imported ({type(exc).__name__}: {exc})") from exc
+        raise InputFileError(
+            source, _("cannot be imported ({v1}: {exc})").format(v1=type(exc).__name__, exc=exc)
+        ) from exc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return result

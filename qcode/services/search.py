@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import regex
 
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 if TYPE_CHECKING:
     from qcode.services.project import Project
@@ -39,7 +40,7 @@ def compile_pattern(
 ) -> Any:
     """The compiled pattern; a bad regular expression is an :class:`InvalidInputError`."""
     if not pattern:
-        raise InvalidInputError("nothing to search for")
+        raise InvalidInputError(_("nothing to search for"))
     body = pattern if use_regex else regex.escape(pattern)
     if whole_word:
         body = rf"(?<!\w)(?:{body})(?!\w)"
@@ -47,7 +48,11 @@ def compile_pattern(
     try:
         return regex.compile(body, flags)
     except regex.error as exc:
-        raise InvalidInputError(f"search pattern {pattern!r} is not a valid regex: {exc}") from None
+        raise InvalidInputError(
+            _("search pattern {pattern!r} is not a valid regex: {exc}").format(
+                pattern=pattern, exc=exc
+            )
+        ) from None
 
 
 def find(text: str, rx: Any) -> list[tuple[int, int]]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.interchange.segments import (
     GROUPS,
     MemoNote,
@@ -73,7 +74,9 @@ def segment_table(project: Project, scope: SegmentFilter | None = None) -> Segme
     Unknown code, coder, document, case or attribute names raise ``NotFoundError``."""
     scope = scope or SegmentFilter()
     if scope.level not in LEVELS:
-        raise InvalidInputError(f"unknown level {scope.level!r} (open or axial)")
+        raise InvalidInputError(
+            _("unknown level {level!r} (open or axial)").format(level=scope.level)
+        )
     doc_ids = set(project.analysis.documents_in_scope(scope.where, scope.docs))
     case_names, case_values = _attributes(project, "case")
     doc_names, doc_values = _attributes(project, "document")
@@ -91,7 +94,7 @@ def segment_table(project: Project, scope: SegmentFilter | None = None) -> Segme
             known = set(s.scalars(select(Case.name).where(Case.name.in_(scope.cases))))
             for name in scope.cases:
                 if name not in known:
-                    raise NotFoundError(f"no case {name!r}")
+                    raise NotFoundError(_("no case {name!r}").format(name=name))
             docs = {i: d for i, d in docs.items() if d.case in known}
         q = (
             select(
@@ -111,7 +114,7 @@ def segment_table(project: Project, scope: SegmentFilter | None = None) -> Segme
             known = set(s.scalars(select(Coder.name).where(Coder.name.in_(scope.coders))))
             for name in scope.coders:
                 if name not in known:
-                    raise NotFoundError(f"no coder {name!r}")
+                    raise NotFoundError(_("no coder {name!r}").format(name=name))
             q = q.where(Coder.name.in_(scope.coders))
         if scope.codes:
             wanted: set[int] = set()
@@ -223,7 +226,9 @@ def export_segments(
     the file is replaced only when complete."""
     fmt = check_target(path, fmt)
     if group_by not in GROUPS:
-        raise InvalidInputError(f"cannot group by {group_by!r} (code or document)")
+        raise InvalidInputError(
+            _("cannot group by {group_by!r} (code or document)").format(group_by=group_by)
+        )
     table = segment_table(project, scope)
     title = f"Coded segments: {project.settings.name}"
     write_segments(path, table, fmt, group_by, bom, title)

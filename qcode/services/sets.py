@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.codes import CodeTree
 from qcode.services.query import Records
 from qcode.services.scope import Scope, did_you_mean
@@ -45,7 +46,9 @@ class SetService:
             row = s.execute(select(CodeSet).where(CodeSet.name == name)).scalar_one_or_none()
             if row is None:
                 names = list(s.scalars(select(CodeSet.name)))
-                raise NotFoundError(f"no set {name!r}{did_you_mean(name, names)}")
+                raise NotFoundError(
+                    _("no set {name!r}{v1}").format(name=name, v1=did_you_mean(name, names))
+                )
             s.expunge(row)
         return row
 
@@ -54,13 +57,17 @@ class SetService:
         expression change nothing); one change."""
         name = name.strip()
         if not name:
-            raise InvalidInputError("a set needs a name")
+            raise InvalidInputError(_("a set needs a name"))
         self.p.query.resolve(expr, _stack=(name,))  # refuses a set that uses itself
         with self.p.change("sets.save", f"save query {name!r}: {expr}") as ch:
             sid = ch.conn.scalar(select(CodeSet.id).where(CodeSet.name == name))
             if sid is not None:
                 if not replace:
-                    raise ConflictError(f"set {name!r} exists (use --replace to change its query)")
+                    raise ConflictError(
+                        _("set {name!r} exists (use --replace to change its query)").format(
+                            name=name
+                        )
+                    )
                 ch.update(CodeSet, [sid], query=expr, description=description)
             else:
                 ch.insert_one(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from qcode.errors import InputFileError, InvalidInputError
+from qcode.i18n import _
 from qcode.ingest.sheet import Table, read_table
 from qcode.services.attributes import infer_type, parse_value
 from qcode.services.codings import CodingRequest
@@ -53,7 +54,9 @@ def _column(table: Table, name: str, path: Path) -> str:
         if h == name or h.strip().lower() == name.strip().lower():
             return h
     listed = ", ".join(repr(h) for h in table.header[:12])
-    raise InputFileError(path, f"has no column {name!r} (its columns: {listed})")
+    raise InputFileError(
+        path, _("has no column {name!r} (its columns: {listed})").format(name=name, listed=listed)
+    )
 
 
 def _clean_columns(table: Table, notes: list[str]) -> Cleaner:
@@ -86,9 +89,9 @@ def import_sheet(
     extra_attrs: dict[str, str] | None = None,
 ) -> SheetResult:
     if per not in PER:
-        raise InvalidInputError(f"--one-document-per {per!r}: use answer or row")
+        raise InvalidInputError(_("--one-document-per {per!r}: use answer or row").format(per=per))
     if not text_columns:
-        raise InvalidInputError("--text-columns names no column")
+        raise InvalidInputError(_("--text-columns names no column"))
     result = SheetResult()
     docs: list[dict[str, Any]] = []
     case_attrs: dict[str, dict[str, str]] = {}
@@ -114,14 +117,19 @@ def import_sheet(
                     try:
                         parse_value(col, type_, v)
                     except InvalidInputError as exc:
-                        raise InputFileError(path, f"line {line}: {exc}") from None
+                        raise InputFileError(
+                            path, _("line {line}: {exc}").format(line=line, exc=exc)
+                        ) from None
             attr_types[col] = type_
         seen_cases: set[str] = set()
         for line, r in table.rows:
             case = (r.get(case_col, "") if case_col else "").strip() or f"{path.stem} {line}"
             case = clean("case", case) or f"{path.stem} {line}"
             if case in seen_cases and per == "row":
-                raise InputFileError(path, f"line {line}: case {case!r} has a second row")
+                raise InputFileError(
+                    path,
+                    _("line {line}: case {case!r} has a second row").format(line=line, case=case),
+                )
             seen_cases.add(case)
             values = {**(extra_attrs or {}), **{c: r.get(c, "").strip() for c in others}}
             case_attrs[case] = {k: v for k, v in values.items() if v}
@@ -144,9 +152,13 @@ def import_sheet(
     names: dict[str, str] = {}
     for d in docs:
         if d["name"] in taken:
-            raise InputFileError(d["path"], f"a document named {d['name']!r} already exists")
+            raise InputFileError(
+                d["path"], _("a document named {name!r} already exists").format(name=d["name"])
+            )
         if d["name"] in names:
-            raise InputFileError(d["path"], f"two documents would be named {d['name']!r}")
+            raise InputFileError(
+                d["path"], _("two documents would be named {name!r}").format(name=d["name"])
+            )
         names[d["name"]] = d["path"]
     result.attributes = attr_types
     _write(p, docs, case_attrs, attr_types, defined, code_by_question, language, result)

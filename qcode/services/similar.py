@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from qcode.analysis.similar import rank_tfidf, rank_vectors
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 from qcode.services.codes import CodeTree
 from qcode.services.project import Project
 from qcode.store.models import Coding, Document, Segment
@@ -40,9 +41,11 @@ def _userdict(p: Project) -> str | None:
 def similar(p: Project, code: str, unit: str = "sentence", top: int = 20) -> list[Similar]:
     """Units not overlapping any coding of ``code``, ranked by similarity to its segments."""
     if unit not in UNITS:
-        raise InvalidInputError(f"unknown unit {unit!r} ({', '.join(UNITS)})")
+        raise InvalidInputError(
+            _("unknown unit {unit!r} ({v1})").format(unit=unit, v1=", ".join(UNITS))
+        )
     if top < 1:
-        raise InvalidInputError(f"--top {top}: give how many, 1 or more")
+        raise InvalidInputError(_("--top {top}: give how many, 1 or more").format(top=top))
     userdict, model = _userdict(p), p.settings.spacy_model
     with p.read() as s:
         c = s.connection()

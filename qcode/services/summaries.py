@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, or_, select
 
 from qcode.errors import InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.services.codes import CodeTree
 from qcode.store.models import (
     Case,
@@ -68,7 +69,9 @@ def parse_ids(text: str | None) -> builtins.list[int] | None:
         if not part:
             continue
         if not part.isdigit():
-            raise InvalidInputError(f"segment id {part!r} is not a number (give coding ids: 3,7)")
+            raise InvalidInputError(
+                _("segment id {part!r} is not a number (give coding ids: 3,7)").format(part=part)
+            )
         out.append(int(part))
     return out
 
@@ -105,17 +108,21 @@ class SummaryService:
         if kind in ("cases", "documents"):  # as `qcode matrix framework --rows` names them
             kind = kind[:-1]
         if kind not in (None, *ROW_KINDS):
-            raise InvalidInputError(f"unknown row kind {kind!r} (case or document)")
+            raise InvalidInputError(
+                _("unknown row kind {kind!r} (case or document)").format(kind=kind)
+            )
         if kind in (None, "case"):
             cid = conn.scalar(select(Case.id).where(Case.name == ref))
             if cid is not None:
                 return "case", cid
             if kind == "case":
-                raise NotFoundError(f"no case {ref!r}")
+                raise NotFoundError(_("no case {ref!r}").format(ref=ref))
         did = conn.scalar(select(Document.id).where(Document.name == ref))
         if did is None:
             raise NotFoundError(
-                f"no case or document {ref!r}" if kind is None else f"no document {ref!r}"
+                _("no case or document {ref!r}").format(ref=ref)
+                if kind is None
+                else _("no document {ref!r}").format(ref=ref)
             )
         return "document", did
 
@@ -142,13 +149,17 @@ class SummaryService:
         for i in ids:
             r = found.get(i)
             if r is None:
-                raise NotFoundError(f"no coding with id {i}")
+                raise NotFoundError(_("no coding with id {i}").format(i=i))
             if r.code_id not in codes:
                 raise InvalidInputError(
-                    f"coding {i} is coded {tree.path(r.code_id)!r}, not {tree.path(code_id)!r}"
+                    _("coding {i} is coded {v1!r}, not {v2!r}").format(
+                        i=i, v1=tree.path(r.code_id), v2=tree.path(code_id)
+                    )
                 )
             if not in_row(docs, r.document_id, r.start, r.end):
-                raise InvalidInputError(f"coding {i} is not in this {kind}")
+                raise InvalidInputError(
+                    _("coding {i} is not in this {kind}").format(i=i, kind=kind)
+                )
             if i not in out:
                 out.append(i)
         return out
@@ -167,7 +178,7 @@ class SummaryService:
         ``segments`` (coding ids) these become the codings it draws on."""
         if not text.strip():
             raise InvalidInputError(
-                "a summary needs some text (qcode summaries delete removes one)"
+                _("a summary needs some text (qcode summaries delete removes one)")
             )
         with self.p.change("summaries.set", actor=coder) as ch:
             row_kind, row_id = self._row(ch.conn, row, kind)
@@ -200,7 +211,9 @@ class SummaryService:
         with self.p.change("summaries.mark") as ch:
             s = ch.conn.execute(select(Summary).where(Summary.id == summary_id)).first()
             if s is None:
-                raise NotFoundError(f"no summary with id {summary_id}")
+                raise NotFoundError(
+                    _("no summary with id {summary_id}").format(summary_id=summary_id)
+                )
             kind, row_id = (
                 ("case", s.case_id) if s.case_id is not None else ("document", s.document_id)
             )
@@ -242,7 +255,11 @@ class SummaryService:
             code_id = tree.resolve(code)
             sid = self._find(ch.conn, row_kind, row_id, code_id)
             if sid is None:
-                raise NotFoundError(f"no summary of {tree.path(code_id)!r} for {row_kind} {row!r}")
+                raise NotFoundError(
+                    _("no summary of {v1!r} for {row_kind} {row!r}").format(
+                        v1=tree.path(code_id), row_kind=row_kind, row=row
+                    )
+                )
             drop_summaries(ch, [sid])
             ch.summary = f"delete the summary of {tree.path(code_id)!r} for {row_kind} {row!r}"
 
@@ -254,13 +271,17 @@ class SummaryService:
             code_id = tree.resolve(code)
             sid = self._find(s, row_kind, row_id, code_id)
         if sid is None:
-            raise NotFoundError(f"no summary of {tree.path(code_id)!r} for {row_kind} {row!r}")
+            raise NotFoundError(
+                _("no summary of {v1!r} for {row_kind} {row!r}").format(
+                    v1=tree.path(code_id), row_kind=row_kind, row=row
+                )
+            )
         return self.get_by_id(sid)
 
     def get_by_id(self, summary_id: int) -> SummaryInfo:
         found = self.list(ids=[summary_id])
         if not found:
-            raise NotFoundError(f"no summary with id {summary_id}")
+            raise NotFoundError(_("no summary with id {summary_id}").format(summary_id=summary_id))
         return found[0]
 
     def list(
@@ -467,7 +488,11 @@ def insert_from_exchange(
         row_id = ids[xs.row_kind].get(xs.row)
         code_id = ids["code"].get(xs.code)
         if row_id is None or code_id is None:
-            notes.append(f"summary {xs.note.name!r}: its cell is not in the project; left out")
+            notes.append(
+                _("summary {name!r}: its cell is not in the project; left out").format(
+                    name=xs.note.name
+                )
+            )
             continue
         col = Summary.case_id if xs.row_kind == "case" else Summary.document_id
         have = ch.conn.execute(
@@ -476,7 +501,11 @@ def insert_from_exchange(
         codings = [ids["coding"][g] for g in xs.codings if g in ids["coding"]]
         if have is not None:
             if have.body != xs.note.text:
-                notes.append(f"{xs.note.name!r} differs between the two projects; this one kept")
+                notes.append(
+                    _("{name!r} differs between the two projects; this one kept").format(
+                        name=xs.note.name
+                    )
+                )
             known = set(SummaryService._links(ch.conn, have.id))
             ch.insert(
                 SummaryLink,

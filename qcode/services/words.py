@@ -32,6 +32,7 @@ from sqlalchemy import select
 from qcode.analysis import kwic as kw
 from qcode.analysis import words as wd
 from qcode.errors import InputFileError, InvalidInputError, NotFoundError
+from qcode.i18n import _
 from qcode.records import Records
 from qcode.services.attributes import parse_assignments
 from qcode.services.codes import CodeTree
@@ -104,7 +105,7 @@ class WordsService:
                 path = self.p.root / path
         path = Path(path).expanduser().resolve()
         if not path.is_file():
-            raise InputFileError(path, "no such word list")
+            raise InputFileError(path, _("no such word list"))
         return str(path)
 
     def _documents(self, where: Sequence[str], docs: Sequence[str]) -> list[_Doc]:
@@ -138,7 +139,7 @@ class WordsService:
                 known = dict(s.execute(select(Coder.name, Coder.id)).all())
                 for c in coders:
                     if c not in known:
-                        raise NotFoundError(f"no coder {c!r}")
+                        raise NotFoundError(_("no coder {c!r}").format(c=c))
                 q = q.where(Coding.coder_id.in_([known[c] for c in coders]))
             out: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for d, a, b in s.execute(q):
@@ -157,9 +158,9 @@ class WordsService:
         processes: int,
     ) -> list[wd.TermCounts]:
         if ngram not in wd.NGRAMS:
-            raise InvalidInputError(f"--ngram {ngram}: give 1, 2 or 3")
+            raise InvalidInputError(_("--ngram {ngram}: give 1, 2 or 3").format(ngram=ngram))
         if coders and code is None:
-            raise InvalidInputError("--coder needs --code: whose codings of which code")
+            raise InvalidInputError(_("--coder needs --code: whose codings of which code"))
         ud = self.userdict(userdict)
         ids = [d.id for d in docs]
         coded = self._coded(code, subcodes, coders, ids) if code else None
@@ -200,9 +201,9 @@ class WordsService:
         text coded with ``code`` (its sub-codes' too unless ``subcodes`` is false; overlapping
         codings count once), overall or per ``document`` or ``case`` (``by``)."""
         if by is not None and by not in BY:
-            raise InvalidInputError(f"unknown --by {by!r} (document or case)")
+            raise InvalidInputError(_("unknown --by {by!r} (document or case)").format(by=by))
         if top is not None and top < 0:
-            raise InvalidInputError("--top must be 0 (all) or more")
+            raise InvalidInputError(_("--top must be 0 (all) or more"))
         scope = self._documents(where, docs)
         counts = self._count(scope, ngram, stopwords, code, subcodes, coders, userdict, processes)
         if by is None:
@@ -229,7 +230,7 @@ class WordsService:
         """Terms that set the documents matching ``group_a`` (``K=V``) apart from those matching
         ``group_b`` (``K=V2``, or just ``V2`` for the same attribute), within the scope of
         ``docs`` and ``where``: log-likelihood G2, its p value and the log ratio."""
-        ((key, _),) = parse_assignments([group_a]).items()
+        ((key, _value),) = parse_assignments([group_a]).items()
         if "=" not in group_b:
             group_b = f"{key}={group_b}"
         parse_assignments([group_b])
@@ -237,12 +238,14 @@ class WordsService:
         in_b = self._documents([*where, group_b], docs)
         for label, group in ((group_a, in_a), (group_b, in_b)):
             if not group:
-                raise NotFoundError(f"no document in scope matches {label}")
+                raise NotFoundError(_("no document in scope matches {label}").format(label=label))
         both = {d.id for d in in_a} & {d.id for d in in_b}
         if both:
             raise InvalidInputError(
-                f"{group_a} and {group_b} share {len(both)} document(s); compare groups that "
-                "do not overlap"
+                _(
+                    "{group_a} and {group_b} share {n} document(s); compare groups "
+                    "that do not overlap"
+                ).format(group_a=group_a, group_b=group_b, n=len(both))
             )
         counts = self._count(
             in_a + in_b, ngram, stopwords, code, subcodes, coders, userdict, processes
@@ -274,7 +277,9 @@ class WordsService:
                 found = kw.find(text, pattern, REGEX_TIMEOUT)
             except TimeoutError:
                 raise InvalidInputError(
-                    f"the pattern took more than {REGEX_TIMEOUT:.0f} s on {d.name!r}; simplify it"
+                    _(
+                        "the pattern took more than {REGEX_TIMEOUT:.0f} s on {name!r}; simplify it"
+                    ).format(REGEX_TIMEOUT=REGEX_TIMEOUT, name=d.name)
                 ) from None
             if found:
                 yield d, text, found
@@ -291,7 +296,7 @@ class WordsService:
         document, code-point ``start``/``end`` into the stored text, and ``left``/``match``/
         ``right`` with up to ``window`` characters of context."""
         if window < 0:
-            raise InvalidInputError("--window must be 0 or more")
+            raise InvalidInputError(_("--window must be 0 or more"))
         out = []
         for d, text, found in self._hits(term, is_regex, docs, where):
             for line in kw.lines(text, found, window):
@@ -312,7 +317,9 @@ class WordsService:
         it) with ``code``, in one change (one undo step). Ranges already coded with that code by
         that coder, and hits that fall in the same unit, are coded once."""
         if unit is not None and unit not in UNITS:
-            raise InvalidInputError(f"unknown unit {unit!r} (sentence, paragraph or turn)")
+            raise InvalidInputError(
+                _("unknown unit {unit!r} (sentence, paragraph or turn)").format(unit=unit)
+            )
         with self.p.read() as s:
             tree = CodeTree(s)
             cid = tree.resolve(code)

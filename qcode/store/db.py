@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qcode.errors import DamagedStoreError, InvalidInputError, StoreError
+from qcode.i18n import N_, _
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision id; a test checks it against Alembic's own view of the scripts.
@@ -37,7 +38,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-REPAIR_HINT = "'qcode check --repair' puts the newest backup in its place"
+REPAIR_HINT = N_("'qcode check --repair' puts the newest backup in its place")
 
 
 def parse_url(url: str) -> URL:
@@ -48,8 +49,10 @@ def parse_url(url: str) -> URL:
     except (ArgumentError, NoSuchModuleError, ValueError):
         shown = url.split("@")[-1] if "@" in url else url
         raise InvalidInputError(
-            f"{shown!r} is not a database URL qcode can use "
-            "(e.g. postgresql+psycopg://user@host/database or sqlite:///project.db)"
+            _(
+                "{shown!r} is not a database URL qcode can use (e.g. "
+                "postgresql+psycopg://user@host/database or sqlite:///project.db)"
+            ).format(shown=shown)
         ) from None
     return u
 
@@ -59,17 +62,27 @@ def check_sqlite_file(path: Path) -> None:
     short, before SQLite would quietly start a new empty database in its place (so that nothing
     is written into a wrong file)."""
     if not path.exists():
-        raise DamagedStoreError(f"{path}: the project database is missing; {REPAIR_HINT}")
+        raise DamagedStoreError(
+            _("{path}: the project database is missing; {REPAIR_HINT}").format(
+                path=path, REPAIR_HINT=_(REPAIR_HINT)
+            )
+        )
     size = path.stat().st_size
     if size == 0:
-        raise DamagedStoreError(f"{path}: the project database is empty (0 bytes); {REPAIR_HINT}")
+        raise DamagedStoreError(
+            _("{path}: the project database is empty (0 bytes); {REPAIR_HINT}").format(
+                path=path, REPAIR_HINT=_(REPAIR_HINT)
+            )
+        )
     with path.open("rb") as f:
         head = f.read(100)
     page = int.from_bytes(head[16:18], "big") if len(head) == 100 else 0
     page = 65536 if page == 1 else page
     if not head.startswith(SQLITE_MAGIC) or page < 512 or page & (page - 1):
         raise DamagedStoreError(
-            f"{path}: not a database (its header is not SQLite's); {REPAIR_HINT}"
+            _("{path}: not a database (its header is not SQLite's); {REPAIR_HINT}").format(
+                path=path, REPAIR_HINT=_(REPAIR_HINT)
+            )
         )
     pages = int.from_bytes(head[28:32], "big")
     header_valid = head[24:28] == head[92:96]
@@ -78,8 +91,9 @@ def check_sqlite_file(path: Path) -> None:
     pending = wal.exists() and wal.stat().st_size > 0
     if header_valid and not pending and size < pages * page:
         raise DamagedStoreError(
-            f"{path}: the project database is cut short ({size} bytes of {pages * page}); "
-            f"{REPAIR_HINT}"
+            _(
+                "{path}: the project database is cut short ({size} bytes of {v1}); {REPAIR_HINT}"
+            ).format(path=path, size=size, v1=pages * page, REPAIR_HINT=_(REPAIR_HINT))
         )
 
 
@@ -163,8 +177,10 @@ def ensure_schema(engine: Engine) -> Path | None:
         return None
     if stored is not None and not known_revision(engine, stored):
         raise DamagedStoreError(
-            f"{describe_url(engine)}: written by a newer qcode (schema {stored}; this qcode "
-            f"knows up to {HEAD}); upgrade qcode to open it"
+            _(
+                "{v1}: written by a newer qcode (schema {stored}; this qcode "
+                "knows up to {HEAD}); upgrade qcode to open it"
+            ).format(v1=describe_url(engine), stored=stored, HEAD=HEAD)
         )
     return upgrade(engine)
 
@@ -205,9 +221,13 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
     try:
         command.upgrade(_alembic_config(engine), "head")
     except Exception as exc:  # pragma: no cover - reported, never swallowed
-        kept = f"; backup kept at {backup}" if backup else ""
+        kept = _("; backup kept at {backup}").format(backup=backup) if backup else ""
         detail = " ".join(str(exc).split("\n")[0].split())
-        raise StoreError(f"migration to {head} failed ({detail}){kept}") from exc
+        raise StoreError(
+            _("migration to {head} failed ({detail}){kept}").format(
+                head=head, detail=detail, kept=kept
+            )
+        ) from exc
     return backup
 
 

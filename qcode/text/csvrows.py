@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 from qcode.text.encoding import read_text_file
 
 Rows = list[tuple[int, dict[str, str]]]
@@ -22,14 +23,14 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[str], Rows]
     try:
         header = next(reader, None)
         if header is None:
-            raise InputFileError(path, "is empty: a CSV file needs a header line")
+            raise InputFileError(path, _("is empty: a CSV file needs a header line"))
         names = [h.strip() for h in header]
         seen: set[str] = set()
         for i, h in enumerate(names, 1):
             if not h and any(names[i:]):
-                raise InputFileError(path, f"line 1: column {i} has no name")
+                raise InputFileError(path, _("line 1: column {i} has no name").format(i=i))
             if h.lower() in seen:
-                raise InputFileError(path, f"line 1: column {h!r} appears twice")
+                raise InputFileError(path, _("line 1: column {h!r} appears twice").format(h=h))
             seen.add(h.lower())
         while names and not names[-1]:
             names.pop()
@@ -43,18 +44,29 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[str], Rows]
             extra = [c for c in cells[len(names) :] if c.strip()]
             if extra:
                 raise InputFileError(
-                    path, f"line {line}: {len(cells)} cells where the header has {len(names)}"
+                    path,
+                    _("line {line}: {n} cells where the header has {n2}").format(
+                        line=line, n=len(cells), n2=len(names)
+                    ),
                 )
             if len(cells) < len(names):
                 raise InputFileError(
-                    path, f"line {line}: {len(cells)} cells where the header has {len(names)}"
+                    path,
+                    _("line {line}: {n} cells where the header has {n2}").format(
+                        line=line, n=len(cells), n2=len(names)
+                    ),
                 )
             rows.append((line, dict(zip(names, cells, strict=False))))
     except csv.Error as exc:
         where = reader.line_num
         if "eof" in str(exc).lower() or "end of data" in str(exc).lower():
             raise InputFileError(
-                path, f"line {start}: a quoted cell is never closed (CSV ends inside it)"
+                path,
+                _("line {start}: a quoted cell is never closed (CSV ends inside it)").format(
+                    start=start
+                ),
             ) from None
-        raise InputFileError(path, f"line {where}: cannot be parsed as CSV ({exc})") from None
+        raise InputFileError(
+            path, _("line {where}: cannot be parsed as CSV ({exc})").format(where=where, exc=exc)
+        ) from None
     return names, rows

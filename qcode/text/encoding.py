@@ -18,6 +18,7 @@ from pathlib import Path
 import regex
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -83,7 +84,7 @@ def _detect(path: Path, data: bytes) -> tuple[str, str]:
     ]
     if not results:
         raise InputFileError(
-            path, "its encoding cannot be recognised; name it with --encoding (e.g. gb18030)"
+            path, _("its encoding cannot be recognised; name it with --encoding (e.g. gb18030)")
         )
     best = min(r.chaos for r in results)
     close = [r for r in results if r.chaos <= best + 0.05]
@@ -102,7 +103,9 @@ def _detect(path: Path, data: bytes) -> tuple[str, str]:
         listed = ", ".join(list(dict.fromkeys([choice, *sorted(others)]))[:5])
         raise InputFileError(
             path,
-            f"its encoding cannot be decided (likely {listed}); name it with --encoding",
+            _("its encoding cannot be decided (likely {listed}); name it with --encoding").format(
+                listed=listed
+            ),
         )
     if choice == "gb18030":
         try:
@@ -120,12 +123,17 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputFileError(path, f"unknown encoding {encoding!r}") from None
+            raise InputFileError(
+                path, _("unknown encoding {encoding!r}").format(encoding=encoding)
+            ) from None
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
             raise InputFileError(
-                path, f"cannot be decoded as {encoding} ({exc.reason} at byte {exc.start})"
+                path,
+                _("cannot be decoded as {encoding} ({reason} at byte {start})").format(
+                    encoding=encoding, reason=exc.reason, start=exc.start
+                ),
             ) from None
     for bom, name in _BOMS:
         if data.startswith(bom):
@@ -133,12 +141,15 @@ def decode(path: Path, data: bytes, encoding: str | None = None) -> tuple[str, s
                 return data.decode(name), name
             except UnicodeDecodeError as exc:
                 raise InputFileError(
-                    path, f"is not valid {name} text ({exc.reason} at byte {exc.start})"
+                    path,
+                    _("is not valid {name} text ({reason} at byte {start})").format(
+                        name=name, reason=exc.reason, start=exc.start
+                    ),
                 ) from None
     if b"\x00" in data[:65536]:
         found = _unicode_without_bom(data)
         if found is None:
-            raise InputFileError(path, "looks like a binary file, not text")
+            raise InputFileError(path, _("looks like a binary file, not text"))
         return found
     try:
         return data.decode("utf-8"), "utf-8"
@@ -151,10 +162,12 @@ def read_text_file(path: Path, encoding: str | None = None, limit: int = 200 * 2
     """A whole text file (CSV, codebook, captions) decoded as :func:`decode` does."""
     try:
         if path.stat().st_size > limit:
-            raise InputFileError(path, f"is larger than {limit // 2**20} MB")
+            raise InputFileError(path, _("is larger than {v1} MB").format(v1=limit // 2**20))
         data = path.read_bytes()
     except FileNotFoundError:
-        raise InputFileError(path, "no such file") from None
+        raise InputFileError(path, _("no such file")) from None
     except OSError as exc:
-        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from None
+        raise InputFileError(
+            path, _("cannot be read ({v1})").format(v1=exc.strerror or exc)
+        ) from None
     return decode(path, data, encoding)[0].lstrip("\ufeff")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from qcode.errors import InvalidInputError
+from qcode.i18n import _
 
 # A whole terminal escape sequence: CSI (7- or 8-bit), OSC / DCS / PM / APC / SOS up to their
 # terminator (BEL or ST, 7- or 8-bit) or the end, and two-character ESC sequences.
@@ -51,8 +52,9 @@ def check_label(kind: str, name: str) -> None:
     ch = control_in(name.replace("\t", " ").replace("\n", " ").replace("\r", " "))
     if ch is not None:
         raise InvalidInputError(
-            f"{kind} name '{visible(name)}' contains a control character ({describe(ch)}); "
-            "names are plain text"
+            _(
+                "{kind} name '{v1}' contains a control character ({v2}); names are plain text"
+            ).format(kind=kind, v1=visible(name), v2=describe(ch))
         )
 
 
@@ -87,6 +89,8 @@ class Cleaner:
             return name
         clean = clean or fallback or f"unnamed {kind}"
         self.report.append(
-            f"{kind} name '{visible(name)}' held control characters; named {clean!r}"
+            _("{kind} name '{name}' held control characters; named {clean!r}").format(
+                kind=kind, name=visible(name), clean=clean
+            )
         )
         return clean

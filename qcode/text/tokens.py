@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from qcode.errors import InputFileError
+from qcode.i18n import _
 
 _LOCK = threading.Lock()
 
@@ -45,7 +46,9 @@ def load_userdict(path: str | Path) -> list[str]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(path, f"cannot be read as a UTF-8 word list ({exc})") from None
+        raise InputFileError(
+            path, _("cannot be read as a UTF-8 word list ({exc})").format(exc=exc)
+        ) from None
     words = []
     for line in lines:
         line = line.strip()

@@ -18,6 +18,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, SequenceNode
 
+from qcode.i18n import _
+
 ALIAS_BUDGET = 10_000  # nodes that aliases may add beyond the document's own
 
 
@@ -59,8 +61,10 @@ class _Loader(yaml.SafeLoader):
             distinct, total = _expanded(node)
             if total - distinct > ALIAS_BUDGET:
                 raise AliasBudgetError(
-                    f"aliases expand the document past {ALIAS_BUDGET:,} extra nodes "
-                    "(an alias bomb?); refused"
+                    _(
+                        "aliases expand the document past {ALIAS_BUDGET:,} extra nodes "
+                        "(an alias bomb?); refused"
+                    ).format(ALIAS_BUDGET=ALIAS_BUDGET)
                 )
         return node
 
@@ -70,4 +74,4 @@ def safe_load(text: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # a SafeLoader: plain data only
     except RecursionError:
-        raise AliasBudgetError("nested too deeply to read; refused") from None
+        raise AliasBudgetError(_("nested too deeply to read; refused")) from None
