@@ -494,7 +494,7 @@ def test_the_closest_names_are_offered_in_chinese_too(study: Project) -> None:
 
     i18n.set_language("zh")
     try:
-        with pytest.raises(QcodeError, match=r"famly provides.*您是否指"):
+        with pytest.raises(QcodeError, match=r"第 13 列.*famly provides.*是否指 'family provides'"):
             study.query("text 'x' or famly provides")
     finally:
         i18n.set_language("en")

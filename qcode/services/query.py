@@ -151,7 +151,7 @@ class QueryService:
             return frozenset(c for c in codes.subtree(cid) if category(c) == cid)
 
         def fn(leaf: Node) -> Node:
-            where = f"query: column {leaf.column}: "
+            where = _("query: column {column}: {message}").format(column=leaf.column, message="")
             if isinstance(leaf, CodeRef):
                 try:
                     cid = codes.resolve(leaf.ref)
