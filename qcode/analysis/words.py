@@ -22,10 +22,12 @@ the word itself in Chinese. The rules:
   once; a word counts when any of its characters is covered, a phrase when all its words lie in
   one stretch of covered text.
 
-The tokens are read from spaCy's ``Doc`` as columns (``Doc.to_array``) and what a distinct
-token stands for (its norm, whether it is a word or a stop word) is worked out once per distinct
-token, by ``tokenize``'s rules, so counting costs little beyond the tokenizer; a test checks the
-counts against ``tokenize``'s tokens taken one by one.
+The tokens are columns (start, end, what the token stands for): with a blank or lookup-only
+pipeline from ``qcode.text.chunks`` (each stretch between white space tokenized once by spaCy's
+rules) or, in Chinese, from jieba's words; otherwise from spaCy's ``Doc`` (``Doc.to_array``).
+What a distinct token stands for (its norm, whether it is a word or a stop word) is worked out
+once per distinct token, by ``tokenize``'s rules; tests check the counts against ``tokenize``'s
+tokens taken one by one.
 
 Keyness is Dunning's (1993) log-likelihood G2 as Rayson and Garside (2000) apply it to compare
 two corpora, with Hardie's (2014) log ratio as the effect size.

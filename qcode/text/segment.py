@@ -13,6 +13,8 @@ white space. They are computed once at import and stored; co-occurrence and agre
   paragraph after its speaker label. A paragraph that contains Han characters goes through the
   Chinese pipeline (one token per character, so 。！？ end sentences even without spaces); any other
   paragraph through the document's language (English when that language is Chinese).
+  The sentencizer's rule is applied to tokens found without a ``Doc`` per paragraph
+  (``_fast_sentences``), with the same result.
 """
 
 from __future__ import annotations
