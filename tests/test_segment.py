@@ -94,3 +94,56 @@ def test_units_never_cross_or_exceed_the_text() -> None:
             assert text[u.start : u.end] == text[u.start : u.end].strip()
             if u.kind != "turn":
                 assert "\n" not in text[u.start : u.end]
+
+
+def _spacy_sentences(text: str, language: str) -> list[tuple[int, int]]:
+    """Sentences as spaCy's sentencizer cuts each paragraph (after its speaker label), one
+    ``Doc`` per paragraph: what the fast splitter must give."""
+    import regex
+
+    from qcode.text.segment import _strip, paragraphs, sentence_pipeline, turns_and_labels
+
+    paras = paragraphs(text)
+    _, content = turns_and_labels(text, paras, compile_speaker_patterns(None))
+    out = []
+    for p in paras:
+        s, e = _strip(text, content.get(p.start, p.start), p.end)
+        if s >= e:
+            continue
+        other = "en" if language == "zh" else language
+        lang = "zh" if regex.search(r"\p{Han}", text[s:e]) else other
+        for sent in sentence_pipeline(lang)(text[s:e]).sents:
+            a, b = _strip(text, s + sent.start_char, s + sent.end_char)
+            if a < b <= e:
+                out.append((a, b))
+    return sorted(out)
+
+
+TRICKY = (
+    'Interviewer: Really?! Yes... (I think so.) "Quoted." Next one — e.g. this; a.m. U.S. ok\n'
+    "R: Ends with dots.. and ?! mixed. ) After. 845.5 yuan. Mr. Li said: 'no'. OK\n"
+    "Tabs\there.\tAnd  two spaces.  Then\u00a0no-break. Done\n"
+    "受访者：交过。后来……断了！为什么？“好的。”嗯 ok. English after. 第二句？ 对\n"
+    "。！？Leading marks. . . x\n"
+)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_fast_sentences_are_the_sentencizer_s(language: str) -> None:
+    import zipfile
+
+    from conftest import EXAMPLE, SHARED
+
+    texts = [TRICKY, EN, ZH]
+    texts += [
+        p.read_text(encoding="utf-8") for p in sorted((EXAMPLE / "transcripts").glob("*.txt"))
+    ]
+    for qdpx in sorted((SHARED / "refi" / "samples").glob("*.qdpx")):
+        with zipfile.ZipFile(qdpx) as z:
+            for name in z.namelist():
+                if name.endswith(".txt"):
+                    texts.append(z.read(name).decode("utf-8")[:200_000])
+    for text in texts:
+        text = text.replace("\r\n", "\n")
+        got = sorted((u.start, u.end) for u in segment(text, language) if u.kind == "sentence")
+        assert got == _spacy_sentences(text, language)

@@ -42,6 +42,14 @@ def test_help_and_version_load_no_database_or_analysis_library(args: list[str]) 
 
 
 @pytest.mark.parametrize("args", [["--help"], ["--version"]])
+def test_help_loads_no_table_or_hashing(args: list[str]) -> None:
+    """rich's Table and hashlib are loaded by the commands that use them."""
+    rc, modules = loaded(args)
+    assert rc == 0
+    assert sorted(m for m in ("rich.table", "hashlib") if m in modules) == []
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"]])
 def test_help_and_version_do_not_validate_settings(
     args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -171,6 +171,51 @@ def test_counts_agree_with_the_tokens_one_by_one(language: str, case: str) -> No
             assert (tc.counts, tc.size) == _reference(text, language, n, stop, ranges)
 
 
+MIXED_EN = (
+    "Interviewer: Don't you think the U.S. pension's fine? I'm not sure, e.g. 5km at 3 a.m.!\n"
+    'R:  (It\'s) "co-operative"... see https://example.org/a?b=1 or mail@example.com :) 10,000\n'
+    "Tabs\tand\x0bvertical\x1cseparators\u00a0no-break\u2003em\u3000ideographic\u2028line\n"
+    "Riders' riders RIDERS rode; paid/pays $30 -- 'quoted' cannot gonna O'Neil's 😀 e-mail.\n"
+)
+
+
+def test_fast_tokens_agree_with_spacy_on_mixed_english() -> None:
+    """The chunk tokenizer's columns give the counts of spaCy's tokens taken one by one, on
+    text with special cases, affixes, URLs and every kind of white space, for a counter reused
+    over texts (so chunks seen before come from its cache)."""
+    from qcode.analysis.words import TermCounter
+
+    rng = random.Random(3)
+    lines = MIXED_EN.splitlines(keepends=True)
+    texts = ["".join(rng.choices(lines, k=12)) + rng.choice(["", " ", "\n"]) for _ in range(6)]
+    texts.append((EXAMPLE / "transcripts" / "P01.txt").read_text(encoding="utf-8")[:8000])
+    for n in (1, 2):
+        counter = TermCounter(n)
+        for text in texts:
+            tc = counter.count(text, "en")
+            assert (tc.counts, tc.size) == _reference(text, "en", n, True)
+
+
+def test_chunk_tokens_are_spacy_tokens() -> None:
+    import sys
+
+    from qcode.text.chunks import chunk_tokenizer
+    from qcode.text.tokens import pipeline
+
+    assert not any(chr(c).isspace() for c in range(0x3001, sys.maxunicode + 1))
+    nlp = pipeline("en")
+    ct = chunk_tokenizer(nlp)
+    assert ct is not None
+    text = MIXED_EN * 3
+    start, length, tid = ct.columns(text)
+    got = [
+        (a, b, ct.texts[k])
+        for a, b, k in zip(start.tolist(), length.tolist(), tid.tolist(), strict=True)
+    ]
+    want = [(t.idx, len(t.text), t.text) for t in nlp.make_doc(text) if not t.is_space]
+    assert got == want
+
+
 def test_ranges() -> None:
     assert merge_ranges([(5, 9), (0, 3), (2, 4), (9, 10), (12, 12)]) == [(0, 4), (5, 10)]
     assert intersect_ranges([(0, 4), (5, 10)], [(3, 6), (8, 20)]) == [(3, 4), (5, 6), (8, 10)]

@@ -22,10 +22,12 @@ the word itself in Chinese. The rules:
   once; a word counts when any of its characters is covered, a phrase when all its words lie in
   one stretch of covered text.
 
-The tokens are read from spaCy's ``Doc`` as columns (``Doc.to_array``) and what a distinct
-token stands for (its norm, whether it is a word or a stop word) is worked out once per distinct
-token, by ``tokenize``'s rules, so counting costs little beyond the tokenizer; a test checks the
-counts against ``tokenize``'s tokens taken one by one.
+The tokens are columns (start, end, what the token stands for): with a blank or lookup-only
+pipeline from ``qcode.text.chunks`` (each stretch between white space tokenized once by spaCy's
+rules) or, in Chinese, from jieba's words; otherwise from spaCy's ``Doc`` (``Doc.to_array``).
+What a distinct token stands for (its norm, whether it is a word or a stop word) is worked out
+once per distinct token, by ``tokenize``'s rules; tests check the counts against ``tokenize``'s
+tokens taken one by one.
 
 Keyness is Dunning's (1993) log-likelihood G2 as Rayson and Garside (2000) apply it to compare
 two corpora, with Hardie's (2014) log ratio as the effect size.
@@ -42,6 +44,7 @@ from typing import Any
 import numpy as np
 import regex
 
+from qcode.text.chunks import ChunkTokenizer, chunk_tokenizer, code_points
 from qcode.text.tokens import pipeline, stop_words
 
 NGRAMS = (1, 2, 3)
@@ -136,6 +139,9 @@ class _Lexicon:
         self.norms: list[str] = []
         # token key -> (norm id, or -1 for a non-word, -2 for white space; stop; CJK first; last)
         self.seen: dict[Any, tuple[int, bool, bool, bool]] = {}
+        self.words: dict[str, tuple[int, bool, bool, bool]] = {}  # the same by a word's text
+        # by chunk tokenizer and language: a row per token text id, as ``seen``'s values
+        self.described: dict[tuple[int, str], Any] = {}
 
     def norm_id(self, norm: str) -> int:
         i = self.ids.get(norm)
@@ -173,13 +179,95 @@ def _lookup_only(nlp: Any) -> tuple[bool, Any]:
 def _token_columns(
     piece: str, offset: int, language: str, nlp: Any, lex: _Lexicon, stops: frozenset[str]
 ) -> _Tokens:
+    fast, lemmatizer = _lookup_only(nlp)
+    points = code_points(piece)
+    if fast and language == "zh" and getattr(nlp.tokenizer, "segmenter", None) == "jieba":
+        start, length, per = _jieba_columns(piece, nlp, lex, stops)
+    elif fast and language != "zh" and (chunker := chunk_tokenizer(nlp)) is not None:
+        start, length, tid = chunker.columns(piece, points)
+        per = _described(tid, chunker, language, nlp, lemmatizer, lex, stops)
+    else:
+        start, length, per = _spacy_columns(piece, language, nlp, fast, lemmatizer, lex, stops)
+    if not len(start):
+        return _empty()
+    end = start + length
+    # line breaks between neighbours: newlines counted before each position of the piece
+    lines = np.concatenate([[0], np.cumsum(points == 10)])
+    brk = np.zeros(len(start), dtype=bool)
+    if len(start) > 1:
+        brk[1:] = lines[start[1:]] > lines[end[:-1]]
+    return _Tokens(
+        start + offset,
+        end + offset,
+        per[:, 0],
+        per[:, 1].astype(bool),
+        per[:, 2] > 0,
+        per[:, 3] > 0,
+        brk,
+    )
+
+
+class _Text:
+    """What a lookup lemmatizer reads of a token: its text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+def _described(
+    tid: Any,
+    chunker: ChunkTokenizer,
+    language: str,
+    nlp: Any,
+    lemmatizer: Any,
+    lex: _Lexicon,
+    stops: frozenset[str],
+) -> Any:
+    """The descriptions of tokens given by their text ids (``ChunkTokenizer``), each distinct
+    text described once, by ``tokenize``'s rules: a lexeme's stop flag as the pipeline's
+    vocabulary has it (the language's stop list for a word it has not seen)."""
+    key = (id(chunker), language)
+    table = lex.described.get(key)
+    n = len(chunker.texts)
+    if table is None or len(table) < n:
+        grown = np.full((n, 4), -3, dtype=np.int64)
+        if table is not None:
+            grown[: len(table)] = table
+        table = lex.described[key] = grown
+    wanted = np.unique(tid)
+    new = wanted[table[wanted, 0] == -3]
+    if len(new):
+        vocab = nlp.vocab
+        listed = nlp.Defaults.stop_words
+        for k in new.tolist():
+            text = chunker.texts[k]
+            lemma = lemmatizer.lemmatize(_Text(text))[0] if lemmatizer is not None else ""
+            norm = str(lemma or text).lower()
+            flag = vocab[text].is_stop if text in vocab else text.lower() in listed
+            table[k] = _row(text, norm, bool(flag) or norm in stops or text.lower() in stops, lex)
+    return table[tid]  # a chunk's tokens are never white space
+
+
+def _spacy_columns(
+    piece: str,
+    language: str,
+    nlp: Any,
+    fast: bool,
+    lemmatizer: Any,
+    lex: _Lexicon,
+    stops: frozenset[str],
+) -> tuple[Any, Any, Any]:
+    """(start, length, description) of the tokens of ``piece`` that are not white space, from
+    one spaCy ``Doc`` of it (the way for pipelines whose lemmas depend on context)."""
     from spacy.attrs import IDX, LEMMA, LENGTH, ORTH
 
-    fast, lemmatizer = _lookup_only(nlp)
     doc = nlp.make_doc(piece) if fast else nlp(piece)
     n = len(doc)
     if n == 0:
-        return _empty()
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros((0, 4), dtype=np.int64)
     raw = doc.to_array([ORTH, LEMMA]).reshape(n, 2)  # spaCy's hashes of the text and lemma
     place = doc.to_array([IDX, LENGTH]).astype(np.int64).reshape(n, 2)
     if fast:
@@ -196,16 +284,35 @@ def _token_columns(
         table[row] = info
     per = table[inverse.reshape(-1)]
     keep = per[:, 0] != -2
-    per, place = per[keep], place[keep]
-    start = place[:, 0] + offset
-    end = start + place[:, 1]
-    # line breaks between neighbours: newlines counted before each position of the piece
-    points = np.frombuffer(piece.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    lines = np.concatenate([[0], np.cumsum(points == 10)])
-    brk = np.zeros(len(start), dtype=bool)
-    if len(start) > 1:
-        brk[1:] = lines[start[1:] - offset] > lines[end[:-1] - offset]
-    return _Tokens(start, end, per[:, 0], per[:, 1].astype(bool), per[:, 2] > 0, per[:, 3] > 0, brk)
+    return place[keep, 0], place[keep, 1], per[keep]
+
+
+def _jieba_columns(
+    piece: str, nlp: Any, lex: _Lexicon, stops: frozenset[str]
+) -> tuple[Any, Any, Any]:
+    """The same as ``_spacy_columns`` for spaCy's Chinese tokenizer with jieba, straight from
+    jieba's words: spaCy makes a token of each word jieba gives that is not white space, at its
+    place in the text (``spacy.util.get_words_and_spaces``), and jieba's words cover the text."""
+    words = [w for w in nlp.tokenizer.jieba_seg.cut(piece, cut_all=False) if w]
+    lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+    if int(lengths.sum()) != len(piece) or "".join(words) != piece:
+        return _spacy_columns(piece, "zh", nlp, True, None, lex, stops)
+    starts = np.cumsum(lengths) - lengths
+    seen = lex.words
+    vocab = nlp.vocab
+    rows = []
+    keep = []
+    for w in words:
+        info = seen.get(w)
+        if info is None:
+            if w.isspace():
+                info = seen[w] = (-2, False, False, False)
+            else:
+                info = seen[w] = _describe(vocab[w], "zh", True, None, lex, stops)
+        rows.append(info)
+    per = np.array(rows, dtype=np.int64).reshape(len(rows), 4)
+    keep = per[:, 0] != -2
+    return starts[keep], lengths[keep], per[keep]
 
 
 def _describe(
@@ -223,8 +330,11 @@ def _describe(
         else:
             lemma = tok.lemma_
         norm = str(lemma or text).lower()
+    return _row(text, norm, bool(tok.is_stop) or norm in stops or text.lower() in stops, lex)
+
+
+def _row(text: str, norm: str, stop: bool, lex: _Lexicon) -> tuple[int, bool, bool, bool]:
     word = any(ch.isalnum() for ch in text)
-    stop = bool(tok.is_stop) or norm in stops or text.lower() in stops
     return (
         lex.norm_id(norm) if word else -1,
         stop,

@@ -16,7 +16,6 @@ from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderHook, RenderResult
 from rich.segment import Segment
-from rich.table import Table
 from rich.text import Text
 
 from qcode.i18n import _
@@ -180,6 +179,8 @@ def table(
     if len(head) > limit:
         head.pop()
         more = 1 + sum(1 for _ in it)
+    from rich.table import Table  # loaded by the listings that draw one
+
     t = Table(
         title=None if title is None else cell(title),
         show_edge=False,

@@ -12,7 +12,6 @@ Rules:
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
@@ -33,4 +32,6 @@ def is_normalized(text: str) -> bool:
 
 def text_hash(text: str) -> str:
     """SHA-256 of the UTF-8 encoding of (normalised) text, as 64 hex digits."""
+    import hashlib  # not needed by --help, which imports this module
+
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -96,20 +96,21 @@ class UnitIndex:
         # positions (code-point index) of characters wider than one unit, and their extra width
         self._cp: list[int] = []
         self._extra_before: list[int] = [0]
-        extra = 0
-        if unit == "utf-16":
-            for i, ch in enumerate(text):
-                if ord(ch) > 0xFFFF:
-                    extra += 1
-                    self._cp.append(i)
-                    self._extra_before.append(extra)
-        else:
-            for i, ch in enumerate(text):
-                o = ord(ch)
-                if o > 0x7F:
-                    extra += 1 if o <= 0x7FF else 2 if o <= 0xFFFF else 3
-                    self._cp.append(i)
-                    self._extra_before.append(extra)
+        if not text.isascii():
+            import numpy as np
+
+            points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            if unit == "utf-16":
+                extra = (points > 0xFFFF).astype(np.int64)
+            else:
+                extra = (
+                    (points > 0x7F).astype(np.int64)
+                    + (points > 0x7FF).astype(np.int64)
+                    + (points > 0xFFFF).astype(np.int64)
+                )
+            wide = np.flatnonzero(extra)
+            self._cp = wide.tolist()
+            self._extra_before += np.cumsum(extra[wide]).tolist()
         # unit offset at which each wide character starts, for the reverse direction
         self._unit_pos = [cp + self._extra_before[k] for k, cp in enumerate(self._cp)]
 

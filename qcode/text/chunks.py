@@ -1,0 +1,191 @@
+"""spaCy's rule-based tokenizer, run once per distinct stretch of text between white space.
+
+spaCy's ``Tokenizer`` cuts a text at white space first and splits each stretch of non-white
+characters (a *chunk*) by its prefix, suffix, infix and special-case rules alone
+(``Tokenizer._tokenize_affixes``): a chunk's tokens never depend on the text around it, and white
+space becomes a token's trailing space or a white-space token, never part of another token
+(unless a special case holds white space beside other characters, which :func:`applies` rules
+out). So the tokens of a text are the tokens of its chunks, each shifted to where its chunk stands.
+
+:class:`ChunkTokenizer` keeps each chunk's tokens once it has seen the chunk, and tokenizes the
+chunks it has not seen in one call (joined by single spaces) of a copy of the pipeline's
+tokenizer with the same rules over a vocabulary of its own that computes no lexical attributes:
+making a lexeme for every new word (its shape, ``like_num`` ...) was most of spaCy's time on a
+large vocabulary, and spaCy's own cache keeps only 10,000 chunks. A large text then costs
+``str.split``, a dictionary look-up per chunk and array arithmetic. Tokens come back as columns:
+start, length and the id of the token's text (``texts[id]``), so that callers work out what a
+distinct token stands for once. Tests compare the tokens with spaCy's on whole texts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+# Python's white space (str.isspace, which both str.split and spaCy's tokenizer use) as a table
+# over the code points up to U+3000, the last white-space character; nothing above it is white.
+_WS = np.zeros(0x3002, dtype=bool)
+_WS[[c for c in range(0x3001) if chr(c).isspace()]] = True
+BATCH = 200_000  # characters of new chunks per spaCy call (spaCy's length limit; memory)
+LIMIT = 2_000_000  # chunks kept before the cache starts again
+_LOCK = threading.Lock()
+_CACHE: dict[int, tuple[Any, ChunkTokenizer]] = {}
+
+
+def code_points(text: str) -> Any:
+    """The code points of ``text`` as an array (lone surrogates kept as they are)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def white(points: Any) -> Any:
+    """Which code points are white space (``str.isspace``)."""
+    return _WS[np.minimum(points, len(_WS) - 1)]
+
+
+def chunk_starts(points: Any) -> Any:
+    """Where each stretch of non-white characters begins, in the order ``str.split`` gives
+    them."""
+    ws = white(points)
+    begins = ~ws
+    begins[1:] &= ws[:-1]
+    return np.flatnonzero(begins)
+
+
+def applies(nlp: Any) -> bool:
+    """Whether ``nlp``'s tokenizer is spaCy's rule-based one with no special case that holds
+    white space beside other characters (English has special cases of white space alone, which
+    only make white-space tokens)."""
+    from spacy.tokenizer import Tokenizer
+
+    tok: Any = getattr(nlp, "tokenizer", None)
+    if type(tok) is not Tokenizer:
+        return False
+    return not any(not k.isspace() and any(c.isspace() for c in k) for k in tok.rules or {})
+
+
+def chunk_tokenizer(nlp: Any) -> ChunkTokenizer | None:
+    """The (shared) chunk tokenizer of ``nlp``, or None when :func:`applies` says no."""
+    with _LOCK:
+        kept = _CACHE.get(id(nlp))
+        if kept is not None and kept[0] is nlp:
+            return kept[1]
+        if not applies(nlp):
+            return None
+        ct = ChunkTokenizer(nlp)
+        _CACHE[id(nlp)] = (nlp, ct)  # holds nlp, so its id is not reused
+        return ct
+
+
+class ChunkTokenizer:
+    """The tokens of texts through ``nlp``'s tokenizer, each chunk tokenized once."""
+
+    def __init__(self, nlp: Any) -> None:
+        from spacy.tokenizer import Tokenizer
+        from spacy.vocab import Vocab
+
+        tok = nlp.tokenizer
+        self.tokenizer = Tokenizer(
+            Vocab(lex_attr_getters={}),
+            rules=tok.rules,
+            prefix_search=tok.prefix_search,
+            suffix_search=tok.suffix_search,
+            infix_finditer=tok.infix_finditer,
+            token_match=tok.token_match,
+            url_match=tok.url_match,
+            faster_heuristics=tok.faster_heuristics,
+        )
+        self.lock = threading.Lock()
+        self.texts: list[str] = []  # token text id -> text (kept when the chunks start again)
+        self.ids: dict[str, int] = {}  # text -> token text id
+        self._reset()
+
+    def _reset(self) -> None:
+        self.index: dict[str, int] = {}  # chunk -> its id
+        # per chunk id: its first token's row in the token columns, its number of tokens
+        self.first = np.zeros(0, dtype=np.int64)
+        self.count = np.zeros(0, dtype=np.int64)
+        # per token of a chunk: offset into the chunk, length, text id
+        self.offset = np.zeros(0, dtype=np.int64)
+        self.length = np.zeros(0, dtype=np.int64)
+        self.text = np.zeros(0, dtype=np.int64)
+
+    def _learn(self, chunks: Sequence[str]) -> None:
+        """Tokenize ``chunks`` (new, distinct) and keep their tokens."""
+        from spacy.attrs import IDX, LENGTH
+
+        parts: list[tuple[Any, ...]] = []
+        n_tokens = len(self.offset)
+        i = 0
+        while i < len(chunks):
+            j, size = i, 0
+            while j < len(chunks) and (j == i or size + len(chunks[j]) < BATCH):
+                size += len(chunks[j]) + 1
+                j += 1
+            batch = chunks[i:j]
+            doc = self.tokenizer(" ".join(batch))
+            lens = np.fromiter(map(len, batch), dtype=np.int64, count=len(batch))
+            where = np.cumsum(lens + 1) - lens - 1
+            cols = doc.to_array([IDX, LENGTH]).astype(np.int64).reshape(len(doc), 2)
+            if int(cols[:, 1].sum()) != int(lens.sum()):
+                raise AssertionError("spaCy's tokens do not partition the chunks")
+            owner = np.searchsorted(where, cols[:, 0], side="right") - 1
+            per_chunk = np.bincount(owner, minlength=len(batch))
+            ids = self.ids
+            texts = self.texts
+            tid = []
+            for t in doc:
+                s = t.text
+                k = ids.get(s)
+                if k is None:
+                    k = ids[s] = len(texts)
+                    texts.append(s)
+                tid.append(k)
+            parts.append(
+                (
+                    n_tokens + np.cumsum(per_chunk) - per_chunk,
+                    per_chunk,
+                    cols[:, 0] - where[owner],
+                    cols[:, 1],
+                    np.array(tid, dtype=np.int64),
+                )
+            )
+            n_tokens += len(doc)
+            for k, chunk in enumerate(batch, start=len(self.index)):
+                self.index[chunk] = k
+            i = j
+        self.first = np.concatenate([self.first, *(p[0] for p in parts)])
+        self.count = np.concatenate([self.count, *(p[1] for p in parts)])
+        self.offset = np.concatenate([self.offset, *(p[2] for p in parts)])
+        self.length = np.concatenate([self.length, *(p[3] for p in parts)])
+        self.text = np.concatenate([self.text, *(p[4] for p in parts)])
+
+    def columns(self, text: str, points: Any | None = None) -> tuple[Any, Any, Any]:
+        """(start, length, text id) of every token of ``text`` that is not white space, in text
+        order; ``points`` is ``code_points(text)`` when the caller has it already."""
+        chunks = text.split()
+        if not chunks:
+            z = np.zeros(0, dtype=np.int64)
+            return z, z, z
+        with self.lock:
+            if len(self.index) > LIMIT:
+                self._reset()
+            get = self.index.get
+            ids = list(map(get, chunks))
+            if None in ids:
+                self._learn(
+                    list(dict.fromkeys(c for c, k in zip(chunks, ids, strict=True) if k is None))
+                )
+                ids = list(map(get, chunks))
+            chunk = np.fromiter(ids, dtype=np.int64, count=len(ids))
+            count = self.count[chunk]
+            first = self.first[chunk]
+            offset, length, tid = self.offset, self.length, self.text
+        starts = chunk_starts(code_points(text) if points is None else points)
+        total = int(count.sum())
+        before = np.cumsum(count) - count
+        occurrence = np.repeat(np.arange(len(chunk)), count)
+        token = first[occurrence] + np.arange(total) - before[occurrence]
+        return starts[occurrence] + offset[token], length[token], tid[token]
