@@ -29,7 +29,7 @@ from typing import Any
 import regex
 
 from qcode.errors import InputFileError
-from qcode.i18n import _
+from qcode.i18n import _, ngettext
 
 _HAN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f\uff00-\uffef]")
 _CID = regex.compile(r"\(cid:\d+\)")
@@ -120,7 +120,12 @@ def _drop_running(pages: list[list[_Box]]) -> list[str]:
                 example = example or line
                 if not box.lines:
                     boxes.remove(box)
-            notes.append(f"dropped a running {where} ({example!r}) from {n} of {len(pages)} pages")
+            dropped = (
+                _("dropped a running header ({example!r}) from {n} of {total} pages")
+                if where == "header"
+                else _("dropped a running footer ({example!r}) from {n} of {total} pages")
+            )
+            notes.append(dropped.format(example=example, n=n, total=len(pages)))
     return notes
 
 
@@ -192,5 +197,11 @@ def pdf_text(path: Path, data: bytes) -> PdfText:
     notes = _drop_running(pages)
     texts = [_page_text(boxes) for boxes in pages]
     if cids:
-        notes.append(f"{cids} character(s) in fonts without a Unicode map were left as (cid:N)")
+        notes.append(
+            ngettext(
+                "{n} character in a font without a Unicode map was left as (cid:N)",
+                "{n} characters in fonts without a Unicode map were left as (cid:N)",
+                cids,
+            ).format(n=cids)
+        )
     return PdfText(texts, notes)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from qcode.errors import ConflictError, InvalidInputError
-from qcode.i18n import _
+from qcode.i18n import _, ngettext
 from qcode.interchange.model import CodeEntry
 from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import (
@@ -267,16 +267,23 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
         queries = c.scalar(select(func.count()).where(CodeSet.query.is_not(None))) or 0
         if queries:
             notes.append(
-                f"{queries} saved quer{'y' if queries == 1 else 'ies'}: REFI-QDA has no place for "
-                "a query; each is written as a 'qcode query:' paragraph of its set's description"
+                ngettext(
+                    "{n} saved query: REFI-QDA has no place for a query; each is written as a "
+                    "'qcode query:' paragraph of its set's description",
+                    "{n} saved queries: REFI-QDA has no place for a query; each is written as a "
+                    "'qcode query:' paragraph of its set's description",
+                    queries,
+                ).format(n=queries)
             )
         evidence = c.scalar(select(RelationEvidence.id).limit(1))
         if evidence is not None:
-            notes.append("codings cited as evidence for relations are not part of REFI-QDA")
+            notes.append(_("codings cited as evidence for relations are not part of REFI-QDA"))
         if c.scalar(select(CodeElementLink.id).limit(1)) is not None:
             notes.append(
-                "links of codes to the framework are not part of REFI-QDA "
-                "(qcode codebook export --format json keeps them)"
+                _(
+                    "links of codes to the framework are not part of REFI-QDA "
+                    "(qcode codebook export --format json keeps them)"
+                )
             )
         summaries.add_to_exchange(c, x, coder_guid)  # notes the summarised codings refer to
     return x, notes
