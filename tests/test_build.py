@@ -92,3 +92,19 @@ def test_a_failed_build_keeps_the_previous_project(tmp_path: Path, cli) -> None:
         assert len(p.codings.list()) == 2
     with pytest.raises(InputFileError, match="no study.yaml"):
         build(tmp_path)
+
+
+def test_whoever_opens_a_built_study_codes_as_themself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QCODE_USER", "")
+    monkeypatch.setenv("QCODE_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setattr("getpass.getuser", lambda: "researcher")
+    root = study(tmp_path / "mini")
+    write(root / "codings.csv", "document,code,coder,text\nP1,income volatility,,keep the money\n")
+    with build(root) as p:
+        assert [c.coder for c in p.codings.list()] == ["builder"]  # the study's coder wrote it
+    with Project.open(root) as p:
+        assert p.settings.user is None and p.user == "researcher"
+        p.codings.apply("P1", 0, 11, "income volatility")
+        assert sorted(c.coder for c in p.codings.list()) == ["builder", "researcher"]

@@ -3,6 +3,8 @@
 The folder holds:
 
 - ``study.yaml``: ``name``, ``language`` (default language of the transcripts), optional ``user``
+  (the coder of rows and memos that name none; not kept as the project's user, so whoever opens
+  the built project codes under their own name)
   and ``userdict`` (a word list for Chinese segmentation in the folder, written to the
   project's ``[text] userdict``);
 - ``cases.csv``: a ``case`` column (one transcript per case: ``transcripts/<case>.txt``), an
@@ -152,6 +154,9 @@ def build(folder: str | Path, force: bool = False) -> Project:
                 s.execute(update(ProjectRow).values(built_event=last))
         finally:
             p.close()
+        if p.settings.user:  # the study's coder wrote its rows; whoever opens it codes as themself
+            p.settings.user = None
+            save_settings(target, p.settings)
         for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"):
             (folder / name).unlink(missing_ok=True)
         shutil.copy2(target / DB_FILE, folder / DB_FILE)
