@@ -523,3 +523,15 @@ def test_code_tree_filters_sorts_and_recolours(proj: Project) -> None:
         assert proj.codes.get("zeta").color == "#123ABC"
 
     drive(proj, go)
+
+
+def test_an_in_vivo_name_leaves_out_the_punctuation_of_the_clauses_around_it() -> None:
+    from qcode.tui.widgets.pickers import in_vivo_name
+
+    text = "Well, it just takes money, you know. 我说，劳务外包公司，不管。"
+    a = text.index(", it")
+    assert in_vivo_name(text, a, text.index(" you")) == "it just takes money"
+    b = text.index("，劳务")
+    assert in_vivo_name(text, b, text.index("不管")) == "劳务外包公司"
+    assert in_vivo_name(text, text.index("you"), text.index("我")) == "you know."  # its own stop
+    assert in_vivo_name(text, a, a + 1) == ","  # nothing but punctuation: kept, to be edited

@@ -264,10 +264,15 @@ class TextPanel(ModalScreen[None]):
             yield Markdown(self.markdown)
 
 
+_LEADING = ",.;:!?)]}»”’，。；：、！？）】」』》 "
+_TRAILING = ",;:([{«“‘，；：、（【「『《 "
+
+
 def in_vivo_name(text: str, start: int, end: int, labels: dict[int, int] | None = None) -> str:
     """A code name from the words of ``text[start:end]``: speaker labels (``labels`` maps a
     label's start to its end) left out, whitespace trimmed and collapsed to single spaces, a '/'
-    turned into '∕' (U+2215) as on REFI import, at most 60 characters."""
+    turned into '∕' (U+2215) as on REFI import, without the punctuation of the clause before
+    (a leading comma) or after (a trailing one), at most 60 characters."""
     pieces: list[str] = []
     pos = start
     for a, b in sorted((labels or {}).items()):
@@ -277,5 +282,7 @@ def in_vivo_name(text: str, start: int, end: int, labels: dict[int, int] | None 
         pos = max(pos, b)
     pieces.append(text[pos:end] if pos < end else "")
     words = " ".join(pieces).split() or text[start:end].split()  # a label alone is kept
-    name = " ".join(words).replace("/", "\u2215")
+    # punctuation that belongs to the words before or after the selection is not the name's
+    name = " ".join(words).lstrip(_LEADING).rstrip(_TRAILING).strip() or " ".join(words)
+    name = name.replace("/", "\u2215")
     return name if len(name) <= 60 else name[:59].rstrip() + "…"
