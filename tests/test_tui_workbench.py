@@ -535,3 +535,26 @@ def test_an_in_vivo_name_leaves_out_the_punctuation_of_the_clauses_around_it() -
     assert in_vivo_name(text, b, text.index("不管")) == "劳务外包公司"
     assert in_vivo_name(text, text.index("you"), text.index("我")) == "you know."  # its own stop
     assert in_vivo_name(text, a, a + 1) == ","  # nothing but punctuation: kept, to be edited
+
+
+def test_a_reopened_document_shows_its_cursor_and_s_selects_the_last_sentence(
+    proj: Project, tmp_path: Path
+) -> None:
+    text = "".join(f"R: Line {i} is here. It ends.\n" for i in range(300)) + "R: The last one."
+    proj.documents.import_files([write(tmp_path / "c-long.txt", text)])
+    uuid = proj.documents.get("c-long").uuid
+    proj.set_pref(f"pos:{uuid}", str(len(text)))  # left with the cursor after the last word
+    proj.set_pref("last_document", "c-long")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        assert v.text == text and v.cursor == len(text)
+        await pilot.pause()
+        assert v._layout is not None
+        row = v._layout.row_of(v.cursor)
+        top = int(v.scroll_y)
+        assert top <= row < top + v.scrollable_content_region.height, (top, row)
+        await pilot.press("s")
+        assert v.selection == (text.index("The last one."), len(text))
+
+    drive(proj, go)

@@ -166,6 +166,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self.set_spans(spans)
         self._relayout()
         self.scroll_to_offset(self.cursor, center=True)
+        # once more after the refresh that gives the new height: scrolling clamps to the old one
+        self.call_after_refresh(self.scroll_to_offset, self.cursor, True)
 
     @property
     def turn_labels(self) -> dict[int, int]:
@@ -560,6 +562,8 @@ class TranscriptView(ScrollView, can_focus=True):
         self._unit_starts.clear()
 
     def unit_at(self, kind: str, offset: int) -> Unit | None:
+        if offset == len(self.text) > 0:  # the cursor after the last character: the last unit
+            offset -= 1
         units = self.units.get(kind, [])
         starts = self._unit_starts.get(kind)
         if starts is None:
