@@ -146,6 +146,9 @@ def test_exit_codes_tell_the_kind_of_failure(proj: Path, tmp_path: Path, cli) ->
     assert cli(*p, "import", str(tmp_path / "none.txt")).code == 1  # bad input: no such file
     assert cli(*p, "codes", "add", "--colour").code == 2  # usage: unknown option
     assert cli(*p, "freq", "--min", "x").code == 2  # usage: a value of the wrong type
+    assert cli(*p, "code", "int01", "abc", "10", "cost").code == 2  # START not a number either
+    below = cli(*p, "cooccur", "--min", "-1")  # a count below 1 is refused, not ignored
+    assert below.code == 2 and "below 1" in below.err and below.out == ""
     dup = cli(*p, "codes", "add", "cost")  # conflict: the name is taken
     assert dup.code == 3 and dup.err.startswith("error: ") and dup.err.count("\n") == 1
     # database or server: a server that is not there (loopback, a port nothing listens on)

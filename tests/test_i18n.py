@@ -624,3 +624,18 @@ def test_the_transcripts_margin_is_one_straight_column_at_80_columns(zh: None, s
     # the rows of text laid out for the width the scrollbar leaves, not the width before it
     columns = {line.find("│") for line in seen[1:-2] if "│" in line}
     assert len(columns) == 1, seen
+
+
+def test_the_negative_number_hint_and_the_search_flags_in_chinese(env: dict[str, str]) -> None:
+    bad = qcode("--lang", "zh", "code", "int01", "-5", "10", "cost", env=env)
+    assert (
+        bad.returncode == 2 and "要给出负数" in bad.stderr and "read as an option" not in bad.stderr
+    )
+    from qcode import i18n
+    from qcode.tui.widgets.findbar import Query
+
+    i18n.set_language("zh")
+    try:
+        assert Query("x").describe() == "纯文本，不区分大小写"
+    finally:
+        i18n.set_language("en")

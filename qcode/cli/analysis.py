@@ -85,7 +85,7 @@ def cooccur(
 
         table(
             _("co-occurrence ({unit})").format(unit=unit),
-            [_("code A"), _("code B"), "n A", "n B", _("count"), "c", _("jaccard"), ""],
+            [_("code A"), _("code B"), "n A", "n B", _("count"), "c", _("jaccard"), _("note")],
             [
                 (
                     p.code_a,
@@ -95,7 +95,7 @@ def cooccur(
                     p.count,
                     fmt(p.c),
                     fmt(p.jaccard),
-                    "n differ >5x" if p.warning else "",
+                    _("n differ >5x") if p.warning else "",
                 )
                 for p in pairs
             ],

@@ -22,7 +22,8 @@ def _int(value: str, what: str) -> int:
     try:
         return int(value)
     except ValueError:
-        raise InvalidInputError(
+        # a value of the wrong type is a usage error (exit 2), as click gives for an int option
+        raise typer.BadParameter(
             _("{what} {value!r} is not a whole number").format(what=what, value=value)
         ) from None
 

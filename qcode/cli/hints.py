@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from qcode.i18n import _
+
 _NEGATIVE = re.compile(r"^No such option:? '?(-\d+(?:\.\d*)?)'?")
 
 
@@ -15,7 +17,7 @@ def negative_number(message: str, ctx: Any) -> str:
     if m is None:
         return message
     command = getattr(ctx, "command_path", None) or "qcode COMMAND"
-    return (
-        f"{m.group(1)} is read as an option; to give a negative number, put -- before the "
-        f"arguments: {command} [OPTIONS] -- ARGS"
-    )
+    return _(
+        "{value} is read as an option; to give a negative number, put -- before the "
+        "arguments: {command} [OPTIONS] -- ARGS"
+    ).format(value=m.group(1), command=command)

@@ -28,7 +28,15 @@ SETS = typer.Option(
 )
 CASE = typer.Option([], "--case", help=N_("Only documents of these cases (repeatable)."))
 LEVEL = typer.Option("open", "--level", help=N_("open, or axial: categories with their codes."))
-MIN = typer.Option(1, "--min", help=N_("Leave out pairs seen fewer times."))
+
+
+def _at_least_one(value: int) -> int:
+    if value < 1:
+        raise typer.BadParameter(_("{value} is below 1").format(value=value))
+    return value
+
+
+MIN = typer.Option(1, "--min", callback=_at_least_one, help=N_("Leave out pairs seen fewer times."))
 FORMAT = typer.Option("table", "--format", help=N_("table, csv or json."))
 FIGURE = typer.Option(
     None, "--figure", help=N_("Also draw it to FILE.png (300 dpi), .svg or .pdf.")

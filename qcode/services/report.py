@@ -452,7 +452,7 @@ def build_report(
     b.doc.add(
         Para(
             f"{len(b.docs)} documents, {len(b.rows)} codings, {len(b.codes)} codes; "
-            f"{len(chosen)} categories reported.",
+            f"{len(chosen)} {'category' if len(chosen) == 1 else 'categories'} reported.",
             italic=True,
         )
     )

@@ -23,9 +23,9 @@ class Query:
     case: bool = False
 
     def describe(self) -> str:
-        flags = [f for f, on_ in (("regex", self.regex), ("whole word", self.whole_word),
-                                  ("match case", self.case)) if on_]  # fmt: skip
-        return ", ".join(flags) or "plain text, any case"
+        flags = [f for f, on_ in ((_("regex"), self.regex), (_("whole word"), self.whole_word),
+                                  (_("match case"), self.case)) if on_]  # fmt: skip
+        return ", ".join(flags) or _("plain text, any case")
 
 
 class FindBar(Horizontal):
