@@ -558,3 +558,16 @@ def test_a_reopened_document_shows_its_cursor_and_s_selects_the_last_sentence(
         assert v.selection == (text.index("The last one."), len(text))
 
     drive(proj, go)
+
+
+def test_the_context_of_a_hit_does_not_start_with_the_punctuation_before_it(
+    proj: Project, tmp_path: Path
+) -> None:
+    from qcode.services.search import CONTEXT, search_documents
+
+    words = "交了有" * 13  # the context window then starts just at the 。 before them
+    text = "问：我说不清。" + words + "七八年了吧。"
+    assert len(words) == CONTEXT - 1
+    proj.documents.import_files([write(tmp_path / "c-zh.txt", text)])
+    [hit] = search_documents(proj, "七八年")
+    assert hit.left == words and hit.match == "七八年"

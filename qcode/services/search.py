@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from qcode.services.project import Project
 
 CONTEXT = 40
+_CLOSING = " \t，。！？；：、）》」』】,.;:!?)]}"
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def find(text: str, rx: Any) -> list[tuple[int, int]]:
 def _hits(name: str, text: str, rx: Any) -> Iterator[SearchHit]:
     for a, b in find(text, rx):
         left = text[max(0, a - CONTEXT) : a].rsplit("\n", 1)[-1]
+        if a > CONTEXT:  # cut mid-text: not from the punctuation that closed the words before
+            left = left.lstrip(_CLOSING)
         right = text[b : b + CONTEXT].split("\n", 1)[0]
         yield SearchHit(name, a, b, left, text[a:b], right)
 
