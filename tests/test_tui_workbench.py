@@ -571,3 +571,21 @@ def test_the_context_of_a_hit_does_not_start_with_the_punctuation_before_it(
     proj.documents.import_files([write(tmp_path / "c-zh.txt", text)])
     [hit] = search_documents(proj, "七八年")
     assert hit.left == words and hit.match == "七八年"
+
+
+def test_a_hit_opened_in_another_document_stays_in_view(proj: Project, tmp_path: Path) -> None:
+    text = "".join(f"R: Line {i} is here.\n" for i in range(400)) + "R: the pension at the end.\n"
+    proj.documents.import_files([write(tmp_path / "c-long.txt", text)])
+    a = text.index("pension")
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        v = view(app)
+        app.screen.open_document("c-long", then=lambda: v.select(a, a + 7))  # type: ignore[attr-defined]
+        await settle(pilot)
+        await pilot.pause()
+        assert v.text == text and v.selection == (a, a + 7)
+        assert v._layout is not None
+        row, top = v._layout.row_of(a), int(v.scroll_y)
+        assert top <= row < top + v.scrollable_content_region.height, (top, row)
+
+    drive(proj, go)

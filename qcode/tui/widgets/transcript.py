@@ -167,7 +167,14 @@ class TranscriptView(ScrollView, can_focus=True):
         self._relayout()
         self.scroll_to_offset(self.cursor, center=True)
         # once more after the refresh that gives the new height: scrolling clamps to the old one
-        self.call_after_refresh(self.scroll_to_offset, self.cursor, True)
+        self.call_after_refresh(self._recentre)
+
+    def _recentre(self) -> None:
+        """The cursor where it is by then (a search may have moved it since the load)."""
+        row = self._layout.row_of(self.cursor) if self._layout is not None else 0
+        top, height = int(self.scroll_y), self.scrollable_content_region.height
+        if not top <= row < top + height:
+            self.scroll_to_offset(self.cursor, center=True)
 
     @property
     def turn_labels(self) -> dict[int, int]:
