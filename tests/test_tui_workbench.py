@@ -589,3 +589,30 @@ def test_a_hit_opened_in_another_document_stays_in_view(proj: Project, tmp_path:
         assert top <= row < top + v.scrollable_content_region.height, (top, row)
 
     drive(proj, go)
+
+
+def test_the_end_of_a_long_transcript_is_reachable_and_counted_exactly(
+    proj: Project, tmp_path: Path
+) -> None:
+    # lines whose rows are hard to guess from their length: wide characters, long words
+    text = "".join(
+        f"R: {'养老保险' * (i % 9)} {'contribution ' * (i % 13)}{'x' * (i % 70)}\n"
+        for i in range(4_000)
+    )
+    proj.documents.import_files([write(tmp_path / "c-long.txt", text)])
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        app.screen.open_document("c-long")  # type: ignore[attr-defined]
+        await settle(pilot)
+        v = view(app)
+        v.focus()
+        v.select(len(text) - 2, len(text) - 2)
+        await pilot.pause()
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert v._layout is not None
+        assert v.virtual_size.height == len(v._layout)  # exact near the end
+        last = len(v._layout) - 1
+        assert int(v.scroll_y) <= last < int(v.scroll_y) + v.scrollable_content_region.height
+
+    drive(proj, go)

@@ -360,12 +360,20 @@ class TranscriptView(ScrollView, can_focus=True):
         self.refresh()
 
     def _sync_height(self) -> None:
-        """The scrollable height: the rows counted so far (exact where laid out)."""
-        if self._layout is not None:
-            width = self._layout.width + self.margin_width + self.stripe_width
-            size = Size(width, len(self._layout))
-            if size != self.virtual_size:
-                self.virtual_size = size
+        """The scrollable height: the rows counted so far (exact where laid out). A new height
+        lays the whole screen out again, so one within 1% of the last is kept until the view
+        comes near the end, where the exact count matters (the scrollbar's place is an estimate
+        anyway while lines are still counted, not laid out)."""
+        if self._layout is None:
+            return
+        width = self._layout.width + self.margin_width + self.stripe_width
+        rows, old = len(self._layout), self.virtual_size
+        if old.width == width and old.height and abs(rows - old.height) * 100 <= old.height:
+            height = max(1, self.scrollable_content_region.height)
+            if int(self.scroll_y) + 3 * height < min(rows, old.height):
+                return
+        if Size(width, rows) != old:
+            self.virtual_size = Size(width, rows)
 
     def _index_spans(self) -> None:
         if self._layout is None:
