@@ -56,6 +56,15 @@ class CodingInfo:
         return asdict(self)
 
 
+def _coded_already(at: str, start: int, end: int, name: str, path: str) -> InvalidInputError:
+    """The refusal of a coding the coder has made already (or asked for twice)."""
+    return InvalidInputError(
+        _("{at}[{start}, {end}) of {name!r} is already coded with {v1!r} by this coder").format(
+            at=at, start=start, end=end, name=name, v1=path
+        )
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A coding as a viewer draws it."""
@@ -258,12 +267,7 @@ class CodingService:
             if key in seen:
                 if existing_ok:
                     continue
-                raise InvalidInputError(
-                    _(
-                        "{at}[{start}, {end}) of {name!r} is already coded with {v1!r} "
-                        "by this coder"
-                    ).format(at=at, start=start, end=end, name=doc.name, v1=tree.path(cid))
-                )
+                raise _coded_already(at, start, end, doc.name, tree.path(cid))
             row = dict(
                 document_id=doc.id,
                 code_id=cid,
@@ -288,11 +292,7 @@ class CodingService:
                 seen.add(key)
                 rows.append(row)
                 continue
-            raise InvalidInputError(
-                _(
-                    "{at}[{start}, {end}) of {name!r} is already coded with {v1!r} by this coder"
-                ).format(at=at, start=start, end=end, name=doc.name, v1=tree.path(cid))
-            )
+            raise _coded_already(at, start, end, doc.name, tree.path(cid))
         names = {d.id: d.name for d in docs.values()}
         made = done + ch.insert_full(Coding, rows)
         by_key: dict[tuple[int, int, int, int, int], tuple[Any, bool]] = {
