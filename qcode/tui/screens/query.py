@@ -114,6 +114,15 @@ class QueryScreen(Screen[None]):
         self.reload()
         self.query_one(Input).focus()
 
+    def on_descendant_focus(self) -> None:
+        """The query box says how to leave it (digits typed there are text, not screens) and,
+        when the hits have the keys, how to come back."""
+        box = self.query_one(Input)
+        if box.has_focus:
+            box.border_subtitle = _("esc: leave the field, then 1-8 switch screens")
+        else:
+            box.border_subtitle = _("esc: back to the query")
+
     def reload(self) -> None:
         codes = self.qapp.project.codes.list(counts=False)
         names = sorted({c.path for c in codes} | {c.path.rsplit("/", 1)[-1] for c in codes})
