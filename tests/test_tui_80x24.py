@@ -141,3 +141,35 @@ def test_on_the_matrix_escape_leaves_the_summary_and_digits_switch_screens(
         assert summary.text == "pays"
 
     drive(proj, go, size=(80, 24))
+
+
+# -- the query screen's example ----------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_query_placeholder_runs_on_the_example_study(tmp_path: Path, lang: str) -> None:
+    import re
+    import shutil
+
+    from conftest import EXAMPLE
+    from textual.widgets import Input
+
+    from qcode import i18n
+    from qcode.services.build import build
+
+    root = tmp_path / "flexible-employment"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
+    shown: list[str] = []
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("7")
+        shown.append(app.screen.query_one(Input).placeholder)
+
+    i18n.set_language(lang)
+    try:
+        with build(root) as p:
+            drive(p, go, size=(80, 24))
+            [placeholder] = shown
+            match = re.search(r"'.*", placeholder)
+            assert match is not None, placeholder
+            assert p.query.count(match.group(0)) > 0, placeholder
+    finally:
+        i18n.set_language("en")

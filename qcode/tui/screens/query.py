@@ -101,7 +101,10 @@ class QueryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Input(
-                placeholder=_("a query: 'income volatility' inside 'contribution decisions'"),
+                # codes of the bundled example study, so that the example runs there
+                placeholder=_(
+                    "e.g. 'partner not employee' near 'no labour contract' within 1 paragraphs"
+                ),
                 id="qy-input",
             )
             yield Static(_("type a query; enter lists the hits"), id="qy-status")

@@ -211,8 +211,8 @@ class MemoEditor(ModalScreen[tuple[str, str] | None]):
         self.set_class(self.app.size.width < self.NARROW, "-narrow")
 
     def on_key(self, event: events.Key) -> None:
-        focused = self.focused
-        if event.is_printable and (focused is None or focused.id not in ("memo-title", "memo-body")):
+        where = self.focused.id if self.focused is not None else None
+        if event.is_printable and where not in ("memo-title", "memo-body"):
             self.stray_keys += 1
 
     @on(TextArea.Changed, "#memo-body")
@@ -228,7 +228,7 @@ class MemoEditor(ModalScreen[tuple[str, str] | None]):
             self.warned = False
             body.focus()
             self.notify(
-                _("the body is empty: what you typed did not go into it; ctrl+s again saves anyway"),
+                _("the body is empty: what you typed went elsewhere; ctrl+s again saves anyway"),
                 severity="warning",
             )
             return
