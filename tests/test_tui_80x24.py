@@ -173,3 +173,47 @@ def test_the_query_placeholder_runs_on_the_example_study(tmp_path: Path, lang: s
             assert p.query.count(match.group(0)) > 0, placeholder
     finally:
         i18n.set_language("en")
+
+
+# -- the help at 80 columns --------------------------------------------------------------------
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_help_keys_are_never_broken_or_cut_at_80_columns(proj: Project, lang: str) -> None:
+    import re
+
+    from textual.containers import VerticalScroll
+    from textual.widgets._markdown import MarkdownTableContent
+
+    from qcode import i18n
+    from qcode.tui.screens.help import HelpScreen
+
+    seen: list[str] = []
+    keys: list[str] = []
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("f1")
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        for table in screen.query(MarkdownTableContent):
+            for row in table.rows:
+                keys.extend(re.findall(r"[!-~]+", row[0].plain))
+        scroll = screen.query_one(VerticalScroll)
+        region = scroll.content_region
+        y = 0
+        while True:
+            scroll.scroll_to(y=y, animate=False)
+            await pilot.pause()
+            strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+            seen.extend(strip.crop(region.x, region.right).text for strip in strips)
+            if y >= scroll.max_scroll_y:
+                break
+            y += region.height
+
+    i18n.set_language(lang)
+    try:
+        drive(proj, go, size=(80, 24))
+    finally:
+        i18n.set_language("en")
+    text = "\n".join(seen)
+    assert len(keys) > 100
+    broken = sorted({k for k in keys if not re.search(r"(?<![!-~])" + re.escape(k), text)})
+    assert broken == []
