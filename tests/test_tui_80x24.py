@@ -176,8 +176,11 @@ def test_the_query_placeholder_runs_on_the_example_study(tmp_path: Path, lang: s
 
 
 # -- the help at 80 columns --------------------------------------------------------------------
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_help_keys_are_never_broken_or_cut_at_80_columns(proj: Project, lang: str) -> None:
+def test_help_keys_are_never_broken_or_cut_in_a_small_terminal(
+    proj: Project, lang: str, size: tuple[int, int]
+) -> None:
     import re
 
     from textual.containers import VerticalScroll
@@ -210,7 +213,7 @@ def test_help_keys_are_never_broken_or_cut_at_80_columns(proj: Project, lang: st
 
     i18n.set_language(lang)
     try:
-        drive(proj, go, size=(80, 24))
+        drive(proj, go, size=size)
     finally:
         i18n.set_language("en")
     text = "\n".join(seen)

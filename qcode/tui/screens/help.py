@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -34,18 +35,33 @@ def key_width(cells: Iterable[Content]) -> int:
     return max((cell_len(run) for run in runs), default=1) + 2
 
 
-class KeyTable(MarkdownTable):
-    """A table whose columns but the last are as wide as their longest key; the last (what the
-    keys do) takes the rest of the width and wraps. Textual's own table shrinks every column
-    alike at 80 columns and folds keys mid-key."""
+class KeyTableContent(MarkdownTableContent):
+    """A table whose columns but the last are never narrower than their longest key, and as
+    wide as their longest cell while that takes at most 30% of the width: in a narrow terminal
+    the last column (what the keys do) wraps instead. Textual's own table shrinks every column
+    alike and folds keys mid-key (``ctrl+`` | ``p``)."""
 
+    def __init__(self, headers: list[Content], rows: list[list[Content]]) -> None:
+        super().__init__(headers, rows)
+        columns = list(zip(headers, *rows, strict=False))[:-1]
+        self.least = [key_width(column) for column in columns]
+        self.natural = [max(cell_len(cell.plain) for cell in column) + 2 for column in columns]
+        self._fit(0)
+
+    def _fit(self, width: int) -> None:
+        cap = width * 3 // 10
+        widths = [max(k, min(n, cap)) for k, n in zip(self.least, self.natural, strict=True)]
+        self.styles.grid_columns = " ".join([*map(str, widths), "1fr"])
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+
+
+class KeyTable(MarkdownTable):
     def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if isinstance(widget, MarkdownTableContent) and len(widget.headers) > 1:
-                columns = list(zip(widget.headers, *widget.rows, strict=False))
-                widths = [str(key_width(column)) for column in columns[:-1]]
-                widget.styles.grid_columns = " ".join([*widths, "1fr"])
-            yield widget
+        headers, rows = self._get_headers_and_rows()
+        self._headers, self._rows = headers, rows
+        yield KeyTableContent(headers, rows)
 
 
 class HelpMarkdown(Markdown):
