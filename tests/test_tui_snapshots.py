@@ -174,3 +174,13 @@ def test_matrix_screen_chinese_80x24(snap_compare: Any, sample: Project) -> None
         assert snap_compare(QcodeApp(sample), terminal_size=(80, 24), run_before=_on_matrix(*keys))
     finally:
         i18n.set_language("en")
+
+
+def test_memo_dialog_80x24(snap_compare: Any, sample: Project) -> None:
+    start, end = _at(sample, "P01", "it just takes money")
+    assert snap_compare(
+        QcodeApp(sample),
+        terminal_size=(80, 24),
+        run_before=_select(start, end),
+        press=["m", *"why", "tab", *"money is control"],
+    )

@@ -479,15 +479,15 @@ def test_memo_dialog_offers_the_type_previews_markdown_and_tab_reaches_the_body(
         await pilot.press("m")
         assert isinstance(app.screen, MemoEditor)
         await pilot.press(*"why", "tab")
-        select = app.screen.query_one("#memo-type")
-        assert select.has_focus
-        select.value = "theory"  # type: ignore[attr-defined]
-        await pilot.press("tab")
         assert app.screen.query_one("#memo-body").has_focus
         await pilot.press(*"# Heading")
         await pilot.pause()
         preview = app.screen.query_one("#memo-markdown")
         assert "Heading" in str(preview._markdown)  # type: ignore[attr-defined]
+        await pilot.press("tab")
+        select = app.screen.query_one("#memo-type")
+        assert select.has_focus
+        select.value = "theory"  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
 
     drive(proj, go)

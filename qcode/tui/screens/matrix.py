@@ -118,6 +118,7 @@ class MatrixScreen(Screen[None]):
                 yield segments
                 summary = TextArea("", id="mx-summary", soft_wrap=True)
                 summary.border_title = _("summary (ctrl+s saves)")
+                summary.border_subtitle = _("esc: leave the field")
                 yield summary
         yield localise.footer()
 

@@ -101,7 +101,10 @@ class QueryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Input(
-                placeholder=_("a query: 'income volatility' inside 'contribution decisions'"),
+                # codes of the bundled example study, so that the example runs there
+                placeholder=_(
+                    "e.g. 'partner not employee' near 'no labour contract' within 1 paragraphs"
+                ),
                 id="qy-input",
             )
             yield Static(_("type a query; enter lists the hits"), id="qy-status")
@@ -113,6 +116,15 @@ class QueryScreen(Screen[None]):
         self._hit_columns()
         self.reload()
         self.query_one(Input).focus()
+
+    def on_descendant_focus(self) -> None:
+        """The query box says how to leave it (digits typed there are text, not screens) and,
+        when the hits have the keys, how to come back."""
+        box = self.query_one(Input)
+        if box.has_focus:
+            box.border_subtitle = _("esc: leave the field, then 1-8 switch screens")
+        else:
+            box.border_subtitle = _("esc: back to the query")
 
     def reload(self) -> None:
         codes = self.qapp.project.codes.list(counts=False)

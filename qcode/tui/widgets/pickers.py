@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -135,22 +135,30 @@ class Prompt(ModalScreen[str | None]):
 
 
 class MemoEditor(ModalScreen[tuple[str, str] | None]):
-    """A memo's title, type (when ``types`` are given; read :attr:`memo_type` after saving) and
-    Markdown body, with a live preview; Tab goes title -> type -> body; ctrl+s saves."""
+    """A memo's title, Markdown body with a live preview, and type (when ``types`` are given;
+    read :attr:`memo_type` after saving), one under the other so that each fits a terminal of
+    60 columns; Tab goes title -> body -> type; ctrl+s saves. Keys typed where they are not
+    text (on the type selector) never let an empty body be saved silently."""
 
     DEFAULT_CSS = """
     MemoEditor { align: center middle; }
-    MemoEditor > Vertical { width: 110; max-width: 98%; height: 28; border: thick $primary;
-                            background: $panel; padding: 0 1; }
-    MemoEditor Horizontal { height: 1fr; }
+    MemoEditor > Vertical { width: 110; max-width: 98%; height: 28; max-height: 100%;
+                            border: thick $primary; background: $panel; padding: 0 1; }
+    MemoEditor Label { width: 1fr; }
+    MemoEditor #memo-keys { color: $text-muted; }
+    MemoEditor #memo-main { height: 1fr; min-height: 4; }
     MemoEditor TextArea { width: 1fr; height: 1fr; }
     MemoEditor #memo-preview { width: 1fr; height: 1fr; border-left: tall $panel-lighten-2; }
-    MemoEditor Select { width: 30; }
+    MemoEditor.-narrow #memo-preview { display: none; }
+    MemoEditor #memo-type-row { height: 3; }
+    MemoEditor #memo-type-row Label { width: auto; padding: 1 1 0 0; }
+    MemoEditor Select { width: 1fr; max-width: 30; }
     """
     BINDINGS = [
         Binding("ctrl+s", "save", N_("save"), priority=True),
         Binding("escape", "cancel", N_("cancel")),
     ]
+    NARROW = 70  # below this many columns the preview is left out; the body gets the width
 
     def __init__(
         self,
@@ -166,31 +174,46 @@ class MemoEditor(ModalScreen[tuple[str, str] | None]):
         self.body = body
         self.memo_type = memo_type
         self.types = types
+        self.stray_keys = 0  # printable keys pressed while neither title nor body had focus
+        self.warned = False
 
     def compose(self) -> ComposeResult:
         from textual.containers import VerticalScroll
         from textual.widgets import Markdown, Select
 
+        if self.types:
+            keys = _("ctrl+s save · esc cancel · tab: title, body, type")
+        else:
+            keys = _("ctrl+s save · esc cancel · tab: title, body")
         with Vertical():
-            keys = _("(ctrl+s save, esc cancel, tab: title, type, body)")
-            yield Label(self.heading + "  " + keys)  # the heading comes translated
-            with Horizontal(id="memo-head", classes="memo-head"):
-                yield Input(value=self.memo_title, placeholder=_("title"), id="memo-title")
-                if self.types:
+            yield Label(self.heading, id="memo-heading")  # the heading comes translated
+            yield Label(keys, id="memo-keys")
+            yield Input(value=self.memo_title, placeholder=_("title"), id="memo-title")
+            with Horizontal(id="memo-main"):
+                yield TextArea(self.body, id="memo-body", soft_wrap=True, tab_behavior="focus")
+                with VerticalScroll(id="memo-preview", can_focus=False):
+                    yield Markdown(self.body or "*preview*", id="memo-markdown")
+            if self.types:
+                with Horizontal(id="memo-type-row"):
+                    yield Label(_("type:"))
                     yield Select(
                         [(t, t) for t in self.types],
                         value=self.memo_type,
                         allow_blank=False,
                         id="memo-type",
                     )
-            with Horizontal():
-                yield TextArea(self.body, id="memo-body", soft_wrap=True, tab_behavior="focus")
-                with VerticalScroll(id="memo-preview", can_focus=False):
-                    yield Markdown(self.body or "*preview*", id="memo-markdown")
 
     def on_mount(self) -> None:
-        self.query_one("#memo-head").styles.height = 3
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")
         self.query_one("#memo-title", Input).focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")
+
+    def on_key(self, event: events.Key) -> None:
+        where = self.focused.id if self.focused is not None else None
+        if event.is_printable and where not in ("memo-title", "memo-body"):
+            self.stray_keys += 1
 
     @on(TextArea.Changed, "#memo-body")
     def _preview(self, event: TextArea.Changed) -> None:
@@ -200,13 +223,21 @@ class MemoEditor(ModalScreen[tuple[str, str] | None]):
 
     def action_save(self) -> None:
         title = self.query_one("#memo-title", Input).value
-        body = self.query_one("#memo-body", TextArea).text
+        body = self.query_one("#memo-body", TextArea)
+        if not body.text.strip() and self.stray_keys and not self.warned:
+            self.warned = False
+            body.focus()
+            self.notify(
+                _("the body is empty: what you typed went elsewhere; ctrl+s again saves anyway"),
+                severity="warning",
+            )
+            return
         if self.types:
             from textual.widgets import Select
 
             value = self.query_one("#memo-type", Select).value
             self.memo_type = str(value) if isinstance(value, str) else self.memo_type
-        self.dismiss((title, body))
+        self.dismiss((title, body.text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
