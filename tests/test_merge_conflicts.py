@@ -173,3 +173,25 @@ def test_a_code_whose_colour_was_never_chosen_merges(pair: tuple[Path, Path]) ->
         assert res.conflicts == []
         assert p.codes.get("saving").description == "money put aside"
         assert p.codes.get("saving").color == colour
+
+
+def test_a_summary_written_differently_on_both_sides_conflicts_in_either_language(
+    pair: tuple[Path, Path],
+) -> None:
+    from qcode import i18n
+
+    a, b = pair
+    for root, text in ((a, "Pays when it can."), (b, "Pays late.")):
+        with Project.open(root) as p:
+            p.summaries.set("int02", "family", text, kind="document")
+    for language, line in (
+        ("en", "'summary: int02 x family' differs between the two projects"),
+        ("zh", "'summary: int02 x family' 在两个项目中不同"),
+    ):
+        i18n.set_language(language)
+        try:
+            with Project.open(a) as p, pytest.raises(MergeConflicts) as stop:
+                merge_project(p, b)
+        finally:
+            i18n.set_language("en")
+        assert stop.value.result.conflicts == [line]

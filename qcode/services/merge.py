@@ -570,14 +570,15 @@ class _Merge(ThreeWay, ThreeWayGroups):
         def who(guid: str | None) -> int:
             return self.coder.get(guid) or coder
 
+        differ: list[str] = []  # a summary here and another there: a conflict
         added, said = summaries.insert_from_exchange(
-            self.ch, cells, ids, who, lambda g: self._free(Summary, g)
+            self.ch, cells, ids, who, lambda g: self._free(Summary, g), differ
         )
         if added:
             self.res.added["summaries"] = added
-        for line in (s for s in said if "differs" in s):
-            self.conflict(line.removesuffix("; this one kept"), can_take=False)
-        self.res.notes += [s for s in said if "differs" not in s]
+        for line in differ:
+            self.conflict(line, can_take=False)
+        self.res.notes += said
 
     def sets(self) -> None:
         kinds = {"code": self.code, "document": self.doc, "memo": self.memo}
