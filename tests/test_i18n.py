@@ -202,6 +202,70 @@ def test_the_check_finds_an_unmarked_refusal(tmp_path: Path) -> None:
     assert unmarked_refusals(probe) == hits
 
 
+def unmarked_merge_lines(path: Path) -> list[str]:
+    """A merge's conflict (``conflict(...)``, ``self.conflict(...)``) or note or conflict line
+    (``res.notes.append(...)``, ``res.conflicts.append(...)``) with words not marked."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not (isinstance(node, ast.Call) and node.args):
+            continue
+        f = node.func
+        name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+        owner = f.value if isinstance(f, ast.Attribute) else None
+        listed = isinstance(owner, ast.Attribute) and owner.attr in ("notes", "conflicts")
+        if (name == "conflict" or (name == "append" and listed)) and _unmarked_message(
+            node.args[0]
+        ):
+            found.append(f"{path.name}:{node.lineno}")
+    return found
+
+
+def test_no_unmarked_merge_conflict_or_note() -> None:
+    files = sorted((ROOT / "qcode/services").glob("merge*.py"))
+    assert len(files) >= 4
+    assert [hit for f in files for hit in unmarked_merge_lines(f)] == []
+
+
+def test_the_check_finds_an_unmarked_merge_line(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        'self.conflict(f"code {path!r}: {f} changed on both sides")\n'
+        'conflict("memo was edited on both sides", can_take=False)\n'
+        'self.res.notes.append(f"document {a!r} there is {b!r} here")\n'
+        'res.conflicts.append("a" + (f" kept as {t!r}" if t else ""))\n'
+        'self.conflict(_("code {path!r}: {f} differs").format(path=path, f=f))\n'
+        "self.conflict(w.both(label, k), can_take=False)\n"
+        'self.res.notes.append(_("document {name!r} there").format(name=n))\n'
+        'names.append("a list of words")\n'
+    )
+    assert unmarked_merge_lines(probe) == ["probe.py:1", "probe.py:2", "probe.py:3", "probe.py:4"]
+
+
+def test_a_merge_conflict_in_chinese(env: dict[str, str], tmp_path: Path) -> None:
+    from mergekit import interviews, two_sides
+
+    from qcode import Project
+
+    a, b = two_sides(tmp_path, interviews)
+    with Project.open(b) as p:
+        p.codes.edit("family", color="#112233")
+        p.codes.delete("rent", force=True)
+    with Project.open(a) as p:
+        p.codes.edit("family", color="#445566")
+        p.codings.apply("int01", 64, 74, "rent")
+    out = qcode("--lang", "zh", "-p", str(a), "merge", str(b), "--dry-run", env=env)
+    assert out.returncode == 3, out.stderr
+    assert "冲突：编码 'family'：两个项目都更改了 color" in out.stderr, out.stderr
+    assert (
+        "冲突：编码 'rent'已在另一项目中删除，但在本项目中有更改（此后本项目中新增 1 条编码记录）"
+        in out.stderr
+    ), out.stderr
+    out = qcode("--lang", "zh", "-p", str(a), "merge", str(b), env=env)
+    assert "合并停在 2 处冲突" in out.stderr and "changed" not in out.stderr, out.stderr
+    english = qcode("-p", str(a), "merge", str(b), "--dry-run", env=env).stderr
+    assert "conflict: code 'family': color changed on both sides" in english, english
+
+
 def unmarked_output(path: Path) -> list[str]:
     """An ``ok()``, ``warn()``, ``plain()`` or progress line, or a ``table()``'s title or column
     header, with words not marked (the header's right-justified columns name it as it is shown,

@@ -73,7 +73,7 @@ def test_deleted_there_but_used_here_since_is_kept_and_reported(pair: tuple[Path
         p.codings.apply("int01", 0, 11, "rent")
         res = merge_project(p, b, take="ours")
         assert res.conflicts == [
-            "code 'rent' was deleted there; changed here (1 coding(s) made here since); "
+            "code 'rent' was deleted there; changed here (1 coding made here since); "
             "kept this project's"
         ]
         assert [c.start for c in p.codings.list(code="rent")] == [0]

@@ -59,7 +59,7 @@ def test_a_true_conflict_stops_the_merge_in_either_order(pair: tuple[Path, Path]
     assert r.code == 3 and "Traceback" not in r.err
     lines = r.err.strip().splitlines()
     assert sorted(lines[:2]) == [f"warning: conflict: {line}" for line in expected]
-    assert lines[2].startswith("error: merge stopped at 2 conflict(s); nothing was changed")
+    assert lines[2].startswith("error: merge stopped at 2 conflicts; nothing was changed")
     assert "--ours" in lines[2] and "--theirs" in lines[2] and len(lines) == 3
     assert state(a) == before[0]
     r = cli("-p", str(a), "merge", str(b), "--dry-run")
@@ -103,11 +103,11 @@ def test_deleted_on_one_side_and_changed_on_the_other_conflicts_both_ways(
         merge_project(p, a2)
     assert sorted(here.value.result.conflicts) == [
         "code 'rent' was deleted here; changed there (description changed)",
-        "document 'int02' was deleted here; changed there (1 coding(s) made there since)",
+        "document 'int02' was deleted here; changed there (1 coding made there since)",
     ]
     assert sorted(there.value.result.conflicts) == [
         "code 'rent' was deleted there; changed here (description changed here)",
-        "document 'int02' was deleted there; changed here (1 coding(s) made here since)",
+        "document 'int02' was deleted there; changed here (1 coding made here since)",
     ]
     with Project.open(a) as p:  # take bob's: the document and the code come back
         merge_project(p, b, take="theirs")
@@ -173,3 +173,25 @@ def test_a_code_whose_colour_was_never_chosen_merges(pair: tuple[Path, Path]) ->
         assert res.conflicts == []
         assert p.codes.get("saving").description == "money put aside"
         assert p.codes.get("saving").color == colour
+
+
+def test_a_summary_written_differently_on_both_sides_conflicts_in_either_language(
+    pair: tuple[Path, Path],
+) -> None:
+    from qcode import i18n
+
+    a, b = pair
+    for root, text in ((a, "Pays when it can."), (b, "Pays late.")):
+        with Project.open(root) as p:
+            p.summaries.set("int02", "family", text, kind="document")
+    for language, line in (
+        ("en", "'summary: int02 x family' differs between the two projects"),
+        ("zh", "'summary: int02 x family' 在两个项目中不同"),
+    ):
+        i18n.set_language(language)
+        try:
+            with Project.open(a) as p, pytest.raises(MergeConflicts) as stop:
+                merge_project(p, b)
+        finally:
+            i18n.set_language("en")
+        assert stop.value.result.conflicts == [line]

@@ -32,6 +32,7 @@ from qcode.i18n import _
 from qcode.interchange.names import clean_exchange
 from qcode.interchange.qdpx import Exchange
 from qcode.interchange.refi import query_from_description
+from qcode.services import mergewords as w
 from qcode.services import summaries
 from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
@@ -105,11 +106,7 @@ class MergeConflicts(ConflictError):
     """The merge stopped at conflicts (nothing was written); ``result`` lists them."""
 
     def __init__(self, result: MergeResult) -> None:
-        n = len(result.conflicts)
-        super().__init__(
-            f"merge stopped at {n} conflict(s); nothing was changed: choose with --ours "
-            "(keep this project's) or --theirs (take the other's)"
-        )
+        super().__init__(w.stopped(len(result.conflicts)))
         self.result = result
 
 
@@ -243,9 +240,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
                     tree = CodeTree(self.c)
                 continue
             if cid is not None and tree.path(cid) != e.path:
-                self.conflict(
-                    f"code {tree.path(cid)!r} is {e.path!r} in the other project", can_take=False
-                )
+                self.conflict(w.moved(tree.path(cid), e.path), can_take=False)
             if cid is None:
                 cid = tree.child_named(parent, e.name)
             if cid is not None:
@@ -255,7 +250,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
                 level = e.level
                 core = self.c.scalar(select(Code.id).where(Code.level == "selective"))
                 if level == "selective" and core is not None:
-                    if self.conflict(f"code {e.path!r} is the core category there (one core)"):
+                    if self.conflict(w.core_there(e.path)):
                         self.ch.update(Code, [core], level="axial")
                     else:
                         level = "axial"
@@ -285,7 +280,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
             if (
                 ours in ("", None, False)
                 or (f == "level" and ours == "open")
-                or self.conflict(f"code {path!r}: {f} differs")
+                or self.conflict(w.differs(w.label("code", path), f))
             ):
                 fill[f] = theirs
         if fill.get("level") == "selective" and self.c.scalar(
@@ -303,7 +298,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
                 "attributes",
                 v.guid,
                 aid,
-                f"attribute {v.name!r}",
+                w.label("attribute", v.name),
                 ours,
                 {"name": v.name},
                 AttributeDef,
@@ -318,11 +313,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
                 )
             ).first()
             if row is not None and row.type != v.type:
-                self.conflict(
-                    f"attribute {v.name!r} is {v.type} there and {row.type} here (its values "
-                    "are not merged)",
-                    can_take=False,
-                )
+                self.conflict(w.types_differ(v.name, v.type, row.type), can_take=False)
                 continue
             self.res.count("attributes", row is None)
             self.attr[v.guid] = (
@@ -357,12 +348,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
             if base is not None and value == base:
                 continue  # not changed there: whatever this project did since stays
             if (
-                cur == base
-                or cur != value
-                and self.conflict(
-                    f"{label}: attribute value {value!r} there, "
-                    f"{'removed' if cur is None else repr(cur)} here"
-                )
+                cur == base or cur != value and self.conflict(w.value_there(label, value, cur))
             ):  # new there, or changed there only
                 self.ch.put_value(model, owner, self.attr[g], value)
         if owner_guid:
@@ -372,7 +358,8 @@ class _Merge(ThreeWay, ThreeWayGroups):
         for c in self.x.cases:
             cid, ours = self._ours(Case, c.guid, ("name", "description"))
             theirs = {"name": c.name, "description": c.description}
-            how = self.against_base("cases", c.guid, cid, f"case {c.name!r}", ours, theirs, Case)
+            label = w.label("case", c.name)
+            how = self.against_base("cases", c.guid, cid, label, ours, theirs, Case)
             if how == SKIP:
                 continue
             cid = cid or self.c.scalar(select(Case.id).where(Case.name == c.name))
@@ -381,7 +368,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
             if cid is None:
                 cid = self.ch.insert_one(Case, uuid=self._free(Case, c.guid), **CASE.into(c))
             self.case[c.guid] = cid
-            self._values(CaseAttribute, cid, "case_id", c.values, f"case {c.name!r}", guid)
+            self._values(CaseAttribute, cid, "case_id", c.values, label, guid)
 
     def documents(self) -> None:
         case_of = {s: c.guid for c in self.x.cases for s in c.sources}
@@ -422,9 +409,8 @@ class _Merge(ThreeWay, ThreeWayGroups):
                 )
             self.doc[s.guid] = did
             guid = s.guid if row is not None else ""  # new here (or back): all its values
-            self._values(
-                DocumentAttribute, did, "document_id", s.values, f"document {s.name!r}", guid
-            )
+            label = w.label("document", s.name)
+            self._values(DocumentAttribute, did, "document_id", s.values, label, guid)
             self._codings(did, s)
 
     def _codings(self, did: int, s: Any) -> None:
@@ -489,15 +475,12 @@ class _Merge(ThreeWay, ThreeWayGroups):
                     self.res.count("memos", False)
                     continue
                 if self.take is None:
-                    self.conflict(f"memo {n.name!r} was edited on both sides")
+                    self.conflict(w.memo_on_both(n.name))
                 elif self.take == "theirs":  # the other's version here, this one's beside it
                     self._take_memo(row, n)
                     continue
                 else:
-                    self.res.conflicts.append(
-                        f"memo {n.name!r} differs between the two projects; the other's version "
-                        f"is kept beside this one as {title!r}"
-                    )
+                    self.res.conflicts.append(w.memo_kept_beside(n.name, title, False))
             self.memo[n.guid] = self.ch.insert_one(
                 Memo,
                 uuid=self._free(Memo, n.guid),
@@ -525,7 +508,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
             note = next((comments[g] for g in link.notes if g in comments), None)
             rid, ours = self._ours(Relation, link.guid, ("comment",))
             theirs = {"comment": note.text if note else ""}
-            label = f"relation {paths.get(link.origin)!r} {link.name} {paths.get(link.target)!r}"
+            label = w.relation(paths.get(link.origin), link.name, paths.get(link.target))
             how = self.against_base("relations", link.guid, rid, label, ours, theirs, Relation)
             if how == SKIP:
                 continue
@@ -587,14 +570,15 @@ class _Merge(ThreeWay, ThreeWayGroups):
         def who(guid: str | None) -> int:
             return self.coder.get(guid) or coder
 
+        differ: list[str] = []  # a summary here and another there: a conflict
         added, said = summaries.insert_from_exchange(
-            self.ch, cells, ids, who, lambda g: self._free(Summary, g)
+            self.ch, cells, ids, who, lambda g: self._free(Summary, g), differ
         )
         if added:
             self.res.added["summaries"] = added
-        for line in (s for s in said if "differs" in s):
-            self.conflict(line.removesuffix("; this one kept"), can_take=False)
-        self.res.notes += [s for s in said if "differs" not in s]
+        for line in differ:
+            self.conflict(line, can_take=False)
+        self.res.notes += said
 
     def sets(self) -> None:
         kinds = {"code": self.code, "document": self.doc, "memo": self.memo}
@@ -612,11 +596,11 @@ class _Merge(ThreeWay, ThreeWayGroups):
                 "sets",
                 st.guid,
                 sid,
-                f"set {st.name!r}",
+                w.label("set", st.name),
                 ours,
                 theirs,
                 CodeSet,
-                "members changed" if b is not None and members != b["members"] else "",
+                w.members_changed(False) if b is not None and members != b["members"] else "",
             )
             if how == SKIP:
                 continue

@@ -26,6 +26,7 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from qcode.services import mergewords as w
 from qcode.services.codes import CodeTree
 from qcode.services.mergebase import CODE_FIELDS, Ancestor, changed, grown, now
 from qcode.store.models import (
@@ -75,7 +76,7 @@ class ThreeWay:
         other's value cannot be taken (``can_take`` False) this project's stays either way."""
         theirs = self.take == "theirs" and can_take
         if self.take is not None:
-            line += "; took the other's" if theirs else "; kept this project's"
+            line = w.taken(line, theirs)
         self.res.conflicts.append(line)
         return theirs
 
@@ -94,7 +95,7 @@ class ThreeWay:
         """What one side (``here`` or there) added since the ancestor to what other tables hold
         about ``kind`` ``guid``, as a conflict says it ("" if nothing)."""
         names = grown(self.base, self.here if here else self.there, kind, guid)
-        return f"{', '.join(names)} changed{' here' if here else ''}" if names else ""
+        return w.fields_changed(names, here) if names else ""
 
     def case_there(self, did: int, guid: str, theirs: str | None, name: str) -> None:
         """Document ``did`` (GUID ``guid``) in the other's case ``theirs`` (a GUID, or None) if
@@ -106,9 +107,7 @@ class ThreeWay:
         ours = self.here.documents.get(guid, {}).get("case") if self.here is not None else None
         if ours == theirs:
             return
-        if ours != b["case"] and not self.conflict(
-            f"document {name!r}: case changed on both sides"
-        ):
+        if ours != b["case"] and not self.conflict(w.case_on_both(name)):
             return
         self.ch.update(Document, [did], case_id=self.case.get(theirs) if theirs else None)
 
@@ -126,10 +125,7 @@ class ThreeWay:
             cur = self.c.scalar(
                 select(model.value).where(getattr(model, col) == owner, model.attribute_id == aid)
             )
-            if cur is None or (
-                cur != b
-                and not self.conflict(f"{label}: attribute value removed there, {cur!r} here")
-            ):
+            if cur is None or (cur != b and not self.conflict(w.value_removed_there(label, cur))):
                 continue
             self.ch.drop_values(model, owner, [aid])
 
@@ -165,7 +161,7 @@ class ThreeWay:
             return None
         if cid is None:  # deleted here since the ancestor
             why = self._changed_there(e, b)
-            if why and self.conflict(f"code {e.path!r} was deleted here; changed there ({why})"):
+            if why and self.conflict(w.deleted(w.label("code", e.path), True, why)):
                 return None  # brought back: merged as a code new here
             self._kept("codes")
             return False
@@ -191,7 +187,7 @@ class ThreeWay:
             else:
                 take["parent_id"] = parent_there
         for f in both:
-            if self.conflict(f"code {path!r}: {f} changed on both sides"):
+            if self.conflict(w.both(w.label("code", path), f)):
                 take["parent_id" if f == "place in the tree" else f] = (
                     parent_there if f == "place in the tree" else theirs[f]
                 )
@@ -209,7 +205,7 @@ class ThreeWay:
             stuck.append("level")
             del take["level"]
         for f in dict.fromkeys(stuck):
-            self.conflict(f"code {path!r}: {f} changed on both sides", can_take=False)
+            self.conflict(w.both(w.label("code", path), f), can_take=False)
         if take:
             self.ch.update(Code, [cid], **take)
         self.res.count("codes", False)
@@ -221,7 +217,7 @@ class ThreeWay:
         theirs = their_fields(e, b)
         edited = [f for f in FIELDS if theirs[f] != b.get(f)]
         if edited:
-            return f"{', '.join(edited)} changed"
+            return w.fields_changed(edited, False)
         g, known = str(e.guid), self.base.codings if self.base is not None else {}
         made = len(
             [
@@ -231,7 +227,7 @@ class ThreeWay:
                 if c.code == g and c.guid not in known
             ]
         )
-        return f"{made} coding(s) made there since" if made else self.grew("code", g, False)
+        return w.codings_made(made, False) if made else self.grew("code", g, False)
 
     def base_value(self, kind: str, owner: str, attribute: str) -> str | None:
         """The ancestor's value of ``attribute`` (GUIDs) on a case or document, or None."""
@@ -261,12 +257,10 @@ class ThreeWay:
         if row is None:  # deleted here since
             links = self.grew("memo", n.guid, False)
             if (n.name, n.text) != (b["title"], b["body"]) and self.conflict(
-                f"memo {b['title']!r} was deleted here; edited there"
+                w.edited(w.label("memo", b["title"]), True)
             ):
                 return False  # brought back
-            if links and self.conflict(
-                f"memo {b['title']!r} was deleted here; changed there ({links})"
-            ):
+            if links and self.conflict(w.deleted(w.label("memo", b["title"]), True, links)):
                 return False
             self._kept("memos")
             return True
@@ -290,13 +284,13 @@ class ThreeWay:
             return False
         made = len([c for c in s.codings if c.guid not in base.codings])
         why = (
-            "renamed there"
+            w.renamed(False)
             if s.name != b["name"]
-            else f"{made} coding(s) made there since"
+            else w.codings_made(made, False)
             if made
             else self.grew("document", s.guid, False)
         )
-        if why and self.conflict(f"document {b['name']!r} was deleted here; changed there ({why})"):
+        if why and self.conflict(w.deleted(w.label("document", b["name"]), True, why)):
             return False
         self._kept("documents")
         return True
@@ -309,10 +303,7 @@ class ThreeWay:
         self.ch.insert_one(
             Memo, title=title[:300], body=row.body, type=mine.type, coder_id=mine.coder_id
         )
-        self.res.conflicts.append(
-            f"memo {n.name!r} was edited on both sides; took the other's, this project's "
-            f"version is kept beside it as {title!r}"
-        )
+        self.res.conflicts.append(w.memo_kept_beside(n.name, title, True))
         self.memo[n.guid] = row.id
         self.res.count("memos", False)
 
@@ -353,13 +344,13 @@ class ThreeWay:
         grew = self.grew("document", guid, True)
         if name != base_name or left or grew:
             why = (
-                "renamed here"
+                w.renamed(True)
                 if name != base_name
-                else f"{left} coding(s) made here since"
+                else w.codings_made(left, True)
                 if left
                 else grew
             )
-            if not self.conflict(f"document {name!r} was deleted there; changed here ({why})"):
+            if not self.conflict(w.deleted(w.label("document", name), False, why)):
                 return
             ids = list(self.c.scalars(select(Coding.id).where(Coding.document_id == did)))
             self.ch.detach_codings(ids)
@@ -379,13 +370,11 @@ class ThreeWay:
 
     def _delete_memo(self, memo: Any, base: dict[str, Any], guid: str) -> None:
         if (memo.title, memo.body) != (base["title"], base["body"]) and not self.conflict(
-            f"memo {memo.title!r} was deleted there; edited here"
+            w.edited(w.label("memo", memo.title), False)
         ):
             return
         links = self.grew("memo", guid, True)
-        if links and not self.conflict(
-            f"memo {memo.title!r} was deleted there; changed here ({links})"
-        ):
+        if links and not self.conflict(w.deleted(w.label("memo", memo.title), False, links)):
             return
         links = self.c.scalars(
             select(MemoLink.id).where(
@@ -408,16 +397,16 @@ class ThreeWay:
         grew = self.grew("code", guid, True)
         if edited or children or left or grew:
             why = (
-                f"{', '.join(edited)} changed here"
+                w.fields_changed(edited, True)
                 if edited
-                else f"{left} coding(s) made here since"
+                else w.codings_made(left, True)
                 if left
-                else "it has sub-codes here"
+                else w.sub_codes_here()
                 if children
                 else grew
             )
             if not self.conflict(
-                f"code {path!r} was deleted there; changed here ({why})", can_take=not children
+                w.deleted(w.label("code", path), False, why), can_take=not children
             ):
                 return
             ids = list(self.c.scalars(select(Coding.id).where(Coding.code_id == cid)))

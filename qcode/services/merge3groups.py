@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from qcode.services import mergewords as w
 from qcode.services.mergebase import MEMBER_OF, changed
 from qcode.store.models import (
     TABLES,
@@ -70,18 +71,18 @@ class ThreeWayGroups:
         if rid is None:
             edited = [k for k in theirs if theirs[k] != b.get(k)]
             why = (
-                f"{', '.join(edited)} changed"
+                w.fields_changed(edited, False)
                 if edited
                 else changed_there or self.grew(kind[:-1], guid, False)
             )
-            if why and self.conflict(f"{label} was deleted here; changed there ({why})"):
+            if why and self.conflict(w.deleted(label, True, why)):
                 return NEW
             self._kept(kind)
             return SKIP
         take, both = changed(b, ours, theirs, list(theirs))
         stuck = []
         for k in both:
-            if self.conflict(f"{label}: {k} changed on both sides"):
+            if self.conflict(w.both(label, k)):
                 take[k] = theirs[k]
         if "name" in take:
             same = model.name == take["name"]
@@ -91,7 +92,7 @@ class ThreeWayGroups:
                 stuck.append("name")  # the other's name is another one's here
                 del take["name"]
         for k in stuck:
-            self.conflict(f"{label}: {k} changed on both sides", can_take=False)
+            self.conflict(w.both(label, k), can_take=False)
         if take:
             self.ch.update(model, [rid], **take)
         return MERGED
@@ -162,7 +163,7 @@ class ThreeWayGroups:
             Case,
             {c.guid for c in self.x.cases},
             lambda r: {"name": r.name, "description": r.description},
-            lambda r: f"case {r.name!r}",
+            lambda r: w.label("case", r.name),
             self._delete_case,
         )
         self._gone_there(
@@ -170,7 +171,7 @@ class ThreeWayGroups:
             AttributeDef,
             {v.guid for v in self.x.variables},
             lambda r: {"name": r.name, "scope": r.scope, "type": r.type},
-            lambda r: f"attribute {r.name!r}",
+            lambda r: w.label("attribute", r.name),
             self._delete_attribute,
         )
         self._gone_there(
@@ -178,7 +179,7 @@ class ThreeWayGroups:
             Relation,
             {lk.guid for lk in self.x.links},
             lambda r: {"comment": r.comment},
-            lambda r: "a relation",
+            lambda r: w.a_relation(),
             self._delete_relation,
         )
         self._gone_there(
@@ -186,10 +187,10 @@ class ThreeWayGroups:
             CodeSet,
             {st.guid for st in self.x.sets},
             lambda r: {"name": r.name, "description": r.description, "query": r.query},
-            lambda r: f"set {r.name!r}",
+            lambda r: w.label("set", r.name),
             self._delete_set,
             lambda r: (
-                "members changed here"
+                w.members_changed(True)
                 if self.set_members(r.id) != self.base.sets[r.uuid]["members"]
                 else ""
             ),
@@ -214,11 +215,11 @@ class ThreeWayGroups:
             ours = fields(row)
             edited = [k for k in ours if ours[k] != b.get(k)]
             why = (
-                f"{', '.join(edited)} changed here"
+                w.fields_changed(edited, True)
                 if edited
                 else changed_here(row) or self.grew(kind[:-1], g, True)
             )
-            if why and not self.conflict(f"{label(row)} was deleted there; changed here ({why})"):
+            if why and not self.conflict(w.deleted(label(row), False, why)):
                 continue
             drop(row.id)
             self._deleted(kind)

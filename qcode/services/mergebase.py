@@ -24,6 +24,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from qcode.i18n import _
 from qcode.services.mapping import CODE
 from qcode.services.project import Project
 from qcode.store.models import TABLES, Event, MergeBase, new_uuid
@@ -272,7 +273,7 @@ def find_ancestor(p: Project, q: Project) -> tuple[Ancestor | None, str | None]:
                 break
             shared = e
         if shared is not None:
-            candidates.append((shared.at, "there", shared.id, "the copy's origin"))
+            candidates.append((shared.at, "there", shared.id, _("the copy's origin")))
         records = {"here": _records(pc), "there": _records(qc)}
         for side, other in (("here", "there"), ("there", "here")):
             twins = {r.uuid for r in records[other]}
@@ -282,12 +283,12 @@ def find_ancestor(p: Project, q: Project) -> tuple[Ancestor | None, str | None]:
                 for log in ("there", "here"):
                     e = index[log].get(r.base_event)
                     if e is not None:
-                        when = f"the merge of {e.at:%Y-%m-%d %H:%M} UTC"
+                        when = _("the merge of {at} UTC").format(at=f"{e.at:%Y-%m-%d %H:%M}")
                         candidates.append((e.at, log, e.id, when))
                         break
         if not candidates:
             return None, last
-        _, side, event_id, where = max(candidates, key=lambda c: (c[0], c[1] == "there", c[2]))
+        _at, side, event_id, where = max(candidates, key=lambda c: (c[0], c[1] == "there", c[2]))
         return _by_guid(rewind(conns[side], event_id), where), last
 
 

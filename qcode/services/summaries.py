@@ -479,10 +479,12 @@ def insert_from_exchange(
     ids: dict[str, dict[str, int]],
     coder: Callable[[str | None], int],
     fresh_guid: Callable[[str], str] = lambda g: g,
+    differ: builtins.list[str] | None = None,
 ) -> tuple[int, builtins.list[str]]:
     """Store summaries read from an exchange. ``ids`` maps "case", "document", "code" and
     "coding" GUIDs to this project's ids. A cell that has a summary here already keeps it; the
-    difference is reported. Returns how many were added and what was reported."""
+    difference is reported (in ``differ``, if given: a merge's conflict). Returns how many were
+    added and what was reported."""
     added, notes = 0, []
     for xs in summaries:
         row_id = ids[xs.row_kind].get(xs.row)
@@ -500,7 +502,11 @@ def insert_from_exchange(
         ).first()
         codings = [ids["coding"][g] for g in xs.codings if g in ids["coding"]]
         if have is not None:
-            if have.body != xs.note.text:
+            if have.body != xs.note.text and differ is not None:
+                differ.append(
+                    _("{name!r} differs between the two projects").format(name=xs.note.name)
+                )
+            elif have.body != xs.note.text:
                 notes.append(
                     _("{name!r} differs between the two projects; this one kept").format(
                         name=xs.note.name
