@@ -63,7 +63,7 @@ def test_a_true_conflict_stops_the_merge_in_either_order(pair: tuple[Path, Path]
     assert "--ours" in lines[2] and "--theirs" in lines[2] and len(lines) == 3
     assert state(a) == before[0]
     r = cli("-p", str(a), "merge", str(b), "--dry-run")
-    assert r.code == 3 and "would stop at 2 conflict(s)" in r.err
+    assert r.code == 3 and "would stop at 2 conflicts" in r.err
     assert cli("-p", str(a), "merge", str(b), "--ours", "--theirs").code == 1
 
 

@@ -10,7 +10,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table, warn
 from qcode.cli.progress import working
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, ngettext
 
 
 @app.command()
@@ -51,29 +51,39 @@ def merge(
         if dry_run and res.conflicts and take is None:
             raise MergeConflicts(res)
         return
-    added = ", ".join(f"{v} {k}" for k, v in res.added.items() if v) or _("nothing")
+    added = _counts(res.added) or _("nothing")
     ok(
         (
-            _("would add {added} from {other}; {duplicates} duplicate coding(s) dropped")
+            ngettext(
+                "would add {added} from {other}; {duplicates} duplicate coding dropped",
+                "would add {added} from {other}; {duplicates} duplicate codings dropped",
+                res.duplicates,
+            )
             if dry_run
-            else _("added {added} from {other}; {duplicates} duplicate coding(s) dropped")
+            else ngettext(
+                "added {added} from {other}; {duplicates} duplicate coding dropped",
+                "added {added} from {other}; {duplicates} duplicate codings dropped",
+                res.duplicates,
+            )
         ).format(added=added, other=other, duplicates=res.duplicates)
     )
-    matched = ", ".join(f"{v} {k}" for k, v in res.matched.items() if v)
+    matched = _counts(res.matched)
     if matched:
         ok(_("already here: {matched}").format(matched=matched))
     if res.ancestor is None:
         ok(_("no common ancestor known: merged as a union (nothing deleted)"))
     else:
         ok(_("common ancestor: {ancestor}").format(ancestor=res.ancestor))
-    deleted = ", ".join(f"{v} {k}" for k, v in res.deleted.items())
+    deleted = _counts(res.deleted)
     if deleted:
         ok(
-            _("{v1} (deleted there): {deleted}").format(
-                v1="would delete" if dry_run else "deleted", deleted=deleted
-            )
+            (
+                _("would delete (deleted there): {deleted}")
+                if dry_run
+                else _("deleted (deleted there): {deleted}")
+            ).format(deleted=deleted)
         )
-    kept = ", ".join(f"{v} {k}" for k, v in res.kept_deleted.items())
+    kept = _counts(res.kept_deleted)
     if kept:
         ok(_("still deleted here: {kept}").format(kept=kept))
     for line in res.conflicts:
@@ -82,11 +92,34 @@ def merge(
         warn(line)
     if dry_run and res.conflicts and take is None:
         raise ConflictError(
-            _(
-                "the merge would stop at {n} conflict(s): choose with --ours (keep this "
-                "project's) or --theirs (take the other's)"
+            ngettext(
+                "the merge would stop at {n} conflict: choose with --ours (keep this "
+                "project's) or --theirs (take the other's)",
+                "the merge would stop at {n} conflicts: choose with --ours (keep this "
+                "project's) or --theirs (take the other's)",
+                len(res.conflicts),
             ).format(n=len(res.conflicts))
         )
+
+
+# what a merge counts, by the keys of its JSON, as a person reads them
+_KINDS = {
+    "attributes": N_("attributes"),
+    "cases": N_("cases"),
+    "coders": N_("coders"),
+    "codes": N_("codes"),
+    "codings": N_("codings"),
+    "documents": N_("documents"),
+    "memos": N_("memos"),
+    "relations": N_("relations"),
+    "sets": N_("sets"),
+    "summaries": N_("summaries"),
+}
+
+
+def _counts(counts: dict[str, int]) -> str:
+    """``3 codes, 1 memos`` with the kinds in the interface's language."""
+    return ", ".join(f"{v} {_(_KINDS[k]) if k in _KINDS else k}" for k, v in counts.items() if v)
 
 
 def _num(v: float | None, digits: int = 3) -> str:
