@@ -57,7 +57,7 @@ chromium:
 	.ci/chromium
 
 pytest: install postgres libreoffice chromium
-	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=25
 
 test: lint typecheck contracts pytest
 
