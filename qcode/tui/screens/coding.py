@@ -23,7 +23,14 @@ from qcode.services.codings import Span
 from qcode.services.memos import MEMO_TYPES, Target
 from qcode.text.wordbounds import WordBounds, han_segmenter
 from qcode.tui import localise
-from qcode.tui.widgets.codetree import SORTS, arrange, fill_code_tree, replace_sets
+from qcode.tui.widgets.codetree import (
+    SORTS,
+    arrange,
+    code_label,
+    fill_code_tree,
+    recount,
+    replace_sets,
+)
 from qcode.tui.widgets.details import cursor_details
 from qcode.tui.widgets.findbar import FindBar, Query
 from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt, in_vivo_name
@@ -236,27 +243,10 @@ class CodingScreen(Screen[None]):
         if self._codes:
             tree.cursor_line = 0
 
-    @staticmethod
-    def _code_label(c: CodeInfo) -> Text:
-        return Text.assemble(("■ ", c.color), c.name, (f" {c.count_label(short=True)}", "dim"))
+    _code_label = staticmethod(code_label)
 
     def _count(self, path: str, delta: int) -> None:
-        """Keep the counts in the tree current without rebuilding it: the code's own, and the
-        aggregate of it and each code above it."""
-        by_path = {c.path: c for c in self._codes}
-        code = by_path.get(path)
-        if code is not None:
-            code.codings += delta
-        parts = path.split("/")
-        for depth in range(len(parts), 0, -1):
-            above = by_path.get("/".join(parts[:depth]))
-            if above is None:
-                continue
-            if above.codings_with_subcodes is not None:
-                above.codings_with_subcodes += delta
-            node = self._code_nodes.get(above.path)
-            if node is not None:
-                node.set_label(self._code_label(above))
+        recount(self._codes, self._code_nodes, path, delta)
 
     def open_document(self, name: str, then: Callable[[], object] | None = None) -> None:
         """Load a document in a worker, then show it (and run ``then``)."""

@@ -103,3 +103,27 @@ def add_sets(tree: Tree[str], sets: list[Any], query: str = "") -> dict[Any, str
             name=repr(s.name), n=n, what=what, of=of
         )
     return lines
+
+
+def code_label(c: CodeInfo) -> Text:
+    """A code's line in the tree: its colour, name and count."""
+    return Text.assemble(("■ ", c.color), c.name, (f" {c.count_label(short=True)}", "dim"))
+
+
+def recount(codes: list[CodeInfo], nodes: dict[str, TreeNode[str]], path: str, delta: int) -> None:
+    """Keep the counts in the tree current without rebuilding it: the code's own, and the
+    aggregate of it and each code above it."""
+    by_path = {c.path: c for c in codes}
+    code = by_path.get(path)
+    if code is not None:
+        code.codings += delta
+    parts = path.split("/")
+    for depth in range(len(parts), 0, -1):
+        above = by_path.get("/".join(parts[:depth]))
+        if above is None:
+            continue
+        if above.codings_with_subcodes is not None:
+            above.codings_with_subcodes += delta
+        node = nodes.get(above.path)
+        if node is not None:
+            node.set_label(code_label(above))
