@@ -72,8 +72,8 @@ class QcodeApp(App[None]):
             tooltip=N_("Open the command palette"),
         ),
         Binding(
-            "escape", "cancel_task", N_("cancel task"), show=False, priority=True, id="cancel_task"
-        ),
+            "escape", "cancel_task", N_("cancel task"), priority=True, id="cancel_task"
+        ),  # active (and in the footer) only while a long task runs: see check_action
     ]
 
     def __init__(
@@ -113,6 +113,7 @@ class QcodeApp(App[None]):
         if long:
             self._long[worker] = long
             self.notify(_("{task} ... (escape cancels)").format(task=long), timeout=3)
+            self.refresh_bindings()
         return worker
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -121,16 +122,16 @@ class QcodeApp(App[None]):
             return
         if event.state == WorkerState.SUCCESS:
             then = self._then.pop(worker)
-            self._long.pop(worker, None)
+            self._done_long(worker)
             if then is not None:
                 then(worker.result)
         elif event.state == WorkerState.ERROR:
             self._then.pop(worker)
-            self._long.pop(worker, None)
+            self._done_long(worker)
             self.notify_failure(worker.error)
         elif event.state == WorkerState.CANCELLED:
             self._then.pop(worker)
-            label = self._long.pop(worker, None)
+            label = self._done_long(worker)
             if label:
                 self.notify(_("cancelled: {task}").format(task=label), severity="warning")
 
@@ -159,6 +160,21 @@ class QcodeApp(App[None]):
     def busy(self) -> bool:
         """A service call is still running."""
         return any(not w.is_finished for w in self._then)
+
+    def _done_long(self, worker: Worker[Any]) -> str | None:
+        """Forget a finished worker's long-task label (the footer's escape then goes back to the
+        screen's own use of it)."""
+        label = self._long.pop(worker, None)
+        if label is not None:
+            self.refresh_bindings()
+        return label
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape cancels only while a long task runs; otherwise the binding is inactive, so the
+        footer shows what escape does on the screen (close, leave the field, back to the list)."""
+        if action == "cancel_task":
+            return any(not w.is_finished for w in self._long)
+        return True
 
     def action_cancel_task(self) -> None:
         running = [w for w in self._long if not w.is_finished]

@@ -245,16 +245,24 @@ class AnalysisScreen(Screen[None]):
         coders = self.qapp.visible_coders or ()
 
         def draw() -> list[str]:
+            from textual.worker import get_current_worker
+
             path.parent.mkdir(parents=True, exist_ok=True)
             include = ["framework"] if p.framework.show()["dimensions"] else []
-            return figure_warnings(
+            drawing = path.with_name(f".{path.stem}.drawing{path.suffix}")
+            warned = figure_warnings(
                 p.analysis.draw_network,
-                str(path),
+                str(drawing),
                 unit=unit,
                 coders=coders,
                 level=level,
                 include=include,
             )
+            if get_current_worker().is_cancelled:  # escape: the figure is not put in place
+                drawing.unlink(missing_ok=True)
+            else:
+                drawing.replace(path)
+            return warned
 
         def drawn(warned: list[str]) -> None:
             for message in warned:  # as the command line gives it: one line each

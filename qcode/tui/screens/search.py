@@ -55,7 +55,7 @@ class SearchScreen(ModalScreen[None]):
             yield Label(
                 _(
                     "Find in every document  (enter search/open · tab to the hits · c code the "
-                    "hit · C code all · alt+r/w/c regex/word/case)"
+                    "hit · C code all · alt+r/w/c regex/word/case · esc close)"
                 )
             )
             yield Input(self.pattern, placeholder=_("words, or a regex with alt+r"), id="sa-input")

@@ -1,0 +1,85 @@
+"""Escape cancels a long task: the footer offers it only while one runs (otherwise escape is the
+screen's own: close, leave the field), and a cancelled figure is not put in place."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+from typing import Any
+
+from conftest import write
+from textual.widgets._footer import FooterKey
+
+from qcode import Project
+from qcode.services.analysis import AnalysisService
+from qcode.tui.app import QcodeApp
+
+
+def footer(app: QcodeApp) -> list[tuple[str, str]]:
+    return [(k.key_display, k.description) for k in app.screen.query(FooterKey)]
+
+
+async def until(pilot: Any, done: Any) -> None:
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if done():
+            return
+    raise AssertionError("never happened")
+
+
+def test_escape_cancels_a_figure_and_the_footer_says_so_only_meanwhile(
+    project: Project, tmp_path: Path, monkeypatch: Any
+) -> None:
+    p = project
+    p.documents.import_files([write(tmp_path / "a.txt", "R: I pay the minimum. Income swings.")])
+    p.codes.add("minimum")
+    p.codes.add("swings")
+    p.codings.apply("a", 3, 21, "minimum")
+    p.codings.apply("a", 9, 36, "swings")
+    started, release = threading.Event(), threading.Event()
+    original = AnalysisService.draw_network
+
+    def held(self: AnalysisService, *args: Any, **kwargs: Any) -> Any:
+        started.set()
+        release.wait(10)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AnalysisService, "draw_network", held)
+    figure = p.root / "figures" / "network-open-overlap.png"
+
+    async def main() -> None:
+        app = QcodeApp(p)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("4")
+            await until(pilot, lambda: not app.busy)
+            assert ("esc", "cancel task") not in footer(app)
+            await pilot.press("f")
+            await until(pilot, started.is_set)
+            await pilot.pause()
+            assert ("esc", "cancel task") in footer(app)
+            await pilot.press("escape")
+            await until(pilot, lambda: not app._long)
+            assert any(str(n.message).startswith("cancelled: ") for n in app._notifications)
+            assert ("esc", "cancel task") not in footer(app)
+            release.set()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert not any(str(n.message).startswith("wrote ") for n in app._notifications)
+
+    asyncio.run(main())
+    assert not figure.exists()
+    assert list(figure.parent.iterdir()) == []  # nor the half-drawn file
+
+
+def test_without_a_task_escape_is_the_screens_own_in_the_footer(project: Project) -> None:
+    async def main() -> None:
+        app = QcodeApp(project)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await pilot.pause()
+            await pilot.press("7")
+            await until(pilot, lambda: not app.busy)
+            assert ("esc", "query / hits") in footer(app)
+
+    asyncio.run(main())
