@@ -92,3 +92,32 @@ def test_discussion_memo_and_choosing_coders(two_coders: Project) -> None:
     assert memo.title == "Discussion: minimum in a [3, 10)" and memo.type == "method"
     assert memo.body == "We read it differently."
     assert {(link.kind, link.start, link.end) for link in memo.links} >= {("document", 3, 10)}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_headline_keeps_kappa_and_alpha_in_view_at_80_columns(
+    two_coders: Project, lang: str
+) -> None:
+    from textual.geometry import Region
+
+    from qcode import i18n
+
+    async def main() -> str:
+        app = QcodeApp(two_coders)
+        async with app.run_test(size=(80, 24)) as pilot:
+            settles(pilot)
+            await pilot.press("5")
+            await pilot.pause()
+            status = app.screen.query_one("#ag-status", Static)
+            w, h = status.size
+            return "".join(s.text for s in status.render_lines(Region(0, 0, w, h)))
+
+    i18n.set_language(lang)
+    try:
+        shown = asyncio.run(main()).replace(" ", "")
+    finally:
+        i18n.set_language("en")
+    alpha = "Krippendorffα系数（u）" if lang == "zh" else "Krippendorff'salpha(u)"
+    assert "κ" in shown or "kappa" in shown
+    assert alpha in shown
+    assert ("2disagreements" if lang == "en" else "分歧") in shown  # the line's end, too

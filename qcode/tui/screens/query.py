@@ -71,7 +71,7 @@ class QuerySuggester(Suggester):
 
 class QueryScreen(Screen[None]):
     DEFAULT_CSS = """
-    #qy-status { height: 1; padding: 0 1; background: $panel; }
+    #qy-status { height: auto; max-height: 3; padding: 0 1; background: $panel; }
     #qy-table { height: 1fr; }
     #qy-context-scroll { height: 1fr; padding: 0 1; border-top: tall $panel; }
     """
