@@ -495,6 +495,35 @@ def test_memo_dialog_offers_the_type_previews_markdown_and_tab_reaches_the_body(
     assert (memo.title, memo.type) == ("why", "theory")
 
 
+def test_memo_dialog_in_chinese_shows_types_and_preview_in_chinese(proj: Project) -> None:
+    from textual.widgets import Select
+
+    from qcode import i18n
+    from qcode.tui.widgets.pickers import MemoEditor
+
+    shown: dict[str, Any] = {}
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        view(app).select(0, 11)
+        await pilot.press("m")
+        assert isinstance(app.screen, MemoEditor)
+        select = app.screen.query_one("#memo-type", Select)
+        shown["types"] = [str(prompt) for prompt, _value in select._options]
+        shown["preview"] = str(app.screen.query_one("#memo-markdown")._markdown)  # type: ignore[attr-defined]
+        select.value = "theory"
+        await pilot.press(*"为什么", "ctrl+s")
+
+    i18n.set_language("zh")
+    try:
+        drive(proj, go)
+    finally:
+        i18n.set_language("en")
+    assert "自由" in shown["types"] and "理论" in shown["types"] and "free" not in shown["types"]
+    assert "preview" not in shown["preview"] and "Markdown" in shown["preview"]
+    [memo] = proj.memos.list()
+    assert memo.type == "theory"  # the value stays the services' name
+
+
 # -- the code tree -----------------------------------------------------------------------------
 def test_code_tree_filters_sorts_and_recolours(proj: Project) -> None:
     proj.codings.apply("a-english", 0, 11, "zeta", create=True)

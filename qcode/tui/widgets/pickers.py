@@ -14,6 +14,13 @@ from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from qcode.i18n import N_, _
+from qcode.tui.localise import memo_type
+
+
+def _preview_hint() -> str:
+    """What an empty memo's preview says."""
+    return "*" + _("the body's Markdown, as it will read") + "*"
+
 
 NEW = "\x00new:"
 
@@ -192,12 +199,12 @@ class MemoEditor(ModalScreen[tuple[str, str] | None]):
             with Horizontal(id="memo-main"):
                 yield TextArea(self.body, id="memo-body", soft_wrap=True, tab_behavior="focus")
                 with VerticalScroll(id="memo-preview", can_focus=False):
-                    yield Markdown(self.body or "*preview*", id="memo-markdown")
+                    yield Markdown(self.body or _preview_hint(), id="memo-markdown")
             if self.types:
                 with Horizontal(id="memo-type-row"):
                     yield Label(_("type:"))
                     yield Select(
-                        [(t, t) for t in self.types],
+                        [(memo_type(t), t) for t in self.types],  # shown translated
                         value=self.memo_type,
                         allow_blank=False,
                         id="memo-type",
@@ -219,7 +226,7 @@ class MemoEditor(ModalScreen[tuple[str, str] | None]):
     def _preview(self, event: TextArea.Changed) -> None:
         from textual.widgets import Markdown
 
-        self.query_one("#memo-markdown", Markdown).update(event.text_area.text or "*preview*")
+        self.query_one("#memo-markdown", Markdown).update(event.text_area.text or _preview_hint())
 
     def action_save(self) -> None:
         title = self.query_one("#memo-title", Input).value
