@@ -96,7 +96,17 @@ def test_placeholders_survive_translation() -> None:
 
 
 # -- every user-facing literal in the workbench is marked ------------------------------------------
-SHOWN_FIRST = {"notify", "Label", "Static", "Button", "Picker", "Prompt", "Confirm"}
+SHOWN_FIRST = {
+    "notify",
+    "Label",
+    "Static",
+    "Button",
+    "Picker",
+    "Prompt",
+    "Confirm",
+    "Option",
+    "Markdown",
+}
 
 
 def _unmarked(node: ast.expr | None) -> bool:
@@ -118,6 +128,15 @@ def unmarked_literals(path: Path, only_help: bool = False) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.arguments) and not only_help:  # def f(placeholder="words")
+            named = node.posonlyargs + node.args
+            pairs = list(zip(named[len(named) - len(node.defaults) :], node.defaults))
+            pairs += [(a, d) for a, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
+            found += [
+                f"{path.name}:{d.lineno}"
+                for a, d in pairs
+                if a.arg in ("placeholder", "title", "label") and _unmarked(d)
+            ]
         if not isinstance(node, ast.Call):
             continue
         f = node.func
@@ -358,6 +377,7 @@ def test_the_check_finds_an_unmarked_literal(tmp_path: Path) -> None:
         'Text.assemble(("Code", "bold"), " saved", _(" ok"))\nText("no codes yet")\n'
         'self.notify(_("on") if x else "off")\nself.notify(x or "nothing here")\n'
         'self.notify(_("on") if x else _("off"))\n'
+        'Option(f"+ new: {q}", id=q)\ndef f(placeholder: str = "type to filter"): ...\n'
     )
     assert unmarked_literals(probe) == [
         "probe.py:1",
@@ -368,6 +388,8 @@ def test_the_check_finds_an_unmarked_literal(tmp_path: Path) -> None:
         "probe.py:7",
         "probe.py:8",
         "probe.py:9",
+        "probe.py:11",
+        "probe.py:12",
     ]
 
 

@@ -416,3 +416,41 @@ def test_codebook_structure_keys(proj: Project) -> None:
         assert "Core category: resilience" in app.screen.markdown
 
     drive(proj, go)
+
+
+def test_codebook_relation_picker_in_chinese(proj: Project) -> None:
+    from textual.widgets import Input, OptionList
+
+    from qcode import i18n
+    from qcode.tui.widgets.pickers import Picker
+
+    proj.codes.add("dilemma", level="axial")
+    proj.codes.add("volatility", level="axial")
+    shown: dict[str, Any] = {}
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        await pilot.press("2")
+        screen = app.screen
+        assert isinstance(screen, CodebookScreen)
+        screen.select_code("volatility")
+        await pilot.press("a")
+        assert isinstance(app.screen, Picker)
+        options = app.screen.query_one(OptionList)
+        shown["types"] = [str(options.get_option_at_index(i).prompt) for i in range(3)]
+        shown["placeholder"] = app.screen.query_one(Input).placeholder
+        await pilot.press(*"因果条件", "enter")
+        await pilot.pause()
+        await pilot.press("escape", "1")
+        view(app).select(0, 5)
+        await pilot.press("c", *"新的")  # no such code: the code picker offers it as new
+        shown["new"] = [str(o.prompt) for o in app.screen.query_one(OptionList)._options]
+
+    i18n.set_language("zh")
+    try:
+        drive(proj, go)
+    finally:
+        i18n.set_language("en")
+    assert shown["types"][0] == "是……的因果条件（典范模型）"
+    assert not any("condition" in t or "paradigm" in t for t in shown["types"])
+    assert shown["placeholder"] == "输入以筛选"
+    assert "+ 新建：新的" in shown["new"]

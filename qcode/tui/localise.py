@@ -186,3 +186,12 @@ RELATION_TYPES = {
 def relation(value: str) -> str:
     """A relation type's name in the interface's language."""
     return _(RELATION_TYPES[value]) if value in RELATION_TYPES else value
+
+
+def relation_family(value: str) -> str:
+    """Where a relation type comes from (the paradigm model, ATLAS.ti, the researcher)."""
+    return {
+        "paradigm": pgettext("relation family", "paradigm"),
+        "atlas": pgettext("relation family", "ATLAS.ti"),
+        "user": pgettext("relation family", "user-defined"),
+    }.get(value, value)

@@ -368,15 +368,25 @@ class CodebookScreen(Screen[None]):
                     return
 
                 def done() -> None:
-                    self.notify(" ".join((source, type_name, target)))  # the relation, as named
+                    shown = localise.relation(type_name)
+                    self.notify(" ".join((source, shown, target)))  # the relation, as named
                     self._show()
 
                 self._run(p.structure.relate, source, type_name, target, then=done)
 
-            self.app.push_screen(self._pick_other(f"{source} {type_name} …", False), chose_target)
+            shown = localise.relation(type_name)
+            self.app.push_screen(self._pick_other(f"{source} {shown} …", False), chose_target)
 
         def pick(types: list[Any]) -> None:
-            choices = [Choice(t.name, f"{t.name} ({t.family})") for t in types]
+            choices = [
+                Choice(
+                    t.name,
+                    _("{type} ({family})").format(
+                        type=localise.relation(t.name), family=localise.relation_family(t.family)
+                    ),
+                )
+                for t in types
+            ]
             self.app.push_screen(
                 Picker(_("Relate {code}: type").format(code=source), choices), chose_type
             )

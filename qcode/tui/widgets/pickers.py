@@ -54,13 +54,13 @@ class Picker(ModalScreen[str | None]):
         title: str,
         choices: list[Choice],
         allow_new: bool = False,
-        placeholder: str = "type to filter",
+        placeholder: str | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.choices = choices
         self.allow_new = allow_new
-        self.placeholder = placeholder
+        self.placeholder = _("type to filter") if placeholder is None else placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -83,7 +83,7 @@ class Picker(ModalScreen[str | None]):
         else:
             items = [Option(c.label, id=c.value) for c in self.choices]
         if self.allow_new and query and all(c.label != query for c in self.choices):
-            items.append(Option(f"+ new: {query}", id=NEW + query))
+            items.append(Option(_("+ new: {name}").format(name=query), id=NEW + query))
         options.add_options(items)
         if items:
             options.highlighted = 0
