@@ -83,3 +83,43 @@ def test_without_a_task_escape_is_the_screens_own_in_the_footer(project: Project
             assert ("esc", "query / hits") in footer(app)
 
     asyncio.run(main())
+
+
+def test_an_opened_document_is_kept_out_of_the_collectors_sight_until_idle(
+    project: Project, tmp_path: Path
+) -> None:
+    """A full garbage collection scans every object it tracks: those of a long transcript would
+    stall a key press. Once a document is open they are frozen (gc.freeze); cyclic garbage kept
+    meanwhile is collected after the user pauses."""
+    import gc
+    import weakref
+
+    from test_tui import settle, settles, view
+
+    project.documents.import_files([write(tmp_path / "a.txt", "R: one. Two.\n" * 50)])
+
+    class Cycle:
+        pass
+
+    async def main() -> None:
+        app = QcodeApp(project)
+        async with app.run_test(size=(120, 30)) as pilot:
+            settles(pilot)
+            await settle(pilot)
+            tracked = {id(o) for o in gc.get_objects()}
+            assert id(view(app).spans) not in tracked  # frozen with the document
+            junk = Cycle()
+            junk.me = junk  # type: ignore[attr-defined]
+            gone = weakref.ref(junk)
+            app.keep_heap()  # the cycle is frozen too, then dropped
+            del junk
+            gc.collect()
+            assert gone() is not None  # out of sight: not collected
+            app._collect_when_idle()  # the user is not idle yet
+            assert gone() is not None
+            app._last_input -= 10
+            app._collect_when_idle()
+            assert gone() is None
+            assert gc.get_freeze_count() > 0  # and what lives on is kept again
+
+    asyncio.run(main())

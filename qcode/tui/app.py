@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
+from textual import events
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -32,6 +34,8 @@ from qcode.tui.screens.matrix import MatrixScreen
 from qcode.tui.screens.memos import MemosScreen
 from qcode.tui.screens.query import QueryScreen
 from qcode.tui.screens.queue import QueueScreen
+
+_INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
 class QcodeApp(App[None]):
@@ -197,6 +201,33 @@ class QcodeApp(App[None]):
         # otherwise scan it all, cannot stall a key press for a tenth of a second.
         gc.collect()
         gc.freeze()
+        self._heap_kept = False
+        self._last_input = time.monotonic()
+        self.set_interval(2.0, self._collect_when_idle)
+
+    def keep_heap(self) -> None:
+        """What was just loaded (a document's text, codings, units: hundreds of thousands of
+        objects in a long transcript) lives until the next one is opened: move it out of the
+        cyclic collector's sight too. Otherwise each full collection scans it all and stalls
+        a key press for up to a tenth of a second. Garbage kept this way is collected when
+        the user pauses (:meth:`_collect_when_idle`)."""
+        gc.freeze()
+        self._heap_kept = True
+
+    def _collect_when_idle(self) -> None:
+        """A full collection, of everything kept so far too, after five seconds without a key
+        or a click; then it is all kept again."""
+        if not self._heap_kept or self.busy or time.monotonic() - self._last_input < 5:
+            return
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self._heap_kept = False
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, _INPUT):
+            self._last_input = time.monotonic()
+        await super().on_event(event)
 
     def set_keymap(self, keymap: Any) -> None:
         self._keymap = dict(keymap)

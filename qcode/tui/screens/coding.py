@@ -285,6 +285,7 @@ class CodingScreen(Screen[None]):
             self.document, self.doc_uuid = info.name, info.uuid
             self._memo_titles = doc["memos"]
             self.view.load(doc["text"], doc["spans"], doc["units"], doc["cursor"], doc["prepared"])
+            self.qapp.keep_heap()
             self.query_one("#doc-title", Static).update(
                 Text.assemble(
                     (info.name, "bold"),
@@ -306,6 +307,7 @@ class CodingScreen(Screen[None]):
     def _more_units(self, uuid: str, units: dict[str, list[Unit]]) -> None:
         if self.doc_uuid == uuid:
             self.view.add_units(units)
+            self.qapp.keep_heap()
 
     def _refresh_spans(self) -> None:
         assert self.document is not None
