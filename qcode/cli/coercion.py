@@ -15,7 +15,7 @@ from typing import Any
 try:
     from typer._coercion import RuntimeParam, build_runtime_param
 except ImportError:  # pragma: no cover - another Typer
-    RuntimeParam = None
+    RuntimeParam = None  # type: ignore[misc, assignment]
 
 _STRINGS: tuple[Any, ...] = (str, str | None)
 
@@ -23,7 +23,7 @@ if RuntimeParam is not None:
     from dataclasses import dataclass
 
     @dataclass(frozen=True)
-    class _AsGiven(RuntimeParam):  # type: ignore[misc, valid-type]
+    class _AsGiven(RuntimeParam):
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             if type(value) is str and self.annotation in _STRINGS:
                 return value

@@ -147,7 +147,7 @@ class LazyCommands(MutableMapping[str, Any]):
             help=help_,
             short_help=short_help,
             hidden=hidden,
-            deprecated=deprecated,
+            deprecated=deprecated,  # type: ignore[arg-type]
             rich_help_panel=PANEL.get(name, OTHER),
         )
 
@@ -185,7 +185,7 @@ def entries() -> dict[str, tuple[tuple[str, ...], str | None, str | None, bool, 
     from qcode.cli.localise import english
 
     load_all()
-    infos = {_name(c): c for c in app.registered_commands}
+    infos: dict[str, Any] = {_name(c): c for c in app.registered_commands}
     infos |= {g.name or "": g for g in app.registered_groups}
     root = typer.main.get_command(app)
     found = {}
