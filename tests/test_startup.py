@@ -83,11 +83,14 @@ def test_the_package_root_loads_the_service_layer_only_when_asked() -> None:
 # -- commands loaded when used ----------------------------------------------------------------------
 def test_the_command_index_is_the_commands() -> None:
     """``qcode --help`` lists the commands from qcode/cli/commands_index.py: it must say what the
-    commands say (write it again with ``python -m qcode.cli.lazy``, see ``make index``)."""
-    from qcode.cli.commands_index import INDEX
-    from qcode.cli.lazy import entries
+    commands say, in their order (write it again with ``make index``)."""
+    import ast
 
-    found = entries()
+    from qcode.cli.commands_index import INDEX
+
+    code = "from qcode.cli.lazy import entries; print(repr(entries()))"  # a fresh process's order
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    found = ast.literal_eval(out.stdout)
     assert list(found) == list(INDEX), "the commands changed: write qcode/cli/commands_index.py"
     assert found == INDEX, "the commands changed: write qcode/cli/commands_index.py"
 
