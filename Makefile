@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 SAMPLE := .run/sample
 
-.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice chromium fonts dist docs locale
+.PHONY: run test install lint typecheck contracts pytest bench clean sample postgres libreoffice chromium fonts dist docs locale index
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,11 @@ locale: install
 	$(BIN)/python -m qcode.cli.localise build/qcode.pot  # the commands' docstrings
 	$(BIN)/pybabel update -i build/qcode.pot -d $(LOCALE) -D qcode -l zh
 	$(BIN)/pybabel compile --statistics -d $(LOCALE) -D qcode -l zh
+
+# The commands' index that qcode --help lists them from without loading them (qcode/cli/lazy.py)
+index: install
+	$(BIN)/python -m qcode.cli.lazy > qcode/cli/commands_index.py
+	$(BIN)/ruff format qcode/cli/commands_index.py
 
 clean:
 	rm -rf $(VENV) .run build dist site docs/_generated *.egg-info

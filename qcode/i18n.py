@@ -118,6 +118,8 @@ def from_environment() -> str:
 def _names_a_language(path: Path) -> bool:
     """Whether the user settings file at ``path`` sets ``language`` (read as plain TOML; a file
     that is not TOML chooses nothing, as one with any other mistake)."""
+    if not path.is_file():  # no file: no TOML reader to load
+        return False
     import tomllib
 
     try:

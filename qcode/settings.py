@@ -59,10 +59,11 @@ from qcode.errors import NotFoundError
 from qcode.i18n import _
 from qcode.settings_paths import (
     DB_FILE,
-    ENV_PROJECT,
     ENV_USER,
     SETTINGS_FILE,
     USER_ENV,
+    find_project,
+    resolve_db_url,
     user_config_path,
 )
 from qcode.settings_schema import (
@@ -160,39 +161,6 @@ def save(root: Path, settings: Settings) -> None:
 
     path = root / SETTINGS_FILE
     write_atomic(path, merge_into(path, settings.to_toml(), ProjectFile))
-
-
-def resolve_db_url(root: Path, url: str) -> str:
-    """Make a relative SQLite path absolute against the project folder."""
-    prefix = "sqlite:///"
-    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-        return prefix + str((root / url[len(prefix) :]).resolve())
-    return url
-
-
-def find_project(explicit: str | Path | None = None, cwd: Path | None = None) -> Path:
-    """The project folder: ``explicit`` if given, else $QCODE_PROJECT, else the current folder or
-    the nearest parent holding a ``qcode.toml``."""
-    if explicit is None:
-        explicit = os.environ.get(ENV_PROJECT) or None
-    if explicit is not None:
-        root = Path(explicit).expanduser()
-        if not (root / SETTINGS_FILE).is_file():
-            raise NotFoundError(
-                _("{root}: not a qcode project (no {SETTINGS_FILE})").format(
-                    root=root, SETTINGS_FILE=SETTINGS_FILE
-                )
-            )
-        return root.resolve()
-    here = (cwd or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / SETTINGS_FILE).is_file():
-            return folder
-    raise NotFoundError(
-        _("{here}: not inside a qcode project; run 'qcode init DIR', or pass --project DIR").format(
-            here=here
-        )
-    )
 
 
 def default_user(settings: Settings | None = None) -> str:

@@ -33,11 +33,8 @@ from pydantic import (
 )
 
 from qcode.errors import InputFileError
+from qcode.settings_paths import LANGUAGE_CODES
 
-_SPACY_LANGUAGES = """af ar bg bn ca cs da de el en es et eu fa fi fr ga gu he hi hr hu hy id is
-it ja kn ko lt lv mk ml mr nb ne nl pl pt ro ru sa si sk sl sq sr sv ta te th tl tr tt uk ur vi xx
-yo zh"""
-LANGUAGE_CODES = frozenset(_SPACY_LANGUAGES.split())
 INTERFACE_LANGUAGES = ("en", "zh")
 
 

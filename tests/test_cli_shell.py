@@ -27,6 +27,9 @@ def test_version_is_the_package_version(cli) -> None:  # type: ignore[no-untyped
 
 
 def test_every_command_has_a_group_and_every_group_entry_a_command() -> None:
+    from qcode.cli.lazy import load_all
+
+    load_all()  # the commands register when used; here, every one
     names = registered(app)
     assert len(names) == len(set(names)) and len(names) > 40
     assert [n for n in names if n not in PANEL] == [], "add these to qcode/cli/groups.py"

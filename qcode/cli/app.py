@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from qcode.cli import shell
-from qcode.cli.groups import GroupedHelp
+from qcode.cli.lazy import LazyGroup
 from qcode.i18n import N_, _
 
 if TYPE_CHECKING:  # the service layer loads when a command needs a project
@@ -24,7 +24,7 @@ app = typer.Typer(
         "Exit codes: 0 done, 1 bad input, 2 usage error, 3 conflict, 4 database or server "
         "error, 130 interrupted. Settings: qcode config show."
     ),
-    cls=GroupedHelp,
+    cls=LazyGroup,  # each command's module loads when the command is used
     no_args_is_help=False,
     add_completion=False,  # qcode.cli.shell's options, with a one-line error for an unknown shell
     pretty_exceptions_enable=False,
@@ -43,6 +43,11 @@ def _language(value: str | None) -> str | None:
             raise typer.BadParameter(f"{value!r}: expected en or zh", param_hint="--lang")
         set_language(value)
     return value
+
+
+def project_dir() -> Path | None:
+    """The folder --project names, if it names one."""
+    return _state["project"]
 
 
 def project() -> Project:
@@ -77,7 +82,7 @@ def _root(
     _state["project"] = project_dir
     if ctx.invoked_subcommand is None:
         from qcode.errors import NotFoundError
-        from qcode.settings import find_project
+        from qcode.settings_paths import find_project
 
         try:
             find_project(project_dir)

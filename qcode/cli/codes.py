@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from qcode.cli.app import app, project
+from qcode.cli.app import app, project, project_dir
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
 from qcode.i18n import N_, _
@@ -53,7 +53,10 @@ def list_(
     _all_rows: bool = ALL_ROWS,
 ) -> None:
     """The code tree with coding and document counts."""
-    codes = project().codes.list(aggregate=aggregate)
+    from qcode.services import glance  # SQLite read directly, when it surely reads the same
+
+    found = glance.codes(project_dir(), aggregate)
+    codes = project().codes.list(aggregate=aggregate) if found is None else found
     if json_:
         emit_json([c.as_json() for c in codes])
         return

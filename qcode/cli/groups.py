@@ -91,8 +91,10 @@ class GroupedHelp(LocalGroup):
     # Any: Typer carries its own copy of click's classes since 0.2x, plain click before
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         commands = []
+        # the commands not loaded yet listed from the index (qcode.cli.lazy), not loaded for it
+        peek = getattr(self.commands, "peek", None)
         for name in self.list_commands(ctx):
-            cmd = self.get_command(ctx, name)
+            cmd = peek(name) if peek is not None else self.get_command(ctx, name)
             if cmd is not None and not cmd.hidden:
                 commands.append((name, cmd))
         if not commands:

@@ -24,6 +24,7 @@ import typer.core
 from rich.cells import cell_len
 from typer.core import TyperCommand, TyperGroup
 
+from qcode.cli.coercion import param_as_given
 from qcode.i18n import N_, _, current, pgettext
 
 # Typer's gettext calls, answered from qcode's catalogue in qcode's language
@@ -229,6 +230,10 @@ class _Local:
     def format_help(self, ctx: Any, formatter: Any) -> None:
         localise(self, ctx)
         super().format_help(ctx, formatter)  # type: ignore[misc]
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        return option if option is None else param_as_given(option)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         found = short_help(self, limit)

@@ -1,4 +1,5 @@
-"""Entry point: ``qcode``. Commands live in sibling modules and register on :data:`app`."""
+"""Entry point: ``qcode``. Commands live in sibling modules and register on :data:`app` when
+they are used (:mod:`qcode.cli.lazy`)."""
 
 from __future__ import annotations
 
@@ -7,40 +8,10 @@ import sys
 
 import typer
 
-from qcode.cli import (  # noqa: F401  (registration)
-    analysis,
-    cases,
-    codebook,
-    coders,
-    codes,
-    codings,
-    config,
-    dictionary,
-    docs,
-    exchange,
-    figure,
-    framework,
-    matrices,
-    memos,
-    project_cmds,
-    query,
-    report,
-    review,
-    roles,
-    segments,
-    sets,
-    structure,
-    summaries,
-    tables,
-    team,
-    words,
-)
 from qcode.cli.app import app
-from qcode.cli.groups import assign
 from qcode.cli.hints import negative_number
-from qcode.cli.localise import usage_error, use_local_classes
-from qcode.cli.options import add_formats
-from qcode.cli.output import err, reset
+from qcode.cli.lazy import prepare
+from qcode.cli.localise import usage_error
 from qcode.cli.shell import COMPLETE_VAR, prepare_completion
 from qcode.errors import (
     EXIT_BAD_INPUT,
@@ -52,20 +23,32 @@ from qcode.errors import (
 )
 from qcode.i18n import _
 
-assign(app)  # every command's group in --help, from one table
-add_formats(app)  # --format table|json|csv|md wherever there is --json
-use_local_classes(app)  # help in the interface's language
+prepare(app)  # groups in --help, --format beside --json, help in the interface's language
+
+
+def _say(line: str) -> None:
+    """One line on stderr (rich, which writes it, is loaded by the first that is written)."""
+    from qcode.cli.output import err
+
+    err.print(line, markup=False)
+
+
+def _reset_output() -> None:
+    """Forget the previous command's --format, if a command that prints has run."""
+    output = sys.modules.get("qcode.cli.output")
+    if output is not None:
+        output.reset()
 
 
 def _one_line_warning(message: Warning | str, *_args: object, **_kwargs: object) -> None:
-    err.print(_("warning: {message}").format(message=message), markup=False)
+    _say(_("warning: {message}").format(message=message))
 
 
 def main(argv: list[str] | None = None) -> int:
     import warnings
 
     warnings.showwarning = _one_line_warning
-    reset()
+    _reset_output()
     if COMPLETE_VAR in os.environ:  # the shell asks for completions (or for a script)
         prepare_completion()
     try:
@@ -75,17 +58,17 @@ def main(argv: list[str] | None = None) -> int:
             return rc
     except QcodeError as exc:
         for line in str(exc).splitlines() or [type(exc).__name__]:
-            err.print(_("error: {message}").format(message=line), markup=False)
+            _say(_("error: {message}").format(message=line))
         return exc.exit_code
     except KeyboardInterrupt:
-        err.print(_("interrupted"), markup=False)
+        _say(_("interrupted"))
         return EXIT_INTERRUPTED
     except SystemExit as exc:
         return int(exc.code or 0)
     except typer.Exit as exc:
         return exc.exit_code
     except typer.Abort:
-        err.print(_("aborted"), markup=False)
+        _say(_("aborted"))
         return 1
     except typer.TyperException as exc:  # usage errors: unknown option, missing argument ...
         ctx = getattr(exc, "ctx", None)
@@ -97,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         if ctx is not None:
             where = _(" (see '{command} --help')").format(command=ctx.command_path)
             message += where
-        err.print(_("error: {message}").format(message=message), markup=False)
+        _say(_("error: {message}").format(message=message))
         return exc.exit_code or EXIT_USAGE
     except Exception as exc:
         return _store_failure(exc)
@@ -117,14 +100,14 @@ def _store_failure(exc: Exception) -> int:
         if "malformed" in detail or "not a database" in detail:  # the file itself: bad input
             detail += _(" ('qcode check' says what is damaged; 'qcode check --repair' restores)")
             message = _("the project database failed: {detail}").format(detail=detail)
-            err.print(_("error: {message}").format(message=message), markup=False)
+            _say(_("error: {message}").format(message=message))
             return EXIT_BAD_INPUT
         message = _("the project database failed: {detail}").format(detail=detail)
-        err.print(_("error: {message}").format(message=message), markup=False)
+        _say(_("error: {message}").format(message=message))
         return EXIT_STORE
     if isinstance(exc, StaleDataError | NoResultFound | ObjectDeletedError):  # a race lost
         message = _("someone changed the same thing at the same moment; run the command again")
-        err.print(_("error: {message}").format(message=message), markup=False)
+        _say(_("error: {message}").format(message=message))
         return EXIT_CONFLICT
     raise exc
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from qcode.cli.app import _state, app, project
+from qcode.cli.app import _state, app, project, project_dir
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, err, ok, table, warn
 from qcode.cli.progress import working
@@ -94,7 +94,10 @@ def init(
 @app.command()
 def info(json_: bool = typer.Option(False, "--json", help=N_("Print JSON."))) -> None:
     """Summarise the project."""
-    data = project().info()
+    from qcode.services import glance  # SQLite read directly, when it surely reads the same
+
+    found = glance.info(project_dir())
+    data = project().info() if found is None else found
     if json_:
         emit_json(data)
         return

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, func, select
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from qcode.errors import ConflictError, InvalidInputError, NotFoundError
 from qcode.i18n import _
+from qcode.services.code_info import CodeForest, CodeInfo, code_infos
 from qcode.store.models import Code, Coding, Event, MemoLink, Suggestion
 from qcode.text.safety import check_label
 
@@ -27,43 +27,6 @@ PALETTE = (
     "#999999", "#882255", "#44AA99", "#117733", "#332288", "#AA4499", "#DDCC77",
 )  # fmt: skip
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
-
-
-@dataclass
-class CodeInfo:
-    id: int
-    uuid: str
-    name: str
-    path: str
-    parent: str | None
-    level: str
-    description: str
-    color: str
-    codings: int = 0
-    documents: int = 0
-    inclusion: str = ""
-    exclusion: str = ""
-    example: str = ""
-    in_vivo: bool = False
-    # the code's own codings and its sub-codes' (NVivo's aggregate); None when not asked for
-    codings_with_subcodes: int | None = None
-    documents_with_subcodes: int | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        for key in ("codings_with_subcodes", "documents_with_subcodes"):
-            if out[key] is None:
-                del out[key]
-        return out
-
-    def count_label(self, short: bool = False) -> str:
-        """``12`` for a code without sub-codes; ``0 own · 37 with sub-codes`` for one with
-        (``0·37`` when ``short``, for a narrow pane)."""
-        if self.codings_with_subcodes is None or self.codings_with_subcodes == self.codings:
-            return str(self.codings)
-        if short:
-            return f"{self.codings}·{self.codings_with_subcodes}"
-        return f"{self.codings} own · {self.codings_with_subcodes} with sub-codes"
 
 
 def check_name(name: str) -> str:
@@ -115,18 +78,13 @@ class NoSuchCode(NotFoundError):
     """No code has the path, name or id asked for (not an ambiguous name)."""
 
 
-class CodeTree:
-    """All codes of a project in memory: id -> (name, parent_id), with paths."""
+class CodeTree(CodeForest):
+    """All codes of a project in memory: id -> (name, parent_id), with paths, read through a
+    session (which also words what is not found)."""
 
     def __init__(self, session: Session | Connection) -> None:
+        super().__init__(session.execute(select(Code.id, Code.name, Code.parent_id)).all())
         self.session = session
-        rows = session.execute(select(Code.id, Code.name, Code.parent_id)).all()
-        self.name = {r.id: r.name for r in rows}
-        self.parent = {r.id: r.parent_id for r in rows}
-        self.children: dict[int | None, list[int]] = {}
-        for r in rows:
-            self.children.setdefault(r.parent_id, []).append(r.id)
-        self._paths: dict[int, str] = {}
         self._by_path: dict[str, int] | None = None
         self._by_name: dict[str, list[int]] | None = None
 
@@ -136,28 +94,6 @@ class CodeTree:
         view = copy.copy(self)
         view.session = session
         return view
-
-    def path(self, cid: int) -> str:
-        p = self._paths.get(cid)
-        if p is None:
-            parts = []
-            cur: int | None = cid
-            seen = set()
-            while cur is not None and cur not in seen:
-                seen.add(cur)
-                parts.append(self.name[cur])
-                cur = self.parent[cur]
-            p = "/".join(reversed(parts))
-            self._paths[cid] = p
-        return p
-
-    def subtree(self, cid: int) -> list[int]:
-        out, stack = [], [cid]
-        while stack:
-            c = stack.pop()
-            out.append(c)
-            stack.extend(self.children.get(c, []))
-        return out
 
     def child_named(self, parent: int | None, name: str) -> int | None:
         for c in self.children.get(parent, []):
@@ -193,18 +129,6 @@ class CodeTree:
         raise NoSuchCode(
             _("no code {ref!r}{v1}").format(ref=ref, v1=gone_because(self.session, ref))
         )
-
-    def ordered(self) -> list[int]:
-        """Depth-first, siblings by name."""
-        out: list[int] = []
-
-        def walk(parent: int | None) -> None:
-            for c in sorted(self.children.get(parent, []), key=lambda c: self.name[c].casefold()):
-                out.append(c)
-                walk(c)
-
-        walk(None)
-        return out
 
 
 class CodeService:
@@ -247,34 +171,7 @@ class CodeService:
                 pairs = select(Coding.code_id, Coding.document_id).distinct()
                 for cid, did in s.execute(pairs):
                     doc_sets.setdefault(cid, set()).add(did)
-        out = []
-        for cid in tree.ordered():
-            r = rows[cid]
-            parent = tree.parent[cid]
-            out.append(
-                CodeInfo(
-                    cid,
-                    r.uuid,
-                    tree.name[cid],
-                    tree.path(cid),
-                    tree.path(parent) if parent is not None else None,
-                    r.level,
-                    r.description,
-                    r.color,
-                    n_codings.get(cid, 0),
-                    n_docs.get(cid, 0),
-                    r.inclusion,
-                    r.exclusion,
-                    r.example,
-                    bool(r.in_vivo),
-                )
-            )
-        if aggregate:
-            for c in out:
-                sub = tree.subtree(c.id)
-                c.codings_with_subcodes = sum(n_codings.get(k, 0) for k in sub)
-                c.documents_with_subcodes = len(set().union(*(doc_sets.get(k, set()) for k in sub)))
-        return out
+        return code_infos(tree, rows, n_codings, n_docs, doc_sets if aggregate else None)
 
     def last_used(self) -> dict[int, str]:
         """When each code was last applied (ISO time, UTC), for codes that have codings."""

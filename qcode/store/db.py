@@ -20,25 +20,17 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from qcode.errors import DamagedStoreError, InvalidInputError, StoreError
-from qcode.i18n import N_, _
+from qcode.i18n import _
+from qcode.store.dbfile import (  # noqa: F401  (db.HEAD, db.check_sqlite_file ... as before)
+    BUSY_TIMEOUT_S,
+    HEAD,
+    REPAIR_HINT,
+    SQLITE_MAGIC,
+    check_sqlite_file,
+    sqlite_pragmas,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-# The newest migration's revision id; a test checks it against Alembic's own view of the scripts.
-HEAD = "0014"
-BUSY_TIMEOUT_S = 30
-
-
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_S * 1000}")
-    cur.close()
-
-
-SQLITE_MAGIC = b"SQLite format 3\x00"
-REPAIR_HINT = N_("'qcode check --repair' puts the newest backup in its place")
 
 
 def parse_url(url: str) -> URL:
@@ -57,46 +49,6 @@ def parse_url(url: str) -> URL:
     return u
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Refuse, in one line, a project database file that is missing, empty, not SQLite or cut
-    short, before SQLite would quietly start a new empty database in its place (so that nothing
-    is written into a wrong file)."""
-    if not path.exists():
-        raise DamagedStoreError(
-            _("{path}: the project database is missing; {REPAIR_HINT}").format(
-                path=path, REPAIR_HINT=_(REPAIR_HINT)
-            )
-        )
-    size = path.stat().st_size
-    if size == 0:
-        raise DamagedStoreError(
-            _("{path}: the project database is empty (0 bytes); {REPAIR_HINT}").format(
-                path=path, REPAIR_HINT=_(REPAIR_HINT)
-            )
-        )
-    with path.open("rb") as f:
-        head = f.read(100)
-    page = int.from_bytes(head[16:18], "big") if len(head) == 100 else 0
-    page = 65536 if page == 1 else page
-    if not head.startswith(SQLITE_MAGIC) or page < 512 or page & (page - 1):
-        raise DamagedStoreError(
-            _("{path}: not a database (its header is not SQLite's); {REPAIR_HINT}").format(
-                path=path, REPAIR_HINT=_(REPAIR_HINT)
-            )
-        )
-    pages = int.from_bytes(head[28:32], "big")
-    header_valid = head[24:28] == head[92:96]
-    wal = path.with_name(path.name + "-wal")
-    # With a write-ahead log waiting, SQLite itself finishes an interrupted checkpoint.
-    pending = wal.exists() and wal.stat().st_size > 0
-    if header_valid and not pending and size < pages * page:
-        raise DamagedStoreError(
-            _(
-                "{path}: the project database is cut short ({size} bytes of {v1}); {REPAIR_HINT}"
-            ).format(path=path, size=size, v1=pages * page, REPAIR_HINT=_(REPAIR_HINT))
-        )
-
-
 def sqlite_file(url: str | URL) -> Path | None:
     u = make_url(url) if isinstance(url, str) else url
     if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
@@ -108,7 +60,7 @@ def make_engine(url: str) -> Engine:
     u = parse_url(url)
     if u.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
         # Let SQLAlchemy, not pysqlite, issue BEGIN so transactions are real. A writing transaction
         # (see writer()) takes the write lock at its start, so it cannot fail half-way on a lock;
         # reading transactions begin deferred and, in WAL mode, never wait for a writer.
