@@ -27,6 +27,7 @@ __all__ = [
     "ngettext",
     "pgettext",
     "set_language",
+    "term",
 ]
 
 DOMAIN = "qcode"
@@ -59,6 +60,33 @@ def pgettext(context: str, message: str) -> str:
     """``message`` in the interface's language, as meant in ``context`` (the same English word
     can need two Chinese ones: a level "open" is 开放式编码, the action "open" is 打开)."""
     return _catalogue().pgettext(context, message)
+
+
+def term(value: str) -> str:
+    """A level, unit, measure, order or what a matrix counts, as the services name it
+    (``open``, ``paragraph``, ``jaccard``, ``descending``, ``codings`` ...), in the interface's
+    language, translated in the context of what it names; any other value as it is."""
+    return {
+        "open": pgettext("level", "open"),
+        "axial": pgettext("level", "axial"),
+        "selective": pgettext("level", "selective"),
+        "overlap": pgettext("unit", "overlap"),
+        "sentence": pgettext("unit", "sentence"),
+        "turn": pgettext("unit", "turn"),
+        "paragraph": pgettext("unit", "paragraph"),
+        "document": pgettext("unit", "document"),
+        "count": pgettext("measure", "count"),
+        "c": pgettext("measure", "c"),
+        "jaccard": pgettext("measure", "jaccard"),
+        "ascending": pgettext("order", "ascending"),
+        "descending": pgettext("order", "descending"),
+        # what a matrix's cells count
+        "codings": _("codings"),
+        "characters": _("characters"),
+        "documents": _("documents"),
+        "cases": _("cases"),
+        "segments": _("segments"),
+    }.get(value, value)
 
 
 def N_(message: str) -> str:  # noqa: N802  (gettext's name for a mark without translation)

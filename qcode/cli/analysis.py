@@ -217,7 +217,12 @@ def network(
                 quotes[c.code].append({"document": c.document, "text": c.text})
         definitions = {c.path: c.description for c in p.codes.list(counts=False)}
         write_html(
-            g, html, quotes, definitions, title=f"{p.settings.name}: code network", seed=seed
+            g,
+            html,
+            quotes,
+            definitions,
+            title=_("{name}: code network").format(name=p.settings.name),
+            seed=seed,
         )
     if graphml is not None:
         write_graphml(g, str(graphml))

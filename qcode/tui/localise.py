@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from qcode.i18n import N_, _, current, pgettext
+from qcode.i18n import N_, _, current, pgettext, term
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
 TEXTUAL = (
@@ -73,21 +73,7 @@ def localise_bindings() -> None:
 # in the context of what they name
 def name(value: str) -> str:
     """A level, unit, measure or order's name in the interface's language."""
-    return {
-        "open": pgettext("level", "open"),
-        "axial": pgettext("level", "axial"),
-        "selective": pgettext("level", "selective"),
-        "overlap": pgettext("unit", "overlap"),
-        "sentence": pgettext("unit", "sentence"),
-        "turn": pgettext("unit", "turn"),
-        "paragraph": pgettext("unit", "paragraph"),
-        "document": pgettext("unit", "document"),
-        "count": pgettext("measure", "count"),
-        "c": pgettext("measure", "c"),
-        "jaccard": pgettext("measure", "jaccard"),
-        "ascending": pgettext("order", "ascending"),
-        "descending": pgettext("order", "descending"),
-    }.get(value, value)
+    return term(value)
 
 
 def counts(c: object) -> str:
