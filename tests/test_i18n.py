@@ -18,7 +18,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from conftest import EXAMPLE
+from conftest import EXAMPLE, FRAMEWORK
 from rich.cells import cell_len
 from test_tui import settle
 
@@ -264,6 +264,94 @@ def test_a_merge_conflict_in_chinese(env: dict[str, str], tmp_path: Path) -> Non
     assert "合并停在 2 处冲突" in out.stderr and "changed" not in out.stderr, out.stderr
     english = qcode("-p", str(a), "merge", str(b), "--dry-run", env=env).stderr
     assert "conflict: code 'family': color changed on both sides" in english, english
+
+
+# -- every text drawn into a figure is marked ------------------------------------------------------
+FIGURE_TEXT = {  # matplotlib's calls that put text on a figure: the text's argument
+    "set_title": 0,
+    "set_xlabel": 0,
+    "set_ylabel": 0,
+    "set_label": 0,
+    "suptitle": 0,
+    "supxlabel": 0,
+    "supylabel": 0,
+    "annotate": 0,
+    "text": 2,  # fig.text(x, y, text), ax.text(x, y, text)
+    "_draw_caption": 1,  # figure_kinds._draw_caption(fig, text, width)
+}
+FIGURE_DRAWERS = {  # qcode's figure functions: their texts given by keyword, a chart's series
+    "bar_chart",
+    "heatmap",
+    "saturation_curve",
+    "draw_network",
+    "write_html",
+    "codeline",
+    "stripes",
+    "paradigm_map",
+}
+
+
+def unmarked_figure_texts(source: str, name: str = "probe.py") -> list[str]:
+    """A title, axis label, legend entry (``label=``), caption or other text drawn into a figure
+    with words not marked, given to matplotlib or to one of qcode's figure functions (their
+    ``title``, ``xlabel``, ``label`` and ``caption``, a bar chart's series names)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        fname = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+        shown: list[ast.expr] = []
+        if fname in FIGURE_TEXT and len(node.args) > FIGURE_TEXT[fname]:
+            shown.append(node.args[FIGURE_TEXT[fname]])
+        if fname in FIGURE_TEXT or fname in ("bar", "barh", "plot", "scatter", "Line2D"):
+            shown += [k.value for k in node.keywords if k.arg == "label"]  # a legend's entry
+        if fname in FIGURE_DRAWERS:
+            keys = ("title", "xlabel", "label", "caption")
+            shown += [k.value for k in node.keywords if k.arg in keys]
+            shown += [
+                key for a in node.args if isinstance(a, ast.Dict) for key in a.keys if key
+            ]  # the series of a bar chart, named in its legend
+        found += [f"{name}:{n.lineno}" for n in shown if _unmarked_message(n)]
+    return found
+
+
+def test_no_unmarked_text_in_a_figure() -> None:
+    """The figure modules and everything that draws a figure: no title, label or caption
+    reaches a figure in English when the interface speaks Chinese."""
+    files = sorted((ROOT / "qcode").rglob("*.py"))
+    hits = [h for f in files for h in unmarked_figure_texts(f.read_text("utf-8"), f.name)]
+    assert hits == []
+
+
+def test_the_check_finds_an_unmarked_figure_text() -> None:
+    probe = (
+        'ax.set_title(f"Code line: {document}", fontsize=8)\n'
+        'ax.set_xlabel("documents in order")\n'
+        'ax.bar(x, new, label="new codes")\n'
+        '_draw_caption(fig, "The paradigm model" + (f"; empty: {e}." if e else "."), w)\n'
+        'fig.text(0.5, 0.1, f"{n} nodes", ha="center")\n'
+        'bar_chart(labels, {"codings": a, _("cases"): b}, path, title="Code frequencies")\n'
+        'heatmap(r, c, v, figure, title=f"codes x {a}", label="co-occurrence count")\n'
+        'Line2D([], [], color=c, label="relation")\n'
+        'ax.set_title(_("Code line: {document}").format(document=d))\n'
+        "ax.text(6, y, text[a:b].rstrip(), fontsize=6)\n"
+        'fig.text(0.5, 1, title, ha="center")\n'
+        'heatmap(r, c, v, figure, title=_("matrix query"), label=term(count))\n'
+        'p.documents.text("P01")\n'
+    )
+    assert unmarked_figure_texts(probe) == [
+        "probe.py:1",
+        "probe.py:2",
+        "probe.py:3",
+        "probe.py:4",
+        "probe.py:5",
+        "probe.py:6",
+        "probe.py:6",
+        "probe.py:7",
+        "probe.py:7",
+        "probe.py:8",
+    ]
 
 
 def unmarked_output(path: Path) -> list[str]:
@@ -703,3 +791,72 @@ def test_the_negative_number_hint_and_the_search_flags_in_chinese(env: dict[str,
         assert Query("x").describe() == "纯文本，不区分大小写"
     finally:
         i18n.set_language("en")
+
+
+# -- a figure drawn in zh ---------------------------------------------------------------------------
+def _example_words(p: Any) -> set[str]:
+    """The English words of the study's own names: codes, documents, the framework's dimensions
+    and elements, the cases' attributes, the study's name (a figure shows them as they are)."""
+    import yaml
+
+    framework = yaml.safe_load(FRAMEWORK.read_text(encoding="utf-8"))
+    names = [c.path for c in p.codes.list(counts=False)] + [d.name for d in p.documents.list()]
+    names += [p.settings.name, framework["name"], (EXAMPLE / "cases.csv").read_text("utf-8")]
+    for dim in framework["dimensions"]:
+        names += [dim["name"], dim["key"], *(e["name"] for e in dim["elements"])]
+    return {w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name)}
+
+
+FIGURE_COMMANDS = {  # a figure of each kind, as the command line draws it
+    "freq": ["freq", "--figure", "{f}"],
+    "matrix": ["matrix", "--figure", "{f}"],
+    "crosstab": ["crosstab", "occupation", "--figure", "{f}"],
+    "saturation": ["saturation", "--figure", "{f}"],
+    "network": ["network", "--figure", "{f}", "--include", "framework,relations,hierarchy"],
+    "layered": ["network", "--figure", "{f}", "--layout", "layered", "--include", "framework"],
+    "framework": [
+        "framework",
+        "view",
+        "--between",
+        "structural_driver,resilience_type",
+        "--figure",
+        "{f}",
+    ],
+    "codeline": ["figure", "codeline", "P01", "{f}"],
+    "paradigm": ["figure", "paradigm", "Participation resilience", "{f}"],
+}
+
+
+@pytest.mark.parametrize("kind", list(FIGURE_COMMANDS))
+def test_a_figure_drawn_in_chinese_speaks_chinese(
+    zh: None, sample: Any, tmp_path: Path, kind: str
+) -> None:
+    """Its title, axis labels, legend and caption in Chinese, every one with a font that has
+    its characters; the English left is the study's own names and numbers."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from qcode.analysis.figure_check import read
+    from qcode.cli.main import main
+
+    figure = tmp_path / f"{kind}.svg"
+    args = [a.format(f=figure) for a in FIGURE_COMMANDS[kind]]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = main(["--lang", "zh", "-p", str(sample.root), *args])
+    assert rc == 0, err.getvalue()
+    labels = read(figure).labels
+    assert [lab.text for lab in labels if lab.missing] == []  # no boxes for want of a font
+    chinese = [lab.text for lab in labels if re.search(r"[\u4e00-\u9fff]", lab.text)]
+    assert chinese, [lab.text for lab in labels]
+    known = _example_words(sample)
+    english = sorted(
+        {
+            w
+            for lab in labels
+            for w in re.findall(r"[A-Za-z]{2,}", lab.text)
+            if w.lower() not in known
+        }
+        - {"Strauss", "Corbin"}  # the paradigm model's authors
+    )
+    assert english == [], [lab.text for lab in labels]

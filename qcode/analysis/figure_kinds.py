@@ -44,7 +44,7 @@ def _color(level: str, grey: bool) -> str:
     return as_grey(color) if grey else color
 
 
-def _caption(fig: Any, text: str, width_pt: float) -> None:
+def _draw_caption(fig: Any, text: str, width_pt: float) -> None:
     if text:
         fig.text(
             0.5,
@@ -128,7 +128,7 @@ def codeline(
         if len(codes) > len(shown)
         else ""
     )
-    _caption(
+    _draw_caption(
         fig,
         _("{n} codings of {codes} codes, in the order the codes first appear{more}.").format(
             n=len(codings), codes=len(codes), more=more
@@ -246,7 +246,7 @@ def stripes(
         if len(codes) > len(shown_codes)
         else ""
     )
-    _caption(
+    _draw_caption(
         fig,
         _(
             "Coding stripes: {document}, lines {first}-{last} of {lines}; a stripe per code "
@@ -445,7 +445,7 @@ def paradigm_map(
         "The paradigm model (Strauss and Corbin): codes by their relation to the phenomenon, "
         "with the number of evidence segments of each relation"
     )
-    _caption(
+    _draw_caption(
         fig,
         (_("{text}; empty: {empty}.") if empty else _("{text}.")).format(text=text, empty=empty),
         width_pt,
