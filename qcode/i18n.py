@@ -26,6 +26,9 @@ __all__ = [
     "from_environment",
     "ngettext",
     "pgettext",
+    "attribute_type",
+    "link_kind",
+    "memo_type",
     "set_language",
     "term",
 ]
@@ -86,6 +89,40 @@ def term(value: str) -> str:
         "documents": _("documents"),
         "cases": _("cases"),
         "segments": _("segments"),
+        # what an attribute describes (its scope; "document" as above)
+        "case": pgettext("link", "case"),
+    }.get(value, value)
+
+
+def attribute_type(value: str) -> str:
+    """An attribute's type (text, number, date, boolean) in the interface's language."""
+    return {
+        "text": pgettext("attribute type", "text"),
+        "number": pgettext("attribute type", "number"),
+        "date": pgettext("attribute type", "date"),
+        "boolean": pgettext("attribute type", "boolean"),
+    }.get(value, value)
+
+
+def link_kind(value: str) -> str:
+    """What a memo is linked to (code, document, coding, case), in the interface's language."""
+    return {
+        "code": pgettext("link", "code"),
+        "document": pgettext("link", "document"),
+        "coding": pgettext("link", "coding"),
+        "case": pgettext("link", "case"),
+    }.get(value, value)
+
+
+def memo_type(value: str) -> str:
+    """A memo type (the services' name) in the interface's language."""
+    return {
+        "free": pgettext("memo type", "free"),
+        "code": pgettext("memo type", "code"),
+        "theory": pgettext("memo type", "theory"),
+        "method": pgettext("memo type", "method"),
+        "sampling": pgettext("memo type", "sampling"),
+        "storyline": pgettext("memo type", "storyline"),
     }.get(value, value)
 
 

@@ -255,7 +255,7 @@ def test_a_merge_conflict_in_chinese(env: dict[str, str], tmp_path: Path) -> Non
         p.codings.apply("int01", 64, 74, "rent")
     out = qcode("--lang", "zh", "-p", str(a), "merge", str(b), "--dry-run", env=env)
     assert out.returncode == 3, out.stderr
-    assert "冲突：编码 'family'：两个项目都更改了 color" in out.stderr, out.stderr
+    assert "冲突：编码 'family'：两个项目都更改了颜色" in out.stderr, out.stderr
     assert (
         "冲突：编码 'rent'已在另一项目中删除，但在本项目中有更改（此后本项目中新增 1 条编码记录）"
         in out.stderr
@@ -860,3 +860,44 @@ def test_a_figure_drawn_in_chinese_speaks_chinese(
         - {"Strauss", "Corbin"}  # the paradigm model's authors
     )
     assert english == [], [lab.text for lab in labels]
+
+
+# -- the names of units, levels, types and fields inside Chinese lines ------------------------------
+def run_in_chinese(root: Path, *args: str) -> str:
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from qcode.cli.main import main
+
+    out = io.StringIO()
+    with redirect_stdout(out), redirect_stderr(out):
+        assert main(["--lang", "zh", "-p", str(root), *args]) == 0, out.getvalue()
+    return out.getvalue()
+
+
+def test_units_levels_and_types_in_chinese_lines(zh: None, sample: Any) -> None:
+    root = sample.root
+    assert "共现（段落）" in run_in_chinese(root, "cooccur", "--unit", "paragraph")
+    assert "框架视图（发言轮次）" in run_in_chinese(root, "framework", "view", "--unit", "turn")
+    assert "编码 × 文档（字符数）" in run_in_chinese(root, "matrix", "--count", "characters")
+    listed = run_in_chinese(root, "codes", "list")
+    assert "主轴编码" in listed and not re.search(r"\b(axial|open|selective)\b", listed), listed
+    info = run_in_chinese(root, "info")
+    assert "可撤销步骤" in info and "undo_steps" not in info, info
+    memos = run_in_chinese(root, "memos", "list")
+    assert "故事线" in memos and "storyline" not in memos, memos
+    shown = run_in_chinese(root, "memos", "show", "1")
+    assert "-> 编码: " in shown, shown
+
+
+def test_a_merge_lines_fields_in_chinese(zh: None) -> None:
+    from qcode.services import mergewords as w
+
+    code = w.label("code", "rent")
+    assert w.both(code, "color") == "编码 'rent'：两个项目都更改了颜色"
+    assert w.deleted(code, True, w.fields_changed(["memo links", "attribute values"], False)) == (
+        "编码 'rent'已在本项目中删除，但在另一项目中有更改（更改了备忘录链接、属性值）"
+    )
+    assert "数值" in w.types_differ("age", "number", "text")
+    i18n.set_language("en")
+    assert w.both(w.label("code", "rent"), "color") == "code 'rent': color changed on both sides"

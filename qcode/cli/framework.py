@@ -133,7 +133,7 @@ def view(
         )
     else:
         table(
-            _("framework view ({unit})").format(unit=unit),
+            _("framework view ({unit})").format(unit=term(unit)),
             [_("element A"), _("element B"), "n A", "n B", _("count"), "c", _("through (top 3)")],
             [
                 (
@@ -153,7 +153,7 @@ def view(
             ok(
                 _(
                     "no elements co-occur at the {unit} unit; a wider unit (turn, document) may"
-                ).format(unit=unit)
+                ).format(unit=term(unit))
             )
         if figure is not None:
             ok(_("drew {figure}").format(figure=figure))

@@ -98,7 +98,34 @@ def info(json_: bool = typer.Option(False, "--json", help=N_("Print JSON."))) ->
     if json_:
         emit_json(data)
         return
-    table(None, ["", ""], [(k, v) for k, v in data.items()], header=False)
+    table(
+        None,
+        ["", ""],
+        [(_(INFO_KEYS[k]) if k in INFO_KEYS else k, v) for k, v in data.items()],
+        header=False,
+    )
+
+
+INFO_KEYS = {  # qcode info's rows, as the table names them (the JSON keeps its keys)
+    "name": N_("name"),
+    "uuid": N_("uuid"),
+    "path": N_("path"),
+    "database": N_("database"),
+    "language": N_("language"),
+    "user": N_("user"),
+    "schema": N_("schema"),
+    "documents": N_("documents"),
+    "characters": N_("characters"),
+    "cases": N_("cases"),
+    "codes": N_("codes"),
+    "codings": N_("codings"),
+    "coders": N_("coders"),
+    "memos": N_("memos"),
+    "segments": N_("segments"),
+    "events": N_("events"),
+    "undo_steps": N_("undo_steps"),
+    "redo_steps": N_("redo_steps"),
+}
 
 
 @app.command("import")

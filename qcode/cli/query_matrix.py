@@ -72,7 +72,7 @@ def matrix_query(
                 print(f"| {r} | " + " | ".join(str(x) for x in v) + " |")
     else:
         table(
-            _("matrix query ({count})").format(count=count),
+            _("matrix query ({count})").format(count=term(count)),
             ["", *m.columns],
             [[r, *v] for r, v in zip(m.rows, m.values, strict=True)],
             justify_right=list(m.columns),

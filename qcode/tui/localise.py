@@ -19,7 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from qcode.i18n import N_, _, current, pgettext, term
+from qcode.i18n import N_, _, current, link_kind, term
+from qcode.i18n import memo_type as i18n_memo_type
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
 TEXTUAL = (
@@ -87,24 +88,12 @@ def counts(c: object) -> str:
 
 def memo_type(value: str) -> str:
     """A memo type (the services' name) in the interface's language."""
-    return {
-        "free": pgettext("memo type", "free"),
-        "code": pgettext("memo type", "code"),
-        "theory": pgettext("memo type", "theory"),
-        "method": pgettext("memo type", "method"),
-        "sampling": pgettext("memo type", "sampling"),
-        "storyline": pgettext("memo type", "storyline"),
-    }.get(value, value)
+    return i18n_memo_type(value)
 
 
 def kind(value: str) -> str:
     """What a memo is linked to, in the interface's language."""
-    return {
-        "code": pgettext("link", "code"),
-        "document": pgettext("link", "document"),
-        "coding": pgettext("link", "coding"),
-        "case": pgettext("link", "case"),
-    }.get(value, value)
+    return link_kind(value)
 
 
 class PaletteKey(Footer):
