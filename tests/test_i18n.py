@@ -901,3 +901,88 @@ def test_a_merge_lines_fields_in_chinese(zh: None) -> None:
     assert "数值" in w.types_differ("age", "number", "text")
     i18n.set_language("en")
     assert w.both(w.label("code", "rent"), "color") == "code 'rent': color changed on both sides"
+
+
+# -- the history's summaries, stored in English, shown in zh ---------------------------------------
+def _summary_shapes(node: ast.expr) -> list[str]:
+    """The summaries an expression can write, each placeholder as ``{}``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [
+            "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        ]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [a + b for a in _summary_shapes(node.left) for b in _summary_shapes(node.right)]
+    if isinstance(node, ast.IfExp):
+        return _summary_shapes(node.body) + _summary_shapes(node.orelse)
+    return []  # a summary made elsewhere (``ch.summary or ...``)
+
+
+def written_summaries(source: str) -> list[str]:
+    """The summaries a module writes: ``ch.summary = ...`` and ``p.change(action, summary)``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Attribute) and t.attr == "summary" for t in node.targets
+        ):
+            found += _summary_shapes(node.value)
+        elif isinstance(node, ast.BoolOp):
+            continue
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", "") == "change"
+            and len(node.args) >= 2
+        ):
+            found += _summary_shapes(node.args[1])
+    return found
+
+
+def test_every_summary_the_services_write_has_its_chinese_form() -> None:
+    from qcode.services.historywords import FORMS
+
+    forms = {re.sub(r"{[^}]*}", "{}", f) for f in FORMS}
+    files = sorted((ROOT / "qcode/services").glob("*.py"))
+    written = {s for f in files for s in written_summaries(f.read_text("utf-8"))}
+    assert len(written) > 50
+    assert sorted(written - forms) == []
+
+
+def test_the_check_finds_a_summary_without_a_form() -> None:
+    probe = (
+        'ch.summary = f"add code {name!r}"\n'
+        'ch.summary = f"delete code {p!r}" + (f" and {n} sub-code(s)" if n else "")\n'
+        'with p.change("codes.add", f"tidy code {name!r}") as ch:\n    pass\n'
+    )
+    assert written_summaries(probe) == [
+        "add code {}",
+        "delete code {} and {} sub-code(s)",
+        "delete code {}",
+        "tidy code {}",
+    ]
+
+
+def test_stored_summaries_shown_in_chinese(zh: None, sample: Any) -> None:
+    """As an older project stored them (in English), shown in Chinese; the store unchanged."""
+    from qcode.services.historywords import shown
+
+    p = sample
+    p.codes.add("测试")
+    p.codes.rename("测试", "rent again")
+    p.attributes.define("age", "number", "document")
+    entries = p.history.log(None, None, 3)
+    stored = [e.summary for e in entries]
+    assert "rename code '测试' to 'rent again'" in stored, stored
+    assert "define document attribute 'age' (number)" in stored, stored
+    assert shown("rename code '测试' to 'rent again'") == "把编码 '测试' 重命名为 'rent again'"
+    assert shown("define document attribute 'age' (number)") == "定义文档属性 'age'（数值）"
+    assert shown("delete code 'a' and 2 sub-code(s)") == "删除编码 'a' 及其 2 个子编码"
+    assert shown("move code 'a/b' under the top") == "把编码 'a/b' 移到顶层"
+    assert shown("import P01.txt as 'P01'") == "导入 P01.txt，命名为 'P01'"
+    assert shown("a summary another tool wrote") == "a summary another tool wrote"
+    logged = run_in_chinese(p.root, "log", "--limit", "3")
+    assert "定义文档属性 'age'（数值）" in logged and "define document" not in logged, logged
+    undone = run_in_chinese(p.root, "undo")
+    assert undone.startswith("已撤销：定义文档属性 'age'（数值）"), undone
+    i18n.set_language("en")
+    assert shown("import P01.txt as 'P01'") == "import P01.txt as 'P01'"

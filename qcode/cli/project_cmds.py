@@ -285,13 +285,17 @@ PROJECT_WIDE = typer.Option(
 def undo(project_wide: bool = PROJECT_WIDE) -> None:
     """Undo your last change (works across sessions); refused when another coder's later change
     depends on it."""
-    ok(_("undone: {v1}").format(v1=project().history.undo(project_wide)))
+    from qcode.services.historywords import shown
+
+    ok(_("undone: {v1}").format(v1=shown(project().history.undo(project_wide))))
 
 
 @app.command()
 def redo(project_wide: bool = PROJECT_WIDE) -> None:
     """Redo the change you undid last."""
-    ok(_("redone: {v1}").format(v1=project().history.redo(project_wide)))
+    from qcode.services.historywords import shown
+
+    ok(_("redone: {v1}").format(v1=shown(project().history.redo(project_wide))))
 
 
 @app.command()
@@ -324,6 +328,8 @@ def log(
                 _("--since {since!r} is not a date (YYYY-MM-DD)").format(since=since)
             ) from None
     entries = history.log(coder, when, limit)
+    from qcode.services.historywords import shown
+
     if json_:
         emit_json([e.as_json() for e in entries])
         return
@@ -331,7 +337,7 @@ def log(
         None,
         ["#", _("when (UTC)"), _("who"), _("action"), _("what")],
         [
-            (e.id, e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action, e.summary)
+            (e.id, e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action, shown(e.summary))
             for e in entries
         ],
         justify_right=["#"],
@@ -340,6 +346,8 @@ def log(
 
 
 def _print_next(steps: list[Any]) -> None:
+    from qcode.services.historywords import shown
+
     if not steps:
         ok(_("nothing to undo or redo"))
         return
@@ -349,9 +357,9 @@ def _print_next(steps: list[Any]) -> None:
         [
             (
                 st.coder or "--project",
-                st.action,
+                _(st.action),
                 st.owner,
-                st.summary,
+                shown(st.summary),
                 st.at.isoformat(sep=" ", timespec="seconds"),
             )
             for st in steps
