@@ -909,9 +909,7 @@ def _summary_shapes(node: ast.expr) -> list[str]:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return [node.value]
     if isinstance(node, ast.JoinedStr):
-        return [
-            "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
-        ]
+        return ["".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)]
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return [a + b for a in _summary_shapes(node.left) for b in _summary_shapes(node.right)]
     if isinstance(node, ast.IfExp):
