@@ -864,15 +864,14 @@ def test_a_figure_drawn_in_chinese_speaks_chinese(
 
 # -- the names of units, levels, types and fields inside Chinese lines ------------------------------
 def run_in_chinese(root: Path, *args: str) -> str:
-    import io
-    from contextlib import redirect_stderr, redirect_stdout
+    """What ``qcode --lang zh -p root ARGS`` prints (in a process of its own)."""
+    import os
 
-    from qcode.cli.main import main
-
-    out = io.StringIO()
-    with redirect_stdout(out), redirect_stderr(out):
-        assert main(["--lang", "zh", "-p", str(root), *args]) == 0, out.getvalue()
-    return out.getvalue()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QCODE_", "LC_", "LANG"))}
+    env |= {"QCODE_CONFIG": str(root / "no-user-settings.toml"), "LANG": "C.UTF-8"}
+    done = qcode("--lang", "zh", "-p", str(root), *args, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
 
 
 def test_units_levels_and_types_in_chinese_lines(zh: None, sample: Any) -> None:
@@ -980,7 +979,7 @@ def test_stored_summaries_shown_in_chinese(zh: None, sample: Any) -> None:
     assert shown("a summary another tool wrote") == "a summary another tool wrote"
     logged = run_in_chinese(p.root, "log", "--limit", "3")
     assert "定义文档属性 'age'（数值）" in logged and "define document" not in logged, logged
-    undone = run_in_chinese(p.root, "undo")
+    undone = run_in_chinese(p.root, "undo", "--project")
     assert undone.startswith("已撤销：定义文档属性 'age'（数值）"), undone
     i18n.set_language("en")
     assert shown("import P01.txt as 'P01'") == "import P01.txt as 'P01'"
