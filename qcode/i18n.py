@@ -26,7 +26,11 @@ __all__ = [
     "from_environment",
     "ngettext",
     "pgettext",
+    "attribute_type",
+    "link_kind",
+    "memo_type",
     "set_language",
+    "term",
 ]
 
 DOMAIN = "qcode"
@@ -59,6 +63,67 @@ def pgettext(context: str, message: str) -> str:
     """``message`` in the interface's language, as meant in ``context`` (the same English word
     can need two Chinese ones: a level "open" is 开放式编码, the action "open" is 打开)."""
     return _catalogue().pgettext(context, message)
+
+
+def term(value: str) -> str:
+    """A level, unit, measure, order or what a matrix counts, as the services name it
+    (``open``, ``paragraph``, ``jaccard``, ``descending``, ``codings`` ...), in the interface's
+    language, translated in the context of what it names; any other value as it is."""
+    return {
+        "open": pgettext("level", "open"),
+        "axial": pgettext("level", "axial"),
+        "selective": pgettext("level", "selective"),
+        "overlap": pgettext("unit", "overlap"),
+        "sentence": pgettext("unit", "sentence"),
+        "turn": pgettext("unit", "turn"),
+        "paragraph": pgettext("unit", "paragraph"),
+        "document": pgettext("unit", "document"),
+        "count": pgettext("measure", "count"),
+        "c": pgettext("measure", "c"),
+        "jaccard": pgettext("measure", "jaccard"),
+        "ascending": pgettext("order", "ascending"),
+        "descending": pgettext("order", "descending"),
+        # what a matrix's cells count
+        "codings": _("codings"),
+        "characters": _("characters"),
+        "documents": _("documents"),
+        "cases": _("cases"),
+        "segments": _("segments"),
+        # what an attribute describes (its scope; "document" as above)
+        "case": pgettext("link", "case"),
+    }.get(value, value)
+
+
+def attribute_type(value: str) -> str:
+    """An attribute's type (text, number, date, boolean) in the interface's language."""
+    return {
+        "text": pgettext("attribute type", "text"),
+        "number": pgettext("attribute type", "number"),
+        "date": pgettext("attribute type", "date"),
+        "boolean": pgettext("attribute type", "boolean"),
+    }.get(value, value)
+
+
+def link_kind(value: str) -> str:
+    """What a memo is linked to (code, document, coding, case), in the interface's language."""
+    return {
+        "code": pgettext("link", "code"),
+        "document": pgettext("link", "document"),
+        "coding": pgettext("link", "coding"),
+        "case": pgettext("link", "case"),
+    }.get(value, value)
+
+
+def memo_type(value: str) -> str:
+    """A memo type (the services' name) in the interface's language."""
+    return {
+        "free": pgettext("memo type", "free"),
+        "code": pgettext("memo type", "code"),
+        "theory": pgettext("memo type", "theory"),
+        "method": pgettext("memo type", "method"),
+        "sampling": pgettext("memo type", "sampling"),
+        "storyline": pgettext("memo type", "storyline"),
+    }.get(value, value)
 
 
 def N_(message: str) -> str:  # noqa: N802  (gettext's name for a mark without translation)

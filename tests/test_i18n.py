@@ -18,7 +18,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from conftest import EXAMPLE
+from conftest import EXAMPLE, FRAMEWORK
 from rich.cells import cell_len
 from test_tui import settle
 
@@ -274,7 +274,7 @@ def test_a_merge_conflict_in_chinese(env: dict[str, str], tmp_path: Path) -> Non
         p.codings.apply("int01", 64, 74, "rent")
     out = qcode("--lang", "zh", "-p", str(a), "merge", str(b), "--dry-run", env=env)
     assert out.returncode == 3, out.stderr
-    assert "冲突：编码 'family'：两个项目都更改了 color" in out.stderr, out.stderr
+    assert "冲突：编码 'family'：两个项目都更改了颜色" in out.stderr, out.stderr
     assert (
         "冲突：编码 'rent'已在另一项目中删除，但在本项目中有更改（此后本项目中新增 1 条编码记录）"
         in out.stderr
@@ -283,6 +283,94 @@ def test_a_merge_conflict_in_chinese(env: dict[str, str], tmp_path: Path) -> Non
     assert "合并停在 2 处冲突" in out.stderr and "changed" not in out.stderr, out.stderr
     english = qcode("-p", str(a), "merge", str(b), "--dry-run", env=env).stderr
     assert "conflict: code 'family': color changed on both sides" in english, english
+
+
+# -- every text drawn into a figure is marked ------------------------------------------------------
+FIGURE_TEXT = {  # matplotlib's calls that put text on a figure: the text's argument
+    "set_title": 0,
+    "set_xlabel": 0,
+    "set_ylabel": 0,
+    "set_label": 0,
+    "suptitle": 0,
+    "supxlabel": 0,
+    "supylabel": 0,
+    "annotate": 0,
+    "text": 2,  # fig.text(x, y, text), ax.text(x, y, text)
+    "_draw_caption": 1,  # figure_kinds._draw_caption(fig, text, width)
+}
+FIGURE_DRAWERS = {  # qcode's figure functions: their texts given by keyword, a chart's series
+    "bar_chart",
+    "heatmap",
+    "saturation_curve",
+    "draw_network",
+    "write_html",
+    "codeline",
+    "stripes",
+    "paradigm_map",
+}
+
+
+def unmarked_figure_texts(source: str, name: str = "probe.py") -> list[str]:
+    """A title, axis label, legend entry (``label=``), caption or other text drawn into a figure
+    with words not marked, given to matplotlib or to one of qcode's figure functions (their
+    ``title``, ``xlabel``, ``label`` and ``caption``, a bar chart's series names)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        fname = f.id if isinstance(f, ast.Name) else getattr(f, "attr", "")
+        shown: list[ast.expr] = []
+        if fname in FIGURE_TEXT and len(node.args) > FIGURE_TEXT[fname]:
+            shown.append(node.args[FIGURE_TEXT[fname]])
+        if fname in FIGURE_TEXT or fname in ("bar", "barh", "plot", "scatter", "Line2D"):
+            shown += [k.value for k in node.keywords if k.arg == "label"]  # a legend's entry
+        if fname in FIGURE_DRAWERS:
+            keys = ("title", "xlabel", "label", "caption")
+            shown += [k.value for k in node.keywords if k.arg in keys]
+            shown += [
+                key for a in node.args if isinstance(a, ast.Dict) for key in a.keys if key
+            ]  # the series of a bar chart, named in its legend
+        found += [f"{name}:{n.lineno}" for n in shown if _unmarked_message(n)]
+    return found
+
+
+def test_no_unmarked_text_in_a_figure() -> None:
+    """The figure modules and everything that draws a figure: no title, label or caption
+    reaches a figure in English when the interface speaks Chinese."""
+    files = sorted((ROOT / "qcode").rglob("*.py"))
+    hits = [h for f in files for h in unmarked_figure_texts(f.read_text("utf-8"), f.name)]
+    assert hits == []
+
+
+def test_the_check_finds_an_unmarked_figure_text() -> None:
+    probe = (
+        'ax.set_title(f"Code line: {document}", fontsize=8)\n'
+        'ax.set_xlabel("documents in order")\n'
+        'ax.bar(x, new, label="new codes")\n'
+        '_draw_caption(fig, "The paradigm model" + (f"; empty: {e}." if e else "."), w)\n'
+        'fig.text(0.5, 0.1, f"{n} nodes", ha="center")\n'
+        'bar_chart(labels, {"codings": a, _("cases"): b}, path, title="Code frequencies")\n'
+        'heatmap(r, c, v, figure, title=f"codes x {a}", label="co-occurrence count")\n'
+        'Line2D([], [], color=c, label="relation")\n'
+        'ax.set_title(_("Code line: {document}").format(document=d))\n'
+        "ax.text(6, y, text[a:b].rstrip(), fontsize=6)\n"
+        'fig.text(0.5, 1, title, ha="center")\n'
+        'heatmap(r, c, v, figure, title=_("matrix query"), label=term(count))\n'
+        'p.documents.text("P01")\n'
+    )
+    assert unmarked_figure_texts(probe) == [
+        "probe.py:1",
+        "probe.py:2",
+        "probe.py:3",
+        "probe.py:4",
+        "probe.py:5",
+        "probe.py:6",
+        "probe.py:6",
+        "probe.py:7",
+        "probe.py:7",
+        "probe.py:8",
+    ]
 
 
 def unmarked_output(path: Path) -> list[str]:
@@ -725,3 +813,195 @@ def test_the_negative_number_hint_and_the_search_flags_in_chinese(env: dict[str,
         assert Query("x").describe() == "纯文本，不区分大小写"
     finally:
         i18n.set_language("en")
+
+
+# -- a figure drawn in zh ---------------------------------------------------------------------------
+def _example_words(p: Any) -> set[str]:
+    """The English words of the study's own names: codes, documents, the framework's dimensions
+    and elements, the cases' attributes, the study's name (a figure shows them as they are)."""
+    import yaml
+
+    framework = yaml.safe_load(FRAMEWORK.read_text(encoding="utf-8"))
+    names = [c.path for c in p.codes.list(counts=False)] + [d.name for d in p.documents.list()]
+    names += [p.settings.name, framework["name"], (EXAMPLE / "cases.csv").read_text("utf-8")]
+    for dim in framework["dimensions"]:
+        names += [dim["name"], dim["key"], *(e["name"] for e in dim["elements"])]
+    return {w.lower() for name in names for w in re.findall(r"[A-Za-z]+", name)}
+
+
+FIGURE_COMMANDS = {  # a figure of each kind, as the command line draws it
+    "freq": ["freq", "--figure", "{f}"],
+    "matrix": ["matrix", "--figure", "{f}"],
+    "crosstab": ["crosstab", "occupation", "--figure", "{f}"],
+    "saturation": ["saturation", "--figure", "{f}"],
+    "network": ["network", "--figure", "{f}", "--include", "framework,relations,hierarchy"],
+    "layered": ["network", "--figure", "{f}", "--layout", "layered", "--include", "framework"],
+    "framework": [
+        "framework",
+        "view",
+        "--between",
+        "structural_driver,resilience_type",
+        "--figure",
+        "{f}",
+    ],
+    "codeline": ["figure", "codeline", "P01", "{f}"],
+    "paradigm": ["figure", "paradigm", "Participation resilience", "{f}"],
+}
+
+
+@pytest.mark.parametrize("kind", list(FIGURE_COMMANDS))
+def test_a_figure_drawn_in_chinese_speaks_chinese(
+    zh: None, sample: Any, tmp_path: Path, kind: str
+) -> None:
+    """Its title, axis labels, legend and caption in Chinese, every one with a font that has
+    its characters; the English left is the study's own names and numbers."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from qcode.analysis.figure_check import read
+    from qcode.cli.main import main
+
+    figure = tmp_path / f"{kind}.svg"
+    args = [a.format(f=figure) for a in FIGURE_COMMANDS[kind]]
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = main(["--lang", "zh", "-p", str(sample.root), *args])
+    assert rc == 0, err.getvalue()
+    labels = read(figure).labels
+    assert [lab.text for lab in labels if lab.missing] == []  # no boxes for want of a font
+    chinese = [lab.text for lab in labels if re.search(r"[\u4e00-\u9fff]", lab.text)]
+    assert chinese, [lab.text for lab in labels]
+    known = _example_words(sample)
+    english = sorted(
+        {
+            w
+            for lab in labels
+            for w in re.findall(r"[A-Za-z]{2,}", lab.text)
+            if w.lower() not in known
+        }
+        - {"Strauss", "Corbin"}  # the paradigm model's authors
+    )
+    assert english == [], [lab.text for lab in labels]
+
+
+# -- the names of units, levels, types and fields inside Chinese lines ------------------------------
+def run_in_chinese(root: Path, *args: str) -> str:
+    """What ``qcode --lang zh -p root ARGS`` prints (in a process of its own)."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QCODE_", "LC_", "LANG"))}
+    env |= {"QCODE_CONFIG": str(root / "no-user-settings.toml"), "LANG": "C.UTF-8"}
+    done = qcode("--lang", "zh", "-p", str(root), *args, env=env)
+    assert done.returncode == 0, done.stderr
+    return done.stdout + done.stderr
+
+
+def test_units_levels_and_types_in_chinese_lines(zh: None, sample: Any) -> None:
+    root = sample.root
+    assert "共现（段落）" in run_in_chinese(root, "cooccur", "--unit", "paragraph")
+    assert "框架视图（发言轮次）" in run_in_chinese(root, "framework", "view", "--unit", "turn")
+    assert "编码 × 文档（字符数）" in run_in_chinese(root, "matrix", "--count", "characters")
+    listed = run_in_chinese(root, "codes", "list")
+    assert "主轴编码" in listed and not re.search(r"\b(axial|open|selective)\b", listed), listed
+    info = run_in_chinese(root, "info")
+    assert "可撤销步骤" in info and "undo_steps" not in info, info
+    memos = run_in_chinese(root, "memos", "list")
+    assert "故事线" in memos and "storyline" not in memos, memos
+    shown = run_in_chinese(root, "memos", "show", "1")
+    assert "-> 编码: " in shown, shown
+
+
+def test_a_merge_lines_fields_in_chinese(zh: None) -> None:
+    from qcode.services import mergewords as w
+
+    code = w.label("code", "rent")
+    assert w.both(code, "color") == "编码 'rent'：两个项目都更改了颜色"
+    assert w.deleted(code, True, w.fields_changed(["memo links", "attribute values"], False)) == (
+        "编码 'rent'已在本项目中删除，但在另一项目中有更改（更改了备忘录链接、属性值）"
+    )
+    assert "数值" in w.types_differ("age", "number", "text")
+    i18n.set_language("en")
+    assert w.both(w.label("code", "rent"), "color") == "code 'rent': color changed on both sides"
+
+
+# -- the history's summaries, stored in English, shown in zh ---------------------------------------
+def _summary_shapes(node: ast.expr) -> list[str]:
+    """The summaries an expression can write, each placeholder as ``{}``."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return ["".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [a + b for a in _summary_shapes(node.left) for b in _summary_shapes(node.right)]
+    if isinstance(node, ast.IfExp):
+        return _summary_shapes(node.body) + _summary_shapes(node.orelse)
+    return []  # a summary made elsewhere (``ch.summary or ...``)
+
+
+def written_summaries(source: str) -> list[str]:
+    """The summaries a module writes: ``ch.summary = ...`` and ``p.change(action, summary)``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Attribute) and t.attr == "summary" for t in node.targets
+        ):
+            found += _summary_shapes(node.value)
+        elif isinstance(node, ast.BoolOp):
+            continue
+        elif (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "attr", "") == "change"
+            and len(node.args) >= 2
+        ):
+            found += _summary_shapes(node.args[1])
+    return found
+
+
+def test_every_summary_the_services_write_has_its_chinese_form() -> None:
+    from qcode.services.historywords import FORMS
+
+    forms = {re.sub(r"{[^}]*}", "{}", f) for f in FORMS}
+    files = sorted((ROOT / "qcode/services").glob("*.py"))
+    written = {s for f in files for s in written_summaries(f.read_text("utf-8"))}
+    assert len(written) > 50
+    assert sorted(written - forms) == []
+
+
+def test_the_check_finds_a_summary_without_a_form() -> None:
+    probe = (
+        'ch.summary = f"add code {name!r}"\n'
+        'ch.summary = f"delete code {p!r}" + (f" and {n} sub-code(s)" if n else "")\n'
+        'with p.change("codes.add", f"tidy code {name!r}") as ch:\n    pass\n'
+    )
+    assert written_summaries(probe) == [
+        "add code {}",
+        "delete code {} and {} sub-code(s)",
+        "delete code {}",
+        "tidy code {}",
+    ]
+
+
+def test_stored_summaries_shown_in_chinese(zh: None, sample: Any) -> None:
+    """As an older project stored them (in English), shown in Chinese; the store unchanged."""
+    from qcode.services.historywords import shown
+
+    p = sample
+    p.codes.add("测试")
+    p.codes.rename("测试", "rent again")
+    p.attributes.define("age", "number", "document")
+    entries = p.history.log(None, None, 3)
+    stored = [e.summary for e in entries]
+    assert "rename code '测试' to 'rent again'" in stored, stored
+    assert "define document attribute 'age' (number)" in stored, stored
+    assert shown("rename code '测试' to 'rent again'") == "把编码 '测试' 重命名为 'rent again'"
+    assert shown("define document attribute 'age' (number)") == "定义文档属性 'age'（数值）"
+    assert shown("delete code 'a' and 2 sub-code(s)") == "删除编码 'a' 及其 2 个子编码"
+    assert shown("move code 'a/b' under the top") == "把编码 'a/b' 移到顶层"
+    assert shown("import P01.txt as 'P01'") == "导入 P01.txt，命名为 'P01'"
+    assert shown("a summary another tool wrote") == "a summary another tool wrote"
+    logged = run_in_chinese(p.root, "log", "--limit", "3")
+    assert "定义文档属性 'age'（数值）" in logged and "define document" not in logged, logged
+    undone = run_in_chinese(p.root, "undo", "--project")
+    assert undone.startswith("已撤销：定义文档属性 'age'（数值）"), undone
+    i18n.set_language("en")
+    assert shown("import P01.txt as 'P01'") == "import P01.txt as 'P01'"

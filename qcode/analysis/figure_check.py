@@ -300,7 +300,12 @@ def findings(geom: Geometry) -> list[Finding]:
         oy = np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1])
         hit = np.triu((ox > TOLERANCE) & (oy > TOLERANCE), k=1)
         for i, j in zip(*np.nonzero(hit), strict=True):
-            out.append(Finding("overlap", f"{_name(labels[i])} overlaps {_name(labels[j])}"))
+            out.append(
+                Finding(
+                    "overlap",
+                    _("{a} overlaps {b}").format(a=_name(labels[i]), b=_name(labels[j])),
+                )
+            )
         if geom.nodes:
             nx_ = np.array([n.x for n in geom.nodes])
             ny_ = np.array([n.y for n in geom.nodes])
@@ -317,7 +322,12 @@ def findings(geom: Geometry) -> list[Finding]:
             for i, j in zip(*np.nonzero(on), strict=True):
                 if labels[i].owner != ids[j]:
                     out.append(
-                        Finding("covers-node", f"{_name(labels[i])} lies on node {ids[j]!r}")
+                        Finding(
+                            "covers-node",
+                            _("{label} lies on node {node!r}").format(
+                                label=_name(labels[i]), node=ids[j]
+                            ),
+                        )
                     )
     out += _node_overlaps(geom.nodes)
     for lab in labels:
@@ -328,23 +338,44 @@ def findings(geom: Geometry) -> list[Finding]:
             or x1 > geom.width + TOLERANCE
             or y1 > geom.height + TOLERANCE
         ):
-            out.append(Finding("outside", f"{_name(lab)} reaches outside the canvas"))
+            out.append(
+                Finding("outside", _("{label} reaches outside the canvas").format(label=_name(lab)))
+            )
         ratio = contrast(lab.color, lab.background)
         if ratio < MIN_CONTRAST:
             out.append(
                 Finding(
                     "contrast",
-                    f"{_name(lab)}: contrast {ratio:.2f} ({lab.color} on {lab.background}), "
-                    f"below {MIN_CONTRAST}",
+                    _(
+                        "{label}: contrast {ratio:.2f} ({color} on {background}), below {least}"
+                    ).format(
+                        label=_name(lab),
+                        ratio=ratio,
+                        color=lab.color,
+                        background=lab.background,
+                        least=MIN_CONTRAST,
+                    ),
                 )
             )
         printed = lab.points * geom.scale
         if printed < MIN_POINTS - 0.05:
             out.append(
-                Finding("small", f"{_name(lab)}: {printed:.1f} pt at print size, below 6 pt")
+                Finding(
+                    "small",
+                    _("{label}: {points:.1f} pt at print size, below 6 pt").format(
+                        label=_name(lab), points=printed
+                    ),
+                )
             )
         if lab.missing:
-            out.append(Finding("glyphs", f"{_name(lab)}: no font here has {lab.missing!r}"))
+            out.append(
+                Finding(
+                    "glyphs",
+                    _("{label}: no font here has {missing!r}").format(
+                        label=_name(lab), missing=lab.missing
+                    ),
+                )
+            )
     return out
 
 
@@ -360,7 +391,10 @@ def _node_overlaps(nodes: Sequence[Node]) -> list[Finding]:
     gap = np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]) - (r[:, None] + r[None, :])
     hit = np.triu(gap < -TOLERANCE, k=1)
     return [
-        Finding("node-overlap", f"node {nodes[i].id!r} overlaps node {nodes[j].id!r}")
+        Finding(
+            "node-overlap",
+            _("node {a!r} overlaps node {b!r}").format(a=nodes[i].id, b=nodes[j].id),
+        )
         for i, j in zip(*np.nonzero(hit), strict=True)
     ]
 

@@ -30,7 +30,9 @@ from qcode.analysis.figures import (
     new_figure,
     save,
     with_fonts,
+    wrap_caption,
 )
+from qcode.i18n import N_, _
 
 Coding = tuple[str, int, int]  # code path, start, end
 ROW_PT = 9.0
@@ -42,12 +44,12 @@ def _color(level: str, grey: bool) -> str:
     return as_grey(color) if grey else color
 
 
-def _caption(fig: Any, text: str, width_pt: float) -> None:
+def _draw_caption(fig: Any, text: str, width_pt: float) -> None:
     if text:
         fig.text(
             0.5,
             3 / (fig.get_size_inches()[1] * 72),
-            textwrap.fill(text, int((width_pt - 8) / 3.9)),
+            wrap_caption(text, int((width_pt - 8) / 3.9)),
             ha="center",
             va="bottom",
             fontsize=6.5,
@@ -71,7 +73,7 @@ def codeline(
     path = check_path(path)
     check_size(size, dpi)
     first: dict[str, int] = {}
-    for code, start, _ in sorted(codings, key=lambda c: c[1]):
+    for code, start, _end in sorted(codings, key=lambda c: c[1]):
         first.setdefault(code, start)
     width_mm = SIZES[size][0]
     width_pt = width_mm * MM
@@ -118,13 +120,19 @@ def codeline(
     )
     right = 0.97 - max(0.0, reach - (width_pt - 5)) / width_pt
     ax.set_position((left, 46 / height_pt, right - left, 1 - 64 / height_pt))
-    ax.set_xlabel("position in the document (characters)", fontsize=6.5)
+    ax.set_xlabel(_("position in the document (characters)"), fontsize=6.5)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(f"Code line: {document}", fontsize=8, loc="left")
-    more = f"; {len(codes) - len(shown)} more codes not shown" if len(codes) > len(shown) else ""
-    _caption(
+    ax.set_title(_("Code line: {document}").format(document=document), fontsize=8, loc="left")
+    more = (
+        _("; {n} more codes not shown").format(n=len(codes) - len(shown))
+        if len(codes) > len(shown)
+        else ""
+    )
+    _draw_caption(
         fig,
-        f"{len(codings)} codings of {len(codes)} codes, in the order the codes first appear{more}.",
+        _("{n} codings of {codes} codes, in the order the codes first appear{more}.").format(
+            n=len(codings), codes=len(codes), more=more
+        ),
         width_pt,
     )
     return save(fig, path, dpi=dpi)
@@ -180,7 +188,7 @@ def stripes(
     width_mm, page_mm = SIZES[size][0], SIZES["full"][1]
     width_pt = width_mm * MM
     codes = sorted(
-        {c for c, _, _ in codings}, key=lambda c: min(s for k, s, _ in codings if k == c)
+        {c for c, _s, _e in codings}, key=lambda c: min(s for k, s, _e in codings if k == c)
     )
     stripe_pt = 9.0
     text_pt = width_pt * 0.62
@@ -234,14 +242,16 @@ def stripes(
                 )
     last = lo + len(page)
     more = (
-        f"; {len(codes) - len(shown_codes)} codes without a column"
+        _("; {n} codes without a column").format(n=len(codes) - len(shown_codes))
         if len(codes) > len(shown_codes)
         else ""
     )
-    _caption(
+    _draw_caption(
         fig,
-        f"Coding stripes: {document}, lines {lo + 1}-{last} of {len(lines)}; a stripe per code "
-        f"beside the lines its codings cover{more}.",
+        _(
+            "Coding stripes: {document}, lines {first}-{last} of {lines}; a stripe per code "
+            "beside the lines its codings cover{more}."
+        ).format(document=document, first=lo + 1, last=last, lines=len(lines), more=more),
         width_pt,
     )
     return save(fig, path, dpi=dpi)
@@ -264,6 +274,22 @@ ARROWS = (
 
 
 MIDDLE = ("causal conditions", "phenomenon", "strategies", "consequences")  # the middle row
+# each box's head, in the interface's language (the services name the slots in English)
+SLOT_NAMES = {
+    "phenomenon": N_("Phenomenon"),
+    "causal conditions": N_("Causal conditions"),
+    "context": N_("Context"),
+    "intervening conditions": N_("Intervening conditions"),
+    "strategies": N_("Strategies"),
+    "consequences": N_("Consequences"),
+}
+
+
+def slot_name(slot: str) -> str:
+    """A slot's name as the figure heads its box (an unknown slot as it is)."""
+    return _(SLOT_NAMES[slot]) if slot in SLOT_NAMES else slot
+
+
 GAP_PT = 6.0  # at least this between the middle row's boxes, for an arrowhead to show
 
 
@@ -277,17 +303,17 @@ def _paradigm_texts(sheet: Mapping[str, Any], wrap: int) -> dict[str, str]:
         return _wrap(label, wrap).split("\n")
 
     def body(slot: str, items: Sequence[Mapping[str, Any]]) -> str:
-        lines = lines_of(slot.upper())
+        lines = lines_of(slot_name(slot).upper())
         head = len(lines)
         for it in items:
             lines += lines_of(f"{str(it['code']).rsplit('/', 1)[-1]} ({it['evidence']})")
         if len(lines) == head:
-            lines.append("(none yet)")
+            lines.append(_("(none yet)"))
         return "\n".join(lines)
 
     texts = {slot: body(slot, sheet["slots"].get(slot, [])) for slot in SLOT_PLACES}
     texts["phenomenon"] = "\n".join(
-        ["PHENOMENON", *lines_of(str(sheet["phenomenon"]).rsplit("/", 1)[-1])]
+        [slot_name("phenomenon").upper(), *lines_of(str(sheet["phenomenon"]).rsplit("/", 1)[-1])]
     )
     return texts
 
@@ -414,12 +440,14 @@ def paradigm_map(
                 zorder=4,
             )
         )
-    empty = ", ".join(sheet.get("empty", []))
-    _caption(
-        fig,
+    empty = _(", ").join(slot_name(s).lower() for s in sheet.get("empty", []))
+    text = _(
         "The paradigm model (Strauss and Corbin): codes by their relation to the phenomenon, "
         "with the number of evidence segments of each relation"
-        + (f"; empty: {empty}." if empty else "."),
+    )
+    _draw_caption(
+        fig,
+        (_("{text}; empty: {empty}.") if empty else _("{text}.")).format(text=text, empty=empty),
         width_pt,
     )
     return save(fig, path, dpi=dpi)

@@ -180,8 +180,10 @@ def save(fig: Any, path: str | Path, dpi: int = DPI, hidden: int = 0) -> Path:
         "missing from font" in str(w.message) for w in caught
     ):
         warnings.warn(
-            f"{path}: some characters have no font here and show as boxes; install a font "
-            "with them (for Chinese, Japanese and Korean, the Debian package fonts-noto-cjk)",
+            _(
+                "{path}: some characters have no font here and show as boxes; install a font "
+                "with them (for Chinese, Japanese and Korean, the Debian package fonts-noto-cjk)"
+            ).format(path=path),
             FigureWarning,
             stacklevel=2,
         )
@@ -211,6 +213,31 @@ def _wrap(label: str, width: int = 18) -> str:
             else:
                 line = joined
     return "\n".join([*lines, line] if line else lines) or label
+
+
+NO_LINE_START = frozenset("，。、；：？！）》」』】〉〕”’…‥·％,.;:?!)]}%")
+
+
+def wrap_caption(text: str, width: int) -> str:
+    """A caption in lines of at most ``width`` columns: at spaces in Latin text; in text with
+    Chinese, Japanese or Korean characters also between them, a Latin word kept whole and no
+    line begun with a closing mark (，。）...: it stays at the end of the line before)."""
+    if _columns(text) == len(text):
+        return textwrap.fill(text, width)
+    import re
+
+    lines: list[str] = []
+    line = ""
+    for piece in re.findall(r"\s+|[^\s\u2e80-\uffef]+|.", text):
+        if piece.isspace():
+            line += " " if line else ""
+            continue
+        if line and _columns(line + piece) > width and piece not in NO_LINE_START:
+            lines.append(line.rstrip())
+            line = piece
+        else:
+            line += piece
+    return "\n".join([*lines, line.rstrip()] if line.strip() else lines)
 
 
 @with_fonts
@@ -311,21 +338,21 @@ def saturation_curve(
     fig = new_figure(min(WIDTH_IN, max(4.0, 0.35 * len(documents) + 2.0)), 3.5)
     ax = fig.add_subplot()
     x = list(range(1, len(documents) + 1))
-    ax.bar(x, new, color=CODE_COLORS["open"], label="new codes")
+    ax.bar(x, new, color=CODE_COLORS["open"], label=_("new codes"))
     ax.plot(
         x,
         cumulative,
         color=CODE_COLORS["selective"],
         marker="o",
         markersize=3,
-        label="cumulative codes",
+        label=_("cumulative codes"),
     )
     ax.set_xticks(x, [_wrap(d, 12) for d in documents], fontsize=6, rotation=60, ha="right")
     ax.tick_params(labelsize=6)
-    ax.set_xlabel("documents in order", fontsize=7)
-    ax.set_ylabel("codes", fontsize=7)
+    ax.set_xlabel(_("documents in order"), fontsize=7)
+    ax.set_ylabel(_("codes"), fontsize=7)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(fontsize=7, frameon=False)
     if caption:
-        fig.supxlabel(textwrap.fill(caption, int(fig.get_size_inches()[0] * 18)), fontsize=6.5)
+        fig.supxlabel(wrap_caption(caption, int(fig.get_size_inches()[0] * 18)), fontsize=6.5)
     return save(fig, path)

@@ -11,7 +11,6 @@ columns passes each column between its nodes, and an edge within a column bows o
 from __future__ import annotations
 
 import math
-import textwrap
 import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -35,16 +34,23 @@ from qcode.analysis.figures import (
     save,
     sized_figure,
     with_fonts,
+    wrap_caption,
 )
 from qcode.analysis.label_place import declutter, place, separate
-from qcode.i18n import _
+from qcode.i18n import N_, _, ngettext, term
 
 LAYOUTS = ("force", "layered")
 EDGE_STYLES: dict[str, dict[str, Any]] = {
-    "cooccurrence": {"color": "#7f7f7f", "linestyle": "solid", "label": "co-occurrence"},
-    "hierarchy": {"color": "#4d4d4d", "linestyle": "dotted", "label": "hierarchy"},
-    "relation": {"color": "#D55E00", "linestyle": "dashed", "label": "relation"},
-    "framework": {"color": "#009E73", "linestyle": "dashdot", "label": "framework link"},
+    "cooccurrence": {"color": "#7f7f7f", "linestyle": "solid", "label": N_("co-occurrence")},
+    "hierarchy": {"color": "#4d4d4d", "linestyle": "dotted", "label": N_("hierarchy")},
+    "relation": {"color": "#D55E00", "linestyle": "dashed", "label": N_("relation")},
+    "framework": {"color": "#009E73", "linestyle": "dashdot", "label": N_("framework link")},
+}
+# the legend's names of the code levels (a framework dimension is named by the framework)
+LEVEL_NAMES = {
+    "open": N_("open code"),
+    "axial": N_("axial code"),
+    "selective": N_("selective code"),
 }
 SHAPES = ("o", "s", "D", "^", "v", "p", "h", "8", "<", ">")
 LABEL_PT = 6.0
@@ -57,7 +63,7 @@ def _is_code(data: Mapping[str, Any]) -> bool:
 
 def node_colors(g: nx.Graph, chain: Sequence[str], grey: bool = False) -> dict[str, str]:
     """Colour per node kind: code levels, then framework dimensions in chain order."""
-    kinds = sorted({d.get("kind", "") for _, d in g.nodes(data=True)} - set(CODE_COLORS))
+    kinds = sorted({d.get("kind", "") for _n, d in g.nodes(data=True)} - set(CODE_COLORS))
     ordered = [k for k in chain if k in kinds] + [k for k in kinds if k not in chain]
     colors = dict(CODE_COLORS)
     for i, kind in enumerate(ordered):
@@ -305,22 +311,34 @@ def smooth(points: Sequence[tuple[float, float]], rounds: int = 3) -> list[tuple
 
 
 def network_caption(g: nx.Graph, layout: str, seed: int, hidden: int = 0) -> str:
-    unit = g.graph.get("unit", "overlap")
+    unit = term(str(g.graph.get("unit", "overlap")))
     threshold = int(g.graph.get("min_weight", 1))
-    how = f"force layout, seed {seed}" if layout == "force" else "layered by framework chain"
-    text = (
-        f"{g.number_of_nodes()} nodes, {g.number_of_edges()} edges. Node area: codings "
-        f"(a category's with its sub-codes', the core category's with the categories related "
-        f"to it); edge width: co-occurrence count ({unit} unit), "
-        f"edges with count >= {threshold} shown; {how}."
+    how = (
+        _("force layout, seed {seed}").format(seed=seed)
+        if layout == "force"
+        else _("layered by framework chain")
+    )
+    text = _(
+        "{nodes} nodes, {edges} edges. Node area: codings "
+        "(a category's with its sub-codes', the core category's with the categories related "
+        "to it); edge width: co-occurrence count ({unit} unit), "
+        "edges with count >= {threshold} shown; {how}."
+    ).format(
+        nodes=g.number_of_nodes(),
+        edges=g.number_of_edges(),
+        unit=unit,
+        threshold=threshold,
+        how=how,
     )
     if hidden:
         shown = g.number_of_nodes() - hidden
-        text += (
-            f" Labels: {shown} of {g.number_of_nodes()} nodes, given to the most central "
-            f"first (by weighted degree) where a label fits; {hidden} "
-            + ("is unlabelled." if hidden == 1 else "are unlabelled.")
-        )
+        text += ngettext(
+            " Labels: {shown} of {nodes} nodes, given to the most central "
+            "first (by weighted degree) where a label fits; {hidden} is unlabelled.",
+            " Labels: {shown} of {nodes} nodes, given to the most central "
+            "first (by weighted degree) where a label fits; {hidden} are unlabelled.",
+            hidden,
+        ).format(shown=shown, nodes=g.number_of_nodes(), hidden=hidden)
     return text
 
 
@@ -371,13 +389,12 @@ def draw_network(
 
     # the legend and caption fix the drawing area; the layout is fitted into it
     handles = []
-    present = {d.get("kind", "") for _, d in g.nodes(data=True)}
+    present = {d.get("kind", "") for _n, d in g.nodes(data=True)}
     shown: set[str] = set()
     for kind in [*CODE_COLORS, *(k for k in chain if k in present), *sorted(present)]:
         if kind not in present or kind in shown:
             continue
         shown.add(kind)
-        is_code = kind in CODE_COLORS
         handles.append(
             Line2D(
                 [],
@@ -388,7 +405,7 @@ def draw_network(
                 markerfacecolor=colors.get(kind, "#999999"),
                 markeredgecolor=INK if grey else "white",
                 markeredgewidth=0.5,
-                label=kind_names.get(kind, f"{kind} code" if is_code else kind),
+                label=kind_names.get(kind, _(LEVEL_NAMES[kind]) if kind in LEVEL_NAMES else kind),
             )
         )
     edge_kinds = {d.get("kind") for *_, d in g.edges(data=True)}
@@ -396,7 +413,7 @@ def draw_network(
         if kind in edge_kinds:
             color = as_grey(style["color"]) if grey else style["color"]
             handles.append(
-                Line2D([], [], color=color, linestyle=style["linestyle"], label=style["label"])
+                Line2D([], [], color=color, linestyle=style["linestyle"], label=_(style["label"]))
             )
     ncol = 2 if width_pt < 300 else 4
     if handles:
@@ -423,7 +440,7 @@ def draw_network(
     }
 
     def caption_text(hidden: int) -> str:
-        return textwrap.fill(
+        return wrap_caption(
             caption if caption is not None else network_caption(g, layout, seed, hidden), per_line
         )
 
@@ -523,10 +540,10 @@ def draw_network(
         if layout == "layered":
             bow = right_room / 3 + 6
             segments = [
-                smooth(route(pt[a], pt[b], columns, 0.6 * r_max + 1.5, bow)) for a, b, _ in edges
+                smooth(route(pt[a], pt[b], columns, 0.6 * r_max + 1.5, bow)) for a, b, _d in edges
             ]
         else:
-            segments = [[pt[a], pt[b]] for a, b, _ in edges]
+            segments = [[pt[a], pt[b]] for a, b, _d in edges]
         widths = [thin * (0.3 + 2.2 * w) if kind == "cooccurrence" else 0.6 for w in weights]
         color = as_grey(style["color"]) if grey else style["color"]
         tints: Any = color

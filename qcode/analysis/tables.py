@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from qcode.analysis.cooccurrence import Span
+from qcode.i18n import _
 
 COUNTS = ("codings", "documents", "cases", "characters")
 
@@ -237,15 +238,18 @@ class Saturation:
         }
 
     def statement(self) -> str:
-        rule = (
-            f"base {self.base_size}, run {self.run_length}, "
-            f"new-information threshold {self.threshold:.0%}"
+        """The assessment in a sentence, in the interface's language."""
+        rule = _("base {base}, run {run}, new-information threshold {threshold:.0%}").format(
+            base=self.base_size, run=self.run_length, threshold=self.threshold
         )
         if self.saturation_at is None:
-            return f"saturation not reached in {len(self.steps)} documents ({rule})"
-        return (
-            f"saturation at {self.saturation_at} documents ({rule}), confirmed by documents "
-            f"{self.saturation_at + 1}-{self.confirmed_by}"
+            return _("saturation not reached in {n} documents ({rule})").format(
+                n=len(self.steps), rule=rule
+            )
+        return _(
+            "saturation at {n} documents ({rule}), confirmed by documents {first}-{last}"
+        ).format(
+            n=self.saturation_at, rule=rule, first=self.saturation_at + 1, last=self.confirmed_by
         )
 
 

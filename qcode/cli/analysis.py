@@ -27,7 +27,7 @@ from qcode.cli.options import (
 from qcode.cli.output import emit_json, note, ok, table
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_, _, ngettext
+from qcode.i18n import N_, _, ngettext, term
 
 if TYPE_CHECKING:
     from qcode.services.project import Project
@@ -84,7 +84,7 @@ def cooccur(
             return "" if v is None else f"{v:.3f}"
 
         table(
-            _("co-occurrence ({unit})").format(unit=unit),
+            _("co-occurrence ({unit})").format(unit=term(unit)),
             [_("code A"), _("code B"), "n A", "n B", _("count"), "c", _("jaccard"), _("note")],
             [
                 (
@@ -123,7 +123,7 @@ def _no_pairs(p: Project, unit: str, scope: Scope, min_count: int) -> str:
             "no two codes share a unit {unit}: --unit {other} finds {n} pair",
             "no two codes share a unit {unit}: --unit {other} finds {n} pairs",
             r.n,
-        ).format(unit=unit, other=r.other, n=r.n)
+        ).format(unit=term(unit), other=r.other, n=r.n)
     return _("no two codes share any unit: code more text")
 
 
@@ -217,7 +217,12 @@ def network(
                 quotes[c.code].append({"document": c.document, "text": c.text})
         definitions = {c.path: c.description for c in p.codes.list(counts=False)}
         write_html(
-            g, html, quotes, definitions, title=f"{p.settings.name}: code network", seed=seed
+            g,
+            html,
+            quotes,
+            definitions,
+            title=_("{name}: code network").format(name=p.settings.name),
+            seed=seed,
         )
     if graphml is not None:
         write_graphml(g, str(graphml))

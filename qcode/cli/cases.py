@@ -7,7 +7,7 @@ import typer
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, attribute_type, term
 
 cases_app = typer.Typer(
     help=N_("Manage cases (usually one per interviewee)."), no_args_is_help=True
@@ -110,7 +110,7 @@ def attrs_define(
     a = project().attributes.define(name, type_, "document" if doc else "case")
     ok(
         _("defined {scope} attribute {name!r} ({type})").format(
-            scope=a.scope, name=a.name, type=a.type
+            scope=term(a.scope), name=a.name, type=attribute_type(a.type)
         )
     )
 

@@ -7,7 +7,7 @@ import typer
 from qcode.cli.app import app, project, project_dir
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, term
 
 codes_app = typer.Typer(help=N_("Manage the codebook."), no_args_is_help=True)
 app.add_typer(codes_app, name="codes")
@@ -60,7 +60,7 @@ def list_(
     if json_:
         emit_json([c.as_json() for c in codes])
         return
-    extra = ["aggregate", "agg. docs"] if aggregate else []
+    extra = [_("aggregate"), _("agg. docs")] if aggregate else []
     table(
         None,
         [
@@ -77,7 +77,7 @@ def list_(
             (
                 c.id,
                 "  " * c.path.count("/") + c.name,
-                c.level,
+                term(c.level),
                 c.codings,
                 c.documents,
                 *((c.codings_with_subcodes, c.documents_with_subcodes) if aggregate else ()),

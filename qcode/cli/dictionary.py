@@ -29,7 +29,9 @@ JOBS = typer.Option(
 
 
 def _by_label(by: str) -> str:
-    return by.removeprefix("attribute:")
+    """What the rows are, as a column header: document, case (translated) or an attribute."""
+    named = {"document": _("document"), "case": _("case")}
+    return named.get(by) or by.removeprefix("attribute:")
 
 
 def _workers(jobs: int) -> int | None:
@@ -99,7 +101,7 @@ def score_cmd(
 
         with working(_("scoring")):
             result = DictionaryService(p).score(file, by, where, doc, per, _workers(jobs))
-    rate_label = f"matches per {per:g} word tokens"
+    rate_label = _("matches per {per:g} word tokens").format(per=per)
     if figure is not None:
         from qcode.analysis.figures import heatmap
 
@@ -108,7 +110,9 @@ def score_cmd(
             result.categories,
             result.matrix("rate"),
             figure,
-            title=textwrap.fill(result.dictionary, 70) + f"\nby {_by_label(result.by)}",
+            title=_("{dictionary}\nby {by}").format(
+                dictionary=textwrap.fill(result.dictionary, 70), by=_by_label(result.by)
+            ),
             label=rate_label,
         )
     fields = ["unit", "category", "count", "tokens", "rate", "documents"]

@@ -21,6 +21,17 @@ CHECK = typer.Option(
 )
 
 
+FINDING_KINDS = {  # the kinds of finding, as the report names them (the JSON keeps its keys)
+    "overlap": N_("overlap"),
+    "covers-node": N_("covers-node"),
+    "node-overlap": N_("node-overlap"),
+    "outside": N_("outside"),
+    "contrast": N_("contrast"),
+    "small": N_("small"),
+    "glyphs": N_("glyphs"),
+}
+
+
 def report(path: Path, json_: bool = False, to_err: bool = False) -> int:
     """Print a figure's findings (on stderr with ``to_err``: after JSON or CSV); 1 if any."""
     from qcode.analysis.figure_check import findings, read, summary
@@ -53,7 +64,7 @@ def report(path: Path, json_: bool = False, to_err: bool = False) -> int:
             )
         )
         for f in found:
-            ok(f"  {f.kind}: {f.message}")
+            ok(f"  {_(FINDING_KINDS[f.kind]) if f.kind in FINDING_KINDS else f.kind}: {f.message}")
     return 1 if found else 0
 
 

@@ -10,7 +10,7 @@ from qcode.cli.app import app, project
 from qcode.cli.figure import CHECK, checked, refuse_pdf_check
 from qcode.cli.options import ALL_ROWS, CODER, DOC, FORMAT, MIN, UNIT, WHERE, check, write_csv
 from qcode.cli.output import emit_json, ok
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, term
 
 framework_app = typer.Typer(
     help=N_("The framework the study's codes are tied to."), no_args_is_help=True
@@ -120,8 +120,8 @@ def view(
             cols,
             [[cell.get((r, c), 0) for c in cols] for r in rows],
             figure,
-            title=f"{dims[0]} x {dims[1]} ({unit})",
-            label="co-occurrence count",
+            title=_("{a} x {b} ({unit})").format(a=dims[0], b=dims[1], unit=term(unit)),
+            label=_("co-occurrence count"),
         )
     fields = ["dimension_a", "element_a", "dimension_b", "element_b", "n_a", "n_b", "count", "c"]
     if format_ == "json":
@@ -133,7 +133,7 @@ def view(
         )
     else:
         table(
-            _("framework view ({unit})").format(unit=unit),
+            _("framework view ({unit})").format(unit=term(unit)),
             [_("element A"), _("element B"), "n A", "n B", _("count"), "c", _("through (top 3)")],
             [
                 (
@@ -153,7 +153,7 @@ def view(
             ok(
                 _(
                     "no elements co-occur at the {unit} unit; a wider unit (turn, document) may"
-                ).format(unit=unit)
+                ).format(unit=term(unit))
             )
         if figure is not None:
             ok(_("drew {figure}").format(figure=figure))

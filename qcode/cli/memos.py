@@ -11,7 +11,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import clip, emit_json, ok, plain, table
 from qcode.errors import InputFileError
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, link_kind, memo_type
 
 if TYPE_CHECKING:
     from qcode.services.memos import MemoInfo
@@ -34,12 +34,12 @@ def _body(body: str | None, file: Path | None) -> str | None:
 def _show(m: MemoInfo) -> None:
     ok(
         _("#{id} {title} [{type}] by {coder}, {updated}").format(
-            id=m.id, title=m.title, type=m.type, coder=m.coder, updated=m.updated
+            id=m.id, title=m.title, type=memo_type(m.type), coder=m.coder, updated=m.updated
         )
     )
     for lk in m.links:
         span = f" [{lk.start}, {lk.end})" if lk.start is not None else ""
-        ok(f"  -> {lk.kind}: {lk.label}{span}")
+        ok(f"  -> {link_kind(lk.kind)}: {lk.label}{span}")
     ok(m.body)
 
 
@@ -97,7 +97,7 @@ def list_(
         None,
         [_("id"), _("title"), _("type"), _("coder"), _("updated"), _("links"), _("text")],
         [
-            (m.id, m.title, m.type, m.coder, m.updated, len(m.links), clip(m.body, 40))
+            (m.id, m.title, memo_type(m.type), m.coder, m.updated, len(m.links), clip(m.body, 40))
             for m in memos
         ],
         justify_right=[_("id"), _("links")],

@@ -101,7 +101,34 @@ def info(json_: bool = typer.Option(False, "--json", help=N_("Print JSON."))) ->
     if json_:
         emit_json(data)
         return
-    table(None, ["", ""], [(k, v) for k, v in data.items()], header=False)
+    table(
+        None,
+        ["", ""],
+        [(_(INFO_KEYS[k]) if k in INFO_KEYS else k, v) for k, v in data.items()],
+        header=False,
+    )
+
+
+INFO_KEYS = {  # qcode info's rows, as the table names them (the JSON keeps its keys)
+    "name": N_("name"),
+    "uuid": N_("uuid"),
+    "path": N_("path"),
+    "database": N_("database"),
+    "language": N_("language"),
+    "user": N_("user"),
+    "schema": N_("schema"),
+    "documents": N_("documents"),
+    "characters": N_("characters"),
+    "cases": N_("cases"),
+    "codes": N_("codes"),
+    "codings": N_("codings"),
+    "coders": N_("coders"),
+    "memos": N_("memos"),
+    "segments": N_("segments"),
+    "events": N_("events"),
+    "undo_steps": N_("undo_steps"),
+    "redo_steps": N_("redo_steps"),
+}
 
 
 @app.command("import")
@@ -261,13 +288,17 @@ PROJECT_WIDE = typer.Option(
 def undo(project_wide: bool = PROJECT_WIDE) -> None:
     """Undo your last change (works across sessions); refused when another coder's later change
     depends on it."""
-    ok(_("undone: {v1}").format(v1=project().history.undo(project_wide)))
+    from qcode.services.historywords import shown
+
+    ok(_("undone: {v1}").format(v1=shown(project().history.undo(project_wide))))
 
 
 @app.command()
 def redo(project_wide: bool = PROJECT_WIDE) -> None:
     """Redo the change you undid last."""
-    ok(_("redone: {v1}").format(v1=project().history.redo(project_wide)))
+    from qcode.services.historywords import shown
+
+    ok(_("redone: {v1}").format(v1=shown(project().history.redo(project_wide))))
 
 
 @app.command()
@@ -300,6 +331,8 @@ def log(
                 _("--since {since!r} is not a date (YYYY-MM-DD)").format(since=since)
             ) from None
     entries = history.log(coder, when, limit)
+    from qcode.services.historywords import shown
+
     if json_:
         emit_json([e.as_json() for e in entries])
         return
@@ -307,7 +340,7 @@ def log(
         None,
         ["#", _("when (UTC)"), _("who"), _("action"), _("what")],
         [
-            (e.id, e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action, e.summary)
+            (e.id, e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action, shown(e.summary))
             for e in entries
         ],
         justify_right=["#"],
@@ -316,6 +349,8 @@ def log(
 
 
 def _print_next(steps: list[Any]) -> None:
+    from qcode.services.historywords import shown
+
     if not steps:
         ok(_("nothing to undo or redo"))
         return
@@ -325,9 +360,9 @@ def _print_next(steps: list[Any]) -> None:
         [
             (
                 st.coder or "--project",
-                st.action,
+                _(st.action),
                 st.owner,
-                st.summary,
+                shown(st.summary),
                 st.at.isoformat(sep=" ", timespec="seconds"),
             )
             for st in steps

@@ -10,7 +10,7 @@ from qcode.cli.app import project
 from qcode.cli.options import write_csv
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.i18n import _
+from qcode.i18n import _, term
 
 if TYPE_CHECKING:
     from qcode.services.scope import Scope
@@ -55,7 +55,7 @@ def matrix_query(
     if figure is not None:
         from qcode.analysis.figures import heatmap
 
-        heatmap(m.rows, m.columns, m.values, figure, title="matrix query", label=count)
+        heatmap(m.rows, m.columns, m.values, figure, title=_("matrix query"), label=term(count))
     if output is not None:
         _write(m, output)
         ok(_("wrote {output}: {n} x {n2}").format(output=output, n=len(m.rows), n2=len(m.columns)))
@@ -72,7 +72,7 @@ def matrix_query(
                 print(f"| {r} | " + " | ".join(str(x) for x in v) + " |")
     else:
         table(
-            _("matrix query ({count})").format(count=count),
+            _("matrix query ({count})").format(count=term(count)),
             ["", *m.columns],
             [[r, *v] for r, v in zip(m.rows, m.values, strict=True)],
             justify_right=list(m.columns),

@@ -11,7 +11,7 @@ from qcode.cli.options import ALL_ROWS, DOC, WHERE
 from qcode.cli.output import emit_json, ok, table
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, term
 
 
 @app.command()
@@ -198,7 +198,7 @@ def similar(
         emit_json([r.as_json() for r in rows])
         return
     table(
-        _("uncoded {unit}s most like {code!r}").format(unit=unit, code=code),
+        _("uncoded {unit}s most like {code!r}").format(unit=term(unit), code=code),
         [_("score"), _("document"), _("start"), _("end"), _("shared terms"), _("text")],
         [
             (f"{r.score:.3f}", r.document, r.start, r.end, ", ".join(r.terms), r.text[:80])

@@ -25,7 +25,7 @@ from qcode.cli.options import (
 )
 from qcode.cli.output import emit_json, ok, table
 from qcode.errors import InvalidInputError
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, term
 
 _scope = scope_of
 
@@ -54,13 +54,13 @@ def freq(
         bar_chart(
             [f.code for f in shown],
             {
-                "codings": [f.codings for f in shown],
-                "documents": [f.documents for f in shown],
-                "cases": [f.cases for f in shown],
+                _("codings"): [f.codings for f in shown],
+                _("documents"): [f.documents for f in shown],
+                _("cases"): [f.cases for f in shown],
             },
             figure,
-            title="Code frequencies",
-            xlabel="count",
+            title=_("Code frequencies"),
+            xlabel=_("count"),
         )
     fields = ["code", "codings", "documents", "cases", "characters"]
     if format_ == "json":
@@ -131,7 +131,8 @@ def matrix(
     check(format_, figure)
     refuse_pdf_check(figure, check_figure)
     m = project().analysis.matrix(count, scope=_scope(doc, case, where, coder, level, set_))
-    _matrix_out(m, format_, f"codes x documents ({count})", figure, count)
+    title = _("codes x documents ({count})").format(count=term(count))
+    _matrix_out(m, format_, title, figure, term(count))
     checked(figure, check_figure, format_)
 
 
@@ -158,7 +159,8 @@ def crosstab(
     m = project().analysis.crosstab(
         attribute, count, scope=_scope(doc, case, where, coder, level, set_)
     )
-    _matrix_out(m, format_, f"codes x {attribute} ({count})", figure, count)
+    title = _("codes x {attribute} ({count})").format(attribute=attribute, count=term(count))
+    _matrix_out(m, format_, title, figure, term(count))
     checked(figure, check_figure, format_)
 
 

@@ -10,7 +10,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table, warn
 from qcode.cli.progress import working
-from qcode.i18n import N_, _, ngettext
+from qcode.i18n import N_, _, attribute_type, ngettext, term
 
 
 @app.command()
@@ -278,7 +278,7 @@ def _agreement_on_values(
             return
         table(
             _("Krippendorff's alpha of {attribute!r} ({scope} attribute, {type})").format(
-                attribute=attribute, scope=data["scope"], type=data["type"]
+                attribute=attribute, scope=term(data["scope"]), type=attribute_type(data["type"])
             ),
             [_("level"), _("alpha")],
             [(level, _num(v)) for level, v in data["alpha"].items()],
@@ -286,7 +286,7 @@ def _agreement_on_values(
         )
         ok(
             _("{units} {scope}s with a value, {pairable} with two or more").format(
-                units=data["units"], scope=_(data["scope"]), pairable=data["pairable"]
+                units=data["units"], scope=term(data["scope"]), pairable=data["pairable"]
             )
         )
         return

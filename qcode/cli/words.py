@@ -258,19 +258,22 @@ def _concordance(hits: list[dict[str, Any]], term: str, how: Listing) -> None:
     # the document and range columns, and 3 cells of padding and rule around each column
     fixed = max([8, *(cell_len(d) for d, _, _ in shown)])
     fixed += max([5, *(len(r) for _, r, _ in shown)]) + 15
+    title = _("{total} hit(s) of {term!r} in {n} document(s)").format(
+        total=total, term=term, n=n_docs
+    )
     t = Table(
-        title=cell(f"{total} hit(s) of {term!r} in {n_docs} document(s)"),
+        title=cell(title),
         show_edge=False,
         header_style="bold",
     )
-    for name, justify in (("document", "left"), ("range", "right"), ("left", "right")):
+    for name, justify in ((_("document"), "left"), (_("range"), "right"), (_("left"), "right")):
         t.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
-    t.add_column("match", no_wrap=True, style="bold")
-    t.add_column("right", no_wrap=True)
+    t.add_column(_("match"), no_wrap=True, style="bold")
+    t.add_column(_("right"), no_wrap=True)
     dw = max([0, *(cell_len(d) for d, _, _ in shown)])
     rw = max([0, *(len(r) for _, r, _ in shown)])
     if streamed:
-        out.file.write(str(cell(f"{total} hit(s) of {term!r} in {n_docs} document(s)")) + "\n")
+        out.file.write(str(cell(title)) + "\n")
     for h, (doc, span, match) in zip(hits, shown, strict=True):
         side = max(8, (max(out.width, 60) - fixed - max(5, cell_len(match))) // 2)
         left, right = flat(h["left"]), flat(h["right"])

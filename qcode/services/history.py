@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from qcode.errors import ConflictError, QcodeError
 from qcode.i18n import _
+from qcode.services.historywords import shown
 from qcode.store.models import TABLES, Code, Coding, Event, HistoryEntry, new_uuid, utcnow
 from qcode.store.oplog import Op, RevertConflict, RowKey, references, revert, touched
 
@@ -183,7 +184,9 @@ class HistoryService:
             except RevertConflict as exc:
                 raise ConflictError(
                     _("cannot {action} {summary!r}: {v1} was changed since").format(
-                        action=_(action), summary=entry.summary, v1=self._label(exc.table, exc.key)
+                        action=_(action),
+                        summary=shown(entry.summary),
+                        v1=self._label(exc.table, exc.key),
                     )
                 ) from None
             except IntegrityError:
@@ -191,7 +194,7 @@ class HistoryService:
                     _(
                         "cannot {action} {summary!r}: a later change took its place (the "
                         "same name, or what it belongs to is gone)"
-                    ).format(action=_(action), summary=entry.summary)
+                    ).format(action=_(action), summary=shown(entry.summary))
                 ) from None
         raise ConflictError(
             _("cannot {action}: other coders kept changing the history; try again").format(

@@ -1,11 +1,44 @@
 """The words of ``qcode merge``'s conflict and note lines, in the interface's language: whole
 sentences with named placeholders (:mod:`qcode.i18n`), so a translation can order them as its
-language does. Field names (``description``, ``colour`` ...) are the data's and stay as they are.
+language does. The fields a line names (``description``, ``color``, ``memo links`` ...) are
+compared by their column's name and shown in the interface's language (:func:`field`).
 """
 
 from __future__ import annotations
 
-from qcode.i18n import _, ngettext
+from qcode.i18n import _, attribute_type, ngettext, pgettext
+
+
+def field(name: str) -> str:
+    """A field (a column) or a facet (what other tables hold about a thing) as a line names it,
+    in the interface's language; an unknown one as it is."""
+    return {
+        "name": pgettext("field", "name"),
+        "description": pgettext("field", "description"),
+        "inclusion": pgettext("field", "inclusion"),
+        "exclusion": pgettext("field", "exclusion"),
+        "example": pgettext("field", "example"),
+        "in_vivo": pgettext("field", "in_vivo"),
+        "level": pgettext("field", "level"),
+        "color": pgettext("field", "color"),
+        "place in the tree": pgettext("field", "place in the tree"),
+        "title": pgettext("field", "title"),
+        "body": pgettext("field", "body"),
+        "type": pgettext("field", "type"),
+        "scope": pgettext("field", "scope"),
+        "query": pgettext("field", "query"),
+        "comment": pgettext("field", "comment"),
+        "text_hash": pgettext("field", "text_hash"),
+        "case": pgettext("field", "case"),
+        "case_id": pgettext("field", "case"),
+        "attribute values": pgettext("field", "attribute values"),
+        "values": pgettext("field", "values"),
+        "documents": pgettext("field", "documents"),
+        "memo links": pgettext("field", "memo links"),
+        "links": pgettext("field", "links"),
+        "evidence": pgettext("field", "evidence"),
+        "members": pgettext("field", "members"),
+    }.get(name, name)
 
 
 def label(kind: str, name: object) -> str:
@@ -46,7 +79,7 @@ def edited(what: str, here: bool) -> str:
 
 def fields_changed(fields: list[str], here: bool) -> str:
     """Why: the ``fields`` (or facets) one side changed ("description, colour changed here")."""
-    names = ", ".join(fields)
+    names = _(", ").join(field(f) for f in fields)
     if here:
         return _("{fields} changed here").format(fields=names)
     return _("{fields} changed").format(fields=names)
@@ -70,12 +103,12 @@ def members_changed(here: bool) -> str:
     return _("members changed here") if here else _("members changed")
 
 
-def both(what: str, field: str) -> str:
-    return _("{what}: {field} changed on both sides").format(what=what, field=field)
+def both(what: str, name: str) -> str:
+    return _("{what}: {field} changed on both sides").format(what=what, field=field(name))
 
 
-def differs(what: str, field: str) -> str:
-    return _("{what}: {field} differs").format(what=what, field=field)
+def differs(what: str, name: str) -> str:
+    return _("{what}: {field} differs").format(what=what, field=field(name))
 
 
 def taken(line: str, theirs: bool) -> str:
@@ -131,7 +164,7 @@ def core_there(path: str) -> str:
 def types_differ(name: str, there: str, here: str) -> str:
     return _(
         "attribute {name!r} is {there} there and {here} here (its values are not merged)"
-    ).format(name=name, there=there, here=here)
+    ).format(name=name, there=attribute_type(there), here=attribute_type(here))
 
 
 def stopped(n: int) -> str:

@@ -224,7 +224,11 @@ class SummaryService:
             else:
                 want = [i for i in have if i not in set(segments)]
             self._relink(ch, summary_id, want)
-            ch.summary = f"{'mark' if on else 'unmark'} segments of summary {summary_id}"
+            ch.summary = (
+                f"mark segments of summary {summary_id}"
+                if on
+                else f"unmark segments of summary {summary_id}"
+            )
         return self.get_by_id(summary_id)
 
     @staticmethod

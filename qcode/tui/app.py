@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from qcode.errors import QcodeError
 from qcode.i18n import N_, _
 from qcode.services import Project
+from qcode.services.historywords import shown
 from qcode.settings import UserSettings, load_user_settings
 from qcode.tui.commands import QcodeCommands
 from qcode.tui.localise import localise_bindings
@@ -316,7 +317,7 @@ class QcodeApp(App[None]):
     def _history(self, which: str) -> None:
         def done(summary: str) -> None:
             done_what = _("undo: {summary}") if which == "undo" else _("redo: {summary}")
-            self.notify(done_what.format(summary=summary), markup=False)
+            self.notify(done_what.format(summary=shown(summary)), markup=False)
             self.action_refresh_all()
 
         self.call(getattr(self.project.history, which), then=done)

@@ -19,7 +19,8 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from qcode.i18n import N_, _, current, pgettext
+from qcode.i18n import N_, _, current, link_kind, term
+from qcode.i18n import memo_type as i18n_memo_type
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
 TEXTUAL = (
@@ -73,21 +74,7 @@ def localise_bindings() -> None:
 # in the context of what they name
 def name(value: str) -> str:
     """A level, unit, measure or order's name in the interface's language."""
-    return {
-        "open": pgettext("level", "open"),
-        "axial": pgettext("level", "axial"),
-        "selective": pgettext("level", "selective"),
-        "overlap": pgettext("unit", "overlap"),
-        "sentence": pgettext("unit", "sentence"),
-        "turn": pgettext("unit", "turn"),
-        "paragraph": pgettext("unit", "paragraph"),
-        "document": pgettext("unit", "document"),
-        "count": pgettext("measure", "count"),
-        "c": pgettext("measure", "c"),
-        "jaccard": pgettext("measure", "jaccard"),
-        "ascending": pgettext("order", "ascending"),
-        "descending": pgettext("order", "descending"),
-    }.get(value, value)
+    return term(value)
 
 
 def counts(c: object) -> str:
@@ -101,24 +88,12 @@ def counts(c: object) -> str:
 
 def memo_type(value: str) -> str:
     """A memo type (the services' name) in the interface's language."""
-    return {
-        "free": pgettext("memo type", "free"),
-        "code": pgettext("memo type", "code"),
-        "theory": pgettext("memo type", "theory"),
-        "method": pgettext("memo type", "method"),
-        "sampling": pgettext("memo type", "sampling"),
-        "storyline": pgettext("memo type", "storyline"),
-    }.get(value, value)
+    return i18n_memo_type(value)
 
 
 def kind(value: str) -> str:
     """What a memo is linked to, in the interface's language."""
-    return {
-        "code": pgettext("link", "code"),
-        "document": pgettext("link", "document"),
-        "coding": pgettext("link", "coding"),
-        "case": pgettext("link", "case"),
-    }.get(value, value)
+    return link_kind(value)
 
 
 class PaletteKey(Footer):
