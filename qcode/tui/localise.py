@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from qcode.i18n import N_, _, current, link_kind, term
+from qcode.i18n import N_, _, current, link_kind, pgettext, term
 from qcode.i18n import memo_type as i18n_memo_type
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
