@@ -130,8 +130,12 @@ def unmarked_literals(path: Path, only_help: bool = False) -> list[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.arguments) and not only_help:  # def f(placeholder="words")
             named = node.posonlyargs + node.args
-            pairs = list(zip(named[len(named) - len(node.defaults) :], node.defaults))
-            pairs += [(a, d) for a, d in zip(node.kwonlyargs, node.kw_defaults) if d is not None]
+            pairs = list(zip(named[len(named) - len(node.defaults) :], node.defaults, strict=True))
+            pairs += [
+                (a, d)
+                for a, d in zip(node.kwonlyargs, node.kw_defaults, strict=True)
+                if d is not None
+            ]
             found += [
                 f"{path.name}:{d.lineno}"
                 for a, d in pairs
@@ -734,7 +738,13 @@ def test_usage_errors_in_chinese(env: dict[str, str]) -> None:
     assert "'--min' 的值无效：应为整数" in out.stderr, out.stderr
     out = qcode("--lang", "zh", "nocmd", env=env)
     assert "没有这个命令 'nocmd'。" in out.stderr
+    out = qcode("--lang", "zh", "cods", env=env)  # a near miss: Typer suggests the commands
+    assert "没有这个命令 'cods'。是不是要用 'codes'" in out.stderr, out.stderr
+    assert "Did you mean" not in out.stderr and "。." not in out.stderr, out.stderr
+    out = qcode("--lang", "zh", "codes", "lst", env=env)
+    assert "是不是要用 'list'？" in out.stderr and "Did you" not in out.stderr, out.stderr
     assert "No such option: --parnt" in qcode("codes", "add", "--parnt", env=env).stderr
+    assert "Did you mean 'codes'" in qcode("cods", env=env).stderr
 
 
 def test_a_group_alone_prints_its_help(env: dict[str, str]) -> None:

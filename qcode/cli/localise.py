@@ -284,7 +284,8 @@ _ERRORS: tuple[tuple[str, str], ...] = (
     (r"Missing (?P<kind>argument|option|parameter) (?P<hint>.+?)\.", N_("Missing {kind} {hint}.")),
     (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
     (r"\(Possible options: (?P<options>.+)\)", N_("(Possible options: {options})")),
-    (r"No such command (?P<name>.+)\.", N_("No such command {name}.")),
+    (r"No such command (?P<name>'[^']*')\.+", N_("No such command {name}.")),
+    (r"Did you mean (?P<options>.+?)\?", N_("Did you mean {options}?")),
     (r"Option (?P<name>'.+') does not take a value\.", N_("Option {name} does not take a value.")),
     (r"Option (?P<name>'.+') requires an argument\.", N_("Option {name} requires an argument.")),
     (
@@ -311,6 +312,13 @@ def usage_error(message: str) -> str:
     """A usage error of Typer's click in the interface's language (English as it is)."""
     if current() == "en":
         return message
+    hint = re.search(r"\.? ?Did you mean (?P<options>.+?)\?", message)
+    if hint:  # Typer adds it to click's message, which click may have translated already
+        before = usage_error(message[: hint.start()]).rstrip(".")
+        if before[-1:] not in ("。", "？", "）"):
+            before += "。"
+        text = _("Did you mean {options}?").format(options=hint.group("options"))
+        return before + text + usage_error(message[hint.end() :])
     for pattern, template in _ERRORS:
         m = re.match(pattern + r"(?:\s+(?P<rest>.*))?$", message, re.S)
         if m:
@@ -321,7 +329,8 @@ def usage_error(message: str) -> str:
                 parts["detail"] = usage_error(parts["detail"])
             text = _(template).format(**parts)
             rest = usage_error(m.group("rest")) if m.group("rest") else ""
-            return text + ("" if rest[:1] in ("", "（") else " ") + rest
+            joined = rest[:1] in ("", "（") or text[-1:] in ("。", "？", "）")
+            return text + ("" if joined else " ") + rest
     return message
 
 
