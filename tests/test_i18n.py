@@ -444,6 +444,10 @@ def test_the_command_lines_results_and_refusals_in_chinese(
     assert qcode(*at, "import", str(tmp_path / "a.txt"), env=zh).stdout.startswith("已导入 'a'")
     listed = qcode(*at, "docs", "list", env=zh).stdout
     assert "字符数" in listed and "chars" not in listed, listed
+    checked = qcode(*at, "check", env=zh).stdout
+    assert "完整性" in checked and "通过" in checked, checked
+    assert not re.search(r"[A-Za-z]{2,}", checked), checked
+    assert "integrity" in qcode(*at, "check", env=env).stdout
     english = qcode(*at, "cases", "delete", "nobody", env=env).stderr
     assert english == "error: no case 'nobody'\n"
 

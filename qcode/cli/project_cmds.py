@@ -13,7 +13,7 @@ from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, err, ok, table, warn
 from qcode.cli.progress import working
 from qcode.errors import EXIT_STORE, InvalidInputError
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, pgettext
 
 if TYPE_CHECKING:
     from qcode.services.documents import DocumentInfo
@@ -442,10 +442,29 @@ def check(
         table(
             None,
             [_("check"), _("result"), _("detail")],
-            [(f.check, "ok" if f.ok else "FAILED", f.detail) for f in findings],
+            [(_check_name(f.check), _check_result(f.ok), f.detail) for f in findings],
         )
     if not all(f.ok for f in findings):
         damaged = any(not f.ok and f.check in checks.FILE_CHECKS for f in findings)
         if not repair and not json_ and damaged:
             err.print(_("'qcode check --repair' puts the newest sound backup in its place"))
         raise typer.Exit(EXIT_STORE)
+
+
+_CHECKS = {  # the services' names of the checks, as the table shows them
+    "open": N_("open"),
+    "file": N_("file"),
+    "integrity": N_("integrity"),
+    "foreign keys": N_("foreign keys"),
+    "codings inside documents": N_("codings inside documents"),
+    "units cover the text": N_("units cover the text"),
+    "history consistent": N_("history consistent"),
+}
+
+
+def _check_name(name: str) -> str:
+    return _(_CHECKS[name]) if name in _CHECKS else name
+
+
+def _check_result(sound: bool) -> str:
+    return pgettext("check result", "ok") if sound else pgettext("check result", "FAILED")
