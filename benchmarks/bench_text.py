@@ -5,8 +5,12 @@ the texts), in one process and in two; and, on a smaller sample, the straightfor
 counting ``qcode.text.tokens.tokenize``'s tokens one by one, for comparison.
 
 Run with ``PYTHONPATH=.:benchmarks .venv/bin/python benchmarks/bench_text.py`` (``--mb`` for a
-quicker look). MB are millions of bytes of UTF-8. Prints numbers; asserts nothing beyond the
-counts agreeing between the ways and between one and two processes.
+quicker look; ``--languages ''`` for the Zipf corpus alone). MB are millions of bytes of UTF-8.
+Prints numbers (wall time, and for one process the MB/s of its CPU time, with the load average
+after each, as the machine may be shared), each figure beside its baseline in the same run: on
+the Zipf corpus, the chunk tokenizer sending every new chunk to spaCy; everywhere, the tokens
+counted one by one. Asserts nothing beyond the counts agreeing between the ways and between one
+and two processes.
 
 Each experiment is a function over a list of texts (``bench_words``, ``bench_tokens``), so
 others (a dictionary's throughput, say ``bench_dictionary(texts, language, ...)``) can be added
@@ -16,15 +20,18 @@ beside them and called from ``main``.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench_foundation import transcript
 
 from qcode.analysis.words import count_texts, frequencies
+from qcode.text import chunks
 from qcode.text.tokens import pipeline, tokenize
 
 USERDICT = str(Path(__file__).resolve().parents[1] / "projects/flexible-employment/userdict.txt")
@@ -172,27 +179,47 @@ def size_mb(texts: Sequence[str]) -> float:
 
 
 def _load(language: str) -> None:
-    """Load the pipelines first, so that start-up is not counted as throughput."""
-    count_texts([("x 交", language, None)], userdict=USERDICT)
-    pipeline(language, USERDICT if language == "zh" else None)
+    """Load the pipelines first (both: a line with Han characters goes to the Chinese one), so
+    that start-up is not counted as throughput."""
+    count_texts([("x y.\n交", language, None)], userdict=USERDICT)
+
+
+@contextmanager
+def spacy_for_every_chunk() -> Iterator[None]:
+    """The baseline: English chunk tokenizers that send every new chunk to spaCy (no plain
+    path), fresh, as before the plain path existed; fresh ones again after."""
+    chunks._CACHE.clear()
+    ct = chunks.chunk_tokenizer(pipeline("en"))
+    assert ct is not None
+    ct.plain = False
+    try:
+        yield
+    finally:
+        chunks._CACHE.clear()
+        chunks.chunk_tokenizer(pipeline("en"))  # built (and its plain path checked) untimed
+
+
+def _load_avg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def bench_words(
-    texts: Sequence[str], language: str, processes: int = 1, ngram: int = 1
+    texts: Sequence[str], language: str, processes: int = 1, ngram: int = 1, label: str = ""
 ) -> dict[str, int]:
     """Word frequencies over ``texts`` the way ``qcode words`` counts them; prints MB/s."""
     _load(language)
     items = [(t, language, None) for t in texts]
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     counts = count_texts(items, ngram, userdict=USERDICT, processes=processes)
     table = frequencies(counts)
-    dt = time.perf_counter() - t0
+    dt, cpu = time.perf_counter() - t0, time.process_time() - c0
     mb = size_mb(texts)
     words = sum(c.size for c in counts)
+    cpu_note = f" ({mb / cpu:.2f} MB/s of this process's CPU)" if processes == 1 else ""
     print(
-        f"words {language}, n-gram {ngram}, {processes} process(es): {mb:.1f} MB "
+        f"words {language}, n-gram {ngram}, {processes} process(es){label}: {mb:.1f} MB "
         f"({len(texts)} documents, {words:,} {'words' if ngram == 1 else 'phrases'}, "
-        f"{len(table):,} terms): {dt:.2f} s, {mb / dt:.2f} MB/s"
+        f"{len(table):,} terms): {dt:.2f} s, {mb / dt:.2f} MB/s{cpu_note}; load {_load_avg()}"
     )
     return {f.term: f.count for f in table}
 
@@ -224,8 +251,13 @@ def main() -> None:
     if args.zipf_mb:
         texts = zipf_corpus(args.zipf_mb)
         print(f"generated {size_mb(texts):.1f} MB of English over 50,000 word forms (Zipf)")
-        assert bench_words(texts, "en", 1) == bench_tokens(texts, "en"), "the two ways disagree"
-    for language in args.languages.split(","):
+        with spacy_for_every_chunk():
+            before = bench_words(texts, "en", 1, label=" (baseline: spaCy for every new chunk)")
+        now = bench_words(texts, "en", 1)
+        assert now == before, "the plain path and spaCy disagree"
+        sample = texts[: max(1, int(len(texts) * args.sample_mb / args.zipf_mb))]
+        assert bench_words(sample, "en", 1) == bench_tokens(sample, "en"), "the two ways disagree"
+    for language in filter(None, args.languages.split(",")):
         t0 = time.perf_counter()
         texts = corpus(language, args.mb)
         print(

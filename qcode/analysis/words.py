@@ -241,12 +241,16 @@ def _described(
     if len(new):
         vocab = nlp.vocab
         listed = nlp.Defaults.stop_words
+        texts = chunker.texts
+        rows = []
         for k in new.tolist():
-            text = chunker.texts[k]
+            text = texts[k]
+            lower = text.lower()
             lemma = lemmatizer.lemmatize(_Text(text))[0] if lemmatizer is not None else ""
             norm = str(lemma or text).lower()
-            flag = vocab[text].is_stop if text in vocab else text.lower() in listed
-            table[k] = _row(text, norm, bool(flag) or norm in stops or text.lower() in stops, lex)
+            flag = vocab[text].is_stop if text in vocab else lower in listed
+            rows.append(_row(text, norm, bool(flag) or norm in stops or lower in stops, lex))
+        table[new] = rows
     return table[tid]  # a chunk's tokens are never white space
 
 
@@ -334,7 +338,9 @@ def _describe(
 
 
 def _row(text: str, norm: str, stop: bool, lex: _Lexicon) -> tuple[int, bool, bool, bool]:
-    word = any(ch.isalnum() for ch in text)
+    word = text.isalnum() or any(ch.isalnum() for ch in text)
+    if text.isascii():  # no CJK
+        return (lex.norm_id(norm) if word else -1, stop, False, False)
     return (
         lex.norm_id(norm) if word else -1,
         stop,
@@ -429,7 +435,40 @@ class TermCounter:
             ranges = merge_ranges(ranges)
             if not ranges:
                 return TermCounts({}, 0)
+        if self.ngram == 1 and ranges is None:
+            return self._count_words(text, language)
         return self._count(self.tokens(text, language), ranges)
+
+    def _count_words(self, text: str, language: str) -> TermCounts:
+        """``_count`` of single words over a whole text, where places do not matter: through
+        the chunk tokenizer's tally (each distinct stretch between white space once) where it
+        applies."""
+        norms, stops, times = [], [], []
+        for offset, piece, lang in runs(text, language):
+            nlp, lex, listed = self._nlp(lang), self.lex, stop_words(lang)
+            fast, lemmatizer = _lookup_only(nlp)
+            chunker = chunk_tokenizer(nlp) if fast and lang != "zh" else None
+            if chunker is not None:
+                tid, n = chunker.tally(piece)
+                per = _described(tid, chunker, lang, nlp, lemmatizer, lex, listed)
+                norms.append(per[:, 0])
+                stops.append(per[:, 1] > 0)
+                times.append(n)
+            else:
+                t = _token_columns(piece, offset, lang, nlp, lex, listed)
+                norms.append(t.norm)
+                stops.append(t.stop)
+                times.append(np.ones(len(t.norm), dtype=np.int64))
+        if not norms:
+            return TermCounts({}, 0)
+        norm, stop, weight = (np.concatenate(c) for c in (norms, stops, times))
+        word = norm >= 0
+        size = int(weight[word].sum())
+        keep = word & ~stop if self.stopwords else word
+        keys, inverse = np.unique(norm[keep], return_inverse=True)
+        tally = np.bincount(inverse.reshape(-1), weights=weight[keep], minlength=len(keys))
+        terms = map(self.lex.norms.__getitem__, keys.tolist())
+        return TermCounts(dict(zip(terms, tally.astype(np.int64).tolist(), strict=True)), size)
 
     def _count(self, t: _Tokens, ranges: Sequence[tuple[int, int]] | None) -> TermCounts:
         n = self.ngram
