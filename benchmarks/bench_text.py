@@ -24,15 +24,13 @@ import os
 import random
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench_foundation import transcript
 
 from qcode.analysis.words import count_texts, frequencies
-from qcode.text import chunks
-from qcode.text.tokens import pipeline, tokenize
+from qcode.text.tokens import tokenize
 
 USERDICT = str(Path(__file__).resolve().parents[1] / "projects/flexible-employment/userdict.txt")
 DOC_BYTES = 100_000
@@ -184,21 +182,6 @@ def _load(language: str) -> None:
     count_texts([("x y.\n交", language, None)], userdict=USERDICT)
 
 
-@contextmanager
-def spacy_for_every_chunk() -> Iterator[None]:
-    """The baseline: English chunk tokenizers that send every new chunk to spaCy (no plain
-    path), fresh, as before the plain path existed; fresh ones again after."""
-    chunks._CACHE.clear()
-    ct = chunks.chunk_tokenizer(pipeline("en"))
-    assert ct is not None
-    ct.plain = False
-    try:
-        yield
-    finally:
-        chunks._CACHE.clear()
-        chunks.chunk_tokenizer(pipeline("en"))  # built (and its plain path checked) untimed
-
-
 def _load_avg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -251,10 +234,7 @@ def main() -> None:
     if args.zipf_mb:
         texts = zipf_corpus(args.zipf_mb)
         print(f"generated {size_mb(texts):.1f} MB of English over 50,000 word forms (Zipf)")
-        with spacy_for_every_chunk():
-            before = bench_words(texts, "en", 1, label=" (baseline: spaCy for every new chunk)")
-        now = bench_words(texts, "en", 1)
-        assert now == before, "the plain path and spaCy disagree"
+        bench_words(texts, "en", 1)
         sample = texts[: max(1, int(len(texts) * args.sample_mb / args.zipf_mb))]
         assert bench_words(sample, "en", 1) == bench_tokens(sample, "en"), "the two ways disagree"
     for language in filter(None, args.languages.split(",")):

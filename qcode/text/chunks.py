@@ -16,17 +16,11 @@ large vocabulary, and spaCy's own cache keeps only 10,000 chunks. A large text t
 start, length and the id of the token's text (``texts[id]``), so that callers work out what a
 distinct token stands for once. Tests compare the tokens with spaCy's on whole texts.
 
-Most new chunks are plain: ASCII letters or ASCII digits, then nothing or a few of ``.,;:!?``.
-:func:`plain_tokens` splits these the way the English rules do without calling spaCy (see there),
-and :class:`ChunkTokenizer` uses it only when the pipeline's tokenizer gives the same tokens on a
-set of probes made of every special case of that shape and every shape of word and punctuation
-up to three marks (``probes``); anything else goes to spaCy.
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -41,75 +35,6 @@ BATCH = 200_000  # characters of new chunks per spaCy call (spaCy's length limit
 LIMIT = 2_000_000  # chunks kept before the cache starts again
 _LOCK = threading.Lock()
 _CACHE: dict[int, tuple[Any, ChunkTokenizer]] = {}
-_PLAIN = re.compile(r"([A-Za-z]+|[0-9]+)([.,;:!?]*)")
-_MARKS = ".,;:!?"
-_LOWER_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-_UPPER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-
-
-def plain_tokens(chunk: str, rules: Any) -> list[str] | None:
-    """The tokens spaCy's English tokenizer makes of ``chunk`` when it is plain (a word of ASCII
-    letters or a number of ASCII digits, then marks from ``.,;:!?``), or None (not plain, or a
-    special case comes into play: spaCy then decides).
-
-    spaCy's loop (``Tokenizer._split_affixes``) on such a chunk: no prefix rule matches a letter
-    or digit, so only suffixes come off, right to left, and the loop stops at a special case.
-    The suffix found is the leftmost one reaching the end: a run of two dots or more (the
-    ellipsis rule), one of ``,;:!?`` (punctuation), or a single dot after a digit, a lower-case
-    letter, one of ``,;:!?`` or two capitals; a dot after anything else stays with the word. What
-    is left has no infix (they need a character on both sides that a plain word lacks), so it is
-    one token. A string met on the way that is a special case, or tokens that join into one
-    (the special-case matcher), give None."""
-    m = _PLAIN.fullmatch(chunk)
-    if m is None:
-        return None
-    if not m.end(1) < len(chunk):
-        return None if chunk in rules else [chunk]
-    s = chunk
-    suffixes: list[str] = []
-    while True:
-        if s in rules:
-            return None
-        last = s[-1]
-        if last == ".":
-            k = len(s) - 1
-            while s[k - 1] == ".":
-                k -= 1
-            if k == len(s) - 1:  # a single dot
-                before = s[-2]
-                if not (
-                    before in _LOWER_OR_DIGIT
-                    or before in _MARKS
-                    or (before in _UPPER and len(s) > 2 and s[-3] in _UPPER)
-                ):
-                    break
-        elif last in _MARKS:
-            k = len(s) - 1
-        else:
-            break
-        suffixes.append(s[k:])
-        s = s[:k]
-    tokens = [s, *reversed(suffixes)]
-    for i in range(len(tokens)):
-        for j in range(i + 2, len(tokens) + 1):
-            if "".join(tokens[i:j]) in rules:
-                return None
-    if any(t in rules for t in tokens):
-        return None
-    return tokens
-
-
-def probes(rules: Any, marks: int = 1) -> list[str]:
-    """Chunks on which :func:`plain_tokens` is checked against a tokenizer: words of every shape
-    of case and length up to three with up to three marks after them, and the special cases of
-    its shape, alone and with up to ``marks`` marks after them."""
-    tails = ["".join(t) for n in range(4) for t in itertools.product(_MARKS, repeat=n)]
-    shapes = ["a", "z", "A", "Z", "ab", "aB", "Ab", "AB", "abc", "ABC", "aBC", "AbC", "1", "12"]
-    out = [w + t for w in shapes for t in tails]
-    special = dict.fromkeys(k.rstrip(_MARKS) for k in rules if _PLAIN.fullmatch(k))
-    out += [w + t for w in special for t in tails if len(t) <= marks]
-    out += [k for k in rules if _PLAIN.fullmatch(k)]
-    return list(dict.fromkeys(out))
 
 
 def code_points(text: str) -> Any:
@@ -174,34 +99,10 @@ class ChunkTokenizer:
             url_match=tok.url_match,
             faster_heuristics=tok.faster_heuristics,
         )
-        self.rules = dict(tok.rules or {})
-        self.plain = tok.token_match is None and self._plain_agrees()
         self.lock = threading.Lock()
         self.texts: list[str] = []  # token text id -> text (kept when the chunks start again)
         self.ids: dict[str, int] = {}  # text -> token text id
         self._reset()
-
-    def _plain_agrees(self) -> bool:
-        """Whether :func:`plain_tokens` gives this tokenizer's tokens on every probe it
-        answers."""
-        from spacy.attrs import IDX, LENGTH
-
-        chunks = probes(self.rules)
-        joined = " ".join(chunks)
-        doc = self.tokenizer(joined)
-        cols = doc.to_array([IDX, LENGTH]).reshape(len(doc), 2).tolist()
-        i, where = 0, 0
-        for c in chunks:
-            end = where + len(c)
-            spacy_tokens = []
-            while i < len(cols) and cols[i][0] < end:
-                spacy_tokens.append(joined[cols[i][0] : cols[i][0] + cols[i][1]])
-                i += 1
-            toks = plain_tokens(c, self.rules)
-            if toks is not None and toks != spacy_tokens:
-                return False
-            where = end + 1
-        return True
 
     def _reset(self) -> None:
         self.index: dict[str, int] = {}  # chunk -> its id
@@ -219,8 +120,6 @@ class ChunkTokenizer:
 
         parts: list[tuple[Any, ...]] = []
         n_tokens = len(self.offset)
-        if self.plain:
-            chunks, n_tokens = self._learn_plain(chunks, parts, n_tokens)
         i = 0
         while i < len(chunks):
             j, size = i, 0
@@ -264,48 +163,6 @@ class ChunkTokenizer:
         self.offset = np.concatenate([self.offset, *(p[2] for p in parts)])
         self.length = np.concatenate([self.length, *(p[3] for p in parts)])
         self.text = np.concatenate([self.text, *(p[4] for p in parts)])
-
-    def _learn_plain(
-        self, chunks: Sequence[str], parts: list[tuple[Any, ...]], n_tokens: int
-    ) -> tuple[list[str], int]:
-        """Keep the tokens of the plain chunks among ``chunks`` (:func:`plain_tokens`); returns
-        the others and the number of tokens kept."""
-        rules, ids, texts, index = self.rules, self.ids, self.texts, self.index
-        rest: list[str] = []
-        count: list[int] = []
-        offset: list[int] = []
-        length: list[int] = []
-        tid: list[int] = []
-        for chunk in chunks:
-            toks = plain_tokens(chunk, rules)
-            if toks is None:
-                rest.append(chunk)
-                continue
-            index[chunk] = len(index)
-            count.append(len(toks))
-            at = 0
-            for s in toks:
-                k = ids.get(s)
-                if k is None:
-                    k = ids[s] = len(texts)
-                    texts.append(s)
-                tid.append(k)
-                offset.append(at)
-                length.append(len(s))
-                at += len(s)
-        if count:
-            per_chunk = np.array(count, dtype=np.int64)
-            parts.append(
-                (
-                    n_tokens + np.cumsum(per_chunk) - per_chunk,
-                    per_chunk,
-                    np.array(offset, dtype=np.int64),
-                    np.array(length, dtype=np.int64),
-                    np.array(tid, dtype=np.int64),
-                )
-            )
-            n_tokens += len(tid)
-        return rest, n_tokens
 
     def _chunk_ids(self, chunks: list[str]) -> Any:
         """The ids of ``chunks``, learning the new ones (call with the lock held)."""
