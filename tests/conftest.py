@@ -52,7 +52,7 @@ def _migrated_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A new SQLite project's database is the same file every time: the migrations from nothing
     to the newest schema. They run for real once per test process, into a template, and each new
     project's database file is a copy of it instead of running them again (a fifth of a second
-    each, for a thousand projects). An existing file (an old, downgraded or damaged database, a
+    or more each, and most tests make a project). An existing file (an old, downgraded or damaged database, a
     project opened again) still goes through the real ``upgrade``, and so does any server database;
     tests/test_store.py checks the template's schema against the models."""
     from qcode.store import db
