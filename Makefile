@@ -56,8 +56,11 @@ libreoffice: fonts
 chromium:
 	.ci/chromium
 
+# The suite in two processes (pytest-xdist; TEST_WORKERS=0 runs it in this one). The few tests that
+# share something outside their own temporary folder are marked xdist_group and run in one process.
+TEST_WORKERS ?= 2
 pytest: install postgres libreoffice chromium
-	$(BIN)/python -m pytest -p no:cacheprovider --durations=25
+	$(BIN)/python -m pytest -p no:cacheprovider --durations=25 -n $(TEST_WORKERS) --dist loadgroup
 
 test: lint typecheck contracts pytest
 

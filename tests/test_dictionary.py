@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -533,12 +532,11 @@ def test_cli_check_summary(tmp_path: Path, cli: Any) -> None:
 
 # -- the dictionaries that ship with the example study --------------------------------------------
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
-    from qcode.services.build import build
-
+def example(
+    tmp_path_factory: pytest.TempPathFactory, built_example: Callable[[Path], Path]
+) -> Iterator[Project]:
     root = tmp_path_factory.mktemp("example") / "flexible-employment"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    with build(root) as p:
+    with Project.open(built_example(root)) as p:
         yield p
 
 

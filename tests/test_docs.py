@@ -6,9 +6,9 @@ import html.parser
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -64,16 +64,6 @@ def test_the_tutorial_runs_as_written(tmp_path: Path, monkeypatch: pytest.Monkey
     with open_project(mine) as p:
         assert {c.name for c in p.codes.list()} >= {"Economic pressure", "the algorithm is my boss"}
         assert p.settings.user == "wang" and len(p.codings.list()) == 6
-
-
-@pytest.fixture(scope="module")
-def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from qcode.services.build import build
-
-    target = tmp_path_factory.mktemp("example") / "study"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    build(target).close()
-    return target
 
 
 def _commands(page: Path) -> list[str]:
@@ -139,10 +129,12 @@ def _run_page(page: Path, cwd: Path, home: Path, monkeypatch: pytest.MonkeyPatch
 
 @pytest.mark.parametrize("page", WORKFLOWS, ids=[p.stem for p in WORKFLOWS])
 def test_each_workflow_page_runs_on_the_example_study(
-    page: Path, built_example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    page: Path,
+    built_example: Callable[[Path], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    study = tmp_path / "study"
-    shutil.copytree(built_example, study)
+    study = built_example(tmp_path / "study")
     lines, py = _commands(page), blocks(page, "python")
     assert lines or py, f"{page.name} has no commands to check"
     _run_page(page, study, tmp_path, monkeypatch)
@@ -168,6 +160,7 @@ class _Links(html.parser.HTMLParser):
             self.links.append(str(a[key]))
 
 
+@pytest.mark.xdist_group("checkout")  # writes docs/_generated; see tests/test_release.py
 def test_the_guide_builds_without_warnings_or_broken_links(tmp_path: Path) -> None:
     site = tmp_path / "site"
     done = subprocess.run(

@@ -4,20 +4,19 @@ refusals that keep outside files from doing harm."""
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, SHARED, snapshot
+from conftest import SHARED, snapshot
 from lxml import etree
 
 from qcode import Project
 from qcode.errors import InputFileError
 from qcode.interchange.qdpx import read_qdpx
 from qcode.interchange.refi import read_qdc, write_qdc
-from qcode.services.build import build
 from qcode.services.exchange import create_from_qdpx, export_qdpx
 
 REFI = SHARED / "refi"
@@ -30,11 +29,10 @@ def schema(name: str) -> etree.XMLSchema:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("ex") / "study"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    build(root).close()
-    return root
+def example(
+    tmp_path_factory: pytest.TempPathFactory, built_example: Callable[[Path], Path]
+) -> Path:
+    return built_example(tmp_path_factory.mktemp("ex") / "study")
 
 
 def qde(path: Path) -> bytes:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import typer.main
-from conftest import EXAMPLE, run_cli
-
-from qcode.services.build import build
+from conftest import run_cli
 
 
 def _commands(cmd: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
@@ -30,12 +27,8 @@ def _options(cmd: Any) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("example") / "flexible-employment"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    with build(root):
-        pass
-    return root
+def study(tmp_path_factory: pytest.TempPathFactory, built_example: Callable[[Path], Path]) -> Path:
+    return built_example(tmp_path_factory.mktemp("example") / "flexible-employment")
 
 
 def test_every_command_with_json_has_format() -> None:

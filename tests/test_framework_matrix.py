@@ -6,25 +6,24 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, write
+from conftest import write
 
 from qcode import Project
-from qcode.services.build import build
 from qcode.services.framework_matrix import first_words
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+def example(
+    tmp_path_factory: pytest.TempPathFactory, built_example: Callable[[Path], Path]
+) -> Iterator[Project]:
     root = tmp_path_factory.mktemp("example") / "flexible-employment"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    with build(root) as p:
+    with Project.open(built_example(root)) as p:
         yield p
 
 

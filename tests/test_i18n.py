@@ -7,10 +7,9 @@ import ast
 import asyncio
 import builtins
 import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -528,12 +527,10 @@ def test_an_unknown_language_is_a_usage_error(env: dict[str, str]) -> None:
 
 # -- every screen in zh at 80 columns ---------------------------------------------------------------
 @pytest.fixture
-def sample(tmp_path: Path) -> Iterator[Any]:
-    from qcode.services.build import build
+def sample(tmp_path: Path, built_example: Callable[[Path], Path]) -> Iterator[Any]:
+    from qcode import Project
 
-    root = tmp_path / "flexible-employment"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    with build(root) as p:
+    with Project.open(built_example(tmp_path / "flexible-employment")) as p:
         yield p
 
 

@@ -4,27 +4,25 @@ of their own) and on networks of 10 to 500 codes in English and Chinese."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import EXAMPLE
 from figure_data import sample_network
 
 from qcode import Project
 from qcode.analysis.figure_check import Geometry, Node, findings, read
 from qcode.analysis.label_place import separate
 from qcode.analysis.network_figure import draw_network, isolated
-from qcode.services.build import build
 
 
 @pytest.fixture(scope="module")
-def study(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+def study(
+    tmp_path_factory: pytest.TempPathFactory, built_example: Callable[[Path], Path]
+) -> Iterator[Project]:
     root = tmp_path_factory.mktemp("study") / "flexible-employment"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    with build(root) as p:
+    with Project.open(built_example(root)) as p:
         yield p
 
 

@@ -3,19 +3,17 @@ queries and agreement; the command line prints the same records."""
 
 from __future__ import annotations
 
-import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, run_cli
+from conftest import run_cli
 
 from qcode import Project
 from qcode.errors import InvalidInputError
 from qcode.records import Records
-from qcode.services.build import build
 
 pd = pytest.importorskip("pandas")
 
@@ -23,12 +21,8 @@ CODERS = ["li.na", "chen.wei"]
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("example") / "flexible-employment"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    with build(root):
-        pass
-    return root
+def root(tmp_path_factory: pytest.TempPathFactory, built_example: Callable[[Path], Path]) -> Path:
+    return built_example(tmp_path_factory.mktemp("example") / "flexible-employment")
 
 
 @pytest.fixture(scope="module")

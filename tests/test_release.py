@@ -74,6 +74,11 @@ def test_classifiers_are_known_and_no_address_is_invented() -> None:
         assert url.startswith("https://"), url
 
 
+# both write into the checkout (python -m build: qcode.egg-info; the sdist reads docs/), as the
+# guide's build does (docs/_generated, tests/test_docs.py): one process runs all three
+CHECKOUT = pytest.mark.xdist_group("checkout")
+
+
 @pytest.fixture(scope="module")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What ``make dist`` builds (a wheel and an sdist), once for this module."""
@@ -88,6 +93,7 @@ def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@CHECKOUT
 def test_dist_builds_a_wheel_and_sdist_that_pass_twine_check(dist: Path) -> None:
     """What ``make dist`` does, into a temporary folder: build both, check them as PyPI would."""
     import tarfile
@@ -137,6 +143,7 @@ RUN_THROUGH = "Interviewer: Do you pay?\nR: Some months I pay 800 yuan, some mon
 RULES = "rules:\n  - name: amounts\n    code: money\n    regex: '\\d+ yuan'\n"
 
 
+@CHECKOUT
 def test_the_wheel_installed_in_a_fresh_venv_works(dist: Path, tmp_path: Path) -> None:
     """``pip install`` of the wheel into a new virtual environment, then a short run-through
     from a folder far from the checkout. The environment sees this one's dependencies (a path

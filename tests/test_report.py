@@ -7,27 +7,26 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE
 from sqlalchemy import select
 
 from qcode import Project
 from qcode.analysis.quotes import IDEAL_LENGTH, representative
-from qcode.services.build import build
 from qcode.store.models import Coding
 
 GUID = re.compile(r"coding ([0-9a-f-]{36})")
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+def example(
+    tmp_path_factory: pytest.TempPathFactory, built_example: Callable[[Path], Path]
+) -> Iterator[Project]:
     root = tmp_path_factory.mktemp("example") / "flexible-employment"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    with build(root) as p:
+    with Project.open(built_example(root)) as p:
         yield p
 
 

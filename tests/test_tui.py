@@ -293,16 +293,10 @@ def test_memos_screen_write_and_search(proj: Project) -> None:
     drive(proj, go)
 
 
-def test_viewer_shows_the_stored_text_of_every_bundled_document(tmp_path: Path) -> None:
-    import shutil
-
-    from qcode.services.build import build
-
-    root = tmp_path / "flexible-employment"
-    shutil.copytree(
-        FRAMEWORK.parent, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml")
-    )
-    with build(root) as p:
+def test_viewer_shows_the_stored_text_of_every_bundled_document(
+    tmp_path: Path, built_example: Callable[[Path], Path]
+) -> None:
+    with Project.open(built_example(tmp_path / "flexible-employment")) as p:
 
         async def go(pilot: Any, app: QcodeApp) -> None:
             for d in p.documents.list():

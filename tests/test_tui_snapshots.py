@@ -6,19 +6,16 @@ Update after an intended change of the UI with ``pytest tests/test_tui_snapshots
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE
 from sqlalchemy import update
 from test_tui import settle
 
 from qcode import Project
-from qcode.services.build import build
 from qcode.store.models import Memo
 from qcode.tui.app import QcodeApp
 from qcode.tui.widgets.transcript import TranscriptView
@@ -27,11 +24,9 @@ SIZE = (140, 40)
 
 
 @pytest.fixture
-def sample(tmp_path: Path) -> Iterator[Project]:
-    """The bundled example study, built afresh, with its memos' times pinned."""
-    root = tmp_path / "flexible-employment"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    with build(root) as p:
+def sample(tmp_path: Path, built_example: Callable[[Path], Path]) -> Iterator[Project]:
+    """The bundled example study, built, with its memos' times pinned."""
+    with Project.open(built_example(tmp_path / "flexible-employment")) as p:
         fixed = datetime(2026, 1, 15, 9, 30)
         with p.Session() as s, s.begin():
             s.execute(update(Memo).values(created=fixed, updated=fixed))
