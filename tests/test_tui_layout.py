@@ -83,3 +83,24 @@ def test_a_long_text_is_laid_out_only_where_asked_and_the_same_as_laid_out_whole
     assert lazy.rows == whole  # what is laid out later agrees with laying out everything
     for i in range(0, len(whole), 97):
         assert lazy.row(i) == whole[i] and lazy.row_of(whole[i][0]) == i
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 30), st.integers(1, 10)), max_size=40),
+    st.integers(0, 45),
+    st.integers(0, 30),
+)
+def test_span_drawn_finds_what_a_scan_finds(
+    ranges: list[tuple[int, int]], span_id: int, start: int
+) -> None:
+    """The bisected look-up after applying a code answers as a scan of every span would."""
+    from qcode.services.codings import Span
+    from qcode.tui.widgets.rows import span_drawn
+
+    spans = sorted(
+        (Span(i, a, a + n, 1, "c", "#000000", "x") for i, (a, n) in enumerate(ranges)),
+        key=lambda s: (s.start, -s.end, s.id),
+    )
+    scan = any(s.id == span_id and s.start == start for s in spans)
+    assert span_drawn(spans, span_id, start) == scan

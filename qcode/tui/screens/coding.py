@@ -34,7 +34,7 @@ from qcode.tui.widgets.codetree import (
 from qcode.tui.widgets.details import cursor_details
 from qcode.tui.widgets.findbar import FindBar, Query
 from qcode.tui.widgets.pickers import NEW, Choice, MemoEditor, Picker, Prompt, in_vivo_name
-from qcode.tui.widgets.rows import Unit, prepare
+from qcode.tui.widgets.rows import Unit, prepare, span_drawn
 from qcode.tui.widgets.transcript import TranscriptView
 
 if TYPE_CHECKING:
@@ -398,8 +398,7 @@ class CodingScreen(Screen[None]):
             self._show_codes(codes)
         self._fill_sets(info.code)
         applied = next(c for c in self._codes if c.path == info.code)
-        shown = any(sp.id == info.id for sp in self.view.spans)
-        if info.document == self.document and not shown:
+        if info.document == self.document and not span_drawn(self.view.spans, info.id, info.start):
             self.view.add_span(
                 Span(
                     info.id,

@@ -4,6 +4,7 @@ search hits, and the layout made ahead of showing a document (may run in a worke
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
@@ -145,3 +146,11 @@ class Hits:
         i = bisect.bisect_left(self._starts, here) - 1
         wrapped = i < 0
         return self.ranges[-1 if wrapped else i], wrapped
+
+
+def span_drawn(spans: Sequence[Span], span_id: int, start: int) -> bool:
+    """Whether coding ``span_id`` (starting at ``start``) is among ``spans``, which are sorted
+    by start: bisected, not scanned (a long transcript draws tens of thousands)."""
+    at = bisect.bisect_left(spans, start, key=lambda s: s.start)
+    here = itertools.takewhile(lambda s: s.start == start, itertools.islice(spans, at, None))
+    return any(s.id == span_id for s in here)
