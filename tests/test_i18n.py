@@ -543,7 +543,9 @@ def english_left(lines: list[str], data: str) -> list[str]:
     such as an English code name, excepted)."""
     text = "\n".join(lines)
     left = []
-    for msgid in marked_strings():
+    # a history action is a name ("autocode", "codes.add"), as a command is: shown in hints
+    names = {text for context, text in marked() if context == "history action"}
+    for msgid in marked_strings() - names:
         words = re.sub(r"{\w*}", " ", msgid).strip(" .:()|")
         if len(words) < 4 or not re.search(r"[A-Za-z]{3}", words):
             continue
@@ -1016,3 +1018,21 @@ def test_stored_summaries_shown_in_chinese(zh: None, sample: Any) -> None:
     assert undone.startswith("已撤销：定义文档属性 'age'（数值）"), undone
     i18n.set_language("en")
     assert shown("import P01.txt as 'P01'") == "import P01.txt as 'P01'"
+
+
+def test_every_history_action_has_a_chinese_label() -> None:
+    """The log's action column in Chinese: every action the services write (``change("...")``
+    and the coding default) has a label, and it is Chinese."""
+    from qcode.services.historywords import action_label
+
+    actions = {"code"}
+    for f in (ROOT / "qcode").rglob("*.py"):
+        actions |= set(re.findall(r'\bchange\(\s*"([a-z_.]+)"', f.read_text(encoding="utf-8")))
+    assert len(actions) > 40
+    i18n.set_language("zh")
+    try:
+        labels = {a: action_label(a) for a in sorted(actions)}
+    finally:
+        i18n.set_language("en")
+    assert [a for a, label in labels.items() if not re.search(r"[\u4e00-\u9fff]", label)] == []
+    assert action_label("codes.add") == "codes.add"  # English: the name as stored

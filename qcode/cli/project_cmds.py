@@ -331,7 +331,7 @@ def log(
                 _("--since {since!r} is not a date (YYYY-MM-DD)").format(since=since)
             ) from None
     entries = history.log(coder, when, limit)
-    from qcode.services.historywords import shown
+    from qcode.services.historywords import action_label, shown
 
     if json_:
         emit_json([e.as_json() for e in entries])
@@ -340,7 +340,13 @@ def log(
         None,
         ["#", _("when (UTC)"), _("who"), _("action"), _("what")],
         [
-            (e.id, e.at.isoformat(sep=" ", timespec="seconds"), e.actor, e.action, shown(e.summary))
+            (
+                e.id,
+                e.at.isoformat(sep=" ", timespec="seconds"),
+                e.actor,
+                action_label(e.action),
+                shown(e.summary),
+            )
             for e in entries
         ],
         justify_right=["#"],

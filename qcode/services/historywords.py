@@ -129,3 +129,66 @@ def shown(summary: str) -> str:
             values = {k: _value(k, v) for k, v in m.groupdict().items()}
             return _fill(_(form), values)
     return summary
+
+
+def action_label(action: str) -> str:
+    """An action of the history (stored as the services name it) in the interface's language:
+    in English the name itself, in a translation what the step did; as stored when unknown."""
+    if current() == "en":
+        return action
+    return {
+        "agreement.resolve": pgettext("history action", "agreement.resolve"),
+        "attrs.define": pgettext("history action", "attrs.define"),
+        "attrs.set": pgettext("history action", "attrs.set"),
+        "attrs.unset": pgettext("history action", "attrs.unset"),
+        "autocode": pgettext("history action", "autocode"),
+        "build.codings": pgettext("history action", "build.codings"),
+        "cases.add": pgettext("history action", "cases.add"),
+        "cases.assign": pgettext("history action", "cases.assign"),
+        "cases.delete": pgettext("history action", "cases.delete"),
+        "cases.rename": pgettext("history action", "cases.rename"),
+        "code": pgettext("history action", "code"),
+        "code.file": pgettext("history action", "code.file"),
+        "code.in_vivo": pgettext("history action", "code.in_vivo"),
+        "codebook.import": pgettext("history action", "codebook.import"),
+        "coders.add": pgettext("history action", "coders.add"),
+        "coders.edit": pgettext("history action", "coders.edit"),
+        "codes.add": pgettext("history action", "codes.add"),
+        "codes.delete": pgettext("history action", "codes.delete"),
+        "codes.edit": pgettext("history action", "codes.edit"),
+        "codes.merge": pgettext("history action", "codes.merge"),
+        "codes.move": pgettext("history action", "codes.move"),
+        "codes.rename": pgettext("history action", "codes.rename"),
+        "core": pgettext("history action", "core"),
+        "docs.delete": pgettext("history action", "docs.delete"),
+        "docs.rename": pgettext("history action", "docs.rename"),
+        "framework.link": pgettext("history action", "framework.link"),
+        "framework.load": pgettext("history action", "framework.load"),
+        "framework.unlink": pgettext("history action", "framework.unlink"),
+        "import": pgettext("history action", "import"),
+        "import.sheet": pgettext("history action", "import.sheet"),
+        "init.qdpx": pgettext("history action", "init.qdpx"),
+        "init.rqda": pgettext("history action", "init.rqda"),
+        "kwic.code": pgettext("history action", "kwic.code"),
+        "memos.add": pgettext("history action", "memos.add"),
+        "memos.delete": pgettext("history action", "memos.delete"),
+        "memos.edit": pgettext("history action", "memos.edit"),
+        "memos.link": pgettext("history action", "memos.link"),
+        "merge": pgettext("history action", "merge"),
+        "query.code": pgettext("history action", "query.code"),
+        "query.queue": pgettext("history action", "query.queue"),
+        "relate": pgettext("history action", "relate"),
+        "relations.edit": pgettext("history action", "relations.edit"),
+        "relations.remove": pgettext("history action", "relations.remove"),
+        "relations.type": pgettext("history action", "relations.type"),
+        "review.accept": pgettext("history action", "review.accept"),
+        "review.adjust": pgettext("history action", "review.adjust"),
+        "review.reject": pgettext("history action", "review.reject"),
+        "review.revert": pgettext("history action", "review.revert"),
+        "sets.delete": pgettext("history action", "sets.delete"),
+        "sets.save": pgettext("history action", "sets.save"),
+        "summaries.delete": pgettext("history action", "summaries.delete"),
+        "summaries.mark": pgettext("history action", "summaries.mark"),
+        "summaries.set": pgettext("history action", "summaries.set"),
+        "uncode": pgettext("history action", "uncode"),
+    }.get(action, action)
