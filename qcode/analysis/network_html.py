@@ -19,7 +19,7 @@ import networkx as nx
 
 from qcode.analysis.network_figure import EDGE_STYLES, aggregate_sizes, node_colors
 from qcode.errors import InvalidInputError
-from qcode.i18n import _, current
+from qcode.i18n import _, current, relation_type
 
 VIS_VERSION = "10.1.2"
 QUOTES_PER_CODE = 50
@@ -40,6 +40,14 @@ def _with(d: Mapping[str, Any]) -> str:
     if n == 1:
         return _("with its sub-codes and the category related to it, and theirs")
     return _("with its sub-codes and the {n} categories related to it, and theirs").format(n=n)
+
+
+def _edge_label(kind: str, label: str) -> str:
+    """A link's own label as the tooltip shows it: a relation's type and the code tree's
+    "contains" in the interface's language (a type the researcher named as it is)."""
+    if kind == "hierarchy" and label == "contains":
+        return _("contains")
+    return relation_type(label) if kind == "relation" else label
 
 
 def page_data(
@@ -90,7 +98,7 @@ def page_data(
                 "value": weight if kind == "cooccurrence" else 1,
                 "title": _("{kind}: {n}").format(kind=_(style["label"]), n=f"{weight:g}")
                 if kind == "cooccurrence"
-                else f"{_(style['label'])} {d.get('label', '')}".strip(),
+                else f"{_(style['label'])} {_edge_label(kind, str(d.get('label', '')))}".strip(),
                 "color": {"color": style["color"], "opacity": 0.6},
                 "dashes": kind != "cooccurrence",
             }
