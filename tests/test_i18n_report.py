@@ -74,6 +74,13 @@ def test_the_markdown_report_in_chinese(zh: None, example: Project, tmp_path: Pa
     data = study_data()
     assert english_left(md.splitlines(), data) == []
     assert english_words(md, data) == []
+    # the figures too, drawn in processes of their own: their legends and captions in Chinese
+    from qcode.analysis import figure_check
+
+    for png in sorted((tmp_path / "report-figures").glob("figure-*.png")):
+        drawn = [lab.text for lab in figure_check.read(png).labels if lab.owner is None]
+        assert "共现" in drawn, drawn
+        assert english_words("\n".join(drawn), data) == [], png.name
 
 
 def test_the_html_report_in_chinese(zh: None, example: Project, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.quotes import IDEAL_LENGTH
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.i18n import N_, _, memo_type, ngettext, pgettext
+from qcode.i18n import N_, _, current, memo_type, ngettext, pgettext
 from qcode.interchange.document import (
     Doc,
     Figure,
@@ -74,9 +74,13 @@ def slot_name(slot: str) -> str:
     }.get(slot, slot)
 
 
-def _draw(g: Any, path: Path) -> None:
+def _draw(g: Any, path: Path, language: str = "en") -> None:
+    """Draw one figure, in ``language`` (a process of the pool starts without the
+    interface's language)."""
     from qcode.analysis.network_figure import draw_network
+    from qcode.i18n import set_language
 
+    set_language(language)
     draw_network(g, path)
 
 
@@ -130,7 +134,7 @@ class _Builder:
         self.by_code: dict[str, list[QuoteRow]] = {}
         for r in self.rows:
             self.by_code.setdefault(r.code, []).append(r)
-        self.jobs: list[tuple[Any, Path]] = []  # figures to draw: (graph, file)
+        self.jobs: list[tuple[Any, Path, str]] = []  # figures to draw: (graph, file, language)
         self.marked = marked_codings(p)
         from sqlalchemy import select
 
@@ -316,7 +320,7 @@ class _Builder:
             return
         assert self.figures is not None
         path = self.figures / f"figure-{len(self.jobs) + 1}.png"
-        self.jobs.append((sub, path))
+        self.jobs.append((sub, path, current()))
         more = len(weight) - len(strongest)
         self.doc.add(Heading(2, _("Co-occurrence")))
         self.doc.add(Figure(path, figure_caption(c.name, bool(related), len(strongest), more)))
@@ -327,8 +331,8 @@ class _Builder:
             return
         workers = min(2, os.cpu_count() or 1, len(self.jobs))
         if workers < 2:
-            for g, path in self.jobs:
-                _draw(g, path)
+            for g, path, language in self.jobs:
+                _draw(g, path, language)
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
