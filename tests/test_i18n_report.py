@@ -173,3 +173,17 @@ def test_the_network_page_shows_chinese_in_chromium(zh: None, tmp_path: Path) ->
         assert b.console() == []
     finally:
         b.close()
+
+
+def test_qcode_quotes_in_chinese(zh: None, example: Project) -> None:
+    from conftest import run_cli
+
+    r = run_cli("--lang", "zh", "-p", str(example.root), "quotes", "Economic pressure", "--n", "2")
+    assert r.code == 0, r.err
+    assert r.out.startswith("## 引文：Economic pressure\n")
+    assert re.search(r"(?m)^> — .*个案 P\d+.*；编码 [0-9a-f-]{36}\)$", r.out), r.out
+    assert english_words(r.out, study_data()) == []
+    as_json = run_cli(
+        "--lang", "zh", "-p", str(example.root), "quotes", "Economic pressure", "--format", "json"
+    )
+    assert "; coding " in as_json.json()[0]["reference"]  # JSON is for programs: English
