@@ -26,6 +26,7 @@ __all__ = [
     "from_environment",
     "ngettext",
     "pgettext",
+    "relation_type",
     "attribute_type",
     "link_kind",
     "memo_type",
@@ -129,6 +130,28 @@ def memo_type(value: str) -> str:
 def N_(message: str) -> str:  # noqa: N802  (gettext's name for a mark without translation)
     """Marks ``message`` for the catalogue; :func:`_` translates it where it is shown."""
     return message
+
+
+# the built-in relation types (the paradigm model's and ATLAS.ti's), as qcode shows them;
+# a type the researcher defined keeps its own name
+RELATION_TYPES = {
+    "causal condition of": N_("causal condition of"),
+    "context of": N_("context of"),
+    "intervening condition of": N_("intervening condition of"),
+    "action/interaction strategy for": N_("action/interaction strategy for"),
+    "consequence of": N_("consequence of"),
+    "is associated with": N_("is associated with"),
+    "is part of": N_("is part of"),
+    "is cause of": N_("is cause of"),
+    "contradicts": N_("contradicts"),
+    "is a": N_("is a"),
+    "is property of": N_("is property of"),
+}
+
+
+def relation_type(value: str) -> str:
+    """A relation type's name in the interface's language."""
+    return _(RELATION_TYPES[value]) if value in RELATION_TYPES else value
 
 
 def set_language(language: str) -> None:

@@ -19,7 +19,7 @@ import networkx as nx
 
 from qcode.analysis.network_figure import EDGE_STYLES, aggregate_sizes, node_colors
 from qcode.errors import InvalidInputError
-from qcode.i18n import _
+from qcode.i18n import _, current, relation_type
 
 VIS_VERSION = "10.1.2"
 QUOTES_PER_CODE = 50
@@ -33,10 +33,21 @@ def _script(text: str) -> str:
 def _with(d: Mapping[str, Any]) -> str:
     """What a node's aggregate count adds to its own codings (see ``aggregate_sizes``)."""
     if "aggregate" not in d:
-        return "with sub-codes"
+        return _("with sub-codes")
     n = int(d.get("aggregate_categories", 0))
-    related = f"the {n} categories related to it" if n != 1 else "the category related to it"
-    return f"with its sub-codes and {related}, and theirs" if n else "with its sub-codes"
+    if not n:
+        return _("with its sub-codes")
+    if n == 1:
+        return _("with its sub-codes and the category related to it, and theirs")
+    return _("with its sub-codes and the {n} categories related to it, and theirs").format(n=n)
+
+
+def _edge_label(kind: str, label: str) -> str:
+    """A link's own label as the tooltip shows it: a relation's type and the code tree's
+    "contains" in the interface's language (a type the researcher named as it is)."""
+    if kind == "hierarchy" and label == "contains":
+        return _("contains")
+    return relation_type(label) if kind == "relation" else label
 
 
 def page_data(
@@ -53,7 +64,9 @@ def page_data(
     for n, d in g.nodes(data=True):
         path = str(d.get("path", n))
         own, total = float(d.get("size", 0.0)), sizes[n]
-        counts = f"codings: {own:g}" + (f" ({_with(d)}: {total:g})" if total != own else "")
+        counts = _("codings: {n}").format(n=f"{own:g}")
+        if total != own:
+            counts += _(" ({with_what}: {n})").format(with_what=_with(d), n=f"{total:g}")
         definition = definitions.get(path, "")
         nodes.append(
             {
@@ -83,9 +96,9 @@ def page_data(
                 "kind": kind,
                 "weight": weight,
                 "value": weight if kind == "cooccurrence" else 1,
-                "title": f"{style['label']}: {weight:g}"
+                "title": _("{kind}: {n}").format(kind=_(style["label"]), n=f"{weight:g}")
                 if kind == "cooccurrence"
-                else f"{style['label']} {d.get('label', '')}".strip(),
+                else f"{_(style['label'])} {_edge_label(kind, str(d.get('label', '')))}".strip(),
                 "color": {"color": style["color"], "opacity": 0.6},
                 "dashes": kind != "cooccurrence",
             }
@@ -94,7 +107,7 @@ def page_data(
 
 
 PAGE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <title>{title}</title>
@@ -112,10 +125,10 @@ cite {{ font-size: 12px; color: #555; }}
 </head>
 <body data-drawn="no" data-errors="0">
 <div id="bar"><strong>{title}</strong> &middot;
-<label>least co-occurrence <input id="weight" type="range" min="1" max="{top}" value="1">
+<label>{least} <input id="weight" type="range" min="1" max="{top}" value="1">
 <output id="weight-value">1</output></label> &middot; <span id="status"></span></div>
 <div id="main"><div id="net"></div>
-<div id="side"><h2 id="code">Click a node</h2><p id="definition"></p><div id="quotes"></div></div>
+<div id="side"><h2 id="code">{click}</h2><p id="definition"></p><div id="quotes"></div></div>
 </div>
 <script>
 window.qcodeErrors = [];
@@ -129,6 +142,7 @@ window.addEventListener("error", function (e) {{
 </script>
 <script>
 const DATA = {data};
+const WORDS = {words};
 const nodes = new vis.DataSet(DATA.nodes);
 const edges = new vis.DataSet(DATA.edges);
 let least = 1;
@@ -146,8 +160,8 @@ function report() {{
   document.body.dataset.nodes = String(nodes.length);
   document.body.dataset.placed = String(Object.keys(network.getPositions()).length);
   document.body.dataset.edges = String(shown.length);
-  document.getElementById("status").textContent =
-    nodes.length + " nodes, " + shown.length + " edges shown";
+  document.getElementById("status").textContent = WORDS.status
+    .replace("{{nodes}}", String(nodes.length)).replace("{{edges}}", String(shown.length));
 }}
 function showCode(id) {{
   const n = nodes.get(id);
@@ -157,7 +171,7 @@ function showCode(id) {{
   const box = document.getElementById("quotes");
   box.replaceChildren();
   const qs = DATA.quotes[id] || [];
-  if (!qs.length) box.textContent = "No quotes.";
+  if (!qs.length) box.textContent = WORDS.none;
   qs.forEach(function (q) {{
     const b = document.createElement("blockquote");
     b.className = "quote";
@@ -195,7 +209,7 @@ def write_html(
     path: str | Path,
     quotes: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
     definitions: Mapping[str, str] | None = None,
-    title: str = "Code network",
+    title: str | None = None,
     seed: int = 42,
 ) -> Path:
     """Write the interactive network to ``path`` (one .html file, nothing else needed)."""
@@ -209,8 +223,13 @@ def write_html(
     )
     data = page_data(g, quotes or {}, definitions or {})
     top = max((e["weight"] for e in data["edges"] if e["kind"] == "cooccurrence"), default=1)
+    words = {"status": _("{nodes} nodes, {edges} edges shown"), "none": _("No quotes.")}
     text = PAGE.format(
-        title=html.escape(title),
+        lang=current(),
+        title=html.escape(_("Code network") if title is None else title),
+        least=html.escape(_("least co-occurrence")),
+        click=html.escape(_("Click a node")),
+        words=_script(json.dumps(words, ensure_ascii=False)),
         top=int(top),
         version=VIS_VERSION,
         vis=vis,  # it holds no "</script" (a test checks), so it goes in as it is

@@ -100,7 +100,7 @@ def quotes_(
     else:
         assert code is not None
         found = quotes(project(), code, n, where, attrs)
-    title = code if code is not None else f"query {query}"
+    title = code if code is not None else _("query {query}").format(query=query)
     if format_ == "json":
         emit_json([q.as_json() for q in found])
         return
@@ -114,7 +114,8 @@ def quotes_(
         ]
         text = grid.to_csv(header, rows)
     else:
-        doc = Doc(f"Quotes: {title}", [Heading(1, f"Quotes: {title}")])
+        heading = _("Quotes: {title}").format(title=title)
+        doc = Doc(heading, [Heading(1, heading)])
         doc.add(*(quote_block(q) for q in found))
         if format_ == "docx":
             assert output is not None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qcode.i18n import _, current, pgettext
 from qcode.interchange.refi import xml_safe
 
 
@@ -101,7 +102,7 @@ def to_markdown(doc: Doc, figures: Path | None = None, base: Path | None = None)
         if isinstance(b, Heading):
             out += ["#" * (b.level + 1) + " " + b.text, ""]
         elif isinstance(b, Toc):
-            out += ["## Contents", ""]
+            out += ["## " + _("Contents"), ""]
             out += [
                 f"- [{h.text}](#{a})"
                 for h, a in zip(headings, anchors, strict=True)
@@ -158,7 +159,7 @@ def to_html(doc: Doc) -> str:
     ids = {id(h): _anchor(h.text, used) for h in headings}
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{current()}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{e(doc.title)}</title><style>{CSS}</style></head><body>",
     ]
@@ -168,7 +169,7 @@ def to_html(doc: Doc) -> str:
             anchor = f' id="{ids[id(b)]}"' if id(b) in ids else ""
             out.append(f"<{tag}{anchor}>{e(b.text)}</{tag}>")
         elif isinstance(b, Toc):
-            out.append('<nav class="toc"><h2>Contents</h2><ul>')
+            out.append(f'<nav class="toc"><h2>{e(_("Contents"))}</h2><ul>')
             for h in headings:
                 if h.level == 1:  # the chapters; their sections repeat from one to the next
                     out.append(f'<li><a href="#{ids[id(h)]}">{e(h.text)}</a></li>')
@@ -232,17 +233,19 @@ def _toc_field(paragraph: Any) -> None:
     _field(
         paragraph,
         'TOC \\o "1-3" \\h \\z \\u',
-        "Right-click and choose Update Field to show the contents.",
+        _("Right-click and choose Update Field to show the contents."),
         italic=True,
     )
 
 
 def _caption(paragraph: Any, label: str, n: int, text: str) -> None:
     """``Table 3. text``, numbered by a SEQ field as Word's own captions are, so that Word
-    renumbers them and lists them in a table of figures."""
+    renumbers them and lists them in a table of figures (``label`` in the interface's language,
+    as Word's Chinese captions are 表 and 图)."""
     paragraph.add_run(f"{label} ")
     _field(paragraph, f"SEQ {label} \\* ARABIC", str(n))
-    paragraph.add_run(xml_safe(f". {text}"))
+    # what parts the number from the caption's text: ". " in English, a wide space in Chinese
+    paragraph.add_run(xml_safe(pgettext("caption", ". ") + text))
 
 
 def _repeat_header(table: Any) -> None:
@@ -308,7 +311,7 @@ def write_docx(doc: Doc, path: Path) -> None:
         if isinstance(b, Heading):
             heading(b.text, b.level)
         elif isinstance(b, Toc):
-            heading("Contents", 1)
+            heading(_("Contents"), 1)
             _toc_field(d.add_paragraph())
         elif isinstance(b, Para):
             p = d.add_paragraph()
@@ -317,7 +320,7 @@ def write_docx(doc: Doc, path: Path) -> None:
             _docx_markdown(d, b.text, b.floor, style)
         elif isinstance(b, Table):
             n_table += 1
-            _caption(d.add_paragraph(style=style["Caption"]), "Table", n_table, b.caption)
+            _caption(d.add_paragraph(style=style["Caption"]), _("Table"), n_table, b.caption)
             t = d.add_table(rows=1, cols=len(b.header), style="Table Grid")
             for cell, label in zip(t.rows[0].cells, b.header, strict=True):
                 cell.paragraphs[0].add_run(xml_safe(str(label))).bold = True
@@ -333,7 +336,7 @@ def write_docx(doc: Doc, path: Path) -> None:
         elif isinstance(b, Figure):
             n_figure += 1
             d.add_picture(str(b.path), width=Cm(15))
-            _caption(d.add_paragraph(style=style["Caption"]), "Figure", n_figure, b.caption)
+            _caption(d.add_paragraph(style=style["Caption"]), _("Figure"), n_figure, b.caption)
     d.save(str(path))
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from qcode.analysis.quotes import representative
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.i18n import _
+from qcode.i18n import N_, _
 from qcode.services.codes import CodeTree
 from qcode.store.models import (
     Case,
@@ -27,6 +27,13 @@ from qcode.store.models import (
 
 if TYPE_CHECKING:
     from qcode.services.project import Project
+
+
+# a quote's reference and source, marked for the report in the interface's language
+PAGE = N_(", p. {page}")
+REFERENCE = N_("{document} [{start}, {end}){page}; coding {guid}")
+CASE = N_("case {case}")
+COMMA = N_(", ")
 
 
 @dataclass(frozen=True)
@@ -160,16 +167,24 @@ class Quote:
     page: int | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
 
-    def reference(self) -> str:
-        """Where a reader of the project finds it: document, offsets, page, coding GUID."""
-        page = f", p. {self.page}" if self.page is not None else ""
-        return f"{self.document} [{self.start}, {self.end}){page}; coding {self.coding_guid}"
+    def reference(self, local: bool = False) -> str:
+        """Where a reader of the project finds it: document, offsets, page, coding GUID (with
+        ``local``, its words in the interface's language, as a report shows them)."""
+        say = _ if local else str
+        page = say(PAGE).format(page=self.page) if self.page is not None else ""
+        return say(REFERENCE).format(
+            document=self.document, start=self.start, end=self.end, page=page,
+            guid=self.coding_guid,
+        )  # fmt: skip
 
-    def source(self) -> str:
-        """Who said it: speaker, case and the chosen attributes."""
-        parts = [p for p in (self.speaker, f"case {self.case}" if self.case else None) if p]
+    def source(self, local: bool = False) -> str:
+        """Who said it: speaker, case and the chosen attributes (with ``local``, its words in
+        the interface's language)."""
+        say = _ if local else str
+        case = say(CASE).format(case=self.case) if self.case else None
+        parts = [p for p in (self.speaker, case) if p]
         parts += [f"{k}: {_show(v)}" for k, v in self.attributes.items() if v is not None]
-        return ", ".join(parts)
+        return say(COMMA).join(parts)
 
     def as_json(self) -> dict[str, Any]:
         out = asdict(self)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.quotes import IDEAL_LENGTH
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.i18n import _
+from qcode.i18n import N_, _, current, memo_type, ngettext, pgettext
 from qcode.interchange.document import (
     Doc,
     Figure,
@@ -49,46 +49,72 @@ if TYPE_CHECKING:
 
 FORMATS = ("docx", "md", "html")
 NEIGHBOURS = 10  # co-occurring categories drawn beside a category, the strongest first
-RULE = (
+RULE_TEXT = N_(
     "Quotes are spread over cases first: one from each case in turn, the cases taken by how "
     "many of the category's segments they hold. Within a case, a segment that a summary draws "
     "on or that a relation cites as evidence comes first, then the one whose length is nearest "
-    f"{IDEAL_LENGTH} characters, then the earliest. A range coded twice is quoted once."
+    "{length} characters, then the earliest. A range coded twice is quoted once."
 )
+RULE = RULE_TEXT.format(length=IDEAL_LENGTH)
 
 
-def _draw(g: Any, path: Path) -> None:
+def rule() -> str:
+    """How the quotes are chosen, in the interface's language."""
+    return _(RULE_TEXT).format(length=IDEAL_LENGTH)
+
+
+def slot_name(slot: str) -> str:
+    """A paradigm slot (as the services name it) in the interface's language."""
+    return {
+        "causal conditions": pgettext("paradigm slot", "causal conditions"),
+        "context": pgettext("paradigm slot", "context"),
+        "intervening conditions": pgettext("paradigm slot", "intervening conditions"),
+        "strategies": pgettext("paradigm slot", "strategies"),
+        "consequences": pgettext("paradigm slot", "consequences"),
+    }.get(slot, slot)
+
+
+def _draw(g: Any, path: Path, language: str = "en") -> None:
+    """Draw one figure, in ``language`` (a process of the pool starts without the
+    interface's language)."""
     from qcode.analysis.network_figure import draw_network
+    from qcode.i18n import set_language
 
+    set_language(language)
     draw_network(g, path)
 
 
 def figure_caption(name: str, related: bool, shared: int, left_out: int) -> str:
     """What a category's co-occurrence figure shows, in words that fit its numbers."""
-    whom = [
-        "the categories related to it" if related else "",
-        {0: "", 1: "the category it shares most paragraphs with"}.get(
-            shared, f"the {shared} categories it shares most paragraphs with"
-        ),
-    ]
-    shown = " and ".join(w for w in whom if w)
+    kin = _("the categories related to it") if related else ""
+    most = ""
+    if shared == 1:
+        most = _("the category it shares most paragraphs with")
+    elif shared:
+        most = _("the {shared} categories it shares most paragraphs with").format(shared=shared)
+    if kin and most:
+        shown = _("{related} and {shared}").format(related=kin, shared=most)
+    else:
+        shown = kin or most
     more = ""
     if left_out:
-        more = (
-            "; 1 weaker neighbour left out"
-            if left_out == 1
-            else f"; {left_out} weaker neighbours left out"
-        )
-    key = "node size: codings"
+        more = ngettext(
+            "; {n} weaker neighbour left out", "; {n} weaker neighbours left out", left_out
+        ).format(n=left_out)
+    key = _("node size: codings")
     if shared:
-        key += "; edge width: paragraphs coded with both"
+        key += _("; edge width: paragraphs coded with both")
     if related:
-        key += "; dashed: relations"
-    return f"{name} with {shown}{more} ({key})."
+        key += _("; dashed: relations")
+    return _("{name} with {shown}{more} ({key}).").format(
+        name=name, shown=shown, more=more, key=key
+    )
 
 
 def quote_block(q: Quote) -> QuoteBlock:
-    return QuoteBlock(q.text, q.source() or q.document, q.reference(), q.coding_guid)
+    return QuoteBlock(
+        q.text, q.source(local=True) or q.document, q.reference(local=True), q.coding_guid
+    )
 
 
 class _Builder:
@@ -108,7 +134,7 @@ class _Builder:
         self.by_code: dict[str, list[QuoteRow]] = {}
         for r in self.rows:
             self.by_code.setdefault(r.code, []).append(r)
-        self.jobs: list[tuple[Any, Path]] = []  # figures to draw: (graph, file)
+        self.jobs: list[tuple[Any, Path, str]] = []  # figures to draw: (graph, file, language)
         self.marked = marked_codings(p)
         from sqlalchemy import select
 
@@ -118,7 +144,7 @@ class _Builder:
             self.docs = list(s.scalars(select(Document.name).order_by(Document.id)))
         self.memos = p.memos.list()
         self.graph: Any = None
-        self.doc = Doc(f"Theory report: {p.settings.name}")
+        self.doc = Doc(_("Theory report: {name}").format(name=p.settings.name))
 
     def rows_of(self, path: str) -> list[QuoteRow]:
         under = path + "/"
@@ -133,14 +159,12 @@ class _Builder:
     def category(self, c: CodeInfo, core: bool) -> None:
         rows = self.rows_of(c.path)
         cases = {r.case or f"document {r.document}" for r in rows}
-        self.doc.add(Heading(1, c.path + (" (core category)" if core else "")))
-        self.doc.add(
-            Para(
-                f"{len(rows)} codings in {len({r.document for r in rows})} documents "
-                f"from {len(cases)} cases.",
-                italic=True,
-            )
+        title = _("{category} (core category)").format(category=c.path) if core else c.path
+        self.doc.add(Heading(1, title))
+        counts = _("{codings} codings in {documents} documents from {cases} cases.").format(
+            codings=len(rows), documents=len({r.document for r in rows}), cases=len(cases)
         )
+        self.doc.add(Para(counts, italic=True))
         self.definition(c)
         if core:
             self.related(c)
@@ -153,18 +177,18 @@ class _Builder:
         self.saturation(c, rows)
 
     def definition(self, c: CodeInfo) -> None:
-        self.doc.add(Heading(2, "Definition"))
+        self.doc.add(Heading(2, _("Definition")))
         facts = [
-            ("Description", c.description),
-            ("Inclusion", c.inclusion),
-            ("Exclusion", c.exclusion),
-            ("Example", c.example),
+            (_("Description"), c.description),
+            (_("Inclusion"), c.inclusion),
+            (_("Exclusion"), c.exclusion),
+            (_("Example"), c.example),
         ]
         written = [(k, v.strip()) for k, v in facts if v and v.strip()]
         if not written:
-            self.doc.add(Para("No definition written yet.", italic=True))
+            self.doc.add(Para(_("No definition written yet."), italic=True))
         for label, text in written:
-            self.doc.add(Markdown(f"**{label}.** {text}"))
+            self.doc.add(Markdown(_("**{label}.** {text}").format(label=label, text=text)))
 
     def related(self, c: CodeInfo) -> None:
         """How each category reaches the core: its shortest path through relations and the
@@ -175,23 +199,25 @@ class _Builder:
             for cat, steps in sorted(info["paths"].items(), key=lambda kv: (len(kv[1]), kv[0]))
             if steps and steps[-1] == c.path
         ]
-        rows += [[cat, "(not connected yet)"] for cat in info["unrelated"]]
+        rows += [[cat, _("(not connected yet)")] for cat in info["unrelated"]]
         if rows:
-            self.doc.add(Heading(2, "Related categories"))
+            self.doc.add(Heading(2, _("Related categories")))
             self.doc.add(
                 Table(
-                    f"How each category reaches {c.name}: its shortest path through relations "
-                    "and the code tree.",
-                    ["category", "path to the core"],
+                    _(
+                        "How each category reaches {name}: its shortest path through relations "
+                        "and the code tree."
+                    ).format(name=c.name),
+                    [pgettext("report", "category"), _("path to the core")],
                     rows,
                 )
             )
 
     def subcodes(self, c: CodeInfo) -> None:
         subs = [p for p in self.codes if p.startswith(c.path + "/")]
-        self.doc.add(Heading(2, "Sub-codes"))
+        self.doc.add(Heading(2, _("Sub-codes")))
         if not subs:
-            self.doc.add(Para("No sub-codes.", italic=True))
+            self.doc.add(Para(_("No sub-codes."), italic=True))
             return
         table = []
         for s in subs:
@@ -206,8 +232,8 @@ class _Builder:
             )
         self.doc.add(
             Table(
-                f"Sub-codes of {c.name}: codings (own), documents and cases.",
-                ["sub-code", "codings", "documents", "cases"],
+                _("Sub-codes of {name}: codings (own), documents and cases.").format(name=c.name),
+                [_("sub-code"), _("codings"), _("documents"), _("cases")],
                 table,
             )
         )
@@ -218,31 +244,37 @@ class _Builder:
         sheet = self.p.structure.paradigm(c.path)
         if all(not items for items in sheet["slots"].values()):
             return
-        self.doc.add(Heading(2, "Paradigm"))
+        self.doc.add(Heading(2, _("Paradigm")))
         table = []
         for slot, items in sheet["slots"].items():
             if not items:
-                table.append([slot, "(none yet)", 0])
+                table.append([slot_name(slot), _("(none yet)"), 0])
             for it in items:
-                table.append([slot, it["code"], it["evidence"]])
+                table.append([slot_name(slot), it["code"], it["evidence"]])
         self.doc.add(
             Table(
-                f"{c.name} as phenomenon: the paradigm worksheet, with the codings cited as "
-                "evidence for each relation.",
-                ["slot", "code", "evidence"],
+                _(
+                    "{name} as phenomenon: the paradigm worksheet, with the codings cited as "
+                    "evidence for each relation."
+                ).format(name=c.name),
+                [_("slot"), pgettext("report", "code"), _("evidence")],
                 table,
             )
         )
 
     def quotes(self, c: CodeInfo, rows: list[QuoteRow]) -> None:
-        self.doc.add(Heading(2, "Quotes"))
+        self.doc.add(Heading(2, _("Quotes")))
         chosen = pick(rows, c.path, self.n, self.marked, self.attributes)
         if not chosen:
-            self.doc.add(Para("No coded segments yet.", italic=True))
+            self.doc.add(Para(_("No coded segments yet."), italic=True))
             return
         spans = len({(r.document, r.start, r.end) for r in rows})
         self.doc.add(
-            Para(f"{len(chosen)} of {spans} coded passages, chosen by the rule in the appendix.")
+            Para(
+                _("{chosen} of {spans} coded passages, chosen by the rule in the appendix.").format(
+                    chosen=len(chosen), spans=spans
+                )
+            )
         )
         self.doc.add(*(quote_block(q) for q in chosen))
 
@@ -255,10 +287,13 @@ class _Builder:
         ]
         if not found:
             return
-        self.doc.add(Heading(2, "Memos"))
+        self.doc.add(Heading(2, _("Memos")))
         for m in sorted(found, key=lambda m: (m.created, m.id)):
             self.doc.add(Heading(3, m.title))
-            self.doc.add(Para(f"{m.type} memo by {m.coder}, {m.updated[:10]}", italic=True))
+            by = _("{type} memo by {coder}, {date}").format(
+                type=memo_type(m.type), coder=m.coder, date=m.updated[:10]
+            )
+            self.doc.add(Para(by, italic=True))
             self.doc.add(Markdown(m.body, floor=3))
 
     def figure(self, c: CodeInfo) -> None:
@@ -285,9 +320,9 @@ class _Builder:
             return
         assert self.figures is not None
         path = self.figures / f"figure-{len(self.jobs) + 1}.png"
-        self.jobs.append((sub, path))
+        self.jobs.append((sub, path, current()))
         more = len(weight) - len(strongest)
-        self.doc.add(Heading(2, "Co-occurrence"))
+        self.doc.add(Heading(2, _("Co-occurrence")))
         self.doc.add(Figure(path, figure_caption(c.name, bool(related), len(strongest), more)))
 
     def draw(self) -> None:
@@ -296,8 +331,8 @@ class _Builder:
             return
         workers = min(2, os.cpu_count() or 1, len(self.jobs))
         if workers < 2:
-            for g, path in self.jobs:
-                _draw(g, path)
+            for g, path, language in self.jobs:
+                _draw(g, path, language)
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -313,22 +348,24 @@ class _Builder:
             i = position.get(r.document)
             if i is not None and (r.code not in first or i < first[r.code]):
                 first[r.code] = i
-        self.doc.add(Heading(2, "Saturation"))
+        self.doc.add(Heading(2, _("Saturation")))
         if not first:
-            self.doc.add(Para("Not coded yet: nothing to say about saturation.", italic=True))
+            self.doc.add(Para(_("Not coded yet: nothing to say about saturation."), italic=True))
             return
         last_code, last = max(first.items(), key=lambda kv: (kv[1], kv[0]))
         n = len(self.docs)
         after = n - last
-        text = (
-            f"Its {len(first)} codes (the category and its sub-codes in use) first appear within "
-            f"documents 1 to {last} of {n}, in import order; the last new one, "
-            f"{last_code!r}, in {self.docs[last - 1]}. "
-        )
+        text = _(
+            "Its {codes} codes (the category and its sub-codes in use) first appear within "
+            "documents 1 to {last} of {n}, in import order; the last new one, "
+            "{code!r}, in {document}. "
+        ).format(codes=len(first), last=last, n=n, code=last_code, document=self.docs[last - 1])
         text += (
-            f"The {after} documents after it added no new code to this category."
+            _("The {after} documents after it added no new code to this category.").format(
+                after=after
+            )
             if after
-            else "The last document still added a new code: more data may be needed."
+            else _("The last document still added a new code: more data may be needed.")
         )
         self.doc.add(Para(text))
 
@@ -336,7 +373,7 @@ class _Builder:
         story = [m for m in self.memos if m.type == "storyline"]
         if not story:
             return
-        self.doc.add(Heading(1, "Storyline"))
+        self.doc.add(Heading(1, _("Storyline")))
         for m in sorted(story, key=lambda m: (m.created, m.id)):
             self.doc.add(Heading(2, m.title))
             self.doc.add(Markdown(m.body, floor=2))
@@ -345,7 +382,8 @@ class _Builder:
         fw = self.p.framework.show()
         if not fw["dimensions"]:
             return
-        self.doc.add(Heading(1, f"Framework: {fw['name']}" if fw["name"] else "Framework"))
+        named = _("Framework: {name}").format(name=fw["name"]) if fw["name"] else None
+        self.doc.add(Heading(1, named or _("Framework")))
         if fw["description"]:
             self.doc.add(Markdown(fw["description"], floor=1))
         for d in fw["dimensions"]:
@@ -358,20 +396,22 @@ class _Builder:
                     self.doc.add(Para(e["description"]))
                 linked = [x["code"] for x in e["codes"]]
                 if not linked:
-                    self.doc.add(Para("No codes linked yet.", italic=True))
+                    self.doc.add(Para(_("No codes linked yet."), italic=True))
                     continue
-                self.doc.add(Para("Codes: " + "; ".join(linked) + "."))
+                self.doc.add(Para(_("Codes: {codes}.").format(codes="; ".join(linked))))
                 rows = [r for code in linked for r in self.rows_of(code)]
                 for q in self._pick_many(rows, linked):
                     self.doc.add(quote_block(q))
         pairs = self.p.analysis.framework_view()
         if pairs:
-            self.doc.add(Heading(2, "Elements that co-occur"))
+            self.doc.add(Heading(2, _("Elements that co-occur")))
             self.doc.add(
                 Table(
-                    "Framework elements whose codes overlap in the text (overlap unit), "
-                    "for the dimensions the framework links.",
-                    ["element", "element", "overlaps", "C"],
+                    _(
+                        "Framework elements whose codes overlap in the text (overlap unit), "
+                        "for the dimensions the framework links."
+                    ),
+                    [_("element"), _("element"), _("overlaps"), "C"],
                     [
                         [
                             f"{x.dimension_a}: {x.element_a}",
@@ -401,13 +441,15 @@ class _Builder:
         return [to_quote(r, self.attributes) for r in chosen]
 
     def appendix(self) -> None:
-        self.doc.add(Heading(1, "About this report"))
-        self.doc.add(Para(RULE))
+        self.doc.add(Heading(1, _("About this report")))
+        self.doc.add(Para(rule()))
         self.doc.add(
             Para(
-                "Each quote names its document, its range of characters [start, end) in the "
-                "document's text, and the GUID of its coding: qcode codings list, or any tool "
-                "reading the project's .qdpx export, finds it by these."
+                _(
+                    "Each quote names its document, its range of characters [start, end) in the "
+                    "document's text, and the GUID of its coding: qcode codings list, or any tool "
+                    "reading the project's .qdpx export, finds it by these."
+                )
             )
         )
 
@@ -449,13 +491,12 @@ def build_report(
         raise NotFoundError(_("no categories to report on (make axial codes first)"))
     b = _Builder(p, n_quotes, attributes, figures)
     b.doc.add(Heading(0, b.doc.title))
-    b.doc.add(
-        Para(
-            f"{len(b.docs)} documents, {len(b.rows)} codings, {len(b.codes)} codes; "
-            f"{len(chosen)} {'category' if len(chosen) == 1 else 'categories'} reported.",
-            italic=True,
-        )
-    )
+    summary = ngettext(
+        "{documents} documents, {codings} codings, {codes} codes; {n} category reported.",
+        "{documents} documents, {codings} codings, {codes} codes; {n} categories reported.",
+        len(chosen),
+    ).format(documents=len(b.docs), codings=len(b.rows), codes=len(b.codes), n=len(chosen))
+    b.doc.add(Para(summary, italic=True))
     b.doc.add(Toc())
     b.storyline()
     for path, is_core in chosen:
@@ -506,4 +547,4 @@ def write_report(
     return doc
 
 
-__all__ = ["FORMATS", "RULE", "build_report", "quote_block", "write_report"]
+__all__ = ["FORMATS", "RULE", "build_report", "quote_block", "rule", "slot_name", "write_report"]

@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from qcode.i18n import N_, _, current, link_kind, pgettext, term
+from qcode.i18n import N_, _, current, link_kind, pgettext, relation_type, term
 from qcode.i18n import memo_type as i18n_memo_type
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
@@ -141,26 +141,8 @@ def footer() -> Widget:
     return SplitFooter() if current() == "zh" else Footer(show_command_palette=True)
 
 
-# the built-in relation types (the paradigm model's and ATLAS.ti's), as the workbench shows them;
-# a type the researcher defined keeps its own name
-RELATION_TYPES = {
-    "causal condition of": N_("causal condition of"),
-    "context of": N_("context of"),
-    "intervening condition of": N_("intervening condition of"),
-    "action/interaction strategy for": N_("action/interaction strategy for"),
-    "consequence of": N_("consequence of"),
-    "is associated with": N_("is associated with"),
-    "is part of": N_("is part of"),
-    "is cause of": N_("is cause of"),
-    "contradicts": N_("contradicts"),
-    "is a": N_("is a"),
-    "is property of": N_("is property of"),
-}
-
-
-def relation(value: str) -> str:
-    """A relation type's name in the interface's language."""
-    return _(RELATION_TYPES[value]) if value in RELATION_TYPES else value
+# a relation type's name in the interface's language (the workbench's name for it)
+relation = relation_type
 
 
 def relation_family(value: str) -> str:
