@@ -146,7 +146,10 @@ def test_a_race_lost_inside_the_orm_is_one_line(
     def lost(self: Project) -> None:
         raise StaleDataError("UPDATE statement on table 'codes' expected to update 1 row(s)")
 
+    from qcode.services import glance
+
     monkeypatch.setattr(Project, "info", lost)
+    monkeypatch.setattr(glance, "info", lambda _root: None)  # the ORM path, where races happen
     r = cli("-p", str(team[0].root), "info")
     assert r.code == 3 and r.err.count("\n") == 1 and "StaleDataError" not in r.err
     assert r.err.startswith("error: someone changed the same thing at the same moment")
