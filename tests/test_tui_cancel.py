@@ -121,5 +121,8 @@ def test_an_opened_document_is_kept_out_of_the_collectors_sight_until_idle(
             app._collect_when_idle()
             assert gone() is None
             assert gc.get_freeze_count() > 0  # and what lives on is kept again
+            assert gc.get_threshold()[2] > before[2]  # full collections wait for the pauses
 
+    before = gc.get_threshold()
     asyncio.run(main())
+    assert gc.get_threshold() == before  # as it was once the app is gone

@@ -36,6 +36,7 @@ from qcode.tui.screens.memos import MemosScreen
 from qcode.tui.screens.query import QueryScreen
 from qcode.tui.screens.queue import QueueScreen
 
+_RARELY = 1_000  # collections of the middle generation before the oldest one's (Python: 10)
 _INPUT = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
@@ -202,9 +203,17 @@ class QcodeApp(App[None]):
         # otherwise scan it all, cannot stall a key press for a tenth of a second.
         gc.collect()
         gc.freeze()
+        # and the oldest generation is left to the pauses: the young ones are still collected
+        # as usual, but a full collection (tens of milliseconds with the rows drawn so far)
+        # waits until the user stops typing (:meth:`_collect_when_idle`)
+        self._thresholds = gc.get_threshold()
+        gc.set_threshold(self._thresholds[0], self._thresholds[1], _RARELY)
         self._heap_kept = False
-        self._last_input = time.monotonic()
+        self._last_input = self._collected = time.monotonic()
         self.set_interval(2.0, self._collect_when_idle)
+
+    def on_unmount(self) -> None:
+        gc.set_threshold(*self._thresholds)
 
     def keep_heap(self) -> None:
         """What was just loaded (a document's text, codings, units: hundreds of thousands of
@@ -218,12 +227,15 @@ class QcodeApp(App[None]):
     def _collect_when_idle(self) -> None:
         """A full collection, of everything kept so far too, after five seconds without a key
         or a click; then it is all kept again."""
-        if not self._heap_kept or self.busy or time.monotonic() - self._last_input < 5:
+        if self.busy or time.monotonic() - self._last_input < 5:
             return
+        if not self._heap_kept and self._last_input < self._collected:
+            return  # nothing since the last one
         gc.unfreeze()
         gc.collect()
         gc.freeze()
         self._heap_kept = False
+        self._collected = time.monotonic()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, _INPUT):
