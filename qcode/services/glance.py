@@ -169,6 +169,44 @@ def _quietly(read: Callable[[], Any]) -> Any:
         return None
 
 
+_COUNTED = ("documents", "cases", "codes", "codings", "coders", "segments", "events", "memos")
+
+
+def info_record(
+    one: Callable[[str], Any],
+    *,
+    name: str,
+    path: str,
+    database: str,
+    language: str,
+    user: str,
+    schema: str | None,
+) -> dict[str, Any]:
+    """What ``qcode info`` shows, the project's counts read with ``one(sql)`` (the first value of
+    a plain SQL query's first row): the one place both ways of reading a project build it."""
+    count = {t: one(f"SELECT count(*) FROM {t}") or 0 for t in _COUNTED}
+    return {
+        "name": name,
+        "uuid": one("SELECT uuid FROM project"),
+        "path": path,
+        "database": database,
+        "language": language,
+        "user": user,
+        "schema": schema,
+        "documents": count["documents"],
+        "characters": one("SELECT coalesce(sum(chars), 0) FROM documents") or 0,
+        "cases": count["cases"],
+        "codes": count["codes"],
+        "codings": count["codings"],
+        "coders": count["coders"],
+        "memos": count["memos"],
+        "segments": count["segments"],
+        "events": count["events"],
+        "undo_steps": one("SELECT count(*) FROM history WHERE state = 'done'") or 0,
+        "redo_steps": one("SELECT count(*) FROM history WHERE state = 'undone'") or 0,
+    }
+
+
 def info(root: str | Path | None = None) -> dict[str, Any] | None:
     """:meth:`qcode.services.Project.info`, or None (see the module's description)."""
 
@@ -179,43 +217,15 @@ def info(root: str | Path | None = None) -> dict[str, Any] | None:
                 row = conn.execute(sql).fetchone()
                 return None if row is None else row[0]
 
-            uuid = one("SELECT uuid FROM project")
-            count = {
-                t: one(f"SELECT count(*) FROM {t}") or 0
-                for t in (
-                    "documents",
-                    "cases",
-                    "codes",
-                    "codings",
-                    "coders",
-                    "segments",
-                    "events",
-                    "memos",
-                )
-            }
-            chars = one("SELECT coalesce(sum(chars), 0) FROM documents") or 0
-            undo = one("SELECT count(*) FROM history WHERE state = 'done'") or 0
-            redo = one("SELECT count(*) FROM history WHERE state = 'undone'") or 0
-        return {
-            "name": settings["name"],
-            "uuid": uuid,
-            "path": str(folder),
-            "database": settings["url"],
-            "language": settings["language"],
-            "user": _user(settings["user"]),
-            "schema": HEAD,
-            "documents": count["documents"],
-            "characters": chars,
-            "cases": count["cases"],
-            "codes": count["codes"],
-            "codings": count["codings"],
-            "coders": count["coders"],
-            "memos": count["memos"],
-            "segments": count["segments"],
-            "events": count["events"],
-            "undo_steps": undo,
-            "redo_steps": redo,
-        }
+            return info_record(
+                one,
+                name=settings["name"],
+                path=str(folder),
+                database=settings["url"],
+                language=settings["language"],
+                user=_user(settings["user"]),
+                schema=HEAD,
+            )
 
     found: dict[str, Any] | None = _quietly(read)
     return found

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,17 +31,12 @@ from qcode.services.kept import Kept
 from qcode.settings import LANGUAGE_CODES, Settings
 from qcode.store import db
 from qcode.store.models import (
-    Case,
-    Code,
     Coder,
-    Coding,
     Document,
     Event,
     HistoryEntry,
-    Memo,
     Preference,
     ProjectRow,
-    Segment,
     new_uuid,
     utcnow,
 )
@@ -415,35 +410,18 @@ class Project:
                 row.value = value
 
     def info(self) -> dict[str, Any]:
+        from qcode.services.glance import info_record
+
         with self.read() as s:
-            row = s.scalars(select(ProjectRow)).first()
-            count = {
-                m.__tablename__: s.scalar(select(func.count()).select_from(m)) or 0
-                for m in (Document, Case, Code, Coding, Coder, Segment, Event, Memo)
-            }
-            chars = s.scalar(select(func.coalesce(func.sum(Document.chars), 0))) or 0
-            undo = s.scalar(select(func.count()).where(HistoryEntry.state == "done")) or 0
-            redo = s.scalar(select(func.count()).where(HistoryEntry.state == "undone")) or 0
-        return {
-            "name": self.settings.name,
-            "uuid": row.uuid if row else None,
-            "path": str(self.root),
-            "database": db.describe_url(self.engine),
-            "language": self.settings.language,
-            "user": self.user,
-            "schema": db.stored_revision(self.engine),
-            "documents": count["documents"],
-            "characters": chars,
-            "cases": count["cases"],
-            "codes": count["codes"],
-            "codings": count["codings"],
-            "coders": count["coders"],
-            "memos": count["memos"],
-            "segments": count["segments"],
-            "events": count["events"],
-            "undo_steps": undo,
-            "redo_steps": redo,
-        }
+            return info_record(
+                lambda sql: s.execute(text(sql)).scalar(),
+                name=self.settings.name,
+                path=str(self.root),
+                database=db.describe_url(self.engine),
+                language=self.settings.language,
+                user=self.user,
+                schema=db.stored_revision(self.engine),
+            )
 
 
 _ALREADY = "the same thing already exists (someone may have just made it); see it and retry"
