@@ -136,6 +136,13 @@ def action_label(action: str) -> str:
     in English the name itself, in a translation what the step did; as stored when unknown."""
     if current() == "en":
         return action
+    return _action_labels(current()).get(action, action)
+
+
+@functools.cache
+def _action_labels(_language: str) -> dict[str, str]:
+    """Every action's label in ``_language`` (the current one), made once, not for each row of
+    the log."""
     return {
         "agreement.resolve": pgettext("history action", "agreement.resolve"),
         "attrs.define": pgettext("history action", "attrs.define"),
@@ -191,4 +198,4 @@ def action_label(action: str) -> str:
         "summaries.mark": pgettext("history action", "summaries.mark"),
         "summaries.set": pgettext("history action", "summaries.set"),
         "uncode": pgettext("history action", "uncode"),
-    }.get(action, action)
+    }
