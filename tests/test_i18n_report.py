@@ -6,8 +6,7 @@ names, memos, transcripts); the network page's controls and tooltips are Chinese
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,6 @@ from conftest import EXAMPLE
 from test_i18n import english_left
 
 from qcode import Project, i18n
-from qcode.services.build import build
 
 # English that the report names on purpose: a command, a file type, a statistic; and the
 # Markdown's figure files (report-figures/figure-1.png)
@@ -31,10 +29,11 @@ def zh() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
-    root = tmp_path_factory.mktemp("example") / "flexible-employment"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("project.db*", "qcode.toml"))
-    with build(root) as p:
+def example(
+    tmp_path_factory: pytest.TempPathFactory, built_example: Callable[[Path], Path]
+) -> Iterator[Project]:
+    root = built_example(tmp_path_factory.mktemp("example") / "flexible-employment")
+    with Project.open(root) as p:
         yield p
 
 
