@@ -154,6 +154,15 @@ def relation_type(value: str) -> str:
     return _(RELATION_TYPES[value]) if value in RELATION_TYPES else value
 
 
+def relation_family(value: str) -> str:
+    """Where a relation type comes from (the paradigm model, ATLAS.ti, the researcher)."""
+    return {
+        "paradigm": pgettext("relation family", "paradigm"),
+        "atlas": pgettext("relation family", "ATLAS.ti"),
+        "user": pgettext("relation family", "user-defined"),
+    }.get(value, value)
+
+
 def set_language(language: str) -> None:
     """Speak ``language`` (``en`` or ``zh``) from now on."""
     if language not in LANGUAGES:

@@ -106,6 +106,11 @@ def test_figure_kind_commands(project: Project, tmp_path: Path, cli) -> None:  #
         assert r.code == 0 and f"drew {out}" in r.out and "clean" in r.out
     r = cli("-p", str(p.root), "figure", "codeline", "a", str(tmp_path / "x.gif"))
     assert r.code == 1 and "x.gif: a figure must end in .png, .svg or .pdf" in r.err
+    for args in (["figure", "codeline", "a"], ["freq", "--figure"], ["network", "--figure"]):
+        missing = tmp_path / "no-such-folder" / "x.png"  # one line, no traceback, nothing made
+        r = cli("-p", str(p.root), *args, str(missing))
+        assert r.code == 1 and r.err == f"error: {missing}: its folder does not exist\n", r.err
+        assert not missing.parent.exists()
     r = cli("-p", str(p.root), "figure", "stripes", "a", str(tmp_path / "x.pdf"), "--check")
     assert r.code == 1 and "--check reads .png and .svg" in r.err
 

@@ -80,11 +80,14 @@ class FigureError(InvalidInputError):
 
 
 def check_path(path: str | Path) -> Path:
-    """The figure file's path, if its extension names a format we write."""
+    """The figure file's path, if its extension names a format we write and its folder is
+    there."""
     path = Path(path)
     ext = path.suffix.lower().lstrip(".")
     if ext not in FORMATS:
         raise FigureError(_("{path}: a figure must end in .png, .svg or .pdf").format(path=path))
+    if not path.parent.is_dir():
+        raise FigureError(_("{output}: its folder does not exist").format(output=path))
     return path
 
 

@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from qcode.i18n import N_, _
-from qcode.tui import localise
+from qcode.i18n import N_, _, memo_type
 
 if TYPE_CHECKING:
     from qcode.tui.app import QcodeApp
@@ -83,7 +82,7 @@ class QcodeCommands(Provider):
             )
         for m in p.memos.list():
             text = _("Open memo: {title}").format(title=m.title)
-            out.append((text, partial(app.show_memo, m.id), localise.memo_type(m.type), False))
+            out.append((text, partial(app.show_memo, m.id), memo_type(m.type), False))
         return out
 
     async def _entries_off_thread(self) -> list[Entry]:

@@ -19,8 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from qcode.i18n import N_, _, current, link_kind, pgettext, relation_type, term
-from qcode.i18n import memo_type as i18n_memo_type
+from qcode.i18n import N_, _, current, term
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
 TEXTUAL = (
@@ -86,16 +85,6 @@ def counts(c: object) -> str:
     return _("{own} own · {total} with sub-codes").format(own=own, total=total)
 
 
-def memo_type(value: str) -> str:
-    """A memo type (the services' name) in the interface's language."""
-    return i18n_memo_type(value)
-
-
-def kind(value: str) -> str:
-    """What a memo is linked to, in the interface's language."""
-    return link_kind(value)
-
-
 class PaletteKey(Footer):
     """The command palette's key alone, as the footer shows it."""
 
@@ -139,16 +128,3 @@ class SplitFooter(Horizontal):
 def footer() -> Widget:
     """The screens' footer, with the command palette's key at its right."""
     return SplitFooter() if current() == "zh" else Footer(show_command_palette=True)
-
-
-# a relation type's name in the interface's language (the workbench's name for it)
-relation = relation_type
-
-
-def relation_family(value: str) -> str:
-    """Where a relation type comes from (the paradigm model, ATLAS.ti, the researcher)."""
-    return {
-        "paradigm": pgettext("relation family", "paradigm"),
-        "atlas": pgettext("relation family", "ATLAS.ti"),
-        "user": pgettext("relation family", "user-defined"),
-    }.get(value, value)

@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
-from qcode.i18n import N_, _, ngettext
+from qcode.i18n import N_, _, ngettext, relation_family, relation_type
 from qcode.services.codes import CodeInfo
 from qcode.tui import localise
 from qcode.tui.widgets.codetree import fill_code_tree
@@ -222,7 +222,7 @@ class CodebookScreen(Screen[None]):
         p = self.qapp.project
         lines = []
         for r in p.structure.list(code=path):
-            lines.append(f"\n{r.source} —{localise.relation(r.type)}→ {r.target}")
+            lines.append(f"\n{r.source} —{relation_type(r.type)}→ {r.target}")
         for d in p.framework.show()["dimensions"]:
             for e in d["elements"]:
                 for c in e["codes"]:
@@ -368,13 +368,13 @@ class CodebookScreen(Screen[None]):
                     return
 
                 def done() -> None:
-                    shown = localise.relation(type_name)
+                    shown = relation_type(type_name)
                     self.notify(" ".join((source, shown, target)))  # the relation, as named
                     self._show()
 
                 self._run(p.structure.relate, source, type_name, target, then=done)
 
-            shown = localise.relation(type_name)
+            shown = relation_type(type_name)
             self.app.push_screen(self._pick_other(f"{source} {shown} …", False), chose_target)
 
         def pick(types: list[Any]) -> None:
@@ -382,7 +382,7 @@ class CodebookScreen(Screen[None]):
                 Choice(
                     t.name,
                     _("{type} ({family})").format(
-                        type=localise.relation(t.name), family=localise.relation_family(t.family)
+                        type=relation_type(t.name), family=relation_family(t.family)
                     ),
                 )
                 for t in types

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, link_kind, memo_type
 from qcode.services.memos import Target
 from qcode.tui import localise
 from qcode.tui.widgets.pickers import Choice, Confirm, Picker
@@ -75,7 +75,7 @@ class MemosScreen(Screen[None]):
         options.add_options(
             [
                 Option(
-                    Text.assemble(m.title, (f"  {localise.memo_type(m.type)} · {m.coder}", "dim")),
+                    Text.assemble(m.title, (f"  {memo_type(m.type)} · {m.coder}", "dim")),
                     id=str(m.id),
                 )
                 for m in memos
@@ -110,13 +110,13 @@ class MemosScreen(Screen[None]):
         self.query_one("#memo-title", Input).value = m.title
         self.query_one("#memo-body", TextArea).text = m.body
         links = ", ".join(
-            f"{localise.kind(lk.kind)} {lk.label}"
+            f"{link_kind(lk.kind)} {lk.label}"
             + (f" [{lk.start}, {lk.end})" if lk.start is not None else "")
             for lk in m.links
         )
         self.query_one("#memo-links", Static).update(
             Text.assemble(
-                (f"{localise.memo_type(m.type)} · {m.coder} · {m.updated}\n", "dim"),
+                (f"{memo_type(m.type)} · {m.coder} · {m.updated}\n", "dim"),
                 _("links: {links}").format(links=links or _("none")),
             )
         )

@@ -13,8 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from qcode.i18n import N_, _
-from qcode.tui.localise import memo_type
+from qcode.i18n import N_, _, memo_type
 
 
 def _preview_hint() -> str:
