@@ -105,6 +105,8 @@ SHOWN_FIRST = {
     "Confirm",
     "Option",
     "Markdown",
+    "update",  # a Static's or Label's new text
+    "show_state",
 }
 
 

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
 from qcode.errors import QcodeError
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, ngettext
 from qcode.services.codes import CodeInfo
 from qcode.services.codings import Span
 from qcode.services.memos import MEMO_TYPES, Target
@@ -559,7 +559,7 @@ class CodingScreen(Screen[None]):
                 return  # typed on since
             self.search = query
             self.view.set_hits(found)
-            bar.show_state(f"{len(found)} hit{'s' if len(found) != 1 else ''}")
+            bar.show_state(ngettext("{n} hit", "{n} hits", len(found)).format(n=len(found)))
             if submitted:
                 self.view.focus()
                 if found:

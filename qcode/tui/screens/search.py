@@ -79,7 +79,9 @@ class SearchScreen(ModalScreen[None]):
         if not q.pattern:
             return
         p = self.qapp.project
-        self.query_one("#sa-state", Label).update(f"searching ... ({q.describe()})")
+        self.query_one("#sa-state", Label).update(
+            _("searching ... ({how})").format(how=q.describe())
+        )
 
         def show(hits: list[SearchHit]) -> None:
             if self.query_ != q:
@@ -87,7 +89,11 @@ class SearchScreen(ModalScreen[None]):
             self.hits = hits
             docs = len({h.document for h in hits})
             self.query_one("#sa-state", Label).update(
-                f"{len(hits)} hits in {docs} documents · {q.describe()}"
+                ngettext(
+                    "{n} hit in {docs} documents · {how}",
+                    "{n} hits in {docs} documents · {how}",
+                    len(hits),
+                ).format(n=len(hits), docs=docs, how=q.describe())
             )
             options = self.query_one("#sa-hits", OptionList)
             options.clear_options()
