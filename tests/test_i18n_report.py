@@ -68,6 +68,9 @@ def test_the_markdown_report_in_chinese(zh: None, example: Project, tmp_path: Pa
     assert "## Participation resilience（核心范畴）" in md
     assert "| 模型要素 | 编码 | 证据 |" in md and "| 子编码 | 编码数 | 文档数 | 个案数 |" in md
     assert "| 类属 | 通向核心范畴的路径 |" in md
+    # the built-in relation types on those paths in Chinese (the study's codebook names them in
+    # English, so the check of English words left cannot see them)
+    assert "—是……的因果条件→" in md and "condition of" not in md and "strategy for" not in md
     assert "（节点大小：编码数" in md  # a figure's caption
     assert re.search(r"；编码 [0-9a-f-]{36}\)", md)  # a quote's reference
     data = study_data()

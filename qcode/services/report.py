@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.quotes import IDEAL_LENGTH
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.i18n import N_, _, current, memo_type, ngettext, pgettext
+from qcode.i18n import N_, _, current, memo_type, ngettext, pgettext, relation_type
 from qcode.interchange.document import (
     Doc,
     Figure,
@@ -195,7 +195,7 @@ class _Builder:
         code tree (``qcode core``)."""
         info = self.p.structure.core()
         rows = [
-            [cat, " ".join(f"—{x}→" if i % 2 else x for i, x in enumerate(steps))]
+            [cat, " ".join(f"—{relation_type(x)}→" if i % 2 else x for i, x in enumerate(steps))]
             for cat, steps in sorted(info["paths"].items(), key=lambda kv: (len(kv[1]), kv[0]))
             if steps and steps[-1] == c.path
         ]
