@@ -240,6 +240,9 @@ def network(
         )
         + "".join(wrote)
     )
+    pairs = sum(1 for *_ends, d in g.edges(data=True) if d.get("kind") == "cooccurrence")
+    if not framework_view and not pairs and level in ("open", "axial"):  # say why, as cooccur
+        note(_no_pairs(project(), unit, scope_of(doc, (), where, coder, level), min_weight))
     if figure is not None and check_figure:
         rc = report(figure)
         if rc:
