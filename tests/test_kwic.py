@@ -154,3 +154,52 @@ def test_errors_leave_the_project_unchanged(doc: Project, args: list[str], messa
     assert r.err.startswith("error: ") and message in r.err and r.err.count("\n") == 1
     assert regex.search(r"\bTraceback\b", r.err) is None
     assert snapshot(doc) == before and doc.info()["events"] == events
+
+
+def test_context_trimmed_to_the_same_cells_as_trimming_one_character_at_a_time() -> None:
+    from dataclasses import asdict
+
+    from rich.cells import cell_len
+
+    from qcode.cli.words import _head_cells, _tail_cells
+
+    def naive_tail(text: str, width: int) -> str:
+        while cell_len(text) > width:
+            text = text[1:]
+        return text
+
+    def naive_head(text: str, width: int) -> str:
+        while cell_len(text) > width:
+            text = text[:-1]
+        return text
+
+    for text in (TEXT, TEXT.replace("\n", " ⏎ "), "养老保险很贵" * 5, "", "ab"):
+        for width in range(0, 45):
+            assert _tail_cells(text, width) == naive_tail(text, width), (text, width)
+            assert _head_cells(text, width) == naive_head(text, width), (text, width)
+    line = lines(TEXT, find(TEXT, term_pattern("社保")), 10)[0]
+    assert line.as_json() == asdict(line)
+
+
+def test_texts_are_read_in_batches_in_the_order_asked(tmp_path: Path, monkeypatch) -> None:
+    import qcode.services.words as words
+
+    p = Project.init(tmp_path / "p")
+    files = [write(tmp_path / f"t{i}.txt", f"R: text number {i}.\n") for i in range(7)]
+    p.documents.import_files(files)
+    service = WordsService(p)
+    docs = list(reversed(service._documents([], [])))
+    monkeypatch.setattr(words, "_TEXT_BATCH", 3)  # 7 documents: batches of 3, 3 and 1
+    assert [t.split()[3] for t in service._texts(docs)] == [f"{i}." for i in range(6, -1, -1)]
+    p.close()
+
+
+def test_a_page_of_hits_counts_them_all_and_cuts_only_its_own_context(doc: Project) -> None:
+    service = WordsService(doc)
+    every = service.kwic("社保", window=6)
+    for first in (0, 1, 2, 3, 9):
+        page, total, n_docs = service.kwic_page("社保", window=6, first=first)
+        assert page == every[:first] and (total, n_docs) == (3, 2)
+    # the table says how many hits there are in all, from the page
+    r = run_cli("-p", str(doc.root), "kwic", "社保")
+    assert r.code == 0 and "3 hit(s) of '社保' in 2 document(s)" in r.out

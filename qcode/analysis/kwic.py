@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import regex
@@ -38,7 +38,14 @@ class Line:
     right: str
 
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # by hand: dataclasses.asdict deep-copies every field and was most of a large listing
+        return {
+            "start": self.start,
+            "end": self.end,
+            "left": self.left,
+            "match": self.match,
+            "right": self.right,
+        }
 
 
 def term_pattern(term: str, is_regex: bool = False) -> Any:

@@ -9,7 +9,7 @@ import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS, DOC, FORMAT, WHERE, check, write_csv
-from qcode.cli.output import Listing, clip, emit_json, err, listing, ok, table
+from qcode.cli.output import Listing, clip, emit_json, err, listing, ok, screenful, table
 from qcode.cli.progress import working
 from qcode.errors import InvalidInputError
 from qcode.i18n import N_, _
@@ -214,7 +214,12 @@ def kwic(
     if code is None and (unit is not None or coder is not None):
         raise InvalidInputError(_("--unit and --coder go with --code"))
     service = WordsService(project())
-    hits = service.kwic(term, is_regex, window, doc, where)
+    how = listing()
+    if format_ == "table" and not how.all:  # a screenful's context, every hit counted
+        hits, total, n_docs = service.kwic_page(term, is_regex, window, doc, where, screenful())
+    else:
+        hits = service.kwic(term, is_regex, window, doc, where)
+        total, n_docs = len(hits), len({h["document"] for h in hits})
     done = None
     if code is not None:
         done = service.code_hits(term, code, is_regex, unit, coder, doc, where)
@@ -223,7 +228,7 @@ def kwic(
     elif format_ == "csv":
         write_csv(KWIC_FIELDS, [[h[k] for k in KWIC_FIELDS] for h in hits])
     else:
-        _concordance(hits, term, listing())
+        _concordance(hits, term, how, total, n_docs)
     if done is not None:
         where_to = f" ({done.unit}s around the hits)" if done.unit else ""
         message = (
@@ -237,7 +242,42 @@ def kwic(
             ok(message)
 
 
-def _concordance(hits: list[dict[str, Any]], term: str, how: Listing) -> None:
+def _tail_cells(text: str, width: int) -> str:
+    """The longest end of ``text`` that fits in ``width`` terminal cells."""
+    from rich.cells import cell_len
+
+    if _one_cell_each(text):  # the usual case, sliced at once
+        return text[max(len(text) - width, 0) :] if width > 0 else ""
+    while cell_len(text) > width:  # emoji sequences and CJK: measured as the table measures them
+        text = text[1:]
+    return text
+
+
+def _head_cells(text: str, width: int) -> str:
+    """The longest start of ``text`` that fits in ``width`` terminal cells."""
+    from rich.cells import cell_len
+
+    if _one_cell_each(text):
+        return text[: max(width, 0)]
+    while cell_len(text) > width:
+        text = text[:-1]
+    return text
+
+
+def _one_cell_each(text: str) -> bool:
+    """Whether every character of ``text`` takes one terminal cell (printable ASCII, and the
+    line-break mark the concordance shows)."""
+    return (
+        text.isascii()
+        and text.isprintable()
+        or text.replace("⏎", "").isascii()
+        and (text.replace("⏎", "").isprintable())
+    )
+
+
+def _concordance(
+    hits: list[dict[str, Any]], term: str, how: Listing, total: int, n_docs: int
+) -> None:
     """One line per hit: the context trimmed to the terminal's width around the match."""
     from rich.cells import cell_len
     from rich.table import Table
@@ -247,10 +287,8 @@ def _concordance(hits: list[dict[str, Any]], term: str, how: Listing) -> None:
     def flat(text: str) -> str:
         return text.replace("\n", " ⏎ ")
 
-    from qcode.cli.output import err, screenful
+    from qcode.text.safety import visible
 
-    total = len(hits)
-    n_docs = len({h["document"] for h in hits})
     streamed = how.all
     if not streamed and total > screenful():  # one screenful; the rest counted (see table())
         hits = hits[: screenful()]
@@ -274,15 +312,13 @@ def _concordance(hits: list[dict[str, Any]], term: str, how: Listing) -> None:
     rw = max([0, *(len(r) for _, r, _ in shown)])
     if streamed:
         out.file.write(str(cell(title)) + "\n")
+    side_of = max(out.width, 60) - fixed  # the terminal's width asked once, not per hit
     for h, (doc, span, match) in zip(hits, shown, strict=True):
-        side = max(8, (max(out.width, 60) - fixed - max(5, cell_len(match))) // 2)
-        left, right = flat(h["left"]), flat(h["right"])
-        while cell_len(left) > side:
-            left = left[1:]
-        while cell_len(right) > side:
-            right = right[:-1]
+        side = max(8, (side_of - max(5, cell_len(match))) // 2)
+        left = _tail_cells(flat(h["left"]), side)
+        right = _head_cells(flat(h["right"]), side)
         if streamed:  # every hit, a line each, as it is trimmed (a table would measure them all)
-            d, r, lt, m, rt = (str(c) for c in cells((doc, span, left, match, right)))
+            d, r, lt, m, rt = (visible(str(c), True) for c in (doc, span, left, match, right))
             pad = " " * max(side - cell_len(lt), 0)
             out.file.write(f"{d}{' ' * (dw - cell_len(d))}  {r:>{rw}}  {pad}{lt} {m} {rt}\n")
         else:

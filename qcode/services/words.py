@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from qcode.analysis import kwic as kw
-from qcode.analysis import words as wd
 from qcode.errors import InputFileError, InvalidInputError, NotFoundError
 from qcode.i18n import _
 from qcode.records import Records
@@ -40,6 +39,7 @@ from qcode.services.codings import CodingRequest, check_range
 from qcode.store.models import Case, Coder, Coding, Document, Segment
 
 if TYPE_CHECKING:
+    from qcode.analysis import words as wd
     from qcode.services.project import Project
 
 BY = ("document", "case")
@@ -90,6 +90,9 @@ class KwicCoding:
         return asdict(self)
 
 
+_TEXT_BATCH = 200  # documents per query in WordsService._texts
+
+
 class WordsService:
     def __init__(self, project: Project) -> None:
         self.p = project
@@ -120,9 +123,16 @@ class WordsService:
         return [_Doc(*r) for r in rows]
 
     def _texts(self, docs: Sequence[_Doc]) -> Iterator[str]:
+        """The texts of ``docs`` in their order, read a few hundred documents a query (one query
+        for each document cost more than a whole search), one batch in memory at a time."""
         with self.p.read() as s:
-            for d in docs:
-                yield s.scalar(select(Document.text).where(Document.id == d.id)) or ""
+            conn = s.connection()
+            for i in range(0, len(docs), _TEXT_BATCH):
+                part = docs[i : i + _TEXT_BATCH]
+                q = select(Document.id, Document.text).where(Document.id.in_([d.id for d in part]))
+                text = {i: t for i, t in conn.execute(q)}
+                for d in part:
+                    yield text.get(d.id) or ""
 
     def _coded(
         self, code: str, subcodes: bool, coders: Sequence[str], doc_ids: Sequence[int]
@@ -157,6 +167,8 @@ class WordsService:
         userdict: str | Path | None,
         processes: int,
     ) -> list[wd.TermCounts]:
+        from qcode.analysis import words as wd
+
         if ngram not in wd.NGRAMS:
             raise InvalidInputError(_("--ngram {ngram}: give 1, 2 or 3").format(ngram=ngram))
         if coders and code is None:
@@ -200,6 +212,8 @@ class WordsService:
         """Word (``ngram`` 1) or phrase frequencies over the documents in scope, or only in the
         text coded with ``code`` (its sub-codes' too unless ``subcodes`` is false; overlapping
         codings count once), overall or per ``document`` or ``case`` (``by``)."""
+        from qcode.analysis import words as wd
+
         if by is not None and by not in BY:
             raise InvalidInputError(_("unknown --by {by!r} (document or case)").format(by=by))
         if top is not None and top < 0:
@@ -230,6 +244,8 @@ class WordsService:
         """Terms that set the documents matching ``group_a`` (``K=V``) apart from those matching
         ``group_b`` (``K=V2``, or just ``V2`` for the same attribute), within the scope of
         ``docs`` and ``where``: log-likelihood G2, its p value and the log ratio."""
+        from qcode.analysis import words as wd
+
         ((key, _value),) = parse_assignments([group_a]).items()
         if "=" not in group_b:
             group_b = f"{key}={group_b}"
@@ -295,13 +311,31 @@ class WordsService:
         """Every hit of ``term`` in the documents in scope (import order, then position):
         document, code-point ``start``/``end`` into the stored text, and ``left``/``match``/
         ``right`` with up to ``window`` characters of context."""
+        return self.kwic_page(term, is_regex, window, docs, where)[0]
+
+    def kwic_page(
+        self,
+        term: str,
+        is_regex: bool = False,
+        window: int = 40,
+        docs: Sequence[str] = (),
+        where: Sequence[str] = (),
+        first: int | None = None,
+    ) -> tuple[list[dict[str, Any]], int, int]:
+        """The first ``first`` hits (all when None) as :meth:`kwic` gives them, the number of
+        all hits and the number of documents they are in: a screenful's context is cut, not
+        that of every hit."""
         if window < 0:
             raise InvalidInputError(_("--window must be 0 or more"))
-        out = []
+        out: list[dict[str, Any]] = []
+        total = n_docs = 0
         for d, text, found in self._hits(term, is_regex, docs, where):
-            for line in kw.lines(text, found, window):
+            total += len(found)
+            n_docs += 1
+            room = len(found) if first is None else max(first - len(out), 0)
+            for line in kw.lines(text, found[:room], window):
                 out.append({"document": d.name, **line.as_json()})
-        return out
+        return out, total, n_docs
 
     def code_hits(
         self,
