@@ -96,3 +96,31 @@ def test_upgrading_a_project_with_codings_and_memo_links_keeps_them(
     with again.read() as s:
         assert s.scalar(select(Code.color_chosen)) is True
     again.close()
+
+
+def test_a_bulk_insert_gives_each_row_its_stored_id_and_undo_removes_exactly_them(
+    project: Project,
+) -> None:
+    """Bulk inserts on SQLite set the ids themselves (one past the largest) instead of looking
+    the rows up again: the ids returned are those stored, row for row, after earlier rows were
+    deleted in the middle and at the end, and undo takes away these rows and no other."""
+    import uuid
+
+    def add(names: list[str]) -> list[dict[str, object]]:
+        with project.change("test.bulk") as ch:
+            return ch.insert_full(
+                Code, [{"name": n, "uuid": str(uuid.uuid4()), "color": "#336699"} for n in names]
+            )
+
+    first = add([f"a{i}" for i in range(600)])
+    with project.change("test.delete") as ch:
+        ch.delete(Code, [int(str(first[10]["id"])), int(str(first[-1]["id"]))])
+    second = add([f"b{i}" for i in range(700)])
+    with project.read() as s:
+        stored = {u: i for u, i in s.execute(select(Code.uuid, Code.id))}
+    assert all(stored[str(r["uuid"])] == r["id"] for r in first[11:-1] + second)
+    assert len({r["id"] for r in second} & {r["id"] for r in first}) == 0
+    project.history.undo()
+    with project.read() as s:
+        names = set(s.scalars(select(Code.name)))
+    assert names == {str(r["name"]) for r in first} - {"a10", "a599"}

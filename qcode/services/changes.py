@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from qcode.store.models import Base
@@ -97,10 +97,15 @@ class Change:
         full = [_defaults(table, r) for r in rows]
         pk = next(iter(table.primary_key.columns))
         given = fresh_ids(self.conn, table, len(full))
+        if given is None and len(full) >= _MANY and self.conn.dialect.name == "sqlite":
+            given = self._next_ids(pk, len(full))
         if given is not None:
             for row, new_id in zip(full, given, strict=True):
                 row.setdefault(pk.name, new_id)
-        if len(full) >= _MANY and "uuid" in table.c:
+        if all(pk.name in r for r in full):  # every id known: a plain bulk insert, no look-up
+            self.conn.execute(insert(table), full)
+            ids = [r[pk.name] for r in full]
+        elif len(full) >= _MANY and "uuid" in table.c:
             ids = self._insert_many(table, pk, full)
         else:
             stmt = insert(table).returning(pk, sort_by_parameter_order=True)
@@ -130,6 +135,13 @@ class Change:
         full[pk.name] = new_id
         self.ops.append(["insert", table.name, [new_id]])
         return full
+
+    def _next_ids(self, pk: Any, n: int) -> list[int]:
+        """On SQLite, the ids the next ``n`` rows would be given (one past the largest, as SQLite
+        numbers rows of a table without AUTOINCREMENT): this transaction is the only writer, so
+        they can be set in the rows and the rows need not be looked up again after the insert."""
+        top = self.conn.scalar(select(func.coalesce(func.max(pk), 0)))
+        return list(range(top + 1, top + 1 + n))
 
     def _insert_many(self, table: Any, pk: Any, rows: list[dict[str, Any]]) -> list[int]:
         """A plain bulk insert (one statement executed many times, which every driver does fast,
@@ -177,10 +189,15 @@ class Change:
         full = [_defaults(table, r) for r in rows]
         pk = next(iter(table.primary_key.columns))
         given = fresh_ids(self.conn, table, len(full))
+        if given is None and self.conn.dialect.name == "sqlite":
+            given = self._next_ids(pk, len(full))
         if given is not None:
             for row, new_id in zip(full, given, strict=True):
                 row.setdefault(pk.name, new_id)
         self.conn.execute(insert(table), full)
+        if all(pk.name in r for r in full):  # every id known (SQLite): no look-up
+            self.ops.append(["insert", table.name, sorted(r[pk.name] for r in full)])
+            return len(full)
         parents = sorted({r[parent_col] for r in rows})
         ids: list[int] = []
         for i in range(0, len(parents), _LOOKUP):

@@ -324,6 +324,9 @@ def _extract(where: str, data: bytes, kind: str) -> str:
     return decode(Path(where), data)[0]
 
 
+BUILD_CACHE_KB = 131072  # SQLite's page cache while a new project is written (default 2 MB)
+
+
 def create_from_qdpx(
     directory: str | Path,
     source: str | Path,
@@ -357,6 +360,8 @@ def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
     rep = ImportReport(x.origin or "unknown", x.units, notes=list(x.report))
     cells = summaries.take_from_exchange(x)  # what is left are memos
     with p.change("init.qdpx", f"create from {source.name}") as ch:
+        if ch.conn.dialect.name == "sqlite":  # a new file written in bulk: room for its indexes
+            ch.conn.exec_driver_sql(f"PRAGMA cache_size = -{BUILD_CACHE_KB}")
         coder = _Coders(ch, x, p.user)
         code_id = _codes(ch, x, rep)
         attr_id, attr_type = _attributes(ch, x)
