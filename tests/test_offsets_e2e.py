@@ -87,3 +87,26 @@ def test_codings_slice_the_stored_text(
         assert c.text == text[c.start : c.end]
     for row in project.codings.list(document=name):
         assert row.text == text[row.start : row.end]
+
+
+def test_positions_in_a_plain_text_map_as_the_general_way_maps_them() -> None:
+    """ForeignText maps positions of a text with nothing to move (no BOM, CRLF, decomposed
+    accent or joining character) at once; every range comes out as the general path gives it."""
+    from qcode.text.foreign import ForeignText
+
+    texts = [
+        "Plain words, numbers 12 and\nlines.",
+        "社保很贵, 我交养老保险\n",
+        "café au lait\n",  # composed: plain
+        "x",
+    ]
+    for raw in texts:
+        for units in ("codepoints", "utf16"):
+            fast = ForeignText(raw, units)
+            assert fast._plain
+            slow = ForeignText(raw, units)
+            slow._plain = False
+            for a, b in itertools.product(range(-2, len(raw) + 3), repeat=2):
+                assert fast.range(a, b) == slow.range(a, b), (raw, units, a, b)
+    for raw in ("cafe\u0301", "a\r\nb", "a\ufeffb", "👍🏽 ok", "R: 👩‍👩‍👧", "e\u200db"):
+        assert not ForeignText(raw, "utf16")._plain, raw

@@ -41,6 +41,8 @@ from qcode.interchange.refi import (
 from qcode.interchange.safety import SafeZip, parse_xml
 from qcode.text.foreign import ForeignText
 
+_SELECTION, _CODING, _CODE_REF = "{*}PlainTextSelection", "{*}Coding", "{*}CodeRef"
+
 Extract = Callable[[str, bytes, str], str]
 """``extract(member_name, data, kind)`` -> raw text of a source; ``kind`` is "txt" or "docx"."""
 
@@ -105,6 +107,26 @@ class _Reader:
         self.codes: set[str] = set()
         self.lower = {n.lower(): n for n in z.names}
         self.seen: dict[str, set[str]] = {}
+        self._refs: dict[str | None, str | None] = {}
+        self._times: dict[str | None, datetime | None] = {}
+
+    def ref_guid(self, value: str | None) -> str | None:
+        """:func:`guid_of` for the values that repeat (code and user references), remembered."""
+        try:
+            return self._refs[value]
+        except KeyError:
+            g = self._refs[value] = guid_of(value)
+            return g
+
+    def when(self, value: str | None) -> datetime | None:
+        """:func:`_when`, remembered: codings made together carry the same time."""
+        try:
+            return self._times[value]
+        except KeyError:
+            if len(self._times) > 50_000:  # all different after all: keep memory small
+                self._times.clear()
+            t = self._times[value] = _when(value)
+            return t
 
     def guid(self, kind: str, el: Any) -> str:
         """The element's GUID, or a new one when it has none or repeats one of the same kind
@@ -325,20 +347,23 @@ class _Reader:
         )
         seen: set[tuple[str, int, int, str | None]] = set()
         dropped = {"unknown code": 0, "outside the text": 0, "bad position": 0, "repeated": 0}
+        # the same few code and user GUIDs and times come back on every coding: worked out once
+        refs, times, codes = self.ref_guid, self.when, self.codes
 
         def add(
             coding_el: Any,
             rng: tuple[int, int],
             user: str | None,
             when: str | None,
-            selection: Any = None,
+            sel_guid: str = "",
+            sel_name: str = "",
         ) -> None:
-            ref = child(coding_el, "CodeRef")
-            code = guid_of(ref.get("targetGUID")) if ref is not None else None
-            if code not in self.codes:
+            ref = next(coding_el.iterchildren(_CODE_REF), None)
+            code = refs(ref.get("targetGUID")) if ref is not None else None
+            if code not in codes:
                 dropped["unknown code"] += 1
                 return
-            u = guid_of(coding_el.get("creatingUser")) or user
+            u = refs(coding_el.get("creatingUser")) or user
             key = (code, rng[0], rng[1], u)
             if key in seen:
                 dropped["repeated"] += 1
@@ -351,14 +376,14 @@ class _Reader:
                     rng[1],
                     guid_of(coding_el.get("guid")) or "",
                     u,
-                    _when(coding_el.get("creationDateTime") or when),
+                    times(coding_el.get("creationDateTime") or when),
                     _ref_guids(coding_el, "NoteRef"),
-                    (guid_of(selection.get("guid")) or "") if selection is not None else "",
-                    (selection.get("name") or "").strip() if selection is not None else "",
+                    sel_guid,
+                    sel_name,
                 )
             )
 
-        for sel in children(el, "PlainTextSelection"):
+        for sel in el.iterchildren(_SELECTION):
             s, e = _int(sel.get("startPosition")), _int(sel.get("endPosition"))
             if s is None or e is None:
                 dropped["bad position"] += 1
@@ -367,12 +392,15 @@ class _Reader:
             if rng is None:
                 dropped["outside the text"] += 1
                 continue
-            user = guid_of(sel.get("creatingUser"))
-            for c in children(sel, "Coding"):
-                add(c, rng, user, sel.get("creationDateTime"), sel)
+            user = refs(sel.get("creatingUser"))
+            sel_guid = guid_of(sel.get("guid")) or ""
+            sel_name = (sel.get("name") or "").strip()
+            when = sel.get("creationDateTime")
+            for c in sel.iterchildren(_CODING):
+                add(c, rng, user, when, sel_guid, sel_name)
             notes = _ref_guids(sel, "NoteRef")
             if notes:
-                src.ranges.append(XRange(rng[0], rng[1], notes, guid_of(sel.get("guid")) or ""))
+                src.ranges.append(XRange(rng[0], rng[1], notes, sel_guid))
         if ft.text:
             for c in children(el, "Coding"):  # coding of the whole source
                 add(c, (0, len(ft.text)), src.user, el.get("creationDateTime"))

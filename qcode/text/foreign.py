@@ -21,6 +21,8 @@ from qcode.text.offsets import UnitIndex, snap_range
 UNITS = ("codepoints", "utf16")
 _GRAPHEME = regex.compile(r"\X", regex.DOTALL)
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# characters that may join a neighbour into one grapheme (see qcode.text.offsets._simple)
+_JOINING = re.compile("[^\x00-\u02ff\u4e00-\u9fff]")
 
 
 class ForeignText:
@@ -37,6 +39,8 @@ class ForeignText:
         self._gone: list[int] = []
         self._starts: list[int] | None = None
         self._ends: list[int] | None = None
+        # every position is a character of the stored text and a grapheme boundary: nothing to map
+        self._plain = self._utf16 is None and self.text == raw and not _JOINING.search(raw)
         if self.text == raw:
             return
         lead = len(raw) - len(raw.lstrip("\ufeff"))
@@ -86,5 +90,7 @@ class ForeignText:
         character of it (empty, or out of the text)."""
         if end <= start or start >= self.units_length or end <= 0:
             return None
+        if self._plain:
+            return max(start, 0), min(end, len(self.text))
         s, e = snap_range(self.text, self._position(start, False), self._position(end, True))
         return (s, e) if e > s else None
