@@ -122,3 +122,21 @@ def test_fast_boundary_test_agrees_with_the_grapheme_iterator(raw: str) -> None:
     for pos in range(len(text) + 1):
         if is_boundary_fast(text, pos):
             assert pos in bounds
+
+
+def test_the_language_of_a_document_from_its_letters() -> None:
+    from qcode.services.documents import detect_language
+
+    cases = [
+        ("Plain English, 2024.", "en", "en"),
+        ("Plain English, 2024.", "zh", "en"),  # a Chinese project's English document
+        ("Plain English, 2024.", "de", "de"),
+        ("Café au lait, naïve.", "zh", "en"),
+        ("Café au lait, naïve.", "fr", "fr"),
+        ("我交养老保险，养老保险很贵。", "en", "zh"),
+        ("R: 我交养老保险 and more English words to keep Han under a fifth here", "en", "en"),
+        ("R: 我交养老保险 and more English words", "zh", "zh"),  # between 2 % and 20 %: as set
+        ("", "zh", "en"),
+    ]
+    for text, default, want in cases:
+        assert detect_language(text, default) == want, (text, default)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, text, update
@@ -19,7 +20,7 @@ from sqlalchemy.orm import Session
 from qcode.store.models import Base
 from qcode.store.oplog import Op, delete_ids, fetch_rows, fresh_ids, to_json, update_ids
 
-_MANY = 500  # from this many rows, insert_full inserts in bulk and looks the ids up after
+_MANY = 500  # from this many rows, inserts go in bulk (ids set first on SQLite, else looked up)
 _LOOKUP = 900  # UUIDs per lookup query (under SQLite's limit of bound parameters)
 
 
@@ -50,6 +51,32 @@ def _insert_new(dialect: str, table: Any, unique: tuple[str, ...]) -> Any:
     pk = next(iter(table.primary_key.columns))
     stmt = upsert(table).on_conflict_do_nothing(index_elements=[table.c[n] for n in unique])
     return stmt.returning(pk)
+
+
+@cache
+def _driver_insert(
+    dialect: Any, table: Any, names: frozenset[str]
+) -> tuple[str, tuple[str, ...], tuple[tuple[int, Any], ...]] | None:
+    """The SQL of an insert of the columns ``names`` with positional parameters, the columns in
+    the order of those parameters, and the conversions of the columns whose type has one
+    (position, function); None when the statement would take other parameters as well."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(names))
+    order = tuple(compiled.positiontup or ())
+    if set(order) != names or len(order) != len(names):
+        return None
+    convert = []
+    for i, name in enumerate(order):
+        fn = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if fn is not None:
+            convert.append((i, fn))
+    return str(compiled), order, tuple(convert)
+
+
+def _converted(row: Sequence[Any], convert: tuple[tuple[int, Any], ...]) -> tuple[Any, ...]:
+    out = list(row)
+    for i, fn in convert:
+        out[i] = fn(out[i])
+    return tuple(out)
 
 
 class RowsKept(Exception):
@@ -103,7 +130,7 @@ class Change:
             for row, new_id in zip(full, given, strict=True):
                 row.setdefault(pk.name, new_id)
         if all(pk.name in r for r in full):  # every id known: a plain bulk insert, no look-up
-            self.conn.execute(insert(table), full)
+            self._bulk(table, full)
             ids = [r[pk.name] for r in full]
         elif len(full) >= _MANY and "uuid" in table.c:
             ids = self._insert_many(table, pk, full)
@@ -136,6 +163,31 @@ class Change:
         self.ops.append(["insert", table.name, [new_id]])
         return full
 
+    def _bulk(self, table: Any, rows: list[dict[str, Any]]) -> None:
+        """One insert statement executed for every row. On SQLite, from a few hundred rows that
+        all name the same columns, the rows go to the driver as tuples, each value through its
+        column type's own conversion (as SQLAlchemy converts it): SQLAlchemy's per-row work took
+        longer than SQLite's writing."""
+        keys = rows[0].keys() if rows else None
+        if (
+            self.conn.dialect.name != "sqlite"
+            or len(rows) < _MANY
+            or any(r.keys() != keys for r in rows)
+        ):
+            self.conn.execute(insert(table), rows)
+            return
+        plan = _driver_insert(self.conn.dialect, table, frozenset(rows[0]))
+        if plan is None:
+            self.conn.execute(insert(table), rows)
+            return
+        sql, names, convert = plan
+        values: Iterable[Sequence[Any]] = map(itemgetter(*names), rows)
+        if len(names) == 1:
+            values = ((v,) for v in values)
+        if convert:
+            values = [_converted(v, convert) for v in values]
+        self.conn.exec_driver_sql(sql, list(values))
+
     def _next_ids(self, pk: Any, n: int) -> list[int]:
         """On SQLite, the ids the next ``n`` rows would be given (one past the largest, as SQLite
         numbers rows of a table without AUTOINCREMENT): this transaction is the only writer, so
@@ -146,7 +198,7 @@ class Change:
     def _insert_many(self, table: Any, pk: Any, rows: list[dict[str, Any]]) -> list[int]:
         """A plain bulk insert (one statement executed many times, which every driver does fast,
         unlike an insert that returns ids row by row), then the new ids by the rows' UUIDs."""
-        self.conn.execute(insert(table), rows)
+        self._bulk(table, rows)
         by_uuid: dict[str, int] = {}
         uuids = [r["uuid"] for r in rows]
         for i in range(0, len(uuids), _LOOKUP):
@@ -194,7 +246,7 @@ class Change:
         if given is not None:
             for row, new_id in zip(full, given, strict=True):
                 row.setdefault(pk.name, new_id)
-        self.conn.execute(insert(table), full)
+        self._bulk(table, full)
         if all(pk.name in r for r in full):  # every id known (SQLite): no look-up
             self.ops.append(["insert", table.name, sorted(r[pk.name] for r in full)])
             return len(full)

@@ -147,6 +147,8 @@ def detect_language(text: str, default: str) -> str:
     """``zh`` when Han characters make up a fifth of the letters, else ``default`` (or ``en`` for
     a Chinese project's document with almost no Han characters)."""
     sample = text[:20000]
+    if sample.isascii():  # no Han character: the same answer without counting letters
+        return "en" if default == "zh" else default
     letters = len(_LETTER.findall(sample)) or 1
     han = len(_HAN.findall(sample)) / letters
     if han >= 0.2:
