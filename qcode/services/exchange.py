@@ -37,6 +37,7 @@ from qcode.interchange.qdpx import (
 from qcode.interchange.refi import query_from_description, query_in_description
 from qcode.services import summaries
 from qcode.services.attributes import parse_value
+from qcode.services.bulkload import collector_paused
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
@@ -65,7 +66,7 @@ from qcode.store.models import (
     SetMember,
 )
 from qcode.text import text_hash
-from qcode.text.segment import segment
+from qcode.text.segment_pool import Segmenter
 
 _COMMENT_NS = uuid.UUID("0b3f3a52-3f0e-4a8e-8d0c-2b6b1f6c9e11")
 
@@ -294,8 +295,9 @@ def export_qdpx(p: Project, path: Path) -> ExportReport:
         raise InvalidInputError(
             _("{path}: a REFI-QDA project file ends in .qdpx").format(path=path)
         )
-    x, notes = to_exchange(p)
-    write_qdpx(x, path)
+    with collector_paused():
+        x, notes = to_exchange(p)
+        write_qdpx(x, path)
     counts = {
         "users": len(x.users),
         "codes": len(x.codes),
@@ -325,6 +327,7 @@ def _extract(where: str, data: bytes, kind: str) -> str:
 
 
 BUILD_CACHE_KB = 131072  # SQLite's page cache while a new project is written (default 2 MB)
+SEGMENT_APART_BYTES = 2_000_000  # from this size of .qdpx, sentences are cut in a second process
 
 
 def create_from_qdpx(
@@ -342,20 +345,26 @@ def create_from_qdpx(
         raise ConflictError(
             _("{target}: exists and is not empty; choose a new folder").format(target=target)
         )
-    x = read_qdpx(source, units, _extract)
+    # a large file's sentences are cut in a second process while its codings are written; the
+    # process starts now, so that its start-up overlaps the reading
+    big = source.is_file() and source.stat().st_size >= SEGMENT_APART_BYTES
+    with collector_paused(), Segmenter(big) as seg:
+        x = read_qdpx(source, units, _extract)
 
-    def build(folder: Path) -> ImportReport:
-        p = Project.init(folder, name=name or x.name or target.name, language=language, user=user)
-        try:
-            return _fill(p, x, source)
-        finally:
-            p.close()
+        def build(folder: Path) -> ImportReport:
+            p = Project.init(
+                folder, name=name or x.name or target.name, language=language, user=user
+            )
+            try:
+                return _fill(p, x, source, seg)
+            finally:
+                p.close()
 
-    report = build_in_scratch(target, source, build)
+        report = build_in_scratch(target, source, build)
     return Project.open(target), report
 
 
-def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
+def _fill(p: Project, x: Exchange, source: Path, seg: Segmenter | None = None) -> ImportReport:
     clean_exchange(x)
     rep = ImportReport(x.origin or "unknown", x.units, notes=list(x.report))
     cells = summaries.take_from_exchange(x)  # what is left are memos
@@ -366,7 +375,9 @@ def _fill(p: Project, x: Exchange, source: Path) -> ImportReport:
         code_id = _codes(ch, x, rep)
         attr_id, attr_type = _attributes(ch, x)
         case_id = _cases(ch, x, attr_id, attr_type, rep)
-        doc_id, coding_id = _sources(ch, p, x, code_id, coder, case_id, attr_id, attr_type, rep)
+        doc_id, coding_id = _sources(
+            ch, p, x, code_id, coder, case_id, attr_id, attr_type, rep, seg or Segmenter(False)
+        )
         memo_id = _memos(ch, x, coder, rep)
         relation_id, comments = _relations(ch, x, code_id, coder, rep)
         _memo_links(ch, x, memo_id, code_id, doc_id, coding_id, case_id, relation_id, comments, rep)
@@ -479,6 +490,7 @@ def _sources(
     attr_id: dict[str, int],
     attr_type: dict[str, str],
     rep: ImportReport,
+    seg: Segmenter,
 ) -> tuple[dict[str, int], dict[str, int]]:
     case_of: dict[str, int] = {}
     for xc in x.cases:
@@ -488,10 +500,14 @@ def _sources(
     # instead of several for each source
     used_guids: set[str] = set()
     doc_rows: list[dict[str, Any]] = []
-    units_of: list[list[Any]] = []
     codings_of: list[list[dict[str, Any]]] = []
-    for s in x.sources:
-        lang = detect_language(s.text, p.settings.language)
+    langs = [detect_language(s.text, p.settings.language) for s in x.sources]
+    # the sentences are cut (in a second process when there is one) while the rows are written
+    units_of = seg.submit(
+        [(s.text, lang) for s, lang in zip(x.sources, langs, strict=True)],
+        p.settings.speaker_patterns,
+    )
+    for s, lang in zip(x.sources, langs, strict=True):
         doc_rows.append(
             {
                 **DOCUMENT.into(s, skip_none=True),  # name, text, format; when it was made
@@ -505,7 +521,6 @@ def _sources(
                 "source_bytes": s.original,
             }
         )
-        units_of.append(segment(s.text, lang, p.settings.speaker_patterns))
         seen: set[tuple[int, int, int, int]] = set()
         batch = []
         for c in s.codings:
@@ -528,27 +543,21 @@ def _sources(
         codings_of.append(batch)
     stored = ch.insert_full(Document, doc_rows)
     doc_ids = {s.guid: r["id"] for s, r in zip(x.sources, stored, strict=True)}
-    segments: list[dict[str, Any]] = []
     all_codings: list[dict[str, Any]] = []
-    for s, r, units, batch in zip(x.sources, stored, units_of, codings_of, strict=True):
+    for s, r, batch in zip(x.sources, stored, codings_of, strict=True):
         did = r["id"]
         for a, v in _values(s.values, attr_id, attr_type, f"source {s.name!r}", rep):
             ch.put_value(DocumentAttribute, did, a, v)
-        segments += (
-            {
-                "document_id": did,
-                "kind": u.kind,
-                "start": u.start,
-                "end": u.end,
-                "speaker": u.speaker,
-            }
-            for u in units
-        )
         for row in batch:
             row["document_id"] = did
         all_codings += batch
-    ch.insert_children_of(Segment, segments, "document_id")
     coding_ids = {r["uuid"]: r["id"] for r in ch.insert_full(Coding, all_codings)}
+    segments = [
+        {"document_id": r["id"], "kind": kind, "start": a, "end": b, "speaker": who}
+        for r, units in zip(stored, units_of(), strict=True)
+        for kind, a, b, who in units
+    ]
+    ch.insert_children_of(Segment, segments, "document_id")
     return doc_ids, coding_ids
 
 
