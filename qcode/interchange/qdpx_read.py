@@ -41,7 +41,8 @@ from qcode.interchange.refi import (
 from qcode.interchange.safety import SafeZip, parse_xml
 from qcode.text.foreign import ForeignText
 
-_SELECTION, _CODING, _CODE_REF = "{*}PlainTextSelection", "{*}Coding", "{*}CodeRef"
+_SELECTION, _CODING = "{*}PlainTextSelection", "{*}Coding"
+_CODE_REF, _NOTE_REF = "{*}CodeRef", "{*}NoteRef"
 
 Extract = Callable[[str, bytes, str], str]
 """``extract(member_name, data, kind)`` -> raw text of a source; ``kind`` is "txt" or "docx"."""
@@ -358,7 +359,12 @@ class _Reader:
             sel_guid: str = "",
             sel_name: str = "",
         ) -> None:
-            ref = next(coding_el.iterchildren(_CODE_REF), None)
+            ref, notes = None, []
+            for r in coding_el.iterchildren(_CODE_REF, _NOTE_REF):  # one pass over its children
+                if r.tag.endswith("CodeRef"):
+                    ref = r if ref is None else ref
+                elif g := guid_of(r.get("targetGUID") or r.get("guid")):
+                    notes.append(g)
             code = refs(ref.get("targetGUID")) if ref is not None else None
             if code not in codes:
                 dropped["unknown code"] += 1
@@ -377,7 +383,7 @@ class _Reader:
                     guid_of(coding_el.get("guid")) or "",
                     u,
                     times(coding_el.get("creationDateTime") or when),
-                    _ref_guids(coding_el, "NoteRef"),
+                    notes,
                     sel_guid,
                     sel_name,
                 )

@@ -173,11 +173,27 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
         # sorted here rather than by the database: a plain scan and a sort of tuples is faster
         # than walking an index and sorting the rest
         at = 7 + copied.index("start"), 7 + copied.index("end")
-        ordered = sorted(c.execute(q), key=itemgetter(2, *at, 0))
+        ordered = sorted(c.execute(q).all(), key=itemgetter(2, *at, 0))
+        # the copied columns by position when they are XCoding's start, end and created (as
+        # they are): no mapping of names to values made for each of many codings
+        fast = names == ("start", "end", "created")
         for row in ordered:
             cid, guid, did, code, who, sel, sel_name = row[:7]
-            codings[did].append(
-                XCoding(
+            if fast:
+                start, end, created = row[7:]
+                xc = XCoding(
+                    code_guid[code],
+                    start,
+                    end,
+                    guid,
+                    coder_guid[who],
+                    created,
+                    coding_notes.get(cid) or [],
+                    sel or "",
+                    sel_name or "",
+                )
+            else:
+                xc = XCoding(
                     code_guid[code],
                     guid=guid,
                     user=coder_guid[who],
@@ -186,7 +202,7 @@ def to_exchange(p: Project) -> tuple[Exchange, list[str]]:
                     selection_name=sel_name or "",
                     **dict(zip(names, row[7:], strict=True)),
                 )
-            )
+            codings[did].append(xc)
         for d in docs:
             fmt = d.source_format
             src = XSource(
