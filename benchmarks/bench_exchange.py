@@ -3,24 +3,32 @@
 checking, segmenting every source and writing the database).
 
 Run with ``.venv/bin/python benchmarks/bench_exchange.py`` (``--keep DIR`` builds the project there
-once and reuses it, as bench_analysis.py does). Prints numbers; asserts only that what came back
-has as many codings as what went out.
+once and reuses it, as bench_analysis.py does). Prints numbers: the service calls, the whole
+``qcode export`` and ``qcode init --from`` commands, and beside them the floor of unzipping the
+file and parsing its XML; asserts only that what came back has as many codings as what went out.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 from bench_analysis import build
+from lxml import etree
 from sqlalchemy import func, select
 
 from qcode import Project
 from qcode.services.exchange import create_from_qdpx, export_qdpx
 from qcode.store.models import Coding
+
+QCODE = [sys.executable, "-m", "qcode"]
 
 
 def run(p: Project, repeat: int) -> None:
@@ -41,12 +49,42 @@ def run(p: Project, repeat: int) -> None:
             q.close()
             assert back == n == report.counts["codings"], (back, n)
         size = out.stat().st_size / 1e6
-    print(f"{n} codings, .qdpx of {size:.1f} MB")
+        cli_out, cli_in, floor = [], [], []
+        for i in range(repeat):  # the whole commands, as a researcher runs them
+            t0 = time.perf_counter()
+            subprocess.run(
+                [*QCODE, "-p", str(p.root), "export", "--format", "qdpx", "-o", str(out)],
+                check=True,
+                capture_output=True,
+            )
+            cli_out.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            subprocess.run(
+                [*QCODE, "init", str(Path(tmp) / f"cli{i}"), "--from", str(out)],
+                check=True,
+                capture_output=True,
+            )
+            cli_in.append(time.perf_counter() - t0)
+            # the floor: unzipping the project file and parsing its XML, nothing else
+            t0 = time.perf_counter()
+            with zipfile.ZipFile(out) as z:
+                etree.fromstring(z.read("project.qde"), etree.XMLParser(huge_tree=True))
+            floor.append(time.perf_counter() - t0)
+    print(f"{n} codings, .qdpx of {size:.1f} MB; load {load()}")
     print(
         f"export: median {statistics.median(exports):.1f} s (best {min(exports):.1f} s); "
         f"import: median {statistics.median(imports):.1f} s (best {min(imports):.1f} s); "
         f"{repeat} run(s)"
     )
+    print(
+        f"whole commands: qcode export {statistics.median(cli_out):.1f} s, "
+        f"qcode init --from {statistics.median(cli_in):.1f} s (medians); "
+        f"unzipping and parsing the XML alone {statistics.median(floor):.1f} s; load {load()}"
+    )
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
