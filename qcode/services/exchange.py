@@ -488,10 +488,10 @@ def _cases(
     rep: ImportReport,
 ) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for c in x.cases:
-        ids[c.guid] = ch.insert_one(Case, uuid=c.guid, **CASE.into(c))
-        rows = _values(c.values, attr_id, attr_type, f"case {c.name!r}", rep)
-        for a, v in rows:
+    stored = ch.insert_full(Case, [{"uuid": c.guid, **CASE.into(c)} for c in x.cases])
+    for c, row in zip(x.cases, stored, strict=True):  # all cases in one statement, then values
+        ids[c.guid] = row["id"]
+        for a, v in _values(c.values, attr_id, attr_type, f"case {c.name!r}", rep):
             ch.put_value(CaseAttribute, ids[c.guid], a, v)
     return ids
 
