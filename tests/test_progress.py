@@ -45,3 +45,24 @@ def test_on_a_terminal_the_bar_shows_the_step_and_its_count(
     r = run_cli("export", "-o", str(tmp_path / "y.qdpx"), cwd=small)
     assert r.code == 0, r.err
     assert "exporting y.qdpx" in screen.getvalue()
+
+
+def test_a_new_project_from_qdpx_counts_the_sources_read_then_written(
+    small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qcode.services.exchange import create_from_qdpx
+
+    qdpx = tmp_path / "s.qdpx"
+    assert run_cli("export", "-o", str(qdpx), cwd=small).code == 0
+    heard: list[tuple[int, int, str]] = []
+    p, _ = create_from_qdpx(tmp_path / "new", qdpx, on_progress=lambda *a: heard.append(a))
+    p.close()
+    stages = [s for _, _, s in heard]
+    assert stages[0] == "reading s.qdpx" and stages[-1] == "writing the new project"
+    assert heard[-1][:2] == (1, 1) and all(d <= t for d, t, _ in heard)
+    # on a terminal the bar takes the stage as its label
+    screen = io.StringIO()
+    monkeypatch.setattr(progress, "err", Console(file=screen, force_terminal=True, width=80))
+    with progress.working("reading s.qdpx") as step:
+        step(1, 2, "writing the new project")
+    assert "writing the new project" in screen.getvalue() and "1/2" in screen.getvalue()

@@ -8,15 +8,20 @@ shows nothing, so scripts and files get only the command's own output.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from qcode.cli.output import err
 
-Step = Callable[[int, int], None]
+
+class Step(Protocol):
+    """``step(done, total)``, or ``step(done, total, what)`` naming the stage now under way."""
+
+    def __call__(self, done: int, total: int, what: str | None = None, /) -> None: ...
 
 
-def _quiet(done: int, total: int) -> None:
+def _quiet(done: int, total: int, what: str | None = None) -> None:
     return None
 
 
@@ -37,7 +42,11 @@ def working(label: str) -> Iterator[Step]:
     ) as bar:
         task = bar.add_task(label, total=None)
 
-        def step(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+        def step(done: int, total: int, what: str | None = None) -> None:
+            """``what``, when given, is the stage now under way (the bar's label)."""
+            if what is None:
+                bar.update(task, completed=done, total=total)
+            else:
+                bar.update(task, completed=done, total=total, description=what)
 
         yield step

@@ -63,8 +63,10 @@ def init(
     else:
         from qcode.services.exchange import create_from_qdpx
 
-        with working(_("reading {name}").format(name=from_.name)):
-            p, report = create_from_qdpx(directory, from_, positions, name, language, user)
+        with working(_("reading {name}").format(name=from_.name)) as step:
+            p, report = create_from_qdpx(
+                directory, from_, positions, name, language, user, on_progress=step
+            )
     if json_:
         emit_json(
             {

@@ -99,7 +99,15 @@ def _unique(name: str, taken: set[str], what: str, report: list[str]) -> str:
 
 
 class _Reader:
-    def __init__(self, path: Path, z: SafeZip, units: str, extract: Extract) -> None:
+    def __init__(
+        self,
+        path: Path,
+        z: SafeZip,
+        units: str,
+        extract: Extract,
+        on_source: Callable[[int, int], None] | None = None,
+    ) -> None:
+        self.on_source = on_source
         self.path = path
         self.z = z
         self.extract = extract
@@ -270,7 +278,10 @@ class _Reader:
             return
         skipped: dict[str, int] = {}
         taken: set[str] = set()
-        for el in sources:
+        n = len(sources)
+        for i, el in enumerate(sources, 1):
+            if self.on_source is not None and (i % 20 == 0 or i == n):
+                self.on_source(i, n)
             kind = local(el)
             if kind == "PDFSource" and child(el, "Representation") is not None:
                 rep = child(el, "Representation")
@@ -484,10 +495,16 @@ class _Reader:
             )
 
 
-def read_qdpx(path: Path, units: str = "auto", extract: Extract | None = None) -> Exchange:
+def read_qdpx(
+    path: Path,
+    units: str = "auto",
+    extract: Extract | None = None,
+    on_source: Callable[[int, int], None] | None = None,
+) -> Exchange:
     """A ``.qdpx`` from any tool as an :class:`Exchange`. ``units`` is "auto" (from the writer
-    named in ``origin``: NVivo counts UTF-16 code units), "codepoints" or "utf16"."""
+    named in ``origin``: NVivo counts UTF-16 code units), "codepoints" or "utf16";
+    ``on_source(done, total)`` hears how many of the sources have been read."""
     if units not in ("auto", "codepoints", "utf16"):
         raise InputFileError(path, _("unknown position units {units!r}").format(units=units))
     with SafeZip.open(path) as z:
-        return _Reader(path, z, units, extract or _plain_utf8).read()
+        return _Reader(path, z, units, extract or _plain_utf8, on_source).read()

@@ -36,12 +36,11 @@ from qcode.interchange.qdpx import (
 )
 from qcode.interchange.refi import query_from_description, query_in_description
 from qcode.services import summaries
-from qcode.services.attributes import parse_value
 from qcode.services.bulkload import collector_paused
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
-from qcode.services.documents import detect_language
 from qcode.services.exchange_coders import Coders as _Coders
+from qcode.services.exchange_sources import Progress, add_sources, no_progress, values_of
 from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, DOCUMENT, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.project import Project
@@ -62,10 +61,8 @@ from qcode.store.models import (
     Relation,
     RelationEvidence,
     RelationType,
-    Segment,
     SetMember,
 )
-from qcode.text import text_hash
 from qcode.text.segment_pool import Segmenter
 
 _COMMENT_NS = uuid.UUID("0b3f3a52-3f0e-4a8e-8d0c-2b6b1f6c9e11")
@@ -353,8 +350,10 @@ def create_from_qdpx(
     name: str | None = None,
     language: str = "en",
     user: str | None = None,
+    on_progress: Progress | None = None,
 ) -> tuple[Project, ImportReport]:
-    """A new project in ``directory`` holding everything ``source`` (a .qdpx) holds."""
+    """A new project in ``directory`` holding everything ``source`` (a .qdpx) holds.
+    ``on_progress(done, total, stage)`` hears the sources read, then the sources written."""
     target = Path(directory)
     source = Path(source)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
@@ -365,14 +364,20 @@ def create_from_qdpx(
     # process starts now, so that its start-up overlaps the reading
     big = source.is_file() and source.stat().st_size >= SEGMENT_APART_BYTES
     with collector_paused(), Segmenter(big) as seg:
-        x = read_qdpx(source, units, _extract)
+        reading = _("reading {name}").format(name=source.name)
+        x = read_qdpx(
+            source,
+            units,
+            _extract,
+            None if on_progress is None else (lambda i, n: on_progress(i, n, reading)),
+        )
 
         def build(folder: Path) -> ImportReport:
             p = Project.init(
                 folder, name=name or x.name or target.name, language=language, user=user
             )
             try:
-                return _fill(p, x, source, seg)
+                return _fill(p, x, source, seg, on_progress)
             finally:
                 p.close()
 
@@ -380,7 +385,13 @@ def create_from_qdpx(
     return Project.open(target), report
 
 
-def _fill(p: Project, x: Exchange, source: Path, seg: Segmenter | None = None) -> ImportReport:
+def _fill(
+    p: Project,
+    x: Exchange,
+    source: Path,
+    seg: Segmenter | None = None,
+    on_progress: Progress | None = None,
+) -> ImportReport:
     clean_exchange(x)
     rep = ImportReport(x.origin or "unknown", x.units, notes=list(x.report))
     cells = summaries.take_from_exchange(x)  # what is left are memos
@@ -391,8 +402,18 @@ def _fill(p: Project, x: Exchange, source: Path, seg: Segmenter | None = None) -
         code_id = _codes(ch, x, rep)
         attr_id, attr_type = _attributes(ch, x)
         case_id = _cases(ch, x, attr_id, attr_type, rep)
-        doc_id, coding_id = _sources(
-            ch, p, x, code_id, coder, case_id, attr_id, attr_type, rep, seg or Segmenter(False)
+        doc_id, coding_id = add_sources(
+            ch,
+            p,
+            x,
+            code_id,
+            coder,
+            case_id,
+            attr_id,
+            attr_type,
+            rep,
+            seg or Segmenter(False),
+            on_progress or no_progress,
         )
         memo_id = _memos(ch, x, coder, rep)
         relation_id, comments = _relations(ch, x, code_id, coder, rep)
@@ -460,26 +481,6 @@ def _attributes(ch: Change, x: Exchange) -> tuple[dict[str, int], dict[str, str]
     return ids, {v.guid: v.type for v in x.variables}
 
 
-def _values(
-    values: dict[str, str],
-    attr_id: dict[str, int],
-    attr_type: dict[str, str],
-    owner: str,
-    rep: ImportReport,
-) -> list[tuple[int, str]]:
-    out = []
-    for g, raw in values.items():
-        try:
-            out.append((attr_id[g], parse_value(g, attr_type[g], raw)))
-        except InvalidInputError:
-            rep.notes.append(
-                _("{owner}: value {raw!r} is not a {v1}; left out").format(
-                    owner=owner, raw=raw, v1=attr_type[g]
-                )
-            )
-    return out
-
-
 def _cases(
     ch: Change,
     x: Exchange,
@@ -491,90 +492,9 @@ def _cases(
     stored = ch.insert_full(Case, [{"uuid": c.guid, **CASE.into(c)} for c in x.cases])
     for c, row in zip(x.cases, stored, strict=True):  # all cases in one statement, then values
         ids[c.guid] = row["id"]
-        for a, v in _values(c.values, attr_id, attr_type, f"case {c.name!r}", rep):
+        for a, v in values_of(c.values, attr_id, attr_type, f"case {c.name!r}", rep):
             ch.put_value(CaseAttribute, ids[c.guid], a, v)
     return ids
-
-
-def _sources(
-    ch: Change,
-    p: Project,
-    x: Exchange,
-    code_id: dict[str, int],
-    coder: _Coders,
-    case_id: dict[str, int],
-    attr_id: dict[str, int],
-    attr_type: dict[str, str],
-    rep: ImportReport,
-    seg: Segmenter,
-) -> tuple[dict[str, int], dict[str, int]]:
-    case_of: dict[str, int] = {}
-    for xc in x.cases:
-        for g in xc.sources:
-            case_of.setdefault(g, case_id[xc.guid])
-    # every source's rows first, then each table in one bulk insert: a few statements in all
-    # instead of several for each source
-    used_guids: set[str] = set()
-    doc_rows: list[dict[str, Any]] = []
-    codings_of: list[list[dict[str, Any]]] = []
-    langs = [detect_language(s.text, p.settings.language) for s in x.sources]
-    # the sentences are cut (in a second process when there is one) while the rows are written
-    units_of = seg.submit(
-        [(s.text, lang) for s, lang in zip(x.sources, langs, strict=True)],
-        p.settings.speaker_patterns,
-    )
-    for s, lang in zip(x.sources, langs, strict=True):
-        doc_rows.append(
-            {
-                **DOCUMENT.into(s, skip_none=True),  # name, text, format; when it was made
-                "chars": len(s.text),
-                "language": lang,
-                "text_hash": text_hash(s.text),
-                "uuid": s.guid,
-                "case_id": case_of.get(s.guid),
-                "source_name": s.name,
-                "source_encoding": None if s.format == "pdf" else "utf-8",
-                "source_bytes": s.original,
-            }
-        )
-        seen: set[tuple[int, int, int, int]] = set()
-        batch = []
-        for c in s.codings:
-            key = (code_id[c.code], coder(c.user), c.start, c.end)
-            if key in seen:
-                continue
-            seen.add(key)
-            g = c.guid if c.guid and c.guid not in used_guids else str(uuid.uuid4())
-            used_guids.add(g)
-            row: dict[str, Any] = {
-                "uuid": g,
-                "code_id": key[0],
-                "coder_id": key[1],
-                **CODING.into(c, skip_none=True),
-                "text": s.text[c.start : c.end],
-                "selection_uuid": c.selection or None,
-                "selection_name": c.selection_name or None,
-            }
-            batch.append(row)
-        codings_of.append(batch)
-    stored = ch.insert_full(Document, doc_rows)
-    doc_ids = {s.guid: r["id"] for s, r in zip(x.sources, stored, strict=True)}
-    all_codings: list[dict[str, Any]] = []
-    for s, r, batch in zip(x.sources, stored, codings_of, strict=True):
-        did = r["id"]
-        for a, v in _values(s.values, attr_id, attr_type, f"source {s.name!r}", rep):
-            ch.put_value(DocumentAttribute, did, a, v)
-        for row in batch:
-            row["document_id"] = did
-        all_codings += batch
-    coding_ids = {r["uuid"]: r["id"] for r in ch.insert_full(Coding, all_codings)}
-    segments = [
-        {"document_id": r["id"], "kind": kind, "start": a, "end": b, "speaker": who}
-        for r, units in zip(stored, units_of(), strict=True)
-        for kind, a, b, who in units
-    ]
-    ch.insert_children_of(Segment, segments, "document_id")
-    return doc_ids, coding_ids
 
 
 def _memos(ch: Change, x: Exchange, coder: _Coders, rep: ImportReport) -> dict[str, int]:
