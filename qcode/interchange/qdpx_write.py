@@ -55,6 +55,10 @@ def _sub(parent: Any, tag: str, text: str | None = None, **attrs: str | None) ->
 _ATTR_PLAIN = re.compile('[^&<>"\x00-\x1f\ufffe\uffff\ud800-\udfff]*')
 
 
+_SPLICE = "QcodeSplice"  # stands for a source's selections until they are put in as text
+_SPLICED = re.compile(rb'<QcodeSplice n="(\d+)"/>')  # never in text: "<" is always escaped
+
+
 def _attr(value: str) -> str:
     """``value`` as the text of a double-quoted XML attribute, read back as ``_sub`` writes it."""
     if _ATTR_PLAIN.fullmatch(value):
@@ -98,8 +102,11 @@ def _values(parent: Any, values: dict[str, str], types: dict[str, str]) -> None:
         _sub(vv, tag, value)
 
 
-def project_xml(x: Exchange) -> Any:
-    """The ``Project`` element of ``x``, in the order the schema requires."""
+def project_xml(x: Exchange, spliced: list[bytes] | None = None) -> Any:
+    """The ``Project`` element of ``x``, in the order the schema requires. With ``spliced``
+    (a list to fill), each source's selections are not made as elements: an empty
+    ``QcodeSplice`` element stands where they go and their XML text is appended to ``spliced``,
+    for :func:`write_qdpx` to put in place in the serialised bytes."""
     root = etree.Element(_Q + "Project", nsmap={None: PROJECT_NS})
     root.set("name", x.name or "qcode project")
     root.set("origin", ORIGIN)
@@ -133,7 +140,7 @@ def project_xml(x: Exchange) -> Any:
         el = _sub(root, "Sources")
         used: set[str] = set()  # selection GUIDs, each written once in the project
         for s in x.sources:
-            _source(el, s, types, used)
+            _source(el, s, types, used, spliced)
     if x.notes:
         el = _sub(root, "Notes")
         for note in x.notes:
@@ -163,7 +170,13 @@ def project_xml(x: Exchange) -> Any:
     return root
 
 
-def _source(parent: Any, s: XSource, types: dict[str, str], used: set[str]) -> None:
+def _source(
+    parent: Any,
+    s: XSource,
+    types: dict[str, str],
+    used: set[str],
+    spliced: list[bytes] | None = None,
+) -> None:
     outer = None
     if s.format == "pdf" and s.original is not None:
         # the standard's PDFSource: the PDF itself, and the text the selections count in as its
@@ -194,7 +207,10 @@ def _source(parent: Any, s: XSource, types: dict[str, str], used: set[str]) -> N
     # text and parsed in one call, several times faster than making each element from Python;
     # the tree, and so the bytes written, are the same
     groups = _selections(s.codings, used)
-    if groups:
+    if groups and spliced is not None:  # every value escaped: the text is well-formed as it is
+        _sub(se, _SPLICE, n=str(len(spliced)))
+        spliced.append(_selections_xml(groups, _attr, inner=True))
+    elif groups:
         try:  # GUIDs are qcode's own, checked on the way in: written as they are
             se.extend(list(etree.fromstring(_selections_xml(groups, str))))
         except etree.XMLSyntaxError:  # one was not: every value escaped
@@ -213,8 +229,12 @@ def _source(parent: Any, s: XSource, types: dict[str, str], used: set[str]) -> N
 
 
 def _selections_xml(
-    groups: list[tuple[tuple[str, str], list[XCoding]]], esc: Callable[[str], str]
+    groups: list[tuple[tuple[str, str], list[XCoding]]],
+    esc: Callable[[str], str],
+    inner: bool = False,
 ) -> bytes:
+    """The selections as XML text: in a wrapper element declaring the namespace, or (``inner``)
+    the elements alone, as they serialise inside the project."""
     stamps: dict[datetime, str] = {}
 
     def stamp(dt: datetime | None) -> str:
@@ -225,7 +245,7 @@ def _selections_xml(
             got = stamps[dt] = f' creationDateTime="{dt.isoformat(timespec="seconds")}Z"'
         return got
 
-    parts = [f'<x xmlns="{PROJECT_NS}">']
+    parts = [] if inner else [f'<x xmlns="{PROJECT_NS}">']
     add = parts.append
     for (guid, name), group in groups:
         first = group[0]
@@ -245,7 +265,8 @@ def _selections_xml(
                 add(f'<NoteRef targetGUID="{esc(g)}"/>')
             add("</Coding>")
         add("</PlainTextSelection>")
-    add("</x>")
+    if not inner:
+        add("</x>")
     return "".join(parts).encode()
 
 
@@ -315,7 +336,12 @@ def write_qdpx(x: Exchange, path: Path) -> None:
     source's own bytes as ``sources/<GUID>.pdf``). Byte-stable: ``project.qde`` first, then the
     sources in order of name, every member with a fixed time and mode, so the same project gives
     the same bytes."""
-    qde = etree.tostring(project_xml(x), xml_declaration=True, encoding="utf-8")
+    # the selections (most of a large project) are put into the serialised bytes as text, not
+    # parsed into elements to be serialised again: the same bytes (a test compares the two ways)
+    spliced: list[bytes] = []
+    qde = etree.tostring(project_xml(x, spliced), xml_declaration=True, encoding="utf-8")
+    if spliced:
+        qde = _SPLICED.sub(lambda m: spliced[int(m.group(1))], qde)
     members: dict[str, bytes] = {}
     for s in x.sources:
         members[f"sources/{s.guid}.txt"] = s.text.encode("utf-8")
