@@ -124,3 +124,39 @@ def test_a_bulk_insert_gives_each_row_its_stored_id_and_undo_removes_exactly_the
     with project.read() as s:
         names = set(s.scalars(select(Code.name)))
     assert names == {str(r["name"]) for r in first} - {"a10", "a599"}
+
+
+def test_bulk_rows_are_stored_as_single_rows_are(project: Project) -> None:
+    """A bulk insert hands the driver converted tuples: times (repeated and not), flags, text
+    and empty values come out of the database as one row at a time stores them."""
+    import uuid
+    from datetime import datetime, timedelta
+
+    from sqlalchemy import text
+
+    start = datetime(2024, 5, 1, 12, 0, 0)  # some rows with no microseconds
+    rows = [
+        {
+            "name": f"c{i}",
+            "uuid": str(uuid.uuid4()),
+            "color": "#336699",
+            "created": start + timedelta(seconds=i // 7, microseconds=i % 3),
+            "in_vivo": i % 2 == 0,
+            "description": "" if i % 5 else '养老 "q" & <x>',
+        }
+        for i in range(700)
+    ]
+    with project.change("test.bulk") as ch:
+        ch.insert_full(Code, rows[:600])  # in bulk
+        for r in rows[600:]:
+            ch.insert_full(Code, [r])  # one at a time, through SQLAlchemy
+    sql = "SELECT name, created, typeof(created), in_vivo, typeof(in_vivo), description FROM codes"
+    # the same values written both ways are stored alike
+    twin = [dict(r, name="t" + r["name"], uuid=str(uuid.uuid4())) for r in rows[:100]]
+    with project.change("test.single") as ch:
+        for r in twin:
+            ch.insert_full(Code, [r])
+    with project.read() as s:
+        stored = {r[0]: r[1:] for r in s.execute(text(sql))}
+    for r in rows[:100]:
+        assert stored[r["name"]] == stored["t" + r["name"]], r["name"]

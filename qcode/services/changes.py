@@ -14,7 +14,7 @@ from functools import cache
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, delete, func, insert, select, text, update
+from sqlalchemy import Connection, DateTime, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from qcode.store.models import Base
@@ -66,10 +66,29 @@ def _driver_insert(
         return None
     convert = []
     for i, name in enumerate(order):
-        fn = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        if fn is not None:
-            convert.append((i, fn))
+        kind = table.c[name].type
+        fn = kind.dialect_impl(dialect).bind_processor(dialect)
+        if fn is not None:  # times repeat (codings made together): each one's text made once
+            convert.append((i, _remembered(fn) if isinstance(kind, DateTime) else fn))
     return str(compiled), order, tuple(convert)
+
+
+def _remembered(fn: Any) -> Any:
+    """``fn`` (a time column's conversion) remembering its last few thousand answers."""
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        try:
+            return memo[value]
+        except KeyError:
+            if len(memo) > 4096:
+                memo.clear()
+            out = memo[value] = fn(value)
+            return out
+        except TypeError:  # not hashable: as it is
+            return fn(value)
+
+    return convert
 
 
 def _converted(row: Sequence[Any], convert: tuple[tuple[int, Any], ...]) -> tuple[Any, ...]:
@@ -185,7 +204,7 @@ class Change:
         if len(names) == 1:
             values = ((v,) for v in values)
         if convert:
-            values = [_converted(v, convert) for v in values]
+            values = [_converted(v, convert) for v in values]  # see _remembered
         self.conn.exec_driver_sql(sql, list(values))
 
     def _next_ids(self, pk: Any, n: int) -> list[int]:

@@ -30,8 +30,13 @@ class Mapping:
     def into(self, entry: Any, skip_none: bool = False) -> dict[str, Any]:
         """The copied values of an exchange entry, by column (None left out if ``skip_none``,
         so the column's default applies)."""
-        values = {col: getattr(entry, attr) for col, attr in self.copied.items()}
-        return {k: v for k, v in values.items() if v is not None} if skip_none else values
+        if skip_none:
+            return {
+                col: v
+                for col, attr in self.copied.items()
+                if (v := getattr(entry, attr)) is not None
+            }
+        return {col: getattr(entry, attr) for col, attr in self.copied.items()}
 
     @property
     def fields(self) -> tuple[str, ...]:
