@@ -387,12 +387,15 @@ class CodingService:
         self, path: str | Path, create: bool = False, coder: str | None = None
     ) -> list[CodingInfo]:
         """Apply codings listed in a CSV (document,start,end,code[,coder]) or JSON Lines file."""
-        reqs, where = read_coding_file(Path(path), coder)
-        if not reqs:
-            raise InputFileError(path, _("has no codings"))
-        with self.p.change("code.file") as ch:
-            infos = self.apply_in(ch, reqs, create, where)
-            ch.summary = f"code {len(infos)} segment(s) from {Path(path).name}"
+        from qcode.services.bulkload import collector_paused
+
+        with collector_paused():  # a file of 200,000 codings: as many objects, no cycles
+            reqs, where = read_coding_file(Path(path), coder)
+            if not reqs:
+                raise InputFileError(path, _("has no codings"))
+            with self.p.change("code.file") as ch:
+                infos = self.apply_in(ch, reqs, create, where)
+                ch.summary = f"code {len(infos)} segment(s) from {Path(path).name}"
         return infos
 
     # -- removing ------------------------------------------------------------------------------
