@@ -170,10 +170,13 @@ class ChunkTokenizer:
             self._reset()
         get = self.index.get
         ids = np.fromiter(map(get, chunks, itertools.repeat(-1)), dtype=np.int64, count=len(chunks))
-        missing = np.flatnonzero(ids < 0)
-        if len(missing):
-            self._learn(list(dict.fromkeys(chunks[i] for i in missing.tolist())))
-            ids = np.fromiter(map(get, chunks), dtype=np.int64, count=len(chunks))
+        missing = np.flatnonzero(ids < 0).tolist()
+        if missing:
+            self._learn(list(dict.fromkeys(chunks[i] for i in missing)))
+            # only the new ones looked up again, not every chunk of the text
+            ids[missing] = np.fromiter(
+                (get(chunks[i]) for i in missing), dtype=np.int64, count=len(missing)
+            )
         return ids
 
     def columns(self, text: str, points: Any | None = None) -> tuple[Any, Any, Any]:
