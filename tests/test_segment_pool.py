@@ -99,11 +99,12 @@ def test_a_failing_helper_leaves_the_work_to_this_process(
 def test_segmenter_answers_in_order_and_cleans_up() -> None:
     items = [("R: One sentence. Two sentences.\n", "en"), ("我交社保。很贵。\n", "zh"), ("", "en")]
     with Segmenter(True) as seg:
-        wait = seg.submit(items, None)
-        got = wait()
-        proc = seg._proc
+        helper = seg._proc
+        assert helper is not None and helper.poll() is None  # started at once, waiting
+        got = seg.submit(items, None)()
+        assert seg._proc is None and helper.poll() is not None  # gone once its answer is read
     assert got == segment_rows(items, None)
-    assert proc is None  # the helper is gone once its answer is read
     with Segmenter(True) as seg:  # made and never used: stopped on leaving
-        proc2 = seg._proc
-    assert proc2 is None or proc2.poll() is not None
+        unused = seg._proc
+        assert unused is not None and unused.poll() is None
+    assert unused.poll() is not None
