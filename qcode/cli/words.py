@@ -267,12 +267,8 @@ def _head_cells(text: str, width: int) -> str:
 def _one_cell_each(text: str) -> bool:
     """Whether every character of ``text`` takes one terminal cell (printable ASCII, and the
     line-break mark the concordance shows)."""
-    return (
-        text.isascii()
-        and text.isprintable()
-        or text.replace("⏎", "").isascii()
-        and (text.replace("⏎", "").isprintable())
-    )
+    rest = text.replace("⏎", "")
+    return rest.isascii() and rest.isprintable()
 
 
 def _concordance(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.errors import InvalidInputError
 from qcode.i18n import _
-from qcode.interchange.qdpx import Exchange
+from qcode.interchange.qdpx import Exchange, XCoding
 from qcode.services.attributes import parse_value
 from qcode.services.changes import Change
 from qcode.services.documents import detect_language
@@ -25,6 +25,20 @@ if TYPE_CHECKING:
     from qcode.services.project import Project
 
 Progress = Callable[[int, int, str], None]  # (done, total, the stage under way)
+
+
+def coding_row(c: XCoding, text: str, code_id: int, coder_id: int, guid: str) -> dict[str, Any]:
+    """A coding's row from its exchange entry, in the document whose text is ``text`` (the
+    caller sets ``document_id``); a time it does not have is left to the column's default."""
+    return {
+        "uuid": guid,
+        "code_id": code_id,
+        "coder_id": coder_id,
+        **CODING.into(c, skip_none=True),
+        "text": text[c.start : c.end],
+        "selection_uuid": c.selection or None,
+        "selection_name": c.selection_name or None,
+    }
 
 
 def no_progress(done: int, total: int, stage: str) -> None:
@@ -106,16 +120,7 @@ def add_sources(
             seen.add(key)
             g = c.guid if c.guid and c.guid not in used_guids else str(uuid.uuid4())
             used_guids.add(g)
-            row: dict[str, Any] = {
-                "uuid": g,
-                "code_id": key[0],
-                "coder_id": key[1],
-                **CODING.into(c, skip_none=True),
-                "text": s.text[c.start : c.end],
-                "selection_uuid": c.selection or None,
-                "selection_name": c.selection_name or None,
-            }
-            batch.append(row)
+            batch.append(coding_row(c, s.text, key[0], key[1], g))
         codings_of.append(batch)
     stored = ch.insert_full(Document, doc_rows)
     doc_ids = {s.guid: r["id"] for s, r in zip(x.sources, stored, strict=True)}

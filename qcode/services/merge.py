@@ -39,7 +39,8 @@ from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
 from qcode.services.exchange import to_exchange
-from qcode.services.mapping import ATTRIBUTE, CASE, CODE, CODING, MEMO
+from qcode.services.exchange_sources import coding_row
+from qcode.services.mapping import ATTRIBUTE, CASE, CODE, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.merge3 import ThreeWay
 from qcode.services.merge3groups import MERGED, SKIP, ThreeWayGroups
@@ -422,7 +423,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
                 )
             )
         }
-        rows = []
+        rows, guids = [], []
         for c in s.codings:
             if c.code not in self.code or self.deleted_here("codings", c.guid):
                 continue
@@ -432,22 +433,12 @@ class _Merge(ThreeWay, ThreeWayGroups):
                 self.coding[c.guid] = have[key]
                 continue
             have[key] = -1
-            rows.append(
-                {
-                    "uuid": self._free(Coding, c.guid),
-                    "document_id": did,
-                    "code_id": key[0],
-                    "coder_id": key[1],
-                    **CODING.into(c),
-                    "text": s.text[c.start : c.end],
-                    "selection_uuid": c.selection or None,
-                    "selection_name": c.selection_name or None,
-                    "_guid": c.guid,
-                }
-            )
-        for r in rows:
-            guid = r.pop("_guid")
-            self.coding[guid] = self.ch.insert_one(Coding, **r)
+            row = coding_row(c, s.text, key[0], key[1], self._free(Coding, c.guid))
+            rows.append({**row, "document_id": did})
+            guids.append(c.guid)
+        # the document's new codings in one insert, not one statement each
+        for guid, stored in zip(guids, self.ch.insert_full(Coding, rows), strict=True):
+            self.coding[guid] = stored["id"]
         self.res.added["codings"] = self.res.added.get("codings", 0) + len(rows)
 
     # -- memos, relations, sets ----------------------------------------------------------------
