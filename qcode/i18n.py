@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gettext
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 __all__ = [
@@ -149,9 +150,18 @@ RELATION_TYPES = {
 }
 
 
+def marked(table: Mapping[str, str], value: str, otherwise: str | None = None) -> str:
+    """``value`` shown through ``table``, a table of names marked for translation
+    (``{name: N_(label)}``): its label in the interface's language, or ``otherwise`` (``value``
+    itself when not given) for a name the table does not hold."""
+    if value in table:
+        return _(table[value])
+    return value if otherwise is None else otherwise
+
+
 def relation_type(value: str) -> str:
     """A relation type's name in the interface's language."""
-    return _(RELATION_TYPES[value]) if value in RELATION_TYPES else value
+    return marked(RELATION_TYPES, value)
 
 
 def relation_family(value: str) -> str:

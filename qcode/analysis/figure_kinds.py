@@ -32,7 +32,7 @@ from qcode.analysis.figures import (
     with_fonts,
     wrap_caption,
 )
-from qcode.i18n import N_, _
+from qcode.i18n import N_, _, marked
 
 Coding = tuple[str, int, int]  # code path, start, end
 ROW_PT = 9.0
@@ -287,7 +287,7 @@ SLOT_NAMES = {
 
 def slot_name(slot: str) -> str:
     """A slot's name as the figure heads its box (an unknown slot as it is)."""
-    return _(SLOT_NAMES[slot]) if slot in SLOT_NAMES else slot
+    return marked(SLOT_NAMES, slot)
 
 
 GAP_PT = 6.0  # at least this between the middle row's boxes, for an arrowhead to show

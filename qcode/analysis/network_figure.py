@@ -37,7 +37,7 @@ from qcode.analysis.figures import (
     wrap_caption,
 )
 from qcode.analysis.label_place import declutter, place, separate
-from qcode.i18n import N_, _, ngettext, term
+from qcode.i18n import N_, _, marked, ngettext, term
 
 LAYOUTS = ("force", "layered")
 EDGE_STYLES: dict[str, dict[str, Any]] = {
@@ -405,7 +405,7 @@ def draw_network(
                 markerfacecolor=colors.get(kind, "#999999"),
                 markeredgecolor=INK if grey else "white",
                 markeredgewidth=0.5,
-                label=kind_names.get(kind, _(LEVEL_NAMES[kind]) if kind in LEVEL_NAMES else kind),
+                label=kind_names.get(kind, marked(LEVEL_NAMES, kind)),
             )
         )
     edge_kinds = {d.get("kind") for *_, d in g.edges(data=True)}

@@ -13,7 +13,7 @@ from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, err, ok, table, warn
 from qcode.cli.progress import working
 from qcode.errors import EXIT_STORE, InvalidInputError
-from qcode.i18n import N_, _, pgettext
+from qcode.i18n import N_, _, marked, pgettext
 
 if TYPE_CHECKING:
     from qcode.services.documents import DocumentInfo
@@ -106,7 +106,7 @@ def info(json_: bool = typer.Option(False, "--json", help=N_("Print JSON."))) ->
     table(
         None,
         ["", ""],
-        [(_(INFO_KEYS[k]) if k in INFO_KEYS else k, v) for k, v in data.items()],
+        [(marked(INFO_KEYS, k), v) for k, v in data.items()],
         header=False,
     )
 
@@ -471,7 +471,7 @@ _CHECKS = {  # the services' names of the checks, as the table shows them
 
 
 def _check_name(name: str) -> str:
-    return _(_CHECKS[name]) if name in _CHECKS else name
+    return marked(_CHECKS, name)
 
 
 def _check_result(sound: bool) -> str:

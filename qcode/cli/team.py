@@ -10,7 +10,7 @@ from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
 from qcode.cli.output import emit_json, ok, table, warn
 from qcode.cli.progress import working
-from qcode.i18n import N_, _, attribute_type, ngettext, term
+from qcode.i18n import N_, _, attribute_type, marked, ngettext, term
 
 
 @app.command()
@@ -119,7 +119,7 @@ _KINDS = {
 
 def _counts(counts: dict[str, int]) -> str:
     """``3 codes, 1 memos`` with the kinds in the interface's language."""
-    return ", ".join(f"{v} {_(_KINDS[k]) if k in _KINDS else k}" for k, v in counts.items() if v)
+    return ", ".join(f"{v} {marked(_KINDS, k)}" for k, v in counts.items() if v)
 
 
 def _num(v: float | None, digits: int = 3) -> str:

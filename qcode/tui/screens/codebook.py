@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
-from qcode.i18n import N_, _, ngettext, relation_family, relation_type
+from qcode.i18n import N_, _, marked, ngettext, relation_family, relation_type
 from qcode.services.codes import CodeInfo
 from qcode.tui import localise
 from qcode.tui.widgets.codetree import fill_code_tree
@@ -434,7 +434,7 @@ class CodebookScreen(Screen[None]):
     def _paradigm(self, sheet: dict[str, Any]) -> None:
         lines = [_("# Paradigm: {phenomenon}").format(phenomenon=sheet["phenomenon"]), ""]
         for slot, items in sheet["slots"].items():
-            heading = _(SLOTS[slot]) if slot in SLOTS else slot.capitalize()
+            heading = marked(SLOTS, slot, slot.capitalize())
             lines.append(f"## {heading}" + (" " + _("*(empty)*") if not items else ""))
             lines += [
                 f"- **{it['code']}** · "
