@@ -220,3 +220,31 @@ def test_help_keys_are_never_broken_or_cut_in_a_small_terminal(
     assert len(keys) > 100
     broken = sorted({k for k in keys if not re.search(r"(?<![!-~])" + re.escape(k), text)})
     assert broken == []
+
+
+# -- the footer at 80 columns ------------------------------------------------------------------
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_screens_footer_shows_the_help_and_palette_keys_in_a_small_terminal(
+    proj: Project, lang: str, size: tuple[int, int]
+) -> None:
+    """A newcomer in a small terminal sees, on every screen, where the help is: the screen's
+    own keys fill the footer and are cut at its edge, but F1 and the palette never are."""
+    from qcode import i18n
+
+    help_word, palette = ("帮助", "命令") if lang == "zh" else ("help", "palette")
+    shown: dict[str, str] = {}
+
+    async def go(pilot: Any, app: QcodeApp) -> None:
+        for key in "1234567":
+            await pilot.press("escape", key)
+            strips = app.screen._compositor.render_strips()
+            shown[key] = strips[size[1] - 1].text
+
+    i18n.set_language(lang)
+    try:
+        drive(proj, go, size=size)
+    finally:
+        i18n.set_language("en")
+    for key, line in shown.items():
+        assert f"f1 {help_word}" in line and palette in line, (key, line)

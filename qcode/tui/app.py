@@ -64,7 +64,8 @@ class QcodeApp(App[None]):
         Binding("6", "switch_mode('queue')", N_("queue"), id="screen_queue"),
         Binding("7", "switch_mode('query')", N_("query"), show=False, id="screen_query"),
         Binding("8", "switch_mode('matrix')", N_("matrix"), show=False, id="screen_matrix"),
-        Binding("f1,question_mark", "help", N_("help"), id="help"),
+        # shown at the footer's right (localise.PinnedKeys), not again among the screen's keys
+        Binding("f1,question_mark", "help", N_("help"), show=False, id="help"),
         Binding("ctrl+z", "undo", N_("undo"), show=False, id="undo"),
         Binding("ctrl+y", "redo", N_("redo"), show=False, id="redo"),
         Binding("f5", "refresh_all", N_("refresh"), show=False, id="refresh"),

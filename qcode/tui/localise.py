@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from qcode.i18n import N_, _, current, term
+from qcode.i18n import N_, _, term
 
 # Textual's own key descriptions that the workbench can show (translated in the catalogue)
 TEXTUAL = (
@@ -85,18 +85,31 @@ def counts(c: object) -> str:
     return _("{own} own · {total} with sub-codes").format(own=own, total=total)
 
 
-class PaletteKey(Footer):
-    """The command palette's key alone, as the footer shows it."""
+class PinnedKeys(Footer):
+    """The help key and the command palette's key, as the footer shows them, at its right: a
+    screen's own keys may fill the row and be cut at its edge, these never are."""
 
     DEFAULT_CSS = """
-    PaletteKey { dock: none; width: auto; }
-    PaletteKey FooterKey.-command-palette { dock: none; }
+    PinnedKeys { dock: none; width: auto; padding-left: 1; }
+    PinnedKeys FooterKey.-command-palette { dock: none; }
     """
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
-        found = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+        active = self.screen.active_bindings
+        found = active.get("f1")
+        if found is not None and found[1].action == "help":  # the help screen's f1 closes it
+            _node, binding, enabled, tooltip = found
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            )
+        found = active.get(self.app.COMMAND_PALETTE_BINDING)
         if found is not None:
             _node, binding, enabled, _tooltip = found
             yield FooterKey(
@@ -111,8 +124,8 @@ class PaletteKey(Footer):
 
 
 class SplitFooter(Horizontal):
-    """The footer in Chinese: the row of keys, and beside it (not over it, as Textual docks
-    it) the command palette's key. Where Textual's palette key lies over the row, a wide
+    """The footer: the row of the screen's keys, and beside it (not over it, as Textual docks
+    its palette key) the pinned keys. Where Textual's palette key lies over the row, a wide
     character of a key beneath that meets its edge blanks cells of the palette's own label."""
 
     DEFAULT_CSS = """
@@ -122,9 +135,9 @@ class SplitFooter(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Footer(show_command_palette=False, classes="-keys")
-        yield PaletteKey()
+        yield PinnedKeys()
 
 
 def footer() -> Widget:
-    """The screens' footer, with the command palette's key at its right."""
-    return SplitFooter() if current() == "zh" else Footer(show_command_palette=True)
+    """The screens' footer, with the help and command palette's keys at its right."""
+    return SplitFooter()
