@@ -93,3 +93,25 @@ def test_kwic_shows_a_screenful_of_hits_and_all_with_all(
     r = run_cli("kwic", "income", "--all", cwd=root)
     assert r.code == 0 and r.err == ""
     assert len([ln for ln in r.out.splitlines() if " income " in ln]) == 30
+
+
+@pytest.fixture
+def described(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    root = tmp_path / "d"
+    with Project.init(root, name="d") as p:
+        p.codes.add(
+            "Ambiguous labour relations",
+            description="Work without a clear employer who would share contributions.",
+        )
+    return root
+
+
+def test_a_table_into_a_file_keeps_each_row_on_one_line(described: Path) -> None:
+    """Piped or redirected, a table is as wide as its rows: no name or word cut in two, and no
+    spaces padding the end of a line."""
+    r = run_cli("codes", "list", "--aggregate", cwd=described)
+    assert r.code == 0
+    [row] = [ln for ln in r.out.splitlines() if "Ambiguous" in ln]
+    assert "Ambiguous labour relations" in row and "share contributions." in row
+    assert all(ln == ln.rstrip() for ln in r.out.splitlines())

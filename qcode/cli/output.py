@@ -8,6 +8,7 @@ cells are plain text (never rich markup), and JSON escapes C1 controls as well a
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -191,7 +192,18 @@ def table(
         t.add_column(c, justify="right" if c in justify_right else "left", overflow="fold")
     for r in head:
         t.add_row(*cells(r))
-    out.print(t)
+    if out.is_terminal or "COLUMNS" in os.environ:
+        out.print(t)
+    else:  # into a file or another program: each row on one line, as wide as it needs
+        from rich.measure import Measurement
+
+        natural = Measurement.get(out, out.options.update_width(UNBOUNDED), t).maximum
+        wide = Console(file=out.file, width=max(natural, 1), highlight=False, soft_wrap=True)
+        wide.push_render_hook(_NoRawControls())
+        with wide.capture() as drawn:
+            wide.print(t)
+        out.file.write("".join(line.rstrip() + "\n" for line in drawn.get().splitlines()))
+        out.file.flush()
     if more:
         err.print(
             _(
@@ -200,6 +212,9 @@ def table(
             ).format(more=more, formats=how.formats),
             markup=False,
         )
+
+
+UNBOUNDED = 100_000  # cells: wider than any table's natural width
 
 
 def _stream(
