@@ -297,3 +297,59 @@ def test_layered_edges_pass_columns_between_nodes() -> None:
     # within one column: a bow beside it, clear of the node between
     bow = smooth(route((100.0, 0.0), (100.0, 100.0), columns, clear, 20.0))
     assert min(x for x, _ in bow) < 100.0 - radius
+
+
+@pytest.mark.parametrize("rows", [12, 52, 120])
+def test_a_heat_map_of_long_code_paths_has_no_overlapping_labels(rows: int, tmp_path: Path) -> None:
+    from qcode.analysis.figures import heatmap
+
+    """Code paths as the example study's matrix has them (category/code, most wrapped onto two
+    lines), 12 documents: each row is as tall as its label needs."""
+    words = [
+        "ambiguous",
+        "labour",
+        "relations",
+        "outsourcing",
+        "agency",
+        "contract",
+        "partner",
+        "not",
+        "employee",
+    ]
+    names = [
+        f"{words[i % 9].capitalize()} {words[(i + 3) % 9]}/"
+        + " ".join(words[(i + k) % 9] for k in range(2 + i % 4))
+        + f" {i}"
+        for i in range(rows)
+    ]
+    cols = [f"P{j:02d}" for j in range(1, 13)]
+    values = [[float((i * 7 + j * 3) % 4) for j in range(12)] for i in range(rows)]
+    geom = read(heatmap(names, cols, values, tmp_path / "h.png", title="codes x documents"))
+    assert [f for f in findings(geom) if f.kind == "overlap"] == [], findings(geom)[:3]
+
+
+def test_a_heat_map_of_counts_has_whole_numbers_on_its_colour_bar(tmp_path: Path) -> None:
+    from qcode.analysis.figures import heatmap
+
+    values = [[float((i + j) % 4) for j in range(5)] for i in range(6)]
+    geom = read(heatmap([f"r{i}" for i in range(6)], list("abcde"), values, tmp_path / "h.svg"))
+    names = {f"r{i}" for i in range(6)} | set("abcde")
+    # the colour bar's tick labels: on the white page, not on a cell, and not a row or column
+    ticks = {lab.text for lab in geom.labels if lab.background == "#ffffff"} - names
+    assert ticks and all(t.isdigit() for t in ticks), ticks
+
+
+def test_a_heat_map_with_long_column_heads_keeps_them_apart(tmp_path: Path) -> None:
+    """Attribute values as heads (the example study's crosstab by occupation): slanted heads
+    of two lines ran into their neighbours."""
+    from qcode.analysis.figures import heatmap
+
+    heads = [
+        *("courier", "food-delivery rider", "live-streamer", "online micro-merchant"),
+        *("remote designer", "ride-hailing driver", "外卖骑手", "带货主播"),
+        *("网店店主兼设计接单", "网约车司机"),
+    ]
+    rows = [f"Information barriers/rumours in chat groups and short videos {i}" for i in range(20)]
+    values = [[float((i + j) % 3) for j in range(10)] for i in range(20)]
+    geom = read(heatmap(rows, heads, values, tmp_path / "h.png"))
+    assert findings(geom) == [], findings(geom)[:3]

@@ -280,6 +280,12 @@ def bar_chart(
     return save(fig, path)
 
 
+def _row_in(labels: Sequence[str]) -> float:
+    """Inches a heat map's row takes for the tallest of ``labels`` at 6 pt."""
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    return max(0.14, lines * 6 * 1.3 / 72)
+
+
 @with_fonts
 def heatmap(
     rows: Sequence[str],
@@ -296,17 +302,36 @@ def heatmap(
 
     path = check_path(path)
     data = np.asarray(values, dtype=float).reshape(len(rows), len(columns))
+    # each row as tall as its label's lines (6 pt, as small as print allows): labels of two
+    # lines are first put on one, longer, when the rows would not fit a page; past that the
+    # figure grows rather than labels running into each other
+    labels = [_wrap(r, 40) for r in rows]
+    if len(rows) * _row_in(labels) + 2.2 > PAGE_IN:
+        labels = [_wrap(r, 64) for r in rows]
+    height = len(rows) * _row_in(labels) + 2.2
     fig = new_figure(
         min(WIDTH_IN, max(4.0, 0.45 * len(columns) + 3.0)),
-        min(PAGE_IN, max(3.0, 0.14 * len(rows) + 2.2)),
+        max(3.0, height),
     )
     ax = fig.add_subplot()
     image = ax.imshow(data, aspect="auto", cmap="viridis")
+    # upright column heads when they are long: a slanted head of two lines reaches over the
+    # next column's
+    long = any(_columns(c) > 8 for c in columns)
     ax.set_xticks(
-        range(len(columns)), [_wrap(c, 14) for c in columns], fontsize=6, rotation=60, ha="right"
+        range(len(columns)),
+        [_wrap(c, 20 if long else 14) for c in columns],
+        fontsize=6,
+        rotation=90 if long else 60,
+        ha="center" if long else "right",
     )
-    ax.set_yticks(range(len(rows)), [_wrap(r, 40) for r in rows], fontsize=6)
+    ax.set_yticks(range(len(rows)), labels, fontsize=6)
     bar = fig.colorbar(image, ax=ax, shrink=0.8)
+    if data.size and bool(np.all(data == np.round(data))):  # counts: no ticks at 0.5, 1.5 ...
+        from matplotlib.ticker import MaxNLocator
+
+        bar.locator = MaxNLocator(integer=True)
+        bar.update_ticks()
     bar.set_label(label, fontsize=7)
     bar.ax.tick_params(labelsize=6)
     ax.set_title(title, fontsize=9)
