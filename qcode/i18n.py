@@ -24,6 +24,7 @@ __all__ = [
     "N_",
     "_",
     "current",
+    "fill",
     "from_environment",
     "ngettext",
     "pgettext",
@@ -157,6 +158,43 @@ def marked(table: Mapping[str, str], value: str, otherwise: str | None = None) -
     if value in table:
         return _(table[value])
     return value if otherwise is None else otherwise
+
+
+def _han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _apart(a: str, b: str) -> bool:
+    """Whether Chinese typesetting sets the two characters apart with a space: a Han character
+    beside a Latin letter or digit."""
+    latin = [ch.isascii() and ch.isalnum() for ch in (a, b)]
+    return (_han(a) and latin[1]) or (latin[0] and _han(b))
+
+
+def fill(template: str, **values: object) -> str:
+    """``template.format(**values)``; in Chinese, with a space where an inserted value meets a
+    Han character on one side and a Latin letter or digit on the other (``Coping strategies
+    的子编码``, not ``Coping strategies的子编码``), as Chinese text sets Latin words apart. Only
+    the seams of the inserted values are spaced, never the text within a value (a quote, a
+    name as written)."""
+    if current() != "zh":
+        return template.format(**values)
+    from string import Formatter
+
+    pieces: list[str] = []
+    for literal, field, spec, conversion in Formatter().parse(template):
+        if literal:
+            pieces.append(literal)
+        if field is not None:
+            code = field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            pieces.append("{" + code + "}")
+            pieces[-1] = pieces[-1].format(**values)
+    out = ""
+    for piece in pieces:
+        if out and piece and _apart(out[-1], piece[0]):
+            out += " "
+        out += piece
+    return out
 
 
 def relation_type(value: str) -> str:

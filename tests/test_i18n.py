@@ -1038,3 +1038,20 @@ def test_every_history_action_has_a_chinese_label() -> None:
         i18n.set_language("en")
     assert [a for a, label in labels.items() if not re.search(r"[\u4e00-\u9fff]", label)] == []
     assert action_label("codes.add") == "codes.add"  # English: the name as stored
+
+
+def test_fill_sets_latin_apart_from_han_only_at_the_seams() -> None:
+    from qcode.i18n import fill
+
+    i18n.set_language("zh")
+    try:
+        assert fill("{name}的子编码", name="Coping strategies") == "Coping strategies 的子编码"
+        assert fill("{name}的子编码", name="外卖骑手") == "外卖骑手的子编码"
+        assert fill("与之共现最多的{n}个类属", n=3) == "与之共现最多的 3 个类属"
+        assert fill("以{name}为现象", name="（括号）A") == "以（括号）A 为现象"
+        assert fill("{a}{b}：{c!r}", a="收入", b="Income", c="x") == "收入 Income：'x'"
+        assert fill("{name}的", name="a中b") == "a中b 的"  # within a value: as written
+        assert fill("{{x}}{n:,}条", n=12345) == "{x}12,345 条"
+    finally:
+        i18n.set_language("en")
+    assert fill("{name}的子编码", name="Coping") == "Coping的子编码"  # English: format alone

@@ -72,6 +72,13 @@ def test_the_markdown_report_in_chinese(zh: None, example: Project, tmp_path: Pa
     # English, so the check of English words left cannot see them)
     assert "—是……的因果条件→" in md and "condition of" not in md and "strategy for" not in md
     assert "（节点大小：编码数" in md  # a figure's caption
+    # an English name inserted into a Chinese sentence is set apart by a space, as Chinese text
+    # sets Latin words; the study's own text in it is not touched
+    assert "**Ambiguous labour relations 的子编码：" in md and "relations的" not in md
+    assert "各类属如何通向 Participation resilience：" in md
+    mixed = re.findall(r"[\u4e00-\u9fff][A-Za-z]|[A-Za-z][\u4e00-\u9fff]", md)
+    quoted = re.findall(r"[\u4e00-\u9fff][A-Za-z]|[A-Za-z][\u4e00-\u9fff]", study_data())
+    assert set(mixed) <= set(quoted), set(mixed) - set(quoted)
     assert re.search(r"；编码 [0-9a-f-]{36}\)", md)  # a quote's reference
     data = study_data()
     assert english_left(md.splitlines(), data) == []

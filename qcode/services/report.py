@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.quotes import IDEAL_LENGTH
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.i18n import N_, _, current, memo_type, ngettext, pgettext, relation_type
+from qcode.i18n import N_, _, current, fill, memo_type, ngettext, pgettext, relation_type
 from qcode.interchange.document import (
     Doc,
     Figure,
@@ -91,24 +91,25 @@ def figure_caption(name: str, related: bool, shared: int, left_out: int) -> str:
     if shared == 1:
         most = _("the category it shares most paragraphs with")
     elif shared:
-        most = _("the {shared} categories it shares most paragraphs with").format(shared=shared)
+        most = fill(_("the {shared} categories it shares most paragraphs with"), shared=shared)
     if kin and most:
-        shown = _("{related} and {shared}").format(related=kin, shared=most)
+        shown = fill(_("{related} and {shared}"), related=kin, shared=most)
     else:
         shown = kin or most
     more = ""
     if left_out:
-        more = ngettext(
-            "; {n} weaker neighbour left out", "; {n} weaker neighbours left out", left_out
-        ).format(n=left_out)
+        more = fill(
+            ngettext(
+                "; {n} weaker neighbour left out", "; {n} weaker neighbours left out", left_out
+            ),
+            n=left_out,
+        )
     key = _("node size: codings")
     if shared:
         key += _("; edge width: paragraphs coded with both")
     if related:
         key += _("; dashed: relations")
-    return _("{name} with {shown}{more} ({key}).").format(
-        name=name, shown=shown, more=more, key=key
-    )
+    return fill(_("{name} with {shown}{more} ({key})."), name=name, shown=shown, more=more, key=key)
 
 
 def quote_block(q: Quote) -> QuoteBlock:
@@ -144,7 +145,7 @@ class _Builder:
             self.docs = list(s.scalars(select(Document.name).order_by(Document.id)))
         self.memos = p.memos.list()
         self.graph: Any = None
-        self.doc = Doc(_("Theory report: {name}").format(name=p.settings.name))
+        self.doc = Doc(fill(_("Theory report: {name}"), name=p.settings.name))
 
     def rows_of(self, path: str) -> list[QuoteRow]:
         under = path + "/"
@@ -159,10 +160,13 @@ class _Builder:
     def category(self, c: CodeInfo, core: bool) -> None:
         rows = self.rows_of(c.path)
         cases = {r.case or f"document {r.document}" for r in rows}
-        title = _("{category} (core category)").format(category=c.path) if core else c.path
+        title = fill(_("{category} (core category)"), category=c.path) if core else c.path
         self.doc.add(Heading(1, title))
-        counts = _("{codings} codings in {documents} documents from {cases} cases.").format(
-            codings=len(rows), documents=len({r.document for r in rows}), cases=len(cases)
+        counts = fill(
+            _("{codings} codings in {documents} documents from {cases} cases."),
+            codings=len(rows),
+            documents=len({r.document for r in rows}),
+            cases=len(cases),
         )
         self.doc.add(Para(counts, italic=True))
         self.definition(c)
@@ -204,10 +208,13 @@ class _Builder:
             self.doc.add(Heading(2, _("Related categories")))
             self.doc.add(
                 Table(
-                    _(
-                        "How each category reaches {name}: its shortest path through relations "
-                        "and the code tree."
-                    ).format(name=c.name),
+                    fill(
+                        _(
+                            "How each category reaches {name}: its shortest path through relations "
+                            "and the code tree."
+                        ),
+                        name=c.name,
+                    ),
                     [pgettext("report", "category"), _("path to the core")],
                     rows,
                 )
@@ -232,7 +239,7 @@ class _Builder:
             )
         self.doc.add(
             Table(
-                _("Sub-codes of {name}: codings (own), documents and cases.").format(name=c.name),
+                fill(_("Sub-codes of {name}: codings (own), documents and cases."), name=c.name),
                 [_("sub-code"), _("codings"), _("documents"), _("cases")],
                 table,
             )
@@ -253,10 +260,13 @@ class _Builder:
                 table.append([slot_name(slot), it["code"], it["evidence"]])
         self.doc.add(
             Table(
-                _(
-                    "{name} as phenomenon: the paradigm worksheet, with the codings cited as "
-                    "evidence for each relation."
-                ).format(name=c.name),
+                fill(
+                    _(
+                        "{name} as phenomenon: the paradigm worksheet, with the codings cited as "
+                        "evidence for each relation."
+                    ),
+                    name=c.name,
+                ),
                 [_("slot"), pgettext("report", "code"), _("evidence")],
                 table,
             )
@@ -271,8 +281,10 @@ class _Builder:
         spans = len({(r.document, r.start, r.end) for r in rows})
         self.doc.add(
             Para(
-                _("{chosen} of {spans} coded passages, chosen by the rule in the appendix.").format(
-                    chosen=len(chosen), spans=spans
+                fill(
+                    _("{chosen} of {spans} coded passages, chosen by the rule in the appendix."),
+                    chosen=len(chosen),
+                    spans=spans,
                 )
             )
         )
@@ -290,8 +302,11 @@ class _Builder:
         self.doc.add(Heading(2, _("Memos")))
         for m in sorted(found, key=lambda m: (m.created, m.id)):
             self.doc.add(Heading(3, m.title))
-            by = _("{type} memo by {coder}, {date}").format(
-                type=memo_type(m.type), coder=m.coder, date=m.updated[:10]
+            by = fill(
+                _("{type} memo by {coder}, {date}"),
+                type=memo_type(m.type),
+                coder=m.coder,
+                date=m.updated[:10],
             )
             self.doc.add(Para(by, italic=True))
             self.doc.add(Markdown(m.body, floor=3))
@@ -355,14 +370,21 @@ class _Builder:
         last_code, last = max(first.items(), key=lambda kv: (kv[1], kv[0]))
         n = len(self.docs)
         after = n - last
-        text = _(
-            "Its {codes} codes (the category and its sub-codes in use) first appear within "
-            "documents 1 to {last} of {n}, in import order; the last new one, "
-            "{code!r}, in {document}. "
-        ).format(codes=len(first), last=last, n=n, code=last_code, document=self.docs[last - 1])
+        text = fill(
+            _(
+                "Its {codes} codes (the category and its sub-codes in use) first appear within "
+                "documents 1 to {last} of {n}, in import order; the last new one, "
+                "{code!r}, in {document}. "
+            ),
+            codes=len(first),
+            last=last,
+            n=n,
+            code=last_code,
+            document=self.docs[last - 1],
+        )
         text += (
-            _("The {after} documents after it added no new code to this category.").format(
-                after=after
+            fill(
+                _("The {after} documents after it added no new code to this category."), after=after
             )
             if after
             else _("The last document still added a new code: more data may be needed.")
@@ -382,7 +404,7 @@ class _Builder:
         fw = self.p.framework.show()
         if not fw["dimensions"]:
             return
-        named = _("Framework: {name}").format(name=fw["name"]) if fw["name"] else None
+        named = fill(_("Framework: {name}"), name=fw["name"]) if fw["name"] else None
         self.doc.add(Heading(1, named or _("Framework")))
         if fw["description"]:
             self.doc.add(Markdown(fw["description"], floor=1))
@@ -398,7 +420,7 @@ class _Builder:
                 if not linked:
                     self.doc.add(Para(_("No codes linked yet."), italic=True))
                     continue
-                self.doc.add(Para(_("Codes: {codes}.").format(codes="; ".join(linked))))
+                self.doc.add(Para(fill(_("Codes: {codes}."), codes="; ".join(linked))))
                 rows = [r for code in linked for r in self.rows_of(code)]
                 for q in self._pick_many(rows, linked):
                     self.doc.add(quote_block(q))
@@ -491,11 +513,17 @@ def build_report(
         raise NotFoundError(_("no categories to report on (make axial codes first)"))
     b = _Builder(p, n_quotes, attributes, figures)
     b.doc.add(Heading(0, b.doc.title))
-    summary = ngettext(
-        "{documents} documents, {codings} codings, {codes} codes; {n} category reported.",
-        "{documents} documents, {codings} codings, {codes} codes; {n} categories reported.",
-        len(chosen),
-    ).format(documents=len(b.docs), codings=len(b.rows), codes=len(b.codes), n=len(chosen))
+    summary = fill(
+        ngettext(
+            "{documents} documents, {codings} codings, {codes} codes; {n} category reported.",
+            "{documents} documents, {codings} codings, {codes} codes; {n} categories reported.",
+            len(chosen),
+        ),
+        documents=len(b.docs),
+        codings=len(b.rows),
+        codes=len(b.codes),
+        n=len(chosen),
+    )
     b.doc.add(Para(summary, italic=True))
     b.doc.add(Toc())
     b.storyline()
