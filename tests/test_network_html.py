@@ -209,3 +209,26 @@ def test_a_browser_that_cannot_be_installed_skips_but_fails_under_ci(
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="could not be installed"):
         b.chromium()
+
+
+@pytest.mark.parametrize(("n", "lang"), [(60, "en"), (200, "zh")])
+def test_no_two_labels_touch_once_the_layout_settles(
+    n: int, lang: str, tmp_path: Path, browser: Browser
+) -> None:
+    """vis-network keeps the dots apart but not their labels: once the layout settles the page
+    moves apart the nodes whose labels touch, measured by vis-network's own boxes."""
+    page = write_html(sample_network(n, lang), tmp_path / "n.html")
+    open_page(browser, page, rest=False)
+    browser.wait_for("document.body.dataset.spread === 'yes'")
+    boxes = browser.evaluate(
+        "Object.keys(network.getPositions()).map(id => { const b = network.getBoundingBox(id);"
+        " return [b.left, b.top, b.right, b.bottom]; })"
+    )
+    assert len(boxes) == n and browser.console() == []
+    touching = [
+        (a, b)
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+    ]
+    assert touching == [] and browser.evaluate("document.body.dataset.overlaps") == "0"

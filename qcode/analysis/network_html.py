@@ -1,6 +1,8 @@
 """The code network as one self-contained HTML page, with vis-network (its JavaScript inlined,
 so the page opens offline): nodes can be dragged, hovered for their definition and counts,
-filtered by co-occurrence weight, and clicked to list the code's quotes.
+filtered by co-occurrence weight, and clicked to list the code's quotes. Once vis-network's
+layout settles, the page moves apart the nodes whose labels touch (vis-network keeps only the
+dots apart) and holds the layout still.
 
 The page reports on its ``<body>`` what it drew (``data-nodes``, ``data-edges``,
 ``data-drawn``, ``data-errors``), which is what the tests read in headless Chromium.
@@ -189,6 +191,65 @@ slider.addEventListener("input", function () {{
   shown.refresh();
   report();
 }});
+// once the layout has settled, move apart the nodes whose labels touch (vis-network keeps only
+// the dots apart), then hold the layout still: dragging a node moves that node alone
+const GAP = 4;
+function boxes(ids, pos) {{
+  const box = {{}};
+  ids.forEach(function (id) {{
+    const b = network.getBoundingBox(id), p = pos[id];
+    box[id] = {{ l: b.left - p.x, r: b.right - p.x, t: b.top - p.y, b: b.bottom - p.y }};
+  }});
+  return box;
+}}
+function overlap(pa, A, pc, C) {{
+  return [Math.min(pa.x + A.r, pc.x + C.r) - Math.max(pa.x + A.l, pc.x + C.l),
+          Math.min(pa.y + A.b, pc.y + C.b) - Math.max(pa.y + A.t, pc.y + C.t)];
+}}
+function touching(ids, pos, box) {{
+  let n = 0;
+  for (let i = 0; i < ids.length; i++) for (let j = i + 1; j < ids.length; j++) {{
+    const o = overlap(pos[ids[i]], box[ids[i]], pos[ids[j]], box[ids[j]]);
+    if (o[0] > 0 && o[1] > 0) n++;
+  }}
+  return n;
+}}
+function spread() {{
+  // from the top down, each node kept where it is when its label is clear of those above,
+  // else moved up or down by the least that clears them (below them all always does)
+  network.setOptions({{ physics: false }});
+  const pos = network.getPositions(), ids = Object.keys(pos), box = boxes(ids, pos);
+  ids.sort(function (a, b) {{ return pos[a].y - pos[b].y; }});
+  const placed = [];
+  function clear(id, y) {{
+    const at = {{ x: pos[id].x, y: y }};
+    return placed.every(function (q) {{
+      const o = overlap(at, box[id], pos[q], box[q]);
+      return o[0] + GAP <= 0 || o[1] + GAP <= 0;
+    }});
+  }}
+  ids.forEach(function (id) {{
+    const p = pos[id], A = box[id];
+    if (!clear(id, p.y)) {{
+      const ys = [];
+      placed.forEach(function (q) {{
+        const pq = pos[q], Q = box[q];
+        if (overlap(p, A, pq, Q)[0] + GAP > 0) {{
+          ys.push(pq.y + Q.b - A.t + GAP + 0.01, pq.y + Q.t - A.b - GAP - 0.01);
+        }}
+      }});
+      ys.sort(function (a, b) {{ return Math.abs(a - p.y) - Math.abs(b - p.y); }});
+      const y = ys.find(function (y) {{ return clear(id, y); }});
+      if (y !== undefined) p.y = y;
+    }}
+    placed.push(id);
+  }});
+  ids.forEach(function (id) {{ network.moveNode(id, pos[id].x, pos[id].y); }});
+  network.fit();
+  document.body.dataset.overlaps = String(touching(ids, network.getPositions(), box));
+  document.body.dataset.spread = "yes";
+}}
+network.once("stabilizationIterationsDone", spread);
 network.on("click", function (p) {{ if (p.nodes.length) showCode(p.nodes[0]); }});
 network.once("afterDrawing", function () {{ document.body.dataset.drawn = "yes"; }});
 report();
