@@ -108,3 +108,19 @@ def test_segmenter_answers_in_order_and_cleans_up() -> None:
         unused = seg._proc
         assert unused is not None and unused.poll() is None
     assert unused.poll() is not None
+
+
+def test_a_stuck_helper_is_stopped_and_the_work_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A helper that reads the texts and never answers (nor dies) would make the import wait
+    for ever: past its patience it is stopped, and the texts are segmented here."""
+    monkeypatch.setattr(pool, "PATIENCE", 0.5)
+    monkeypatch.setattr(
+        pool, "HELPER", ("-c", "import sys, time; sys.stdin.read(); time.sleep(600)")
+    )
+    items = [("R: One sentence. Two sentences.\n", "en"), ("我交社保。很贵。\n", "zh")]
+    with Segmenter(True) as seg:
+        helper = seg._proc
+        assert helper is not None
+        got = seg.submit(items, None)()
+    assert got == segment_rows(items, None)
+    assert helper.poll() is not None  # stopped, not left sleeping

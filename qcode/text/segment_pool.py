@@ -6,7 +6,8 @@ writing codings; the two do not depend on each other, so with two cores they can
 interpreter that imports nothing of the caller's program) as soon as it is made, so that its
 start-up overlaps the caller's reading; :meth:`Segmenter.submit` hands it the texts and gives
 back a function that waits for the units. Whatever goes wrong with the helper (it cannot start,
-it dies), the texts are segmented in the calling process instead, with the same result.
+it dies, it hangs past :data:`PATIENCE`), the texts are segmented in the calling process
+instead, with the same result.
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ from typing import IO, Any
 
 Row = tuple[str, int, int, str | None]  # a unit as (kind, start, end, speaker)
 HELPER = ("-m", "qcode.text.segment_pool")  # the helper's command line after the interpreter
+# a helper that has not answered this long (seconds, plus one per 20,000 characters: tens of
+# times what segmenting takes) is stuck: it is stopped and the texts are segmented here
+PATIENCE = 60.0
+PATIENCE_CHARS = 20_000
 
 
 def segment_rows(
@@ -72,15 +77,21 @@ class Segmenter:
         # written from a thread: the helper may still be starting, and the pipe holds little
         writer = threading.Thread(target=_send, args=(stdin, data), daemon=True)
         writer.start()
+        # stopping a stuck helper ends its output, so the wait below ends too
+        limit = PATIENCE + sum(len(text) for text, _ in items) / PATIENCE_CHARS
+        watchdog = threading.Timer(limit, proc.kill)
+        watchdog.daemon = True
+        watchdog.start()
 
         def wait() -> list[list[Row]]:
             try:
                 rows = pickle.load(stdout)
                 if isinstance(rows, list) and len(rows) == len(items):
                     return rows
-            except Exception:  # the helper died or failed: the same work here
+            except Exception:  # the helper died, failed or was stopped: the same work here
                 pass
             finally:
+                watchdog.cancel()
                 writer.join(timeout=1)
                 self.close()
             return segment_rows(items, patterns)
