@@ -2,4 +2,5 @@
 
 from qcode.cli.main import run
 
-run()
+if __name__ == "__main__":  # not again when a spawned worker process imports this module
+    run()
