@@ -18,7 +18,19 @@ from qcode import Project, i18n
 
 # English that the report names on purpose: a command, a file type, a statistic; and the
 # Markdown's figure files (report-figures/figure-1.png)
-ALLOWED = {"qcode", "codings", "list", "qdpx", "guid", "c", "report", "figures", "figure", "png"}
+ALLOWED = {
+    "qcode",
+    "codings",
+    "format",
+    "csv",
+    "qdpx",
+    "guid",
+    "c",
+    "report",
+    "figures",
+    "figure",
+    "png",
+}
 
 
 @pytest.fixture
@@ -141,6 +153,27 @@ def test_the_word_report_in_chinese(zh: None, example: Project, tmp_path: Path) 
     assert english_words(body, data) == []
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_command_the_report_names_exists_and_gives_the_guids(
+    lang: str, example: Project, tmp_path: Path
+) -> None:
+    """The appendix tells the reader how to find a quote's coding by its GUID: that command
+    runs, and lists the GUIDs the quotes cite."""
+    from conftest import run_cli
+
+    i18n.set_language(lang)
+    try:
+        md = report(example, tmp_path / "report.md", figures=False)
+    finally:
+        i18n.set_language("en")
+    [named] = re.findall(r"qcode (codings --format csv)", md)
+    r = run_cli("-p", str(example.root), *named.split(), "--all")
+    assert r.code == 0, r.err
+    cited = set(re.findall(r"(?:coding|编码) ([0-9a-f-]{36})", md))  # the quotes' references
+    listed = {row.split(",")[1] for row in r.out.splitlines()[1:]}
+    assert cited and cited <= listed
+
+
 def test_the_english_report_keeps_its_words(example: Project, tmp_path: Path) -> None:
     md = report(example, tmp_path / "report.md", figures=False)
     assert md.startswith("# Theory report: ") and "## Contents" in md
@@ -196,3 +229,15 @@ def test_qcode_quotes_in_chinese(zh: None, example: Project) -> None:
         "--lang", "zh", "-p", str(example.root), "quotes", "Economic pressure", "--format", "json"
     )
     assert "; coding " in as_json.json()[0]["reference"]  # JSON is for programs: English
+
+
+def test_a_crosstab_in_chinese_names_its_group_sizes_in_chinese(example: Project) -> None:
+    from conftest import run_cli
+
+    try:
+        r = run_cli("--lang", "zh", "-p", str(example.root), "crosstab", "occupation", "--all")
+    finally:
+        i18n.set_language("en")
+    assert r.code == 0 and "（组内文档数）" in r.out and "in group" not in r.out
+    csv = run_cli("-p", str(example.root), "crosstab", "occupation", "--format", "csv")
+    assert "(documents in group)" in csv.out  # the CSV, for other programs, keeps its words

@@ -115,3 +115,13 @@ def test_a_table_into_a_file_keeps_each_row_on_one_line(described: Path) -> None
     [row] = [ln for ln in r.out.splitlines() if "Ambiguous" in ln]
     assert "Ambiguous labour relations" in row and "share contributions." in row
     assert all(ln == ln.rstrip() for ln in r.out.splitlines())
+
+
+def test_a_table_at_a_set_width_has_no_spaces_at_line_ends(
+    described: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    r = run_cli("codes", "list", "--aggregate", cwd=described)
+    lines = r.out.splitlines()
+    assert r.code == 0 and max(map(len, lines)) <= 60 and len(lines) > 3  # folded to 60
+    assert all(ln == ln.rstrip() for ln in lines)

@@ -192,13 +192,15 @@ def table(
         t.add_column(c, justify="right" if c in justify_right else "left", overflow="fold")
     for r in head:
         t.add_row(*cells(r))
-    if out.is_terminal or "COLUMNS" in os.environ:
+    if out.is_terminal:
         out.print(t)
-    else:  # into a file or another program: each row on one line, as wide as it needs
+    else:  # into a file or another program: each row on one line, as wide as it needs (or
+        # $COLUMNS wide), and no line padded with spaces at its end
         from rich.measure import Measurement
 
         natural = Measurement.get(out, out.options.update_width(UNBOUNDED), t).maximum
-        wide = Console(file=out.file, width=max(natural, 1), highlight=False, soft_wrap=True)
+        width = out.width if "COLUMNS" in os.environ else natural
+        wide = Console(file=out.file, width=max(width, 1), highlight=False, soft_wrap=True)
         wide.push_render_hook(_NoRawControls())
         with wide.capture() as drawn:
             wide.print(t)

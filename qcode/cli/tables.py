@@ -95,7 +95,8 @@ def _matrix_out(m: Any, format_: str, title: str, figure: Path | None, label: st
     else:
         rows = [[r, *vals] for r, vals in zip(m.rows, m.values, strict=True)]
         if m.totals:
-            rows.append([m.totals_label, *m.totals])
+            shown = {"documents": _("(documents in group)"), "cases": _("(cases in group)")}
+            rows.append([shown.get(m.totals_of, m.totals_label), *m.totals])
         table(title, [_("code"), *m.columns], rows, justify_right=list(m.columns))
         if figure is not None:
             ok(_("drew {figure}").format(figure=figure))

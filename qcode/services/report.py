@@ -469,8 +469,9 @@ class _Builder:
             Para(
                 _(
                     "Each quote names its document, its range of characters [start, end) in the "
-                    "document's text, and the GUID of its coding: qcode codings list, or any tool "
-                    "reading the project's .qdpx export, finds it by these."
+                    "document's text, and the GUID of its coding, by which any tool reading the "
+                    "project's .qdpx export finds it; qcode codings --format csv lists every "
+                    "coding with its GUID."
                 )
             )
         )
