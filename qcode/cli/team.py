@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from qcode.cli.app import app, project
 from qcode.cli.options import ALL_ROWS
-from qcode.cli.output import emit_json, ok, table, warn
+from qcode.cli.output import emit_json, note, ok, table, warn
 from qcode.cli.progress import working
 from qcode.i18n import N_, _, attribute_type, marked, ngettext, term
 
@@ -174,6 +175,7 @@ def agreement(
     if json_:
         emit_json(data)
         return
+    _say_uncoded(data)
     table(
         _("character-level agreement (NVivo's coding comparison)"),
         [_("code"), _("document"), _("coders"), _("agreement %"), _("kappa")],
@@ -356,3 +358,24 @@ def resolve(
     ok(settle(project(), document, code, start, end, accept, coders, memo))
     if memo:
         ok(_("the discussion is a memo on the span and the code (undone with the settlement)"))
+
+
+def _say_uncoded(data: dict[str, Any]) -> None:
+    """A note for each coder who coded nothing in documents another coder coded: there the
+    others' codings count as disagreement, which lowers every figure; how to compare only the
+    documents every coder coded."""
+    both = data.get("coded_by_all", [])
+    for coder, docs in data.get("uncoded", {}).items():
+        shown = ", ".join(docs[:8]) + (", …" if len(docs) > 8 else "")
+        line = ngettext(
+            "{coder} coded nothing in {n} document the others coded ({docs}): the others' "
+            "codings there count as disagreement",
+            "{coder} coded nothing in {n} documents the others coded ({docs}): the others' "
+            "codings there count as disagreement",
+            len(docs),
+        ).format(coder=coder, n=len(docs), docs=shown)
+        if both:
+            line += _("; --docs {docs} compares only the documents every coder coded").format(
+                docs=",".join(both)
+            )
+        note(line)

@@ -83,6 +83,15 @@ def agreement(
         if code_ids:
             q = q.where(Coding.code_id.in_(code_ids))
         records = _read_columns(c, q, tree, ids, coder_id)
+        # which compared coder coded anything at all in which document: where one coded
+        # nothing, the others' codings there count as disagreement (said, not changed)
+        coded: dict[str, set[str]] = {n: set() for n in names}
+        named = {v: k for k, v in coder_id.items()}
+        seen = select(Coding.coder_id, Coding.document_id).distinct()
+        seen = seen.where(Coding.coder_id.in_([coder_id[n] for n in names]))
+        for coder, doc in c.execute(seen):
+            if doc in ids:
+                coded[named[coder]].add(ids[doc])
         code_list = sorted(tree.path(i) for i in code_ids) if code_ids else None
         units: dict[Any, list[tuple[int, int]]] | None = None
         if unit != "char":
@@ -94,6 +103,9 @@ def agreement(
                 units[ids[r.document_id]].append((r.start, r.end))
         texts = {d.name: p.text_of(c, d) for d in chosen} if with_disagreements else {}
     out: dict[str, Any] = {"coders": names, "unit": unit, "rows": [], "totals": {}}
+    anyone = set().union(*coded.values())
+    out["uncoded"] = {n: sorted(anyone - coded[n]) for n in names if anyone - coded[n]}
+    out["coded_by_all"] = sorted(set.intersection(*coded.values()))
     by_pair: list[dict[str, Any]] = []
     for a, b in combinations(names, 2):
         results = character_agreement(records, lengths, a, b, code_list)
