@@ -199,7 +199,8 @@ def table(
         from rich.measure import Measurement
 
         natural = Measurement.get(out, out.options.update_width(UNBOUNDED), t).maximum
-        width = out.width if "COLUMNS" in os.environ else natural
+        columns = os.environ.get("COLUMNS", "").strip()
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else natural
         wide = Console(file=out.file, width=max(width, 1), highlight=False, soft_wrap=True)
         wide.push_render_hook(_NoRawControls())
         with wide.capture() as drawn:
