@@ -241,3 +241,11 @@ def test_a_crosstab_in_chinese_names_its_group_sizes_in_chinese(example: Project
     assert r.code == 0 and "（组内文档数）" in r.out and "in group" not in r.out
     csv = run_cli("-p", str(example.root), "crosstab", "occupation", "--format", "csv")
     assert "(documents in group)" in csv.out  # the CSV, for other programs, keeps its words
+
+
+def test_the_chinese_saturation_sentence_quotes_a_code_the_chinese_way(
+    zh: None, example: Project, tmp_path: Path
+) -> None:
+    md = report(example, tmp_path / "report.md", figures=False)
+    lines = [ln for ln in md.splitlines() if "最后出现的新编码" in ln]
+    assert lines and all(re.search(r"新编码“[^”]+”见于 ", ln) for ln in lines), lines[:1]

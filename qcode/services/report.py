@@ -374,7 +374,7 @@ class _Builder:
             _(
                 "Its {codes} codes (the category and its sub-codes in use) first appear within "
                 "documents 1 to {last} of {n}, in import order; the last new one, "
-                "{code!r}, in {document}. "
+                "“{code}”, in {document}. "
             ),
             codes=len(first),
             last=last,
