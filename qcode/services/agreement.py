@@ -88,10 +88,11 @@ def agreement(
         coded: dict[str, set[str]] = {n: set() for n in names}
         named = {v: k for k, v in coder_id.items()}
         seen = select(Coding.coder_id, Coding.document_id).distinct()
-        seen = seen.where(Coding.coder_id.in_([coder_id[n] for n in names]))
+        seen = seen.where(
+            Coding.coder_id.in_([coder_id[n] for n in names]), Coding.document_id.in_(list(ids))
+        )
         for coder, doc in c.execute(seen):
-            if doc in ids:
-                coded[named[coder]].add(ids[doc])
+            coded[named[coder]].add(ids[doc])
         code_list = sorted(tree.path(i) for i in code_ids) if code_ids else None
         units: dict[Any, list[tuple[int, int]]] | None = None
         if unit != "char":

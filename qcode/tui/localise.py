@@ -100,27 +100,24 @@ class PinnedKeys(Footer):
         active = self.screen.active_bindings
         found = active.get("f1")
         if found is not None and found[1].action == "help":  # the help screen's f1 closes it
-            _node, binding, enabled, tooltip = found
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                disabled=not enabled,
-                tooltip=tooltip,
-            )
+            yield self._key(found[1], found[2], found[3])
         found = active.get(self.app.COMMAND_PALETTE_BINDING)
         if found is not None:
-            _node, binding, enabled, _tooltip = found
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                classes="-command-palette",
-                disabled=not enabled,
-                tooltip=binding.tooltip or binding.description,
+            binding = found[1]
+            yield self._key(
+                binding, found[2], binding.tooltip or binding.description, "-command-palette"
             )
+
+    def _key(self, binding: Binding, enabled: bool, tooltip: str, classes: str = "") -> FooterKey:
+        return FooterKey(
+            binding.key,
+            self.app.get_key_display(binding),
+            binding.description,
+            binding.action,
+            classes=classes,
+            disabled=not enabled,
+            tooltip=tooltip,
+        )
 
 
 class SplitFooter(Horizontal):

@@ -166,19 +166,15 @@ class TranscriptView(ScrollView, can_focus=True):
         self.set_spans(spans)
         self._relayout()
         self.scroll_to_offset(self.cursor, center=True)
-        # once more after the refresh that gives the new height: scrolling clamps to the old one
-        self.call_after_refresh(self._recentre)
+        self.call_after_refresh(self._recentre)  # scrolling clamps to the old height till then
 
     def _recentre(self, tries: int = 8) -> None:
-        """The cursor where it is by then (a search may have moved it since the load). On a
-        busy machine the new height may come a refresh later still, and scrolling clamps to
-        the old one until it does: look again after each refresh, a few times."""
+        """The cursor in view, looked for again for a few refreshes (the height may come late)."""
         row = self._layout.row_of(self.cursor) if self._layout is not None else 0
         top, height = int(self.scroll_y), self.scrollable_content_region.height
-        if not top <= row < top + height:
+        if tries and not top <= row < top + height:
             self.scroll_to_offset(self.cursor, center=True)
-            if tries > 1:
-                self.call_after_refresh(self._recentre, tries - 1)
+            self.call_after_refresh(self._recentre, tries - 1)
 
     @property
     def turn_labels(self) -> dict[int, int]:
