@@ -232,7 +232,8 @@ def _described(
     table = lex.described.get(key)
     n = len(chunker.texts)
     if table is None or len(table) < n:
-        grown = np.full((n, 4), -3, dtype=np.int64)
+        # room for twice as many: a table grown by each text's new words is copied less
+        grown = np.full((max(n, 2 * len(table) if table is not None else 0), 4), -3, np.int64)
         if table is not None:
             grown[: len(table)] = table
         table = lex.described[key] = grown
@@ -242,11 +243,21 @@ def _described(
         vocab = nlp.vocab
         listed = nlp.Defaults.stop_words
         texts = chunker.texts
+        # the lookup table of ``tokens._lookup_any_case`` read here, the same way, without a
+        # call per word
+        lookup = getattr(getattr(lemmatizer, "lemmatize", None), "table", None)
         rows = []
         for k in new.tolist():
             text = texts[k]
             lower = text.lower()
-            lemma = lemmatizer.lemmatize(_Text(text))[0] if lemmatizer is not None else ""
+            if lookup is not None:
+                lemma = lookup.get(text)
+                if lemma is None and not text.islower():
+                    lemma = lookup.get(lower)
+                if not isinstance(lemma, str):
+                    lemma = text
+            else:
+                lemma = lemmatizer.lemmatize(_Text(text))[0] if lemmatizer is not None else ""
             norm = str(lemma or text).lower()
             flag = vocab[text].is_stop if text in vocab else lower in listed
             rows.append(_row(text, norm, bool(flag) or norm in stops or lower in stops, lex))

@@ -99,6 +99,7 @@ class ChunkTokenizer:
             url_match=tok.url_match,
             faster_heuristics=tok.faster_heuristics,
         )
+        self.rules = frozenset(tok.rules or {})
         self.lock = threading.Lock()
         self.texts: list[str] = []  # token text id -> text (kept when the chunks start again)
         self.ids: dict[str, int] = {}  # text -> token text id
@@ -120,6 +121,30 @@ class ChunkTokenizer:
 
         parts: list[tuple[Any, ...]] = []
         n_tokens = len(self.offset)
+        alone, chunks = self._alone(chunks)
+        if alone:  # one token each, its text the chunk's
+            ids, texts = self.ids, self.texts
+            tid = []
+            for s in alone:
+                k = ids.get(s)
+                if k is None:
+                    k = ids[s] = len(texts)
+                    texts.append(s)
+                tid.append(k)
+            n = len(alone)
+            lens = np.fromiter(map(len, alone), dtype=np.int64, count=n)
+            parts.append(
+                (
+                    n_tokens + np.arange(n, dtype=np.int64),
+                    np.ones(n, dtype=np.int64),
+                    np.zeros(n, dtype=np.int64),
+                    lens,
+                    np.array(tid, dtype=np.int64),
+                )
+            )
+            n_tokens += n
+            for k, chunk in enumerate(alone, start=len(self.index)):
+                self.index[chunk] = k
         i = 0
         while i < len(chunks):
             j, size = i, 0
@@ -163,6 +188,28 @@ class ChunkTokenizer:
         self.offset = np.concatenate([self.offset, *(p[2] for p in parts)])
         self.length = np.concatenate([self.length, *(p[3] for p in parts)])
         self.text = np.concatenate([self.text, *(p[4] for p in parts)])
+
+    def _alone(self, chunks: Sequence[str]) -> tuple[list[str], list[str]]:
+        """``chunks`` split into those no rule of the tokenizer touches (not a special case; no
+        prefix, suffix or infix found in them, not even an empty one), which spaCy leaves as one
+        token (``Tokenizer._split_affixes`` and ``_attach_tokens`` change nothing), and the
+        rest. The same regular expressions as spaCy's, without making a ``Doc``."""
+        tok = self.tokenizer
+        rules = self.rules
+        pre, suf, inf = tok.prefix_search, tok.suffix_search, tok.infix_finditer
+        alone: list[str] = []
+        rest: list[str] = []
+        for c in chunks:
+            if (
+                c in rules
+                or (suf is not None and suf(c) is not None)
+                or (pre is not None and pre(c) is not None)
+                or (inf is not None and next(inf(c), None) is not None)
+            ):
+                rest.append(c)
+            else:
+                alone.append(c)
+        return alone, rest
 
     def _chunk_ids(self, chunks: list[str]) -> Any:
         """The ids of ``chunks``, learning the new ones (call with the lock held)."""
