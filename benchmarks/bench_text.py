@@ -20,6 +20,7 @@ beside them and called from ``main``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import time
@@ -155,12 +156,13 @@ def zipf_corpus(mb: float, forms: int = 50_000, seed: int = 1) -> list[str]:
         vocab.add("".join(rng.choices(letters, k=rng.randint(2, 10))))
     words = sorted(vocab)
     rng.shuffle(words)
-    weights = [1 / r for r in range(1, forms + 1)]
+    # cumulative weights once: choices() would add up the 50,000 weights at every sentence
+    cum = list(itertools.accumulate(1 / r for r in range(1, forms + 1)))
     docs, total = [], 0
     while total < mb * 1e6:
         parts, n = [], 0
         while n < DOC_BYTES:
-            sent = rng.choices(words, weights, k=rng.randint(4, 24))
+            sent = rng.choices(words, cum_weights=cum, k=rng.randint(4, 24))
             line = " ".join(sent).capitalize() + rng.choice([".", ".", "?", "!"])
             if rng.random() < 0.3:
                 line = rng.choice(["Interviewer: ", "Respondent: "]) + line
