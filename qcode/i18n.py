@@ -28,7 +28,9 @@ __all__ = [
     "from_environment",
     "ngettext",
     "pgettext",
+    "relation_arrow",
     "relation_type",
+    "sentences",
     "attribute_type",
     "link_kind",
     "memo_type",
@@ -197,9 +199,32 @@ def fill(template: str, **values: object) -> str:
     return out
 
 
+def sentences(*parts: str) -> str:
+    """Sentences one after the other: a space between them, none after a full-width mark
+    (Chinese sets none after 。！？)."""
+    out = ""
+    for part in filter(None, parts):
+        if out and not ("\u3000" <= out[-1] <= "\u303f" or "\uff00" <= out[-1] <= "\uffef"):
+            out += " "
+        out += part
+    return out
+
+
 def relation_type(value: str) -> str:
     """A relation type's name in the interface's language."""
     return marked(RELATION_TYPES, value)
+
+
+def relation_arrow(value: str) -> str:
+    """A relation type as the label of an arrow from one name to another: in Chinese without
+    the frame that a sentence needs and an arrow does not (``—因果条件→``, not
+    ``—是……的因果条件→``)."""
+    name = relation_type(value)
+    if current() == "zh":
+        for frame in ("是……的", "与……"):
+            if name.startswith(frame) and len(name) > len(frame):
+                return name[len(frame) :]
+    return name
 
 
 def relation_family(value: str) -> str:

@@ -30,6 +30,11 @@ ALLOWED = {
     "figures",
     "figure",
     "png",
+    "relations",  # qcode relations edit … --add-evidence …
+    "edit",
+    "add",
+    "evidence",
+    "core",
 }
 
 
@@ -78,11 +83,24 @@ def test_the_markdown_report_in_chinese(zh: None, example: Project, tmp_path: Pa
     headings = re.findall(r"(?m)^#{2,3} (.*)$", md)
     assert {"目录", "故事线", "关于本报告", "定义", "子编码", "引文", "饱和度"} <= set(headings)
     assert "## Participation resilience（核心范畴）" in md
-    assert "| 模型要素 | 编码 | 证据 |" in md and "| 子编码 | 编码数 | 文档数 | 个案数 |" in md
+    assert (
+        "| 模型要素 | 编码 | 编码数 | 证据 |" in md
+        and "| 子编码 | 编码数 | 文档数 | 个案数 |" in md
+    )
     assert "| 类属 | 通向核心范畴的路径 |" in md
     # the built-in relation types on those paths in Chinese (the study's codebook names them in
-    # English, so the check of English words left cannot see them)
-    assert "—是……的因果条件→" in md and "condition of" not in md and "strategy for" not in md
+    # English), as arrows label them: without the 是……的 that a sentence needs
+    assert "Ambiguous labour relations —因果条件→ Participation resilience |" in md
+    assert "—与……相关→" not in md and "—相关→" in md and "—是……的" not in md
+    assert "condition of" not in md and "strategy for" not in md
+    # the core category has no codings of its own and counts those of the categories it
+    # integrates, the second sentence straight after the first's full stop
+    assert "*自身没有编码。它整合了 10 个类属，共 " in md
+    # a quote's reference in full-width brackets after its source
+    refs = re.findall(r"^> — .*$", md, flags=re.M)
+    assert refs and all(
+        re.search(r"（\S+ \[\d+, \d+\)[^()]*；编码 [0-9a-f-]{36}）$", r) for r in refs
+    )
     assert "（节点大小：编码数" in md  # a figure's caption
     # an English name inserted into a Chinese sentence is set apart by a space, as Chinese text
     # sets Latin words; the study's own text in it is not touched
@@ -91,7 +109,7 @@ def test_the_markdown_report_in_chinese(zh: None, example: Project, tmp_path: Pa
     mixed = re.findall(r"[\u4e00-\u9fff][A-Za-z]|[A-Za-z][\u4e00-\u9fff]", md)
     quoted = re.findall(r"[\u4e00-\u9fff][A-Za-z]|[A-Za-z][\u4e00-\u9fff]", study_data())
     assert set(mixed) <= set(quoted), set(mixed) - set(quoted)
-    assert re.search(r"；编码 [0-9a-f-]{36}\)", md)  # a quote's reference
+    assert re.search(r"；编码 [0-9a-f-]{36}）", md)  # a quote's reference
     data = study_data()
     assert english_left(md.splitlines(), data) == []
     assert english_words(md, data) == []
@@ -177,7 +195,7 @@ def test_the_command_the_report_names_exists_and_gives_the_guids(
 def test_the_english_report_keeps_its_words(example: Project, tmp_path: Path) -> None:
     md = report(example, tmp_path / "report.md", figures=False)
     assert md.startswith("# Theory report: ") and "## Contents" in md
-    assert "| slot | code | evidence |" in md and "causal conditions" in md
+    assert "| slot | code | codings | evidence |" in md and "causal conditions" in md
 
 
 def test_the_network_page_in_chinese(zh: None, tmp_path: Path) -> None:
@@ -223,7 +241,7 @@ def test_qcode_quotes_in_chinese(zh: None, example: Project) -> None:
     r = run_cli("--lang", "zh", "-p", str(example.root), "quotes", "Economic pressure", "--n", "2")
     assert r.code == 0, r.err
     assert r.out.startswith("## 引文：Economic pressure\n")
-    assert re.search(r"(?m)^> — .*个案 P\d+.*；编码 [0-9a-f-]{36}\)$", r.out), r.out
+    assert re.search(r"(?m)^> — .*个案 P\d+.*；编码 [0-9a-f-]{36}）$", r.out), r.out
     assert english_words(r.out, study_data()) == []
     as_json = run_cli(
         "--lang", "zh", "-p", str(example.root), "quotes", "Economic pressure", "--format", "json"

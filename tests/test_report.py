@@ -84,7 +84,7 @@ def test_docx(example: Project, reports: dict[str, Path]) -> None:
     assert len(d.tables) > 5
     headers = [[c.text for c in t.rows[0].cells] for t in d.tables]
     assert headers[0] == ["category", "path to the core"]  # the core's chapter first
-    assert headers[1] == ["slot", "code", "evidence"]  # then its paradigm worksheet
+    assert headers[1] == ["slot", "code", "codings", "evidence"]  # then its paradigm worksheet
     # quotes: a Quote paragraph of text, then one naming its source and its coding
     texts = coding_texts(example)
     quotes = by_style["Quote"]
@@ -135,7 +135,7 @@ def test_markdown(example: Project, reports: dict[str, Path]) -> None:
     md = reports["md"].read_text(encoding="utf-8")
     assert md.startswith(f"# Theory report: {example.settings.name}\n")
     assert "## Participation resilience (core category)" in md
-    assert "| slot | code | evidence |" in md
+    assert "| slot | code | codings | evidence |" in md
     # the core's chapter says how every related category reaches it, as qcode core does
     paths = example.structure.core()["paths"]
     for cat, steps in paths.items():
@@ -288,3 +288,50 @@ def test_the_rule_spreads_over_cases_then_prefers_marked_and_quotable() -> None:
     assert pick(3, marked=(4,)) == [4, 6, 5]  # a marked segment comes first in its case
     assert pick(10) == [3, 6, 5, 1, 7, 4]  # then round again; the double coding once
     assert pick(0) == []
+
+
+def test_the_core_category_counts_and_dates_the_categories_it_integrates(
+    example: Project, reports: dict[str, Path]
+) -> None:
+    """A core category built from related categories, with no codings of its own: its section
+    counts theirs, the paradigm table gives each code's codings, the saturation note dates the
+    first appearance of their codes in import order (all counted here from the tables)."""
+    from qcode.store.models import Code, Document
+
+    md = reports["md"].read_text(encoding="utf-8")
+    section = md.split("## Participation resilience (core category)")[1].split("\n## ")[0]
+    with example.read() as s:
+        codes = {
+            i: (n, parent) for i, n, parent in s.execute(select(Code.id, Code.name, Code.parent_id))
+        }
+        docs = list(s.scalars(select(Document.id).order_by(Document.id)))
+        names = dict(s.execute(select(Document.id, Document.name)).all())
+        rows = s.execute(select(Coding.code_id, Coding.document_id)).all()
+
+    def path(i: int) -> str:
+        name, parent = codes[i]
+        return name if parent is None else f"{path(parent)}/{name}"
+
+    def under(cat: str) -> list[tuple[str, int]]:
+        return [(path(c), d) for c, d in rows if path(c) == cat or path(c).startswith(cat + "/")]
+
+    core = "Participation resilience"
+    assert not under(core)
+    cats = [c for c, steps in example.structure.core()["paths"].items() if steps[-1] == core]
+    whole = [r for cat in cats for r in under(cat)]
+    assert (
+        f"*No codings of its own. It integrates {len(cats)} categories, with {len(whole)} "
+        f"codings in {len({d for _, d in whole})} documents from "
+    ) in section
+    for cat in ("Economic pressure", "Ambiguous labour relations", "Coping strategies"):
+        assert f"| {cat} | {len(under(cat))} | 0 |" in section
+    first: dict[str, int] = {}
+    for code, d in whole:
+        first[code] = min(first.get(code, 99), docs.index(d) + 1)
+    last_code, last = max(first.items(), key=lambda kv: (kv[1], kv[0]))
+    assert (
+        f"The {len(first)} codes of the categories it integrates first appear within documents "
+        f"1 to {last} of {len(docs)}, in import order; the last new one, “{last_code}”, in "
+        f"{names[docs[last - 1]]}."
+    ) in section
+    assert "the quotes are in the sections of the categories it integrates" in section

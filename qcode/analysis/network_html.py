@@ -21,7 +21,7 @@ import networkx as nx
 
 from qcode.analysis.network_figure import EDGE_STYLES, aggregate_sizes, node_colors
 from qcode.errors import InvalidInputError
-from qcode.i18n import _, current, relation_type
+from qcode.i18n import _, current, relation_arrow
 
 VIS_VERSION = "10.1.2"
 QUOTES_PER_CODE = 50
@@ -49,7 +49,7 @@ def _edge_label(kind: str, label: str) -> str:
     "contains" in the interface's language (a type the researcher named as it is)."""
     if kind == "hierarchy" and label == "contains":
         return _("contains")
-    return relation_type(label) if kind == "relation" else label
+    return relation_arrow(label) if kind == "relation" else label
 
 
 def page_data(

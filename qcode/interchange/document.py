@@ -92,6 +92,11 @@ def _anchor(text: str, used: dict[str, int]) -> str:
 
 
 # -- Markdown ---------------------------------------------------------------------------------
+def _enclosed(reference: str) -> str:
+    """A quote's reference in brackets after its source: full-width ones in Chinese."""
+    return _(" ({reference})").format(reference=reference)
+
+
 def to_markdown(doc: Doc, figures: Path | None = None, base: Path | None = None) -> str:
     """The document in Markdown; figures are linked relative to ``base`` (the file's folder)."""
     out: list[str] = []
@@ -121,7 +126,7 @@ def to_markdown(doc: Doc, figures: Path | None = None, base: Path | None = None)
             out.append("")
         elif isinstance(b, QuoteBlock):
             out += ["> " + ln for ln in b.text.splitlines() or [""]]
-            out += [">", f"> — {b.source} ({b.reference})", ""]
+            out += [">", f"> — {b.source}{_enclosed(b.reference)}", ""]
         elif isinstance(b, Figure):
             rel = b.path.relative_to(base).as_posix() if base else b.path.as_posix()
             out += [f"![{b.caption}]({rel})", "", f"*{b.caption}*", ""]
@@ -191,8 +196,8 @@ def to_html(doc: Doc) -> str:
             body = "<br>".join(e(ln) for ln in b.text.splitlines())
             guid = f' data-coding="{e(b.guid)}"' if b.guid else ""
             out.append(
-                f"<blockquote{guid}><p>{body}</p><footer>— {e(b.source)} "
-                f"<small>({e(b.reference)})</small></footer></blockquote>"
+                f"<blockquote{guid}><p>{body}</p><footer>— {e(b.source)}"
+                f"<small>{e(_enclosed(b.reference))}</small></footer></blockquote>"
             )
         elif isinstance(b, Figure):
             data = base64.b64encode(b.path.read_bytes()).decode("ascii")
@@ -332,7 +337,7 @@ def write_docx(doc: Doc, path: Path) -> None:
             d.add_paragraph(xml_safe(b.text), style=style["Quote"])
             src = d.add_paragraph(style=style["Quote"])
             src.add_run(xml_safe(f"— {b.source}")).bold = False
-            src.add_run(xml_safe(f" ({b.reference})")).italic = True
+            src.add_run(xml_safe(_enclosed(b.reference))).italic = True
         elif isinstance(b, Figure):
             n_figure += 1
             d.add_picture(str(b.path), width=Cm(15))

@@ -20,7 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 from qcode.analysis.quotes import IDEAL_LENGTH
 from qcode.errors import InvalidInputError, NotFoundError
-from qcode.i18n import N_, _, current, fill, memo_type, ngettext, pgettext, relation_type
+from qcode.i18n import (
+    N_,
+    _,
+    current,
+    fill,
+    memo_type,
+    ngettext,
+    pgettext,
+    relation_arrow,
+    sentences,
+)
 from qcode.interchange.document import (
     Doc,
     Figure,
@@ -145,6 +155,8 @@ class _Builder:
             self.docs = list(s.scalars(select(Document.name).order_by(Document.id)))
         self.memos = p.memos.list()
         self.graph: Any = None
+        self.reported: set[str] = set()  # the categories the report has a section for
+        self._core: dict[str, Any] | None = None
         self.doc = Doc(fill(_("Theory report: {name}"), name=p.settings.name))
 
     def rows_of(self, path: str) -> list[QuoteRow]:
@@ -156,29 +168,80 @@ class _Builder:
             for r in rows
         ]
 
+    def core_info(self) -> dict[str, Any]:
+        if self._core is None:
+            self._core = self.p.structure.core()
+        return self._core
+
+    def integrated(self, c: CodeInfo) -> tuple[list[str], list[QuoteRow]]:
+        """The categories that reach the core category ``c`` (``qcode core``) and their codings,
+        each once, outside ``c``'s own."""
+        cats = [
+            cat
+            for cat, steps in self.core_info()["paths"].items()
+            if steps and steps[-1] == c.path and cat != c.path
+        ]
+        own = self.rows_of(c.path)
+        seen = {r.coding_id for r in own}
+        rows = []
+        for cat in cats:
+            for r in self.rows_of(cat):
+                if r.coding_id not in seen:
+                    seen.add(r.coding_id)
+                    rows.append(r)
+        return cats, rows
+
+    @staticmethod
+    def spread(rows: list[QuoteRow]) -> dict[str, int]:
+        return {
+            "codings": len(rows),
+            "documents": len({r.document for r in rows}),
+            "cases": len({r.case or f"document {r.document}" for r in rows}),
+        }
+
     # -- sections ------------------------------------------------------------------------------
     def category(self, c: CodeInfo, core: bool) -> None:
         rows = self.rows_of(c.path)
-        cases = {r.case or f"document {r.document}" for r in rows}
         title = fill(_("{category} (core category)"), category=c.path) if core else c.path
         self.doc.add(Heading(1, title))
-        counts = fill(
-            _("{codings} codings in {documents} documents from {cases} cases."),
-            codings=len(rows),
-            documents=len({r.document for r in rows}),
-            cases=len(cases),
-        )
+        cats, whole = self.integrated(c) if core else ([], [])
+        if core and not rows:
+            # a core category is usually built from its related categories, not coded itself
+            counts = _("No codings of its own.")
+        else:
+            counts = fill(
+                _("{codings} codings in {documents} documents from {cases} cases."),
+                **self.spread(rows),
+            )
+        if cats:
+            counts = sentences(
+                counts,
+                fill(
+                    ngettext(
+                        "It integrates {n} category, with {codings} codings in {documents} "
+                        "documents from {cases} cases.",
+                        "It integrates {n} categories, with {codings} codings in {documents} "
+                        "documents from {cases} cases.",
+                        len(cats),
+                    ),
+                    n=len(cats),
+                    **self.spread(whole),
+                ),
+            )
         self.doc.add(Para(counts, italic=True))
         self.definition(c)
         if core:
             self.related(c)
         self.subcodes(c)
         self.paradigm(c)
-        self.quotes(c, rows)
+        self.quotes(c, rows, cats)
         self.memos_on(c)
         if self.figures is not None:
             self.figure(c)
-        self.saturation(c, rows)
+        if rows or not whole:
+            self.saturation(c, rows)
+        else:
+            self.saturation(c, whole, integrated=True)
 
     def definition(self, c: CodeInfo) -> None:
         self.doc.add(Heading(2, _("Definition")))
@@ -199,7 +262,7 @@ class _Builder:
         code tree (``qcode core``)."""
         info = self.p.structure.core()
         rows = [
-            [cat, " ".join(f"—{relation_type(x)}→" if i % 2 else x for i, x in enumerate(steps))]
+            [cat, " ".join(f"—{relation_arrow(x)}→" if i % 2 else x for i, x in enumerate(steps))]
             for cat, steps in sorted(info["paths"].items(), key=lambda kv: (len(kv[1]), kv[0]))
             if steps and steps[-1] == c.path
         ]
@@ -255,26 +318,55 @@ class _Builder:
         table = []
         for slot, items in sheet["slots"].items():
             if not items:
-                table.append([slot_name(slot), _("(none yet)"), 0])
+                table.append([slot_name(slot), _("(none yet)"), "", 0])
             for it in items:
-                table.append([slot_name(slot), it["code"], it["evidence"]])
+                n = len(self.rows_of(it["code"]))
+                table.append([slot_name(slot), it["code"], n, it["evidence"]])
         self.doc.add(
             Table(
                 fill(
                     _(
-                        "{name} as phenomenon: the paradigm worksheet, with the codings cited as "
-                        "evidence for each relation."
+                        "{name} as phenomenon: the paradigm worksheet, with each code's codings "
+                        "(its sub-codes' included) and the codings cited as evidence for each "
+                        "relation."
                     ),
                     name=c.name,
                 ),
-                [_("slot"), pgettext("report", "code"), _("evidence")],
+                [_("slot"), pgettext("report", "code"), _("codings"), _("evidence")],
                 table,
             )
         )
+        if not any(row[3] for row in table):
+            self.doc.add(
+                Para(
+                    _(
+                        "No relation cites a coding as evidence yet: qcode relations edit ID "
+                        "--add-evidence CODING_ID adds one."
+                    ),
+                    italic=True,
+                )
+            )
 
-    def quotes(self, c: CodeInfo, rows: list[QuoteRow]) -> None:
+    def quotes(self, c: CodeInfo, rows: list[QuoteRow], integrates: Sequence[str] = ()) -> None:
         self.doc.add(Heading(2, _("Quotes")))
         chosen = pick(rows, c.path, self.n, self.marked, self.attributes)
+        if not chosen and integrates:
+            here = any(cat in self.reported for cat in integrates)
+            self.doc.add(
+                Para(
+                    _(
+                        "No codings of its own: the quotes are in the sections of the categories "
+                        "it integrates."
+                    )
+                    if here
+                    else _(
+                        "No codings of its own: qcode report --core quotes the categories it "
+                        "integrates."
+                    ),
+                    italic=True,
+                )
+            )
+            return
         if not chosen:
             self.doc.add(Para(_("No coded segments yet."), italic=True))
             return
@@ -356,7 +448,9 @@ class _Builder:
         with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
             list(pool.map(_draw, *zip(*self.jobs, strict=True)))
 
-    def saturation(self, c: CodeInfo, rows: list[QuoteRow]) -> None:
+    def saturation(self, c: CodeInfo, rows: list[QuoteRow], integrated: bool = False) -> None:
+        """When the first appearance of each code (of ``c``; with ``integrated``, of the
+        categories the core category ``c`` integrates) levels off, in import order."""
         first: dict[str, int] = {}
         position = {d: i for i, d in enumerate(self.docs, 1)}
         for r in rows:
@@ -370,12 +464,21 @@ class _Builder:
         last_code, last = max(first.items(), key=lambda kv: (kv[1], kv[0]))
         n = len(self.docs)
         after = n - last
-        text = fill(
+        opening = (
             _(
+                "The {codes} codes of the categories it integrates first appear within "
+                "documents 1 to {last} of {n}, in import order; the last new one, "
+                "“{code}”, in {document}. "
+            )
+            if integrated
+            else _(
                 "Its {codes} codes (the category and its sub-codes in use) first appear within "
                 "documents 1 to {last} of {n}, in import order; the last new one, "
                 "“{code}”, in {document}. "
-            ),
+            )
+        )
+        text = fill(
+            opening,
             codes=len(first),
             last=last,
             n=n,
@@ -384,7 +487,10 @@ class _Builder:
         )
         text += (
             fill(
-                _("The {after} documents after it added no new code to this category."), after=after
+                _("The {after} documents after it added no new code to these categories.")
+                if integrated
+                else _("The {after} documents after it added no new code to this category."),
+                after=after,
             )
             if after
             else _("The last document still added a new code: more data may be needed.")
@@ -513,6 +619,7 @@ def build_report(
     if not chosen:
         raise NotFoundError(_("no categories to report on (make axial codes first)"))
     b = _Builder(p, n_quotes, attributes, figures)
+    b.reported = {path for path, _core in chosen}
     b.doc.add(Heading(0, b.doc.title))
     summary = fill(
         ngettext(

@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static, Tree
 from textual.widgets.option_list import Option
 from textual.widgets.tree import TreeNode
 
-from qcode.i18n import N_, _, marked, ngettext, relation_family, relation_type
+from qcode.i18n import N_, _, marked, ngettext, relation_arrow, relation_family, relation_type
 from qcode.services.codes import CodeInfo
 from qcode.tui import localise
 from qcode.tui.widgets.codetree import fill_code_tree
@@ -222,7 +222,7 @@ class CodebookScreen(Screen[None]):
         p = self.qapp.project
         lines = []
         for r in p.structure.list(code=path):
-            lines.append(f"\n{r.source} —{relation_type(r.type)}→ {r.target}")
+            lines.append(f"\n{r.source} —{relation_arrow(r.type)}→ {r.target}")
         for d in p.framework.show()["dimensions"]:
             for e in d["elements"]:
                 for c in e["codes"]:
