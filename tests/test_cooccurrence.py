@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from itertools import combinations
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -319,3 +320,45 @@ def test_an_empty_table_says_why_and_which_unit_has_pairs(project: Project, tmp_
     assert net.code == 0 and "0 edges" in net.out
     assert "no two codes share a unit overlap: --unit sentence finds 1 pair" in net.err
     assert cli(*p, "network", "--unit", "sentence").err == ""
+
+
+def test_the_cooccur_table_shows_what_c_is_reckoned_from(
+    coded: Project,
+    cli: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """By overlap, the codings of each code that overlap the other (c's n12 is their mean); by
+    units, no Jaccard column beside c, which is the same number there."""
+    monkeypatch.setenv("COLUMNS", "300")  # every row on one line
+    p = ["-p", str(coded.root)]
+    rows = {(r["code_a"], r["code_b"]): r for r in cli(*p, "cooccur", "--format", "json").json()}
+    lines = cli(*p, "cooccur").out.splitlines()
+    header = [h.strip() for h in lines[1].split("┃")]
+    assert header == [
+        "code A",
+        "code B",
+        "n A",
+        "n B",
+        "count",
+        "A overlapping",
+        "B overlapping",
+        "c",
+        "note",
+    ]
+    for line in lines[3:]:
+        cells = [c.strip() for c in line.split("│")]
+        r = rows[(cells[0], cells[1])]
+        n12 = (r["overlapping_a"] + r["overlapping_b"]) / 2
+        assert cells[5:8] == [str(r["overlapping_a"]), str(r["overlapping_b"]), f"{r['c']:.3f}"]
+        assert abs(r["c"] - n12 / (r["n_a"] + r["n_b"] - n12)) < 1e-12
+    assert len(lines) == 3 + len(rows)
+    units = cli(*p, "cooccur", "--unit", "turn").out.splitlines()
+    assert [h.strip() for h in units[1].split("┃")] == [
+        "code A",
+        "code B",
+        "n A",
+        "n B",
+        "count",
+        "c",
+        "note",
+    ]

@@ -62,7 +62,10 @@ def cooccur(
     format_: str = FORMAT,
     _all_rows: bool = ALL_ROWS,
 ) -> None:
-    """Which codes occur together, and how strongly (definitions: qcode.analysis.cooccurrence)."""
+    """Which codes occur together, and how strongly: the count, and ATLAS.ti's c-coefficient
+    n12 / (nA + nB - n12), which by sentence, paragraph, turn or document is the Jaccard index
+    of the units holding each code; by overlap, n12 is the mean number of codings of each code
+    that overlap the other (the columns "A overlapping" and "B overlapping")."""
     if measure not in MEASURES:
         raise InvalidInputError(
             _("unknown measure {measure!r} ({v1})").format(measure=measure, v1=", ".join(MEASURES))
@@ -83,9 +86,13 @@ def cooccur(
         def fmt(v: float | None) -> str:
             return "" if v is None else f"{v:.3f}"
 
+        # by units c is the Jaccard index (the CSV and JSON keep both); by overlap, the codings
+        # of each code that overlap the other, from which c is reckoned
+        overlap = unit == "overlap"
+        extra = [_("A overlapping"), _("B overlapping")] if overlap else []
         table(
             _("co-occurrence ({unit})").format(unit=term(unit)),
-            [_("code A"), _("code B"), "n A", "n B", _("count"), "c", _("jaccard"), _("note")],
+            [_("code A"), _("code B"), "n A", "n B", _("count"), *extra, "c", _("note")],
             [
                 (
                     p.code_a,
@@ -93,13 +100,13 @@ def cooccur(
                     p.n_a,
                     p.n_b,
                     p.count,
+                    *((p.overlapping_a, p.overlapping_b) if overlap else ()),
                     fmt(p.c),
-                    fmt(p.jaccard),
                     _("n differ >5x") if p.warning else "",
                 )
                 for p in pairs
             ],
-            justify_right=["n A", "n B", _("count"), "c", _("jaccard")],
+            justify_right=["n A", "n B", _("count"), *extra, "c"],
         )
         if not pairs:
             note(_no_pairs(p, unit, scope, min_count))
