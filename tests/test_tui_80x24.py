@@ -3,6 +3,7 @@ Tab reaching what the hint says, and digits switching screens after escape leave
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +147,7 @@ def test_on_the_matrix_escape_leaves_the_summary_and_digits_switch_screens(
 # -- the query screen's example ----------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_query_placeholder_runs_on_the_example_study(tmp_path: Path, lang: str) -> None:
-    import re
+
     import shutil
 
     from conftest import EXAMPLE
@@ -181,7 +182,6 @@ def test_the_query_placeholder_runs_on_the_example_study(tmp_path: Path, lang: s
 def test_help_keys_are_never_broken_or_cut_in_a_small_terminal(
     proj: Project, lang: str, size: tuple[int, int]
 ) -> None:
-    import re
 
     from textual.containers import VerticalScroll
     from textual.widgets._markdown import MarkdownTableContent
@@ -229,17 +229,25 @@ def test_every_screens_footer_shows_the_help_and_palette_keys_in_a_small_termina
     proj: Project, lang: str, size: tuple[int, int]
 ) -> None:
     """A newcomer in a small terminal sees, on every screen, where the help is: the screen's
-    own keys fill the footer and are cut at its edge, but F1 and the palette never are."""
+    own keys fill the footer, each whole (those that do not fit are left out, not cut at the
+    edge: ``m`` without ``move``), and F1 and the palette stay at its right."""
     from qcode import i18n
 
     help_word, palette = ("帮助", "命令") if lang == "zh" else ("help", "palette")
     shown: dict[str, str] = {}
+    whole: dict[str, set[str]] = {}
 
     async def go(pilot: Any, app: QcodeApp) -> None:
         for key in "1234567":
             await pilot.press("escape", key)
+            await pilot.pause()
             strips = app.screen._compositor.render_strips()
             shown[key] = strips[size[1] - 1].text
+            whole[key] = {
+                f"{app.get_key_display(b)} {b.description}"
+                for _node, b, _on, _tip in app.screen.active_bindings.values()
+                if b.show
+            }
 
     i18n.set_language(lang)
     try:
@@ -248,3 +256,6 @@ def test_every_screens_footer_shows_the_help_and_palette_keys_in_a_small_termina
         i18n.set_language("en")
     for key, line in shown.items():
         assert f"f1 {help_word}" in line and palette in line, (key, line)
+        own = line.split(f"f1 {help_word}")[0]
+        items = re.split(r"\s{2,}", own.strip())
+        assert items and all(item in whole[key] for item in items), (key, line)

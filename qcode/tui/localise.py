@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingsMap
 from textual.containers import Horizontal
@@ -120,6 +122,32 @@ class PinnedKeys(Footer):
         )
 
 
+class KeysRow(Footer):
+    """The screen's own keys: a key that does not fit the row whole is left out, with the
+    ones after it, rather than cut at the row's edge (``m`` without ``move``). Widths are
+    reckoned from the keys' text as ``FooterKey`` lays it out (`` key description ``), so
+    that the row is right in the same refresh."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.fit(self.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.fit(event.size.width)
+
+    def fit(self, width: int) -> None:
+        used, cut = 0, False
+        for child in self.children:
+            if isinstance(child, FooterKey):
+                wide = cell_len(child.key_display) + 2
+                wide += cell_len(child.description) + 1 if child.description else 0
+            else:  # not made here (no binding groups): as laid out
+                wide = child.outer_size.width
+            used += wide
+            cut = cut or used > width
+            child.display = not cut
+
+
 class SplitFooter(Horizontal):
     """The footer: the row of the screen's keys, and beside it (not over it, as Textual docks
     its palette key) the pinned keys. Where Textual's palette key lies over the row, a wide
@@ -131,7 +159,7 @@ class SplitFooter(Horizontal):
     """
 
     def compose(self) -> ComposeResult:
-        yield Footer(show_command_palette=False, classes="-keys")
+        yield KeysRow(show_command_palette=False, classes="-keys")
         yield PinnedKeys()
 
 
