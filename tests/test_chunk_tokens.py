@@ -59,3 +59,78 @@ def test_words_spacy_splits_or_keeps_by_its_rules_give_spacys_tokens(language: s
         ]
         want = [(t.idx, len(t.text), t.text) for t in nlp.make_doc(text) if not t.is_space]
         assert got == want
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_a_chunk_without_the_characters_the_rules_need_is_touched_by_no_rule(
+    language: str,
+) -> None:
+    """The chunk tokenizer keeps a chunk whole without asking spaCy's prefix, suffix and infix
+    expressions when it holds none of the characters their matches need (read from the
+    expressions themselves): every character of the Basic Multilingual Plane, alone and between
+    letters and digits, and random words of letters, digits and marks, checked against the
+    expressions."""
+    nlp = pipeline(language)
+    tok = nlp.tokenizer
+    quick = ChunkTokenizer(nlp).quick
+    assert quick is not None
+    assert not quick.search("Straße naïve Zürich ΑΘΗΝΑ Москва 中文 abcXYZ")  # letters need none
+
+    def touched(s: str) -> bool:
+        return (
+            tok.prefix_search(s) is not None
+            or tok.suffix_search(s) is not None
+            or next(tok.infix_finditer(s), None) is not None
+        )
+
+    rng = random.Random(3)
+    chars = [chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and not chr(c).isspace()]
+    texts = [t for ch in chars for t in (ch, f"a{ch}b", f"1{ch}2", f"Ab{ch}")]
+    pool = "abcXYZéßжλ中0123456789" + "".join(rng.sample(chars, 200))
+    texts += ["".join(rng.choices(pool, k=rng.randint(1, 12))) for _ in range(20000)]
+    wrong = [t for t in texts if quick.search(t) is None and touched(t)]
+    assert wrong == []
+    assert sum(quick.search(t) is None for t in texts) > len(texts) // 4  # it does leave some out
+
+
+def test_the_characters_a_pattern_needs() -> None:
+    """``touching`` on expressions with the parts that need no character (optional repeats,
+    negative look-arounds, anchors, case-insensitive groups): wherever one of them matches,
+    ``touching``'s pattern finds a character; it never needs a character that is not needed."""
+    import re
+
+    from qcode.text.chunks import touching
+
+    patterns = [
+        r"(?<![0-9])q",
+        r"x*y",
+        r"(?:ab)?c",
+        r"a{0,3}b",
+        r"(?=[.])",
+        r"^[^a-z]",
+        r"\d+%$",
+        r"(?<=[A-Z])-(?=[a-z])",
+        r"(?i:k)m",
+        r"[a-c]|\.",
+        r"(?!z)w",
+        r"(?:k|mm)+$",
+    ]
+    rng = random.Random(11)
+    texts = [
+        "".join(rng.choices("abcqxyzkKmMwW.-%0123456789AZ", k=rng.randint(1, 6)))
+        for _ in range(30000)
+    ]
+    for source in patterns:
+        one = re.compile(source)
+        quick = touching([one])
+        assert quick is not None, source
+        wrong = [t for t in texts if quick.search(t) is None and one.search(t) is not None]
+        assert wrong == [], (source, quick.pattern, wrong[:3])
+    # what is left out, so that the test above can fail
+    assert touching([re.compile(r"x*y")]).pattern == "[y]"
+    assert touching([re.compile(r"(?<![0-9])q")]).pattern == "[q]"
+    assert touching([re.compile(r"(?i:k)m")]).pattern == "[m]"
+    # nothing to go by: an alternative that needs no particular character, case-insensitivity
+    assert touching([re.compile(r"a|.")]) is None
+    assert touching([re.compile(r"a", re.IGNORECASE)]) is None
+    assert touching([re.compile(r"a?")]) is None

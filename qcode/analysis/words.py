@@ -237,8 +237,7 @@ def _described(
         if table is not None:
             grown[: len(table)] = table
         table = lex.described[key] = grown
-    wanted = np.unique(tid)
-    new = wanted[table[wanted, 0] == -3]
+    new = np.unique(tid[table[tid, 0] == -3])  # the texts not described yet, each once
     if len(new):
         vocab = nlp.vocab
         listed = nlp.Defaults.stop_words

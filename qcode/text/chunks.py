@@ -16,11 +16,18 @@ large vocabulary, and spaCy's own cache keeps only 10,000 chunks. A large text t
 start, length and the id of the token's text (``texts[id]``), so that callers work out what a
 distinct token stands for once. Tests compare the tokens with spaCy's on whole texts.
 
+Most new chunks are plain words that no rule touches, which spaCy keeps whole. A chunk that is
+no special case and holds none of the characters that the prefix, suffix and infix expressions
+need (:func:`touching` reads them from the expressions: for every alternative, a character its
+matches consume or look at, such as the full stop rather than the letter before it) is kept as
+one token without running the expressions. The others are put to the expressions as spaCy puts
+them, and those that any rule touches are tokenized by spaCy.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -100,6 +107,8 @@ class ChunkTokenizer:
             faster_heuristics=tok.faster_heuristics,
         )
         self.rules = frozenset(tok.rules or {})
+        searches = (tok.prefix_search, tok.suffix_search, tok.infix_finditer)
+        self.quick = touching([getattr(f, "__self__", f) for f in searches if f is not None])
         self.lock = threading.Lock()
         self.texts: list[str] = []  # token text id -> text (kept when the chunks start again)
         self.ids: dict[str, int] = {}  # text -> token text id
@@ -197,10 +206,13 @@ class ChunkTokenizer:
         tok = self.tokenizer
         rules = self.rules
         pre, suf, inf = tok.prefix_search, tok.suffix_search, tok.infix_finditer
+        quick = self.quick.search if self.quick is not None else None
         alone: list[str] = []
         rest: list[str] = []
         for c in chunks:
-            if (
+            if quick is not None and quick(c) is None and c not in rules:
+                alone.append(c)  # no character that a prefix, suffix or infix needs
+            elif (
                 c in rules
                 or (suf is not None and suf(c) is not None)
                 or (pre is not None and pre(c) is not None)
@@ -263,3 +275,109 @@ class ChunkTokenizer:
         occurrence = np.repeat(np.arange(len(chunk)), count)
         token = first[occurrence] + np.arange(total) - before[occurrence]
         return tid[token], times[occurrence]
+
+
+# -- which chunks a rule could touch ----------------------------------------------------------
+_SIZES = {"CATEGORY_DIGIT": 700, "CATEGORY_SPACE": 30}
+_CATEGORY = {
+    "CATEGORY_DIGIT": r"\d",
+    "CATEGORY_NOT_DIGIT": r"\D",
+    "CATEGORY_SPACE": r"\s",
+    "CATEGORY_NOT_SPACE": r"\S",
+    "CATEGORY_WORD": r"\w",
+    "CATEGORY_NOT_WORD": r"\W",
+}
+_ALL = 0x110000
+
+
+def _one_of(items: Any) -> tuple[int, list[str]] | None:
+    """A character class ``[...]`` of the parsed items of one, as (about how many characters,
+    its source), or None for an item this does not know."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    size, negate = 0, False
+    parts: list[str] = []
+    for op, av in items:
+        if op is c.NEGATE:
+            negate = True
+        elif op is c.LITERAL:
+            size, parts = size + 1, [*parts, re.escape(chr(av))]
+        elif op is c.RANGE:
+            lo, hi = av
+            size, parts = size + hi - lo + 1, [*parts, f"{re.escape(chr(lo))}-{re.escape(chr(hi))}"]
+        elif op is c.CATEGORY and str(av) in _CATEGORY:
+            size, parts = size + _SIZES.get(str(av), _ALL // 2), [*parts, _CATEGORY[str(av)]]
+        else:
+            return None
+    if negate:
+        return _ALL - size, ["[^" + "".join(parts) + "]"]
+    return size, ["[" + "".join(parts) + "]"]
+
+
+def _needed(seq: Any) -> tuple[int, list[str]] | None:
+    """For a parsed sequence: character classes one of which every match of it consumes or
+    looks at (a string where it matches holds a character of one of them), as (about how
+    many characters they hold, their sources); None when no element of it gives one."""
+    from re import _constants as c  # type: ignore[attr-defined]
+
+    best: tuple[int, list[str]] | None = None
+    for op, av in seq:
+        found: tuple[int, list[str]] | None = None
+        if op is c.LITERAL:  # a letter or digit scores more: a mark beside it is rarer
+            found = 2 if chr(av).isalnum() else 1, [re.escape(chr(av))]
+        elif op is c.NOT_LITERAL:
+            found = _ALL - 1, ["[^" + re.escape(chr(av)) + "]"]
+        elif op is c.IN:
+            found = _one_of(av)
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT) and av[0] >= 1:
+            found = _needed(av[2])
+        elif op is c.SUBPATTERN and not av[1] & re.IGNORECASE:
+            found = _needed(av[3])
+        elif op is c.ATOMIC_GROUP:
+            found = _needed(av)
+        elif op is c.ASSERT:  # a look-ahead or look-behind that must hold
+            found = _needed(av[1])
+        elif op is c.BRANCH:
+            each = [_needed(alt) for alt in av[1]]
+            known = [e for e in each if e is not None]
+            if len(known) == len(each):
+                found = sum(e[0] for e in known), [s for e in known for s in e[1]]
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+    return best
+
+
+def touching(patterns: Sequence[Any]) -> Any:
+    """A pattern that finds a character in every string where one of ``patterns`` (the
+    tokenizer's compiled prefix, suffix and infix expressions) finds a match: for each
+    alternative of each, a class of characters one of which its matches consume or look at.
+    None when that cannot be worked out (a pattern that is not a compiled expression, is
+    case-insensitive or has an alternative with no character it needs)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    flags = {p.flags & ~re.VERBOSE for p in patterns if isinstance(p, re.Pattern)}
+    if len(flags) != 1 or not all(
+        isinstance(p, re.Pattern) and isinstance(p.pattern, str) for p in patterns
+    ):
+        return None
+    (flag,) = flags
+    if flag & re.IGNORECASE:
+        return None
+    inside: list[str] = []
+    apart: list[str] = []
+    for p in patterns:
+        try:
+            found = _needed(_parser.parse(p.pattern, p.flags))
+        except Exception:  # noqa: BLE001  (a pattern this reading of Python's parser does not know)
+            return None
+        if found is None:
+            return None
+        for part in found[1]:
+            if part.startswith("[^"):
+                apart.append(part)
+            elif part.startswith("["):
+                inside.append(part[1:-1])
+            else:
+                inside.append(part)
+    merged = ["[" + "".join(dict.fromkeys(inside)) + "]"] if inside else []
+    return re.compile("|".join([*merged, *apart]), flag)
