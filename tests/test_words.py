@@ -345,3 +345,35 @@ def test_keyness_through_the_project(study: Project) -> None:
         "-p", str(study.root), "words", "--compare", "occupation=rider", "x=1", "--format", "json"
     )
     assert r.code == 1 and r.err.startswith("error: ")
+
+
+def test_frequencies_add_up_the_texts_as_counting_them_one_by_one_does() -> None:
+    """Occurrences, texts holding each term and the rate per 1,000 words, most frequent first
+    and ties by term, against a plain Counter over random texts (with ties, terms of several
+    scripts, a top cut and an empty text)."""
+    from qcode.analysis.words import TermCounts, frequencies
+
+    rng = random.Random(8)
+    words = ["a", "B", "b", "é", "中文", "z1", "Ω", "ab", "aa", "a-b", "𝔘"] + [
+        f"w{i}" for i in range(300)
+    ]
+    per_text = [
+        TermCounts(dict(Counter(rng.choices(words, k=rng.randint(0, 400)))), rng.randint(400, 900))
+        for _ in range(40)
+    ] + [TermCounts({}, 0)]
+    total: Counter[str] = Counter()
+    texts: Counter[str] = Counter()
+    for tc in per_text:
+        for term, n in tc.counts.items():
+            total[term] += n
+            texts[term] += 1
+    size = sum(tc.size for tc in per_text)
+    want = [
+        (t, n, texts[t], round(1000 * n / size, 3))
+        for t, n in sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    got = [(f.term, f.count, f.documents, f.per_1000) for f in frequencies(per_text)]
+    assert got == want and len({n for _, n, _, _ in want}) < len(want)  # there are ties
+    assert [f.term for f in frequencies(per_text, top=5, group="g")] == [w[0] for w in want[:5]]
+    assert {f.group for f in frequencies(per_text, top=5, group="g")} == {"g"}
+    assert frequencies([TermCounts({}, 0)]) == [] and frequencies([]) == []

@@ -36,7 +36,6 @@ two corpora, with Hardie's (2014) log ratio as the effect size.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -606,17 +605,29 @@ def frequencies(
 ) -> list[TermFrequency]:
     """Terms over the texts: occurrences, texts containing them and the rate per 1,000 words,
     most frequent first (ties by term); the ``top`` ones when given."""
-    total: Counter[str] = Counter()
-    texts: Counter[str] = Counter()
-    size = 0
-    for tc in per_text:
-        total.update(tc.counts)
-        texts.update(tc.counts.keys())
-        size += tc.size
-    ranked = sorted(total.items(), key=lambda kv: (-kv[1], kv[0]))
-    if top:
-        ranked = ranked[:top]
-    return [TermFrequency(t, c, texts[t], _rate(c, size), group) for t, c in ranked]
+    size = sum(tc.size for tc in per_text)
+    # every text's terms in a row, each term an id, summed by arrays (Counter.update with a
+    # mapping adds term by term in Python)
+    keys = [t for tc in per_text for t in tc.counts]
+    if not keys:
+        return []
+    ids = {t: i for i, t in enumerate(dict.fromkeys(keys))}
+    which = np.fromiter(map(ids.__getitem__, keys), dtype=np.int64, count=len(keys))
+    times = np.fromiter(
+        (c for tc in per_text for c in tc.counts.values()), dtype=np.int64, count=len(keys)
+    )
+    total = np.zeros(len(ids), dtype=np.int64)
+    np.add.at(total, which, times)
+    texts = np.bincount(which, minlength=len(ids))  # a term comes once in each text's counts
+    terms = list(ids)
+    # most frequent first, ties by term (code point order, as Python compares strings)
+    order = np.lexsort((np.array(terms, dtype=str), -total))[: top or None]
+    counts, docs = total[order].tolist(), texts[order].tolist()
+    rate = {c: _rate(c, size) for c in set(counts)}  # round() once per count
+    return [
+        TermFrequency(terms[i], c, d, rate[c], group)
+        for i, c, d in zip(order.tolist(), counts, docs, strict=True)
+    ]
 
 
 def grouped_frequencies(
