@@ -353,8 +353,10 @@ def touching(patterns: Sequence[Any]) -> Any:
     alternative of each, a class of characters one of which its matches consume or look at.
     None when that cannot be worked out (a pattern that is not a compiled expression, is
     case-insensitive or has an alternative with no character it needs)."""
-    from re import _parser  # type: ignore[attr-defined]
-
+    try:
+        from re import _constants, _parser  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError:  # a Python whose regular expressions are parsed elsewhere
+        return None
     flags = {p.flags & ~re.VERBOSE for p in patterns if isinstance(p, re.Pattern)}
     if len(flags) != 1 or not all(
         isinstance(p, re.Pattern) and isinstance(p.pattern, str) for p in patterns
