@@ -4,12 +4,23 @@ example transcripts, and shuffled words of them with marks after them."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 from conftest import EXAMPLE
 
 from qcode.text.chunks import ChunkTokenizer
 from qcode.text.tokens import pipeline
+
+
+def assert_spacys_tokens(ct: ChunkTokenizer, nlp: Any, text: str) -> None:
+    """The chunk tokenizer's tokens of ``text`` are spaCy's, white space left out."""
+    start, length, tid = ct.columns(text)
+    got = [
+        (a, n, ct.texts[k])
+        for a, n, k in zip(start.tolist(), length.tolist(), tid.tolist(), strict=True)
+    ]
+    assert got == [(t.idx, len(t.text), t.text) for t in nlp.make_doc(text) if not t.is_space]
 
 
 def test_texts_through_the_chunk_tokenizer_give_spacys_tokens() -> None:
@@ -25,13 +36,7 @@ def test_texts_through_the_chunk_tokenizer_give_spacys_tokens() -> None:
         )
     )
     for text in texts:
-        start, length, tid = ct.columns(text)
-        got = [
-            (a, n, ct.texts[k])
-            for a, n, k in zip(start.tolist(), length.tolist(), tid.tolist(), strict=True)
-        ]
-        want = [(t.idx, len(t.text), t.text) for t in nlp.make_doc(text) if not t.is_space]
-        assert got == want
+        assert_spacys_tokens(ct, nlp, text)
 
 
 TRICKY = (
@@ -52,13 +57,7 @@ def test_words_spacy_splits_or_keeps_by_its_rules_give_spacys_tokens(language: s
     nlp = pipeline(language)
     for text in (TRICKY, TRICKY.lower(), TRICKY.upper(), "\n".join(TRICKY.split())):
         ct = ChunkTokenizer(nlp)
-        start, length, tid = ct.columns(text)
-        got = [
-            (a, n, ct.texts[k])
-            for a, n, k in zip(start.tolist(), length.tolist(), tid.tolist(), strict=True)
-        ]
-        want = [(t.idx, len(t.text), t.text) for t in nlp.make_doc(text) if not t.is_space]
-        assert got == want
+        assert_spacys_tokens(ct, nlp, text)
 
 
 @pytest.mark.parametrize("language", ["en", "de", "fr"])

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import regex
 from conftest import EXAMPLE, run_cli, write
+from test_chunk_tokens import assert_spacys_tokens
 
 from qcode import Project
 from qcode.analysis.words import (
@@ -207,13 +208,7 @@ def test_chunk_tokens_are_spacy_tokens() -> None:
     ct = chunk_tokenizer(nlp)
     assert ct is not None
     text = MIXED_EN * 3
-    start, length, tid = ct.columns(text)
-    got = [
-        (a, b, ct.texts[k])
-        for a, b, k in zip(start.tolist(), length.tolist(), tid.tolist(), strict=True)
-    ]
-    want = [(t.idx, len(t.text), t.text) for t in nlp.make_doc(text) if not t.is_space]
-    assert got == want
+    assert_spacys_tokens(ct, nlp, text)
 
 
 def test_ranges() -> None:

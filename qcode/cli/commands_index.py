@@ -12,7 +12,7 @@ INDEX: dict[str, tuple[tuple[str, ...], str | None, str | None, bool, bool | str
     ),
     "cooccur": (
         ("qcode.cli.analysis",),
-        "Which codes occur together, and how strongly (definitions: qcode.analysis.cooccurrence).",
+        'Which codes occur together, and how strongly: the count, and ATLAS.ti\'s c-coefficient\nn12 / (nA + nB - n12), which by sentence, paragraph, turn or document is the Jaccard index\nof the units holding each code; by overlap, n12 is the mean number of codings of each code\nthat overlap the other (the columns "A overlapping" and "B overlapping").',
         None,
         False,
         False,
