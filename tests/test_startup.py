@@ -162,3 +162,20 @@ def test_info_and_codes_list_load_no_orm_nor_settings_validation(
         sorted(m for m in ("sqlalchemy", "sqlalchemy.orm", "alembic", "pydantic") if m in modules)
         == []
     )
+
+
+def test_a_group_whose_sub_commands_live_in_two_modules_has_them_all_in_one_process(
+    tmp_path: Path,
+) -> None:
+    """``qcode freq`` loads the module that defines the ``matrix`` group; a later ``qcode
+    matrix framework`` in the same process (the API's callers, the tests) still finds the
+    sub-command that another module adds."""
+    from conftest import run_cli
+
+    from qcode import Project
+
+    Project.init(tmp_path / "p", name="p").close()
+    p = ["-p", str(tmp_path / "p")]
+    assert run_cli(*p, "freq").code == 0
+    done = run_cli(*p, "matrix", "framework", "--help")
+    assert done.code == 0 and "--rows" in done.out, done.err

@@ -107,7 +107,11 @@ class LazyCommands(MutableMapping[str, Any]):
     imported) when first looked up. Listing the names loads nothing."""
 
     def __init__(self, built: dict[str, Any]) -> None:
-        self._built = {name: as_given(c) for name, c in built.items()}
+        # a command of the index is built here, with all its modules: typer builds the groups
+        # registered so far, and one whose sub-commands live in a module not yet imported
+        # (``matrix``, whose ``framework`` is in qcode.cli.matrices) would lack them
+        self.given = {name: as_given(c) for name, c in built.items()}  # as typer built them
+        self._built = {name: c for name, c in self.given.items() if name not in INDEX}
 
     def __getitem__(self, name: str) -> Any:
         found = self._built.get(name)
@@ -189,7 +193,7 @@ def entries() -> dict[str, tuple[tuple[str, ...], str | None, str | None, bool, 
     infos |= {g.name or "": g for g in app.registered_groups}
     root = typer.main.get_command(app)
     found = {}
-    for name, cmd in root.commands._built.items():  # type: ignore[attr-defined]
+    for name, cmd in root.commands.given.items():  # type: ignore[attr-defined]
         modules = tuple(sorted(_modules(infos[name])))
         found[name] = (modules, english(cmd), cmd.short_help, cmd.hidden, cmd.deprecated)
     return found
