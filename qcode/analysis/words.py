@@ -241,21 +241,11 @@ def _described(
         vocab = nlp.vocab
         listed = nlp.Defaults.stop_words
         texts = chunker.texts
-        # the lookup table of ``tokens._lookup_any_case`` read here, the same way, without a
-        # call per word
-        lookup = getattr(getattr(lemmatizer, "lemmatize", None), "table", None)
         rows = []
         for k in new.tolist():
             text = texts[k]
             lower = text.lower()
-            if lookup is not None:
-                lemma = lookup.get(text)
-                if lemma is None and not text.islower():
-                    lemma = lookup.get(lower)
-                if not isinstance(lemma, str):
-                    lemma = text
-            else:
-                lemma = lemmatizer.lemmatize(_Text(text))[0] if lemmatizer is not None else ""
+            lemma = lemmatizer.lemmatize(_Text(text))[0] if lemmatizer is not None else ""
             norm = str(lemma or text).lower()
             flag = vocab[text].is_stop if text in vocab else lower in listed
             rows.append(_row(text, norm, bool(flag) or norm in stops or lower in stops, lex))

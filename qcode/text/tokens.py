@@ -115,7 +115,6 @@ def _lookup_any_case(table: Any) -> Any:
             lemma = table.get(text.lower())
         return [lemma if isinstance(lemma, str) else text]
 
-    lemmatize.table = table  # type: ignore[attr-defined]  # for callers that look up many words
     return lemmatize
 
 
