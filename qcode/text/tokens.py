@@ -61,10 +61,10 @@ def _segmenter(words: Sequence[str]) -> Any:
     """A jieba tokenizer of its own that knows ``words``. jieba's module-level functions share
     one dictionary per process, so adding the words there would change every Chinese pipeline,
     with or without a word list, for the rest of the process."""
-    import jieba
+    from qcode.text.jieba_route import Tokenizer
 
     with _LOCK:
-        seg = jieba.Tokenizer()
+        seg = Tokenizer()
         for w in words:
             seg.add_word(w)
     return seg
@@ -85,9 +85,10 @@ def pipeline(language: str, userdict: str | None = None, model: str | None = Non
 
         jieba.setLogLevel(logging.WARNING)
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-        if userdict:
-            tokenizer: Any = nlp.tokenizer
-            tokenizer.jieba_seg = _segmenter(load_userdict(userdict))
+        # a tokenizer of its own, with or without a word list: jieba's way through a text,
+        # found in half the time (qcode.text.jieba_route)
+        tokenizer: Any = nlp.tokenizer
+        tokenizer.jieba_seg = _segmenter(load_userdict(userdict) if userdict else [])
         return nlp
     try:
         nlp = spacy.blank(language)

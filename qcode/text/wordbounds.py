@@ -26,11 +26,12 @@ def han_segmenter(userdict: str | None = None) -> Any:
     takes about a second the first time: call this off the UI thread before it is needed)."""
     import jieba
 
+    from qcode.text.jieba_route import Tokenizer
     from qcode.text.tokens import load_userdict
 
     jieba.setLogLevel(logging.WARNING)
     with _LOCK:
-        seg = jieba.Tokenizer()
+        seg = Tokenizer()
         seg.initialize()
         if userdict:
             for w in load_userdict(userdict):
