@@ -133,3 +133,86 @@ def test_the_characters_a_pattern_needs() -> None:
     assert touching([re.compile(r"a|.")]) is None
     assert touching([re.compile(r"a", re.IGNORECASE)]) is None
     assert touching([re.compile(r"a?")]) is None
+
+
+MARKS = [
+    *".,;:!?'\"()[]{}-–—/\\…«»„“”‘’*&%$€£#@+=<>_^~|`",
+    "...",
+    "'s",
+    "n't",
+    "http://",
+    ".com",
+    "www.",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "xx"])
+def test_chunks_split_by_the_affix_expressions_alone_give_spacys_tokens(language: str) -> None:
+    """Chunks made of words, marks and special cases glued together (emoticons, contractions,
+    abbreviations beside brackets and stops): those the chunk tokenizer splits itself by the
+    prefix, suffix and infix expressions (leaving to spaCy only those where a special case
+    could take part) give the tokens and places spaCy gives each chunk on its own."""
+    nlp = pipeline(language)
+    rules = [r for r in nlp.tokenizer.rules or {} if not any(c.isspace() for c in r)]
+    words = [*TRICKY.split(), "abc", "Xy", "12", "3.5", "naïve", "e-mail"]
+    rng = random.Random(11)
+    chunks = []
+    for _ in range(6000):
+        parts = []
+        for _ in range(rng.randint(1, 5)):
+            r = rng.random()
+            pool = rules if r < 0.25 and rules else MARKS if r < 0.65 else words
+            parts.append(rng.choice(pool))
+        chunks.append("".join(parts))
+    distinct = list(dict.fromkeys(chunks))
+    ct = ChunkTokenizer(nlp)
+    alone, split, rest = ct._sort(distinct)
+    assert len(split) > len(distinct) // 3 and len(rest) > 0  # both ways are taken
+    ct.columns(" ".join(distinct))
+    ours = {*alone, *(c for c, _ in split)}
+    wrong = []
+    for c in distinct:
+        k = ct.index[c]
+        first, n = int(ct.first[k]), int(ct.count[k])
+        got = [
+            (int(a), ct.texts[t])
+            for a, t in zip(ct.offset[first : first + n], ct.text[first : first + n], strict=True)
+        ]
+        if c in ours and got != [(t.idx, t.text) for t in nlp.make_doc(c)]:
+            wrong.append(c)
+    assert wrong == []
+
+
+def test_affix_steps_of_a_tokenizer_of_ones_own_are_spacys() -> None:
+    """A tokenizer with rules no language has (an infix at the very start, empty infix matches,
+    a prefix and a suffix that overlap, special cases beside marks): the chunk tokenizer's own
+    steps give the tokens spaCy gives each chunk."""
+    import re
+
+    import spacy
+    from spacy.tokenizer import Tokenizer
+
+    nlp = spacy.blank("xx")
+    nlp.tokenizer = Tokenizer(
+        nlp.vocab,
+        rules={"ok.": [{"ORTH": "ok"}, {"ORTH": "."}], "zz": [{"ORTH": "z"}, {"ORTH": "z"}]},
+        prefix_search=re.compile(r"^(?:\(|\(\(|'|'x)").search,
+        suffix_search=re.compile(r"(?:[.,)']|\)\)|x')$").search,
+        infix_finditer=re.compile(r"[-~]|(?<=q)(?=r)").finditer,
+        url_match=re.compile(r"^u-[a-z]+$").match,
+    )
+    ct = ChunkTokenizer(nlp)
+    pieces = ["-", "~", "(", ")", "'", ".", ",", "a", "b", "q", "r", "ok.", "zz", "u-", "x"]
+    rng = random.Random(2)
+    chunks = list(
+        dict.fromkeys("".join(rng.choices(pieces, k=rng.randint(1, 6))) for _ in range(4000))
+    )
+    alone, split, _ = ct._sort(chunks)
+    assert any(c.startswith(("-", "~")) and len(t) > 1 for c, t in split)
+    ct.columns(" ".join(chunks))
+    ours = {*alone, *(c for c, _ in split)}
+    for c in ours:
+        k = ct.index[c]
+        first, n = int(ct.first[k]), int(ct.count[k])
+        got = [ct.texts[t] for t in ct.text[first : first + n].tolist()]
+        assert got == [t.text for t in nlp.tokenizer(c)], c

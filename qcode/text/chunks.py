@@ -20,8 +20,11 @@ Most new chunks are plain words that no rule touches, which spaCy keeps whole. A
 no special case and holds none of the characters that the prefix, suffix and infix expressions
 need (:func:`touching` reads them from the expressions: for every alternative, a character its
 matches consume or look at, such as the full stop rather than the letter before it) is kept as
-one token without running the expressions. The others are put to the expressions as spaCy puts
-them, and those that any rule touches are tokenized by spaCy.
+one token without running the expressions (each character is asked about once). The others go
+through the steps of spaCy's ``Tokenizer._split_affixes`` and ``_attach_tokens``, taken one by
+one with the same expressions (spaCy spends most of its time in those expressions too, and a
+``Doc`` costs more on top); a chunk where a special case or ``token_match`` could take part at
+any step is tokenized by spaCy itself.
 """
 
 from __future__ import annotations
@@ -109,6 +112,10 @@ class ChunkTokenizer:
         self.rules = frozenset(tok.rules or {})
         searches = (tok.prefix_search, tok.suffix_search, tok.infix_finditer)
         self.quick = touching([getattr(f, "__self__", f) for f in searches if f is not None])
+        # characters the quick pattern has been asked about: it matches one character at a
+        # time, so a string it finds nothing in is one all of whose characters are ``calm``
+        self.calm: set[str] = set()
+        self.needed: set[str] = set()
         self.lock = threading.Lock()
         self.texts: list[str] = []  # token text id -> text (kept when the chunks start again)
         self.ids: dict[str, int] = {}  # text -> token text id
@@ -130,9 +137,9 @@ class ChunkTokenizer:
 
         parts: list[tuple[Any, ...]] = []
         n_tokens = len(self.offset)
-        alone, chunks = self._alone(chunks)
+        alone, split, chunks = self._sort(chunks)
+        ids, texts = self.ids, self.texts
         if alone:  # one token each, its text the chunk's
-            ids, texts = self.ids, self.texts
             tid = []
             for s in alone:
                 k = ids.get(s)
@@ -154,6 +161,33 @@ class ChunkTokenizer:
             n_tokens += n
             for k, chunk in enumerate(alone, start=len(self.index)):
                 self.index[chunk] = k
+        if split:  # the tokens the affix expressions make, each chunk's in a row
+            per_chunk = np.fromiter((len(t) for _, t in split), dtype=np.int64, count=len(split))
+            flat = [t for _, tokens in split for t in tokens]
+            lens = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat))
+            ends = np.cumsum(lens)
+            first = np.cumsum(per_chunk) - per_chunk
+            # each token's place in its chunk: its end in the whole row less its chunk's start
+            chunk_start = np.repeat(ends[first] - lens[first], per_chunk)
+            tid = []
+            for t in flat:
+                k = ids.get(t)
+                if k is None:
+                    k = ids[t] = len(texts)
+                    texts.append(t)
+                tid.append(k)
+            parts.append(
+                (
+                    n_tokens + first,
+                    per_chunk,
+                    ends - lens - chunk_start,
+                    lens,
+                    np.array(tid, dtype=np.int64),
+                )
+            )
+            n_tokens += len(flat)
+            for k, (chunk, _) in enumerate(split, start=len(self.index)):
+                self.index[chunk] = k
         i = 0
         while i < len(chunks):
             j, size = i, 0
@@ -169,8 +203,6 @@ class ChunkTokenizer:
                 raise AssertionError("spaCy's tokens do not partition the chunks")
             owner = np.searchsorted(where, cols[:, 0], side="right") - 1
             per_chunk = np.bincount(owner, minlength=len(batch))
-            ids = self.ids
-            texts = self.texts
             tid = []
             for t in doc:
                 s = t.text
@@ -198,30 +230,125 @@ class ChunkTokenizer:
         self.length = np.concatenate([self.length, *(p[3] for p in parts)])
         self.text = np.concatenate([self.text, *(p[4] for p in parts)])
 
-    def _alone(self, chunks: Sequence[str]) -> tuple[list[str], list[str]]:
-        """``chunks`` split into those no rule of the tokenizer touches (not a special case; no
+    def _sort(
+        self, chunks: Sequence[str]
+    ) -> tuple[list[str], list[tuple[str, list[str]]], list[str]]:
+        """``chunks`` in three: those no rule of the tokenizer touches (no special case; no
         prefix, suffix or infix found in them, not even an empty one), which spaCy leaves as one
-        token (``Tokenizer._split_affixes`` and ``_attach_tokens`` change nothing), and the
-        rest. The same regular expressions as spaCy's, without making a ``Doc``."""
+        token; those split by the prefix, suffix and infix expressions alone, with their tokens
+        (:meth:`_affixes`); and the rest, where a special case or ``token_match`` has a say,
+        for spaCy itself."""
+        rules = self.rules
+        plain = self._plain if self.quick is not None else None
+        alone: list[str] = []
+        split: list[tuple[str, list[str]]] = []
+        rest: list[str] = []
+        affixes = self._affixes
+        for c in chunks:
+            if plain is not None and plain(c) and c not in rules:
+                alone.append(c)  # no character that a prefix, suffix or infix needs
+                continue
+            tokens = affixes(c)
+            if tokens is None:
+                rest.append(c)
+            elif len(tokens) == 1:
+                alone.append(c)
+            else:
+                split.append((c, tokens))
+        return alone, split, rest
+
+    def _plain(self, s: str) -> bool:
+        """Whether the quick pattern finds nothing in ``s``: each character asked about once."""
+        chars = set(s)
+        calm = self.calm
+        if chars <= calm:
+            return True
+        needed = self.needed
+        if not chars.isdisjoint(needed):
+            return False
+        match = self.quick.match
+        found = False
+        for ch in chars - calm:
+            if match(ch) is None:
+                calm.add(ch)
+            else:
+                needed.add(ch)
+                found = True
+        return not found
+
+    def _affixes(self, chunk: str) -> list[str] | None:
+        """The tokens spaCy's ``Tokenizer`` makes of ``chunk`` (not a special case) when only
+        its prefix, suffix and infix expressions (and ``url_match``) decide: the steps of
+        ``_split_affixes`` and ``_attach_tokens`` one by one. None when a special case or
+        ``token_match`` would take part at any step, or a special case could match a run of
+        the tokens (``_apply_special_cases``): spaCy decides those."""
         tok = self.tokenizer
         rules = self.rules
         pre, suf, inf = tok.prefix_search, tok.suffix_search, tok.infix_finditer
-        quick = self.quick.search if self.quick is not None else None
-        alone: list[str] = []
-        rest: list[str] = []
-        for c in chunks:
-            if quick is not None and quick(c) is None and c not in rules:
-                alone.append(c)  # no character that a prefix, suffix or infix needs
-            elif (
-                c in rules
-                or (suf is not None and suf(c) is not None)
-                or (pre is not None and pre(c) is not None)
-                or (inf is not None and next(inf(c), None) is not None)
-            ):
-                rest.append(c)
+        token_match, url_match = tok.token_match, tok.url_match
+        prefixes: list[str] = []
+        suffixes: list[str] = []
+        calm = self._plain if self.quick is not None else None
+        s, last, plain = chunk, -1, False
+        while s and len(s) != last:
+            if (token_match is not None and token_match(s)) or s in rules:
+                return None
+            if calm is not None and calm(s):
+                plain = True  # no character an expression needs: no prefix, suffix or infix
+                break
+            last = len(s)
+            m = pre(s) if pre is not None else None
+            pre_len = m.end() - m.start() if m is not None else 0
+            if pre_len and s[pre_len:] in rules and s[pre_len:]:
+                return None
+            m = suf(s[pre_len:]) if suf is not None else None
+            suf_len = m.end() - m.start() if m is not None else 0
+            if suf_len and s[:-suf_len] in rules and s[:-suf_len]:
+                return None
+            if pre_len and suf_len and pre_len + suf_len <= len(s):
+                prefixes.append(s[:pre_len])
+                suffixes.append(s[-suf_len:])
+                s = s[pre_len:-suf_len]
+            elif pre_len:
+                prefixes.append(s[:pre_len])
+                s = s[pre_len:]
+            elif suf_len:
+                suffixes.append(s[-suf_len:])
+                s = s[:-suf_len]
+        middle: list[str] = []
+        if s:
+            if s in rules:
+                return None
+            infixes = [] if plain or inf is None else list(inf(s))
+            if not infixes or (
+                (token_match is not None and token_match(s))
+                or (url_match is not None and url_match(s))
+            ):  # kept whole: no infix, or a token or URL match (looked for first by spaCy)
+                middle = [s]
             else:
-                alone.append(c)
-        return alone, rest
+                start = 0
+                for m in infixes:
+                    a, b = m.start(), m.end()
+                    if a == 0:  # spaCy skips an infix at the very start
+                        continue
+                    if a != start:
+                        middle.append(s[start:a])
+                    if a != b:
+                        middle.append(s[a:b])
+                    start = b
+                if s[start:]:
+                    middle.append(s[start:])
+        tokens = [*prefixes, *middle, *reversed(suffixes)]
+        if rules:  # a special case matching a run of the tokens would retokenize it
+            for i in range(len(tokens)):
+                run = tokens[i]
+                for j in range(i + 1, len(tokens)):
+                    run += tokens[j]
+                    if run in rules:
+                        return None
+                if tokens[i] in rules:
+                    return None
+        return tokens
 
     def _chunk_ids(self, chunks: list[str]) -> Any:
         """The ids of ``chunks``, learning the new ones (call with the lock held)."""
