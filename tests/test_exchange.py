@@ -550,3 +550,29 @@ def test_another_reader_sees_nvivos_selections_in_the_export(tmp_path: Path) -> 
     }
     assert set(seen) == {g.lower() for g in _selections(path)}
     assert {g: coded[g] for g in seen} == seen
+
+
+def test_a_project_made_from_a_qdpx_has_every_index_of_a_new_one(
+    example: Path, tmp_path: Path
+) -> None:
+    """The indexes dropped for the bulk inserts of a new project are all made again: the same
+    indexes, by the same statements, as a project made empty; and queries use them."""
+    import sqlite3
+
+    def indexes(db: Path) -> set[tuple[str, str, str | None]]:
+        with sqlite3.connect(db) as c:
+            return set(
+                c.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type='index'")
+            )
+
+    out = tmp_path / "example.qdpx"
+    export_qdpx(Project.open(example), out)
+    made, _ = create_from_qdpx(tmp_path / "made", out)
+    made.close()
+    Project.init(tmp_path / "empty").close()
+    got, want = (
+        indexes(tmp_path / "made" / "project.db"),
+        indexes(tmp_path / "empty" / "project.db"),
+    )
+    assert got == want
+    assert any(t == "codings" and sql for _, t, sql in got)  # plain indexes of codings exist

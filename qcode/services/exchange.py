@@ -402,6 +402,7 @@ def _fill(
         code_id = _codes(ch, x, rep)
         attr_id, attr_type = _attributes(ch, x)
         case_id = _cases(ch, x, attr_id, attr_type, rep)
+        later = _indexes_put_off(ch)
         doc_id, coding_id = add_sources(
             ch,
             p,
@@ -415,6 +416,8 @@ def _fill(
             seg or Segmenter(False),
             on_progress or no_progress,
         )
+        for sql in later:  # built once over all rows rather than row by row
+            ch.conn.exec_driver_sql(sql)
         memo_id = _memos(ch, x, coder, rep)
         relation_id, comments = _relations(ch, x, code_id, coder, rep)
         _memo_links(ch, x, memo_id, code_id, doc_id, coding_id, case_id, relation_id, comments, rep)
@@ -434,6 +437,29 @@ def _fill(
             "summaries": n_summaries,
         }
     return rep
+
+
+BULK_TABLES = ("codings", "segments")  # the tables a new project's sources fill in bulk
+
+
+def _indexes_put_off(ch: Change) -> list[str]:
+    """On SQLite, the plain (not unique) indexes of the tables the sources fill, dropped for the
+    bulk inserts of a new project; returns the statements that make them again. Unique indexes
+    stay, so a repeated GUID is refused as it is row by row."""
+    if ch.conn.dialect.name != "sqlite":
+        return []
+    rows = ch.conn.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({', '.join('?' * len(BULK_TABLES))})",
+        BULK_TABLES,
+    ).all()
+    later = []
+    for name, sql in rows:
+        if not sql.lstrip().upper().startswith("CREATE INDEX"):
+            continue
+        ch.conn.exec_driver_sql(f'DROP INDEX "{name}"')
+        later.append(sql)
+    return later
 
 
 def _codes(ch: Change, x: Exchange, rep: ImportReport) -> dict[str, int]:
