@@ -131,6 +131,18 @@ class ChunkTokenizer:
         self.length = np.zeros(0, dtype=np.int64)
         self.text = np.zeros(0, dtype=np.int64)
 
+    def _text_ids(self, strings: Sequence[str]) -> list[int]:
+        """The text id of each of ``strings``, new ones given the next ids."""
+        ids, texts = self.ids, self.texts
+        out = []
+        for s in strings:
+            k = ids.get(s)
+            if k is None:
+                k = ids[s] = len(texts)
+                texts.append(s)
+            out.append(k)
+        return out
+
     def _learn(self, chunks: Sequence[str]) -> None:
         """Tokenize ``chunks`` (new, distinct) and keep their tokens."""
         from spacy.attrs import IDX, LENGTH
@@ -138,15 +150,8 @@ class ChunkTokenizer:
         parts: list[tuple[Any, ...]] = []
         n_tokens = len(self.offset)
         alone, split, chunks = self._sort(chunks)
-        ids, texts = self.ids, self.texts
         if alone:  # one token each, its text the chunk's
-            tid = []
-            for s in alone:
-                k = ids.get(s)
-                if k is None:
-                    k = ids[s] = len(texts)
-                    texts.append(s)
-                tid.append(k)
+            tid = self._text_ids(alone)
             n = len(alone)
             lens = np.fromiter(map(len, alone), dtype=np.int64, count=n)
             parts.append(
@@ -169,13 +174,7 @@ class ChunkTokenizer:
             first = np.cumsum(per_chunk) - per_chunk
             # each token's place in its chunk: its end in the whole row less its chunk's start
             chunk_start = np.repeat(ends[first] - lens[first], per_chunk)
-            tid = []
-            for t in flat:
-                k = ids.get(t)
-                if k is None:
-                    k = ids[t] = len(texts)
-                    texts.append(t)
-                tid.append(k)
+            tid = self._text_ids(flat)
             parts.append(
                 (
                     n_tokens + first,
@@ -203,14 +202,7 @@ class ChunkTokenizer:
                 raise AssertionError("spaCy's tokens do not partition the chunks")
             owner = np.searchsorted(where, cols[:, 0], side="right") - 1
             per_chunk = np.bincount(owner, minlength=len(batch))
-            tid = []
-            for t in doc:
-                s = t.text
-                k = ids.get(s)
-                if k is None:
-                    k = ids[s] = len(texts)
-                    texts.append(s)
-                tid.append(k)
+            tid = self._text_ids([t.text for t in doc])
             parts.append(
                 (
                     n_tokens + np.cumsum(per_chunk) - per_chunk,
