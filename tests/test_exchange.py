@@ -566,7 +566,9 @@ def test_a_project_made_from_a_qdpx_has_every_index_of_a_new_one(
             )
 
     out = tmp_path / "example.qdpx"
-    export_qdpx(Project.open(example), out)
+    source = Project.open(example)
+    export_qdpx(source, out)
+    source.close()
     made, _ = create_from_qdpx(tmp_path / "made", out)
     made.close()
     Project.init(tmp_path / "empty").close()

@@ -280,12 +280,12 @@ class ChunkTokenizer:
         token_match, url_match = tok.token_match, tok.url_match
         prefixes: list[str] = []
         suffixes: list[str] = []
-        calm = self._plain if self.quick is not None else None
+        plain_test = self._plain if self.quick is not None else None
         s, last, plain = chunk, -1, False
         while s and len(s) != last:
             if (token_match is not None and token_match(s)) or s in rules:
                 return None
-            if calm is not None and calm(s):
+            if plain_test is not None and plain_test(s):
                 plain = True  # no character an expression needs: no prefix, suffix or infix
                 break
             last = len(s)
@@ -297,7 +297,8 @@ class ChunkTokenizer:
             suf_len = m.end() - m.start() if m is not None else 0
             if suf_len and s[:-suf_len] in rules and s[:-suf_len]:
                 return None
-            if pre_len and suf_len and pre_len + suf_len <= len(s):
+            # the suffix is looked for after the prefix, so the two never overlap
+            if pre_len and suf_len:
                 prefixes.append(s[:pre_len])
                 suffixes.append(s[-suf_len:])
                 s = s[pre_len:-suf_len]
