@@ -11,6 +11,7 @@ from lxml import etree
 
 from qcode.errors import InputFileError
 from qcode.i18n import _
+from qcode.interchange.heap import no_fast_bins
 from qcode.interchange.qdpx_model import (
     _TYPES_IN,
     _VALUE_TAGS,
@@ -506,5 +507,5 @@ def read_qdpx(
     ``on_source(done, total)`` hears how many of the sources have been read."""
     if units not in ("auto", "codepoints", "utf16"):
         raise InputFileError(path, _("unknown position units {units!r}").format(units=units))
-    with SafeZip.open(path) as z:
+    with no_fast_bins(), SafeZip.open(path) as z:  # the tree is freed on the way out
         return _Reader(path, z, units, extract or _plain_utf8, on_source).read()
