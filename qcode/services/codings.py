@@ -387,7 +387,7 @@ class CodingService:
         self, path: str | Path, create: bool = False, coder: str | None = None
     ) -> list[CodingInfo]:
         """Apply codings listed in a CSV (document,start,end,code[,coder]) or JSON Lines file."""
-        from qcode.services.bulkload import collector_paused
+        from qcode.bulkload import collector_paused
 
         with collector_paused():  # a file of 200,000 codings: as many objects, no cycles
             reqs, where = read_coding_file(Path(path), coder)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from qcode.bulkload import collector_paused
 from qcode.errors import ConflictError, InvalidInputError
 from qcode.i18n import _, ngettext
 from qcode.interchange.model import CodeEntry
@@ -36,7 +37,6 @@ from qcode.interchange.qdpx import (
 )
 from qcode.interchange.refi import query_from_description, query_in_description
 from qcode.services import summaries
-from qcode.services.bulkload import collector_paused
 from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.exchange_coders import Coders as _Coders

@@ -134,14 +134,13 @@ class ChunkTokenizer:
     def _text_ids(self, strings: Sequence[str]) -> list[int]:
         """The text id of each of ``strings``, new ones given the next ids."""
         ids, texts = self.ids, self.texts
-        out = []
-        for s in strings:
-            k = ids.get(s)
-            if k is None:
-                k = ids[s] = len(texts)
-                texts.append(s)
-            out.append(k)
-        return out
+        out = list(map(ids.get, strings))
+        if None in out:  # new ones, each once in their first order, then all looked up again
+            new = dict.fromkeys(s for s, k in zip(strings, out, strict=True) if k is None)
+            ids.update(zip(new, itertools.count(len(texts))))
+            texts.extend(new)
+            out = list(map(ids.__getitem__, strings))
+        return out  # type: ignore[return-value]
 
     def _learn(self, chunks: Sequence[str]) -> None:
         """Tokenize ``chunks`` (new, distinct) and keep their tokens."""
@@ -164,8 +163,7 @@ class ChunkTokenizer:
                 )
             )
             n_tokens += n
-            for k, chunk in enumerate(alone, start=len(self.index)):
-                self.index[chunk] = k
+            self.index.update(zip(alone, itertools.count(len(self.index))))
         if split:  # the tokens the affix expressions make, each chunk's in a row
             per_chunk = np.fromiter((len(t) for _, t in split), dtype=np.int64, count=len(split))
             flat = [t for _, tokens in split for t in tokens]
@@ -185,8 +183,7 @@ class ChunkTokenizer:
                 )
             )
             n_tokens += len(flat)
-            for k, (chunk, _) in enumerate(split, start=len(self.index)):
-                self.index[chunk] = k
+            self.index.update(zip((c for c, _ in split), itertools.count(len(self.index))))
         i = 0
         while i < len(chunks):
             j, size = i, 0
@@ -213,8 +210,7 @@ class ChunkTokenizer:
                 )
             )
             n_tokens += len(doc)
-            for k, chunk in enumerate(batch, start=len(self.index)):
-                self.index[chunk] = k
+            self.index.update(zip(batch, itertools.count(len(self.index))))
             i = j
         self.first = np.concatenate([self.first, *(p[0] for p in parts)])
         self.count = np.concatenate([self.count, *(p[1] for p in parts)])
@@ -236,8 +232,10 @@ class ChunkTokenizer:
         split: list[tuple[str, list[str]]] = []
         rest: list[str] = []
         affixes = self._affixes
+        calm = self.calm
         for c in chunks:
-            if plain is not None and plain(c) and c not in rules:
+            # every character known to be calm (``_plain``'s first test, without the call)
+            if plain is not None and (set(c) <= calm or plain(c)) and c not in rules:
                 alone.append(c)  # no character that a prefix, suffix or infix needs
                 continue
             tokens = affixes(c)
@@ -386,7 +384,10 @@ class ChunkTokenizer:
             z = np.zeros(0, dtype=np.int64)
             return z, z
         with self.lock:
-            chunk, times = np.unique(self._chunk_ids(chunks), return_counts=True)
+            # occurrences by chunk id: one pass over the ids, not a sort of them
+            per = np.bincount(self._chunk_ids(chunks), minlength=0)
+            chunk = np.flatnonzero(per)
+            times = per[chunk]
             count = self.count[chunk]
             first = self.first[chunk]
             tid = self.text

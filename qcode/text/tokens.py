@@ -109,13 +109,26 @@ def _lookup_any_case(table: Any) -> Any:
     """Lookup lemmas that also find capitalised words: the tables hold lower-case words, so
     spaCy's own lookup leaves 'Riders' at the start of a sentence as it is."""
 
-    def lemmatize(token: Any) -> list[str]:
-        text = token.text
-        lemma = table.get(text)
-        if lemma is None and not text.islower():
-            lemma = table.get(text.lower())
-        return [lemma if isinstance(lemma, str) else text]
+    from collections import OrderedDict
 
+    from spacy.strings import get_string_id
+
+    find = OrderedDict.get  # what ``Table.get`` does after hashing the key
+
+    def lemmatize(token: Any) -> list[str]:
+        return many([token.text])
+
+    def many(texts: list[str]) -> list[str]:
+        """The lemma of each of ``texts`` by the same rule, the table's keys hashed in one go."""
+        found = [find(table, h) for h in map(get_string_id, texts)]
+        out = []
+        for text, lemma in zip(texts, found, strict=True):
+            if lemma is None and not text.islower():
+                lemma = find(table, get_string_id(text.lower()))
+            out.append(lemma if isinstance(lemma, str) else text)
+        return out
+
+    lemmatize.many = many  # type: ignore[attr-defined]
     return lemmatize
 
 
