@@ -12,6 +12,7 @@ SVG and PDF carry no date. Each PNG and SVG carries its geometry (see
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -66,7 +67,39 @@ class FigureWarning(UserWarning):
 def _installed() -> frozenset[str]:
     from matplotlib import font_manager
 
-    return frozenset(f.name for f in font_manager.fontManager.ttflist)
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    if names.isdisjoint(CJK_FONTS) and _add_new_fonts(font_manager):
+        names = {f.name for f in font_manager.fontManager.ttflist}
+    return frozenset(names)
+
+
+def _add_new_fonts(font_manager: Any) -> bool:
+    """Add the system's font files that matplotlib's list of fonts does not hold; True if any.
+
+    matplotlib lists the fonts it finds when it first runs and keeps that list until its own
+    version changes, so a font installed since (fonts-noto-cjk, say, after a first figure had
+    warned of boxes) would stay unknown to it for good. The list is saved again the way
+    matplotlib saves it, so that later figures find the font at once."""
+    import matplotlib
+
+    manager = font_manager.fontManager
+    known = {f.fname for f in manager.ttflist} | {f.fname for f in manager.afmlist}
+    added = False
+    for path in font_manager.findSystemFonts():
+        if path in known:
+            continue
+        try:
+            manager.addfont(path)
+        except Exception:  # a damaged font file: matplotlib leaves those out too
+            continue
+        added = True
+    if added:
+        cache = Path(matplotlib.get_cachedir()) / (
+            f"fontlist-v{font_manager.FontManager.__version__}.json"
+        )
+        with contextlib.suppress(OSError):  # a cache one cannot write: found again next time
+            font_manager.json_dump(manager, cache)
+    return added
 
 
 def _fonts() -> list[str]:
