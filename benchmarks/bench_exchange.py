@@ -4,8 +4,8 @@ checking, segmenting every source and writing the database).
 
 Run with ``.venv/bin/python benchmarks/bench_exchange.py`` (``--keep DIR`` builds the project there
 once and reuses it, as bench_analysis.py does). Prints numbers: the service calls, the whole
-``qcode export`` and ``qcode init --from`` commands, and beside them the floor of unzipping the
-file and parsing its XML; asserts only that what came back has as many codings as what went out.
+``qcode export`` and ``qcode init --from`` commands, ``qcode merge`` of the whole project into an
+empty one, and beside them the floor of unzipping the file and parsing its XML; asserts only that what came back has as many codings as what went out.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def run(p: Project, repeat: int) -> None:
         n = s.scalar(select(func.count(Coding.id)))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "project.qdpx"
-        cli_out, cli_in, floor = [], [], []
+        cli_out, cli_in, cli_merge, floor = [], [], [], []
         # the whole commands first, as a researcher runs them: after the service calls below
         # this process holds several hundred MB, and on this machine that alone made each
         # command about half a second slower
@@ -55,6 +55,14 @@ def run(p: Project, repeat: int) -> None:
                 capture_output=True,
             )
             cli_in.append(time.perf_counter() - t0)
+            # a coder's copy of the whole project merged into an empty one (every coding new)
+            empty = Path(tmp) / f"empty{i}"
+            subprocess.run([*QCODE, "init", str(empty)], check=True, capture_output=True)
+            t0 = time.perf_counter()
+            subprocess.run(
+                [*QCODE, "-p", str(empty), "merge", str(p.root)], check=True, capture_output=True
+            )
+            cli_merge.append(time.perf_counter() - t0)
             # the floor: unzipping the project file and parsing its XML, nothing else
             t0 = time.perf_counter()
             with zipfile.ZipFile(out) as z:
@@ -83,6 +91,10 @@ def run(p: Project, repeat: int) -> None:
         f"whole commands: qcode export {statistics.median(cli_out):.1f} s, "
         f"qcode init --from {statistics.median(cli_in):.1f} s (medians); "
         f"unzipping and parsing the XML alone {statistics.median(floor):.1f} s; load {load()}"
+    )
+    print(
+        f"qcode merge of the whole project into an empty one {statistics.median(cli_merge):.1f} s "
+        f"(median; init --from its .qdpx, the same rows, above); load {load()}"
     )
 
 

@@ -129,3 +129,59 @@ def test_merging_a_project_into_itself_is_refused(pair: tuple[Path, Path], cli: 
     a, _ = pair
     r = cli("-p", str(a), "merge", str(a))
     assert r.code != 0 and "is this project" in r.err
+
+
+def test_many_new_codings_come_in_with_their_guids_looked_up_in_few_queries(
+    pair: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from sqlalchemy import event
+
+    from qcode.services.codings import CodingRequest
+
+    a, b = pair
+    with Project.open(b) as q:
+        docs = [write(tmp_path / f"new{i}.txt", f"R: story {i}. " * 80) for i in range(3)]
+        q.documents.import_files(docs)
+        q.codes.add("story")
+        q.codings.apply_many(
+            [CodingRequest(f"new{i}", k, k + 5, "story") for i in range(3) for k in range(200)]
+        )
+        theirs = {c.uuid for c in q.codings.list()}
+    seen: list[str] = []
+    with Project.open(a) as p:
+        event.listen(
+            p.engine, "before_cursor_execute", lambda *args: seen.append(" ".join(args[2].split()))
+        )
+        res = merge_project(p, b)
+        ours = {c.uuid for c in p.codings.list()}
+    assert res.added["codings"] == 600
+    assert theirs <= ours  # every GUID kept
+    by_guid = [s for s in seen if "WHERE codings.uuid" in s]
+    assert 1 <= len(by_guid) <= 3, by_guid  # 600 GUIDs: two queries, not one per coding
+
+
+def test_a_coding_given_twice_for_one_document_is_stored_once(pair: tuple[Path, Path]) -> None:
+    from qcode.interchange.qdpx_model import XCoding
+    from qcode.services.merge_codings import NewCodings
+
+    a, _ = pair
+    with Project.open(a) as p:
+        with p.change("merge") as ch:
+            did = ch.conn.scalar(text_sql("SELECT id FROM documents"))
+            coder = ch.conn.scalar(text_sql("SELECT id FROM coders"))
+            code = ch.conn.scalar(text_sql("SELECT id FROM codes"))
+            new, ids = NewCodings(ch.conn), dict[str, int]()
+            key = (code, coder, 0, 11)
+            one = XCoding("code-guid", 0, 11, guid="g-one")
+            two = XCoding("code-guid", 0, 11, guid="g-two")
+            assert new.add(did, TEXT_A, [(one, key)]) == 0
+            assert new.add(did, TEXT_A, [(two, key)]) == 1  # the second source of one document
+            assert new.store(ch, ids) == 1
+        assert ids["g-one"] == ids["g-two"]
+        assert sum(1 for c in p.codings.list() if c.uuid == "g-one") == 1
+
+
+def text_sql(sql: str) -> Any:
+    from sqlalchemy import text
+
+    return text(sql)

@@ -39,11 +39,11 @@ from qcode.services.changes import Change
 from qcode.services.codes import PALETTE, CodeTree
 from qcode.services.documents import detect_language
 from qcode.services.exchange import to_exchange
-from qcode.services.exchange_sources import coding_row
 from qcode.services.mapping import ATTRIBUTE, CASE, CODE, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.merge3 import ThreeWay
 from qcode.services.merge3groups import MERGED, SKIP, ThreeWayGroups
+from qcode.services.merge_codings import NewCodings
 from qcode.services.mergebase import Ancestor, find_ancestor, now, record, record_twin
 from qcode.services.project import Project
 from qcode.store.models import (
@@ -373,6 +373,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
 
     def documents(self) -> None:
         case_of = {s: c.guid for c in self.x.cases for s in c.sources}
+        new = NewCodings(self.c)  # every document's new codings, stored in one insert
         names = set(self.c.scalars(select(Document.name)))
         for s in self.x.sources:
             h = text_hash(s.text)
@@ -412,18 +413,15 @@ class _Merge(ThreeWay, ThreeWayGroups):
             guid = s.guid if row is not None else ""  # new here (or back): all its values
             label = w.label("document", s.name)
             self._values(DocumentAttribute, did, "document_id", s.values, label, guid)
-            self._codings(did, s)
+            self._codings(did, s, row is None, new)
+        added = new.store(self.ch, self.coding)
+        self.res.added["codings"] = self.res.added.get("codings", 0) + added
 
-    def _codings(self, did: int, s: Any) -> None:
-        have = {
-            (r.code_id, r.coder_id, r.start, r.end): r.id
-            for r in self.c.execute(
-                select(Coding.id, Coding.code_id, Coding.coder_id, Coding.start, Coding.end).where(
-                    Coding.document_id == did
-                )
-            )
-        }
-        rows, guids = [], []
+    def _codings(self, did: int, s: Any, new_doc: bool, new: NewCodings) -> None:
+        """Source ``s``'s codings (document ``did``): those stored here already are duplicates,
+        the others go to ``new``."""
+        have = {} if new_doc else new.stored(did)
+        mine = []
         for c in s.codings:
             if c.code not in self.code or self.deleted_here("codings", c.guid):
                 continue
@@ -431,15 +429,9 @@ class _Merge(ThreeWay, ThreeWayGroups):
             if key in have:
                 self.res.duplicates += 1
                 self.coding[c.guid] = have[key]
-                continue
-            have[key] = -1
-            row = coding_row(c, s.text, key[0], key[1], self._free(Coding, c.guid))
-            rows.append({**row, "document_id": did})
-            guids.append(c.guid)
-        # the document's new codings in one insert, not one statement each
-        for guid, stored in zip(guids, self.ch.insert_full(Coding, rows), strict=True):
-            self.coding[guid] = stored["id"]
-        self.res.added["codings"] = self.res.added.get("codings", 0) + len(rows)
+            else:
+                mine.append((c, key))
+        self.res.duplicates += new.add(did, s.text, mine)
 
     # -- memos, relations, sets ----------------------------------------------------------------
     def memos(self) -> None:
