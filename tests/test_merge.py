@@ -185,3 +185,15 @@ def text_sql(sql: str) -> Any:
     from sqlalchemy import text
 
     return text(sql)
+
+
+def test_a_guid_stored_here_or_given_twice_is_replaced(pair: tuple[Path, Path]) -> None:
+    from qcode.services.merge_codings import free_guids
+    from qcode.store.models import Coding
+
+    a, _ = pair
+    with Project.open(a) as p, p.change("merge") as ch:
+        stored = ch.conn.scalar(text_sql("SELECT uuid FROM codings"))
+        got = free_guids(ch.conn, Coding, ["g1", stored, "g1", "", "g2"])
+    assert got[0] == "g1" and got[4] == "g2"
+    assert len({stored, *got}) == 6  # the stored one, the repeat and the empty one made new

@@ -21,11 +21,11 @@ GUIDS_PER_QUERY = 500  # GUIDs looked up in one query (well under any server's l
 Key = tuple[int, int, int, int]  # code, coder, start, end
 
 
-def free_guids(conn: Connection, model: Any, guids: Sequence[str], given: set[str]) -> list[str]:
-    """Each of ``guids`` if no row of ``model`` has it and it was not given before (``given``:
-    the GUIDs of rows not stored yet; updated), else a new GUID."""
-    wanted = [g for g in dict.fromkeys(guids) if g and g not in given]
-    taken = set(given)
+def free_guids(conn: Connection, model: Any, guids: Sequence[str]) -> list[str]:
+    """Each of ``guids`` for rows of ``model`` stored together: kept if no row has it and it
+    did not come earlier in ``guids``, else a new GUID."""
+    wanted = [g for g in dict.fromkeys(guids) if g]
+    taken: set[str] = set()
     for i in range(0, len(wanted), GUIDS_PER_QUERY):
         part = wanted[i : i + GUIDS_PER_QUERY]
         taken.update(conn.scalars(select(model.uuid).where(model.uuid.in_(part))))
@@ -33,7 +33,6 @@ def free_guids(conn: Connection, model: Any, guids: Sequence[str], given: set[st
     for g in guids:
         free = g if g and g not in taken else str(uuid.uuid4())
         taken.add(free)
-        given.add(free)
         out.append(free)
     return out
 
@@ -74,7 +73,7 @@ class NewCodings:
         """Insert the rows at once, each with its GUID unless a row here has it (then a new
         one); ``ids`` learns each GUID's coding id. Returns how many rows."""
         came_as = [c.guid for _, _, c, _ in self.new]
-        guids = free_guids(self.conn, Coding, came_as, set())
+        guids = free_guids(self.conn, Coding, came_as)
         rows = [
             {**coding_row(c, text, key[0], key[1], guid), "document_id": did}
             for (did, text, c, key), guid in zip(self.new, guids, strict=True)
