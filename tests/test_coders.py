@@ -82,3 +82,17 @@ def test_log_by_coder_and_date(root: Path, cli: Any, monkeypatch: pytest.MonkeyP
     assert cli("-p", str(root), "log", "--since", "2999-01-01", "--json").json() == []
     r = cli("-p", str(root), "log", "--since", "yesterday")
     assert r.code != 0 and "is not a date" in r.err
+
+
+def test_the_log_shows_the_newest_work_first(
+    root: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log longer than a screen shows the latest events, not the first ones of the project."""
+    monkeypatch.setenv("QCODE_ROWS", "5")
+    for i in range(8):
+        assert cli("-p", str(root), "codes", "add", f"later {i}").code == 0
+    r = cli("-p", str(root), "log")
+    assert r.code == 0, r.err
+    shown = [line for line in r.out.splitlines() if "add code 'later" in line and "codes.add" in line]
+    assert len(shown) == 5 and "later 7" in shown[0] and "later 3" in shown[-1]
+    assert "more row(s) not shown" in r.err

@@ -112,7 +112,7 @@ INDEX: dict[str, tuple[tuple[str, ...], str | None, str | None, bool, bool | str
     "redo": (("qcode.cli.project_cmds",), "Redo the change you undid last.", None, False, False),
     "log": (
         ("qcode.cli.project_cmds",),
-        "Who did what and when, from the event log, and whose step undo and redo take next for\nwhom.",
+        "Who did what and when, from the event log (newest first; JSON oldest first), and whose\nstep undo and redo take next for whom.",
         None,
         False,
         False,

@@ -314,8 +314,8 @@ def log(
     ),
     _all_rows: bool = ALL_ROWS,
 ) -> None:
-    """Who did what and when, from the event log, and whose step undo and redo take next for
-    whom."""
+    """Who did what and when, from the event log (newest first; JSON oldest first), and whose
+    step undo and redo take next for whom."""
     history = project().history
     if next_:
         steps = history.next_steps()
@@ -349,7 +349,7 @@ def log(
                 action_label(e.action),
                 shown(e.summary),
             )
-            for e in entries
+            for e in reversed(entries)  # newest first, as git log: the screenful is recent work
         ],
         justify_right=["#"],
     )
