@@ -18,6 +18,8 @@ code  meaning
 4     database or server: the database server cannot be reached, or the database
       fails or cannot be migrated beneath a command
 130   interrupted (ctrl+c)
+141   the reader of the output went away (``qcode ... | head``), as for programs that
+      die of SIGPIPE; nothing is said
 ====  =============================================================================
 """
 
@@ -32,6 +34,7 @@ EXIT_USAGE = 2
 EXIT_CONFLICT = 3
 EXIT_STORE = 4
 EXIT_INTERRUPTED = 130
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a program killed by it
 
 
 class QcodeError(Exception):

@@ -3,6 +3,7 @@ they are used (:mod:`qcode.cli.lazy`)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 
@@ -15,6 +16,7 @@ from qcode.cli.localise import usage_error
 from qcode.cli.shell import COMPLETE_VAR, prepare_completion
 from qcode.errors import (
     EXIT_BAD_INPUT,
+    EXIT_CLOSED_PIPE,
     EXIT_CONFLICT,
     EXIT_INTERRUPTED,
     EXIT_STORE,
@@ -63,7 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _say(_("interrupted"))
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (| head): stop quietly, as git does
+        _output_gone()
+        return EXIT_CLOSED_PIPE
     except SystemExit as exc:
+        if _closed_pipe(exc):  # click and rich turn a closed pipe into exit 1, bad input's
+            _output_gone()
+            return EXIT_CLOSED_PIPE
         return int(exc.code or 0)
     except typer.Exit as exc:
         return exc.exit_code
@@ -85,6 +93,22 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         return _store_failure(exc)
     return 0
+
+
+def _closed_pipe(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised while a write to a closed pipe failed."""
+    cause = exc.__context__
+    return isinstance(cause, OSError) and cause.errno == errno.EPIPE
+
+
+def _output_gone() -> None:
+    """Point standard output at nothing, so that Python's last flush of what is still
+    buffered for the closed pipe fails silently instead of printing its own error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor to redirect (a captured stream)
+        pass
 
 
 def _store_failure(exc: Exception) -> int:
