@@ -93,6 +93,8 @@ def test_the_log_shows_the_newest_work_first(
         assert cli("-p", str(root), "codes", "add", f"later {i}").code == 0
     r = cli("-p", str(root), "log")
     assert r.code == 0, r.err
-    shown = [line for line in r.out.splitlines() if "add code 'later" in line and "codes.add" in line]
+    shown = [
+        line for line in r.out.splitlines() if "add code 'later" in line and "codes.add" in line
+    ]
     assert len(shown) == 5 and "later 7" in shown[0] and "later 3" in shown[-1]
     assert "more row(s) not shown" in r.err
