@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import write
@@ -164,3 +165,22 @@ def test_table_commands(study: Project, cli, tmp_path: Path) -> None:  # type: i
     bad = cli(*p, "freq", "--figure", str(tmp_path / "f.bmp"))
     assert bad.code == 1 and "f.bmp: a figure must end in .png, .svg or .pdf" in bad.err
     assert not (tmp_path / "f.bmp").exists()
+
+
+def test_a_filter_value_no_document_has_is_refused_with_the_values_there(
+    study: Project, cli: Any
+) -> None:
+    """A slip in --where (a value no document has, or its case) is an error naming the values
+    there, not an empty table; conditions each met by some document but not together give
+    an empty table as before."""
+    root = str(study.root)
+    for command in (["cooccur"], ["freq"], ["matrix"], ["crosstab", "occupation"]):
+        r = cli("-p", root, *command, "--where", "occupation=Rider")
+        assert r.code == 1, (command, r.out, r.err)
+        assert (
+            r.err.strip() == "error: no document has occupation=Rider (occupation: driver, rider)"
+        )
+    r = cli("-p", root, "freq", "--where", "occupation=driver", "--where", "date=2024-03-04")
+    assert r.code == 0, r.err
+    r = cli("-p", root, "freq", "--where", "occupation=rider", "--format", "json")
+    assert r.code == 0 and {f["code"] for f in r.json() if f["codings"]} == {"cat/x", "y"}

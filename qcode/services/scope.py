@@ -67,6 +67,8 @@ def matching_documents(
                 )
             )
     out = []
+    met: set[str] = set()  # the conditions some document meets
+    values_of: dict[str, set[str]] = {key: set() for key in conditions}
     for doc_id, name, case_id in rows:
         ok = True
         for key, raw in conditions.items():
@@ -84,12 +86,30 @@ def matching_documents(
                     continue
                 have = values[key]
                 have_s = ("true" if have else "false") if isinstance(have, bool) else str(have)
+                values_of[key].add(have_s)
                 if parse_value(key, type_, have_s) == wanted:
                     matched = True
+            if matched:
+                met.add(key)
             ok = ok and matched
         if ok:
             out.append(doc_id)
+    for key, raw in conditions.items():  # a value no document has is a slip, not an answer
+        if key not in met:
+            raise NotFoundError(
+                _("no document has {key}={raw} ({key}: {values})").format(
+                    key=key, raw=raw, values=_some(values_of[key])
+                )
+            )
     return out
+
+
+def _some(values: set[str], most: int = 8) -> str:
+    shown = sorted(values)
+    if not shown:
+        return _("no document has a value")
+    more = len(shown) - most
+    return ", ".join(shown[:most]) + (_(", and {n} more").format(n=more) if more > 0 else "")
 
 
 @dataclass(frozen=True)
