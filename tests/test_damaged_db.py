@@ -211,3 +211,26 @@ def test_repair_never_puts_a_backup_over_a_sound_file_a_newer_qcode_wrote(
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [
             ("0099_future",)
         ]
+
+
+def test_the_advice_for_a_damaged_file_depends_on_a_backup_being_there(
+    proj: Path, cli: Any
+) -> None:
+    """Without a backup beside it, a damaged file's error does not send the user to
+    ``check --repair`` (which would find nothing); with one, it does."""
+    f = proj / "project.db"
+    for extra in ("project.db-wal", "project.db-shm"):
+        (proj / extra).unlink(missing_ok=True)
+    good = f.read_bytes()
+    _truncate(f)
+    r = cli("-p", str(proj), "codes", "list")
+    assert r.code == 1 and "no backup of it is here" in r.err and "--repair" not in r.err, r.err
+    checked = cli("-p", str(proj), "check")
+    assert checked.code == 4 and "no backup of it is here" in checked.err, checked.err
+    assert "--repair" not in checked.err
+    (proj / "project.db.bak-0010-1").write_bytes(good)
+    r = cli("-p", str(proj), "codes", "list")
+    assert r.code == 1 and "'qcode check --repair' puts the newest backup" in r.err, r.err
+    checked = cli("-p", str(proj), "check")
+    assert "'qcode check --repair'" in checked.err
+    assert cli("-p", str(proj), "check", "--repair").code == 0

@@ -455,7 +455,7 @@ def check(
     if not all(f.ok for f in findings):
         damaged = any(not f.ok and f.check in checks.FILE_CHECKS for f in findings)
         if not repair and not json_ and damaged:
-            err.print(_("'qcode check --repair' puts the newest sound backup in its place"))
+            err.print(checks.repair_advice(folder), markup=False)
         raise typer.Exit(EXIT_STORE)
 
 

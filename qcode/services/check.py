@@ -26,6 +26,7 @@ from qcode import settings as settings_mod
 from qcode.errors import ConflictError, QcodeError, StoreError
 from qcode.i18n import _
 from qcode.store import db
+from qcode.store.dbfile import backups, repair_hint
 from qcode.store.models import Coding, Document, Event, HistoryEntry, Segment
 
 MAX_LISTED = 5
@@ -138,21 +139,24 @@ def check(root: str | Path | None = None) -> list[Finding]:
 FILE_CHECKS = ("file", "integrity", "foreign keys")  # what a backup can cure
 
 
-def backups(file: Path) -> list[Path]:
-    """Backups beside the database file, newest first."""
-    found = [
-        p
-        for p in file.parent.glob(f"{file.name}.bak-*")
-        if p.is_file() and not p.name.endswith(("-wal", "-shm", "-journal"))
-    ]
-    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+def _sqlite_path(root: str | Path | None) -> Path | None:
+    folder = settings_mod.find_project(root)
+    s = settings_mod.load(folder)
+    return db.sqlite_file(db.parse_url(settings_mod.resolve_db_url(folder, s.db_url)))
+
+
+def repair_advice(root: str | Path | None = None) -> str:
+    """What to do about a damaged SQLite database: ``check --repair`` if a backup is there."""
+    file = _sqlite_path(root)
+    if file is None or backups(file):
+        return _("'qcode check --repair' puts the newest sound backup in its place")
+    return repair_hint(file)
 
 
 def repair(root: str | Path | None = None) -> str:
     """Put the newest sound backup in place of the damaged database; returns what was done."""
     folder = settings_mod.find_project(root)
-    s = settings_mod.load(folder)
-    file = db.sqlite_file(db.parse_url(settings_mod.resolve_db_url(folder, s.db_url)))
+    file = _sqlite_path(folder)
     if file is None:
         raise QcodeError(_("--repair restores a SQLite project file; a server has its own backups"))
     if file.exists() and all(f.ok for f in _sqlite_checks(file)):

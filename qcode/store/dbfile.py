@@ -28,6 +28,25 @@ def sqlite_pragmas(dbapi_conn: Any, _record: Any = None) -> None:
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 REPAIR_HINT = N_("'qcode check --repair' puts the newest backup in its place")
+NO_BACKUP_HINT = N_(
+    "no backup of it is here to restore (qcode makes one before each upgrade of the file): "
+    "put back a copy from your own backups"
+)
+
+
+def backups(file: Path) -> list[Path]:
+    """Backups beside the database file, newest first."""
+    found = [
+        p
+        for p in file.parent.glob(f"{file.name}.bak-*")
+        if p.is_file() and not p.name.endswith(("-wal", "-shm", "-journal"))
+    ]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def repair_hint(path: Path) -> str:
+    """What to do about a damaged database file: restore a backup, if there is one."""
+    return _(REPAIR_HINT) if backups(path) else _(NO_BACKUP_HINT)
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -37,14 +56,14 @@ def check_sqlite_file(path: Path) -> None:
     if not path.exists():
         raise DamagedStoreError(
             _("{path}: the project database is missing; {REPAIR_HINT}").format(
-                path=path, REPAIR_HINT=_(REPAIR_HINT)
+                path=path, REPAIR_HINT=repair_hint(path)
             )
         )
     size = path.stat().st_size
     if size == 0:
         raise DamagedStoreError(
             _("{path}: the project database is empty (0 bytes); {REPAIR_HINT}").format(
-                path=path, REPAIR_HINT=_(REPAIR_HINT)
+                path=path, REPAIR_HINT=repair_hint(path)
             )
         )
     with path.open("rb") as f:
@@ -54,7 +73,7 @@ def check_sqlite_file(path: Path) -> None:
     if not head.startswith(SQLITE_MAGIC) or page < 512 or page & (page - 1):
         raise DamagedStoreError(
             _("{path}: not a database (its header is not SQLite's); {REPAIR_HINT}").format(
-                path=path, REPAIR_HINT=_(REPAIR_HINT)
+                path=path, REPAIR_HINT=repair_hint(path)
             )
         )
     pages = int.from_bytes(head[28:32], "big")
@@ -66,5 +85,5 @@ def check_sqlite_file(path: Path) -> None:
         raise DamagedStoreError(
             _(
                 "{path}: the project database is cut short ({size} bytes of {v1}); {REPAIR_HINT}"
-            ).format(path=path, size=size, v1=pages * page, REPAIR_HINT=_(REPAIR_HINT))
+            ).format(path=path, size=size, v1=pages * page, REPAIR_HINT=repair_hint(path))
         )
