@@ -578,3 +578,29 @@ def test_a_project_made_from_a_qdpx_has_every_index_of_a_new_one(
     )
     assert got == want
     assert any(t == "codings" and sql for _, t, sql in got)  # plain indexes of codings exist
+
+
+def test_a_source_whose_text_is_missing_says_how_many_codings_stay_behind(
+    example: Path, tmp_path: Path
+) -> None:
+    import zipfile
+
+    full, less = tmp_path / "full.qdpx", tmp_path / "less.qdpx"
+    source = Project.open(example)
+    export_qdpx(source, full)
+    source.close()
+    with zipfile.ZipFile(full) as z, zipfile.ZipFile(less, "w") as out:
+        members = [n for n in z.namelist() if n.startswith("sources/")]
+        for n in z.namelist():
+            if n != members[0]:
+                out.writestr(n, z.read(n))
+    x = read_qdpx(full)
+    gone = next(s for s in x.sources if members[0].endswith(s.guid + ".txt"))
+    made, report = create_from_qdpx(tmp_path / "made", less)
+    made.close()
+    said = [n for n in report.notes if "has no readable text" in n]
+    assert said == [
+        f"source {gone.name!r} has no readable text; not brought over"
+        f" with its {len(gone.codings)} coding(s)"
+    ]
+    assert report.counts["codings"] == sum(len(s.codings) for s in x.sources) - len(gone.codings)

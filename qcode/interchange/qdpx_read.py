@@ -336,7 +336,12 @@ class _Reader:
         )
         got = self.raw_text(el, label)
         if got is None:
-            x.report.append(f"source {label!r} has no readable text; not brought over")
+            lost = sum(1 for sel in el.iterchildren(_SELECTION) for _ in sel.iterchildren(_CODING))
+            lost += sum(1 for _ in children(el, "Coding"))
+            with_codings = f" with its {lost} coding(s)" if lost else ""
+            x.report.append(
+                f"source {label!r} has no readable text; not brought over{with_codings}"
+            )
             return
         raw, fmt = got
         ft = ForeignText(raw, x.units)
