@@ -184,3 +184,12 @@ def test_a_filter_value_no_document_has_is_refused_with_the_values_there(
     assert r.code == 0, r.err
     r = cli("-p", root, "freq", "--where", "occupation=rider", "--format", "json")
     assert r.code == 0 and {f["code"] for f in r.json() if f["codings"]} == {"cat/x", "y"}
+
+
+def test_frequencies_by_category_list_only_the_categories(study: Project, cli: Any) -> None:
+    """``freq --level axial`` counts categories: no open code comes with zeros, as if it had
+    not been coded; an unused category still does."""
+    study.codes.add("empty category", level="axial")
+    r = cli("-p", str(study.root), "freq", "--level", "axial", "--format", "json")
+    assert r.code == 0, r.err
+    assert [(f["code"], f["codings"]) for f in r.json()] == [("cat", 3), ("empty category", 0)]

@@ -465,6 +465,7 @@ class AnalysisService:
         spans, documents = self._scope(coders, where, docs, level, scope)
         found = frequencies(spans, {d: c for d, _, c in documents})
         seen = {f.code for f in found}
+        level = scope.level if scope is not None else level  # a scope stands for the lists
         zero = [Frequency(p, 0, 0, 0, 0) for p in self._code_paths(level) if p not in seen]
         return Records(found + sorted(zero, key=lambda f: f.code), of=Frequency)
 
