@@ -350,3 +350,21 @@ def test_a_document_moved_to_different_cases_on_both_sides_is_a_conflict(tmp_pat
     with Project.open(m1) as p:
         merge_project(p, m2, take="theirs")
         assert {c.name for c in p.cases.list() if c.documents} == {"int01", "P2"}
+
+
+def test_the_report_counts_what_was_changed_from_there(pair: tuple[Path, Path], cli: Any) -> None:
+    """Edits taken from the other copy are reported (they had gone unmentioned beside "added
+    nothing"), each record once however many of its fields changed; a repeat merge changes
+    nothing and says so by saying nothing of it."""
+    a, b = pair
+    with Project.open(b) as p:
+        p.codes.edit("income swings", description="Bob's wording")
+        p.codes.rename("income swings", "income ups and downs")
+        p.documents.rename("int02", "family interview")
+    dry = cli("-p", str(a), "merge", str(b), "--dry-run")
+    assert dry.code == 0 and "would change (changed there): 1 codes, 1 documents" in dry.out
+    with Project.open(a) as p:
+        res = merge_project(p, b)
+        assert res.changed == {"codes": 1, "documents": 1}
+        assert not any(res.added.values())
+        assert merge_project(p, b).changed == {}

@@ -68,6 +68,15 @@ def merge(
             )
         ).format(added=added, other=other, duplicates=res.duplicates)
     )
+    changed = _counts(res.changed)
+    if changed:
+        ok(
+            (
+                _("would change (changed there): {changed}")
+                if dry_run
+                else _("changed (changed there): {changed}")
+            ).format(changed=changed)
+        )
     matched = _counts(res.matched)
     if matched:
         ok(_("already here: {matched}").format(matched=matched))

@@ -90,6 +90,7 @@ class MergeResult:
     ancestor: str | None = None
     deleted: dict[str, int] = field(default_factory=dict)
     kept_deleted: dict[str, int] = field(default_factory=dict)
+    changed: dict[str, int] = field(default_factory=dict)  # records here given the other's values
 
     def count(self, what: str, added: bool) -> None:
         bucket = self.added if added else self.matched
@@ -166,6 +167,7 @@ def _merge(
             m.merge_summaries(cells)
             m.framework_links(framework)
             m.evidence(evidence)
+            res.changed = _changed(ch.ops)
             if res.conflicts and take is None and not dry_run:
                 raise MergeConflicts(res)
             if (
@@ -179,6 +181,38 @@ def _merge(
         return res
     record_twin(q, twin, last, p.root.name)
     return res
+
+
+# the tables a merge updates, by the kinds its report counts
+_KIND_OF_TABLE = {
+    "case_attributes": "attributes",
+    "document_attributes": "attributes",
+    "attributes": "attributes",
+    "case_links": "cases",
+    "memo_links": "memos",
+    "summary_links": "summaries",
+    "set_members": "sets",
+    "relation_types": "relations",
+    "relation_evidence": "relations",
+}
+
+
+def _changed(ops: list[Any]) -> dict[str, int]:
+    """How many records already here the merge changed (values taken from the other copy),
+    by kind: the rows of its update steps, each row once."""
+    new = {(op[1], i) for op in ops if op[0] == "insert" for i in op[2]}  # made by the merge
+    rows: dict[str, set[Any]] = {}
+    for op in ops:
+        if op[0] == "update":
+            ids = [i for i in op[2] if (op[1], i) not in new]
+        elif op[0] == "update_kv":
+            ids = [(op[2], op[3])]  # an attribute value: its owner and key
+        else:
+            continue
+        if ids:
+            kind = _KIND_OF_TABLE.get(op[1], op[1])
+            rows.setdefault(kind, set()).update((op[1], i) for i in ids)
+    return {kind: len(r) for kind, r in sorted(rows.items())}
 
 
 class _Merge(ThreeWay, ThreeWayGroups):
