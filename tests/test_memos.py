@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import write
@@ -55,3 +56,20 @@ def test_memo_refusals(proj: Project) -> None:
     with pytest.raises(InvalidInputError, match="past the end"):
         proj.memos.add("x", targets=[Target("document", "a", 0, 999)])
     assert proj.memos.list() == []
+
+
+def test_a_memo_file_that_is_not_there_is_named_as_missing(
+    proj: Project, cli: Any, tmp_path: Path
+) -> None:
+    r = cli("-p", str(proj.root), "memos", "add", "x", "--file", str(tmp_path / "gone.md"))
+    assert r.code == 1 and r.err.strip() == f"error: {tmp_path / 'gone.md'}: no such file"
+    r = cli("-p", str(proj.root), "memos", "add", "x", "--file", str(tmp_path))
+    assert r.code == 1 and r.err.strip().endswith(": is not a file")
+
+
+def test_a_range_that_ends_before_it_starts_is_called_so(proj: Project, cli: Any) -> None:
+    doc = proj.documents.list()[0].name
+    r = cli("-p", str(proj.root), "code", doc, "9", "3", "x", "--create")
+    assert r.code == 1 and "ends before it starts" in r.err
+    r = cli("-p", str(proj.root), "code", doc, "3", "3", "x", "--create")
+    assert r.code == 1 and "is empty" in r.err

@@ -23,6 +23,8 @@ app.add_typer(memos_app, name="memos")
 def _body(body: str | None, file: Path | None) -> str | None:
     if file is None:
         return body
+    if not file.is_file():
+        raise InputFileError(file, _("no such file") if not file.exists() else _("is not a file"))
     try:
         return file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -118,7 +118,13 @@ def check_range(doc_name: str, text: str, start: int, end: int) -> tuple[int, in
                 start=start, end=end, doc_name=doc_name
             )
         )
-    if end <= start:
+    if end < start:
+        raise InvalidInputError(
+            _("range [{start}, {end}) of {doc_name!r} ends before it starts").format(
+                start=start, end=end, doc_name=doc_name
+            )
+        )
+    if end == start:
         raise InvalidInputError(
             _("range [{start}, {end}) of {doc_name!r} is empty").format(
                 start=start, end=end, doc_name=doc_name
