@@ -604,3 +604,13 @@ def test_a_source_whose_text_is_missing_says_how_many_codings_stay_behind(
         f" with its {len(gone.codings)} coding(s)"
     ]
     assert report.counts["codings"] == sum(len(s.codings) for s in x.sources) - len(gone.codings)
+
+
+def test_malformed_xml_is_named_once_with_its_line_and_column(tmp_path: Path) -> None:
+    from qcode.interchange.safety import parse_xml
+
+    with pytest.raises(InputFileError) as info:
+        parse_xml(b"<a>\n<b></c></a>", tmp_path / "project.qde")
+    message = str(info.value)
+    assert message.endswith("line 2, column 8)"), message
+    assert "<string>" not in message and message.count("line 2") == 2  # "b line 2", "line 2,"

@@ -47,8 +47,9 @@ def parse_xml(data: bytes, where: str | Path) -> Any:
     try:
         root = etree.fromstring(data, parser=xml_parser())
     except etree.XMLSyntaxError as exc:
+        # the message names the line and column already; str() adds "(<string>, line N)"
         raise InputFileError(
-            where, _("is not well-formed XML ({v1})").format(v1=_short(exc))
+            where, _("is not well-formed XML ({v1})").format(v1=_short(exc.msg or exc))
         ) from None
     tree = root.getroottree()
     if tree.docinfo.internalDTD is not None and tree.docinfo.internalDTD.entities():
@@ -56,7 +57,7 @@ def parse_xml(data: bytes, where: str | Path) -> Any:
     return root
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: Exception | str) -> str:
     return " ".join(str(exc).split())[:200]
 
 
