@@ -310,7 +310,7 @@ def test_an_empty_table_says_why_and_which_unit_has_pairs(project: Project, tmp_
     got = cli(*p, "cooccur")
     assert (
         got.code == 0
-        and "no two codes share a unit overlap: --unit sentence finds 1 pair" in got.err
+        and "no two codes co-occur with --unit overlap: --unit sentence finds 1 pair" in got.err
     )
     assert "no categories" in cli(*p, "cooccur", "--level", "axial").err
     assert cli(*p, "cooccur", "--format", "json").out.strip() == "[]"  # nothing but data there
@@ -318,7 +318,7 @@ def test_an_empty_table_says_why_and_which_unit_has_pairs(project: Project, tmp_
     # the network without co-occurrence edges says the same, and the unit with pairs is silent
     net = cli(*p, "network")
     assert net.code == 0 and "0 edges" in net.out
-    assert "no two codes share a unit overlap: --unit sentence finds 1 pair" in net.err
+    assert "no two codes co-occur with --unit overlap: --unit sentence finds 1 pair" in net.err
     assert cli(*p, "network", "--unit", "sentence").err == ""
 
 

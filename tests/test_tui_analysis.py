@@ -149,7 +149,7 @@ def test_an_empty_table_says_why(project: Project, tmp_path: Path) -> None:
     p.codes.add("stopped")
     p.codings.apply("a", 22, 42, "stopped")  # the next sentence: no overlap, no shared sentence
     line = _empty_line(p)
-    assert "no two codes share a unit overlap" in line
+    assert "no two codes co-occur by unit overlap" in line
     assert "unit paragraph has 1 pair (u)" in line  # the next unit that has pairs
     from qcode.services.coders import add_coder
 

@@ -127,8 +127,8 @@ def _no_pairs(p: Project, unit: str, scope: Scope, min_count: int) -> str:
         return _("only one code has codings: a pair needs two codes")
     if r.why == "other-unit":
         return ngettext(
-            "no two codes share a unit {unit}: --unit {other} finds {n} pair",
-            "no two codes share a unit {unit}: --unit {other} finds {n} pairs",
+            "no two codes co-occur with --unit {unit}: --unit {other} finds {n} pair",
+            "no two codes co-occur with --unit {unit}: --unit {other} finds {n} pairs",
             r.n,
         ).format(unit=term(unit), other=r.other, n=r.n)
     return _("no two codes share any unit: code more text")

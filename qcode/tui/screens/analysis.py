@@ -303,8 +303,8 @@ def empty_reason(p: Any, unit: str, coders: Sequence[str], level: str) -> str:
         return _("only one code has codings: a pair needs two codes")
     if r.why == "other-unit":
         return ngettext(
-            "no two codes share a unit {unit}: unit {other} has {n} pair (u)",
-            "no two codes share a unit {unit}: unit {other} has {n} pairs (u)",
+            "no two codes co-occur by unit {unit}: unit {other} has {n} pair (u)",
+            "no two codes co-occur by unit {unit}: unit {other} has {n} pairs (u)",
             r.n,
         ).format(unit=localise.name(unit), other=localise.name(r.other or ""), n=r.n)
     return _("no two codes share any unit: code more text")
