@@ -193,3 +193,14 @@ def test_frequencies_by_category_list_only_the_categories(study: Project, cli: A
     r = cli("-p", str(study.root), "freq", "--level", "axial", "--format", "json")
     assert r.code == 0, r.err
     assert [(f["code"], f["codings"]) for f in r.json()] == [("cat", 3), ("empty category", 0)]
+
+
+def test_a_crosstab_of_a_yes_no_attribute_heads_its_columns_as_the_listings_show_them(
+    study: Project, cli: Any
+) -> None:
+    study.attributes.define("contract", "boolean", scope="document")
+    study.attributes.set("P01", {"contract": "yes"}, scope="document")
+    study.attributes.set("P02", {"contract": "no"}, scope="document")
+    r = cli("-p", str(study.root), "crosstab", "contract", "--format", "csv")
+    assert r.code == 0, r.err
+    assert r.out.splitlines()[0].split(",")[1:] == ["no", "yes", "(none)"]

@@ -527,8 +527,8 @@ class AnalysisService:
             value = doc_vals.get(name, {}).get(attribute)
             if value is None and case_id is not None:
                 value = case_vals.get(case_names.get(case_id, ""), {}).get(attribute)
-            if isinstance(value, bool):
-                value = "true" if value else "false"
+            if isinstance(value, bool):  # as the case and document listings show it
+                value = "yes" if value else "no"
             out[d] = None if value is None else str(value)
         return out
 
