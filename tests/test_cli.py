@@ -147,7 +147,11 @@ def test_duplicate_import_is_reported(proj: Path, cli, tmp_path: Path) -> None: 
 
 def test_codings_from_file_report_the_bad_line(proj: Path, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     f = write(tmp_path / "c.csv", "document,start,end,code\nint01,0,11,a\nint01,3,2,a\n")
-    fail(cli("-p", str(proj), "code", "--from", str(f), "--create"), "c.csv: line 3", "ends before it starts")
+    fail(
+        cli("-p", str(proj), "code", "--from", str(f), "--create"),
+        "c.csv: line 3",
+        "ends before it starts",
+    )
     assert ok(cli("-p", str(proj), "codings", "--json")).json() == []
 
 

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 import typer.main
-from conftest import run_cli
+from conftest import run_cli, write
+
+from qcode import Project
 
 
 def _commands(cmd: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
@@ -49,7 +51,29 @@ def test_own_format_values_are_kept() -> None:
     export = next(p for p in commands["export"].params if "--format" in p.opts)
     assert export.default == "qdpx"
     query = next(p for p in commands["query"].params if "--format" in p.opts)
-    assert "xlsx" in (query.help or "") and "--json" not in _options(commands["query"])
+    assert "xlsx" in (query.help or "")
+
+
+def test_a_listing_with_its_own_format_takes_json_too(tmp_path: Path) -> None:
+    """Every command whose --format offers json takes --json for it, as the commands with
+    --json take --format; --json beside another format is refused."""
+    from qcode.cli.main import app
+
+    root_command = typer.main.get_command(app)
+    commands = dict(_commands(root_command))
+    commands["matrix"] = root_command.commands["matrix"]  # a group that is a command too
+    for name in ("freq", "cooccur", "matrix", "crosstab", "saturation", "kwic", "words", "query"):
+        assert "--json" in _options(commands[name]), name
+    root = tmp_path / "p"
+    with Project.init(root) as p:
+        p.documents.import_files([write(tmp_path / "a.txt", "R: I pay rent.\n")])
+        p.codes.add("rent")
+        p.codings.apply("a", 3, 14, "rent")
+    both = [run_cli("-p", str(root), "freq", *a) for a in (["--json"], ["--format", "json"])]
+    assert both[0].code == both[1].code == 0 and both[0].out == both[1].out
+    assert json.loads(both[0].out)[0]["code"] == "rent"
+    clash = run_cli("-p", str(root), "freq", "--json", "--format", "csv")
+    assert clash.code == 1 and "ask for different outputs" in clash.err
 
 
 SAMPLE = [

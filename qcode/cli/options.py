@@ -130,15 +130,63 @@ def formats(func: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
+JSON_ALIAS = typer.Option(False, "--json", help=N_("Print JSON (the same as --format json)."))
+
+
+def json_alias(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The command ``func`` (one with a ``--format`` of its own that offers ``json``) with
+    ``--json`` as well, as the commands with ``--json`` have ``--format``."""
+    sig = inspect.signature(func, eval_str=True)
+    json_param = inspect.Parameter(
+        "json_", inspect.Parameter.KEYWORD_ONLY, default=JSON_ALIAS, annotation=bool
+    )
+
+    @functools.wraps(func)
+    def command(*args: Any, json_: bool = False, **kwargs: Any) -> Any:
+        if json_:
+            asked = kwargs.get("format_", "table")
+            if asked not in ("table", "json"):
+                raise InvalidInputError(
+                    _("--json and --format {format_} ask for different outputs").format(
+                        format_=asked
+                    )
+                )
+            kwargs["format_"] = "json"
+        return func(*args, **kwargs)
+
+    command.__signature__ = sig.replace(  # type: ignore[attr-defined]
+        parameters=[*sig.parameters.values(), json_param]
+    )
+    command.__annotations__ = {**getattr(func, "__annotations__", {}), "json_": bool}
+    return command
+
+
+def _offers_json(param: inspect.Parameter) -> bool:
+    """Whether a ``--format`` option is a listing's (table by default) with json among its
+    values."""
+    option = param.default
+    return getattr(option, "default", None) == "table" and "json" in str(
+        getattr(option, "help", "") or ""
+    )
+
+
 def add_formats(app: typer.Typer) -> None:
     """Give every registered command with ``--json`` and no ``--format`` of its own the shared
-    ``--format`` (:func:`formats`); commands with their own ``--format`` keep its values."""
+    ``--format`` (:func:`formats`); commands with their own ``--format`` keep its values, and
+    where it offers json they get ``--json`` for it (:func:`json_alias`)."""
     for c in app.registered_commands:
         if c.callback is None:
             continue
         names = inspect.signature(c.callback).parameters
         if "json_" in names and "format_" not in names:
             c.callback = formats(c.callback)
+        elif "format_" in names and "json_" not in names and _offers_json(names["format_"]):
+            c.callback = json_alias(c.callback)
     for g in app.registered_groups:
         if g.typer_instance is not None:
             add_formats(g.typer_instance)
+            info = g.typer_instance.registered_callback  # a group that is a command too
+            if info is not None and info.callback is not None:
+                names = inspect.signature(info.callback).parameters
+                if "format_" in names and "json_" not in names and _offers_json(names["format_"]):
+                    info.callback = json_alias(info.callback)
