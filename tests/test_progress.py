@@ -31,6 +31,13 @@ def test_piped_long_commands_print_no_bar(small: Path, tmp_path: Path) -> None:
     assert "exporting" not in r.err and "\x1b" not in r.err
     r = run_cli("words", cwd=small)
     assert r.code == 0 and "counting words" not in r.err
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"b{i}.txt").write_text(f"R: answer {i}.\n", encoding="utf-8")
+    r = run_cli("import", str(folder), cwd=small)
+    assert r.code == 0, r.err
+    assert not r.err.startswith("\n") and "\x1b" not in r.err, repr(r.err)
 
 
 def test_on_a_terminal_the_bar_shows_the_step_and_its_count(

@@ -231,7 +231,8 @@ def import_(
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=len(files) < 2 and not files[0].is_dir(),
+        # silent when piped, as every bar (off a terminal rich still ended it with a blank line)
+        disable=not err.is_terminal or (len(files) < 2 and not files[0].is_dir()),
     ) as bar:
         task = bar.add_task("", total=len(files), stage="reading")
 
