@@ -31,7 +31,8 @@ from pathlib import Path
 
 from bench_foundation import transcript
 
-from qcode.analysis.words import count_texts, frequencies
+from qcode.analysis.word_stats import frequencies
+from qcode.analysis.words import count_texts
 from qcode.text.tokens import pipeline, tokenize
 
 USERDICT = str(Path(__file__).resolve().parents[1] / "projects/flexible-employment/userdict.txt")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from qcode.analysis import word_stats as ws
 from qcode.analysis import words as wd
 from qcode.bulkload import collector_paused
 
@@ -38,13 +39,13 @@ def test_counting_words_runs_with_the_collector_paused(
     seen: list[bool] = []
     real = wd.TermCounter.count
 
-    def count(self: wd.TermCounter, *args: object) -> wd.TermCounts:
+    def count(self: wd.TermCounter, *args: object) -> ws.TermCounts:
         seen.append(gc.isenabled())
         return real(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(wd.TermCounter, "count", count)
     counts = wd.count_texts([("Riders pay the pension.", "en", None)])
-    table = wd.frequencies(counts)
+    table = ws.frequencies(counts)
     assert seen == [False]
     assert gc.isenabled()
     assert {f.term: f.count for f in table} == {"rider": 1, "pay": 1, "pension": 1}

@@ -16,15 +16,8 @@ from conftest import EXAMPLE, run_cli, write
 from test_chunk_tokens import assert_spacys_tokens
 
 from qcode import Project
-from qcode.analysis.words import (
-    TermCounts,
-    count_terms,
-    intersect_ranges,
-    keyness,
-    log_likelihood,
-    log_ratio,
-    merge_ranges,
-)
+from qcode.analysis.word_stats import TermCounts, keyness, log_likelihood, log_ratio
+from qcode.analysis.words import count_terms, intersect_ranges, merge_ranges
 from qcode.services.build import build
 from qcode.services.words import WordsService
 from qcode.text.tokens import tokenize
@@ -346,7 +339,7 @@ def test_frequencies_add_up_the_texts_as_counting_them_one_by_one_does() -> None
     """Occurrences, texts holding each term and the rate per 1,000 words, most frequent first
     and ties by term, against a plain Counter over random texts (with ties, terms of several
     scripts, a top cut and an empty text)."""
-    from qcode.analysis.words import TermCounts, frequencies
+    from qcode.analysis.word_stats import TermCounts, frequencies
 
     rng = random.Random(8)
     words = ["a", "B", "b", "é", "中文", "z1", "Ω", "ab", "aa", "a-b", "𝔘"] + [

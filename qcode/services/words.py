@@ -39,7 +39,7 @@ from qcode.services.codings import CodingRequest, check_range
 from qcode.store.models import Case, Coder, Coding, Document, Segment
 
 if TYPE_CHECKING:
-    from qcode.analysis import words as wd
+    from qcode.analysis import word_stats as ws
     from qcode.services.project import Project
 
 BY = ("document", "case")
@@ -66,7 +66,7 @@ class KeynessResult:
     documents_b: int
     size_a: int  # words (phrases) in the group, stop words included
     size_b: int
-    terms: list[wd.Keyness] = field(default_factory=list)
+    terms: list[ws.Keyness] = field(default_factory=list)
 
     def as_json(self) -> list[dict[str, Any]]:
         """One object per term; ``overused_in`` names the group (K=V) that uses it more."""
@@ -166,7 +166,7 @@ class WordsService:
         coders: Sequence[str],
         userdict: str | Path | None,
         processes: int,
-    ) -> list[wd.TermCounts]:
+    ) -> list[ws.TermCounts]:
         from qcode.analysis import words as wd
 
         if ngram not in wd.NGRAMS:
@@ -208,11 +208,11 @@ class WordsService:
         coders: Sequence[str] = (),
         subcodes: bool = True,
         processes: int = 1,
-    ) -> Records[wd.TermFrequency]:
+    ) -> Records[ws.TermFrequency]:
         """Word (``ngram`` 1) or phrase frequencies over the documents in scope, or only in the
         text coded with ``code`` (its sub-codes' too unless ``subcodes`` is false; overlapping
         codings count once), overall or per ``document`` or ``case`` (``by``)."""
-        from qcode.analysis import words as wd
+        from qcode.analysis import word_stats as ws
 
         if by is not None and by not in BY:
             raise InvalidInputError(_("unknown --by {by!r} (document or case)").format(by=by))
@@ -221,9 +221,9 @@ class WordsService:
         scope = self._documents(where, docs)
         counts = self._count(scope, ngram, stopwords, code, subcodes, coders, userdict, processes)
         if by is None:
-            return Records(wd.frequencies(counts, top or None), of=wd.TermFrequency)
+            return Records(ws.frequencies(counts, top or None), of=ws.TermFrequency)
         groups = [d.name if by == "document" else (d.case or NO_CASE) for d in scope]
-        return Records(wd.grouped_frequencies(counts, groups, top or None), of=wd.TermFrequency)
+        return Records(ws.grouped_frequencies(counts, groups, top or None), of=ws.TermFrequency)
 
     # -- keyness -----------------------------------------------------------------------------
     def keyness(
@@ -244,7 +244,7 @@ class WordsService:
         """Terms that set the documents matching ``group_a`` (``K=V``) apart from those matching
         ``group_b`` (``K=V2``, or just ``V2`` for the same attribute), within the scope of
         ``docs`` and ``where``: log-likelihood G2, its p value and the log ratio."""
-        from qcode.analysis import words as wd
+        from qcode.analysis import word_stats as ws
 
         ((key, _value),) = parse_assignments([group_a]).items()
         if "=" not in group_b:
@@ -274,7 +274,7 @@ class WordsService:
             len(in_b),
             sum(c.size for c in a),
             sum(c.size for c in b),
-            wd.keyness(a, b, top or None),
+            ws.keyness(a, b, top or None),
         )
 
     # -- keyword in context ------------------------------------------------------------------
