@@ -70,13 +70,8 @@ def merge(
     )
     changed = _counts(res.changed)
     if changed:
-        ok(
-            (
-                _("would change (changed there): {changed}")
-                if dry_run
-                else _("changed (changed there): {changed}")
-            ).format(changed=changed)
-        )
+        would, did = _("would change (changed there): {v}"), _("changed (changed there): {v}")
+        ok((would if dry_run else did).format(v=changed))
     matched = _counts(res.matched)
     if matched:
         ok(_("already here: {matched}").format(matched=matched))
@@ -86,13 +81,8 @@ def merge(
         ok(_("common ancestor: {ancestor}").format(ancestor=res.ancestor))
     deleted = _counts(res.deleted)
     if deleted:
-        ok(
-            (
-                _("would delete (deleted there): {deleted}")
-                if dry_run
-                else _("deleted (deleted there): {deleted}")
-            ).format(deleted=deleted)
-        )
+        would, did = _("would delete (deleted there): {v}"), _("deleted (deleted there): {v}")
+        ok((would if dry_run else did).format(v=deleted))
     kept = _counts(res.kept_deleted)
     if kept:
         ok(_("still deleted here: {kept}").format(kept=kept))
