@@ -232,10 +232,8 @@ class ChunkTokenizer:
         split: list[tuple[str, list[str]]] = []
         rest: list[str] = []
         affixes = self._affixes
-        calm = self.calm
         for c in chunks:
-            # every character known to be calm (``_plain``'s first test, without the call)
-            if plain is not None and (set(c) <= calm or plain(c)) and c not in rules:
+            if plain is not None and plain(c) and c not in rules:
                 alone.append(c)  # no character that a prefix, suffix or infix needs
                 continue
             tokens = affixes(c)
@@ -385,7 +383,7 @@ class ChunkTokenizer:
             return z, z
         with self.lock:
             # occurrences by chunk id: one pass over the ids, not a sort of them
-            per = np.bincount(self._chunk_ids(chunks), minlength=0)
+            per = np.bincount(self._chunk_ids(chunks))
             chunk = np.flatnonzero(per)
             times = per[chunk]
             count = self.count[chunk]
