@@ -20,7 +20,6 @@ what a real merge would do.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,7 @@ from qcode.services.mapping import ATTRIBUTE, CASE, CODE, MEMO
 from qcode.services.memos import MEMO_TYPES
 from qcode.services.merge3 import ThreeWay
 from qcode.services.merge3groups import MERGED, SKIP, ThreeWayGroups
-from qcode.services.merge_codings import NewCodings
+from qcode.services.merge_codings import NewCodings, free_guids
 from qcode.services.mergebase import Ancestor, find_ancestor, now, record, record_twin
 from qcode.services.project import Project
 from qcode.store.models import (
@@ -234,9 +233,7 @@ class _Merge(ThreeWay, ThreeWayGroups):
 
     def _free(self, model: Any, guid: str | None) -> str:
         """``guid`` if no row of ``model`` has it yet, else a new one."""
-        if guid and self.c.scalar(select(model.id).where(model.uuid == guid)) is None:
-            return guid
-        return str(uuid.uuid4())
+        return free_guids(self.c, model, [guid or ""])[0]
 
     def run(self) -> None:
         self.coders()
