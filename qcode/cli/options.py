@@ -170,23 +170,27 @@ def _offers_json(param: inspect.Parameter) -> bool:
     )
 
 
+def _with_formats(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """``callback`` with ``--format`` if it has only ``--json``, with ``--json`` if it has only
+    a ``--format`` that offers json, else as it is."""
+    names = inspect.signature(callback).parameters
+    if "json_" in names and "format_" not in names:
+        return formats(callback)
+    if "format_" in names and "json_" not in names and _offers_json(names["format_"]):
+        return json_alias(callback)
+    return callback
+
+
 def add_formats(app: typer.Typer) -> None:
     """Give every registered command with ``--json`` and no ``--format`` of its own the shared
     ``--format`` (:func:`formats`); commands with their own ``--format`` keep its values, and
     where it offers json they get ``--json`` for it (:func:`json_alias`)."""
     for c in app.registered_commands:
-        if c.callback is None:
-            continue
-        names = inspect.signature(c.callback).parameters
-        if "json_" in names and "format_" not in names:
-            c.callback = formats(c.callback)
-        elif "format_" in names and "json_" not in names and _offers_json(names["format_"]):
-            c.callback = json_alias(c.callback)
+        if c.callback is not None:
+            c.callback = _with_formats(c.callback)
     for g in app.registered_groups:
         if g.typer_instance is not None:
             add_formats(g.typer_instance)
             info = g.typer_instance.registered_callback  # a group that is a command too
             if info is not None and info.callback is not None:
-                names = inspect.signature(info.callback).parameters
-                if "format_" in names and "json_" not in names and _offers_json(names["format_"]):
-                    info.callback = json_alias(info.callback)
+                info.callback = _with_formats(info.callback)
